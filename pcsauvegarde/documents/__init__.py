@@ -1,0 +1,1 @@
+"""Printed documents: one module per kind, shared layout in base.py, registry below."""

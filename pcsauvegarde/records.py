@@ -1,0 +1,460 @@
+"""Canonical records: one model for every domain, document and importer.
+
+Every record is a frozen dataclass with a string ``id`` unique within its type.
+Records travel as JSON objects ``{"type": <name>, ...fields}`` (one per NDJSON line)
+and are rebuilt with :func:`record_from_dict`, which validates every field and
+raises :class:`RecordError` with a French message naming the field.
+Datetimes are aware and UTC on the wire (``2026-11-27T13:05:00Z``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import types
+import typing
+from dataclasses import dataclass
+from typing import Any, ClassVar, Optional
+
+UTC = dt.timezone.utc
+
+SEXES = ("M", "F", "I")  # INS traits: masculin, féminin, indéterminé
+INS_STATUSES = ("provisoire", "récupérée", "validée", "qualifiée")
+TIMING_KINDS = ("fixed_times", "every_hours", "times_per_day", "as_needed", "once", "text")
+ADMIN_STATUSES = ("given", "not_given", "refused", "held", "partial")
+ABNORMAL_FLAGS = ("", "N", "L", "H", "LL", "HH", "A")
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_ID = re.compile(r"^[^\x00-\x1f\x7f]{1,128}$")
+
+
+class RecordError(ValueError):
+    """A record that does not fit the canonical model (message in French, names the field)."""
+
+
+@dataclass(frozen=True)
+class Timing:
+    """When a medication is due.
+
+    kind:
+      fixed_times: ``times`` of day (HH:MM, local Europe/Paris)
+      every_hours: every ``every_hours`` from the order's start
+      times_per_day: ``per_day`` doses at the hospital's standard hours
+      as_needed: PRN; ``max_per_day`` and ``min_interval_hours`` when known
+      once: a single dose at the order's start
+      text: no structured timing; ``text`` says it in words
+    """
+
+    kind: str
+    times: tuple[str, ...] = ()
+    every_hours: Optional[float] = None
+    per_day: Optional[int] = None
+    max_per_day: Optional[int] = None
+    min_interval_hours: Optional[float] = None
+    text: str = ""
+
+    def check(self, where: str) -> None:
+        if self.kind not in TIMING_KINDS:
+            raise RecordError(f"{where}.kind : type de rythme inconnu « {self.kind} »")
+        for t in self.times:
+            if not _HHMM.match(t):
+                raise RecordError(f"{where}.times : heure invalide « {t} » (attendu HH:MM)")
+        if self.kind == "fixed_times" and not self.times:
+            raise RecordError(f"{where}.times : aucune heure pour un rythme à heures fixes")
+        if self.kind == "every_hours" and not (self.every_hours and 0 < self.every_hours <= 168):
+            raise RecordError(f"{where}.every_hours : intervalle absent ou hors limites (0–168 h)")
+        if self.kind == "times_per_day" and not (self.per_day and 0 < self.per_day <= 24):
+            raise RecordError(f"{where}.per_day : nombre de prises par jour absent ou hors limites")
+
+
+@dataclass(frozen=True)
+class Record:
+    """Base of every canonical record."""
+
+    TYPE: ClassVar[str] = ""
+    DOMAIN: ClassVar[str] = ""
+    id: str
+
+    def check(self) -> None:
+        """Cross-field checks beyond types; subclasses extend it."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.TYPE, **_encode(dataclasses.asdict(self))}
+
+
+@dataclass(frozen=True)
+class Patient(Record):
+    """A person, with the INS identity traits (id is the IPP)."""
+
+    TYPE = "patient"
+    DOMAIN = "dpi"
+    birth_name: str
+    first_names: str
+    birth_date: dt.date
+    sex: str
+    used_name: str = ""
+    used_first_name: str = ""
+    birth_place_code: str = ""
+    ins: str = ""
+    ins_status: str = ""
+    deceased: bool = False
+
+    @property
+    def ipp(self) -> str:
+        return self.id
+
+    def check(self) -> None:
+        if self.sex not in SEXES:
+            raise RecordError(f"patient {self.id} : sexe « {self.sex} » invalide (M, F ou I)")
+        if self.ins and not re.fullmatch(r"[12]\d{14}", self.ins):
+            raise RecordError(f"patient {self.id} : INS « {self.ins} » invalide (15 chiffres)")
+        if self.ins_status and self.ins_status not in INS_STATUSES:
+            raise RecordError(f"patient {self.id} : statut INS « {self.ins_status} » inconnu")
+        if not self.birth_name.strip() or not self.first_names.strip():
+            raise RecordError(f"patient {self.id} : nom de naissance et prénoms obligatoires")
+
+
+@dataclass(frozen=True)
+class Stay(Record):
+    """A hospital stay (id is the NDA); current when ``discharge`` is empty."""
+
+    TYPE = "stay"
+    DOMAIN = "dpi"
+    ipp: str
+    unit: str
+    admission: dt.datetime
+    room: str = ""
+    bed: str = ""
+    attending: str = ""
+    discharge: Optional[dt.datetime] = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Allergy(Record):
+    TYPE = "allergy"
+    DOMAIN = "dpi"
+    ipp: str
+    substance: str
+    reaction: str = ""
+    severity: str = ""
+    status: str = "active"
+
+
+@dataclass(frozen=True)
+class Condition(Record):
+    """An antecedent or active problem."""
+
+    TYPE = "condition"
+    DOMAIN = "dpi"
+    ipp: str
+    label: str
+    code: str = ""
+    onset: Optional[dt.date] = None
+    status: str = "active"
+
+
+@dataclass(frozen=True)
+class MedicationOrder(Record):
+    TYPE = "medication_order"
+    DOMAIN = "dpi"
+    ipp: str
+    drug: str
+    dose: str
+    timing: Timing
+    start: dt.datetime
+    unit: str = ""          # dose unit (mg, mL, UI…)
+    route: str = ""
+    end: Optional[dt.datetime] = None
+    code: str = ""          # UCD or CIP when known
+    prescriber: str = ""
+    comments: str = ""
+    status: str = "active"
+    nda: str = ""
+
+    def check(self) -> None:
+        self.timing.check(f"medication_order {self.id} : timing")
+        if self.end is not None and self.end < self.start:
+            raise RecordError(f"medication_order {self.id} : fin antérieure au début")
+
+
+@dataclass(frozen=True)
+class MedicationAdministration(Record):
+    TYPE = "medication_administration"
+    DOMAIN = "dpi"
+    ipp: str
+    order_id: str
+    at: dt.datetime
+    dose_given: str = ""
+    by: str = ""
+    status: str = "given"
+
+    def check(self) -> None:
+        if self.status not in ADMIN_STATUSES:
+            raise RecordError(
+                f"medication_administration {self.id} : statut « {self.status} » inconnu")
+
+
+@dataclass(frozen=True)
+class CareTask(Record):
+    TYPE = "care_task"
+    DOMAIN = "dpi"
+    ipp: str
+    label: str
+    timing: Timing
+    start: Optional[dt.datetime] = None
+    end: Optional[dt.datetime] = None
+    comments: str = ""
+
+    def check(self) -> None:
+        self.timing.check(f"care_task {self.id} : timing")
+
+
+@dataclass(frozen=True)
+class LabResult(Record):
+    TYPE = "lab_result"
+    DOMAIN = "lab"
+    ipp: str
+    code: str
+    label: str
+    value: str
+    collected_at: dt.datetime
+    unit: str = ""
+    reference_range: str = ""
+    abnormal: str = ""
+    validated_at: Optional[dt.datetime] = None
+
+    def check(self) -> None:
+        if self.abnormal not in ABNORMAL_FLAGS:
+            raise RecordError(f"lab_result {self.id} : indicateur d'anomalie « {self.abnormal} »")
+
+
+@dataclass(frozen=True)
+class ImagingExam(Record):
+    TYPE = "imaging_exam"
+    DOMAIN = "imaging"
+    ipp: str
+    modality: str
+    label: str
+    scheduled_at: dt.datetime
+    room: str = ""
+    status: str = "planned"
+
+
+@dataclass(frozen=True)
+class SurgeryCase(Record):
+    TYPE = "surgery_case"
+    DOMAIN = "imaging"
+    ipp: str
+    room: str
+    scheduled_at: dt.datetime
+    procedure: str
+    surgeon: str = ""
+    anaesthetist: str = ""
+    status: str = "planned"
+
+
+@dataclass(frozen=True)
+class Product(Record):
+    """A pharmacy product (id is the UCD or CIP code)."""
+
+    TYPE = "product"
+    DOMAIN = "pharmacy"
+    label: str
+    form: str = ""
+    packaging: str = ""
+    supplier_id: str = ""
+    supplier_ref: str = ""
+    storage_zone: str = ""
+
+
+@dataclass(frozen=True)
+class Supplier(Record):
+    TYPE = "supplier"
+    DOMAIN = "pharmacy"
+    name: str
+    phone: str = ""
+    email: str = ""
+    order_contact: str = ""
+
+
+@dataclass(frozen=True)
+class WardStock(Record):
+    """The dotation of one product in one unit."""
+
+    TYPE = "ward_stock"
+    DOMAIN = "pharmacy"
+    unit: str
+    product_id: str
+    quantity: int
+
+    def check(self) -> None:
+        if self.quantity < 0:
+            raise RecordError(f"ward_stock {self.id} : quantité négative")
+
+
+@dataclass(frozen=True)
+class TrayLine:
+    instrument: str
+    quantity: int
+    ref: str = ""
+
+
+@dataclass(frozen=True)
+class Tray(Record):
+    TYPE = "tray"
+    DOMAIN = "sterilisation"
+    name: str
+    owner_unit: str = ""
+    packaging: str = ""
+    shelf_life_days: int = 0
+    composition: tuple[TrayLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class SterilisationCycle(Record):
+    TYPE = "sterilisation_cycle"
+    DOMAIN = "sterilisation"
+    sterilizer: str
+    cycle_number: str
+    at: dt.datetime
+    lot: str = ""
+    tray_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Unit(Record):
+    """A care unit (id is its code)."""
+
+    TYPE = "unit"
+    DOMAIN = "directory"
+    name: str
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class StaffEntry(Record):
+    TYPE = "staff"
+    DOMAIN = "directory"
+    name: str
+    role: str = ""
+    unit: str = ""
+    phone: str = ""
+
+
+RECORD_TYPES: dict[str, type[Record]] = {
+    cls.TYPE: cls
+    for cls in (Patient, Stay, Allergy, Condition, MedicationOrder, MedicationAdministration,
+                CareTask, LabResult, ImagingExam, SurgeryCase, Product, Supplier, WardStock,
+                Tray, SterilisationCycle, Unit, StaffEntry)
+}
+DOMAINS = ("dpi", "lab", "pharmacy", "imaging", "sterilisation", "directory")
+
+
+def types_of_domain(domain: str) -> tuple[str, ...]:
+    return tuple(name for name, cls in RECORD_TYPES.items() if cls.DOMAIN == domain)
+
+
+def record_from_dict(data: Any) -> Record:
+    """Build and validate a record from its JSON form; raise RecordError naming the field."""
+    if not isinstance(data, dict):
+        raise RecordError("enregistrement : objet JSON attendu")
+    name = data.get("type")
+    cls = RECORD_TYPES.get(name) if isinstance(name, str) else None
+    if cls is None:
+        raise RecordError(f"enregistrement : type « {name} » inconnu")
+    rid = data.get("id")
+    label = f"{name} {rid}" if isinstance(rid, str) else name
+    record = _build(cls, data, label)
+    if not _ID.match(record.id):
+        raise RecordError(f"{label} : identifiant vide, trop long ou avec caractères de contrôle")
+    record.check()
+    return record
+
+
+# ---- decoding and encoding -------------------------------------------------------------
+
+def _build(cls: type, data: dict, label: str) -> Any:
+    hints = typing.get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}
+    unknown = set(data) - names - {"type"}
+    if unknown:
+        raise RecordError(f"{label} : champ(s) inconnu(s) {', '.join(sorted(unknown))}")
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        if f.name in data:
+            kwargs[f.name] = _decode(hints[f.name], data[f.name], f"{label} : {f.name}")
+        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            raise RecordError(f"{label} : champ obligatoire « {f.name} » absent")
+    return cls(**kwargs)
+
+
+def _decode(hint: Any, value: Any, where: str) -> Any:
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        if value is None:
+            return None
+        return _decode(args[0], value, where)
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise RecordError(f"{where} : liste attendue")
+        return tuple(_decode(typing.get_args(hint)[0], v, where) for v in value)
+    if hint is str:
+        if not isinstance(value, str):
+            raise RecordError(f"{where} : texte attendu")
+        if len(value) > 4000:
+            raise RecordError(f"{where} : texte trop long ({len(value)} caractères)")
+        return value
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise RecordError(f"{where} : booléen attendu")
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise RecordError(f"{where} : entier attendu")
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise RecordError(f"{where} : nombre attendu")
+        return float(value)
+    if hint is dt.datetime:
+        return parse_utc(value, where)
+    if hint is dt.date:
+        try:
+            return dt.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise RecordError(f"{where} : date invalide « {value} » (attendu AAAA-MM-JJ)") from None
+    if dataclasses.is_dataclass(hint):
+        if not isinstance(value, dict):
+            raise RecordError(f"{where} : objet attendu")
+        return _build(hint, value, where)
+    raise TypeError(f"unsupported field type {hint!r}")  # a programming error, not bad input
+
+
+def parse_utc(value: Any, where: str = "date") -> dt.datetime:
+    """Parse an ISO 8601 datetime with an offset into an aware UTC datetime."""
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise RecordError(f"{where} : date-heure invalide « {value} »") from None
+    if parsed.tzinfo is None:
+        raise RecordError(f"{where} : date-heure sans fuseau « {value} »")
+    return parsed.astimezone(UTC)
+
+
+def format_utc(value: dt.datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_encode(v) for v in value]
+    if isinstance(value, dt.datetime):
+        return format_utc(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+

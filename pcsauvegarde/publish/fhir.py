@@ -116,6 +116,8 @@ def _map_one(entry: Entry, mapper: Mapper, ctx: Context, result: ImportResult,
             status = res.get("status") if isinstance(res.get("status"), str) else ""
             result.ignored[f"{rtype} : hors périmètre{f' (statut {status})' if status else ''}"] += 1
             return
+        if mapped == []:
+            return  # read for reference resolution only (rooms, beds)
         records = [record_from_dict(r.to_dict()) for r in
                    (mapped if isinstance(mapped, list) else [mapped])]
     except (Refused, RecordError) as exc:

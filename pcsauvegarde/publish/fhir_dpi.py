@@ -161,10 +161,10 @@ def _where(res: dict, ctx: Context) -> tuple[str, str, str]:
     return unit or display, found["ro"], found["bd"]
 
 
-def map_location(res: dict, ctx: Context) -> Unit | None:
-    """A ward Location (physicalType wa) -> Unit; other locations only serve resolution."""
+def map_location(res: dict, ctx: Context) -> Unit | list:
+    """A ward Location (physicalType wa) -> Unit; rooms and beds only serve resolution ([])."""
     if first_code(res.get("physicalType"), "physicalType") != "wa":
-        return None
+        return []
     phone = next((text(t, "value") for t in objs(res, "telecom") if text(t, "system") == "phone"), "")
     name = text(res, "name")
     if not name:

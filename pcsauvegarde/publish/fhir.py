@@ -96,6 +96,7 @@ def import_fhir(paths: Iterable[Path], systems: FhirSystems | None = None) -> Im
     for rtype, mapper in MAPPERS.items():
         for entry in by_type.get(rtype, []):
             _map_one(entry, mapper, ctx, result, seen)
+    result.rejections.sort(key=lambda r: (r.file, r.line_or_index))  # reads like the files
     return result
 
 

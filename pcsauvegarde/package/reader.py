@@ -1,0 +1,221 @@
+"""Station side: verify the signature, decrypt, then stream and validate a package's records."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import zlib
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Self
+
+import pyrage
+
+from pcsauvegarde import records
+from pcsauvegarde.package import minisign
+from pcsauvegarde.package.age import Identity
+from pcsauvegarde.package.errors import PackageError
+from pcsauvegarde.package.manifest import (
+    Item,
+    Manifest,
+    item_from_dict,
+    parse_file_name,
+    parse_trusted_comment,
+)
+
+DEFAULT_MAX_SIZE = 2 * 1024 ** 3  # bytes of the encrypted file
+MAX_LINE = 8 * 1024 * 1024        # bytes of one NDJSON line, manifest included
+_AGE_MAGIC = b"age-encryption.org/v1\n"
+
+PathLike = str | os.PathLike
+
+
+@dataclass(frozen=True)
+class OpenedPackage:
+    """An authenticated, decrypted package: manifest now, records streamed on demand.
+
+    The package is only valid once :meth:`iter_records` has run to the end without error
+    (the manifest counts are checked last); the store MUST NOT promote it before that.
+    """
+
+    name: str
+    manifest: Manifest
+    signer: minisign.PublicKey
+    trusted_comment: str
+    size: int
+    _compressed: bytes = field(repr=False)
+
+    def iter_records(self) -> Iterator[Item]:
+        """Yield each validated Record or Deletion; raise PackageError with the line number."""
+        counts: Counter = Counter()
+        with _Lines(self.name, self._compressed) as lines:
+            lines.next()  # the manifest, parsed at open time
+            while (raw := lines.next()) is not None:
+                data = _json(self.name, raw, lines.number, "record")
+                try:
+                    item = item_from_dict(data, self.manifest)
+                except records.RecordError as exc:
+                    raise PackageError(self.name, "record", str(exc), lines.number) from None
+                counts[data["type"]] += 1
+                yield item
+        declared = {k: v for k, v in self.manifest.counts.items() if v}
+        actual = {k: v for k, v in counts.items() if v}
+        if declared != actual:
+            diff = ", ".join(f"{k} : {declared.get(k, 0)} annoncé(s), {actual.get(k, 0)} reçu(s)"
+                             for k in sorted(set(declared) | set(actual))
+                             if declared.get(k, 0) != actual.get(k, 0))
+            raise PackageError(self.name, "manifest", f"nombre d'enregistrements incorrect ({diff})")
+
+    def read_records(self) -> list[Item]:
+        """All records as a list (convenience for small packages and tests)."""
+        return list(self.iter_records())
+
+
+class _Lines:
+    """Line reader over the gzip plaintext mapping gzip failures to PackageError."""
+
+    def __init__(self, name: str, compressed: bytes):
+        self.name = name
+        self.number = 0
+        self._gz = gzip.GzipFile(fileobj=io.BytesIO(compressed), mode="rb")
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._gz.close()
+
+    def next(self) -> bytes | None:
+        """The next non-empty line, or None at the end of the stream."""
+        while True:
+            try:
+                raw = self._gz.readline(MAX_LINE)
+            except EOFError:
+                raise PackageError(self.name, "truncated", "données compressées tronquées "
+                                   "(fin du flux gzip manquante)", self.number + 1) from None
+            except (gzip.BadGzipFile, zlib.error, OSError) as exc:
+                raise PackageError(self.name, "format", f"flux gzip invalide ({exc})",
+                                   self.number + 1) from None
+            if not raw:
+                return None
+            self.number += 1
+            if len(raw) >= MAX_LINE and not raw.endswith(b"\n"):
+                raise PackageError(self.name, "format",
+                                   f"ligne trop longue (plus de {MAX_LINE} octets)", self.number)
+            if raw.strip():
+                return raw
+
+
+def _json(name: str, raw: bytes, number: int, reason: str) -> object:
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise PackageError(name, "format", "texte non UTF-8", number) from None
+    except ValueError as exc:
+        raise PackageError(name, reason, f"JSON invalide ({exc.args[0]})", number) from None
+
+
+def _read_bounded(path: Path, name: str, max_size: int) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size == 0:
+                raise PackageError(name, "size", "fichier vide (0 octet)")
+            if size > max_size:
+                raise PackageError(name, "size", f"fichier trop gros ({size} octets, "
+                                   f"limite {max_size})")
+            data = f.read(max_size + 1)
+    except FileNotFoundError:
+        raise PackageError(name, "missing", "fichier introuvable") from None
+    if len(data) > max_size:  # grew while we read it
+        raise PackageError(name, "size", f"fichier trop gros (limite {max_size} octets)")
+    return data
+
+
+def _read_signature(sig_path: Path, name: str) -> str:
+    try:
+        with open(sig_path, "rb") as f:
+            raw = f.read(minisign.MAX_SIG_FILE + 1)
+    except FileNotFoundError:
+        raise PackageError(name, "missing", f"signature absente (fichier « {sig_path.name} » "
+                           "introuvable) : paquet refusé") from None
+    if len(raw) > minisign.MAX_SIG_FILE:
+        raise PackageError(name, "signature", "fichier de signature trop gros")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PackageError(name, "signature", "fichier de signature illisible (non UTF-8)") from None
+
+
+def _check_trusted_comment(name: str, comment: str, parts: dict) -> None:
+    fields = parse_trusted_comment(comment)
+    if fields.get("file") != name:
+        raise PackageError(name, "signature", "signature faite pour un autre fichier "
+                           f"(« {fields.get('file', '?')} ») : rejeu refusé")
+    for key, value in parts.items():
+        if fields.get(key) != str(value):
+            raise PackageError(name, "signature", f"commentaire de confiance incohérent ({key})")
+
+
+def _decrypt(name: str, data: bytes, identities: list[Identity]) -> bytes:
+    if not data.startswith(_AGE_MAGIC):
+        raise PackageError(name, "format", "ce n'est pas un fichier chiffré au format age")
+    try:
+        return pyrage.decrypt(data, identities)
+    except pyrage.DecryptError as exc:
+        if "no matching keys" in str(exc).lower():
+            raise PackageError(name, "decrypt", "paquet chiffré pour une autre station ou clé "
+                               "de station incorrecte") from None
+        raise PackageError(name, "decrypt", f"fichier age corrompu ou incomplet ({exc})") from None
+
+
+def open_package(path: PathLike, pinned_pubkeys: Sequence[minisign.PublicKey],
+                 identity: Identity | Sequence[Identity], *,
+                 station: str | None = None, name: str | None = None,
+                 sig_path: PathLike | None = None,
+                 max_size: int = DEFAULT_MAX_SIZE) -> OpenedPackage:
+    """Authenticate then decrypt a package; records are checked by ``iter_records()``.
+
+    Order: file name, size, signature over the encrypted bytes (before any decryption),
+    trusted comment bound to the file name, age decryption, gzip, manifest vs file name.
+    ``name`` is the package's published file name when ``path`` is a temporary copy;
+    ``station`` (this station's id) refuses packages named for another station.
+    """
+    path = Path(path)
+    name = name or path.name
+    parts = parse_file_name(name)
+    if station is not None and parts["station"] != station:
+        raise PackageError(name, "name", f"paquet destiné à la station « {parts['station']} »,"
+                           f" pas à « {station} »")
+    sig_file = Path(sig_path) if sig_path else path.with_name(path.name + ".minisig")
+    data = _read_bounded(path, name, max_size)
+    sig_text = _read_signature(sig_file, name)
+    signer = minisign.verify(data, sig_text, pinned_pubkeys, name)
+    comment = minisign.Signature.parse(sig_text, name).trusted_comment
+    _check_trusted_comment(name, comment, parts)
+    identities = [identity] if isinstance(identity, Identity) else list(identity)
+    compressed = _decrypt(name, data, identities)
+    size = len(data)
+    del data  # keep one copy only: the compressed plaintext
+    with _Lines(name, compressed) as lines:
+        raw = lines.next()
+        if raw is None:
+            raise PackageError(name, "manifest", "paquet vide : manifeste absent")
+        manifest = Manifest.from_dict(_json(name, raw, lines.number, "manifest"), name)
+    for key, value in parts.items():
+        if getattr(manifest, key) != value:
+            raise PackageError(name, "manifest", f"manifeste : {key} « {getattr(manifest, key)} »"
+                               f" ne correspond pas au nom du fichier (« {value} »)")
+    return OpenedPackage(name, manifest, signer, comment, size, compressed)
+
+
+def read_package(path: PathLike, pinned_pubkeys: Sequence[minisign.PublicKey],
+                 identity: Identity | Sequence[Identity],
+                 **options: object) -> tuple[Manifest, list[Item]]:
+    """Open and fully validate a package; return its manifest and all its records."""
+    opened = open_package(path, pinned_pubkeys, identity, **options)  # type: ignore[arg-type]
+    return opened.manifest, opened.read_records()

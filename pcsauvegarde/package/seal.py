@@ -1,0 +1,141 @@
+"""Publisher side: records → gzip NDJSON → age → minisign, written atomically to a drop dir."""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import io
+import json
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pyrage
+
+from pcsauvegarde import records
+from pcsauvegarde.package import minisign
+from pcsauvegarde.package.age import Recipient, recipient_from_str
+from pcsauvegarde.package.errors import PackageError
+from pcsauvegarde.package.manifest import Deletion, Manifest, item_from_dict
+
+SealInput = records.Record | Deletion | dict
+_CHUNK = 1 << 20
+
+
+def dumps_line(data: dict[str, Any]) -> bytes:
+    """One NDJSON line: compact JSON, UTF-8 (not ASCII-escaped), newline-terminated."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+
+
+def _records_member(manifest: Manifest, items: Iterable[SealInput],
+                    validate: bool) -> tuple[bytes, Counter]:
+    """Compress the record lines into one gzip member, counting types as we go."""
+    counts: Counter = Counter()
+    buffer = io.BytesIO()
+    pending: list[bytes] = []
+    size = 0
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as gz:
+        for number, item in enumerate(items, start=2):
+            data = item if isinstance(item, dict) else item.to_dict()
+            if validate:
+                try:
+                    item_from_dict(data, manifest)
+                except records.RecordError as exc:
+                    raise PackageError(manifest.file_name, "record", str(exc), number) from None
+            counts[str(data.get("type"))] += 1
+            line = dumps_line(data)
+            pending.append(line)
+            size += len(line)
+            if size >= _CHUNK:  # batching writes keeps gzip calls few and memory bounded
+                gz.write(b"".join(pending))
+                pending, size = [], 0
+        gz.write(b"".join(pending))
+    return buffer.getvalue(), counts
+
+
+def compress(manifest: Manifest, items: Iterable[SealInput],
+             validate: bool = True) -> tuple[bytes, Manifest]:
+    """Build the gzip plaintext; fill ``counts`` when empty, else check it; return both.
+
+    The manifest is written as its own first gzip member, so the records can be streamed
+    before their counts are known (RFC 1952 members concatenate; ``gzip -d`` joins them).
+    """
+    manifest.check(manifest.file_name)
+    body, counts = _records_member(manifest, items, validate)
+    actual = {k: v for k, v in counts.items() if v}
+    declared = {k: v for k, v in manifest.counts.items() if v}
+    if manifest.counts and declared != actual:
+        raise PackageError(manifest.file_name, "manifest",
+                           f"counts du manifeste {declared} ≠ enregistrements {actual}")
+    if not manifest.counts:
+        manifest = dataclasses.replace(manifest, counts=dict(sorted(actual.items())))
+    head = gzip.compress(dumps_line(manifest.to_dict()), mtime=0)
+    return head + body, manifest
+
+
+def _recipients(recipients: Sequence[str | Recipient]) -> list[Recipient]:
+    if not recipients:
+        raise ValueError("at least one age recipient is required")
+    return [recipient_from_str(r) if isinstance(r, str) else r for r in recipients]
+
+
+def seal(manifest: Manifest, items: Iterable[SealInput],
+         recipients: Sequence[str | Recipient], signing_key: minisign.SecretKey,
+         validate: bool = True) -> tuple[bytes, str]:
+    """Return (age-encrypted package, ``.minisig`` text) for the manifest and its records."""
+    plaintext, manifest = compress(manifest, items, validate)
+    encrypted = pyrage.encrypt(plaintext, _recipients(recipients))
+    del plaintext
+    return encrypted, sign_package(encrypted, manifest, signing_key)
+
+
+def sign_package(encrypted: bytes, manifest: Manifest, signing_key: minisign.SecretKey) -> str:
+    """Sign encrypted bytes with the trusted comment binding them to the manifest's file name."""
+    return minisign.sign(encrypted, signing_key, manifest.trusted_comment(),
+                         untrusted_comment=f"pcsauvegarde package {manifest.file_name}")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``path`` so that readers see either nothing or the whole file (crash-safe)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:  # some platforms / filesystems cannot open directories
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_package(drop_dir: str | os.PathLike, manifest: Manifest,
+                  items: Iterable[SealInput], recipients: Sequence[str | Recipient],
+                  signing_key: minisign.SecretKey, validate: bool = True) -> Path:
+    """Seal and write ``<name>.age.minisig`` then ``<name>.age`` atomically; return the .age path.
+
+    The signature goes first so that any reader that sees the ``.age`` finds its signature.
+    """
+    encrypted, signature = seal(manifest, items, recipients, signing_key, validate)
+    target = Path(drop_dir) / manifest.file_name
+    write_atomic(target.with_name(target.name + ".minisig"), signature.encode("utf-8"))
+    write_atomic(target, encrypted)
+    return target

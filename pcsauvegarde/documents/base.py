@@ -73,6 +73,7 @@ class DocumentPDF(FPDF):
         self.set_auto_page_break(True, margin=FOOTER_H + 2)
         self.set_title(title)
         self.set_creator("pcsauvegarde")
+        self.set_creation_date(ctx.printed_at)  # same inputs, same bytes: renderers stay pure
         self.set_font(FAMILY, "", 9)
 
     # ---- fpdf2 hooks --------------------------------------------------------------------
@@ -178,7 +179,7 @@ class DocumentPDF(FPDF):
         if note:
             self.set_text_color(*GREY)
             self.set_font(FAMILY, "", 8)
-            self.multi_cell(self.epw, 4, note, new_x="LMARGIN", new_y="NEXT")
+            self.multi_cell(self.epw, 4, note, align="L", new_x="LMARGIN", new_y="NEXT")
             self.set_text_color(*INK)
         self.set_font(FAMILY, "", 9)
 
@@ -186,7 +187,7 @@ class DocumentPDF(FPDF):
         """Flowing text over the full width."""
         self.set_font(FAMILY, style, size)
         self.set_x(MARGIN)
-        self.multi_cell(self.epw, h, text, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(self.epw, h, text, align="L", new_x="LMARGIN", new_y="NEXT")
 
     def field(self, label: str, value: str, label_w: float = 40) -> None:
         """« Label : value » line, label in bold, value wrapping in its column."""
@@ -197,7 +198,8 @@ class DocumentPDF(FPDF):
         self.set_font(FAMILY, "B", 9)
         self.cell(label_w, 4.5, label)
         self.set_font(FAMILY, "", 9)
-        self.multi_cell(self.epw - label_w, 4.5, value, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(self.epw - label_w, 4.5, value, align="L",
+                        new_x="LMARGIN", new_y="NEXT")
 
     def output_bytes(self) -> bytes:
         """The finished PDF."""
@@ -233,7 +235,7 @@ class DocumentPDF(FPDF):
                  f"({format_person_age(p.birth_date, today)})   "
                  f"Sexe : {SEX_LABELS.get(p.sex, p.sex)}")
         if p.deceased:
-            birth += "   DÉCÉDÉ(E)"
+            birth += "   " + {"F": "DÉCÉDÉE", "M": "DÉCÉDÉ"}.get(p.sex, "DÉCÉDÉ(E)")
         lines.append((birth, "", 9))
         ids = [f"IPP : {p.ipp}"]
         if stay is not None:
@@ -253,6 +255,12 @@ class DocumentPDF(FPDF):
         for text, style, size in lines:
             self.set_xy(x, y)
             h = 5.5 if size > 10 else 4.4
+            self.set_font(FAMILY, style, size - 2)
+            if size > 10 and self.get_string_width(text) > text_w - 2 * self.c_margin:
+                # A long identity wraps rather than shrinking out of legibility.
+                self.multi_cell(text_w, 5, text, align="L", new_x="LEFT", new_y="NEXT")
+                y = self.y
+                continue
             self.fit_cell(text_w, h, text, style, size)
             y += h
         bottom = max(y, top + code.height + 7) + 1.5

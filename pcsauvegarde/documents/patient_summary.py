@@ -18,7 +18,7 @@ LAB_WINDOW_HOURS = 72
 SCHEMA: dict[str, tuple[str, ...]] = {
     "document.title": (), "common.source": ("date", "age"),
     **{f"stay.{k}": () for k in
-       ("title", "empty", "unit", "room", "admission", "attending", "reason")},
+       ("title", "empty", "unit", "room", "admission", "discharge", "attending", "reason")},
     "allergies.title": (), "allergies.empty": (),
     "conditions.title": (), "conditions.empty": (),
     **{f"treatments.{k}": () for k in
@@ -72,6 +72,8 @@ def _stay(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
     pdf.field(t.text("stay.unit"), unit)
     pdf.field(t.text("stay.room"), bed)
     pdf.field(t.text("stay.admission"), format_local(stay.admission))
+    if stay.discharge is not None:
+        pdf.field(t.text("stay.discharge"), format_local(stay.discharge))
     pdf.field(t.text("stay.attending"), stay.attending or "—")
     pdf.field(t.text("stay.reason"), stay.reason or "—")
 
@@ -99,7 +101,7 @@ def _allergies(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
     pdf.set_y(top + 2)
     for text in lines:
         pdf.set_x(MARGIN + 3)
-        pdf.multi_cell(width, 5, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, 5, text, align="L", new_x="LMARGIN", new_y="NEXT")
     if pdf.page == page:  # same page: frame it (a list longer than a page simply flows)
         pdf.set_line_width(0.9)
         pdf.rect(MARGIN, top, pdf.epw, pdf.y + 2 - top)

@@ -109,6 +109,10 @@ def test_empty_file_says_what_the_extract_lacks(patient_file, ctx) -> None:
     assert "INS" not in text and "NDA" not in text
 
 
+def test_same_inputs_give_the_same_bytes(pdf, patient_file, ctx) -> None:
+    assert patient_summary.render(patient_file, ctx) == pdf
+
+
 def test_render_time(patient_file, ctx, capsys) -> None:
     start = time.perf_counter()
     runs = 3
@@ -119,3 +123,15 @@ def test_render_time(patient_file, ctx, capsys) -> None:
         print(f"\n[mesure] synthèse patient ({len(patient_file.lab_results)} résultats) : "
               f"{elapsed * 1000:.0f} ms par rendu")
     assert elapsed < 5
+
+
+def test_long_identity_wraps_instead_of_vanishing(patient_file, ctx) -> None:
+    long = dataclasses.replace(patient_file.patient, deceased=True,
+                               birth_name="de La Tour d'Auvergne-Lauraguais-Montmorency",
+                               first_names="Marie-Charlotte Anne-Sophie Éléonore Gwendoline")
+    pdf = patient_summary.render(PatientFile(long), ctx)
+    (text,) = page_texts(pdf)
+    flat = text.replace("\n", " ")
+    assert "DE LA TOUR D'AUVERGNE-LAURAGUAIS-MONTMORENCY" in flat and "Gwendoline" in flat
+    assert "DÉCÉDÉE" in text
+    assert IPP in page_barcodes(pdf)[0]

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 import types
 import typing
 from dataclasses import dataclass
-from typing import Any, ClassVar, Optional
+from typing import Any, ClassVar
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 SEXES = ("M", "F", "I")  # INS traits: masculin, féminin, indéterminé
 INS_STATUSES = ("provisoire", "récupérée", "validée", "qualifiée")
@@ -47,10 +48,10 @@ class Timing:
 
     kind: str
     times: tuple[str, ...] = ()
-    every_hours: Optional[float] = None
-    per_day: Optional[int] = None
-    max_per_day: Optional[int] = None
-    min_interval_hours: Optional[float] = None
+    every_hours: float | None = None
+    per_day: int | None = None
+    max_per_day: int | None = None
+    min_interval_hours: float | None = None
     text: str = ""
 
     def check(self, where: str) -> None:
@@ -79,7 +80,10 @@ class Record:
         """Cross-field checks beyond types; subclasses extend it."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"type": self.TYPE, **_encode(dataclasses.asdict(self))}
+        out: dict[str, Any] = {"type": self.TYPE}
+        for name in _field_names(type(self)):
+            out[name] = _encode(getattr(self, name))
+        return out
 
 
 @dataclass(frozen=True)
@@ -126,7 +130,7 @@ class Stay(Record):
     room: str = ""
     bed: str = ""
     attending: str = ""
-    discharge: Optional[dt.datetime] = None
+    discharge: dt.datetime | None = None
     reason: str = ""
 
 
@@ -150,7 +154,7 @@ class Condition(Record):
     ipp: str
     label: str
     code: str = ""
-    onset: Optional[dt.date] = None
+    onset: dt.date | None = None
     status: str = "active"
 
 
@@ -165,7 +169,7 @@ class MedicationOrder(Record):
     start: dt.datetime
     unit: str = ""          # dose unit (mg, mL, UI…)
     route: str = ""
-    end: Optional[dt.datetime] = None
+    end: dt.datetime | None = None
     code: str = ""          # UCD or CIP when known
     prescriber: str = ""
     comments: str = ""
@@ -202,8 +206,8 @@ class CareTask(Record):
     ipp: str
     label: str
     timing: Timing
-    start: Optional[dt.datetime] = None
-    end: Optional[dt.datetime] = None
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
     comments: str = ""
 
     def check(self) -> None:
@@ -222,7 +226,7 @@ class LabResult(Record):
     unit: str = ""
     reference_range: str = ""
     abnormal: str = ""
-    validated_at: Optional[dt.datetime] = None
+    validated_at: dt.datetime | None = None
 
     def check(self) -> None:
         if self.abnormal not in ABNORMAL_FLAGS:
@@ -374,18 +378,32 @@ def record_from_dict(data: Any) -> Record:
 
 # ---- decoding and encoding -------------------------------------------------------------
 
-def _build(cls: type, data: dict, label: str) -> Any:
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+@functools.cache
+def _schema(cls: type) -> tuple[frozenset, tuple[tuple[str, Any, bool], ...]]:
+    """(field names, (name, type hint, required) per field): computed once per class."""
     hints = typing.get_type_hints(cls)
-    names = {f.name for f in dataclasses.fields(cls)}
-    unknown = set(data) - names - {"type"}
-    if unknown:
-        raise RecordError(f"{label} : champ(s) inconnu(s) {', '.join(sorted(unknown))}")
+    fields = tuple((f.name, hints[f.name], f.default is dataclasses.MISSING
+                    and f.default_factory is dataclasses.MISSING)
+                   for f in dataclasses.fields(cls))
+    return frozenset(name for name, _, _ in fields) | {"type"}, fields
+
+
+def _build(cls: type, data: dict, label: str) -> Any:
+    names, fields = _schema(cls)
+    if not names.issuperset(data):
+        unknown = sorted(set(data) - names)
+        raise RecordError(f"{label} : champ(s) inconnu(s) {', '.join(unknown)}")
     kwargs = {}
-    for f in dataclasses.fields(cls):
-        if f.name in data:
-            kwargs[f.name] = _decode(hints[f.name], data[f.name], f"{label} : {f.name}")
-        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-            raise RecordError(f"{label} : champ obligatoire « {f.name} » absent")
+    for name, hint, required in fields:
+        if name in data:
+            kwargs[name] = _decode(hint, data[name], f"{label} : {name}")
+        elif required:
+            raise RecordError(f"{label} : champ obligatoire « {name} » absent")
     return cls(**kwargs)
 
 
@@ -448,10 +466,12 @@ def format_utc(value: dt.datetime) -> str:
 
 
 def _encode(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _encode(v) for k, v in value.items()}
+    if value is None or isinstance(value, (str, int, float)):
+        return value
     if isinstance(value, (list, tuple)):
         return [_encode(v) for v in value]
+    if dataclasses.is_dataclass(value):
+        return {name: _encode(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, dt.datetime):
         return format_utc(value)
     if isinstance(value, dt.date):

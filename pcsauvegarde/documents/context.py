@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Optional
 
-from pcsauvegarde.records import (Allergy, Condition, ImagingExam, LabResult,
-                                  MedicationAdministration, MedicationOrder, Patient, Stay)
+from pcsauvegarde.records import (
+    Allergy,
+    Condition,
+    ImagingExam,
+    LabResult,
+    MedicationAdministration,
+    MedicationOrder,
+    Patient,
+    Stay,
+)
 
 
 @dataclass(frozen=True)
@@ -18,7 +25,7 @@ class DocumentContext:
     station: str
     printed_by: str
     printed_at: dt.datetime            # aware, UTC
-    extracted_at: Optional[dt.datetime]  # aware, UTC: age of the oldest data the page shows
+    extracted_at: dt.datetime | None  # aware, UTC: age of the oldest data the page shows
     document_number: str               # unique; the key of re-entry; printed as a barcode
     exercise: bool = False             # True: every page watermarked EXERCICE
 
@@ -28,7 +35,7 @@ class PatientFile:
     """Everything the station knows about one patient, as documents need it."""
 
     patient: Patient
-    stay: Optional[Stay] = None
+    stay: Stay | None = None
     unit_name: str = ""
     allergies: tuple[Allergy, ...] = ()
     conditions: tuple[Condition, ...] = ()

@@ -1,0 +1,188 @@
+"""The station's settings: one typed object read from ``station.toml`` in the data dir."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(ValueError):
+    """A settings file that cannot be used (French message naming the file and key)."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One place the station pulls packages from."""
+
+    id: str
+    kind: str = "folder"
+    """Transport: ``folder`` (local or mounted directory); SFTP and HTTPS come later."""
+    path: str = ""
+    """For ``folder``: the drop directory to read packages from."""
+    interval_seconds: int = 60
+    """How often the scheduler pulls this source."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every station setting, each documented; defaults suit the demo."""
+
+    data_dir: Path
+    """Where the station keeps its store, kept packages, quarantine and journals."""
+    station_id: str = "station-demo"
+    """This station's id; packages addressed to another station are refused."""
+    establishment: str = "Centre hospitalier de démonstration"
+    """Printed on the header of every document."""
+    identity_file: str = "keys/station.agekey"
+    """age identity (secret) of the station, relative to data_dir unless absolute."""
+    publisher_keys: tuple[str, ...] = ("keys/publisher.pub",)
+    """Pinned minisign public keys of the publishers the station trusts (files)."""
+    sources: tuple[Source, ...] = ()
+    """Where to pull packages from."""
+    stale_after_minutes: int = 120
+    """Past this data age every screen and page says the data is stale."""
+    idle_timeout_minutes: int = 10
+    """A session unused for this long is logged out."""
+    host: str = "127.0.0.1"
+    """Address the UI listens on; keep it on loopback."""
+    port: int = 8080
+    """Port the UI listens on."""
+    printer: str = "file"
+    """``file`` writes PDFs under data_dir/printed; ``cups:QUEUE`` later."""
+    max_package_bytes: int = 2 * 1024**3
+    """Larger packages are refused before they are read."""
+    keep_packages: int = 30
+    """Accepted packages kept per domain (the last good one is always kept)."""
+    max_patient_drop: float = 0.5
+    """A full package with this share fewer patients than the current one is quarantined."""
+
+    def path(self, relative: str | Path) -> Path:
+        """A path relative to data_dir (absolute paths are kept)."""
+        p = Path(relative)
+        return p if p.is_absolute() else self.data_dir / p
+
+    @property
+    def store_path(self) -> Path:
+        return self.data_dir / "store.sqlite"
+
+    @property
+    def packages_dir(self) -> Path:
+        return self.data_dir / "packages"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.data_dir / "quarantine"
+
+    @property
+    def printed_dir(self) -> Path:
+        return self.data_dir / "printed"
+
+
+CONFIG_NAME = "station.toml"
+_STATION_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+def field_docs() -> dict[str, str]:
+    """Help text of every setting, taken from the docstrings above (kept in one place)."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(Settings))
+    docs: dict[str, str] = {}
+    body = tree.body[0].body  # type: ignore[attr-defined]
+    for node, nxt in itertools.pairwise(body):
+        if isinstance(node, ast.AnnAssign) and isinstance(nxt, ast.Expr):
+            docs[node.target.id] = nxt.value.value  # type: ignore[union-attr]
+    return docs
+
+
+def load_settings(data_dir: Path, overrides: dict[str, Any] | None = None) -> Settings:
+    """Read data_dir/station.toml (if present) and apply overrides; validate every key."""
+    data_dir = Path(data_dir).resolve()
+    values: dict[str, Any] = {}
+    cfg = data_dir / CONFIG_NAME
+    if cfg.exists():
+        try:
+            values = tomllib.loads(cfg.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"« {cfg} » : fichier de configuration illisible ({exc})") from None
+    values.update(overrides or {})
+    return _build(values, data_dir, cfg)
+
+
+def _build(values: dict[str, Any], data_dir: Path, cfg: Path) -> Settings:
+    known = {f.name: f for f in dataclasses.fields(Settings)}
+    kwargs: dict[str, Any] = {"data_dir": data_dir}
+    for key, value in values.items():
+        if key not in known or key == "data_dir":
+            raise ConfigError(f"« {cfg} » : clé inconnue « {key} »")
+        if key == "sources":
+            kwargs[key] = tuple(_source(s, cfg, i) for i, s in enumerate(value))
+        elif key == "publisher_keys":
+            kwargs[key] = tuple(_typed(cfg, key, v, str) for v in value)
+        else:
+            default = known[key].default
+            kwargs[key] = _typed(cfg, key, value, type(default))
+    settings = Settings(**kwargs)
+    if not _STATION_ID.match(settings.station_id):
+        raise ConfigError(f"« {cfg} » : station_id « {settings.station_id} » invalide "
+                          "(minuscules, chiffres et tirets)")
+    if not 1 <= settings.port <= 65535:
+        raise ConfigError(f"« {cfg} » : port {settings.port} hors limites")
+    return settings
+
+
+def _source(value: Any, cfg: Path, index: int) -> Source:
+    if not isinstance(value, dict) or "id" not in value:
+        raise ConfigError(f"« {cfg} » : sources[{index}] doit avoir un « id »")
+    names = {f.name for f in dataclasses.fields(Source)}
+    for key in value:
+        if key not in names:
+            raise ConfigError(f"« {cfg} » : sources[{index}] : clé inconnue « {key} »")
+    source = Source(**value)
+    if source.kind != "folder":
+        raise ConfigError(f"« {cfg} » : sources[{index}] : transport « {source.kind} » "
+                          "non pris en charge (folder)")
+    if not 5 <= source.interval_seconds <= 86400:
+        raise ConfigError(f"« {cfg} » : sources[{index}] : interval_seconds hors limites (5–86400)")
+    return source
+
+
+def _typed(cfg: Path, key: str, value: Any, kind: type) -> Any:
+    if kind is float and isinstance(value, int):
+        value = float(value)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ConfigError(f"« {cfg} » : « {key} » doit être de type {kind.__name__}")
+    return value
+
+
+def write_settings(settings: Settings) -> Path:
+    """Write the settings that differ from the defaults to data_dir/station.toml (atomically)."""
+    from pcsauvegarde.fsutil import atomic_write
+
+    lines = []
+    for f in dataclasses.fields(Settings):
+        value = getattr(settings, f.name)
+        if f.name in ("data_dir", "sources") or value == f.default:
+            continue
+        lines.append(f"{f.name} = {_toml(value)}")
+    for s in settings.sources:
+        lines += ["", "[[sources]]"] + [f"{k} = {_toml(v)}" for k, v in dataclasses.asdict(s).items()]
+    path = settings.data_dir / CONFIG_NAME
+    atomic_write(path, ("\n".join(lines) + "\n").encode())
+    return path
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -1,0 +1,193 @@
+"""The SQLite read model: snapshots per domain, records, search indexes; atomic promotion."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import sqlite3
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pcsauvegarde.package.manifest import Deletion
+from pcsauvegarde.records import Patient, Record, Stay, parse_utc
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS snapshot (
+    domain TEXT PRIMARY KEY, sequence INTEGER NOT NULL, kind TEXT NOT NULL,
+    extracted_at TEXT NOT NULL, promoted_at TEXT NOT NULL, package TEXT NOT NULL,
+    source TEXT NOT NULL, counts TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS record (
+    type TEXT NOT NULL, id TEXT NOT NULL, domain TEXT NOT NULL, ipp TEXT, data TEXT NOT NULL,
+    PRIMARY KEY (type, id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS record_by_ipp ON record (ipp, type);
+CREATE INDEX IF NOT EXISTS record_by_domain ON record (domain);
+CREATE TABLE IF NOT EXISTS patient_index (
+    ipp TEXT PRIMARY KEY, names TEXT NOT NULL, birth_date TEXT NOT NULL,
+    nda TEXT, unit TEXT, room TEXT, bed TEXT, current INTEGER NOT NULL,
+    admission TEXT, discharge TEXT) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS patient_by_unit ON patient_index (unit, current);
+CREATE TABLE IF NOT EXISTS package_log (
+    id INTEGER PRIMARY KEY, at TEXT NOT NULL, source TEXT NOT NULL, file TEXT NOT NULL,
+    domain TEXT, sequence INTEGER, outcome TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '');
+CREATE INDEX IF NOT EXISTS package_log_by_file ON package_log (source, file);
+"""
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    """The promoted snapshot of one domain."""
+
+    domain: str
+    sequence: int
+    kind: str
+    extracted_at: dt.datetime
+    promoted_at: dt.datetime
+    package: str
+    source: str
+    counts: dict
+
+
+def fold(text: str) -> str:
+    """Accent- and case-insensitive form used for searching names."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+class Store:
+    """The station's read model; every write is one SQLite transaction (WAL)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(SCHEMA)
+
+    @contextlib.contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        db.execute("PRAGMA synchronous=FULL")  # a promoted snapshot survives a power cut
+        db.execute("PRAGMA foreign_keys=ON")
+        try:
+            yield db
+        finally:
+            db.close()
+
+    # ---- snapshots ------------------------------------------------------------------
+
+    def snapshots(self) -> dict[str, SnapshotInfo]:
+        with self.connect() as db:
+            rows = db.execute("SELECT * FROM snapshot").fetchall()
+        return {r[0]: _snapshot(r) for r in rows}
+
+    def snapshot(self, domain: str) -> SnapshotInfo | None:
+        return self.snapshots().get(domain)
+
+    def promote(self, manifest, records: Iterable[Record], package: str,
+                sanity=None) -> dict[str, int]:
+        """Replace (full) or patch (delta) a domain in one transaction; all or nothing.
+
+        ``records`` may raise while being iterated (bad record): the transaction is rolled
+        back and the previous snapshot stays. ``sanity(db, counts)`` may raise to refuse.
+        """
+        with self.connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                if manifest.kind == "full":
+                    db.execute("DELETE FROM record WHERE domain = ?", (manifest.domain,))
+                counts = _write_records(db, manifest.domain, records)
+                if manifest.domain == "dpi":
+                    _rebuild_patient_index(db)
+                if sanity is not None:
+                    sanity(db, counts)
+                now = dt.datetime.now(dt.UTC).isoformat()
+                db.execute(
+                    "INSERT OR REPLACE INTO snapshot VALUES (?,?,?,?,?,?,?,?)",
+                    (manifest.domain, manifest.sequence, manifest.kind,
+                     manifest.extracted_at.isoformat(), now, package, manifest.source,
+                     json.dumps(dict(manifest.counts))))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return counts
+
+    # ---- package log ----------------------------------------------------------------
+
+    def log_package(self, source: str, file: str, outcome: str, reason: str = "",
+                    domain: str | None = None, sequence: int | None = None) -> None:
+        with self.connect() as db:
+            db.execute(
+                "INSERT INTO package_log (at, source, file, domain, sequence, outcome, reason)"
+                " VALUES (?,?,?,?,?,?,?)",
+                (dt.datetime.now(dt.UTC).isoformat(), source, file, domain, sequence,
+                 outcome, reason))
+
+    def seen(self, source: str, file: str) -> bool:
+        with self.connect() as db:
+            row = db.execute("SELECT 1 FROM package_log WHERE source=? AND file=? LIMIT 1",
+                             (source, file)).fetchone()
+        return row is not None
+
+    def package_log(self, limit: int = 50) -> list[dict]:
+        with self.connect() as db:
+            db.row_factory = sqlite3.Row
+            rows = db.execute("SELECT * FROM package_log ORDER BY id DESC LIMIT ?",
+                              (limit,)).fetchall()
+        return [dict(r) for r in rows]
+
+
+def _write_records(db: sqlite3.Connection, domain: str, records: Iterable) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    batch: list[tuple] = []
+    deletions: list[tuple] = []
+    for rec in records:
+        if isinstance(rec, Deletion):  # a delta package removing a record
+            deletions.append((rec.record_type, rec.id))
+            continue
+        if rec.DOMAIN != domain:
+            raise ValueError(f"{rec.TYPE} {rec.id} : enregistrement hors du domaine {domain}")
+        counts[rec.TYPE] = counts.get(rec.TYPE, 0) + 1
+        data = rec.to_dict()
+        batch.append((rec.TYPE, rec.id, domain, data.get("ipp", data["id"] if rec.TYPE == "patient"
+                                                          else None), json.dumps(data)))
+        if len(batch) >= 5000:
+            db.executemany("INSERT OR REPLACE INTO record VALUES (?,?,?,?,?)", batch)
+            batch.clear()
+    db.executemany("INSERT OR REPLACE INTO record VALUES (?,?,?,?,?)", batch)
+    db.executemany("DELETE FROM record WHERE type=? AND id=?", deletions)
+    return counts
+
+
+def _rebuild_patient_index(db: sqlite3.Connection) -> None:
+    from pcsauvegarde.records import record_from_dict
+
+    db.execute("DELETE FROM patient_index")
+    stays: dict[str, Stay] = {}
+    for (data,) in db.execute("SELECT data FROM record WHERE type='stay'"):
+        stay = record_from_dict(json.loads(data))
+        best = stays.get(stay.ipp)
+        # the current stay wins; otherwise the latest admission
+        if best is None or (best.discharge is not None and
+                            (stay.discharge is None or stay.admission > best.admission)):
+            stays[stay.ipp] = stay
+    rows = []
+    for (data,) in db.execute("SELECT data FROM record WHERE type='patient'"):
+        p: Patient = record_from_dict(json.loads(data))
+        s = stays.get(p.id)
+        names = fold(" ".join(filter(None, (p.birth_name, p.used_name, p.first_names,
+                                            p.used_first_name))))
+        rows.append((p.id, names, p.birth_date.isoformat(), s.id if s else None,
+                     s.unit if s else None, s.room if s else None, s.bed if s else None,
+                     int(s is not None and s.discharge is None),
+                     s.admission.isoformat() if s else None,
+                     s.discharge.isoformat() if s and s.discharge else None))
+    db.executemany("INSERT INTO patient_index VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+
+
+def _snapshot(row: tuple) -> SnapshotInfo:
+    return SnapshotInfo(row[0], row[1], row[2], parse_utc(row[3]), parse_utc(row[4]), row[5],
+                        row[6], json.loads(row[7]))

@@ -1,0 +1,1 @@
+"""Station side: transports, pulls, ingest gates, the schedule."""

@@ -1,0 +1,52 @@
+"""The station's own state (accounts, journals, print jobs): not derived, never rebuilt."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS user (
+    login TEXT PRIMARY KEY, display_name TEXT NOT NULL, password_hash TEXT NOT NULL,
+    roles TEXT NOT NULL DEFAULT '', units TEXT NOT NULL DEFAULT '*',
+    active INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL,
+    failed_logins INTEGER NOT NULL DEFAULT 0, locked_until TEXT);
+CREATE TABLE IF NOT EXISTS issued_document (
+    number TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, kind TEXT NOT NULL,
+    ipp TEXT, unit TEXT, issued_at TEXT NOT NULL, issued_by TEXT NOT NULL,
+    snapshot TEXT NOT NULL DEFAULT '', pages INTEGER, status TEXT NOT NULL DEFAULT 'issued');
+"""
+
+
+class StateDB:
+    """SQLite file for station state, WAL, one connection per call."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(SCHEMA)
+
+    @contextlib.contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA synchronous=FULL")
+        try:
+            yield db
+        finally:
+            db.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self.connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise

@@ -1,0 +1,137 @@
+"""Care area: units, patient lists, search, patient page, patient documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from pcsauvegarde.documents import fmt
+from pcsauvegarde.issuing import IssueError, issue_patient_document, stored_pdf
+from pcsauvegarde.printing import PrintError
+from pcsauvegarde.store import queries
+from pcsauvegarde.web.auth import login_required
+
+bp = Blueprint("patients", __name__)
+log = logging.getLogger("pcsauvegarde.web")
+
+
+def _station():
+    from pcsauvegarde.web import station_of
+    return station_of(current_app)
+
+
+def _visible(rows):
+    return [r for r in rows if g.user.can_see_unit(r.unit)]
+
+
+@bp.route("/")
+@login_required
+def home():
+    units = [u for u in queries.units(_station().store) if g.user.can_see_unit(u.code)]
+    return render_template("home.html", units=units)
+
+
+@bp.route("/recherche")
+@login_required
+def search():
+    q = request.args.get("q", "")[:100]
+    rows = _visible(queries.search(_station().store, q)) if q.strip() else []
+    if len(rows) == 1 and q.strip().isdigit():  # a scanned IPP/NDA goes straight to the patient
+        return redirect(url_for("patients.patient", ipp=rows[0].patient.id))
+    return render_template("search.html", q=q, rows=rows)
+
+
+@bp.route("/services/<unit>")
+@login_required
+def unit(unit: str):
+    if not g.user.can_see_unit(unit):
+        abort(403)
+    names = queries.unit_names(_station().store)
+    rows = queries.inpatients(_station().store, unit)
+    if not rows and unit not in names:
+        abort(404)
+    return render_template("unit.html", unit=unit, unit_name=names.get(unit, unit), rows=rows)
+
+
+@bp.route("/patients/<ipp>")
+@login_required
+def patient(ipp: str):
+    file = queries.patient_file(_station().store, ipp[:64])
+    if file is None:
+        abort(404)
+    if file.stay is not None and not g.user.can_see_unit(file.stay.unit):
+        abort(403)
+    return render_template("patient.html", f=file, snaps=_station().store.snapshots())
+
+
+@bp.route("/patients/<ipp>/documents/<kind>", methods=["POST"])
+@login_required
+def issue(ipp: str, kind: str):
+    """Render and journal a patient document, then show it (browser preview / print)."""
+    file = queries.patient_file(_station().store, ipp[:64])
+    if file is None:
+        abort(404)
+    if file.stay is not None and not g.user.can_see_unit(file.stay.unit):
+        abort(403)
+    try:
+        issued = issue_patient_document(_station(), kind[:32], file.patient.id, g.user.login)
+    except IssueError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("patients.patient", ipp=ipp))
+    log.info("issued %s (%s)", issued.document.number, kind)
+    if request.form.get("send") == "printer":
+        _send_to_printer(issued.document.number, issued.pdf)
+    return redirect(url_for("patients.document", number=issued.document.number))
+
+
+@bp.route("/documents/<number>")
+@login_required
+def document(number: str):
+    if stored_pdf(_station(), number) is None:
+        abort(404)
+    return render_template("document.html", number=number,
+                           printer=_station().printer.status())
+
+
+@bp.route("/documents/<number>.pdf")
+@login_required
+def document_pdf(number: str):
+    pdf = stored_pdf(_station(), number)
+    if pdf is None:
+        abort(404)
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{number}.pdf"'})
+
+
+@bp.route("/documents/<number>/imprimer", methods=["POST"])
+@login_required
+def print_document(number: str):
+    pdf = stored_pdf(_station(), number)
+    if pdf is None:
+        abort(404)
+    _send_to_printer(number, pdf)
+    return redirect(url_for("patients.document", number=number))
+
+
+def _send_to_printer(number: str, pdf: bytes) -> None:
+    try:
+        job = _station().printer.print_pdf(pdf, number)
+    except PrintError as exc:
+        flash(f"Échec de l'impression de {number} : {exc}. "
+              "Utilisez l'aperçu du navigateur pour imprimer.", "error")
+        return
+    now = fmt.format_local(dt.datetime.now(dt.UTC))
+    flash(f"Document {number} envoyé à l'imprimante (travail {job}) le {now}.", "info")

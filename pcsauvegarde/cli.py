@@ -1,0 +1,229 @@
+"""The `pcsauvegarde` command: thin wrappers that parse, call domain code and report in French."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import itertools
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from pcsauvegarde.config import ConfigError, Settings, load_settings, write_settings
+
+DATA_OPTION = click.option("--data", "data_dir", type=click.Path(path_type=Path),
+                           default=Path("snapshots/station"), show_default=True,
+                           envvar="PCSAUVEGARDE_DATA", help="Dossier de données de la station.")
+
+
+def _settings(data_dir: Path) -> Settings:
+    try:
+        return load_settings(data_dir)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Journal détaillé sur la sortie d'erreur.")
+def main(verbose: bool) -> None:
+    """PC de sauvegarde : extraits chiffrés et signés, interface locale, impressions en mode
+    dégradé."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+@DATA_OPTION
+@click.option("--station", "station_id", default="station-demo", show_default=True,
+              help="Identifiant de la station (minuscules, chiffres, tirets).")
+def init(data_dir: Path, station_id: str) -> None:
+    """Créer le dossier de données d'une station et sa clé de déchiffrement."""
+    from pcsauvegarde.demostation import ensure_station_keys
+
+    settings = _settings_with(data_dir, {"station_id": station_id})
+    write_settings(settings)
+    recipient = ensure_station_keys(settings.data_dir)
+    click.echo(f"Station « {station_id} » prête dans {settings.data_dir}")
+    click.echo(f"Clé publique de la station (à donner à l'émetteur) : {recipient}")
+
+
+def _settings_with(data_dir: Path, overrides: dict) -> Settings:
+    try:
+        return load_settings(data_dir, overrides)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+@DATA_OPTION
+@click.option("--publisher-dir", type=click.Path(path_type=Path), default=None,
+              help="Dossier de l'émetteur où créer la clé de signature Ed25519 (minisign).")
+def keys(data_dir: Path, publisher_dir: Path | None) -> None:
+    """Créer les clés manquantes et afficher les clés publiques."""
+    from pcsauvegarde.demostation import ensure_publisher_key, ensure_station_keys
+    from pcsauvegarde.package.minisign import load_public_key
+
+    recipient = ensure_station_keys(Path(data_dir).resolve())
+    click.echo(f"Station (age, destinataire des paquets) : {recipient}")
+    if publisher_dir is not None:
+        public = ensure_publisher_key(publisher_dir)
+        key = load_public_key(public)
+        click.echo(f"Émetteur (minisign, à épingler sur les stations) : {key.to_line()}")
+        click.echo(f"  empreinte {key.fingerprint}, fichier {public}")
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(path_type=Path, exists=True),
+              required=True, help="publisher.toml (dépôt, clé de signature, stations).")
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path, exists=True))
+def publish(config_path: Path, inputs: tuple[Path, ...]) -> None:
+    """Importer un export FHIR R4 (NDJSON ou Bundle) et publier un paquet par domaine."""
+    from pcsauvegarde.package import PackageError
+    from pcsauvegarde.publish.fhir import import_fhir
+    from pcsauvegarde.publish.publisher import PublishError, load_publisher_config, publish_full
+
+    files = [p for i in inputs for p in (sorted(i.glob("*.ndjson")) + sorted(i.glob("*.json"))
+                                         if i.is_dir() else [i])]
+    if not files:
+        raise click.ClickException("aucun fichier FHIR (.ndjson ou .json) à publier")
+    try:
+        config = load_publisher_config(config_path)
+        result = import_fhir(files)
+        for r in result.rejections:
+            click.echo(f"refusé : {r}", err=True)
+        written = publish_full(list(result.records), config)
+    except (PublishError, PackageError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{len(result.records)} enregistrements importés, {len(result.rejections)} refusés")
+    for path in written:
+        click.echo(f"publié : {path}")
+
+
+@main.command()
+@DATA_OPTION
+def pull(data_dir: Path) -> None:
+    """Récupérer maintenant les nouveaux paquets de toutes les sources."""
+    from pcsauvegarde.store import Store
+    from pcsauvegarde.sync.pull import pull_all
+
+    settings = _settings(data_dir)
+    if not settings.sources:
+        raise click.ClickException(f"aucune source configurée dans {settings.data_dir}")
+    failed = False
+    for run in pull_all(settings, Store(settings.store_path), _keys(settings)):
+        click.echo(f"source {run.source} : {run.seen} nouveau(x) paquet(s), "
+                   f"{run.accepted} accepté(s), {run.quarantined} en quarantaine")
+        for o in run.outcomes:
+            if o.outcome != "accepted":
+                click.echo(f"  {o.message}", err=True)
+        if run.error:
+            failed = True
+            click.echo(f"  erreur : {run.error}", err=True)
+    sys.exit(1 if failed else 0)
+
+
+def _keys(settings: Settings):
+    from pcsauvegarde.package import PackageError
+    from pcsauvegarde.sync.pull import load_station_keys
+
+    try:
+        return load_station_keys(settings)
+    except (PackageError, OSError) as exc:
+        raise click.ClickException(f"clés de la station : {exc}") from None
+
+
+@main.command()
+@DATA_OPTION
+def serve(data_dir: Path) -> None:
+    """Servir l'interface (127.0.0.1) et tirer les paquets selon le calendrier."""
+    settings = _settings(data_dir)
+    _serve(settings)
+
+
+def _serve(settings: Settings, extra_jobs=()) -> None:
+    import waitress
+
+    from pcsauvegarde.station import open_station
+    from pcsauvegarde.sync.scheduler import jobs, start_scheduler
+    from pcsauvegarde.web import create_app
+
+    station = open_station(settings)
+    scheduler = start_scheduler(jobs(settings, station.store, _keys(settings)) + list(extra_jobs))
+    try:
+        waitress.serve(create_app(station), host=settings.host, port=settings.port, threads=8,
+                       ident="pcsauvegarde")
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+@main.group()
+def users() -> None:
+    """Gérer les comptes locaux."""
+
+
+@users.command("add")
+@DATA_OPTION
+@click.argument("login")
+@click.option("--name", default="", help="Nom affiché.")
+@click.option("--role", "roles", multiple=True, default=("soins",), show_default=True)
+@click.option("--unit", "units", multiple=True, default=("*",), show_default=True,
+              help="Service(s) accessibles ; * pour tous.")
+def users_add(data_dir: Path, login: str, name: str, roles: tuple, units: tuple) -> None:
+    """Créer un compte (le mot de passe est demandé, jamais passé en argument)."""
+    from pcsauvegarde.accounts import AccountError
+    from pcsauvegarde.station import open_station
+
+    password = getpass.getpass("Mot de passe : ") if sys.stdin.isatty() else sys.stdin.readline()
+    try:
+        user = open_station(_settings(data_dir)).accounts.add(login, name, password.rstrip("\n"),
+                                                              roles, units)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Compte « {user.login} » créé ({', '.join(user.roles)}).")
+
+
+@main.command()
+@click.option("--data", "root", type=click.Path(path_type=Path), default=Path("snapshots/demo"),
+              show_default=True, help="Dossier de la démonstration.")
+@click.option("--port", default=8080, show_default=True)
+@click.option("--no-serve", is_flag=True, help="Préparer et tirer une fois, sans servir.")
+def demo(root: Path, port: int, no_serve: bool) -> None:
+    """Hôpital de démonstration de bout en bout : génère, publie, tire, sert."""
+    from pcsauvegarde import demostation
+    from pcsauvegarde.accounts import AccountError
+    from pcsauvegarde.station import open_station
+    from pcsauvegarde.sync.pull import pull_all
+    from pcsauvegarde.sync.scheduler import Job
+
+    paths, settings, config = demostation.setup(root)
+    settings = _settings_with(settings.data_dir, {"port": port})
+    written = demostation.publish_demo(paths, config)
+    click.echo(f"Hôpital de démonstration publié : {len(written)} paquet(s) dans {paths.drop}")
+    station = open_station(settings)
+    for run in pull_all(settings, station.store, _keys(settings)):
+        click.echo(f"Premier tirage : {run.accepted} paquet(s) accepté(s), "
+                   f"{run.quarantined} en quarantaine")
+    try:
+        station.accounts.add(demostation.DEMO_LOGIN, "Infirmière de démonstration",
+                             demostation.DEMO_PASSWORD, ("soins", "admin"))
+    except AccountError:
+        pass  # already there from an earlier run
+    if no_serve:
+        return
+    minutes = itertools.count(1)
+
+    def republish() -> None:
+        demostation.publish_demo(paths, config, minute=next(minutes))
+
+    from apscheduler.triggers.interval import IntervalTrigger
+    click.echo(f"Interface : http://{settings.host}:{settings.port}/  —  identifiant "
+               f"« {demostation.DEMO_LOGIN} », mot de passe « {demostation.DEMO_PASSWORD} »")
+    click.echo(f"La démonstration publie un extrait modifié chaque minute "
+               f"(démarré le {dt.datetime.now():%d/%m/%Y %H:%M}). Ctrl+C pour arrêter.")
+    _serve(settings, [Job("demo:publish", IntervalTrigger(seconds=60), republish)])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""Shared fixtures: a demo hospital published once per session; fresh stations per test."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pcsauvegarde import demostation
+from pcsauvegarde.config import load_settings
+from pcsauvegarde.station import open_station
+from pcsauvegarde.sync.pull import load_station_keys, pull_all
+
+# Ten minutes ago: recent enough to be fresh, old enough to test the stale threshold.
+NOW = (dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+       - dt.timedelta(minutes=10))
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def world(tmp_path_factory):
+    """Demo publisher, station keys and a drop folder holding one full package per domain."""
+    root = tmp_path_factory.mktemp("world")
+    paths, _, config = demostation.setup(root)
+    written = demostation.publish_demo(paths, config, now=NOW)
+    assert written, "the demo published nothing"
+    return paths, load_settings(paths.station), config
+
+
+@pytest.fixture
+def station_dir(world, tmp_path) -> Path:
+    """A fresh station data dir (keys and settings of the world) pointing at a copy of the drop."""
+    paths, _, _ = world
+    data = tmp_path / "station"
+    shutil.copytree(paths.station, data, ignore=shutil.ignore_patterns("*.sqlite*", "packages",
+                                                                       "quarantine", "incoming"))
+    drop = tmp_path / "drop"
+    shutil.copytree(paths.drop, drop)
+    from pcsauvegarde.config import write_settings
+    s = load_settings(data, {"sources": [{"id": "test-drop", "path": str(drop)}]})
+    write_settings(s)
+    return data
+
+
+@pytest.fixture
+def settings(station_dir):
+    return load_settings(station_dir)
+
+
+@pytest.fixture
+def drop(settings) -> Path:
+    return Path(settings.sources[0].path)
+
+
+@pytest.fixture
+def keys(settings):
+    return load_station_keys(settings)
+
+
+@pytest.fixture
+def station(settings, keys):
+    """A station that has pulled the demo hospital, with a nurse account."""
+    st = open_station(settings)
+    runs = pull_all(settings, st.store, keys)
+    assert all(r.quarantined == 0 and not r.error for r in runs), runs
+    st.accounts.add("infirmiere", "Inès Infirmière", PASSWORD, ("soins",), ("*",))
+    return st
+
+
+@pytest.fixture
+def app(station):
+    from pcsauvegarde.web import create_app
+    return create_app(station, {"TESTING": True, "WTF_CSRF_ENABLED": False})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def logged_in(client):
+    r = client.post("/connexion", data={"login": "infirmiere", "password": PASSWORD})
+    assert r.status_code == 302, r.data
+    return client
+
+
+@pytest.fixture(scope="session")
+def demo_records(world):
+    """The canonical records of the demo hospital, as the publisher imported them."""
+    from pcsauvegarde.publish.fhir import import_fhir
+    paths, _, _ = world
+    return list(import_fhir(sorted(paths.fhir.glob("*.ndjson"))).records)
+
+
+@pytest.fixture
+def make_package(world, keys):
+    """Write a signed package for this station into a folder; manifest fields overridable."""
+    from pcsauvegarde.package import Manifest, write_package
+    from pcsauvegarde.package.age import public_key_of
+    from pcsauvegarde.package.minisign import load_secret_key
+
+    paths, settings, _ = world
+    secret = load_secret_key(paths.publisher / "publisher.key")
+
+    def make(folder: Path, records, *, domain="dpi", sequence=100, kind="full",
+             station=None, extracted_at=NOW, base_sequence=None, signing_key=None,
+             recipient=None, validate=True) -> Path:
+        manifest = Manifest(kind=kind, domain=domain, station=station or settings.station_id,
+                            source="tests", extracted_at=extracted_at, sequence=sequence,
+                            base_sequence=base_sequence)
+        return write_package(folder, manifest, records,
+                             [recipient or public_key_of(keys.identity)],
+                             signing_key or secret, validate=validate)
+    return make

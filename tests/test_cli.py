@@ -1,0 +1,43 @@
+"""The command line: help, errors as one French line, init/keys/pull."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from pcsauvegarde.cli import main
+
+
+def test_help_lists_commands():
+    out = CliRunner().invoke(main, ["--help"]).output
+    for command in ("demo", "init", "keys", "publish", "pull", "serve", "users"):
+        assert command in out
+
+
+def test_init_and_keys_print_public_keys(tmp_path):
+    runner = CliRunner()
+    r = runner.invoke(main, ["init", "--data", str(tmp_path / "st"), "--station", "urgences-1"])
+    assert r.exit_code == 0, r.output
+    assert "age1" in r.output
+    r = runner.invoke(main, ["keys", "--data", str(tmp_path / "st"), "--publisher-dir",
+                             str(tmp_path / "pub")])
+    assert r.exit_code == 0, r.output
+    assert "RW" in r.output  # a minisign public key line starts with RW (base64 of "Ed")
+    assert (tmp_path / "st" / "keys" / "station.agekey").stat().st_mode & 0o077 == 0
+
+
+def test_pull_without_source_is_one_line_error(tmp_path):
+    r = CliRunner().invoke(main, ["pull", "--data", str(tmp_path)])
+    assert r.exit_code == 1
+    assert "aucune source" in r.output and "Traceback" not in r.output
+
+
+def test_broken_settings_file_named_in_error(tmp_path):
+    (tmp_path / "station.toml").write_text("station_id = 42\n")
+    r = CliRunner().invoke(main, ["pull", "--data", str(tmp_path)])
+    assert r.exit_code == 1 and "station.toml" in r.output and "station_id" in r.output
+
+
+def test_pull_reports_outcomes(station_dir):
+    r = CliRunner().invoke(main, ["pull", "--data", str(station_dir)])
+    assert r.exit_code == 0, r.output
+    assert "accepté(s)" in r.output and "0 en quarantaine" in r.output

@@ -1,9 +1,8 @@
-"""Login, logout, idle timeout; ``login_required`` for every other view."""
+"""Login, logout, idle timeout (access rules of other views: web/access.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 
 from flask import (
@@ -17,6 +16,8 @@ from flask import (
     session,
     url_for,
 )
+
+from pcsauvegarde.web.access import public
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger("pcsauvegarde.web")
@@ -49,16 +50,8 @@ def load_user() -> None:
     session["last_seen"] = now.isoformat()
 
 
-def login_required(view):
-    @functools.wraps(view)
-    def wrapped(**kwargs):
-        if g.user is None:
-            return redirect(url_for("auth.login", next=request.path))
-        return view(**kwargs)
-    return wrapped
-
-
 @bp.route("/connexion", methods=["GET", "POST"])
+@public
 def login():
     if request.method == "POST":
         login_name = request.form.get("login", "").strip().lower()[:64]
@@ -80,6 +73,7 @@ def login():
 
 
 @bp.route("/deconnexion", methods=["POST"])
+@public
 def logout():
     session.clear()
     flash("Vous êtes déconnecté.", "info")

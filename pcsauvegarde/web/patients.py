@@ -22,7 +22,7 @@ from pcsauvegarde.documents import fmt
 from pcsauvegarde.issuing import IssueError, issue_patient_document, stored_pdf
 from pcsauvegarde.printing import PrintError
 from pcsauvegarde.store import queries
-from pcsauvegarde.web.auth import login_required
+from pcsauvegarde.web.access import CLINICAL, requires
 
 bp = Blueprint("patients", __name__)
 log = logging.getLogger("pcsauvegarde.web")
@@ -38,14 +38,14 @@ def _visible(rows):
 
 
 @bp.route("/")
-@login_required
+@requires()
 def home():
     units = [u for u in queries.units(_station().store) if g.user.can_see_unit(u.code)]
     return render_template("home.html", units=units)
 
 
 @bp.route("/recherche")
-@login_required
+@requires(*CLINICAL)
 def search():
     q = request.args.get("q", "")[:100]
     rows = _visible(queries.search(_station().store, q)) if q.strip() else []
@@ -55,7 +55,7 @@ def search():
 
 
 @bp.route("/services/<unit>")
-@login_required
+@requires(*CLINICAL)
 def unit(unit: str):
     if not g.user.can_see_unit(unit):
         abort(403)
@@ -67,7 +67,7 @@ def unit(unit: str):
 
 
 @bp.route("/patients/<ipp>")
-@login_required
+@requires(*CLINICAL)
 def patient(ipp: str):
     file = queries.patient_file(_station().store, ipp[:64])
     if file is None:
@@ -78,7 +78,7 @@ def patient(ipp: str):
 
 
 @bp.route("/patients/<ipp>/documents/<kind>", methods=["POST"])
-@login_required
+@requires("soins")
 def issue(ipp: str, kind: str):
     """Render and journal a patient document, then show it (browser preview / print)."""
     file = queries.patient_file(_station().store, ipp[:64])
@@ -98,7 +98,7 @@ def issue(ipp: str, kind: str):
 
 
 @bp.route("/documents/<number>")
-@login_required
+@requires(*CLINICAL)
 def document(number: str):
     if stored_pdf(_station(), number) is None:
         abort(404)
@@ -107,7 +107,7 @@ def document(number: str):
 
 
 @bp.route("/documents/<number>.pdf")
-@login_required
+@requires(*CLINICAL)
 def document_pdf(number: str):
     pdf = stored_pdf(_station(), number)
     if pdf is None:
@@ -117,7 +117,7 @@ def document_pdf(number: str):
 
 
 @bp.route("/documents/<number>/imprimer", methods=["POST"])
-@login_required
+@requires(*CLINICAL)
 def print_document(number: str):
     pdf = stored_pdf(_station(), number)
     if pdf is None:

@@ -122,3 +122,12 @@ def test_document_numbers_are_unique(logged_in, station):
                .headers["Location"] for _ in range(3)}
     assert len(numbers) == 3
     assert all(re.search(r"STATION-DEMO-\d{7}$", n) for n in numbers)
+
+
+def test_every_route_declares_its_access(app):
+    """New routes cannot escape access control: each view declares ``requires`` or ``public``."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        view = app.view_functions[rule.endpoint]
+        assert hasattr(view, "access_roles"), f"{rule.rule} ({rule.endpoint}) declares no access"

@@ -193,6 +193,7 @@ def demo(root: Path, port: int, no_serve: bool) -> None:
     """Hôpital de démonstration de bout en bout : génère, publie, tire, sert."""
     from pcsauvegarde import demostation
     from pcsauvegarde.accounts import AccountError
+    from pcsauvegarde.documents.fmt import format_local
     from pcsauvegarde.station import open_station
     from pcsauvegarde.sync.pull import pull_all
     from pcsauvegarde.sync.scheduler import Job
@@ -220,8 +221,9 @@ def demo(root: Path, port: int, no_serve: bool) -> None:
     from apscheduler.triggers.interval import IntervalTrigger
     click.echo(f"Interface : http://{settings.host}:{settings.port}/  —  identifiant "
                f"« {demostation.DEMO_LOGIN} », mot de passe « {demostation.DEMO_PASSWORD} »")
+    started = format_local(dt.datetime.now(dt.timezone.utc))
     click.echo(f"La démonstration publie un extrait modifié chaque minute "
-               f"(démarré le {dt.datetime.now():%d/%m/%Y %H:%M}). Ctrl+C pour arrêter.")
+               f"(démarrée le {started}). Ctrl+C pour arrêter.")
     _serve(settings, [Job("demo:publish", IntervalTrigger(seconds=60), republish)])
 
 

@@ -143,6 +143,7 @@ class StockPDF(DocumentPDF):
         # What the next page will be: applied in header(), after fpdf2 has drawn the footer of
         # the previous page (add_page() calls footer() of the old page first).
         self._next: tuple[str, float, str] = ("document", 0.0, title)
+        self._fitted: dict[tuple, float] = {}
 
     def add_stock_page(self, width: float, height: float, footer_room: float) -> None:
         """A page of label stock ``width`` × ``height`` mm; ``footer_room``: free bottom mm."""
@@ -171,6 +172,23 @@ class StockPDF(DocumentPDF):
             super().footer()
         elif self.footer_room >= FOOTER_ROOM:
             self._stock_footer()
+
+    def fit_cell(self, w: float, h: float, text: str, style: str = "", size: float = 9,
+                 align: str = "L", min_size: float = 6) -> None:
+        """As DocumentPDF.fit_cell, with the fitted size remembered: a sheet repeats the same
+        texts 24 times and measuring a TTF string is the costly part."""
+        key = (w, text, style, size, min_size)
+        fitted = self._fitted.get(key)
+        if fitted is None:
+            fitted = size
+            self.set_font(FAMILY, style, fitted)
+            while fitted > min_size and self.get_string_width(text) > w - 2 * self.c_margin:
+                fitted -= 0.5
+                self.set_font(FAMILY, style, fitted)
+            self._fitted[key] = fitted
+        else:
+            self.set_font(FAMILY, style, fitted)
+        self.cell(w, h, text, align=align)
 
     def bars(self, value: str, x: float, y: float, height: float) -> float:
         """Code 128 of ``value`` drawn as filled rectangles, same geometry as ``barcode()``.

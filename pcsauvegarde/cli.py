@@ -184,6 +184,42 @@ def users_add(data_dir: Path, login: str, name: str, roles: tuple, units: tuple)
     click.echo(f"Compte « {user.login} » créé ({', '.join(user.roles)}).")
 
 
+@main.group()
+def admissions() -> None:
+    """Admissions en mode dégradé (IPP/NDA provisoires)."""
+
+
+@admissions.command("export")
+@DATA_OPTION
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Fichier CSV à écrire (défaut : DATA/exports/admissions-AAAAMMJJ-HHMMSS.csv)"
+                   " ; « - » pour la sortie standard.")
+def admissions_export(data_dir: Path, output: Path | None) -> None:
+    """Exporter les admissions en mode dégradé (CSV ; séparateur « ; ») pour la reprise."""
+    import io
+
+    from pcsauvegarde.admissions import Admissions, export_csv
+    from pcsauvegarde.fsutil import atomic_write
+    from pcsauvegarde.statedb import StateDB
+
+    settings = _settings(data_dir)
+    state = settings.data_dir / "station.sqlite"
+    if not state.exists():
+        raise click.ClickException(f"aucune base de station dans {settings.data_dir}")
+    register = Admissions(StateDB(state), settings.station_id, settings.provisional_ipp_range,
+                          settings.provisional_nda_range)
+    buffer = io.StringIO()
+    count = export_csv(register.all(), buffer)
+    if str(output) == "-":
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    path = output or settings.data_dir / "exports" / f"admissions-{stamp}.csv"
+    # UTF-8 with BOM: spreadsheet software in French opens accents and « ; » correctly.
+    atomic_write(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"), mode=0o600)
+    click.echo(f"{count} admission(s) exportée(s) dans {path}")
+
+
 @main.command()
 @click.option("--data", "root", type=click.Path(path_type=Path), default=Path("snapshots/demo"),
               show_default=True, help="Dossier de la démonstration.")

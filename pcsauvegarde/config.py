@@ -53,7 +53,13 @@ class Settings:
     port: int = 8080
     """Port the UI listens on."""
     printer: str = "file"
-    """``file`` writes PDFs under data_dir/printed; ``cups:QUEUE`` later."""
+    """``file`` writes PDFs under data_dir/printed; ``cups:QUEUE`` prints to that CUPS queue."""
+    cups_server: str = ""
+    """CUPS server (host:port or socket path) for ``cups:`` printers; empty: the local one."""
+    provisional_ipp_range: str = "90000001-90999999"
+    """Provisional IPPs this station gives to downtime admissions (reserved, real IPP length)."""
+    provisional_nda_range: str = "900000001-900999999"
+    """Provisional NDAs (stays) of downtime admissions (reserved, real NDA length)."""
     max_package_bytes: int = 2 * 1024**3
     """Larger packages are refused before they are read."""
     keep_packages: int = 30
@@ -134,7 +140,22 @@ def _build(values: dict[str, Any], data_dir: Path, cfg: Path) -> Settings:
                           "(minuscules, chiffres et tirets)")
     if not 1 <= settings.port <= 65535:
         raise ConfigError(f"« {cfg} » : port {settings.port} hors limites")
+    _check_numbers_and_printer(settings, cfg)
     return settings
+
+
+def _check_numbers_and_printer(settings: Settings, cfg: Path) -> None:
+    from pcsauvegarde.numbering import NumberingError, parse_range
+
+    try:
+        for key in ("provisional_ipp_range", "provisional_nda_range"):
+            parse_range(key, getattr(settings, key))
+    except NumberingError as exc:
+        raise ConfigError(f"« {cfg} » : {exc}") from None
+    if settings.printer != "file" and not re.match(r"^cups:[A-Za-z0-9_][A-Za-z0-9_.-]{0,126}$",
+                                                   settings.printer):
+        raise ConfigError(f"« {cfg} » : printer « {settings.printer} » invalide "
+                          "(file ou cups:NOM_DE_LA_FILE)")
 
 
 def _source(value: Any, cfg: Path, index: int) -> Source:

@@ -6,13 +6,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pcsauvegarde.documents import RENDERERS
 from pcsauvegarde.documents.context import DocumentContext
+from pcsauvegarde.documents.templates import TemplateError
 from pcsauvegarde.fsutil import atomic_write
 from pcsauvegarde.journal import IssuedDocument
 from pcsauvegarde.station import Station
-from pcsauvegarde.store import queries
 
 _NUMBER = re.compile(r"^[A-Z0-9-]{1,80}$")
 
@@ -32,13 +33,18 @@ def documents_dir(station: Station) -> Path:
 
 
 def issue_patient_document(station: Station, kind: str, ipp: str, user: str,
-                           now: dt.datetime | None = None) -> Issued:
-    """Render one patient document; the PDF is journalled under a new unique number."""
+                           now: dt.datetime | None = None, **options: Any) -> Issued:
+    """Render one patient document; the PDF is journalled under a new unique number.
+
+    ``options`` go to the renderer (e.g. ``count`` of labels); provisional patients (downtime
+    admissions) are found as well as the store's."""
+    from pcsauvegarde import provisional
+
     now = now or dt.datetime.now(dt.UTC)
     renderer = RENDERERS.get(kind)
     if renderer is None:
         raise IssueError(f"type de document « {kind} » inconnu")
-    file = queries.patient_file(station.store, ipp, now=now)
+    file = provisional.patient_file(station, ipp, now=now)
     if file is None:
         raise IssueError(f"patient IPP {ipp} introuvable dans les données de la station")
     snaps = station.store.snapshots()
@@ -49,7 +55,10 @@ def issue_patient_document(station: Station, kind: str, ipp: str, user: str,
     ctx = DocumentContext(establishment=station.settings.establishment,
                           station=station.settings.station_id, printed_by=user,
                           printed_at=now, extracted_at=oldest, document_number=doc.number)
-    pdf = renderer(file, ctx)
+    try:
+        pdf = renderer(file, ctx, **options)
+    except TemplateError as exc:
+        raise IssueError(str(exc)) from None
     atomic_write(documents_dir(station) / f"{doc.number}.pdf", pdf, mode=0o600)
     return Issued(doc, pdf)
 

@@ -27,4 +27,4 @@ def open_station(settings: Settings) -> Station:
     state = StateDB(settings.data_dir / "station.sqlite")
     return Station(settings, Store(settings.store_path), state, Accounts(state),
                    Journal(state, settings.station_id),
-                   make_printer(settings.printer, settings.data_dir))
+                   make_printer(settings.printer, settings.data_dir, settings.cups_server))

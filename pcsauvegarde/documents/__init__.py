@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from pcsauvegarde.documents import patient_summary
+from pcsauvegarde.documents import admission_kit, labels, patient_summary, wristband
 from pcsauvegarde.documents.context import DocumentContext
 
 
@@ -16,7 +16,13 @@ class Renderer(Protocol):
 
 RENDERERS: dict[str, Renderer] = {
     patient_summary.KIND: patient_summary.render,
+    labels.KIND: labels.render,
+    wristband.KIND: wristband.render,
+    admission_kit.KIND: admission_kit.render,
 }
 TITLES: dict[str, str] = {
     patient_summary.KIND: patient_summary.TITLE,
+    labels.KIND: labels.TITLE,
+    wristband.KIND: wristband.TITLE,
+    admission_kit.KIND: admission_kit.TITLE,
 }

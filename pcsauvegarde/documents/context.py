@@ -44,3 +44,4 @@ class PatientFile:
     lab_results: tuple[LabResult, ...] = ()
     imaging_exams: tuple[ImagingExam, ...] = ()
     extracted_at: dict[str, dt.datetime] = field(default_factory=dict)  # per domain
+    provisional: bool = False  # identity from a downtime admission (provisional IPP/NDA)

@@ -30,6 +30,7 @@ class PatientRow:
     bed: str
     current: bool
     has_allergy: bool
+    provisional: bool = False   # a downtime admission (provisional IPP/NDA), see admissions.py
 
 
 def _records(db, sql: str, args: tuple = ()) -> list[Record]:

@@ -44,9 +44,11 @@ def create_app(station: Station | Settings | Path | None = None,
     app.extensions[EXTENSION] = station
     CSRFProtect(app)
 
-    from pcsauvegarde.web import auth, patients
+    from pcsauvegarde.web import admissions, auth, patients, printing
     app.register_blueprint(auth.bp)
     app.register_blueprint(patients.bp)
+    app.register_blueprint(admissions.bp)
+    app.register_blueprint(printing.bp)
     app.before_request(auth.load_user)
     app.after_request(_security_headers)
     app.context_processor(_template_globals)

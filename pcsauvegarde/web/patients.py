@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
 from flask import (
@@ -18,9 +17,8 @@ from flask import (
     url_for,
 )
 
-from pcsauvegarde.documents import fmt
+from pcsauvegarde import provisional
 from pcsauvegarde.issuing import IssueError, issue_patient_document, stored_pdf
-from pcsauvegarde.printing import PrintError
 from pcsauvegarde.store import queries
 from pcsauvegarde.web.access import CLINICAL, requires
 
@@ -48,7 +46,7 @@ def home():
 @requires(*CLINICAL)
 def search():
     q = request.args.get("q", "")[:100]
-    rows = _visible(queries.search(_station().store, q)) if q.strip() else []
+    rows = _visible(provisional.search(_station(), q)) if q.strip() else []
     if len(rows) == 1 and q.strip().isdigit():  # a scanned IPP/NDA goes straight to the patient
         return redirect(url_for("patients.patient", ipp=rows[0].patient.id))
     return render_template("search.html", q=q, rows=rows)
@@ -60,7 +58,7 @@ def unit(unit: str):
     if not g.user.can_see_unit(unit):
         abort(403)
     names = queries.unit_names(_station().store)
-    rows = queries.inpatients(_station().store, unit)
+    rows = provisional.inpatients(_station(), unit)
     if not rows and unit not in names:
         abort(404)
     return render_template("unit.html", unit=unit, unit_name=names.get(unit, unit), rows=rows)
@@ -69,25 +67,34 @@ def unit(unit: str):
 @bp.route("/patients/<ipp>")
 @requires(*CLINICAL)
 def patient(ipp: str):
-    file = queries.patient_file(_station().store, ipp[:64])
+    file = provisional.patient_file(_station(), ipp[:64])
     if file is None:
         abort(404)
     if file.stay is not None and not g.user.can_see_unit(file.stay.unit):
         abort(403)
-    return render_template("patient.html", f=file, snaps=_station().store.snapshots())
+    return render_template("patient.html", f=file, snaps=_station().store.snapshots(),
+                           printer=_station().printer.status(), banner=provisional.BANNER)
 
 
 @bp.route("/patients/<ipp>/documents/<kind>", methods=["POST"])
 @requires("soins")
 def issue(ipp: str, kind: str):
     """Render and journal a patient document, then show it (browser preview / print)."""
-    file = queries.patient_file(_station().store, ipp[:64])
+    file = provisional.patient_file(_station(), ipp[:64])
     if file is None:
         abort(404)
     if file.stay is not None and not g.user.can_see_unit(file.stay.unit):
         abort(403)
+    options = {}
+    if kind == "labels" and request.form.get("count", "").strip():
+        count = request.form["count"].strip()[:4]
+        if not count.isdigit():
+            flash("Nombre d'étiquettes invalide : un nombre entier est attendu.", "error")
+            return redirect(url_for("patients.patient", ipp=ipp))
+        options["count"] = int(count)
     try:
-        issued = issue_patient_document(_station(), kind[:32], file.patient.id, g.user.login)
+        issued = issue_patient_document(_station(), kind[:32], file.patient.id, g.user.login,
+                                        **options)
     except IssueError as exc:
         flash(str(exc), "error")
         return redirect(url_for("patients.patient", ipp=ipp))
@@ -127,11 +134,6 @@ def print_document(number: str):
 
 
 def _send_to_printer(number: str, pdf: bytes) -> None:
-    try:
-        job = _station().printer.print_pdf(pdf, number)
-    except PrintError as exc:
-        flash(f"Échec de l'impression de {number} : {exc}. "
-              "Utilisez l'aperçu du navigateur pour imprimer.", "error")
-        return
-    now = fmt.format_local(dt.datetime.now(dt.UTC))
-    flash(f"Document {number} envoyé à l'imprimante (travail {job}) le {now}.", "info")
+    """Print; a failure is said on screen and kept on the retry list (web/printing.py)."""
+    from pcsauvegarde.web.printing import send_to_printer
+    send_to_printer(number, pdf)

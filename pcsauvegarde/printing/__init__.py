@@ -1,4 +1,4 @@
-"""Printers: an interface the UI talks to, and a file printer (demo, tests)."""
+"""Printers: an interface the UI talks to, a CUPS printer, a file printer (demo, tests)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,10 @@ class FilePrinter:
         self.name = f"fichier:{self.folder}"
 
     def status(self) -> PrinterStatus:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            return PrinterStatus(False, f"dossier d'impression inaccessible ({exc.strerror})")
         return PrinterStatus(True, "prête (impression dans un dossier)")
 
     def print_pdf(self, data: bytes, title: str) -> str:
@@ -55,8 +58,11 @@ class FilePrinter:
         return path.name
 
 
-def make_printer(spec: str, data_dir: Path) -> Printer:
-    """The printer named in the settings (``file`` for now)."""
+def make_printer(spec: str, data_dir: Path, cups_server: str = "") -> Printer:
+    """The printer named in the settings: ``file`` or ``cups:QUEUE``."""
     if spec == "file":
         return FilePrinter(data_dir / "printed")
-    raise PrintError(f"imprimante « {spec} » non prise en charge")
+    if spec.startswith("cups:"):
+        from pcsauvegarde.printing.cups import CupsPrinter
+        return CupsPrinter(spec.removeprefix("cups:"), server=cups_server)
+    raise PrintError(f"imprimante « {spec} » non prise en charge (file ou cups:FILE_D_ATTENTE)")

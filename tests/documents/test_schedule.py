@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 
 import pytest
@@ -102,7 +103,7 @@ def test_due_slots(label, timing, start, end, ws, we, expected) -> None:
 def test_spring_every_8h_spacing_is_real_hours() -> None:
     slots = due_slots(EVERY8, at("28/03/2026 22:00"), None, at("28/03/2026 22:00"),
                       at("30/03/2026 00:00"))
-    assert {b - a for a, b in zip(slots, slots[1:])} == {dt.timedelta(hours=8)}
+    assert {b - a for a, b in itertools.pairwise(slots)} == {dt.timedelta(hours=8)}
 
 
 def test_care_task_without_start_counts_from_local_midnight() -> None:

@@ -157,15 +157,20 @@ class Grid:
         self.header()
 
     def height(self, row: GridRow) -> float:
-        pdf = self.pdf
         text_h = 2 * PAD
         for text, style, size in row.lines:
-            pdf.set_font(FAMILY, style, size)
-            n = len(pdf.multi_cell(self.desc_w - 2 * PAD, 4, text, dry_run=True,
-                                   output="LINES", padding=0)) if text else 1
-            text_h += n * size * 0.45
+            text_h += self._line_count(text, style.replace("I", ""), size) * size * 0.45
         grid_h = max((len(c) for c in row.cells), default=0) * ENTRY_H + 2 * PAD
         return max(row.min_h, text_h, grid_h)
+
+    def _line_count(self, text: str, style: str, size: float) -> int:
+        """Lines a description text takes (multi_cell's dry run costs ~1 ms: avoided if short)."""
+        pdf = self.pdf
+        pdf.set_font(FAMILY, style, size)
+        w = self.desc_w - 2 * PAD
+        if not text or ("\n" not in text and pdf.get_string_width(text) < w - 2 * pdf.c_margin):
+            return 1
+        return len(pdf.multi_cell(w, 4, text, dry_run=True, output="LINES", padding=0))
 
     def row(self, row: GridRow) -> None:
         pdf = self.pdf
@@ -179,11 +184,16 @@ class Grid:
         pdf.rect(MARGIN, y, self.desc_w, h)
         ty = y + PAD
         for text, style, size in row.lines:
+            style, grey = ("", True) if style == "I" else (style, False)
             pdf.set_font(FAMILY, style, size)
-            pdf.set_text_color(*(GREY if style == "I" else INK))
+            pdf.set_text_color(*(GREY if grey else INK))
             pdf.set_xy(MARGIN + PAD, ty)
-            pdf.multi_cell(self.desc_w - 2 * PAD, size * 0.45, text, align="L", padding=0)
-            ty = pdf.get_y()
+            if self._line_count(text, style, size) == 1:   # fast path: most lines fit
+                pdf.cell(self.desc_w - 2 * PAD, size * 0.45, text)
+                ty += size * 0.45
+            else:
+                pdf.multi_cell(self.desc_w - 2 * PAD, size * 0.45, text, align="L", padding=0)
+                ty = pdf.get_y()
         pdf.set_text_color(*INK)
         for i, (b, entries) in enumerate(zip(self.blocks, row.cells)):
             x = self._x(i)

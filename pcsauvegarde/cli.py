@@ -257,7 +257,7 @@ def demo(root: Path, port: int, no_serve: bool) -> None:
     from apscheduler.triggers.interval import IntervalTrigger
     click.echo(f"Interface : http://{settings.host}:{settings.port}/  —  identifiant "
                f"« {demostation.DEMO_LOGIN} », mot de passe « {demostation.DEMO_PASSWORD} »")
-    started = format_local(dt.datetime.now(dt.timezone.utc))
+    started = format_local(dt.datetime.now(dt.UTC))
     click.echo(f"La démonstration publie un extrait modifié chaque minute "
                f"(démarrée le {started}). Ctrl+C pour arrêter.")
     _serve(settings, [Job("demo:publish", IntervalTrigger(seconds=60), republish)])

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pcsauvegarde.documents import RENDERERS
-from pcsauvegarde.documents.context import DocumentContext
+from pcsauvegarde.documents import RENDERERS, UNIT_RENDERERS
+from pcsauvegarde.documents.context import DocumentContext, PatientFile, UnitFile
 from pcsauvegarde.documents.templates import TemplateError
 from pcsauvegarde.fsutil import atomic_write
 from pcsauvegarde.journal import IssuedDocument
@@ -41,22 +41,59 @@ def issue_patient_document(station: Station, kind: str, ipp: str, user: str,
     from pcsauvegarde import provisional
 
     now = now or dt.datetime.now(dt.UTC)
-    renderer = RENDERERS.get(kind)
-    if renderer is None:
+    if kind not in RENDERERS:
         raise IssueError(f"type de document « {kind} » inconnu")
     file = provisional.patient_file(station, ipp, now=now)
     if file is None:
         raise IssueError(f"patient IPP {ipp} introuvable dans les données de la station")
+    return issue_file_document(station, kind, file, user, now, **options)
+
+
+def issue_file_document(station: Station, kind: str, file: PatientFile, user: str,
+                        now: dt.datetime, **options: Any) -> Issued:
+    """Journal, render and keep one patient document for an already loaded PatientFile."""
+    renderer = RENDERERS.get(kind)
+    if renderer is None:
+        raise IssueError(f"type de document « {kind} » inconnu")
+    doc = station.journal.issue(kind, user, ipp=file.patient.id,
+                                unit=file.stay.unit if file.stay else None,
+                                snapshot=snapshot_label(station), now=now)
+    return _render_and_keep(station, doc, renderer, file, file.extracted_at, user, now,
+                            **options)
+
+
+def issue_unit_document(station: Station, kind: str, unit: UnitFile, user: str,
+                        now: dt.datetime | None = None) -> Issued:
+    """Journal, render and keep one unit document (census…)."""
+    now = now or dt.datetime.now(dt.UTC)
+    renderer = UNIT_RENDERERS.get(kind)
+    if renderer is None:
+        raise IssueError(f"type de document de service « {kind} » inconnu")
+    doc = station.journal.issue(kind, user, unit=unit.code, snapshot=snapshot_label(station),
+                                now=now)
+    return _render_and_keep(station, doc, renderer, unit, unit.extracted_at, user, now)
+
+
+def snapshot_label(station: Station) -> str:
+    """« dpi:12,lab:7 »: the snapshots a document was printed from (journalled)."""
     snaps = station.store.snapshots()
-    snapshot = ",".join(f"{d}:{s.sequence}" for d, s in sorted(snaps.items()))
-    doc = station.journal.issue(kind, user, ipp=ipp, unit=file.stay.unit if file.stay else None,
-                                snapshot=snapshot, now=now)
-    oldest = min(file.extracted_at.values()) if file.extracted_at else None
-    ctx = DocumentContext(establishment=station.settings.establishment,
-                          station=station.settings.station_id, printed_by=user,
-                          printed_at=now, extracted_at=oldest, document_number=doc.number)
+    return ",".join(f"{d}:{s.sequence}" for d, s in sorted(snaps.items()))
+
+
+def context(station: Station, number: str, user: str, now: dt.datetime,
+            extracted_at: dict[str, dt.datetime]) -> DocumentContext:
+    """The print context of a journalled document: the oldest data it may show."""
+    oldest = min(extracted_at.values()) if extracted_at else None
+    return DocumentContext(establishment=station.settings.establishment,
+                           station=station.settings.station_id, printed_by=user,
+                           printed_at=now, extracted_at=oldest, document_number=number)
+
+
+def _render_and_keep(station: Station, doc: IssuedDocument, renderer, data,
+                     extracted_at: dict[str, dt.datetime], user: str,
+                     now: dt.datetime, **options: Any) -> Issued:
     try:
-        pdf = renderer(file, ctx, **options)
+        pdf = renderer(data, context(station, doc.number, user, now, extracted_at), **options)
     except TemplateError as exc:
         raise IssueError(str(exc)) from None
     atomic_write(documents_dir(station) / f"{doc.number}.pdf", pdf, mode=0o600)

@@ -38,12 +38,12 @@ def test_publish_pull_login_print(tmp_path):
     r = client.post(f"/patients/{row.patient.id}/documents/summary")
     number = r.headers["Location"].rsplit("/", 1)[-1]
     pdf = client.get(f"/documents/{number}.pdf").data
-    text = "\n".join(page_texts(pdf))
+    text = " ".join("\n".join(page_texts(pdf)).split())  # cells wrap: compare words
     p = row.patient
     assert p.birth_name.upper() in text and p.id in text
     assert p.birth_date.strftime("%d/%m/%Y") in text
     assert allergy.substance in text
-    assert order.drug in text
+    assert " ".join(order.drug.split()) in text
     assert "MODE DÉGRADÉ — données du" in text
     assert barcodes(pdf).count(p.id) == 1
 

@@ -14,6 +14,7 @@ MODULE_WIDTH_MM = 0.25   # narrowest bar: ~3 px at 300 dpi, read by any hospital
 QUIET_ZONE_MM = 3.0      # ≥ 10 modules of white each side, as Code 128 requires
 _MM = re.compile(rb'="([\d.]+)mm"')
 _SIZE = re.compile(rb'<svg[^>]*width="([\d.]+)mm" height="([\d.]+)mm"')
+_RECT = re.compile(rb'<rect x="([\d.]+)mm" y="([\d.]+)mm" width="([\d.]+)mm" height="([\d.]+)mm"')
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Barcode:
     svg: bytes
     width: float
     height: float
+    bars: tuple[tuple[float, float, float, float], ...] = ()  # x, y, w, h in mm, from the SVG
 
 
 @lru_cache(maxsize=1024)
@@ -39,8 +41,9 @@ def code128(value: str, bar_height: float = 8.0) -> Barcode:
     size = _SIZE.search(svg)
     if size is None:  # python-barcode changed its output: fail loudly, not with a bad print
         raise RuntimeError("python-barcode SVG without width/height in mm")
+    bars = tuple(tuple(float(v) for v in m.groups()) for m in _RECT.finditer(svg))
     width, height = size.group(1), size.group(2)
     # Unitless coordinates plus a viewBox: fpdf2 then maps the SVG exactly onto w × h mm.
     svg = _MM.sub(rb'="\1"', svg).replace(
         b"<svg ", b'<svg viewBox="0 0 ' + width + b" " + height + b'" ', 1)
-    return Barcode(svg, float(width), float(height))
+    return Barcode(svg, float(width), float(height), bars)

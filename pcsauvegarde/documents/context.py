@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from pcsauvegarde.records import (
     Allergy,
+    CareTask,
     Condition,
     ImagingExam,
     LabResult,
@@ -44,4 +45,24 @@ class PatientFile:
     lab_results: tuple[LabResult, ...] = ()
     imaging_exams: tuple[ImagingExam, ...] = ()
     extracted_at: dict[str, dt.datetime] = field(default_factory=dict)  # per domain
+    care_tasks: tuple[CareTask, ...] = ()
     provisional: bool = False  # identity from a downtime admission (provisional IPP/NDA)
+
+
+@dataclass(frozen=True)
+class CensusRow:
+    """One inpatient on the unit census."""
+
+    patient: Patient
+    stay: Stay
+    allergies: tuple[str, ...] = ()   # substances, for the allergy flag
+
+
+@dataclass(frozen=True)
+class UnitFile:
+    """A unit's current inpatients, in room/bed order, as unit documents need them."""
+
+    code: str
+    name: str
+    rows: tuple[CensusRow, ...] = ()
+    extracted_at: dict[str, dt.datetime] = field(default_factory=dict)  # per domain

@@ -29,6 +29,14 @@ class Template:
         """The text of ``key`` with its ``{placeholders}`` filled from ``values``."""
         return self.texts[key].format_map(values)
 
+    def number(self, key: str, low: int, high: int) -> int:
+        """The whole number written as text at ``key``, between ``low`` and ``high``."""
+        raw = self.texts[key].strip()
+        if not raw.isdigit() or not low <= int(raw) <= high:
+            raise TemplateError(f"{self.path} : clé « {key} » : nombre entier de {low} à {high} "
+                                f"attendu entre guillemets, trouvé « {raw} »")
+        return int(raw)
+
 
 def load_template(kind: str, schema: Schema, directory: Path | str | None = None) -> Template:
     """Load ``<directory>/<kind>.toml``; every schema key MUST be there, and nothing else."""

@@ -7,7 +7,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from pcsauvegarde.documents.context import PatientFile
+from pcsauvegarde.documents.context import CensusRow, PatientFile, UnitFile
 from pcsauvegarde.records import Patient, Record, Stay, record_from_dict
 from pcsauvegarde.store.db import Store, fold
 
@@ -129,4 +129,24 @@ def patient_file(store: Store, ipp: str, lab_hours: int = 72,
                                     if e.scheduled_at >= now - dt.timedelta(hours=1)),
                                    key=lambda e: e.scheduled_at)),
         extracted_at={d: s.extracted_at for d, s in snaps.items()},
+        care_tasks=tuple(by_type.get("care_task", [])),
     )
+
+
+def unit_file(store: Store, unit: str) -> UnitFile:
+    """A unit's current inpatients in room/bed order, with stay and active allergies."""
+    rows = inpatients(store, unit)
+    out = []
+    with store.connect() as db:
+        for r in rows:
+            stays = _records(db, "SELECT data FROM record WHERE type='stay' AND id=?", (r.nda,))
+            if not stays:
+                continue
+            allergies = _records(db, "SELECT data FROM record WHERE type='allergy' AND ipp=?",
+                                 (r.patient.id,))
+            out.append(CensusRow(r.patient, stays[0], tuple(
+                a.substance for a in allergies
+                if a.status not in ("entered-in-error", "refuted", "resolved", "inactive"))))
+    snaps = store.snapshots()
+    return UnitFile(unit, unit_names(store).get(unit, unit), tuple(out),
+                    {d: s.extracted_at for d, s in snaps.items()})

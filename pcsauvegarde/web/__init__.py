@@ -29,6 +29,9 @@ def create_app(station: Station | Settings | Path | None = None,
     if isinstance(station, Settings):
         station = open_station(station)
 
+    from pcsauvegarde.documents import check_templates
+    check_templates()  # a broken print template stops start-up, naming the file and key
+
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=_secret_key(station.settings.data_dir),
@@ -44,9 +47,10 @@ def create_app(station: Station | Settings | Path | None = None,
     app.extensions[EXTENSION] = station
     CSRFProtect(app)
 
-    from pcsauvegarde.web import admissions, auth, patients, printing
+    from pcsauvegarde.web import admissions, auth, care, patients, printing
     app.register_blueprint(auth.bp)
     app.register_blueprint(patients.bp)
+    app.register_blueprint(care.bp)
     app.register_blueprint(admissions.bp)
     app.register_blueprint(printing.bp)
     app.before_request(auth.load_user)

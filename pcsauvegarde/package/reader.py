@@ -175,7 +175,7 @@ def _decrypt(name: str, data: bytes, identities: list[Identity]) -> bytes:
 
 def open_package(path: PathLike, pinned_pubkeys: Sequence[minisign.PublicKey],
                  identity: Identity | Sequence[Identity], *,
-                 station: str | None = None, name: str | None = None,
+                 station: str | Sequence[str] | None = None, name: str | None = None,
                  sig_path: PathLike | None = None,
                  max_size: int = DEFAULT_MAX_SIZE) -> OpenedPackage:
     """Authenticate then decrypt a package; records are checked by ``iter_records()``.
@@ -183,14 +183,16 @@ def open_package(path: PathLike, pinned_pubkeys: Sequence[minisign.PublicKey],
     Order: file name, size, signature over the encrypted bytes (before any decryption),
     trusted comment bound to the file name, age decryption, gzip, manifest vs file name.
     ``name`` is the package's published file name when ``path`` is a temporary copy;
-    ``station`` (this station's id) refuses packages named for another station.
+    ``station`` (this station's id, or the ids it accepts: its own and its scope groups)
+    refuses packages named for another station.
     """
     path = Path(path)
     name = name or path.name
     parts = parse_file_name(name)
-    if station is not None and parts["station"] != station:
+    accepted = (station,) if isinstance(station, str) else tuple(station or ())
+    if station is not None and parts["station"] not in accepted:
         raise PackageError(name, "name", f"paquet destiné à la station « {parts['station']} »,"
-                           f" pas à « {station} »")
+                           f" pas à « {' / '.join(accepted)} »")
     sig_file = Path(sig_path) if sig_path else path.with_name(path.name + ".minisig")
     data = _read_bounded(path, name, max_size)
     sig_text = _read_signature(sig_file, name)

@@ -1,1 +1,1 @@
-"""Benchmarks (run each module with `python -m bench.<name>`)."""
+"""Benchmarks: `python -m bench` (package pipeline), `python -m bench.<name>` for the others."""

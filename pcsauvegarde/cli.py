@@ -77,26 +77,31 @@ def keys(data_dir: Path, publisher_dir: Path | None) -> None:
 @main.command()
 @click.option("--config", "config_path", type=click.Path(path_type=Path, exists=True),
               required=True, help="publisher.toml (dépôt, clé de signature, stations).")
+@click.option("--kind", type=click.Choice(["full", "delta", "auto"]), default="auto",
+              show_default=True, help="Paquets complets, deltas, ou auto (complet quand le "
+              "dernier complet date de plus de full_every_minutes).")
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path, exists=True))
-def publish(config_path: Path, inputs: tuple[Path, ...]) -> None:
-    """Importer un export FHIR R4 (NDJSON ou Bundle) et publier un paquet par domaine."""
+def publish(config_path: Path, kind: str, inputs: tuple[Path, ...]) -> None:
+    """Importer des exports (FHIR R4 .ndjson/.json, HL7 v2 .hl7, catalogues .csv) et publier
+    un paquet par domaine et par périmètre de stations."""
     from pcsauvegarde.package import PackageError
-    from pcsauvegarde.publish.fhir import import_fhir
-    from pcsauvegarde.publish.publisher import PublishError, load_publisher_config, publish_full
+    from pcsauvegarde.publish.publisher import PublishError, load_publisher_config
+    from pcsauvegarde.publish.publisher import publish as publish_records
+    from pcsauvegarde.publish.sources import import_sources
 
-    files = [p for i in inputs for p in (sorted(i.glob("*.ndjson")) + sorted(i.glob("*.json"))
-                                         if i.is_dir() else [i])]
-    if not files:
-        raise click.ClickException("aucun fichier FHIR (.ndjson ou .json) à publier")
+    files = [p for i in inputs for p in (sorted(i.iterdir()) if i.is_dir() else [i])]
     try:
         config = load_publisher_config(config_path)
-        result = import_fhir(files)
-        for r in result.rejections:
+        records, rejections = import_sources(files)
+        if not records:
+            raise click.ClickException("aucun enregistrement à publier (fichiers .ndjson, .json, "
+                                       ".hl7 ou .csv attendus)")
+        for r in rejections:
             click.echo(f"refusé : {r}", err=True)
-        written = publish_full(list(result.records), config)
+        written = publish_records(records, config, kind)
     except (PublishError, PackageError) as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"{len(result.records)} enregistrements importés, {len(result.rejections)} refusés")
+    click.echo(f"{len(records)} enregistrements importés, {len(rejections)} refusés")
     for path in written:
         click.echo(f"publié : {path}")
 

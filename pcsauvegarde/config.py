@@ -66,11 +66,18 @@ class Settings:
     """Accepted packages kept per domain (the last good one is always kept)."""
     max_patient_drop: float = 0.5
     """A full package with this share fewer patients than the current one is quarantined."""
+    scopes: tuple[str, ...] = ()
+    """Scope group ids (publisher ``group``) whose packages this station accepts as its own."""
 
     def path(self, relative: str | Path) -> Path:
         """A path relative to data_dir (absolute paths are kept)."""
         p = Path(relative)
         return p if p.is_absolute() else self.data_dir / p
+
+    @property
+    def accepted_stations(self) -> tuple[str, ...]:
+        """The ``station`` values of packages meant for this station: its id and its groups."""
+        return (self.station_id, *self.scopes)
 
     @property
     def store_path(self) -> Path:
@@ -129,7 +136,7 @@ def _build(values: dict[str, Any], data_dir: Path, cfg: Path) -> Settings:
             raise ConfigError(f"« {cfg} » : clé inconnue « {key} »")
         if key == "sources":
             kwargs[key] = tuple(_source(s, cfg, i) for i, s in enumerate(value))
-        elif key == "publisher_keys":
+        elif key in ("publisher_keys", "scopes"):
             kwargs[key] = tuple(_typed(cfg, key, v, str) for v in value)
         else:
             default = known[key].default
@@ -138,6 +145,10 @@ def _build(values: dict[str, Any], data_dir: Path, cfg: Path) -> Settings:
     if not _STATION_ID.match(settings.station_id):
         raise ConfigError(f"« {cfg} » : station_id « {settings.station_id} » invalide "
                           "(minuscules, chiffres et tirets)")
+    for scope in settings.scopes:
+        if not _STATION_ID.match(scope):
+            raise ConfigError(f"« {cfg} » : scopes : groupe « {scope} » invalide "
+                              "(minuscules, chiffres et tirets)")
     if not 1 <= settings.port <= 65535:
         raise ConfigError(f"« {cfg} » : port {settings.port} hors limites")
     _check_numbers_and_printer(settings, cfg)

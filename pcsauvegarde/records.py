@@ -385,68 +385,146 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 @functools.cache
 def _schema(cls: type) -> tuple[frozenset, tuple[tuple[str, Any, bool], ...]]:
-    """(field names, (name, type hint, required) per field): computed once per class."""
+    """(field names, (name, decoder, required) per field): computed once per class.
+
+    Decoders are compiled once per type hint, so decoding a record costs one call per field
+    (this is the station's hot path: every line of every package goes through it).
+    """
     hints = typing.get_type_hints(cls)
-    fields = tuple((f.name, hints[f.name], f.default is dataclasses.MISSING
+    fields = tuple((f.name, _decoder(hints[f.name]), f.default is dataclasses.MISSING
                     and f.default_factory is dataclasses.MISSING)
                    for f in dataclasses.fields(cls))
     return frozenset(name for name, _, _ in fields) | {"type"}, fields
 
 
 def _build(cls: type, data: dict, label: str) -> Any:
+    return _builder(cls)(data, label)
+
+
+def _unknown(names: frozenset, data: dict, label: str) -> typing.NoReturn:
+    raise RecordError(f"{label} : champ(s) inconnu(s) {', '.join(sorted(set(data) - names))}")
+
+
+def _missing(label: str, name: str) -> typing.NoReturn:
+    raise RecordError(f"{label} : champ obligatoire « {name} » absent")
+
+
+@functools.cache
+def _builder(cls: type) -> typing.Callable[[dict, str], Any]:
+    """A function decoding one JSON object into ``cls``, generated once per class.
+
+    Same checks and messages as decoding field by field, at a fraction of the cost: strings
+    (most fields) are checked inline, other types call their decoder, and the frozen instance
+    is filled directly (its fields only hold immutable values; no __post_init__ to run).
+    """
     names, fields = _schema(cls)
-    if not names.issuperset(data):
-        unknown = sorted(set(data) - names)
-        raise RecordError(f"{label} : champ(s) inconnu(s) {', '.join(unknown)}")
-    kwargs = {}
-    for name, hint, required in fields:
-        if name in data:
-            kwargs[name] = _decode(hint, data[name], f"{label} : {name}")
-        elif required:
-            raise RecordError(f"{label} : champ obligatoire « {name} » absent")
-    return cls(**kwargs)
+    defaults = {f.name: f.default for f in dataclasses.fields(cls)}
+    env: dict[str, Any] = {"names": names, "unknown": _unknown, "missing": _missing,
+                           "M": dataclasses.MISSING, "cls": cls, "new": object.__new__}
+    body = ["def build(data, label):",
+            "    if not names.issuperset(data):", "        unknown(names, data, label)",
+            "    get = data.get", "    d = {}"]
+    for i, (name, decode, required) in enumerate(fields):
+        env[f"dec{i}"], env[f"default{i}"] = decode, defaults[name]
+        body.append(f"    v = get({name!r}, M)")
+        body.append(f"    if v is M: missing(label, {name!r})" if required else
+                    f"    if v is M: v = default{i}")
+        check = {_decode_str: "type(v) is not str or len(v) > 4000",
+                 _decode_int: "type(v) is not int"}.get(decode)
+        guard = "    elif " + check + ":" if check else "    else:"
+        body += [guard, f"        v = dec{i}(v, label, {name!r})", f"    d[{name!r}] = v"]
+    body += ["    obj = new(cls)", "    obj.__dict__.update(d)", "    return obj"]
+    exec("\n".join(body), env)  # noqa: S102 - generated from our own dataclass fields only
+    return env["build"]
 
 
 def _decode(hint: Any, value: Any, where: str) -> Any:
+    """Decode one value of a type hint (``where`` names it in errors)."""
+    label, _, name = where.rpartition(" : ")
+    return _decoder(hint)(value, label, name)
+
+
+Decoder = typing.Callable[[Any, str, str], Any]
+
+
+def _fail(label: str, name: str, message: str) -> typing.NoReturn:
+    raise RecordError(f"{label} : {name} : {message}")
+
+
+def _decode_str(value: Any, label: str, name: str) -> str:
+    if not isinstance(value, str):
+        _fail(label, name, "texte attendu")
+    if len(value) > 4000:
+        _fail(label, name, f"texte trop long ({len(value)} caractères)")
+    return value
+
+
+def _decode_bool(value: Any, label: str, name: str) -> bool:
+    if not isinstance(value, bool):
+        _fail(label, name, "booléen attendu")
+    return value
+
+
+def _decode_int(value: Any, label: str, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        _fail(label, name, "entier attendu")
+    return value
+
+
+def _decode_float(value: Any, label: str, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        _fail(label, name, "nombre attendu")
+    return float(value)
+
+
+def _decode_datetime(value: Any, label: str, name: str) -> dt.datetime:
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        return parse_utc(value, f"{label} : {name}")  # raises, naming the field
+    return parsed if parsed.tzinfo is UTC else parsed.astimezone(UTC)
+
+
+def _decode_date(value: Any, label: str, name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        _fail(label, name, f"date invalide « {value} » (attendu AAAA-MM-JJ)")
+
+
+_SIMPLE: dict[Any, Decoder] = {str: _decode_str, bool: _decode_bool, int: _decode_int,
+                               float: _decode_float, dt.datetime: _decode_datetime,
+                               dt.date: _decode_date}
+
+
+@functools.cache
+def _decoder(hint: Any) -> Decoder:
+    """The decoding function of a type hint (optional, tuple, scalar or nested dataclass)."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(hint) if a is not type(None)]
-        if value is None:
-            return None
-        return _decode(args[0], value, where)
+        inner = _decoder(next(a for a in typing.get_args(hint) if a is not type(None)))
+
+        def optional(value: Any, label: str, name: str) -> Any:
+            return None if value is None else inner(value, label, name)
+        return optional
     if origin is tuple:
-        if not isinstance(value, list):
-            raise RecordError(f"{where} : liste attendue")
-        return tuple(_decode(typing.get_args(hint)[0], v, where) for v in value)
-    if hint is str:
-        if not isinstance(value, str):
-            raise RecordError(f"{where} : texte attendu")
-        if len(value) > 4000:
-            raise RecordError(f"{where} : texte trop long ({len(value)} caractères)")
-        return value
-    if hint is bool:
-        if not isinstance(value, bool):
-            raise RecordError(f"{where} : booléen attendu")
-        return value
-    if hint is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise RecordError(f"{where} : entier attendu")
-        return value
-    if hint is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise RecordError(f"{where} : nombre attendu")
-        return float(value)
-    if hint is dt.datetime:
-        return parse_utc(value, where)
-    if hint is dt.date:
-        try:
-            return dt.date.fromisoformat(value)
-        except (TypeError, ValueError):
-            raise RecordError(f"{where} : date invalide « {value} » (attendu AAAA-MM-JJ)") from None
+        item = _decoder(typing.get_args(hint)[0])
+
+        def sequence(value: Any, label: str, name: str) -> tuple:
+            if not isinstance(value, list):
+                _fail(label, name, "liste attendue")
+            return tuple(item(v, label, name) for v in value)
+        return sequence
+    if hint in _SIMPLE:
+        return _SIMPLE[hint]
     if dataclasses.is_dataclass(hint):
-        if not isinstance(value, dict):
-            raise RecordError(f"{where} : objet attendu")
-        return _build(hint, value, where)
+        def nested(value: Any, label: str, name: str) -> Any:
+            if not isinstance(value, dict):
+                _fail(label, name, "objet attendu")
+            return _build(hint, value, f"{label} : {name}")
+        return nested
     raise TypeError(f"unsupported field type {hint!r}")  # a programming error, not bad input
 
 

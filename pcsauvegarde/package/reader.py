@@ -20,6 +20,7 @@ from pcsauvegarde.package import minisign
 from pcsauvegarde.package.age import Identity
 from pcsauvegarde.package.errors import PackageError
 from pcsauvegarde.package.manifest import (
+    DELETED,
     Item,
     Manifest,
     item_from_dict,
@@ -49,19 +50,30 @@ class OpenedPackage:
     size: int
     _compressed: bytes = field(repr=False)
 
-    def iter_records(self) -> Iterator[Item]:
-        """Yield each validated Record or Deletion; raise PackageError with the line number."""
+    def iter_records(self, raw: bool = False) -> Iterator[Item] | Iterator[tuple[Item, str]]:
+        """Yield each validated Record or Deletion; raise PackageError with the line number.
+
+        With ``raw=True`` yield ``(item, line)`` pairs, the line being the record's JSON text
+        as received, so a store can keep it without encoding the record again.
+        """
         counts: Counter = Counter()
+        domain, from_dict = self.manifest.domain, records.record_from_dict
         with _Lines(self.name, self._compressed) as lines:
             lines.next()  # the manifest, parsed at open time
-            while (raw := lines.next()) is not None:
-                data = _json(self.name, raw, lines.number, "record")
+            while (line := lines.next()) is not None:
+                text, data = _json(self.name, line, lines.number, "record")
                 try:
-                    item = item_from_dict(data, self.manifest)
+                    # the common case inline (a record of the domain); item_from_dict otherwise
+                    if type(data) is dict and data.get("type") != DELETED:
+                        item = from_dict(data)
+                        if item.DOMAIN != domain:
+                            item = item_from_dict(data, self.manifest)  # raises, same message
+                    else:
+                        item = item_from_dict(data, self.manifest)
                 except records.RecordError as exc:
                     raise PackageError(self.name, "record", str(exc), lines.number) from None
                 counts[data["type"]] += 1
-                yield item
+                yield (item, text.strip()) if raw else item
         declared = {k: v for k, v in self.manifest.counts.items() if v}
         actual = {k: v for k, v in counts.items() if v}
         if declared != actual:
@@ -82,6 +94,12 @@ class _Lines:
         self.name = name
         self.number = 0
         self._gz = gzip.GzipFile(fileobj=io.BytesIO(compressed), mode="rb")
+        # Lines are cut from 1 MiB blocks: one readline() call per line costs more than
+        # parsing the line's JSON for small records.
+        self._lines: list[bytes] = []
+        self._at = 0
+        self._rest = b""
+        self._eof = False
 
     def __enter__(self) -> Self:
         return self
@@ -90,29 +108,47 @@ class _Lines:
         self._gz.close()
 
     def next(self) -> bytes | None:
-        """The next non-empty line, or None at the end of the stream."""
+        """The next non-empty line (without its newline), or None at the end of the stream."""
         while True:
+            if self._at == len(self._lines) and not self._fill():
+                return None
+            raw = self._lines[self._at]
+            self._at += 1
+            self.number += 1
+            if raw.strip():
+                return raw
+
+    def _fill(self) -> bool:
+        """Read the next block into complete lines; False at the end of the stream."""
+        while not self._eof:
             try:
-                raw = self._gz.readline(MAX_LINE)
+                block = self._gz.read(1 << 20)
             except EOFError:
                 raise PackageError(self.name, "truncated", "données compressées tronquées "
                                    "(fin du flux gzip manquante)", self.number + 1) from None
             except (gzip.BadGzipFile, zlib.error, OSError) as exc:
                 raise PackageError(self.name, "format", f"flux gzip invalide ({exc})",
                                    self.number + 1) from None
-            if not raw:
-                return None
-            self.number += 1
-            if len(raw) >= MAX_LINE and not raw.endswith(b"\n"):
-                raise PackageError(self.name, "format",
-                                   f"ligne trop longue (plus de {MAX_LINE} octets)", self.number)
-            if raw.strip():
-                return raw
+            if not block:
+                self._eof = True
+                lines = [self._rest] if self._rest else []
+            else:
+                lines = (self._rest + block).split(b"\n")
+                self._rest = lines.pop()
+            if len(self._rest) > MAX_LINE or any(len(x) > MAX_LINE for x in lines):
+                raise PackageError(self.name, "format", f"ligne trop longue (plus de {MAX_LINE} "
+                                   "octets)", self.number + 1)
+            if lines:
+                self._lines, self._at = lines, 0
+                return True
+        return False
 
 
-def _json(name: str, raw: bytes, number: int, reason: str) -> object:
+def _json(name: str, raw: bytes, number: int, reason: str) -> tuple[str, object]:
+    """(the line as text, its JSON value)."""
     try:
-        return json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        return text, json.loads(text)
     except UnicodeDecodeError:
         raise PackageError(name, "format", "texte non UTF-8", number) from None
     except ValueError as exc:
@@ -175,7 +211,7 @@ def _decrypt(name: str, data: bytes, identities: list[Identity]) -> bytes:
 
 def open_package(path: PathLike, pinned_pubkeys: Sequence[minisign.PublicKey],
                  identity: Identity | Sequence[Identity], *,
-                 station: str | None = None, name: str | None = None,
+                 station: str | Sequence[str] | None = None, name: str | None = None,
                  sig_path: PathLike | None = None,
                  max_size: int = DEFAULT_MAX_SIZE) -> OpenedPackage:
     """Authenticate then decrypt a package; records are checked by ``iter_records()``.
@@ -183,14 +219,16 @@ def open_package(path: PathLike, pinned_pubkeys: Sequence[minisign.PublicKey],
     Order: file name, size, signature over the encrypted bytes (before any decryption),
     trusted comment bound to the file name, age decryption, gzip, manifest vs file name.
     ``name`` is the package's published file name when ``path`` is a temporary copy;
-    ``station`` (this station's id) refuses packages named for another station.
+    ``station`` (this station's id, or the ids it accepts: its own and its scope groups)
+    refuses packages named for another station.
     """
     path = Path(path)
     name = name or path.name
     parts = parse_file_name(name)
-    if station is not None and parts["station"] != station:
+    accepted = (station,) if isinstance(station, str) else tuple(station or ())
+    if station is not None and parts["station"] not in accepted:
         raise PackageError(name, "name", f"paquet destiné à la station « {parts['station']} »,"
-                           f" pas à « {station} »")
+                           f" pas à « {' / '.join(accepted)} »")
     sig_file = Path(sig_path) if sig_path else path.with_name(path.name + ".minisig")
     data = _read_bounded(path, name, max_size)
     sig_text = _read_signature(sig_file, name)
@@ -205,7 +243,7 @@ def open_package(path: PathLike, pinned_pubkeys: Sequence[minisign.PublicKey],
         raw = lines.next()
         if raw is None:
             raise PackageError(name, "manifest", "paquet vide : manifeste absent")
-        manifest = Manifest.from_dict(_json(name, raw, lines.number, "manifest"), name)
+        manifest = Manifest.from_dict(_json(name, raw, lines.number, "manifest")[1], name)
     for key, value in parts.items():
         if getattr(manifest, key) != value:
             raise PackageError(name, "manifest", f"manifeste : {key} « {getattr(manifest, key)} »"

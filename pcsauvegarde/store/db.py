@@ -22,8 +22,7 @@ CREATE TABLE IF NOT EXISTS snapshot (
 CREATE TABLE IF NOT EXISTS record (
     type TEXT NOT NULL, id TEXT NOT NULL, domain TEXT NOT NULL, ipp TEXT, data TEXT NOT NULL,
     PRIMARY KEY (type, id)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS record_by_ipp ON record (ipp, type);
-CREATE INDEX IF NOT EXISTS record_by_domain ON record (domain);
+{indexes}
 CREATE TABLE IF NOT EXISTS patient_index (
     ipp TEXT PRIMARY KEY, names TEXT NOT NULL, birth_date TEXT NOT NULL,
     nda TEXT, unit TEXT, room TEXT, bed TEXT, current INTEGER NOT NULL,
@@ -34,6 +33,12 @@ CREATE TABLE IF NOT EXISTS package_log (
     domain TEXT, sequence INTEGER, outcome TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS package_log_by_file ON package_log (source, file);
 """
+INDEXES = """
+CREATE INDEX IF NOT EXISTS record_by_ipp ON record (ipp, type);
+CREATE INDEX IF NOT EXISTS record_by_domain ON record (domain);
+"""
+SCHEMA = SCHEMA.format(indexes=INDEXES)
+BULK = 50_000  # a full package this large is inserted without indexes, rebuilt after
 
 
 @dataclass(frozen=True)
@@ -94,11 +99,20 @@ class Store:
         back and the previous snapshot stays. ``sanity(db, counts)`` may raise to refuse.
         """
         with self.connect() as db:
+            db.execute("PRAGMA cache_size=-65536")  # 64 MiB: big packages touch many pages
+            db.execute("PRAGMA temp_store=MEMORY")  # index builds sort in memory
             db.execute("BEGIN IMMEDIATE")
             try:
+                bulk = manifest.kind == "full" and sum(manifest.counts.values()) >= BULK
+                if bulk:  # building an index once is cheaper than 100 000s of index inserts
+                    db.execute("DROP INDEX IF EXISTS record_by_ipp")
+                    db.execute("DROP INDEX IF EXISTS record_by_domain")
                 if manifest.kind == "full":
                     db.execute("DELETE FROM record WHERE domain = ?", (manifest.domain,))
                 counts = _write_records(db, manifest.domain, records)
+                if bulk:  # not executescript(): it would commit the transaction first
+                    for statement in INDEXES.strip().splitlines():
+                        db.execute(statement)
                 if manifest.domain == "dpi":
                     _rebuild_patient_index(db)
                 if sanity is not None:
@@ -141,19 +155,22 @@ class Store:
 
 
 def _write_records(db: sqlite3.Connection, domain: str, records: Iterable) -> dict[str, int]:
+    """Insert records (or ``(record, json_text)`` pairs: the package's own line, kept as is)."""
     counts: dict[str, int] = {}
     batch: list[tuple] = []
     deletions: list[tuple] = []
     for rec in records:
+        text = None
+        if type(rec) is tuple:
+            rec, text = rec
         if isinstance(rec, Deletion):  # a delta package removing a record
             deletions.append((rec.record_type, rec.id))
             continue
         if rec.DOMAIN != domain:
             raise ValueError(f"{rec.TYPE} {rec.id} : enregistrement hors du domaine {domain}")
         counts[rec.TYPE] = counts.get(rec.TYPE, 0) + 1
-        data = rec.to_dict()
-        batch.append((rec.TYPE, rec.id, domain, data.get("ipp", data["id"] if rec.TYPE == "patient"
-                                                          else None), json.dumps(data)))
+        ipp = rec.id if rec.TYPE == "patient" else getattr(rec, "ipp", None)
+        batch.append((rec.TYPE, rec.id, domain, ipp, text or json.dumps(rec.to_dict())))
         if len(batch) >= 5000:
             db.executemany("INSERT OR REPLACE INTO record VALUES (?,?,?,?,?)", batch)
             batch.clear()

@@ -53,7 +53,8 @@ def ingest(settings: Settings, store: Store, path: Path, keys, source: str = "lo
         if size > settings.max_package_bytes:
             raise GateError(name, f"fichier trop gros ({size} octets)", "size")
         opened = open_package(path, keys.publisher_keys, keys.identity,
-                              station=settings.station_id, max_size=settings.max_package_bytes)
+                              station=settings.accepted_stations,
+                              max_size=settings.max_package_bytes)
         manifest = opened.manifest
         _check_manifest(settings, store, name, manifest, now)
         current = store.snapshot(manifest.domain)
@@ -66,7 +67,7 @@ def ingest(settings: Settings, store: Store, path: Path, keys, source: str = "lo
             store.log_package(source, name, "waiting", message, manifest.domain, manifest.sequence)
             _discard(path)
             return IngestOutcome(name, "waiting", message, manifest.domain, manifest.sequence)
-        store.promote(manifest, opened.iter_records(), name,
+        store.promote(manifest, opened.iter_records(raw=True), name,
                       sanity=_sanity_gate(settings, name, manifest, current))
     except (PackageError, GateError) as exc:
         return _quarantine(settings, store, path, source, str(exc), manifest)
@@ -79,7 +80,7 @@ def ingest(settings: Settings, store: Store, path: Path, keys, source: str = "lo
 
 
 def _check_manifest(settings: Settings, store: Store, name: str, manifest, now) -> None:
-    if manifest.station != settings.station_id:
+    if manifest.station not in settings.accepted_stations:
         raise GateError(name, f"paquet destiné à la station « {manifest.station} », "
                         f"pas à « {settings.station_id} »", "station")
     if manifest.extracted_at > now + CLOCK_SKEW:

@@ -91,14 +91,15 @@ class PullRun:
         return sum(o.outcome == "quarantined" for o in self.outcomes)
 
 
-def _order(names: list[str], station: str) -> list[str]:
+def _order(names: list[str], station: str | tuple[str, ...]) -> list[str]:
     """Packages for this station in sequence order; those superseded by a newer full skipped."""
+    accepted = (station,) if isinstance(station, str) else station
     parsed, others = [], []
     for n in names:
         m = _NAME.match(n)
         if m is None:
             others.append(n)  # unknown name: the manifest decides, gates will judge it
-        elif m["station"] == station:
+        elif m["station"] in accepted:
             parsed.append((m["domain"], int(m["seq"]), m["kind"], n))
     latest_full: dict[str, int] = {}
     for domain, seq, kind, _ in parsed:
@@ -117,7 +118,7 @@ def pull_source(settings: Settings, store: Store, source: Source, keys: StationK
     try:
         transport = TRANSPORTS[source.kind](source)
         names = [n for n in transport.list() if not store.seen(source.id, n)]
-        for name in _order(names, settings.station_id):
+        for name in _order(names, settings.accepted_stations):
             run.seen += 1
             local = transport.fetch(name, incoming)
             if local is None:

@@ -1,0 +1,148 @@
+"""Column specifications of the catalogue CSV files (docs/csv-catalogues.md mirrors them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+class CellError(ValueError):
+    """A cell that cannot be read (French message, without the place: the caller adds it)."""
+
+
+def text(value: str) -> str:
+    return value.strip()
+
+
+def integer(value: str) -> int:
+    """A whole number; French writing accepted (« 1 200 », « 12,0 »)."""
+    number = decimal(value)
+    if number != int(number):
+        raise CellError(f"nombre entier attendu, « {value.strip()} » trouvé")
+    return int(number)
+
+
+def decimal(value: str) -> float:
+    """A number with a decimal comma or point; spaces as thousands separators."""
+    cleaned = re.sub(r"[\s\u00a0\u202f]", "", value).replace(",", ".")
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", cleaned):
+        raise CellError(f"nombre attendu, « {value.strip()} » trouvé")
+    return float(cleaned)
+
+
+_DATE_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
+                 "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
+
+
+def local_datetime(value: str) -> dt.datetime:
+    """« 27/11/2026 14:05 » or ISO 8601; without an offset it is Paris local time → UTC."""
+    value = value.strip()
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        parsed = None
+        for fmt in _DATE_FORMATS:
+            try:
+                parsed = dt.datetime.strptime(value, fmt)
+                break
+            except ValueError:
+                continue
+    if parsed is None:
+        raise CellError(f"date-heure attendue (JJ/MM/AAAA HH:MM), « {value} » trouvé")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=PARIS)
+    return parsed.astimezone(dt.UTC)
+
+
+def id_list(value: str) -> tuple[str, ...]:
+    """Several codes in one cell, separated by « | » (or « + »)."""
+    return tuple(v.strip() for v in re.split(r"[|+]", value) if v.strip())
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str          # normalised header: lower case, no accents, « _ » for spaces
+    field: str         # the record field it fills
+    required: bool
+    meaning: str       # French, for the documentation
+    example: str
+    parse: object = text
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """One kind of catalogue file: the record it makes and its columns."""
+
+    name: str          # also the file name stem: produits.csv, produits-2026.csv…
+    record_type: str
+    title: str
+    columns: tuple[Column, ...]
+
+    def required(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+
+C = Column
+KINDS: dict[str, FileKind] = {k.name: k for k in (
+    FileKind("produits", "product", "Produits de pharmacie", (
+        C("code", "id", True, "code UCD (7 ou 13 chiffres) ou CIP du produit", "9213718"),
+        C("libelle", "label", True, "libellé du produit", "Paracétamol 1 g cp"),
+        C("forme", "form", False, "forme galénique", "comprimé"),
+        C("conditionnement", "packaging", False, "conditionnement", "boîte de 8"),
+        C("fournisseur", "supplier_id", False, "code du fournisseur (fournisseurs.csv)", "F001"),
+        C("ref_fournisseur", "supplier_ref", False, "référence chez le fournisseur", "UPSA-1G"),
+        C("zone_stockage", "storage_zone", False, "zone de stockage à la PUI", "A3"),
+    )),
+    FileKind("fournisseurs", "supplier", "Fournisseurs", (
+        C("code", "id", True, "code du fournisseur", "F001"),
+        C("nom", "name", True, "raison sociale", "Laboratoires Dupré"),
+        C("telephone", "phone", False, "téléphone des commandes", "01 23 45 67 89"),
+        C("email", "email", False, "adresse électronique", "commandes@dupre.fr"),
+        C("contact_commande", "order_contact", False, "interlocuteur pour les commandes",
+          "Mme Lefèvre"),
+    )),
+    FileKind("dotations", "ward_stock", "Dotations des unités", (
+        C("unite", "unit", True, "code de l'unité de soins", "CARDIO"),
+        C("produit", "product_id", True, "code UCD/CIP du produit (produits.csv)", "9213718"),
+        C("quantite", "quantity", True, "quantité de la dotation (entier)", "20", integer),
+    )),
+    FileKind("plateaux", "tray", "Plateaux (compositions de stérilisation)", (
+        C("code", "id", True, "code du plateau", "ORTHO-12"),
+        C("nom", "name", True, "nom du plateau", "Boîte prothèse de hanche"),
+        C("unite", "owner_unit", False, "unité propriétaire", "BLOC-ORTHO"),
+        C("conditionnement", "packaging", False, "type d'emballage", "conteneur"),
+        C("peremption_jours", "shelf_life_days", False, "durée de validité stérile en jours (entier)",
+          "90", integer),
+    )),
+    FileKind("compositions", "tray_line", "Composition des plateaux", (
+        C("plateau", "tray", True, "code du plateau (plateaux.csv)", "ORTHO-12"),
+        C("instrument", "instrument", True, "désignation de l'instrument", "Pince de Kocher"),
+        C("quantite", "quantity", True, "nombre d'exemplaires dans le plateau (entier)", "2", integer),
+        C("reference", "ref", False, "référence de l'instrument", "BH-123"),
+    )),
+    FileKind("cycles", "sterilisation_cycle", "Cycles de stérilisation", (
+        C("sterilisateur", "sterilizer", True, "autoclave / stérilisateur", "AUTOCLAVE-2"),
+        C("numero_cycle", "cycle_number", True, "numéro du cycle", "4512"),
+        C("date_heure", "at", True, "début du cycle, heure de Paris", "27/11/2026 14:05",
+          local_datetime),
+        C("lot", "lot", False, "numéro de charge / lot", "L2611-07"),
+        C("plateaux", "tray_ids", False, "codes des plateaux de la charge, séparés par « | »",
+          "ORTHO-12|VISC-03", id_list),
+    )),
+    FileKind("unites", "unit", "Unités de soins", (
+        C("code", "id", True, "code de l'unité", "CARDIO"),
+        C("nom", "name", True, "nom de l'unité", "Cardiologie"),
+        C("telephone", "phone", False, "téléphone de l'unité", "4521"),
+    )),
+    FileKind("annuaire", "staff", "Annuaire du personnel", (
+        C("identifiant", "id", True, "identifiant (RPPS, matricule…)", "10001234567"),
+        C("nom", "name", True, "prénom et nom", "Dr Étienne Cœur"),
+        C("fonction", "role", False, "fonction", "cardiologue"),
+        C("unite", "unit", False, "code de l'unité", "CARDIO"),
+        C("telephone", "phone", False, "téléphone ou bip", "4522"),
+    )),
+)}

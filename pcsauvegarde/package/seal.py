@@ -7,7 +7,6 @@ import gzip
 import io
 import json
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 import pyrage
 
 from pcsauvegarde import records
+from pcsauvegarde.fsutil import atomic_write
 from pcsauvegarde.package import minisign
 from pcsauvegarde.package.age import Recipient, recipient_from_str
 from pcsauvegarde.package.errors import PackageError
@@ -98,35 +98,6 @@ def sign_package(encrypted: bytes, manifest: Manifest, signing_key: minisign.Sec
                          untrusted_comment=f"pcsauvegarde package {manifest.file_name}")
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``path`` so that readers see either nothing or the whole file (crash-safe)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:  # some platforms / filesystems cannot open directories
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def write_package(drop_dir: str | os.PathLike, manifest: Manifest,
                   items: Iterable[SealInput], recipients: Sequence[str | Recipient],
                   signing_key: minisign.SecretKey, validate: bool = True) -> Path:
@@ -136,6 +107,6 @@ def write_package(drop_dir: str | os.PathLike, manifest: Manifest,
     """
     encrypted, signature = seal(manifest, items, recipients, signing_key, validate)
     target = Path(drop_dir) / manifest.file_name
-    write_atomic(target.with_name(target.name + ".minisig"), signature.encode("utf-8"))
-    write_atomic(target, encrypted)
+    atomic_write(target.with_name(target.name + ".minisig"), signature.encode("utf-8"))
+    atomic_write(target, encrypted)
     return target

@@ -9,6 +9,7 @@ import os
 import pytest
 
 from pcsauvegarde import records
+from pcsauvegarde.fsutil import atomic_write as write_atomic
 from pcsauvegarde.package import (
     Deletion,
     PackageError,
@@ -18,7 +19,7 @@ from pcsauvegarde.package import (
     read_package,
     seal,
 )
-from pcsauvegarde.package.seal import compress, sign_package, write_atomic
+from pcsauvegarde.package.seal import compress, sign_package
 from tests.package.helpers import manifest, sample_records
 
 

@@ -129,3 +129,10 @@ def patient_file(store: Store, ipp: str, lab_hours: int = 72,
                                    key=lambda e: e.scheduled_at)),
         extracted_at={d: s.extracted_at for d, s in snaps.items()},
     )
+
+
+def patient_unit(store: Store, ipp: str) -> tuple[bool, str | None]:
+    """(known, unit of the current or last stay) for one IPP: cheap, for access checks."""
+    with store.connect() as db:
+        row = db.execute("SELECT unit FROM patient_index WHERE ipp = ?", (ipp,)).fetchone()
+    return (row is not None, row[0] if row else None)

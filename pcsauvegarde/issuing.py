@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,9 +51,45 @@ def issue_patient_document(station: Station, kind: str, ipp: str, user: str,
     ctx = DocumentContext(establishment=station.settings.establishment,
                           station=station.settings.station_id, printed_by=user,
                           printed_at=now, extracted_at=oldest, document_number=doc.number)
-    pdf = renderer(file, ctx)
+    pdf = render(station, kind, file, ctx)
     atomic_write(documents_dir(station) / f"{doc.number}.pdf", pdf, mode=0o600)
     return Issued(doc, pdf)
+
+
+def _render(kind: str, data, ctx: DocumentContext) -> bytes:
+    return RENDERERS[kind](data, ctx)
+
+
+def render(station: Station, kind: str, data, ctx: DocumentContext) -> bytes:
+    """Render in the station's worker processes when it has some (PDFs are CPU-bound and the
+    GIL would make every screen wait behind them), else in this thread."""
+    pool = station.render_pool
+    if pool is None:
+        return _render(kind, data, ctx)
+    try:
+        return pool.submit(_render, kind, data, ctx).result(timeout=120)
+    except BrokenExecutor:
+        station.render_pool = None  # a worker died: keep printing, in-thread
+        return _render(kind, data, ctx)
+
+
+def start_render_pool(station: Station, workers: int | None = None) -> None:
+    """Give the station PDF worker processes (serve, load test), warmed up."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = workers or max(1, min(4, os.cpu_count() or 1))
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
+    for future in [pool.submit(_warm_up) for _ in range(workers)]:
+        future.result(timeout=120)
+    station.render_pool = pool
+
+
+def _warm_up() -> None:
+    from pcsauvegarde.documents import fontcache
+    from pcsauvegarde.documents.base import FAMILY, font_files
+
+    fontcache.preload(FAMILY, font_files())
 
 
 def stored_pdf(station: Station, number: str) -> bytes | None:

@@ -9,6 +9,7 @@ from fpdf import FPDF
 from fpdf.drawing import Transform
 from fpdf.svg import SVGObject
 
+from pcsauvegarde.documents import fontcache
 from pcsauvegarde.documents.barcodes import code128
 from pcsauvegarde.documents.context import DocumentContext, PatientFile
 from pcsauvegarde.documents.fmt import (
@@ -124,11 +125,11 @@ class DocumentPDF(FPDF):
         self.cell(code.width, 4, f"N° {ctx.document_number}", align="C")
 
     def set_font(self, family: str | None = None, style: Any = "", size: float = 0) -> None:
-        """Register DejaVu styles on first use: parsing a TTF costs ~80 ms per document."""
+        """Register DejaVu styles on first use (parsed once per process: documents/fontcache)."""
         # fpdf2 itself restores fonts already in use with a TextEmphasis: nothing to register.
         key = style.upper().replace("U", "").replace("S", "") if isinstance(style, str) else ""
         if family == FAMILY and key in FONT_FILES and f"{FAMILY.lower()}{key}" not in self.fonts:
-            self.add_font(FAMILY, key, str(self._font_files[key]))
+            fontcache.add_font(self, FAMILY, key, self._font_files[key])
         super().set_font(family, style, size)
 
     # ---- building blocks for subclasses and renderers ------------------------------------

@@ -1,0 +1,1 @@
+"""Benchmarks (UI load test: ``python -m bench.load_ui``)."""

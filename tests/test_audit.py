@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 
 import pytest
@@ -24,7 +25,7 @@ def test_entries_chain_from_genesis(audit):
     entries = list(audit.iter_entries())
     assert [e.seq for e in entries] == list(range(1, 8))
     assert entries[0].prev_hash == GENESIS
-    for before, after in zip(entries, entries[1:]):
+    for before, after in itertools.pairwise(entries):
         assert after.prev_hash == before.hash
     e = entries[3]
     assert e.hash == entry_hash(e.seq, e.at, e.actor, e.action, e.target, e.details, e.prev_hash)

@@ -144,16 +144,20 @@ def serve(data_dir: Path) -> None:
 def _serve(settings: Settings, extra_jobs=()) -> None:
     import waitress
 
+    from pcsauvegarde.issuing import start_render_pool
     from pcsauvegarde.station import open_station
     from pcsauvegarde.sync.scheduler import jobs, start_scheduler
     from pcsauvegarde.web import create_app
 
     station = open_station(settings)
+    start_render_pool(station)  # PDFs in worker processes: screens never wait behind them
     scheduler = start_scheduler(jobs(settings, station.store, _keys(settings)) + list(extra_jobs))
     try:
         waitress.serve(create_app(station), host=settings.host, port=settings.port, threads=8,
                        ident="pcsauvegarde")
     finally:
+        if station.render_pool is not None:
+            station.render_pool.shutdown(wait=False, cancel_futures=True)
         scheduler.shutdown(wait=False)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import itertools
 import logging
 import sys
@@ -150,43 +149,27 @@ def serve(data_dir: Path) -> None:
 def _serve(settings: Settings, extra_jobs=()) -> None:
     import waitress
 
+    from pcsauvegarde.issuing import start_render_pool
     from pcsauvegarde.station import open_station
     from pcsauvegarde.sync.scheduler import jobs, start_scheduler
     from pcsauvegarde.web import create_app
 
     station = open_station(settings)
+    start_render_pool(station)  # PDFs in worker processes: screens never wait behind them
     scheduler = start_scheduler(jobs(settings, station.store, _keys(settings)) + list(extra_jobs))
     try:
         waitress.serve(create_app(station), host=settings.host, port=settings.port, threads=8,
                        ident="pcsauvegarde")
     finally:
+        if station.render_pool is not None:
+            station.render_pool.shutdown(wait=False, cancel_futures=True)
         scheduler.shutdown(wait=False)
 
 
-@main.group()
-def users() -> None:
-    """Gérer les comptes locaux."""
+from pcsauvegarde.cli_accounts import audit, users  # the commands live there
 
-
-@users.command("add")
-@DATA_OPTION
-@click.argument("login")
-@click.option("--name", default="", help="Nom affiché.")
-@click.option("--role", "roles", multiple=True, default=("soins",), show_default=True)
-@click.option("--unit", "units", multiple=True, default=("*",), show_default=True,
-              help="Service(s) accessibles ; * pour tous.")
-def users_add(data_dir: Path, login: str, name: str, roles: tuple, units: tuple) -> None:
-    """Créer un compte (le mot de passe est demandé, jamais passé en argument)."""
-    from pcsauvegarde.accounts import AccountError
-    from pcsauvegarde.station import open_station
-
-    password = getpass.getpass("Mot de passe : ") if sys.stdin.isatty() else sys.stdin.readline()
-    try:
-        user = open_station(_settings(data_dir)).accounts.add(login, name, password.rstrip("\n"),
-                                                              roles, units)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"Compte « {user.login} » créé ({', '.join(user.roles)}).")
+main.add_command(users)
+main.add_command(audit)
 
 
 @main.group()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,13 +54,12 @@ def issue_patient_document(station: Station, kind: str, ipp: str, user: str,
 def issue_file_document(station: Station, kind: str, file: PatientFile, user: str,
                         now: dt.datetime, **options: Any) -> Issued:
     """Journal, render and keep one patient document for an already loaded PatientFile."""
-    renderer = RENDERERS.get(kind)
-    if renderer is None:
+    if kind not in RENDERERS:
         raise IssueError(f"type de document « {kind} » inconnu")
     doc = station.journal.issue(kind, user, ipp=file.patient.id,
                                 unit=file.stay.unit if file.stay else None,
                                 snapshot=snapshot_label(station), now=now)
-    return _render_and_keep(station, doc, renderer, file, file.extracted_at, user, now,
+    return _render_and_keep(station, doc, kind, file, file.extracted_at, user, now,
                             **options)
 
 
@@ -66,12 +67,11 @@ def issue_unit_document(station: Station, kind: str, unit: UnitFile, user: str,
                         now: dt.datetime | None = None) -> Issued:
     """Journal, render and keep one unit document (census…)."""
     now = now or dt.datetime.now(dt.UTC)
-    renderer = UNIT_RENDERERS.get(kind)
-    if renderer is None:
+    if kind not in UNIT_RENDERERS:
         raise IssueError(f"type de document de service « {kind} » inconnu")
     doc = station.journal.issue(kind, user, unit=unit.code, snapshot=snapshot_label(station),
                                 now=now)
-    return _render_and_keep(station, doc, renderer, unit, unit.extracted_at, user, now)
+    return _render_and_keep(station, doc, kind, unit, unit.extracted_at, user, now)
 
 
 def snapshot_label(station: Station) -> str:
@@ -89,15 +89,53 @@ def context(station: Station, number: str, user: str, now: dt.datetime,
                            printed_at=now, extracted_at=oldest, document_number=number)
 
 
-def _render_and_keep(station: Station, doc: IssuedDocument, renderer, data,
+def _render_and_keep(station: Station, doc: IssuedDocument, kind: str, data,
                      extracted_at: dict[str, dt.datetime], user: str,
                      now: dt.datetime, **options: Any) -> Issued:
     try:
-        pdf = renderer(data, context(station, doc.number, user, now, extracted_at), **options)
+        pdf = render(station, kind, data, context(station, doc.number, user, now, extracted_at),
+                     **options)
     except TemplateError as exc:
         raise IssueError(str(exc)) from None
     atomic_write(documents_dir(station) / f"{doc.number}.pdf", pdf, mode=0o600)
     return Issued(doc, pdf)
+
+
+def _render(kind: str, data, ctx: DocumentContext, options: dict[str, Any]) -> bytes:
+    renderer = RENDERERS.get(kind) or UNIT_RENDERERS[kind]
+    return renderer(data, ctx, **options)
+
+
+def render(station: Station, kind: str, data, ctx: DocumentContext, **options: Any) -> bytes:
+    """Render in the station's worker processes when it has some (PDFs are CPU-bound and the
+    GIL would make every screen wait behind them), else in this thread."""
+    pool = station.render_pool
+    if pool is None:
+        return _render(kind, data, ctx, options)
+    try:
+        return pool.submit(_render, kind, data, ctx, options).result(timeout=120)
+    except BrokenExecutor:
+        station.render_pool = None  # a worker died: keep printing, in-thread
+        return _render(kind, data, ctx, options)
+
+
+def start_render_pool(station: Station, workers: int | None = None) -> None:
+    """Give the station PDF worker processes (serve, load test), warmed up."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = workers or max(1, min(4, os.cpu_count() or 1))
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
+    for future in [pool.submit(_warm_up) for _ in range(workers)]:
+        future.result(timeout=120)
+    station.render_pool = pool
+
+
+def _warm_up() -> None:
+    from pcsauvegarde.documents import fontcache
+    from pcsauvegarde.documents.base import FAMILY, font_files
+
+    fontcache.preload(FAMILY, font_files())
 
 
 def stored_pdf(station: Station, number: str) -> bytes | None:

@@ -22,9 +22,10 @@ class IssuedDocument:
 class Journal:
     """Append-only list of issued documents on the station's state database."""
 
-    def __init__(self, db: StateDB, station_id: str):
+    def __init__(self, db: StateDB, station_id: str, audit=None):
         self.db = db
         self.prefix = station_id.upper()
+        self.audit = audit  # every issued number is also an audit entry (same transaction)
 
     def issue(self, kind: str, issued_by: str, ipp: str | None = None,
               unit: str | None = None, snapshot: str = "",
@@ -37,11 +38,21 @@ class Journal:
             db.execute("INSERT INTO issued_document (number, seq, kind, ipp, unit, issued_at,"
                        " issued_by, snapshot) VALUES (?,?,?,?,?,?,?,?)",
                        (number, seq, kind, ipp, unit, now.isoformat(), issued_by, snapshot))
+            if self.audit is not None:
+                self.audit.record(issued_by, "document.issued", number,
+                                  {"kind": kind, "ipp": ipp, "unit": unit, "snapshot": snapshot},
+                                  db=db, now=now)
         return IssuedDocument(number, kind, ipp, unit, now, issued_by, snapshot)
 
     def set_pages(self, number: str, pages: int) -> None:
         with self.db.connect() as db:
             db.execute("UPDATE issued_document SET pages=? WHERE number=?", (pages, number))
+
+    def get(self, number: str) -> dict | None:
+        with self.db.connect() as db:
+            row = db.execute("SELECT * FROM issued_document WHERE number=?",
+                             (number[:80],)).fetchone()
+        return dict(row) if row else None
 
     def recent(self, limit: int = 50) -> list[dict]:
         with self.db.connect() as db:

@@ -68,3 +68,12 @@ def patient_file(station: Station, ipp: str,
 def is_known_number(station: Station, number: str) -> bool:
     """True when an IPP or NDA of the hospital's data already uses ``number``."""
     return bool(queries.search(station.store, number, limit=1))
+
+
+def patient_unit(station: Station, ipp: str) -> tuple[bool, str | None]:
+    """(known, unit) for access checks: the store's patients, then provisional ones."""
+    known, unit = queries.patient_unit(station.store, ipp)
+    if known:
+        return known, unit
+    a = admissions_of(station).get(ipp)
+    return (a is not None, a.request.unit if a else None)

@@ -19,6 +19,18 @@ NOW = (dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
 PASSWORD = "correct horse battery"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashes():
+    """argon2id at the library defaults costs ~0.7 s a hash here: tests use a light one."""
+    from argon2 import PasswordHasher
+
+    from pcsauvegarde import accounts
+    saved = accounts._hasher
+    accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    accounts._hasher = saved
+
+
 @pytest.fixture(scope="session")
 def world(tmp_path_factory):
     """Demo publisher, station keys and a drop folder holding one full package per domain."""

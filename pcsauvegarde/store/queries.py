@@ -150,3 +150,10 @@ def unit_file(store: Store, unit: str) -> UnitFile:
     snaps = store.snapshots()
     return UnitFile(unit, unit_names(store).get(unit, unit), tuple(out),
                     {d: s.extracted_at for d, s in snaps.items()})
+
+
+def patient_unit(store: Store, ipp: str) -> tuple[bool, str | None]:
+    """(known, unit of the current or last stay) for one IPP: cheap, for access checks."""
+    with store.connect() as db:
+        row = db.execute("SELECT unit FROM patient_index WHERE ipp = ?", (ipp,)).fetchone()
+    return (row is not None, row[0] if row else None)

@@ -47,17 +47,25 @@ def create_app(station: Station | Settings | Path | None = None,
     app.extensions[EXTENSION] = station
     CSRFProtect(app)
 
-    from pcsauvegarde.web import admissions, auth, care, patients, printing
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(patients.bp)
-    app.register_blueprint(care.bp)
-    app.register_blueprint(admissions.bp)
-    app.register_blueprint(printing.bp)
+    from pcsauvegarde.web import (
+        admin,
+        admin_journal,
+        admissions,
+        auth,
+        care,
+        patients,
+        printing,
+        scope,
+    )
+    for blueprint in (auth, patients, scope, care, admissions, printing, admin, admin_journal):
+        app.register_blueprint(blueprint.bp)
     app.before_request(auth.load_user)
+    app.before_request(scope.enforce_scope)  # unit scoping of every <ipp>/<unit>/<number> view
     app.after_request(_security_headers)
     app.context_processor(_template_globals)
     for code in ERRORS:
         app.register_error_handler(code, _error_page)
+    app.add_template_filter(_format_iso, "format_iso")
     for name in ("format_local", "format_date", "format_age", "format_timing"):
         if hasattr(fmt, name):
             app.add_template_filter(getattr(fmt, name), name)
@@ -77,6 +85,14 @@ def _secret_key(data_dir: Path) -> bytes:
     return path.read_bytes()
 
 
+def _format_iso(value: str | None) -> str:
+    """A stored ISO timestamp, in local time (DD/MM/YYYY HH:MM)."""
+    try:
+        return fmt.format_local(dt.datetime.fromisoformat(value)) if value else ""
+    except (TypeError, ValueError):
+        return str(value)
+
+
 def _security_headers(response):
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -92,24 +108,37 @@ def _security_headers(response):
 def _template_globals() -> dict[str, Any]:
     from flask import current_app
 
+    from pcsauvegarde.web.access import CLINICAL
+    from pcsauvegarde.web.auth import idle_timeout as auth_idle
+
     station = station_of(current_app)
     now = dt.datetime.now(dt.UTC)
-    return {"fresh": freshness(station.store, station.settings.stale_after_minutes, now),
+    user = g.get("user")
+    return {"can_search": bool(user and set(CLINICAL) & set(user.roles)),
+            "fresh": freshness(station.store, station.settings.stale_after_minutes, now),
             "now": now, "user": g.get("user"), "settings": station.settings,
-            "idle_minutes": station.settings.idle_timeout_minutes,
+            "idle_seconds": int(auth_idle().total_seconds()),
             "age_of": lambda birth: fmt.format_person_age(birth, fmt.to_local(now).date())}
 
 
 ERRORS = {400: ("Requête refusée", ("La demande est invalide ou le formulaire a expiré : "
                                      "rechargez la page et recommencez.")),
+          401: ("Connexion requise", "Connectez-vous pour continuer."),
           403: ("Accès refusé", "Votre compte n'a pas accès à cette page ou à ce patient."),
           404: ("Introuvable", "Cette page ou ce patient n'existe pas dans les données."),
           405: ("Méthode refusée", "Cette action n'est pas permise ainsi."),
-          413: ("Trop volumineux", "Les données envoyées dépassent la taille permise.")}
+          413: ("Trop volumineux", "Les données envoyées dépassent la taille permise."),
+          414: ("Adresse trop longue", "L'adresse demandée est trop longue."),
+          500: ("Erreur interne", ("La station n'a pas pu traiter la demande ; elle a été "
+                                   "consignée. Réessayez ou utilisez les procédures papier."))}
 
 
 def _error_page(exc):
     from flask import render_template
+    from flask_wtf.csrf import CSRFError
 
     title, message = ERRORS.get(exc.code, ("Erreur", "La demande n'a pas pu aboutir."))
+    if isinstance(exc, CSRFError):
+        message = ("Le jeton de sécurité du formulaire est absent, invalide ou expiré : "
+                   "rechargez la page et recommencez.")
     return render_template("error.html", title=title, message=message), exc.code

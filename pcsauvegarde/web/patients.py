@@ -21,6 +21,8 @@ from pcsauvegarde import provisional
 from pcsauvegarde.issuing import IssueError, issue_patient_document, stored_pdf
 from pcsauvegarde.store import queries
 from pcsauvegarde.web.access import CLINICAL, requires
+from pcsauvegarde.web.forms import clean_text
+from pcsauvegarde.web.navigation import sections_for
 
 bp = Blueprint("patients", __name__)
 log = logging.getLogger("pcsauvegarde.web")
@@ -38,30 +40,39 @@ def _visible(rows):
 @bp.route("/")
 @requires()
 def home():
-    units = [u for u in queries.units(_station().store) if g.user.can_see_unit(u.code)]
-    return render_template("home.html", units=units)
+    clinical = bool(set(CLINICAL) & set(g.user.roles))
+    units = ([u for u in queries.units(_station().store) if g.user.can_see_unit(u.code)]
+             if clinical else [])
+    return render_template("home.html", units=units, clinical=clinical,
+                           sections=sections_for(g.user.roles, current_app.url_map))
 
 
 @bp.route("/recherche")
 @requires(*CLINICAL)
 def search():
-    q = request.args.get("q", "")[:100]
-    rows = _visible(provisional.search(_station(), q)) if q.strip() else []
-    if len(rows) == 1 and q.strip().isdigit():  # a scanned IPP/NDA goes straight to the patient
-        return redirect(url_for("patients.patient", ipp=rows[0].patient.id))
-    return render_template("search.html", q=q, rows=rows)
+    q = clean_text(request.args.get("q"), 100)
+    found = provisional.search(_station(), q) if q else []
+    rows = _visible(found)
+    # Outside the user's units: identity only, opened through the break-glass form.
+    others = [r for r in found if not g.user.can_see_unit(r.unit)]
+    if q:
+        _station().audit.record(g.user.login, "patient.search", q[:100],
+                                {"found": len(found)}, durable=False)
+    if len(found) == 1 and q.isdigit():  # a scanned IPP/NDA goes straight to the patient
+        return redirect(url_for("patients.patient", ipp=found[0].patient.id))
+    return render_template("search.html", q=q, rows=rows, others=others)
 
 
 @bp.route("/services/<unit>")
 @requires(*CLINICAL)
 def unit(unit: str):
-    if not g.user.can_see_unit(unit):
-        abort(403)
+    unit = unit[:32]
     names = queries.unit_names(_station().store)
     rows = provisional.inpatients(_station(), unit)
     if not rows and unit not in names:
         abort(404)
-    return render_template("unit.html", unit=unit, unit_name=names.get(unit, unit), rows=rows)
+    return render_template("unit.html", unit=unit, unit_name=names.get(unit, unit), rows=rows,
+                           print_actions="soins" in g.user.roles)
 
 
 @bp.route("/patients/<ipp>")
@@ -70,8 +81,6 @@ def patient(ipp: str):
     file = provisional.patient_file(_station(), ipp[:64])
     if file is None:
         abort(404)
-    if file.stay is not None and not g.user.can_see_unit(file.stay.unit):
-        abort(403)
     return render_template("patient.html", f=file, snaps=_station().store.snapshots(),
                            printer=_station().printer.status(), banner=provisional.BANNER)
 
@@ -83,8 +92,6 @@ def issue(ipp: str, kind: str):
     file = provisional.patient_file(_station(), ipp[:64])
     if file is None:
         abort(404)
-    if file.stay is not None and not g.user.can_see_unit(file.stay.unit):
-        abort(403)
     options = {}
     if kind == "labels" and request.form.get("count", "").strip():
         count = request.form["count"].strip()[:4]

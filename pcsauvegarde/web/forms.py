@@ -1,0 +1,34 @@
+"""Form input hygiene shared by views: bounded length, no control or bidi characters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_NEWLINES = re.compile(r"[\t\n]")
+
+
+def clean_text(value: str | None, max_len: int, multiline: bool = False) -> str:
+    """Trimmed text of at most ``max_len`` characters; control characters become spaces."""
+    text = _CONTROL.sub(" ", (value or "")[: max_len * 2])
+    if not multiline:
+        text = _NEWLINES.sub(" ", text)
+    return text.strip()[:max_len]
+
+
+def parse_day(value: str | None) -> dt.date | None:
+    """A date typed as AAAA-MM-JJ (HTML date input) or JJ/MM/AAAA; None if absent or invalid."""
+    text = (value or "").strip()[:10]
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_page(value: str | None) -> int:
+    """A page number in 1..100000 (anything else: 1)."""
+    text = (value or "").strip()[:6]
+    return int(text) if text.isdigit() and 0 < int(text) <= 100000 else 1

@@ -1,0 +1,50 @@
+"""Web fixtures: users per role and unit, clients already logged in (no password round trip)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pcsauvegarde.accounts import ROLES
+from tests.conftest import PASSWORD
+
+IN_UNIT, OUT_UNIT = "CHD", "REA"  # units of the demo hospital
+
+
+def client_as(app, login: str):
+    """A test client holding an open server-side session for ``login``."""
+    from pcsauvegarde.web import station_of
+    from pcsauvegarde.web.auth import SESSION_KEY
+
+    client = app.test_client()
+    token = station_of(app).sessions.open(login)
+    with client.session_transaction() as sess:
+        sess[SESSION_KEY] = token
+    return client
+
+
+@pytest.fixture
+def people(station):
+    """One account per role on every unit (``r-<role>``), a nurse of CHD only, an admin."""
+    logins = {}
+    for role in ROLES:
+        login = "r-" + role.replace("é", "e")
+        station.accounts.add(login, f"Rôle {role}", PASSWORD, (role,), ("*",))
+        logins[role] = login
+    station.accounts.add("ide-chd", "Infirmière CHD", PASSWORD, ("soins",), (IN_UNIT,))
+    station.accounts.add("chef", "Administratrice", PASSWORD, ("admin", *ROLES[:-1]), ("*",))
+    return logins
+
+
+@pytest.fixture
+def samples(station):
+    """Values for URL arguments: one inside the CHD nurse's unit, one outside."""
+    from pcsauvegarde.issuing import issue_patient_document
+    from pcsauvegarde.store import queries
+
+    ipp_in = queries.inpatients(station.store, IN_UNIT)[0].patient.id
+    ipp_out = queries.inpatients(station.store, OUT_UNIT)[0].patient.id
+    doc_in = issue_patient_document(station, "summary", ipp_in, "infirmiere").document.number
+    doc_out = issue_patient_document(station, "summary", ipp_out, "infirmiere").document.number
+    return {"in": {"ipp": ipp_in, "unit": IN_UNIT, "number": doc_in, "kind": "summary",
+                   "login": "infirmiere", "job_id": 1},
+            "out": {"ipp": ipp_out, "unit": OUT_UNIT, "number": doc_out}}

@@ -1,0 +1,129 @@
+"""The station in Debian's Chromium (Playwright, no browser download), at 1366×768.
+
+Log in, scan an IPP into the search box, open the patient, print the summary, see the stale
+banner, get logged out when idle, and use it all with the keyboard.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import threading
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                                reason=f"{CHROMIUM} absent (apt-get install chromium)")
+IDLE_SECONDS = 3
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def served(station):
+    """The app (CSRF on, short idle timeout) on a loopback port, in this process."""
+    from werkzeug.serving import make_server
+
+    from pcsauvegarde.web import create_app
+    app = create_app(station, {"IDLE_TIMEOUT_SECONDS": IDLE_SECONDS})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", station
+    server.shutdown()
+
+
+@pytest.fixture
+def page(browser, served):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="fr-FR")
+    pg = context.new_page()
+    pg.set_default_timeout(10_000)
+    yield pg
+    context.close()
+
+
+def _log_in(page, base):
+    page.goto(base + "/")
+    page.get_by_label("Identifiant").fill("infirmiere")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(base + "/")
+
+
+def test_scan_open_print(page, served):
+    from pcsauvegarde.store import queries
+    base, station = served
+    row = queries.inpatients(station.store, "REA")[0]
+    _log_in(page, base)
+    assert page.locator("html").get_attribute("lang") == "fr"
+    # a barcode scanner types the IPP then Enter into the focused search box
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.keyboard.type(row.patient.id)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/patients/{row.patient.id}")
+    assert row.patient.birth_name.upper() in page.locator("h1").inner_text()
+    assert "séquence" in page.locator(".snapshot").inner_text()
+    page.get_by_role("button", name="Imprimer la synthèse").click()
+    page.wait_for_url(f"{base}/documents/*")
+    number = page.url.rsplit("/", 1)[-1]
+    pdf = page.request.get(f"{base}/documents/{number}.pdf")
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF")
+    assert station.journal.get(number)["ipp"] == row.patient.id
+
+
+def test_stale_banner_when_data_is_old(page, served):
+    base, station = served
+    station.settings = dataclasses.replace(station.settings, stale_after_minutes=1)
+    _log_in(page, base)
+    banner = page.locator("#stale-banner")
+    assert banner.is_visible() and "DONNÉES PÉRIMÉES" in banner.inner_text()
+    color = banner.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert color == "rgb(176, 0, 32)"
+
+
+def test_logged_out_after_idle_timeout(page, served):
+    base, _ = served
+    _log_in(page, base)
+    # no action: the page reloads itself once the server-side session has expired
+    page.wait_for_selector("text=Session fermée après inactivité",
+                           timeout=(IDLE_SECONDS + 6) * 1000)
+    assert page.get_by_label("Identifiant").is_visible()
+
+
+def test_keyboard_only_with_visible_focus_and_big_targets(page, served):
+    base, _ = served
+    page.goto(base + "/connexion")
+    first = page.evaluate("document.querySelector('a[href], button, input:not([type=hidden])')"
+                          ".textContent")
+    assert first == "Aller au contenu"  # the skip link is the first stop
+    page.locator("a.skip").focus()
+    assert page.locator("a.skip").bounding_box()["x"] >= 0  # and shows when focused
+    page.get_by_label("Identifiant").focus()
+    page.keyboard.type("infirmiere")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"  # focus is visible
+    page.keyboard.press("Enter")
+    page.wait_for_url(base + "/")
+    for box in page.locator("button, .tile, input[type=search]").evaluate_all(
+            "els => els.map(e => e.getBoundingClientRect().height)"):
+        assert box >= 44  # touch targets
+    unlabelled = page.evaluate(
+        "[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]"
+        ".filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).length")
+    assert unlabelled == 0
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 1366  # no horizontal scrolling at 1366×768

@@ -1,0 +1,136 @@
+"""Roles and unit scoping on EVERY route, generated from ``app.url_map``.
+
+A new route fails ``test_every_route_has_an_access_rule`` until ACCESS says which roles may
+reach it; its URL arguments need a sample value in ``samples`` (tests/web/conftest.py).
+"""
+
+from __future__ import annotations
+
+from pcsauvegarde.accounts import ROLES
+from tests.web.conftest import client_as
+
+PUBLIC = "public"
+ANY = tuple(ROLES)
+CLINICAL = ("soins", "laboratoire", "pharmacie", "imagerie")
+ADMIN = ("admin",)
+ACCESS: dict[str, str | tuple[str, ...]] = {
+    "auth.login": PUBLIC,
+    "auth.logout": PUBLIC,
+    "patients.home": ANY,
+    "patients.search": CLINICAL,
+    "patients.unit": CLINICAL,
+    "patients.patient": CLINICAL,
+    "patients.issue": ("soins",),
+    "patients.document": CLINICAL,
+    "patients.document_pdf": CLINICAL,
+    "patients.print_document": CLINICAL,
+    "scope.breakglass": CLINICAL,
+    "admin.home": ADMIN,
+    "admin.accounts": ADMIN,
+    "admin.account": ADMIN,
+    "admin.activation": ADMIN,
+    "admin.password": ADMIN,
+    "admin_journal.journal": ADMIN,
+    "admin_journal.journal_csv": ADMIN,
+    "admin_journal.verify": ADMIN,
+    "care.print_unit": ("soins",),
+    "admissions.admit": ("soins",),
+    "printing.jobs": ANY,
+    "printing.retry": ANY,
+    "printing.retry_all": ANY,
+    "printing.set_aside": ANY,
+}
+SCOPED_ARGS = {"ipp", "unit", "number"}
+
+
+def _rules(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def _url(rule, values: dict) -> str:
+    missing = rule.arguments - set(values)
+    assert not missing, f"{rule.rule}: add a sample value for {missing} in tests/web/conftest.py"
+    return rule.build({a: values[a] for a in rule.arguments})[1]
+
+
+def _call(client, method: str, url: str):
+    return client.open(url, method=method, data={} if method == "POST" else None)
+
+
+def _to_login(r) -> bool:
+    return r.status_code == 302 and "/connexion" in r.headers.get("Location", "")
+
+
+def test_every_route_has_an_access_rule(app):
+    endpoints = {r.endpoint for r, _ in _rules(app)}
+    assert endpoints - set(ACCESS) == set(), "routes without an expected access rule"
+    assert set(ACCESS) - endpoints == set(), "rules for routes that no longer exist"
+
+
+def test_roles_on_every_route(app, people, samples):
+    """Each role gets the page (2xx/3xx/400/422 on an empty form) or a clean 403, as declared."""
+    failures = []
+    anonymous = app.test_client()
+    for rule, method in _rules(app):
+        url = _url(rule, samples["in"])
+        allowed = ACCESS[rule.endpoint]
+        r = _call(anonymous, method, url)
+        if allowed == PUBLIC:
+            if r.status_code >= 500 or _to_login(r) and rule.endpoint != "auth.logout":
+                failures.append(f"anonymous {method} {url}: {r.status_code}")
+            continue
+        if not _to_login(r):
+            failures.append(f"anonymous {method} {url}: {r.status_code}, not sent to login")
+        for role in ROLES:
+            client = client_as(app, people[role])
+            r = _call(client, method, url)
+            if role in allowed:
+                # 422: an empty form refused field by field; 404: no failed print job #1
+                accepted = (200, 302, 400, 422) + ((404,) if "job_id" in rule.arguments else ())
+                ok = r.status_code in accepted and not _to_login(r)
+            else:
+                ok = r.status_code == 403 and "Accès refusé" in r.get_data(as_text=True)
+            if not ok:
+                failures.append(f"{role} {method} {url}: {r.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+def test_unit_scoping_on_every_route(app, people, samples):
+    """A nurse of CHD reaches CHD's patients, units and documents, and none of REA's."""
+    failures = []
+    for rule, method in _rules(app):
+        if not rule.arguments & SCOPED_ARGS or "soins" not in ACCESS[rule.endpoint]:
+            continue
+        for where in ("in", "out"):
+            values = {**samples["in"], **{k: v for k, v in samples[where].items()
+                                          if k in rule.arguments & SCOPED_ARGS}}
+            client = client_as(app, "ide-chd")
+            r = _call(client, method, _url(rule, values))
+            if rule.endpoint == "scope.breakglass":
+                expected = {"in": (302,), "out": (200, 400)}[where]
+            else:
+                expected = {"in": (200, 302), "out": (403,)}[where]
+            if r.status_code not in expected:
+                failures.append(f"{where} {method} {rule.rule}: {r.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+def test_out_of_unit_patient_page_offers_break_glass(app, people, samples):
+    client = client_as(app, "ide-chd")
+    r = client.get(f"/patients/{samples['out']['ipp']}")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 403 and "hors de vos services" in html and 'name="reason"' in html
+
+
+def test_search_lists_other_units_without_opening_them(app, people, samples, station):
+    from pcsauvegarde.store import queries
+    row = queries.inpatients(station.store, "REA")[0]
+    client = client_as(app, "ide-chd")
+    html = client.get("/recherche", query_string={"q": row.patient.birth_name}).get_data(
+        as_text=True)
+    assert "Hors de vos services" in html and "acces-exceptionnel" in html
+    assert f'href="/patients/{row.patient.id}"' not in html

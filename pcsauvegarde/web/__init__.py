@@ -15,6 +15,7 @@ from pcsauvegarde.config import Settings, load_settings
 from pcsauvegarde.documents import fmt
 from pcsauvegarde.freshness import freshness
 from pcsauvegarde.station import Station, open_station
+from pcsauvegarde.sync.freeze import is_frozen
 
 EXTENSION = "pcsauvegarde"
 
@@ -47,6 +48,8 @@ def create_app(station: Station | Settings | Path | None = None,
     from pcsauvegarde.web import auth, patients
     app.register_blueprint(auth.bp)
     app.register_blueprint(patients.bp)
+    from pcsauvegarde.web import admin_sync  # sync status, quarantine, freeze (issue #3)
+    app.register_blueprint(admin_sync.bp)
     app.before_request(auth.load_user)
     app.after_request(_security_headers)
     app.context_processor(_template_globals)
@@ -90,6 +93,7 @@ def _template_globals() -> dict[str, Any]:
     now = dt.datetime.now(dt.UTC)
     return {"fresh": freshness(station.store, station.settings.stale_after_minutes, now),
             "now": now, "user": g.get("user"), "settings": station.settings,
+            "frozen": is_frozen(station.settings),
             "idle_minutes": station.settings.idle_timeout_minutes,
             "age_of": lambda birth: fmt.format_person_age(birth, fmt.to_local(now).date())}
 

@@ -137,9 +137,12 @@ class Store:
                  outcome, reason))
 
     def seen(self, source: str, file: str) -> bool:
+        """Already handled: logged for this source, or backing a snapshot (a crash may have
+        struck between promotion and the log line)."""
         with self.connect() as db:
-            row = db.execute("SELECT 1 FROM package_log WHERE source=? AND file=? LIMIT 1",
-                             (source, file)).fetchone()
+            row = db.execute("SELECT 1 FROM package_log WHERE source=? AND file=? UNION ALL "
+                             "SELECT 1 FROM snapshot WHERE package=? LIMIT 1",
+                             (source, file, file)).fetchone()
         return row is not None
 
     # ---- pull runs ------------------------------------------------------------------

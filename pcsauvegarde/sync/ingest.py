@@ -15,6 +15,7 @@ from pcsauvegarde.fsutil import atomic_write
 from pcsauvegarde.package import PackageError, open_package
 from pcsauvegarde.store import Store
 from pcsauvegarde.sync.retention import keep_package
+from pcsauvegarde.sync.transports import PullError
 
 log = logging.getLogger("pcsauvegarde.sync")
 # Gates an admin may override when force-accepting a quarantined package: they judge the
@@ -83,10 +84,20 @@ def ingest(settings: Settings, store: Store, path: Path, keys, source: str = "lo
     except (ValueError, sqlite3.IntegrityError) as exc:  # raised while promoting
         return _refuse(settings, store, path, source, f"« {name} » : {exc}", manifest, "record",
                        quarantine)
-    keep_package(settings, store, path, manifest.domain)
+    except sqlite3.OperationalError as exc:
+        # The station's own disk or database failed, not the package: keep nothing, log
+        # nothing, so the next run fetches it again.
+        _discard(path)
+        reason = "disque plein" if "full" in str(exc) else str(exc)
+        raise PullError(f"« {name} » : base locale indisponible ({reason}) : paquet non "
+                        "traité, nouvel essai au prochain tirage") from None
     log.info("accepted %s (%s seq %s)%s", name, manifest.domain, manifest.sequence,
              f" forced past {sorted(force)}" if force else "")
     store.log_package(source, name, "accepted", "", manifest.domain, manifest.sequence)
+    try:
+        keep_package(settings, store, path, manifest.domain)
+    except OSError as exc:  # promoted already: a missing kept copy only weakens rebuilds
+        log.error("could not keep %s: %s", name, exc)
     return IngestOutcome(name, "accepted", "", manifest.domain, manifest.sequence)
 
 

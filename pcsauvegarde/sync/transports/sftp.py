@@ -178,5 +178,8 @@ class SftpTransport(Transport):
     def close(self) -> None:
         for thing in (self._sftp, self._client):
             if thing is not None:
-                thing.close()
+                try:
+                    thing.close()
+                except NETWORK_ERRORS:
+                    pass  # a dead connection: the run error already says why
         self._sftp = self._client = None

@@ -43,7 +43,7 @@ def test_publish_pull_login_print(tmp_path):
     assert p.birth_name.upper() in text and p.id in text
     assert p.birth_date.strftime("%d/%m/%Y") in text
     assert allergy.substance in text
-    assert order.drug in text
+    assert order.drug in " ".join(text.split())  # long labels wrap inside table cells
     assert "MODE DÉGRADÉ — données du" in text
     assert barcodes(pdf).count(p.id) == 1
 

@@ -92,17 +92,25 @@ class Store:
         return self.snapshots().get(domain)
 
     def promote(self, manifest, records: Iterable[Record], package: str,
-                sanity=None, discharged_before: dt.datetime | None = None) -> dict[str, int]:
+                sanity=None, discharged_before: dt.datetime | None = None,
+                expected_sequence: int | None | bool = False) -> dict[str, int]:
         """Replace (full) or patch (delta) a domain in one transaction; all or nothing.
 
         ``records`` may raise while being iterated (bad record, duplicate id in a full
         package): the transaction is rolled back and the previous snapshot stays.
         ``sanity(db, counts)`` may raise to refuse. Patients whose last stay ended before
-        ``discharged_before`` are dropped from the dpi domain.
+        ``discharged_before`` are dropped from the dpi domain. ``expected_sequence`` (None: no
+        snapshot yet) is the sequence the gates judged against: if another writer promoted
+        meanwhile, :class:`SnapshotMoved` is raised and nothing changes.
         """
         with self.connect() as db:
             db.execute("BEGIN IMMEDIATE")
             try:
+                if expected_sequence is not False:
+                    row = db.execute("SELECT sequence FROM snapshot WHERE domain=?",
+                                     (manifest.domain,)).fetchone()
+                    if (row[0] if row else None) != expected_sequence:
+                        raise SnapshotMoved(manifest.domain)
                 if manifest.kind == "full":
                     db.execute("DELETE FROM record WHERE domain = ?", (manifest.domain,))
                 counts = _write_records(db, manifest.domain, records,
@@ -178,6 +186,10 @@ class Store:
             rows = db.execute("SELECT * FROM package_log ORDER BY id DESC LIMIT ?",
                               (limit,)).fetchall()
         return [dict(r) for r in rows]
+
+
+class SnapshotMoved(Exception):
+    """Another writer promoted the domain between the gates and the transaction."""
 
 
 class DuplicateRecord(ValueError):

@@ -13,7 +13,7 @@ from pathlib import Path
 from pcsauvegarde.config import Settings
 from pcsauvegarde.fsutil import atomic_write
 from pcsauvegarde.package import PackageError, open_package
-from pcsauvegarde.store import Store
+from pcsauvegarde.store import SnapshotMoved, Store
 from pcsauvegarde.sync.retention import keep_package
 from pcsauvegarde.sync.transports import PullError
 
@@ -77,13 +77,18 @@ def ingest(settings: Settings, store: Store, path: Path, keys, source: str = "lo
         sanity = None if "sanity" in force else _sanity_gate(settings, name, manifest, current)
         retention = dt.timedelta(days=settings.discharged_retention_days)
         store.promote(manifest, opened.iter_records(), name, sanity=sanity,
-                      discharged_before=manifest.extracted_at - retention)
+                      discharged_before=manifest.extracted_at - retention,
+                      expected_sequence=current.sequence if current else None)
     except (PackageError, GateError) as exc:
         return _refuse(settings, store, path, source, str(exc), manifest,
                        getattr(exc, "code", "package"), quarantine)
     except (ValueError, sqlite3.IntegrityError) as exc:  # raised while promoting
         return _refuse(settings, store, path, source, f"« {name} » : {exc}", manifest, "record",
                        quarantine)
+    except SnapshotMoved:
+        _discard(path)  # judged against a snapshot that changed meanwhile: judge it again
+        raise PullError(f"« {name} » : données promues entre-temps par un autre tirage : "
+                        "paquet repris au prochain tirage") from None
     except sqlite3.OperationalError as exc:
         # The station's own disk or database failed, not the package: keep nothing, log
         # nothing, so the next run fetches it again.

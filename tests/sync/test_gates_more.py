@@ -155,3 +155,28 @@ def test_disk_full_during_promotion_keeps_snapshot_and_retries(station, settings
     with station.store.connect() as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert pull_all(settings, station.store, keys)[0].accepted == 1
+
+
+def test_a_promotion_racing_another_is_retried_not_mixed(station, settings, keys, drop,
+                                                         make_package, demo_records,
+                                                         monkeypatch):
+    """Gates judged against sequence n; another writer promotes n+1 before our transaction."""
+    before = state(station)
+    make_package(drop, dpi(demo_records), sequence=before[0] + 1)
+    (settings.data_dir / "rival").mkdir()
+    rival = make_package(settings.data_dir / "rival", dpi(demo_records), sequence=before[0] + 2)
+    from pcsauvegarde.sync import ingest as ingest_mod
+    real_sanity = ingest_mod._sanity_gate
+
+    def sanity_then_rival(*args):
+        monkeypatch.setattr(ingest_mod, "_sanity_gate", real_sanity)
+        assert ingest(settings, station.store, rival, keys, now=NOW).outcome == "accepted"
+        return real_sanity(*args)
+
+    monkeypatch.setattr(ingest_mod, "_sanity_gate", sanity_then_rival)
+    run = pull_all(settings, station.store, keys)[0]
+    assert "entre-temps" in run.error and run.quarantined == 0
+    assert state(station)[0] == before[0] + 2
+    # next run: judged again, now an old sequence, refused as such
+    run = pull_all(settings, station.store, keys)[0]
+    assert run.quarantined == 1 and "rejeu" in run.outcomes[0].message

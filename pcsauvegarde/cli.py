@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from pcsauvegarde import cli_sync
 from pcsauvegarde.config import ConfigError, Settings, load_settings, write_settings
 
 DATA_OPTION = click.option("--data", "data_dir", type=click.Path(path_type=Path),
@@ -231,9 +232,7 @@ def demo(root: Path, port: int, no_serve: bool) -> None:
     _serve(settings, [Job("demo:publish", IntervalTrigger(seconds=60), republish)])
 
 
-from pcsauvegarde import cli_sync
-
-cli_sync.register(main)
+cli_sync.register(main)  # freeze, quarantine, fleet (issue #3)
 
 if __name__ == "__main__":
     main()

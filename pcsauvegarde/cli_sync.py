@@ -1,4 +1,7 @@
-"""Sync commands of `pcsauvegarde`: freeze, quarantine, fleet (registered by cli.py)."""
+"""Sync commands of `pcsauvegarde`: freeze, quarantine, fleet (registered by cli.py).
+
+Self-contained (no import of cli.py) so that ``python -m pcsauvegarde.cli`` has no cycle.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,28 @@ from pathlib import Path
 
 import click
 
-from pcsauvegarde.cli import DATA_OPTION, _keys, _settings
+from pcsauvegarde.config import ConfigError, Settings, load_settings
+
+DATA_OPTION = click.option("--data", "data_dir", type=click.Path(path_type=Path),
+                           default=Path("snapshots/station"), show_default=True,
+                           envvar="PCSAUVEGARDE_DATA", help="Dossier de données de la station.")
+
+
+def _settings(data_dir: Path) -> Settings:
+    try:
+        return load_settings(data_dir)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _keys(settings: Settings):
+    from pcsauvegarde.package import PackageError
+    from pcsauvegarde.sync.pull import load_station_keys
+
+    try:
+        return load_station_keys(settings)
+    except (PackageError, OSError) as exc:
+        raise click.ClickException(f"clés de la station : {exc}") from None
 
 
 def _actor() -> str:

@@ -154,3 +154,14 @@ def test_admin_forms_carry_csrf_tokens(station, collapsed):
     r = client.post(f"/admin/synchro/quarantaine/{collapsed.id}/accepter",
                     data={"csrf_token": token})
     assert r.status_code == 302
+
+
+def test_help_lists_sync_commands_and_module_entry_point_works():
+    import subprocess
+    import sys
+    out = CliRunner().invoke(main, ["--help"]).output
+    for command in ("freeze", "quarantine", "fleet"):
+        assert command in out
+    r = subprocess.run([sys.executable, "-m", "pcsauvegarde.cli", "--help"],
+                       check=False, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and "quarantine" in r.stdout

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from pcsauvegarde import cli_sync
 from pcsauvegarde.config import ConfigError, Settings, load_settings, write_settings
 
 DATA_OPTION = click.option("--data", "data_dir", type=click.Path(path_type=Path),
@@ -63,9 +64,13 @@ def keys(data_dir: Path, publisher_dir: Path | None) -> None:
     """Créer les clés manquantes et afficher les clés publiques."""
     from pcsauvegarde.demostation import ensure_publisher_key, ensure_station_keys
     from pcsauvegarde.package.minisign import load_public_key
+    from pcsauvegarde.sync.heartbeat import ensure_signing_key
 
     recipient = ensure_station_keys(Path(data_dir).resolve())
     click.echo(f"Station (age, destinataire des paquets) : {recipient}")
+    signing = ensure_signing_key(_settings(data_dir))
+    click.echo(f"Station (minisign, signe ses signaux de vie) : {signing.to_line()}")
+    click.echo(f"  empreinte {signing.fingerprint}")
     if publisher_dir is not None:
         public = ensure_publisher_key(publisher_dir)
         key = load_public_key(public)
@@ -117,6 +122,8 @@ def pull(data_dir: Path) -> None:
         raise click.ClickException(f"aucune source configurée dans {settings.data_dir}")
     failed = False
     for run in pull_all(settings, Store(settings.store_path), _keys(settings)):
+        if run.frozen:
+            raise click.ClickException(run.error)
         click.echo(f"source {run.source} : {run.seen} nouveau(x) paquet(s), "
                    f"{run.accepted} accepté(s), {run.quarantined} en quarantaine")
         for o in run.outcomes:
@@ -250,6 +257,8 @@ def demo(root: Path, port: int, no_serve: bool) -> None:
                f"(démarrée le {started}). Ctrl+C pour arrêter.")
     _serve(settings, [Job("demo:publish", IntervalTrigger(seconds=60), republish)])
 
+
+cli_sync.register(main)  # freeze, quarantine, fleet (issue #3)
 
 if __name__ == "__main__":
     main()

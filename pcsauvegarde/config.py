@@ -17,15 +17,37 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Source:
-    """One place the station pulls packages from."""
+    """One place the station pulls packages from (pull only: the station initiates)."""
 
     id: str
     kind: str = "folder"
-    """Transport: ``folder`` (local or mounted directory); SFTP and HTTPS come later."""
+    """Transport: ``folder`` (local or mounted directory), ``sftp`` or ``https``."""
     path: str = ""
     """For ``folder``: the drop directory to read packages from."""
     interval_seconds: int = 60
     """How often the scheduler pulls this source."""
+    host: str = ""
+    """For ``sftp``: the server's name or address."""
+    port: int = 22
+    """For ``sftp``: the server's port."""
+    user: str = ""
+    """For ``sftp``: the login (key-based only, no password)."""
+    key_file: str = ""
+    """For ``sftp``: the station's private key file (OpenSSH format), relative to data_dir."""
+    host_key: str = ""
+    """For ``sftp``: the pinned server key, a known_hosts line or ``SHA256:…`` fingerprint."""
+    remote_path: str = "."
+    """For ``sftp``: the drop directory on the server."""
+    url: str = ""
+    """For ``https``: the drop point's base URL; it serves ``index.txt`` and the files."""
+    pin_sha256: str = ""
+    """For ``https``: SHA-256 (hex) of the server certificate (DER); or use ``ca_file``."""
+    ca_file: str = ""
+    """For ``https``: CA bundle to verify the server with, instead of ``pin_sha256``."""
+    timeout_seconds: int = 30
+    """Network timeout of one connection or read (sftp, https)."""
+    heartbeat: bool = False
+    """After each run, write a signed ``heartbeat-<station>.json`` to the drop point."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +90,16 @@ class Settings:
     """A full package with this share fewer patients than the current one is quarantined."""
     scopes: tuple[str, ...] = ()
     """Scope group ids (publisher ``group``) whose packages this station accepts as its own."""
+    clock_skew_minutes: int = 5
+    """A package extracted further than this in the future is refused (clocks disagree)."""
+    discharged_retention_days: int = 30
+    """Patients discharged longer ago than this are dropped from the read model."""
+    min_free_mb: int = 500
+    """No pull while the data dir's disk has less free space than this (MiB)."""
+    retry_base_seconds: int = 60
+    """After a failed run, retries at 1, 2, 4… times this, never later than the interval."""
+    signing_key_file: str = "keys/station-sign.key"
+    """The station's minisign key signing its heartbeats, relative to data_dir."""
 
     def path(self, relative: str | Path) -> Path:
         """A path relative to data_dir (absolute paths are kept)."""
@@ -100,12 +132,12 @@ CONFIG_NAME = "station.toml"
 _STATION_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 
-def field_docs() -> dict[str, str]:
-    """Help text of every setting, taken from the docstrings above (kept in one place)."""
+def field_docs(cls: type | None = None) -> dict[str, str]:
+    """Help text of every setting (of ``cls``, Settings by default) from its docstring."""
     import ast
     import inspect
 
-    tree = ast.parse(inspect.getsource(Settings))
+    tree = ast.parse(inspect.getsource(cls or Settings))
     docs: dict[str, str] = {}
     body = tree.body[0].body  # type: ignore[attr-defined]
     for node, nxt in itertools.pairwise(body):
@@ -152,6 +184,10 @@ def _build(values: dict[str, Any], data_dir: Path, cfg: Path) -> Settings:
     if not 1 <= settings.port <= 65535:
         raise ConfigError(f"« {cfg} » : port {settings.port} hors limites")
     _check_numbers_and_printer(settings, cfg)
+    for key in ("clock_skew_minutes", "discharged_retention_days", "min_free_mb",
+                "retry_base_seconds", "keep_packages"):
+        if getattr(settings, key) < 0:
+            raise ConfigError(f"« {cfg} » : « {key} » ne peut pas être négatif")
     return settings
 
 
@@ -176,13 +212,35 @@ def _source(value: Any, cfg: Path, index: int) -> Source:
     for key in value:
         if key not in names:
             raise ConfigError(f"« {cfg} » : sources[{index}] : clé inconnue « {key} »")
+    typed = {f.name: f for f in dataclasses.fields(Source)}
+    for key, v in value.items():
+        default = typed[key].default
+        if key != "id" and not isinstance(default, dataclasses._MISSING_TYPE):
+            _typed(cfg, f"sources[{index}].{key}", v, type(default))
     source = Source(**value)
-    if source.kind != "folder":
-        raise ConfigError(f"« {cfg} » : sources[{index}] : transport « {source.kind} » "
-                          "non pris en charge (folder)")
+    where = f"« {cfg} » : sources[{index}]"
+    if source.kind not in KINDS:
+        raise ConfigError(f"{where} : transport « {source.kind} » non pris en charge "
+                          f"({', '.join(KINDS)})")
     if not 5 <= source.interval_seconds <= 86400:
-        raise ConfigError(f"« {cfg} » : sources[{index}] : interval_seconds hors limites (5–86400)")
+        raise ConfigError(f"{where} : interval_seconds hors limites (5–86400)")
+    if not 1 <= source.timeout_seconds <= 600:
+        raise ConfigError(f"{where} : timeout_seconds hors limites (1–600)")
+    missing = [k for k in KINDS[source.kind] if not getattr(source, k)]
+    if source.kind == "https" and not (source.pin_sha256 or source.ca_file):
+        missing.append("pin_sha256 ou ca_file")
+    if missing:
+        raise ConfigError(f"{where} ({source.kind}) : à renseigner : {', '.join(missing)}")
+    if source.kind == "https" and not source.url.startswith("https://"):
+        raise ConfigError(f"{where} : url doit commencer par https://")
+    if source.pin_sha256 and not re.fullmatch(r"[0-9a-fA-F:]{64,95}", source.pin_sha256):
+        raise ConfigError(f"{where} : pin_sha256 doit être une empreinte SHA-256 hexadécimale")
     return source
+
+
+# Required settings per transport kind.
+KINDS = {"folder": ("path",), "sftp": ("host", "user", "key_file", "host_key"),
+         "https": ("url",)}
 
 
 def _typed(cfg: Path, key: str, value: Any, kind: type) -> Any:

@@ -1,5 +1,5 @@
 """Station storage: the SQLite read model, kept packages, retention, queries."""
 
-from pcsauvegarde.store.db import SnapshotInfo, Store, fold
+from pcsauvegarde.store.db import SnapshotInfo, SnapshotMoved, Store, fold
 
-__all__ = ["SnapshotInfo", "Store", "fold"]
+__all__ = ["SnapshotInfo", "SnapshotMoved", "Store", "fold"]

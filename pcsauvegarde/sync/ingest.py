@@ -5,18 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import os
 import shutil
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from pcsauvegarde.config import Settings
-from pcsauvegarde.fsutil import atomic_write, fsync_dir
+from pcsauvegarde.fsutil import atomic_write
 from pcsauvegarde.package import PackageError, open_package
-from pcsauvegarde.store import Store
+from pcsauvegarde.store import SnapshotMoved, Store
+from pcsauvegarde.sync.retention import keep_package
+from pcsauvegarde.sync.transports import PullError
 
 log = logging.getLogger("pcsauvegarde.sync")
-CLOCK_SKEW = dt.timedelta(minutes=5)
+# Gates an admin may override when force-accepting a quarantined package: they judge the
+# content's plausibility, not its authenticity (signature, decryption, records, station).
+OVERRIDABLE = frozenset({"sanity", "sequence", "future"})
 
 
 class GateError(Exception):
@@ -30,19 +34,23 @@ class GateError(Exception):
 @dataclass(frozen=True)
 class IngestOutcome:
     file: str
-    outcome: str            # accepted | quarantined | waiting
+    outcome: str            # accepted | quarantined | waiting | refused (forced, not kept)
     message: str = ""
     domain: str | None = None
     sequence: int | None = None
+    code: str = ""
 
 
 def ingest(settings: Settings, store: Store, path: Path, keys, source: str = "local",
-           now: dt.datetime | None = None) -> IngestOutcome:
+           now: dt.datetime | None = None, force: frozenset[str] = frozenset(),
+           quarantine: bool = True) -> IngestOutcome:
     """Check and promote the package at ``path`` (a local copy the station owns).
 
     On success the package is kept under packages/<domain>/; on any refusal it is moved to
-    quarantine/ with its reason; the current snapshot is never touched unless promoted whole.
+    quarantine/ with its reason (or, with ``quarantine=False``, deleted); the current snapshot
+    is never touched unless promoted whole. ``force`` lists gates (within OVERRIDABLE) to skip.
     """
+    force = force & OVERRIDABLE
     now = now or dt.datetime.now(dt.UTC)
     name = path.name
     manifest = None
@@ -56,7 +64,7 @@ def ingest(settings: Settings, store: Store, path: Path, keys, source: str = "lo
                               station=settings.accepted_stations,
                               max_size=settings.max_package_bytes)
         manifest = opened.manifest
-        _check_manifest(settings, store, name, manifest, now)
+        _check_manifest(settings, store, name, manifest, now, force)
         current = store.snapshot(manifest.domain)
         if manifest.kind == "delta" and (current is None
                                          or manifest.base_sequence != current.sequence):
@@ -67,28 +75,51 @@ def ingest(settings: Settings, store: Store, path: Path, keys, source: str = "lo
             store.log_package(source, name, "waiting", message, manifest.domain, manifest.sequence)
             _discard(path)
             return IngestOutcome(name, "waiting", message, manifest.domain, manifest.sequence)
-        store.promote(manifest, opened.iter_records(raw=True), name,
-                      sanity=_sanity_gate(settings, name, manifest, current))
+        sanity = None if "sanity" in force else _sanity_gate(settings, name, manifest, current)
+        retention = dt.timedelta(days=settings.discharged_retention_days)
+        store.promote(manifest, opened.iter_records(raw=True), name, sanity=sanity,
+                      discharged_before=manifest.extracted_at - retention,
+                      expected_sequence=current.sequence if current else None)
     except (PackageError, GateError) as exc:
-        return _quarantine(settings, store, path, source, str(exc), manifest)
-    except ValueError as exc:  # a record outside its domain, raised while promoting
-        return _quarantine(settings, store, path, source, f"« {name} » : {exc}", manifest)
-    _keep(settings, path, manifest.domain)
-    log.info("accepted %s (%s seq %s)", name, manifest.domain, manifest.sequence)
+        return _refuse(settings, store, path, source, str(exc), manifest,
+                       getattr(exc, "code", "package"), quarantine)
+    except (ValueError, sqlite3.IntegrityError) as exc:  # raised while promoting
+        return _refuse(settings, store, path, source, f"« {name} » : {exc}", manifest, "record",
+                       quarantine)
+    except SnapshotMoved:
+        _discard(path)  # judged against a snapshot that changed meanwhile: judge it again
+        raise PullError(f"« {name} » : données promues entre-temps par un autre tirage : "
+                        "paquet repris au prochain tirage") from None
+    except sqlite3.OperationalError as exc:
+        # The station's own disk or database failed, not the package: keep nothing, log
+        # nothing, so the next run fetches it again.
+        _discard(path)
+        reason = "disque plein" if "full" in str(exc) else str(exc)
+        raise PullError(f"« {name} » : base locale indisponible ({reason}) : paquet non "
+                        "traité, nouvel essai au prochain tirage") from None
+    log.info("accepted %s (%s seq %s)%s", name, manifest.domain, manifest.sequence,
+             f" forced past {sorted(force)}" if force else "")
     store.log_package(source, name, "accepted", "", manifest.domain, manifest.sequence)
+    try:
+        keep_package(settings, store, path, manifest.domain)
+    except OSError as exc:  # promoted already: a missing kept copy only weakens rebuilds
+        log.error("could not keep %s: %s", name, exc)
     return IngestOutcome(name, "accepted", "", manifest.domain, manifest.sequence)
 
 
-def _check_manifest(settings: Settings, store: Store, name: str, manifest, now) -> None:
+def _check_manifest(settings: Settings, store: Store, name: str, manifest, now,
+                    force: frozenset[str]) -> None:
     if manifest.station not in settings.accepted_stations:
         raise GateError(name, f"paquet destiné à la station « {manifest.station} », "
                         f"pas à « {settings.station_id} »", "station")
-    if manifest.extracted_at > now + CLOCK_SKEW:
+    skew = dt.timedelta(minutes=settings.clock_skew_minutes)
+    if "future" not in force and manifest.extracted_at > now + skew:
         raise GateError(name, "date d'extraction dans le futur "
-                        f"({manifest.extracted_at:%Y-%m-%d %H:%M} UTC) : horloge de la source "
+                        f"({manifest.extracted_at:%Y-%m-%d %H:%M} UTC, tolérance "
+                        f"{settings.clock_skew_minutes} min) : horloge de la source "
                         "ou de la station à vérifier", "future")
     current = store.snapshot(manifest.domain)
-    if current is not None and manifest.sequence <= current.sequence:
+    if "sequence" not in force and current is not None and manifest.sequence <= current.sequence:
         raise GateError(name, f"séquence {manifest.sequence} déjà reçue ou plus ancienne que "
                         f"la séquence en service ({current.sequence}) : rejeu ou retour en "
                         "arrière refusé", "sequence")
@@ -109,8 +140,13 @@ def _sanity_gate(settings: Settings, name: str, manifest, current):
     return check
 
 
-def _quarantine(settings: Settings, store: Store, path: Path, source: str, message: str,
-                manifest) -> IngestOutcome:
+def _refuse(settings: Settings, store: Store, path: Path, source: str, message: str,
+            manifest, code: str, quarantine: bool) -> IngestOutcome:
+    domain = manifest.domain if manifest else None
+    sequence = manifest.sequence if manifest else None
+    if not quarantine:
+        _discard(path)
+        return IngestOutcome(path.name, "refused", message, domain, sequence, code)
     log.error("quarantined: %s", message)
     qdir = settings.quarantine_dir
     qdir.mkdir(parents=True, exist_ok=True)
@@ -119,27 +155,11 @@ def _quarantine(settings: Settings, store: Store, path: Path, source: str, messa
     for src in (path, _sig(path)):
         if src.exists():
             shutil.move(src, target.parent / (target.name + src.name[len(path.name):]))
-    domain = manifest.domain if manifest else None
-    sequence = manifest.sequence if manifest else None
     atomic_write(target.with_name(target.name + ".reason.json"), json.dumps(
-        {"file": path.name, "source": source, "reason": message, "domain": domain,
+        {"file": path.name, "source": source, "reason": message, "code": code, "domain": domain,
          "sequence": sequence, "at": stamp}, ensure_ascii=False, indent=1).encode())
     store.log_package(source, path.name, "quarantined", message, domain, sequence)
-    return IngestOutcome(path.name, "quarantined", message, domain, sequence)
-
-
-def _keep(settings: Settings, path: Path, domain: str) -> None:
-    """Keep the accepted package as received; drop the oldest past the retention count."""
-    target_dir = settings.packages_dir / domain
-    target_dir.mkdir(parents=True, exist_ok=True)
-    for src in (_sig(path), path):
-        if src.exists():
-            os.replace(src, target_dir / src.name)
-    fsync_dir(target_dir)
-    kept = sorted(target_dir.glob("*.age"), key=lambda p: p.stat().st_mtime)
-    for old in kept[:-max(1, settings.keep_packages)]:
-        old.unlink(missing_ok=True)
-        _sig(old).unlink(missing_ok=True)
+    return IngestOutcome(path.name, "quarantined", message, domain, sequence, code)
 
 
 def _discard(path: Path) -> None:

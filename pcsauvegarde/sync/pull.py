@@ -7,19 +7,20 @@ import logging
 import re
 import shutil
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from pcsauvegarde.config import Settings, Source
 from pcsauvegarde.store import Store
+from pcsauvegarde.sync.freeze import is_frozen
 from pcsauvegarde.sync.ingest import IngestOutcome, ingest
+from pcsauvegarde.sync.transports import PullError, clean_incoming, make_transport
+
+__all__ = ["PullError", "PullRun", "StationKeys", "disk_free_mb", "load_station_keys",
+           "pull_all", "pull_source"]
 
 log = logging.getLogger("pcsauvegarde.sync")
 _NAME = re.compile(r"^(?P<station>[a-z0-9-]+)\.(?P<domain>[a-z]+)\.(?P<kind>full|delta)\."
                    r"(?P<seq>\d{1,18})\.age$")
-
-
-class PullError(Exception):
-    """A source that cannot be read (French message naming the source)."""
+FROZEN = "tirages suspendus par l'administrateur (gel) : rien n'a été tiré"
 
 
 @dataclass(frozen=True)
@@ -39,41 +40,9 @@ def load_station_keys(settings: Settings) -> StationKeys:
     return StationKeys(identity, pubs)
 
 
-class FolderTransport:
-    """A local or mounted drop directory, read-only for the station."""
-
-    def __init__(self, source: Source):
-        self.source = source
-        self.root = Path(source.path)
-
-    def list(self) -> list[str]:
-        if not self.root.is_dir():
-            raise PullError(f"source « {self.source.id} » : dossier « {self.root} » introuvable")
-        return sorted(p.name for p in self.root.glob("*.age"))
-
-    def fetch(self, name: str, dest: Path) -> Path | None:
-        """Copy name and its signature into dest; None when the file is still being written."""
-        src = self.root / name
-        before = src.stat()
-        target = dest / name
-        shutil.copyfile(src, target)
-        sig = src.with_name(name + ".minisig")
-        if sig.exists():
-            shutil.copyfile(sig, dest / sig.name)
-        after = src.stat()
-        if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
-            target.unlink(missing_ok=True)
-            (dest / sig.name).unlink(missing_ok=True)
-            return None  # growing file: try again at the next run
-        return target
-
-
-TRANSPORTS = {"folder": FolderTransport}
-
-
 @dataclass
 class PullRun:
-    """The outcome of one pull of one source (shown to the admin)."""
+    """The outcome of one pull of one source (recorded in the store, shown to the admin)."""
 
     source: str
     started: dt.datetime
@@ -81,14 +50,22 @@ class PullRun:
     seen: int = 0
     outcomes: list[IngestOutcome] = field(default_factory=list)
     error: str = ""
+    frozen: bool = False
+
+    def count(self, outcome: str) -> int:
+        return sum(o.outcome == outcome for o in self.outcomes)
 
     @property
     def accepted(self) -> int:
-        return sum(o.outcome == "accepted" for o in self.outcomes)
+        return self.count("accepted")
 
     @property
     def quarantined(self) -> int:
-        return sum(o.outcome == "quarantined" for o in self.outcomes)
+        return self.count("quarantined")
+
+    @property
+    def waiting(self) -> int:
+        return self.count("waiting")
 
 
 def _order(names: list[str], station: str | tuple[str, ...]) -> list[str]:
@@ -109,26 +86,81 @@ def _order(names: list[str], station: str | tuple[str, ...]) -> list[str]:
     return [n for _, _, n in sorted(keep, key=lambda t: (t[1], t[0]))] + others
 
 
+def disk_free_mb(settings: Settings) -> int:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return shutil.disk_usage(settings.data_dir).free // (1024 * 1024)
+
+
+def _check_disk(settings: Settings, need_bytes: int = 0) -> None:
+    free = disk_free_mb(settings)
+    if free - need_bytes // (1024 * 1024) < settings.min_free_mb:
+        raise PullError(f"espace disque insuffisant dans « {settings.data_dir} » : {free} Mo "
+                        f"libres, minimum {settings.min_free_mb} Mo (min_free_mb) — tirage "
+                        "refusé, données actuelles conservées")
+
+
 def pull_source(settings: Settings, store: Store, source: Source, keys: StationKeys,
                 now: dt.datetime | None = None) -> PullRun:
-    """One pull of one source: list, fetch new packages, ingest each in sequence order."""
+    """One pull of one source: list, fetch new packages, ingest each in sequence order.
+
+    Never raises: the outcome, error included, is recorded in the store (``pull_run``),
+    except while frozen, when nothing is tried and nothing recorded.
+    """
     run = PullRun(source.id, dt.datetime.now(dt.UTC))
-    incoming = settings.data_dir / "incoming"
-    incoming.mkdir(parents=True, exist_ok=True)
+    if is_frozen(settings):
+        run.frozen, run.error, run.ended = True, FROZEN, run.started
+        return run
     try:
-        transport = TRANSPORTS[source.kind](source)
-        names = [n for n in transport.list() if not store.seen(source.id, n)]
-        for name in _order(names, settings.accepted_stations):
-            run.seen += 1
-            local = transport.fetch(name, incoming)
-            if local is None:
-                continue
-            run.outcomes.append(ingest(settings, store, local, keys, source.id, now))
+        incoming = settings.data_dir / "incoming"
+        incoming.mkdir(parents=True, exist_ok=True)
+        clean_incoming(incoming)
+        _check_disk(settings)
+        with make_transport(settings, source) as transport:
+            _pull(settings, store, source, keys, transport, run, incoming, now)
+            run.ended = dt.datetime.now(dt.UTC)
+            if source.heartbeat:
+                _heartbeat(settings, store, transport, run)
     except (PullError, OSError) as exc:
         run.error = str(exc)
         log.error("pull %s failed: %s", source.id, exc)
+    except Exception as exc:  # a failing source must not stop the others nor the scheduler
+        run.error = f"source « {source.id} » : erreur inattendue ({type(exc).__name__} : {exc})"
+        log.exception("pull %s failed unexpectedly", source.id)
     run.ended = dt.datetime.now(dt.UTC)
+    store.record_run(source.id, run.started, run.ended, run.seen, run.accepted,
+                     run.quarantined, run.waiting, run.error)
     return run
+
+
+def _pull(settings, store, source, keys, transport, run, incoming, now) -> None:
+    listed = {f.name: f for f in transport.list() if not store.seen(source.id, f.name)}
+    for name in _order(list(listed), settings.accepted_stations):
+        if is_frozen(settings):
+            break  # frozen mid-run: stop before the next package
+        run.seen += 1
+        size = listed[name].size or 0
+        if size > settings.max_package_bytes:
+            message = f"« {name} » : fichier trop gros ({size} octets) : non téléchargé"
+            store.log_package(source.id, name, "quarantined", message)
+            run.outcomes.append(IngestOutcome(name, "quarantined", message, code="size"))
+            continue
+        _check_disk(settings, size)
+        local = transport.fetch(name, incoming)
+        if local is None:
+            log.info("skipped %s (changing or gone): next run", name)
+            continue
+        run.outcomes.append(ingest(settings, store, local, keys, source.id, now))
+
+
+def _heartbeat(settings, store, transport, run) -> None:
+    from pcsauvegarde.package import PackageError
+    from pcsauvegarde.sync.heartbeat import write_heartbeat
+
+    try:
+        write_heartbeat(settings, store, transport, run)
+    except (PullError, PackageError, OSError) as exc:
+        # The pull itself worked: a missing heartbeat is logged, not a failed run.
+        log.warning("heartbeat of %s not written: %s", settings.station_id, exc)
 
 
 def pull_all(settings: Settings, store: Store, keys: StationKeys | None = None) -> list[PullRun]:

@@ -15,6 +15,7 @@ from pcsauvegarde.config import Settings, load_settings
 from pcsauvegarde.documents import fmt
 from pcsauvegarde.freshness import freshness
 from pcsauvegarde.station import Station, open_station
+from pcsauvegarde.sync.freeze import is_frozen
 
 EXTENSION = "pcsauvegarde"
 
@@ -50,6 +51,7 @@ def create_app(station: Station | Settings | Path | None = None,
     from pcsauvegarde.web import (
         admin,
         admin_journal,
+        admin_sync,
         admissions,
         auth,
         care,
@@ -57,7 +59,8 @@ def create_app(station: Station | Settings | Path | None = None,
         printing,
         scope,
     )
-    for blueprint in (auth, patients, scope, care, admissions, printing, admin, admin_journal):
+    for blueprint in (auth, patients, scope, care, admissions, printing, admin, admin_journal,
+                      admin_sync):
         app.register_blueprint(blueprint.bp)
     app.before_request(auth.load_user)
     app.before_request(scope.enforce_scope)  # unit scoping of every <ipp>/<unit>/<number> view
@@ -118,6 +121,7 @@ def _template_globals() -> dict[str, Any]:
             "fresh": freshness(station.store, station.settings.stale_after_minutes, now),
             "now": now, "user": g.get("user"), "settings": station.settings,
             "idle_seconds": int(auth_idle().total_seconds()),
+            "frozen": is_frozen(station.settings),
             "age_of": lambda birth: fmt.format_person_age(birth, fmt.to_local(now).date())}
 
 

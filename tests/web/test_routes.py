@@ -39,6 +39,10 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "printing.retry": ANY,
     "printing.retry_all": ANY,
     "printing.set_aside": ANY,
+    "admin_sync.index": ADMIN,
+    "admin_sync.freeze": ADMIN,
+    "admin_sync.quarantine_entry": ADMIN,
+    "admin_sync.quarantine_accept": ADMIN,
 }
 SCOPED_ARGS = {"ipp", "unit", "number"}
 
@@ -90,7 +94,8 @@ def test_roles_on_every_route(app, people, samples):
             r = _call(client, method, url)
             if role in allowed:
                 # 422: an empty form refused field by field; 404: no failed print job #1
-                accepted = (200, 302, 400, 422) + ((404,) if "job_id" in rule.arguments else ())
+                missing = {"job_id", "entry_id"} & rule.arguments  # no such job / quarantine entry
+                accepted = (200, 302, 400, 422) + ((404,) if missing else ())
                 ok = r.status_code in accepted and not _to_login(r)
             else:
                 ok = r.status_code == 403 and "Accès refusé" in r.get_data(as_text=True)

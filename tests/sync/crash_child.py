@@ -1,0 +1,15 @@
+"""Child process of test_crash: pull once, announcing the start on stdout (killed at random)."""
+
+import sys
+from pathlib import Path
+
+from pcsauvegarde.config import load_settings
+from pcsauvegarde.store import Store
+from pcsauvegarde.sync.pull import load_station_keys, pull_all
+
+settings = load_settings(Path(sys.argv[1]))
+keys = load_station_keys(settings)
+store = Store(settings.store_path)
+print("go", flush=True)
+runs = pull_all(settings, store, keys)
+print("done", runs[0].accepted, runs[0].error, flush=True)

@@ -1,0 +1,56 @@
+"""Signed heartbeats written back to the drop point, and the fleet view on the source side."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from click.testing import CliRunner
+
+from pcsauvegarde.cli import main
+from pcsauvegarde.config import load_settings
+from pcsauvegarde.sync.fleet import fleet_status
+from pcsauvegarde.sync.heartbeat import ensure_signing_key
+from pcsauvegarde.sync.pull import pull_all
+
+
+def test_heartbeat_written_signed_and_listed_by_fleet(unpulled, keys, drop, tmp_path):
+    settings = unpulled
+    s = load_settings(settings.data_dir, {"sources": [
+        {"id": "test-drop", "path": str(drop), "heartbeat": True}]})
+    pub = ensure_signing_key(s)
+    from pcsauvegarde.station import open_station
+    store = open_station(s).store
+    run = pull_all(s, store, keys)[0]
+    assert run.accepted >= 3
+    beat = drop / "heartbeat-station-demo.json"
+    status = json.loads(beat.read_text())
+    assert status["station"] == "station-demo" and "dpi" in status["domains"]
+    assert status["last_run"]["accepted"] == run.accepted
+    assert "patient" not in beat.read_text()  # counts and sequences only, no patient data
+    assert (drop / (beat.name + ".minisig")).exists()
+
+    rows = fleet_status(drop, [pub], dt.timedelta(minutes=120))
+    assert [(r.station, r.state) for r in rows] == [("station-demo", "ok")]
+    # the demo data is 10 minutes old: stale for a 5-minute threshold
+    assert fleet_status(drop, [pub], dt.timedelta(minutes=5))[0].state == "périmée"
+
+    keys_dir = tmp_path / "station-keys"
+    keys_dir.mkdir()
+    (keys_dir / "station-demo.pub").write_text(pub.to_file_text())
+    r = CliRunner().invoke(main, ["fleet", "--drop", str(drop), "--keys", str(keys_dir)])
+    assert r.exit_code == 0, r.output
+    assert "Station" in r.output and "Âge des données" in r.output and "station-demo" in r.output
+
+    beat.write_text(beat.read_text().replace('"accepted": ', '"accepted": 1'))
+    r = CliRunner().invoke(main, ["fleet", "--drop", str(drop), "--keys", str(keys_dir)])
+    assert r.exit_code == 1 and "INVALIDE" in r.output and "signature" in r.output
+
+
+def test_heartbeat_without_key_does_not_fail_the_run(settings, keys, drop):
+    s = load_settings(settings.data_dir, {"sources": [
+        {"id": "test-drop", "path": str(drop), "heartbeat": True}],
+        "signing_key_file": "keys/absent.key"})
+    from pcsauvegarde.station import open_station
+    run = pull_all(s, open_station(s).store, keys)[0]
+    assert run.error == "" and not (drop / "heartbeat-station-demo.json").exists()

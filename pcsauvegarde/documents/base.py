@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import functools
 import io
+from collections import defaultdict
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -92,10 +94,21 @@ def _parsed_font(path: str, style: str) -> tuple[TTFFont, bytes]:
     return parsed, data
 
 
+@dataclass(frozen=True)
+class Placed:
+    """Where one document's pages lie inside a PDF holding several (1-based first page)."""
+
+    number: str
+    first_page: int
+    pages: int
+
+
 class DocumentPDF(FPDF):
     """A4 page with header, optional identity band, freshness footer on every page.
 
     Subclass or instantiate per document; call ``add_page()`` then draw below ``content_top``.
+    Several documents MAY share one PDF (a unit bundle: fonts embedded once): call
+    ``begin_document`` before each; each keeps its own header, footer, number and « Page n/N ».
     """
 
     def __init__(self, ctx: DocumentContext, title: str, *,
@@ -104,6 +117,10 @@ class DocumentPDF(FPDF):
         self.ctx = ctx
         self.doc_title = title
         self.patient_file = patient
+        self.doc_landscape = landscape
+        self.placed: list[Placed] = []   # documents ended so far, in drawing order
+        self._doc_first_page = 1
+        self._footer_drawn = False       # last page's footer drawn by end_document()
         self.content_top = MARGIN
         self._font_files = font_files()
         self.set_margins(MARGIN, MARGIN, MARGIN)
@@ -113,7 +130,73 @@ class DocumentPDF(FPDF):
         self.set_creation_date(ctx.printed_at)  # same inputs, same bytes: renderers stay pure
         self.set_font(FAMILY, "", 9)
 
+    # ---- several documents in one PDF ----------------------------------------------------
+
+    def begin_document(self, ctx: DocumentContext, title: str, *,
+                       patient: PatientFile | None = None, landscape: bool = False) -> None:
+        """Make the next pages belong to a new document (ends the current one, if any)."""
+        if self.page:
+            self.end_document()
+        else:
+            self.set_title(title)
+        self.ctx, self.doc_title, self.patient_file = ctx, title, patient
+        self.doc_landscape = landscape
+        self._doc_first_page = self.page + 1
+
+    def end_document(self) -> Placed | None:
+        """Draw the current document's last footer and number its pages « n/N »; idempotent."""
+        first = self._doc_first_page
+        if self._footer_drawn or self.page < first:
+            return None
+        self._render_footer()
+        self._footer_drawn = True
+        total = str(self.page - first + 1)
+        # fpdf2 puts the whole PDF's page count in every {nb} at output: put this document's
+        # own count in its pages now, and leave fpdf2 nothing to substitute.
+        for number in range(first, self.page + 1):
+            page = self.pages[number]
+            for item in page.get_text_substitutions():
+                page.contents = page.contents.replace(
+                    item.get_placeholder_string().encode("latin-1"),
+                    item.render_text_substitution(total).encode("latin-1"))
+            page.get_text_substitutions().clear()
+        placed = Placed(self.ctx.document_number, first, self.page - first + 1)
+        self.placed.append(placed)
+        return placed
+
+    def move_to_front(self, first: int) -> None:
+        """Move pages ``first``…last before all others (a cover drawn last, counts known).
+
+        The documents MUST be ended; ``placed`` follows the move.
+        """
+        count = self.pages_count
+        order = [*range(first, count + 1), *range(1, first)]
+        remap = {old: new for new, old in enumerate(order, start=1)}
+        pages = {remap[old]: page for old, page in self.pages.items()}
+        for number, page in pages.items():
+            page.set_index(number)
+        self.pages = dict(sorted(pages.items()))
+        catalog = self._resource_catalog
+        moved: defaultdict = defaultdict(set)
+        for (number, kind), resources in catalog.resources_per_page.items():
+            moved[(remap.get(number, number), kind)] = resources
+        catalog.resources_per_page = moved
+        self.placed = sorted((replace(p, first_page=remap[p.first_page]) for p in self.placed),
+                             key=lambda p: p.first_page)
+
     # ---- fpdf2 hooks --------------------------------------------------------------------
+
+    def add_page(self, orientation: str = "", *args: Any, **kwargs: Any) -> None:
+        """A new page, in the current document's orientation unless told otherwise."""
+        if not orientation and not kwargs.get("same") and not args:
+            orientation = "L" if self.doc_landscape else "P"
+        super().add_page(orientation, *args, **kwargs)
+
+    def _render_footer(self) -> None:
+        if self._footer_drawn:   # end_document() already drew it, with its own context
+            self._footer_drawn = False
+            return
+        super()._render_footer()
 
     def header(self) -> None:
         """Draw watermark, establishment and title, then the identity band; set content_top."""
@@ -153,7 +236,8 @@ class DocumentPDF(FPDF):
         self.fit_cell(text_w, 4, f"Imprimé le {format_local(ctx.printed_at)} par "
                                  f"{ctx.printed_by} sur {ctx.station}", "", 8)
         self.set_xy(MARGIN, top + 11)
-        self.fit_cell(text_w, 4, f"Page {self.page_no()}/{{nb}}", "", 8)
+        page = self.page_no() - self._doc_first_page + 1
+        self.fit_cell(text_w, 4, f"Page {page}/{{nb}}", "", 8)
         x = self.w - MARGIN - code.width
         self.barcode(ctx.document_number, x, top + 1.5, 7.0)
         self.set_xy(x, top + 2 + code.height)
@@ -257,6 +341,7 @@ class DocumentPDF(FPDF):
 
     def output_bytes(self) -> bytes:
         """The finished PDF."""
+        self.end_document()
         return bytes(self.output())
 
     # ---- internals ------------------------------------------------------------------------

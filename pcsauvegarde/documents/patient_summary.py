@@ -42,8 +42,16 @@ NORMAL_FLAGS = ("", "N")
 def render(file: PatientFile, ctx: DocumentContext, *,
            templates_dir: Path | str | None = None) -> bytes:
     """Render the patient summary as PDF bytes (pure: records in, bytes out)."""
+    pdf = DocumentPDF(ctx, TITLE)
+    draw(pdf, file, ctx, templates_dir=templates_dir)
+    return pdf.output_bytes()
+
+
+def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
+         templates_dir: Path | str | None = None) -> None:
+    """Add the patient summary, as its own document, to ``pdf``."""
     t = load_template(KIND, SCHEMA, templates_dir)
-    pdf = DocumentPDF(ctx, t.text("document.title"), patient=file)
+    pdf.begin_document(ctx, t.text("document.title"), patient=file)
     pdf.add_page()
     _stay(pdf, t, file)
     _allergies(pdf, t, file)
@@ -51,7 +59,6 @@ def render(file: PatientFile, ctx: DocumentContext, *,
     _treatments(pdf, t, file)
     _labs(pdf, t, file)
     _imaging(pdf, t, file)
-    return pdf.output_bytes()
 
 
 def _source(t: Template, file: PatientFile, ctx: DocumentContext, domain: str) -> str:

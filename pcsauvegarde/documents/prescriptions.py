@@ -31,9 +31,17 @@ def load(directory: Path | str | None = None) -> Template:
 def render(file: PatientFile, ctx: DocumentContext, *,
            templates_dir: Path | str | None = None) -> bytes:
     """Render the active prescriptions as PDF bytes (pure: records in, bytes out)."""
+    pdf = DocumentPDF(ctx, TITLE)
+    draw(pdf, file, ctx, templates_dir=templates_dir)
+    return pdf.output_bytes()
+
+
+def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
+         templates_dir: Path | str | None = None) -> None:
+    """Add the active prescriptions, as their own document, to ``pdf``."""
     t = load(templates_dir)
     hours = load_standard_hours(templates_dir)
-    pdf = DocumentPDF(ctx, t.text("document.title"), patient=file)
+    pdf.begin_document(ctx, t.text("document.title"), patient=file)
     pdf.add_page()
     _allergies(pdf, t, file)
     now = ctx.printed_at
@@ -55,7 +63,6 @@ def render(file: PatientFile, ctx: DocumentContext, *,
     pdf.paragraph(t.text("footer.count", count=len(active)) + " " + t.text("footer.check"),
                   "", 8, 4)
     pdf.set_text_color(*INK)
-    return pdf.output_bytes()
 
 
 def _allergies(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:

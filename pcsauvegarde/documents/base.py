@@ -34,6 +34,9 @@ FOOTER_H = 24.0          # reserved at the bottom of every page for the footer
 INK = (0, 0, 0)
 GREY = (90, 90, 90)
 WATERMARK = (215, 215, 215)
+# Where fpdf2's multi_cell may break a line (its BREAKING_SPACE_SYMBOLS).
+BREAKING_SPACES = frozenset(" \u200b\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008"
+                            "\u2009\u200a\u205f\u3000\t")
 
 
 class DocumentError(RuntimeError):
@@ -274,6 +277,75 @@ class DocumentPDF(FPDF):
             return
         self.fonts[f"{FAMILY.lower()}{key}"] = font
 
+    # ---- text measure and wrapping ---------------------------------------------------------
+    # fpdf2 measures a string through bidi, fragments and graphics-state copies (~0.1 ms), and
+    # multi_cell re-sums the whole line for every character it adds (quadratic): together
+    # most of a document's render time. Plain text in one DejaVu style needs neither.
+
+    def _plain_text(self) -> bool:
+        return (isinstance(self.current_font, TTFFont) and not self.text_shaping
+                and self.font_stretching == 100 and not self.char_spacing)
+
+    def get_string_width(self, s: str, normalized: bool = False,
+                         markdown: bool = False) -> float:
+        """Width of ``s`` in mm with the current font (fpdf2's own result, computed directly)."""
+        if markdown or not self._plain_text():
+            return super().get_string_width(s, normalized, markdown)
+        cw = self.current_font.cw
+        return sum(map(cw.__getitem__, map(ord, s))) * self.font_size_pt * 0.001 / self.k
+
+    def wrap(self, w: float, text: str) -> list[str]:
+        """The lines ``multi_cell(w, …, text)`` would print with the current font (no markdown)."""
+        if not self._plain_text():
+            return self.multi_cell(w, 4, text, dry_run=True, output="LINES", padding=0)
+        cw = self.current_font.cw
+        scale = self.font_size_pt * 0.001 / self.k
+        room = w - 2 * self.c_margin + 1e-6
+        lines: list[str] = []
+        paragraphs = text.split("\n")
+        if len(paragraphs) > 1 and not paragraphs[-1]:   # a final newline adds no line
+            paragraphs.pop()
+        for para in paragraphs:
+            start = i = 0
+            width, space = 0.0, -1
+            while i < len(para):
+                c = para[i]
+                cw_i = cw[ord(c)] * scale
+                if width + cw_i > room:
+                    if c in BREAKING_SPACES:            # a space at the edge is dropped
+                        lines.append(para[start:i])
+                        start = i = i + 1
+                    elif space >= start:                # back to the last space
+                        lines.append(para[start:space])
+                        start = i = space + 1
+                    else:                               # one word wider than the cell
+                        i = max(i, start + 1)           # (at least one character a line)
+                        lines.append(para[start:i])
+                        start = i
+                    width, space = 0.0, -1
+                    continue
+                if c in BREAKING_SPACES:
+                    space = i
+                width += cw_i
+                i += 1
+            lines.append(para[start:])
+        return lines
+
+    def text_lines(self, w: float, h: float, text: str, align: str = "L") -> int:
+        """Print ``text`` wrapped in ``w`` from the current x, y (as multi_cell); return lines.
+
+        Leaves x where it started and y below the last line; breaks pages like multi_cell.
+        """
+        x = self.x
+        lines = self.wrap(w, text)
+        for line in lines:
+            if self.auto_page_break and not self.in_footer and self.will_page_break(h):
+                self.add_page()
+            self.x = x
+            self.cell(w, h, line, align=align)
+            self.x, self.y = x, self.y + h
+        return len(lines)
+
     # ---- building blocks for subclasses and renderers ------------------------------------
 
     def fit_cell(self, w: float, h: float, text: str, style: str = "", size: float = 9,
@@ -317,7 +389,8 @@ class DocumentPDF(FPDF):
         if note:
             self.set_text_color(*GREY)
             self.set_font(FAMILY, "", 8)
-            self.multi_cell(self.epw, 4, note, align="L", new_x="LMARGIN", new_y="NEXT")
+            self.text_lines(self.epw, 4, note)
+            self.set_x(MARGIN)
             self.set_text_color(*INK)
         self.set_font(FAMILY, "", 9)
 
@@ -325,19 +398,20 @@ class DocumentPDF(FPDF):
         """Flowing text over the full width."""
         self.set_font(FAMILY, style, size)
         self.set_x(MARGIN)
-        self.multi_cell(self.epw, h, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.text_lines(self.epw, h, text)
+        self.set_x(MARGIN)
 
     def field(self, label: str, value: str, label_w: float = 40) -> None:
         """« Label : value » line, label in bold, value wrapping in its column."""
         self.set_font(FAMILY, "", 9)
-        lines = self.multi_cell(self.epw - label_w, 4.5, value, dry_run=True, output="LINES")
+        lines = self.wrap(self.epw - label_w, value)
         self.ensure_space(4.5 * max(len(lines), 1))
         self.set_x(MARGIN)
         self.set_font(FAMILY, "B", 9)
         self.cell(label_w, 4.5, label)
         self.set_font(FAMILY, "", 9)
-        self.multi_cell(self.epw - label_w, 4.5, value, align="L",
-                        new_x="LMARGIN", new_y="NEXT")
+        self.text_lines(self.epw - label_w, 4.5, value)
+        self.set_x(MARGIN)
 
     def output_bytes(self) -> bytes:
         """The finished PDF."""
@@ -397,7 +471,7 @@ class DocumentPDF(FPDF):
             self.set_font(FAMILY, style, size - 2)
             if size > 10 and self.get_string_width(text) > text_w - 2 * self.c_margin:
                 # A long identity wraps rather than shrinking out of legibility.
-                self.multi_cell(text_w, 5, text, align="L", new_x="LEFT", new_y="NEXT")
+                self.text_lines(text_w, 5, text)
                 y = self.y
                 continue
             self.fit_cell(text_w, h, text, style, size)

@@ -69,12 +69,11 @@ def _allergies(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
     names = [a.substance for a in file.allergies if a.status not in HIDDEN_STATUS]
     text = ", ".join(names) if names else t.text("allergies.empty")
     pdf.set_font(FAMILY, "B", 10)
-    lines = pdf.multi_cell(pdf.epw - 4, 5, f"{t.text('allergies.title')} {text}",
-                           dry_run=True, output="LINES")
+    lines = pdf.wrap(pdf.epw - 4, f"{t.text('allergies.title')} {text}")
     top = pdf.y
     pdf.set_xy(MARGIN + 2, top + 1.5)
-    pdf.multi_cell(pdf.epw - 4, 5, f"⚠ {t.text('allergies.title')} {text}" if names
-                   else f"{t.text('allergies.title')} {text}", align="L")
+    pdf.text_lines(pdf.epw - 4, 5, f"⚠ {t.text('allergies.title')} {text}" if names
+                   else f"{t.text('allergies.title')} {text}")
     pdf.set_line_width(0.8 if names else 0.3)
     pdf.rect(MARGIN, top, pdf.epw, 5 * len(lines) + 3)
     pdf.set_line_width(0.2)

@@ -113,3 +113,12 @@ def test_single_document_still_numbers_from_one(patient_file, ctx) -> None:
     assert len(texts) >= 2
     for n, text in enumerate(texts, start=1):
         assert f"Page {n}/{len(texts)}" in text
+
+
+@pytest.mark.parametrize("module", [administration_plan, care_plan, patient_summary])
+def test_direct_text_writes_the_same_bytes_as_fpdf2(module, patient_file, ctx,
+                                                    monkeypatch) -> None:
+    from pcsauvegarde.documents.base import DocumentPDF
+    fast = module.render(patient_file, ctx)
+    monkeypatch.setattr(DocumentPDF, "FAST_TEXT", False)
+    assert module.render(patient_file, ctx) == fast

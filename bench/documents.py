@@ -1,6 +1,6 @@
 """Render-time benchmark of the care documents: `.venv/bin/python -m bench.documents`.
 
-Measures one MAR, a 30-patient unit bundle (MAR + care plan + summary, cover, concatenation),
+Measures one MAR, a 30-patient unit bundle (MAR + care plan + summary and a cover, one PDF),
 1,000 label-like pages (a floor-comparable page of 24 identity labels drawn with DocumentPDF,
 not the labels module), bytes per page, and compares each with the floor: the simplest fpdf2
 program drawing the same number of cells and texts. Peak RSS for 100 vs 1,000 pages is
@@ -10,7 +10,6 @@ measured in child processes (memory MUST stay flat in pages).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import resource
 import subprocess
 import sys
@@ -114,18 +113,12 @@ def timed(fn, *args):
 
 
 def render_bundle(files: list[PatientFile]) -> tuple[bytes, int]:
-    parts, entries = [], []
-    for i, f in enumerate(files):
-        for k, module in enumerate(KINDS):
-            pdf = module.render(f, ctx(f"BENCH-{i:04d}{k}"))
-            parts.append(pdf)
-            entries.append(bundle.BundleEntry(f.stay.room, f.patient.birth_name, module.TITLE,
-                                              f"BENCH-{i:04d}{k}", bundle.page_count(pdf)))
-    cover = bundle.render_cover(bundle.BundleCover("U", "Unité", len(files), tuple(entries)),
-                                ctx())
-    out = io.BytesIO()
-    pages = bundle.concatenate([cover, *parts], out)
-    return out.getvalue(), pages
+    """The bundle as bundling.py draws it: one PDF, cover first, every document inside."""
+    parts = [bundle.BundlePart(module.draw, f, ctx(f"BENCH-{i:04d}{k}"), f.stay.room,
+                               f.patient.birth_name, module.TITLE)
+             for i, f in enumerate(files) for k, module in enumerate(KINDS)]
+    out = bundle.render("U", "Unité", len(files), parts, ctx())
+    return out.pdf, out.pages
 
 
 def peak_rss_mb(pages: int) -> float:

@@ -1,25 +1,25 @@
 """« Imprimer le service »: every chosen document of every inpatient of a unit, in one PDF.
 
-Each document inside is issued on its own (own number in the journal, own PDF kept, page n/N
+Each document inside is journalled on its own (own number, own page count, « Page n/N »
 restarting), then the bundle — a cover page plus the documents in bed order — is journalled
-under its own number. Documents are rendered one after another and kept on disk, so memory
-stays flat in the number of patients until the final concatenation.
+under its own number. Everything is drawn into one PDF (fonts embedded once); the journal
+records where each inner document's pages lie, so it can be previewed and reprinted alone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 
-from pcsauvegarde.documents import RENDERERS, TITLES, UNIT_RENDERERS, bundle
+from pcsauvegarde.documents import DRAWERS, RENDERERS, TITLES, UNIT_RENDERERS, bundle
+from pcsauvegarde.documents.templates import TemplateError
 from pcsauvegarde.fsutil import atomic_write
 from pcsauvegarde.issuing import (
     Issued,
     IssueError,
     context,
     documents_dir,
-    issue_file_document,
-    issue_unit_document,
+    journal_file_document,
+    journal_unit_document,
     snapshot_label,
 )
 from pcsauvegarde.station import Station
@@ -38,19 +38,14 @@ def issue_unit_bundle(station: Station, unit: str, kinds: list[str] | tuple[str,
         raise IssueError(f"documents à imprimer invalides : {', '.join(unknown) or 'aucun'}")
     chosen = [k for k in BUNDLE_KINDS if k in kinds]
     unit_file = queries.unit_file(station.store, unit)
-    numbers: list[str] = []
-    entries: list[bundle.BundleEntry] = []
-
-    def keep(issued: Issued, bed: str, patient: str) -> None:
-        pages = bundle.page_count(issued.pdf)
-        station.journal.set_pages(issued.document.number, pages)
-        numbers.append(issued.document.number)
-        entries.append(bundle.BundleEntry(bed, patient, TITLES[issued.document.kind],
-                                          issued.document.number, pages))
-
+    parts: list[bundle.BundlePart] = []
     for kind in chosen:
         if kind in UNIT_RENDERERS:
-            keep(issue_unit_document(station, kind, unit_file, user, now), "", "")
+            doc = journal_unit_document(station, kind, unit_file, user, now)
+            parts.append(bundle.BundlePart(
+                DRAWERS[kind], unit_file,
+                context(station, doc.number, user, now, unit_file.extracted_at),
+                "", "", TITLES[kind]))
     patient_kinds = [k for k in chosen if k in RENDERERS]
     for row in unit_file.rows if patient_kinds else ():
         file = queries.patient_file(station.store, row.patient.id, now=now)
@@ -59,18 +54,21 @@ def issue_unit_bundle(station: Station, unit: str, kinds: list[str] | tuple[str,
         bed = " / ".join(x for x in (row.stay.room, row.stay.bed) if x)
         who = f"{row.patient.birth_name.upper()} {row.patient.first_names} (IPP {row.patient.id})"
         for kind in patient_kinds:
-            keep(issue_file_document(station, kind, file, user, now), bed, who)
+            doc = journal_file_document(station, kind, file, user, now)
+            parts.append(bundle.BundlePart(
+                DRAWERS[kind], file, context(station, doc.number, user, now, file.extracted_at),
+                bed, who, TITLES[kind]))
 
     doc = station.journal.issue(bundle.KIND, user, unit=unit, snapshot=snapshot_label(station),
                                 now=now)
-    cover = bundle.render_cover(
-        bundle.BundleCover(unit, unit_file.name, len(unit_file.rows), tuple(entries)),
-        context(station, doc.number, user, now, unit_file.extracted_at))
-    folder = documents_dir(station)
-    parts = (cover, *((folder / f"{n}.pdf").read_bytes() for n in numbers))
-    out = io.BytesIO()
-    pages = bundle.concatenate(parts, out)
-    pdf = out.getvalue()
-    atomic_write(folder / f"{doc.number}.pdf", pdf, mode=0o600)
-    station.journal.set_pages(doc.number, pages)
-    return Issued(doc, pdf)
+    try:
+        rendered = bundle.render(unit, unit_file.name, len(unit_file.rows), parts,
+                                 context(station, doc.number, user, now,
+                                         unit_file.extracted_at))
+    except TemplateError as exc:
+        raise IssueError(str(exc)) from None
+    atomic_write(documents_dir(station) / f"{doc.number}.pdf", rendered.pdf, mode=0o600)
+    station.journal.place(doc.number, [(p.number, p.first_page, p.pages)
+                                       for p in rendered.placed])
+    station.journal.set_pages(doc.number, rendered.pages)
+    return Issued(doc, rendered.pdf)

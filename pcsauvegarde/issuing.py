@@ -56,9 +56,7 @@ def issue_file_document(station: Station, kind: str, file: PatientFile, user: st
     """Journal, render and keep one patient document for an already loaded PatientFile."""
     if kind not in RENDERERS:
         raise IssueError(f"type de document « {kind} » inconnu")
-    doc = station.journal.issue(kind, user, ipp=file.patient.id,
-                                unit=file.stay.unit if file.stay else None,
-                                snapshot=snapshot_label(station), now=now)
+    doc = journal_file_document(station, kind, file, user, now)
     return _render_and_keep(station, doc, kind, file, file.extracted_at, user, now,
                             **options)
 
@@ -69,9 +67,23 @@ def issue_unit_document(station: Station, kind: str, unit: UnitFile, user: str,
     now = now or dt.datetime.now(dt.UTC)
     if kind not in UNIT_RENDERERS:
         raise IssueError(f"type de document de service « {kind} » inconnu")
-    doc = station.journal.issue(kind, user, unit=unit.code, snapshot=snapshot_label(station),
-                                now=now)
+    doc = journal_unit_document(station, kind, unit, user, now)
     return _render_and_keep(station, doc, kind, unit, unit.extracted_at, user, now)
+
+
+def journal_file_document(station: Station, kind: str, file: PatientFile, user: str,
+                          now: dt.datetime) -> IssuedDocument:
+    """Number a patient document in the journal (rendering is the caller's)."""
+    return station.journal.issue(kind, user, ipp=file.patient.id,
+                                 unit=file.stay.unit if file.stay else None,
+                                 snapshot=snapshot_label(station), now=now)
+
+
+def journal_unit_document(station: Station, kind: str, unit: UnitFile, user: str,
+                          now: dt.datetime) -> IssuedDocument:
+    """Number a unit document in the journal (rendering is the caller's)."""
+    return station.journal.issue(kind, user, unit=unit.code, snapshot=snapshot_label(station),
+                                 now=now)
 
 
 def snapshot_label(station: Station) -> str:
@@ -132,15 +144,40 @@ def start_render_pool(station: Station, workers: int | None = None) -> None:
 
 
 def _warm_up() -> None:
-    from pcsauvegarde.documents import fontcache
-    from pcsauvegarde.documents.base import FAMILY, font_files
+    from pcsauvegarde.documents.engine import preload_fonts
 
-    fontcache.preload(FAMILY, font_files())
+    preload_fonts()
 
 
 def stored_pdf(station: Station, number: str) -> bytes | None:
-    """The PDF kept for an issued document number, or None."""
+    """The PDF kept for an issued document number, or None.
+
+    A document issued inside a unit bundle has no file of its own: its pages are taken out
+    of the bundle's PDF, on demand.
+    """
     if not _NUMBER.match(number):
         return None
-    path = documents_dir(station) / f"{number}.pdf"
-    return path.read_bytes() if path.is_file() else None
+    folder = documents_dir(station)
+    path = folder / f"{number}.pdf"
+    if path.is_file():
+        return path.read_bytes()
+    where = station.journal.location(number)
+    if where is None or not _NUMBER.match(where.container):
+        return None
+    container = folder / f"{where.container}.pdf"
+    if not container.is_file():
+        return None
+    from pcsauvegarde.documents.bundle import extract_pages
+    return extract_pages(container.read_bytes(), where.first_page, where.pages)
+
+
+def has_stored_pdf(station: Station, number: str) -> bool:
+    """Whether a PDF is kept for ``number`` (on its own or inside a bundle), cheaply."""
+    if not _NUMBER.match(number):
+        return False
+    folder = documents_dir(station)
+    if (folder / f"{number}.pdf").is_file():
+        return True
+    where = station.journal.location(number)
+    return (where is not None and _NUMBER.match(where.container) is not None
+            and (folder / f"{where.container}.pdf").is_file())

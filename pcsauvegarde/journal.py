@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pcsauvegarde.statedb import StateDB
@@ -17,6 +18,15 @@ class IssuedDocument:
     issued_at: dt.datetime
     issued_by: str
     snapshot: str
+
+
+@dataclass(frozen=True)
+class PageRange:
+    """Where an issued document's pages lie inside another one's PDF (a unit bundle)."""
+
+    container: str      # number of the document whose PDF holds the pages
+    first_page: int     # 1-based
+    pages: int
 
 
 class Journal:
@@ -53,6 +63,26 @@ class Journal:
             row = db.execute("SELECT * FROM issued_document WHERE number=?",
                              (number[:80],)).fetchone()
         return dict(row) if row else None
+
+    def place(self, container: str, ranges: Iterable[tuple[str, int, int]]) -> None:
+        """Record (number, first page, pages) of documents kept inside ``container``'s PDF.
+
+        Also sets each document's page count; one transaction for all.
+        """
+        with self.db.transaction() as db:
+            for number, first_page, pages in ranges:
+                db.execute("UPDATE issued_document SET pages=? WHERE number=?", (pages, number))
+                if number != container:
+                    db.execute("INSERT OR REPLACE INTO document_pages (number, container,"
+                               " first_page, pages) VALUES (?,?,?,?)",
+                               (number, container, first_page, pages))
+
+    def location(self, number: str) -> PageRange | None:
+        """Where ``number``'s pages lie if they are kept inside another PDF, else None."""
+        with self.db.connect() as db:
+            row = db.execute("SELECT container, first_page, pages FROM document_pages"
+                             " WHERE number=?", (number,)).fetchone()
+        return PageRange(row[0], row[1], row[2]) if row else None
 
     def recent(self, limit: int = 50) -> list[dict]:
         with self.db.connect() as db:

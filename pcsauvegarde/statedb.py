@@ -17,6 +17,10 @@ CREATE TABLE IF NOT EXISTS issued_document (
     number TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, kind TEXT NOT NULL,
     ipp TEXT, unit TEXT, issued_at TEXT NOT NULL, issued_by TEXT NOT NULL,
     snapshot TEXT NOT NULL DEFAULT '', pages INTEGER, status TEXT NOT NULL DEFAULT 'issued');
+CREATE TABLE IF NOT EXISTS document_pages (
+    number TEXT PRIMARY KEY REFERENCES issued_document(number),
+    container TEXT NOT NULL REFERENCES issued_document(number),
+    first_page INTEGER NOT NULL, pages INTEGER NOT NULL);
 """
 
 

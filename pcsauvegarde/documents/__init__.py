@@ -17,6 +17,7 @@ from pcsauvegarde.documents import (
     schedule,
     wristband,
 )
+from pcsauvegarde.documents.base import DocumentPDF
 from pcsauvegarde.documents.context import DocumentContext
 from pcsauvegarde.documents.templates import load_template
 
@@ -25,6 +26,12 @@ class Renderer(Protocol):
     """A document kind: its data and the print context in, PDF bytes out (MUST be pure)."""
 
     def __call__(self, data: Any, ctx: DocumentContext, /) -> bytes: ...
+
+
+class Drawer(Protocol):
+    """A document kind drawn into an existing PDF, as its own document (bundles)."""
+
+    def __call__(self, pdf: DocumentPDF, data: Any, ctx: DocumentContext, /) -> None: ...
 
 
 # Patient documents: data is a PatientFile.
@@ -37,9 +44,18 @@ RENDERERS: dict[str, Renderer] = {
     wristband.KIND: wristband.render,
     admission_kit.KIND: admission_kit.render,
 }
+
 # Unit documents: data is a UnitFile.
 UNIT_RENDERERS: dict[str, Renderer] = {
     census.KIND: census.render,
+}
+# Kinds that can share one PDF with others (a unit bundle): data as in the registries above.
+DRAWERS: dict[str, Drawer] = {
+    census.KIND: census.draw,
+    administration_plan.KIND: administration_plan.draw,
+    care_plan.KIND: care_plan.draw,
+    prescriptions.KIND: prescriptions.draw,
+    patient_summary.KIND: patient_summary.draw,
 }
 TITLES: dict[str, str] = {
     patient_summary.KIND: patient_summary.TITLE,

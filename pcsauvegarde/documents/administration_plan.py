@@ -50,6 +50,14 @@ def load(directory: Path | str | None = None) -> Template:
 def render(file: PatientFile, ctx: DocumentContext, *,
            templates_dir: Path | str | None = None) -> bytes:
     """Render the 72-h administration plan as PDF bytes (pure: records in, bytes out)."""
+    pdf = DocumentPDF(ctx, TITLE, landscape=True)
+    draw(pdf, file, ctx, templates_dir=templates_dir)
+    return pdf.output_bytes()
+
+
+def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
+         templates_dir: Path | str | None = None) -> None:
+    """Add the 72-h administration plan, as its own document, to ``pdf``."""
     t = load(templates_dir)
     hours = load_standard_hours(templates_dir)
     now = ctx.printed_at
@@ -59,7 +67,7 @@ def render(file: PatientFile, ctx: DocumentContext, *,
     boundary = min(max(extracted, start), now)
     blocks = grid.blocks(start, end, t.number("window.block_hours", 1, 12), boundary)
 
-    pdf = DocumentPDF(ctx, t.text("document.title"), patient=file, landscape=True)
+    pdf.begin_document(ctx, t.text("document.title"), patient=file, landscape=True)
     pdf.add_page()
     pdf.set_text_color(*GREY)
     pdf.paragraph(t.text("window.note", start=format_local(start), end=format_local(end),
@@ -100,7 +108,6 @@ def render(file: PatientFile, ctx: DocumentContext, *,
             g.row(grid.GridRow([(t.text("new.hint"), "I", 7)], [[] for _ in blocks],
                                min_h=16, writable=True))
     _signatures(pdf, t)
-    return pdf.output_bytes()
 
 
 def _describe(o: MedicationOrder) -> list[tuple[str, str, float]]:

@@ -47,3 +47,16 @@ def code128(value: str, bar_height: float = 8.0) -> Barcode:
     svg = _MM.sub(rb'="\1"', svg).replace(
         b"<svg ", b'<svg viewBox="0 0 ' + width + b" " + height + b'" ', 1)
     return Barcode(svg, float(width), float(height), bars)
+
+
+@lru_cache(maxsize=1024)
+def module_bars(value: str, bar_height: float = 8.0) -> str | None:
+    """The bars as PDF rectangles « x 0 w 1 re » in module units, from the top of the bars.
+
+    None if the bars are not all one height from one top (python-barcode changed).
+    """
+    code = code128(value, bar_height)
+    if {(by, bh) for _, by, _, bh in code.bars} != {(0.0, code.height)}:
+        return None
+    return " ".join(f"{round(bx / MODULE_WIDTH_MM)} 0 {round(bw / MODULE_WIDTH_MM)} 1 re"
+                    for bx, _, bw, _ in code.bars)

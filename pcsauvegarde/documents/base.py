@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import copy
-import functools
-import io
-from pathlib import Path
+from collections import defaultdict
+from dataclasses import dataclass, replace
 from typing import Any
 
-from fontTools import ttLib
-from fpdf import FPDF
-from fpdf.fonts import SubsetMap, TTFFont
-
-from pcsauvegarde.documents.barcodes import code128
+from pcsauvegarde.documents.barcodes import MODULE_WIDTH_MM, code128, module_bars
 from pcsauvegarde.documents.context import DocumentContext, PatientFile
+from pcsauvegarde.documents.engine import (  # noqa: F401 - re-exported: the layout's vocabulary
+    FAMILY,
+    FONT_FILES,
+    DocumentError,
+    EnginePDF,
+    font_files,
+)
 from pcsauvegarde.documents.fmt import (
     SEX_LABELS,
     format_date,
@@ -23,30 +24,11 @@ from pcsauvegarde.documents.fmt import (
     to_local,
 )
 
-FAMILY = "DejaVu"
-FONT_DIRS = (Path(__file__).resolve().parent.parent / "fonts",
-             Path("/usr/share/fonts/truetype/dejavu"))
-FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
 MARGIN = 10.0
 FOOTER_H = 24.0          # reserved at the bottom of every page for the footer
 INK = (0, 0, 0)
 GREY = (90, 90, 90)
 WATERMARK = (215, 215, 215)
-
-
-class DocumentError(RuntimeError):
-    """A document cannot be produced on this station (French message, shown to the user)."""
-
-
-def font_files() -> dict[str, Path]:
-    """The DejaVu Sans files: shipped ones first, Debian's as fallback; MUST exist."""
-    for directory in FONT_DIRS:
-        paths = {style: directory / name for style, name in FONT_FILES.items()}
-        if all(p.is_file() for p in paths.values()):
-            return paths
-    where = " ni dans ".join(str(d) for d in FONT_DIRS)
-    raise DocumentError(f"police DejaVu Sans introuvable ni dans {where} "
-                        "(réinstaller pcsauvegarde ou le paquet Debian fonts-dejavu-core)")
 
 
 def format_ins(ins: str) -> str:
@@ -57,45 +39,21 @@ def format_ins(ins: str) -> str:
     return " ".join(ins[a:b] for a, b in zip((0,) + cuts[:-1], cuts))
 
 
-# What the station prints: Latin with every accent (INS identity traits are Latin-only),
-# Greek (µ, Δ), punctuation, arrows, maths, ✓ ✗ ⚠ ☐. Arabic, Cyrillic… are left out of the
-# embedded font: subsetting 6,000 glyphs per document cost ~150 ms, 1,000 glyphs ~20 ms.
-UNICODE_RANGES = ((0x20, 0x24F), (0x2B0, 0x3FF), (0x1E00, 0x1EFF), (0x2000, 0x22FF),
-                  (0x2460, 0x24FF), (0x2500, 0x27BF))
+@dataclass(frozen=True)
+class Placed:
+    """Where one document's pages lie inside a PDF holding several (1-based first page)."""
+
+    number: str
+    first_page: int
+    pages: int
 
 
-@functools.lru_cache(maxsize=8)
-def _parsed_font(path: str, style: str) -> tuple[TTFFont, bytes]:
-    """A DejaVu style reduced to UNICODE_RANGES and parsed, once per process; and its bytes."""
-    from fontTools import subset
-
-    font = ttLib.TTFont(path, recalcTimestamp=False)
-    options = subset.Options()
-    options.glyph_names = True          # fpdf2 subsets again by glyph name on output
-    options.notdef_outline = True
-    options.name_IDs = ["*"]
-    options.name_languages = ["*"]
-    options.layout_features = []
-    options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "FFTM"]
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=[c for lo, hi in UNICODE_RANGES for c in range(lo, hi + 1)])
-    subsetter.subset(font)
-    out = io.BytesIO()
-    font.save(out)
-    data = out.getvalue()
-    parsed = TTFFont(FPDF(), Path(path), f"{FAMILY.lower()}{style}", style)
-    parsed.ttfont = ttLib.TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
-    # Metrics of the reduced font (same widths; only the covered characters).
-    reduced_cmap = parsed.ttfont.getBestCmap()
-    parsed.cmap = reduced_cmap
-    parsed.glyph_ids = {c: parsed.ttfont.getGlyphID(g) for c, g in reduced_cmap.items()}
-    return parsed, data
-
-
-class DocumentPDF(FPDF):
+class DocumentPDF(EnginePDF):
     """A4 page with header, optional identity band, freshness footer on every page.
 
     Subclass or instantiate per document; call ``add_page()`` then draw below ``content_top``.
+    Several documents MAY share one PDF (a unit bundle: fonts embedded once): call
+    ``begin_document`` before each; each keeps its own header, footer, number and « Page n/N ».
     """
 
     def __init__(self, ctx: DocumentContext, title: str, *,
@@ -104,8 +62,11 @@ class DocumentPDF(FPDF):
         self.ctx = ctx
         self.doc_title = title
         self.patient_file = patient
+        self.doc_landscape = landscape
+        self.placed: list[Placed] = []   # documents ended so far, in drawing order
+        self._doc_first_page = 1
+        self._footer_drawn = False       # last page's footer drawn by end_document()
         self.content_top = MARGIN
-        self._font_files = font_files()
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=FOOTER_H + 2)
         self.set_title(title)
@@ -113,7 +74,69 @@ class DocumentPDF(FPDF):
         self.set_creation_date(ctx.printed_at)  # same inputs, same bytes: renderers stay pure
         self.set_font(FAMILY, "", 9)
 
+    # ---- several documents in one PDF ----------------------------------------------------
+
+    def begin_document(self, ctx: DocumentContext, title: str, *,
+                       patient: PatientFile | None = None, landscape: bool = False) -> None:
+        """Make the next pages belong to a new document (ends the current one, if any)."""
+        if self.page:
+            self.end_document()
+        else:
+            self.set_title(title)
+        self.ctx, self.doc_title, self.patient_file = ctx, title, patient
+        self.doc_landscape = landscape
+        self._doc_first_page = self.page + 1
+
+    def end_document(self) -> Placed | None:
+        """Draw the current document's last footer and number its pages « n/N »; idempotent."""
+        first = self._doc_first_page
+        if self._footer_drawn or self.page < first:
+            return None
+        self._render_footer()
+        self._footer_drawn = True
+        total = str(self.page - first + 1)
+        # fpdf2 puts the whole PDF's page count in every {nb} at output: put this document's
+        # own count in its pages now, and leave fpdf2 nothing to substitute.
+        for number in range(first, self.page + 1):
+            self.substitute(number, total)
+        placed = Placed(self.ctx.document_number, first, self.page - first + 1)
+        self.placed.append(placed)
+        return placed
+
+    def move_to_front(self, first: int) -> None:
+        """Move pages ``first``…last before all others (a cover drawn last, counts known).
+
+        The documents MUST be ended; ``placed`` follows the move.
+        """
+        count = self.pages_count
+        order = [*range(first, count + 1), *range(1, first)]
+        remap = {old: new for new, old in enumerate(order, start=1)}
+        pages = {remap[old]: page for old, page in self.pages.items()}
+        for number, page in pages.items():
+            page.set_index(number)
+        self.pages = dict(sorted(pages.items()))
+        catalog = self._resource_catalog
+        moved: defaultdict = defaultdict(set)
+        for (number, kind), resources in catalog.resources_per_page.items():
+            moved[(remap.get(number, number), kind)] = resources
+        catalog.resources_per_page = moved
+        self._deflated = {remap[number] for number in self._deflated}
+        self.placed = sorted((replace(p, first_page=remap[p.first_page]) for p in self.placed),
+                             key=lambda p: p.first_page)
+
     # ---- fpdf2 hooks --------------------------------------------------------------------
+
+    def add_page(self, orientation: str = "", *args: Any, **kwargs: Any) -> None:
+        """A new page, in the current document's orientation unless told otherwise."""
+        if not orientation and not kwargs.get("same") and not args:
+            orientation = "L" if self.doc_landscape else "P"
+        super().add_page(orientation, *args, **kwargs)
+
+    def _render_footer(self) -> None:
+        if self._footer_drawn:   # end_document() already drew it, with its own context
+            self._footer_drawn = False
+            return
+        super()._render_footer()
 
     def header(self) -> None:
         """Draw watermark, establishment and title, then the identity band; set content_top."""
@@ -153,42 +176,13 @@ class DocumentPDF(FPDF):
         self.fit_cell(text_w, 4, f"Imprimé le {format_local(ctx.printed_at)} par "
                                  f"{ctx.printed_by} sur {ctx.station}", "", 8)
         self.set_xy(MARGIN, top + 11)
-        self.fit_cell(text_w, 4, f"Page {self.page_no()}/{{nb}}", "", 8)
+        page = self.page_no() - self._doc_first_page + 1
+        self.fit_cell(text_w, 4, f"Page {page}/{{nb}}", "", 8)
         x = self.w - MARGIN - code.width
         self.barcode(ctx.document_number, x, top + 1.5, 7.0)
         self.set_xy(x, top + 2 + code.height)
         self.set_font(FAMILY, "", 8)
         self.cell(code.width, 4, f"N° {ctx.document_number}", align="C")
-
-    def set_font(self, family: str | None = None, style: Any = "", size: float = 0) -> None:
-        """Register DejaVu styles on first use: parsing a TTF costs ~80 ms per document."""
-        # fpdf2 itself restores fonts already in use with a TextEmphasis: nothing to register.
-        key = style.upper().replace("U", "").replace("S", "") if isinstance(style, str) else ""
-        if family == FAMILY and key in FONT_FILES and f"{FAMILY.lower()}{key}" not in self.fonts:
-            self._add_cached_font(key)
-        super().set_font(family, style, size)
-
-    def _add_cached_font(self, key: str) -> None:
-        """Add a DejaVu style from a per-process parsed copy (add_font costs ~100 ms each).
-
-        The metrics (cmap, widths) are shared read-only; each document gets its own subset map
-        and its own lazily-read TTFont, since fpdf2 subsets that one in place on output.
-        Falls back to ``add_font`` if fpdf2's internals ever change shape.
-        """
-        path = self._font_files[key]
-        try:
-            parsed, data = _parsed_font(str(path), key)
-            font = copy.copy(parsed)
-            font.i = len(self.fonts) + 1
-            font.ttfont = ttLib.TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
-            font.biggest_size_pt = 0
-            font.missing_glyphs = []
-            font._hbfont = None
-            font.subset = SubsetMap(font)
-        except (AttributeError, TypeError):  # pragma: no cover - other fpdf2 version
-            self.add_font(FAMILY, key, str(path))
-            return
-        self.fonts[f"{FAMILY.lower()}{key}"] = font
 
     # ---- building blocks for subclasses and renderers ------------------------------------
 
@@ -204,15 +198,20 @@ class DocumentPDF(FPDF):
     def barcode(self, value: str, x: float, y: float, bar_height: float = 8.0) -> float:
         """Draw ``value`` as a vector Code 128 at its natural size; return its width in mm."""
         code = code128(value, bar_height)
-        # White under the bars and quiet zones, even over the EXERCICE watermark.
-        with self.local_context(fill_color=255):
-            self.rect(x, y, code.width, code.height, style="F")
-        # The SVG's bars as raw filled rectangles: same geometry, but ~50x cheaper than
-        # fpdf2's SVG path (which deep-copies the whole path on every page).
         k, top = self.k, self.h - y
-        ops = " ".join(f"{(x + bx) * k:.2f} {(top - by) * k:.2f} {bw * k:.2f} {-bh * k:.2f} re"
-                       for bx, by, bw, bh in code.bars)
-        self._out(f"q 0 g {ops} f Q")
+        # White under the bars and quiet zones, even over the EXERCICE watermark; then the
+        # bars, in module units under a scaling matrix: exact module widths, and a third of
+        # the bytes of one rectangle in mm per bar (barcodes are most of a label page).
+        white = f"{x * k:.2f} {top * k:.2f} {code.width * k:.2f} {-code.height * k:.2f} re f"
+        bars = module_bars(value, bar_height)
+        if bars is None:    # pragma: no cover - bars of unequal height: plain rectangles
+            bars = " ".join(f"{(x + bx) * k:.2f} {(top - by) * k:.2f} {bw * k:.2f} "
+                            f"{-bh * k:.2f} re" for bx, by, bw, bh in code.bars)
+            self._out(f"q 1 g {white} 0 g {bars} f Q")
+        else:
+            matrix = (f"{MODULE_WIDTH_MM * k:.5f} 0 0 {-code.height * k:.4f} "
+                      f"{x * k:.3f} {top * k:.3f}")
+            self._out(f"q 1 g {white} 0 g {matrix} cm {bars} f Q")
         return code.width
 
     def ensure_space(self, height: float) -> None:
@@ -233,7 +232,8 @@ class DocumentPDF(FPDF):
         if note:
             self.set_text_color(*GREY)
             self.set_font(FAMILY, "", 8)
-            self.multi_cell(self.epw, 4, note, align="L", new_x="LMARGIN", new_y="NEXT")
+            self.text_lines(self.epw, 4, note)
+            self.set_x(MARGIN)
             self.set_text_color(*INK)
         self.set_font(FAMILY, "", 9)
 
@@ -241,19 +241,25 @@ class DocumentPDF(FPDF):
         """Flowing text over the full width."""
         self.set_font(FAMILY, style, size)
         self.set_x(MARGIN)
-        self.multi_cell(self.epw, h, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.text_lines(self.epw, h, text)
+        self.set_x(MARGIN)
 
     def field(self, label: str, value: str, label_w: float = 40) -> None:
         """« Label : value » line, label in bold, value wrapping in its column."""
         self.set_font(FAMILY, "", 9)
-        lines = self.multi_cell(self.epw - label_w, 4.5, value, dry_run=True, output="LINES")
+        lines = self.wrap(self.epw - label_w, value)
         self.ensure_space(4.5 * max(len(lines), 1))
         self.set_x(MARGIN)
         self.set_font(FAMILY, "B", 9)
         self.cell(label_w, 4.5, label)
         self.set_font(FAMILY, "", 9)
-        self.multi_cell(self.epw - label_w, 4.5, value, align="L",
-                        new_x="LMARGIN", new_y="NEXT")
+        self.text_lines(self.epw - label_w, 4.5, value)
+        self.set_x(MARGIN)
+
+    def output(self, *args: Any, **kwargs: Any) -> Any:
+        """The PDF (fpdf2's output), the current document ended first."""
+        self.end_document()
+        return super().output(*args, **kwargs)
 
     def output_bytes(self) -> bytes:
         """The finished PDF."""
@@ -312,7 +318,7 @@ class DocumentPDF(FPDF):
             self.set_font(FAMILY, style, size - 2)
             if size > 10 and self.get_string_width(text) > text_w - 2 * self.c_margin:
                 # A long identity wraps rather than shrinking out of legibility.
-                self.multi_cell(text_w, 5, text, align="L", new_x="LEFT", new_y="NEXT")
+                self.text_lines(text_w, 5, text)
                 y = self.y
                 continue
             self.fit_cell(text_w, h, text, style, size)

@@ -37,12 +37,20 @@ def load(directory: Path | str | None = None) -> Template:
 def render(file: PatientFile, ctx: DocumentContext, *,
            templates_dir: Path | str | None = None) -> bytes:
     """Render the 24-h care plan as PDF bytes (pure: records in, bytes out)."""
+    pdf = DocumentPDF(ctx, TITLE, landscape=True)
+    draw(pdf, file, ctx, templates_dir=templates_dir)
+    return pdf.output_bytes()
+
+
+def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
+         templates_dir: Path | str | None = None) -> None:
+    """Add the 24-h care plan, as its own document, to ``pdf``."""
     t = load(templates_dir)
     hours = load_standard_hours(templates_dir)
     start = ctx.printed_at
     end = start + dt.timedelta(hours=t.number("window.hours", 1, 48))
     blocks = grid.blocks(start, end, t.number("window.block_hours", 1, 12), start)
-    pdf = DocumentPDF(ctx, t.text("document.title"), patient=file, landscape=True)
+    pdf.begin_document(ctx, t.text("document.title"), patient=file, landscape=True)
     pdf.add_page()
     pdf.set_text_color(*GREY)
     pdf.paragraph(t.text("window.note", start=format_local(start), end=format_local(end)),
@@ -87,4 +95,3 @@ def render(file: PatientFile, ctx: DocumentContext, *,
         for _ in range(rows):
             g.row(grid.GridRow([(t.text("blank.hint"), "I", 7)], [list(c) for c in empty],
                                min_h=12, writable=True))
-    return pdf.output_bytes()

@@ -29,9 +29,17 @@ def load(directory: Path | str | None = None) -> Template:
 def render(unit: UnitFile, ctx: DocumentContext, *,
            templates_dir: Path | str | None = None) -> bytes:
     """Render the census of a unit as PDF bytes (pure: records in, bytes out)."""
+    pdf = DocumentPDF(ctx, TITLE, landscape=True)
+    draw(pdf, unit, ctx, templates_dir=templates_dir)
+    return pdf.output_bytes()
+
+
+def draw(pdf: DocumentPDF, unit: UnitFile, ctx: DocumentContext, *,
+         templates_dir: Path | str | None = None) -> None:
+    """Add the census of a unit, as its own document, to ``pdf``."""
     t = load(templates_dir)
-    pdf = DocumentPDF(ctx, t.text("document.title", unit=unit.name or unit.code),
-                      landscape=True)
+    pdf.begin_document(ctx, t.text("document.title", unit=unit.name or unit.code),
+                       landscape=True)
     pdf.add_page()
     pdf.set_text_color(*GREY)
     pdf.paragraph(t.text("list.count", count=len(unit.rows)), "", 8.5)
@@ -46,7 +54,6 @@ def render(unit: UnitFile, ctx: DocumentContext, *,
         pdf.paragraph(t.text("list.empty"))
     if rows:
         draw_table(pdf, columns, rows, size=9)
-    return pdf.output_bytes()
 
 
 def _row(t: Template, r: CensusRow, today) -> Row:

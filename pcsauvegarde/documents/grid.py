@@ -164,13 +164,9 @@ class Grid:
         return max(row.min_h, text_h, grid_h)
 
     def _line_count(self, text: str, style: str, size: float) -> int:
-        """Lines a description text takes (multi_cell's dry run costs ~1 ms: avoided if short)."""
-        pdf = self.pdf
-        pdf.set_font(FAMILY, style, size)
-        w = self.desc_w - 2 * PAD
-        if not text or ("\n" not in text and pdf.get_string_width(text) < w - 2 * pdf.c_margin):
-            return 1
-        return len(pdf.multi_cell(w, 4, text, dry_run=True, output="LINES", padding=0))
+        """Lines a description text takes."""
+        self.pdf.set_font(FAMILY, style, size)
+        return len(self.pdf.wrap(self.desc_w - 2 * PAD, text))
 
     def row(self, row: GridRow) -> None:
         pdf = self.pdf
@@ -188,12 +184,8 @@ class Grid:
             pdf.set_font(FAMILY, style, size)
             pdf.set_text_color(*(GREY if grey else INK))
             pdf.set_xy(MARGIN + PAD, ty)
-            if self._line_count(text, style, size) == 1:   # fast path: most lines fit
-                pdf.cell(self.desc_w - 2 * PAD, size * 0.45, text)
-                ty += size * 0.45
-            else:
-                pdf.multi_cell(self.desc_w - 2 * PAD, size * 0.45, text, align="L", padding=0)
-                ty = pdf.get_y()
+            pdf.text_lines(self.desc_w - 2 * PAD, size * 0.45, text)
+            ty = pdf.get_y()
         pdf.set_text_color(*INK)
         for i, (b, entries) in enumerate(zip(self.blocks, row.cells)):
             x = self._x(i)

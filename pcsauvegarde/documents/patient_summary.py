@@ -42,8 +42,16 @@ NORMAL_FLAGS = ("", "N")
 def render(file: PatientFile, ctx: DocumentContext, *,
            templates_dir: Path | str | None = None) -> bytes:
     """Render the patient summary as PDF bytes (pure: records in, bytes out)."""
+    pdf = DocumentPDF(ctx, TITLE)
+    draw(pdf, file, ctx, templates_dir=templates_dir)
+    return pdf.output_bytes()
+
+
+def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
+         templates_dir: Path | str | None = None) -> None:
+    """Add the patient summary, as its own document, to ``pdf``."""
     t = load_template(KIND, SCHEMA, templates_dir)
-    pdf = DocumentPDF(ctx, t.text("document.title"), patient=file)
+    pdf.begin_document(ctx, t.text("document.title"), patient=file)
     pdf.add_page()
     _stay(pdf, t, file)
     _allergies(pdf, t, file)
@@ -51,7 +59,6 @@ def render(file: PatientFile, ctx: DocumentContext, *,
     _treatments(pdf, t, file)
     _labs(pdf, t, file)
     _imaging(pdf, t, file)
-    return pdf.output_bytes()
 
 
 def _source(t: Template, file: PatientFile, ctx: DocumentContext, domain: str) -> str:
@@ -94,14 +101,14 @@ def _allergies(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
     style = "B" if items else ""
     width = pdf.epw - 6
     pdf.set_font("DejaVu", style, 10)
-    heights = [5 * len(pdf.multi_cell(width, 5, s, dry_run=True, output="LINES")) for s in lines]
+    heights = [5 * len(pdf.wrap(width, s)) for s in lines]
     total = sum(heights) + 4
     pdf.ensure_space(total)
     top, page = pdf.y, pdf.page
     pdf.set_y(top + 2)
     for text in lines:
         pdf.set_x(MARGIN + 3)
-        pdf.multi_cell(width, 5, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.text_lines(width, 5, text)
     if pdf.page == page:  # same page: frame it (a list longer than a page simply flows)
         pdf.set_line_width(0.9)
         pdf.rect(MARGIN, top, pdf.epw, pdf.y + 2 - top)

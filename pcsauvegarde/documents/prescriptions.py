@@ -31,9 +31,17 @@ def load(directory: Path | str | None = None) -> Template:
 def render(file: PatientFile, ctx: DocumentContext, *,
            templates_dir: Path | str | None = None) -> bytes:
     """Render the active prescriptions as PDF bytes (pure: records in, bytes out)."""
+    pdf = DocumentPDF(ctx, TITLE)
+    draw(pdf, file, ctx, templates_dir=templates_dir)
+    return pdf.output_bytes()
+
+
+def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
+         templates_dir: Path | str | None = None) -> None:
+    """Add the active prescriptions, as their own document, to ``pdf``."""
     t = load(templates_dir)
     hours = load_standard_hours(templates_dir)
-    pdf = DocumentPDF(ctx, t.text("document.title"), patient=file)
+    pdf.begin_document(ctx, t.text("document.title"), patient=file)
     pdf.add_page()
     _allergies(pdf, t, file)
     now = ctx.printed_at
@@ -55,19 +63,17 @@ def render(file: PatientFile, ctx: DocumentContext, *,
     pdf.paragraph(t.text("footer.count", count=len(active)) + " " + t.text("footer.check"),
                   "", 8, 4)
     pdf.set_text_color(*INK)
-    return pdf.output_bytes()
 
 
 def _allergies(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
     names = [a.substance for a in file.allergies if a.status not in HIDDEN_STATUS]
     text = ", ".join(names) if names else t.text("allergies.empty")
     pdf.set_font(FAMILY, "B", 10)
-    lines = pdf.multi_cell(pdf.epw - 4, 5, f"{t.text('allergies.title')} {text}",
-                           dry_run=True, output="LINES")
+    lines = pdf.wrap(pdf.epw - 4, f"{t.text('allergies.title')} {text}")
     top = pdf.y
     pdf.set_xy(MARGIN + 2, top + 1.5)
-    pdf.multi_cell(pdf.epw - 4, 5, f"⚠ {t.text('allergies.title')} {text}" if names
-                   else f"{t.text('allergies.title')} {text}", align="L")
+    pdf.text_lines(pdf.epw - 4, 5, f"⚠ {t.text('allergies.title')} {text}" if names
+                   else f"{t.text('allergies.title')} {text}")
     pdf.set_line_width(0.8 if names else 0.3)
     pdf.rect(MARGIN, top, pdf.epw, 5 * len(lines) + 3)
     pdf.set_line_width(0.2)

@@ -68,11 +68,7 @@ def draw_table(pdf: DocumentPDF, columns: list[Column], rows: list[Row], *,
 def _lines(pdf: DocumentPDF, w: float, text: str) -> list[str]:
     if not text:
         return [""]
-    # Fast path: most cells hold one short line; multi_cell's dry run costs ~1 ms per call.
-    if "\n" not in text and pdf.get_string_width(text) < w - 2 * PAD - 2 * pdf.c_margin - 0.1:
-        return [text]
-    return pdf.multi_cell(w - 2 * PAD, 4, text, dry_run=True, output="LINES",
-                          padding=0)
+    return pdf.wrap(w - 2 * PAD, text)
 
 
 def _height(pdf: DocumentPDF, widths: list[float], row: Row, size: float,
@@ -108,10 +104,8 @@ def _draw_row(pdf: DocumentPDF, columns: list[Column], widths: list[float], row:
             pdf.set_fill_color(fill)
         pdf.rect(x, y, w, h, style="DF" if fill is not None else "D")
         pdf.set_xy(x + PAD, y + PAD)
-        if "\n" in text or pdf.get_string_width(text) >= w - 2 * PAD - 2 * pdf.c_margin - 0.1:
-            pdf.multi_cell(w - 2 * PAD, line_h, text, align=col.align, padding=0)
-        elif text:
-            pdf.cell(w - 2 * PAD, line_h, text, align=col.align)
+        if text:
+            pdf.text_lines(w - 2 * PAD, line_h, text, col.align)
         x += w
     pdf.set_auto_page_break(auto, pdf.b_margin)
     pdf.set_xy(MARGIN, y + h)

@@ -18,7 +18,12 @@ from flask import (
 )
 
 from pcsauvegarde import provisional
-from pcsauvegarde.issuing import IssueError, issue_patient_document, stored_pdf
+from pcsauvegarde.issuing import (
+    IssueError,
+    has_stored_pdf,
+    issue_patient_document,
+    stored_pdf,
+)
 from pcsauvegarde.store import queries
 from pcsauvegarde.web.access import CLINICAL, requires
 from pcsauvegarde.web.forms import clean_text
@@ -114,7 +119,7 @@ def issue(ipp: str, kind: str):
 @bp.route("/documents/<number>")
 @requires(*CLINICAL)
 def document(number: str):
-    if stored_pdf(_station(), number) is None:
+    if not has_stored_pdf(_station(), number):
         abort(404)
     return render_template("document.html", number=number,
                            printer=_station().printer.status())

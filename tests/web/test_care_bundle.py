@@ -112,3 +112,30 @@ def test_broken_template_stops_startup(station, tmp_path, monkeypatch):
     with pytest.raises(templates.TemplateError) as err:
         create_app(station, {"TESTING": True})
     assert str(broken) in str(err.value) and "vigilan" in str(err.value)
+
+
+def test_inner_document_preview_is_taken_from_the_bundle(logged_in, station):
+    from pcsauvegarde.issuing import documents_dir
+    unit = smallest_unit(station)
+    r = logged_in.post(f"/services/{unit.code}/imprimer",
+                       data={"kinds": ["administration_plan", "summary"]})
+    number = r.headers["Location"].rsplit("/", 1)[-1]
+    bundle_pages = len(page_texts(logged_in.get(f"/documents/{number}.pdf").data))
+    inner = [d for d in station.journal.recent(200) if d["seq"] < int(number[-7:])
+             and d["kind"] in ("administration_plan", "summary")][:2]
+    assert inner and not (documents_dir(station) / f"{inner[0]['number']}.pdf").exists()
+    total = 0
+    for doc in inner:
+        where = station.journal.location(doc["number"])
+        assert where.container == number and where.pages == doc["pages"]
+        assert logged_in.get(f"/documents/{doc['number']}").status_code == 200
+        pdf = logged_in.get(f"/documents/{doc['number']}.pdf").data
+        texts = page_texts(pdf)
+        assert len(texts) == doc["pages"]
+        for n, text in enumerate(texts, start=1):
+            assert doc["number"] in text and f"Page {n}/{len(texts)}" in text
+            assert f"IPP : {doc['ipp']}" in text
+        assert doc["number"] in barcodes(pdf, page=0)
+        total += len(texts)
+    assert total < bundle_pages
+    assert logged_in.get("/documents/STATION-DEMO-9999999.pdf").status_code == 404

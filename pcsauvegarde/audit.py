@@ -129,13 +129,17 @@ class Audit:
         with self.db.connect() as conn:
             if not durable:
                 conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("BEGIN IMMEDIATE")
             try:
-                entry = self._append(conn, *args)
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    entry = self._append(conn, *args)
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+            finally:
+                if not durable:  # the connection is lent again: give it back as it came
+                    conn.execute("PRAGMA synchronous=FULL")
             return entry
 
     @staticmethod

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
+
+from pcsauvegarde.sqlitedb import Database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS user (
@@ -24,33 +24,11 @@ CREATE TABLE IF NOT EXISTS document_pages (
 """
 
 
-class StateDB:
-    """SQLite file for station state, WAL, one connection per call."""
+class StateDB(Database):
+    """SQLite file for station state (WAL); rows as sqlite3.Row."""
 
     def __init__(self, path: Path):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        super().__init__(path, row_factory=sqlite3.Row)
         with self.connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
-
-    @contextlib.contextmanager
-    def connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA synchronous=FULL")
-        try:
-            yield db
-        finally:
-            db.close()
-
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        with self.connect() as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import sqlite3
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from pcsauvegarde.package.manifest import Deletion
 from pcsauvegarde.records import Patient, Record, Stay, parse_utc
+from pcsauvegarde.sqlitedb import Database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS snapshot (
@@ -66,25 +66,14 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-class Store:
+class Store(Database):
     """The station's read model; every write is one SQLite transaction (WAL)."""
 
     def __init__(self, path: Path):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        super().__init__(path, foreign_keys=True)
         with self.connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
-
-    @contextlib.contextmanager
-    def connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.execute("PRAGMA synchronous=FULL")  # a promoted snapshot survives a power cut
-        db.execute("PRAGMA foreign_keys=ON")
-        try:
-            yield db
-        finally:
-            db.close()
 
     # ---- snapshots ------------------------------------------------------------------
 

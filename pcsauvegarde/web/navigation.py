@@ -38,7 +38,7 @@ ROLE_TILES: dict[str, tuple[str, list[tuple[str, str, tuple[str, ...]]]]] = {
         ("Journal d'audit", "Qui a vu et imprimé quoi ; export CSV ; accès exceptionnels",
          ("/admin/journal",)),
         ("Synchronisation", "Sources, tirages, quarantaine, gel, disque, clés",
-         ("/admin/synchro",))]),
+         ("/admin/synchro/", "/admin/synchro"))]),
 }
 
 

@@ -135,3 +135,10 @@ def test_unit_page_offers_print_actions_and_allergy_flags(logged_in, station):
     assert text.count("Imprimer la synthèse de") == len(rows)
     if any(r.has_allergy for r in rows):
         assert "ALLERGIE" in text
+
+
+def test_admin_home_links_every_admin_page_that_exists(app, people):
+    """No « bientôt » tile for an admin page the station has (accounts, journal, sync)."""
+    from pcsauvegarde.web.navigation import sections_for
+    admin = next(s for s in sections_for(("admin",), app.url_map) if s.title == "Administration")
+    assert all(t.href for t in admin.tiles), [t.title for t in admin.tiles if not t.href]

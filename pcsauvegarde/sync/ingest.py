@@ -67,7 +67,7 @@ def ingest(settings: Settings, store: Store, path: Path, keys, source: str = "lo
             store.log_package(source, name, "waiting", message, manifest.domain, manifest.sequence)
             _discard(path)
             return IngestOutcome(name, "waiting", message, manifest.domain, manifest.sequence)
-        store.promote(manifest, opened.iter_records(raw=True), name,
+        store.promote(manifest, opened.iter_rows(), name,
                       sanity=_sanity_gate(settings, name, manifest, current))
     except (PackageError, GateError) as exc:
         return _quarantine(settings, store, path, source, str(exc), manifest)

@@ -187,10 +187,12 @@ def publish_delta(records: list[Record], config: PublisherConfig,
 def _publish_domain(items: list[Record], group: ScopeGroup, domain: str, kind: str,
                     now: dt.datetime, full_every: dt.timedelta, state: PublishState,
                     config: PublisherConfig, key) -> Path | None:
-    current: dict[tuple[str, str], tuple[dict, bytes]] = {}
+    # each record encoded once: its line is hashed for the delta and written as is
+    current: dict[tuple[str, str], tuple[tuple[dict, bytes], bytes]] = {}
     for r in items:
         data = r.to_dict()
-        current[(r.TYPE, r.id)] = (data, digest(dumps_line(data)))
+        line = dumps_line(data)
+        current[(r.TYPE, r.id)] = ((data, line), digest(line))
     known = state.domain(group.id, domain)
     full = (kind == "full" or known.last == 0 or known.interrupted
             or (kind == "auto" and (known.last_full_at is None

@@ -540,9 +540,10 @@ def format_utc(value: dt.datetime) -> str:
     """``2026-11-27T13:05:00Z`` (seconds, UTC)."""
     if value.tzinfo is not UTC:
         value = value.astimezone(UTC)
-    if value.year >= 1000:  # isoformat() is much cheaper than strftime(); same text
-        return value.isoformat(timespec="seconds")[:19] + "Z"
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if value.year >= 1000:  # %-formatting: a third of isoformat()'s cost; same text
+        return "%04d-%02d-%02dT%02d:%02d:%02dZ" % (  # noqa: UP031 - faster than an f-string
+            value.year, value.month, value.day, value.hour, value.minute, value.second)
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")  # glibc does not pad years below 1000
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})  # values _encode returns as they are

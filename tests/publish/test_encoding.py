@@ -9,6 +9,7 @@ import random
 
 from pcsauvegarde import records
 from pcsauvegarde.package.seal import dumps_line
+from pcsauvegarde.publish.lines import record_line
 from tests.test_record_check import valid_records
 
 
@@ -46,3 +47,16 @@ def test_dumps_line_is_compact_utf8_json():
     data = {"a": "é\u2028\"\n", "b": [1.5, True, None, -0.0, 10 ** 30]}
     assert dumps_line(data) == json.dumps(data, ensure_ascii=False,
                                           separators=(",", ":")).encode() + b"\n"
+
+
+def test_record_line_equals_the_encoded_dict():
+    odd = [records.Patient("P\"1", "D'UPONT \\ «x»", "Zoé\u2028\x01", dt.date(5, 1, 2), "F",
+                           deceased=True),
+           records.WardStock("W1", "U1", "9000001", 12),
+           records.Stay("N1", "P1", "U1", dt.datetime(2026, 3, 1, 8, 30, 15, 999,
+                                                      tzinfo=dt.timezone(dt.timedelta(hours=1))),
+                        discharge=None),
+           records.Stay("N2", "P1", "U1", "pas une date", room=None),  # unchecked values
+           records.Product("9000002", "Produit", form=3.5)]
+    for record in [*valid_records(), *odd]:
+        assert record_line(record) == dumps_line(record.to_dict()), record

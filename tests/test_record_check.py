@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 
 import pytest
@@ -72,10 +73,13 @@ def test_quick_check_never_accepts_what_the_reference_refuses(record):
     if check is None:
         return
     assert check(data) is True
+    short = record_check.quick_check(type(record), short=True)
     rng = random.Random(record.TYPE)
     for variant in variants(data, rng):
         if check(variant):
             assert outcome(variant) == "ok", variant
+        if len(json.dumps(variant, ensure_ascii=False)) <= record_check.SHORT_LINE:
+            assert short(variant) == check(variant), variant
 
 
 def test_quick_checks_cover_the_bulk_types():

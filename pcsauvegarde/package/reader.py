@@ -10,6 +10,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Self
 
@@ -87,11 +88,12 @@ class OpenedPackage:
         validated: a quick generated check accepts the common case without building the
         record, anything else goes through ``item_from_dict`` (same errors, same line).
         """
-        counts: dict[str, int] = {}
-        manifest, name, domain = self.manifest, self.name, self.manifest.domain
+        counts: Counter = Counter()
+        name, domain = self.name, self.manifest.domain
         quick = record_check.quick_checks(domain)
+        quick_short, short = record_check.quick_checks(domain, short=True), record_check.SHORT_LINE
         ipp_of = {t: record_check.ipp_field(t) for t in records.types_of_domain(domain)}
-        scan = _SCANNER.scan_once
+        scan, first_item = _SCANNER.scan_once, itemgetter(0)
         with _Lines(name, self._compressed) as lines:
             lines.next()  # the manifest, parsed at open time
             while (block := lines.block()) is not None:
@@ -114,28 +116,30 @@ class OpenedPackage:
                         text = text.strip()
                     if type(data) is dict:
                         kind = data.get("type")
-                        check = quick.get(kind)
+                        check = (quick_short if len(text) <= short else quick).get(kind)
                         if check is not None and check(data):
                             field = ipp_of[kind]
                             rows.append((kind, data["id"], domain,
                                          data.get(field) if field else None, text))
-                            counts[kind] = counts.get(kind, 0) + 1
                             continue
-                    try:
-                        item = item_from_dict(data, manifest)
-                    except records.RecordError as exc:
-                        raise PackageError(name, "record", str(exc), number) from None
-                    if isinstance(item, Deletion):
-                        rows.append((item.record_type, item.id, domain, None, None))
-                    else:
-                        rows.append((item.TYPE, item.id, domain,
-                                     item.id if item.TYPE == "patient" else
-                                     getattr(item, "ipp", None), text))
-                    kind = data["type"]
-                    counts[kind] = counts.get(kind, 0) + 1
+                    rows.append(self._checked_row(data, text, number, counts))
+                counts.update(map(first_item, rows))  # counted in C, not line by line
                 if rows:
                     yield rows
         self._check_counts(counts)
+
+    def _checked_row(self, data: object, text: str, number: int, counts: Counter) -> Row:
+        """The row of a line the quick check left aside: item_from_dict accepts or explains."""
+        try:
+            item = item_from_dict(data, self.manifest)
+        except records.RecordError as exc:
+            raise PackageError(self.name, "record", str(exc), number) from None
+        if isinstance(item, Deletion):  # counted as "deleted", not as its record type
+            counts[DELETED] += 1
+            counts[item.record_type] -= 1
+            return (item.record_type, item.id, self.manifest.domain, None, None)
+        ipp = item.id if item.TYPE == "patient" else getattr(item, "ipp", None)
+        return (item.TYPE, item.id, self.manifest.domain, ipp, text)
 
     def _check_counts(self, counts: dict[str, int]) -> None:
         declared = {k: v for k, v in self.manifest.counts.items() if v}

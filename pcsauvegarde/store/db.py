@@ -6,8 +6,10 @@ import contextlib
 import datetime as dt
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 from pcsauvegarde.package.manifest import Deletion
@@ -174,24 +176,28 @@ def _write_rows(db: sqlite3.Connection, manifest, batches: Iterable[list[Row]]
     entry may change (patients and stays written or deleted, before and after)."""
     domain, delta = manifest.domain, manifest.kind == "delta"
     allowed = set(types_of_domain(domain))
-    counts: dict[str, int] = {}
+    counts: Counter = Counter()
     touched: set[str] = set()
     deletions: list[tuple[str, str]] = []
+    first = itemgetter(0)
     for rows in batches:
-        if not {r[0] for r in rows} <= allowed or any(r[2] != domain for r in rows):
-            bad = next(r for r in rows if r[0] not in allowed or r[2] != domain)
+        kinds = Counter(map(first, rows))  # in C: no Python loop over the rows
+        if not kinds.keys() <= allowed:
+            bad = next(r for r in rows if r[0] not in allowed)
             raise ValueError(f"{bad[0]} {bad[1]} : enregistrement hors du domaine {domain}")
         if delta:
-            deletions += [(r[0], r[1]) for r in rows if r[4] is None]
-            rows = [r for r in rows if r[4] is not None]
+            gone = [(r[0], r[1]) for r in rows if r[4] is None]
+            if gone:
+                deletions += gone
+                rows = [r for r in rows if r[4] is not None]
+                kinds = Counter(map(first, rows))
             touched |= _index_ipps(db, [r for r in rows if r[0] in INDEXED_TYPES])
-        for r in rows:
-            counts[r[0]] = counts.get(r[0], 0) + 1
+        counts.update(kinds)
         db.executemany("INSERT OR REPLACE INTO record VALUES (?,?,?,?,?)", rows)
     if deletions:
         touched |= _index_ipps(db, [d for d in deletions if d[0] in INDEXED_TYPES])
         db.executemany("DELETE FROM record WHERE type=? AND id=?", deletions)
-    return counts, touched
+    return dict(counts), touched
 
 
 def _index_ipps(db: sqlite3.Connection, rows: list) -> set[str]:

@@ -10,6 +10,7 @@ from pcsauvegarde.config import load_settings
 from pcsauvegarde.package.manifest import Manifest
 from pcsauvegarde.records import Allergy, Condition, LabResult, Patient, Stay, Unit
 from pcsauvegarde.station import Station, open_station
+from pcsauvegarde.store.db import record_rows
 
 BIRTH_NAMES = ("Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand",
                "Leroy", "Moreau", "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David",
@@ -84,5 +85,5 @@ def build_station(data_dir: Path, patients: int = 5000, units: int = 20,
             counts[r.TYPE] = counts.get(r.TYPE, 0) + 1
         manifest = Manifest(kind="full", domain=domain, station=settings.station_id,
                             source="bench", extracted_at=now, sequence=1, counts=counts)
-        station.store.promote(manifest, records, package=f"bench-{domain}")
+        station.store.promote(manifest, record_rows(domain, records), package=f"bench-{domain}")
     return station

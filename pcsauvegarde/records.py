@@ -80,10 +80,7 @@ class Record:
         """Cross-field checks beyond types; subclasses extend it."""
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"type": self.TYPE}
-        for name in _field_names(type(self)):
-            out[name] = _encode(getattr(self, name))
-        return out
+        return _dict_encoder(type(self))(self)
 
 
 @dataclass(frozen=True)
@@ -540,7 +537,31 @@ def parse_utc(value: Any, where: str = "date") -> dt.datetime:
 
 
 def format_utc(value: dt.datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """``2026-11-27T13:05:00Z`` (seconds, UTC)."""
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    if value.year >= 1000:  # %-formatting: a third of isoformat()'s cost; same text
+        return "%04d-%02d-%02dT%02d:%02d:%02dZ" % (  # noqa: UP031 - faster than an f-string
+            value.year, value.month, value.day, value.hour, value.minute, value.second)
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")  # glibc does not pad years below 1000
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # values _encode returns as they are
+
+
+@functools.cache
+def _dict_encoder(cls: type) -> typing.Callable[[Any], dict[str, Any]]:
+    """``to_dict`` of one record class, generated once: same output as _encode field by field,
+    with plain values and datetimes handled inline (the publisher encodes every record)."""
+    env: dict[str, Any] = {"plain": _PLAIN, "datetime": dt.datetime, "fmt": format_utc,
+                           "enc": _encode, "TYPE": cls.TYPE}
+    body = ["def to_dict(self):", "    d = self.__dict__", "    out = {'type': TYPE}"]
+    value = "v if type(v) in plain else fmt(v) if type(v) is datetime else enc(v)"
+    for name in _field_names(cls):
+        body += [f"    v = d[{name!r}]", f"    out[{name!r}] = {value}"]
+    body.append("    return out")
+    exec("\n".join(body), env)  # noqa: S102 - generated from our own dataclass fields only
+    return env["to_dict"]
 
 
 def _encode(value: Any) -> Any:

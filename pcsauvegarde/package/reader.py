@@ -10,17 +10,19 @@ import zlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Self
 
 import pyrage
 
-from pcsauvegarde import records
+from pcsauvegarde import record_check, records
 from pcsauvegarde.package import minisign
 from pcsauvegarde.package.age import Identity
 from pcsauvegarde.package.errors import PackageError
 from pcsauvegarde.package.manifest import (
     DELETED,
+    Deletion,
     Item,
     Manifest,
     item_from_dict,
@@ -31,6 +33,8 @@ from pcsauvegarde.package.manifest import (
 DEFAULT_MAX_SIZE = 2 * 1024 ** 3  # bytes of the encrypted file
 MAX_LINE = 8 * 1024 * 1024        # bytes of one NDJSON line, manifest included
 _AGE_MAGIC = b"age-encryption.org/v1\n"
+_SCANNER = json.JSONDecoder()  # scan_once: json.loads without its per-call wrapping
+Row = tuple[str, str, str, str | None, str | None]
 
 PathLike = str | os.PathLike
 
@@ -74,6 +78,70 @@ class OpenedPackage:
                     raise PackageError(self.name, "record", str(exc), lines.number) from None
                 counts[data["type"]] += 1
                 yield (item, text.strip()) if raw else item
+        self._check_counts(counts)
+
+    def iter_rows(self) -> Iterator[list[Row]]:
+        """Yield the records as batches of store rows, validated like :meth:`iter_records`.
+
+        A row is ``(type, id, domain, ipp, line)``, ``line`` being the record's JSON text as
+        received; a deletion is ``(record_type, id, domain, None, None)``. Every record is
+        validated: a quick generated check accepts the common case without building the
+        record, anything else goes through ``item_from_dict`` (same errors, same line).
+        """
+        counts: Counter = Counter()
+        name, domain = self.name, self.manifest.domain
+        quick = record_check.quick_checks(domain)
+        quick_short, short = record_check.quick_checks(domain, short=True), record_check.SHORT_LINE
+        ipp_of = {t: record_check.ipp_field(t) for t in records.types_of_domain(domain)}
+        scan, first_item = _SCANNER.scan_once, itemgetter(0)
+        with _Lines(name, self._compressed) as lines:
+            lines.next()  # the manifest, parsed at open time
+            while (block := lines.block()) is not None:
+                first, raws = block
+                try:  # one decode per block; a bad byte is found line by line below
+                    texts = b"\n".join(raws).decode("utf-8").split("\n")
+                except UnicodeDecodeError:
+                    texts = [None] * len(raws)
+                rows: list[Row] = []
+                for number, text in enumerate(texts, start=first):
+                    try:
+                        data, end = scan(text, 0)
+                    except Exception:  # noqa: BLE001 - json.loads below gives the error
+                        data, end = None, -1
+                    if end != len(text or ""):  # not plain JSON: blank, spaces, or invalid
+                        raw = raws[number - first]
+                        if not raw.strip():
+                            continue
+                        text, data = _json(name, raw, number, "record")
+                        text = text.strip()
+                    if type(data) is dict:
+                        kind = data.get("type")
+                        check = (quick_short if len(text) <= short else quick).get(kind)
+                        if check is not None and check(data):
+                            field = ipp_of[kind]
+                            rows.append((kind, data["id"], domain,
+                                         data.get(field) if field else None, text))
+                            continue
+                    rows.append(self._checked_row(data, text, number, counts))
+                counts.update(map(first_item, rows))  # counted in C, not line by line
+                if rows:
+                    yield rows
+        self._check_counts(counts)
+
+    def _checked_row(self, data: object, text: str, number: int, counts: Counter) -> Row:
+        """The row of a line the quick check left aside: item_from_dict accepts or explains."""
+        try:
+            item = item_from_dict(data, self.manifest)
+        except records.RecordError as exc:
+            raise PackageError(self.name, "record", str(exc), number) from None
+        if isinstance(item, Deletion):  # counted as "deleted", not as its record type
+            counts[DELETED] += 1
+            counts[item.record_type] -= 1
+            return (item.record_type, item.id, self.manifest.domain, None, None)
+        ipp = item.id if item.TYPE == "patient" else getattr(item, "ipp", None)
+        return (item.TYPE, item.id, self.manifest.domain, ipp, text)
+
+    def _check_counts(self, counts: dict[str, int]) -> None:
         declared = {k: v for k, v in self.manifest.counts.items() if v}
         actual = {k: v for k, v in counts.items() if v}
         if declared != actual:
@@ -106,6 +174,17 @@ class _Lines:
 
     def __exit__(self, *exc: object) -> None:
         self._gz.close()
+
+    def block(self) -> tuple[int, list[bytes]] | None:
+        """(number of its first line, the lines) of the rest of the current block, or None
+        at the end of the stream; blank lines included, the caller skips them."""
+        if self._at == len(self._lines) and not self._fill():
+            return None
+        first = self.number + 1
+        block = self._lines[self._at:] if self._at else self._lines
+        self._at = len(self._lines)
+        self.number += len(block)
+        return first, block
 
     def next(self) -> bytes | None:
         """The next non-empty line (without its newline), or None at the end of the stream."""

@@ -20,14 +20,23 @@ from pcsauvegarde.package import minisign
 from pcsauvegarde.package.age import Recipient, recipient_from_str
 from pcsauvegarde.package.errors import PackageError
 from pcsauvegarde.package.manifest import Deletion, Manifest, item_from_dict
+from pcsauvegarde.record_check import quick_checks
 
-SealInput = records.Record | Deletion | dict
+SealInput = records.Record | Deletion | dict | tuple[dict, bytes]  # tuple: (data, dumps_line)
 _CHUNK = 1 << 20
+
+
+_LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+# The C encoder json.dumps would build for each call, built once (the publisher encodes every
+# record of every run); same arguments as JSONEncoder.iterencode gives it, so the same text.
+_C_LINE = json.encoder.c_make_encoder and json.encoder.c_make_encoder(
+    None, _LINE.default, json.encoder.encode_basestring, None, ":", ",", False, False, True)
 
 
 def dumps_line(data: dict[str, Any]) -> bytes:
     """One NDJSON line: compact JSON, UTF-8 (not ASCII-escaped), newline-terminated."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+    text = "".join(_C_LINE(data, 0)) if _C_LINE else _LINE.encode(data)
+    return text.encode("utf-8") + b"\n"
 
 
 def _records_member(manifest: Manifest, items: Iterable[SealInput],
@@ -37,16 +46,22 @@ def _records_member(manifest: Manifest, items: Iterable[SealInput],
     buffer = io.BytesIO()
     pending: list[bytes] = []
     size = 0
+    quick = quick_checks(manifest.domain) if validate else {}
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as gz:
         for number, item in enumerate(items, start=2):
-            data = item if isinstance(item, dict) else item.to_dict()
-            if validate:
-                try:
+            if type(item) is tuple:  # (data, its line): encoded once by the caller
+                data, line = item
+            else:
+                data, line = item if isinstance(item, dict) else item.to_dict(), None
+            check = quick.get(data.get("type"))
+            if validate and (check is None or not check(data)):
+                try:  # the reference check: accepts, or names the field
                     item_from_dict(data, manifest)
                 except records.RecordError as exc:
                     raise PackageError(manifest.file_name, "record", str(exc), number) from None
             counts[str(data.get("type"))] += 1
-            line = dumps_line(data)
+            if line is None:
+                line = dumps_line(data)
             pending.append(line)
             size += len(line)
             if size >= _CHUNK:  # batching writes keeps gzip calls few and memory bounded

@@ -12,7 +12,7 @@ from pathlib import Path
 from pcsauvegarde.fsutil import atomic_write
 from pcsauvegarde.package import Deletion, Manifest, write_package
 from pcsauvegarde.package.minisign import load_secret_key
-from pcsauvegarde.package.seal import dumps_line
+from pcsauvegarde.publish.lines import record_line
 from pcsauvegarde.publish.state import PublishState, digest
 from pcsauvegarde.records import DOMAINS, Record
 
@@ -187,10 +187,12 @@ def publish_delta(records: list[Record], config: PublisherConfig,
 def _publish_domain(items: list[Record], group: ScopeGroup, domain: str, kind: str,
                     now: dt.datetime, full_every: dt.timedelta, state: PublishState,
                     config: PublisherConfig, key) -> Path | None:
-    current: dict[tuple[str, str], tuple[dict, bytes]] = {}
+    # each record's line is written once, straight from its fields: hashed for the delta,
+    # then sent as is; only records that go into the package are turned into dicts (checked)
+    current: dict[tuple[str, str], tuple[Record, bytes, bytes]] = {}
     for r in items:
-        data = r.to_dict()
-        current[(r.TYPE, r.id)] = (data, digest(dumps_line(data)))
+        line = record_line(r)
+        current[(r.TYPE, r.id)] = (r, line, digest(line))
     known = state.domain(group.id, domain)
     full = (kind == "full" or known.last == 0 or known.interrupted
             or (kind == "auto" and (known.last_full_at is None
@@ -198,16 +200,17 @@ def _publish_domain(items: list[Record], group: ScopeGroup, domain: str, kind: s
     if full:
         if not current:
             return None
-        payload: list = [data for data, _ in current.values()]
-        changed = [(k, h) for k, (_, h) in current.items()]
+        payload: list = [(r.to_dict(), line) for r, line, _ in current.values()]
+        changed = [(k, h) for k, (_, _, h) in current.items()]
         deleted: list[tuple[str, str]] = []
     else:
         old = state.digests(group.id, domain)
-        changed = [(k, h) for k, (_, h) in current.items() if old.get(k) != h]
+        changed = [(k, h) for k, (_, _, h) in current.items() if old.get(k) != h]
         deleted = [k for k in old if k not in current]
         if not changed and not deleted:
             return None  # nothing new: the station's snapshot is still exact
-        payload = [current[k][0] for k, _ in changed] + [Deletion(t, i) for t, i in deleted]
+        payload = [(current[k][0].to_dict(), current[k][1]) for k, _ in changed]
+        payload += [Deletion(t, i) for t, i in deleted]
     sequence = known.next_sequence
     manifest = Manifest(kind="full" if full else "delta", domain=domain, station=group.id,
                         source=config.source, extracted_at=now, sequence=sequence,

@@ -5,14 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-import unicodedata
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 from pcsauvegarde.package.manifest import Deletion
-from pcsauvegarde.records import Patient, Record, Stay, parse_utc
+from pcsauvegarde.records import Record, parse_utc, types_of_domain
 from pcsauvegarde.sqlitedb import Database
+from pcsauvegarde.store.patient_index import (
+    INDEXED_TYPES,
+    fold,  # noqa: F401 - re-exported, callers import it here
+    update_patient_index,
+)
+
+Row = tuple[str, str, str, str | None, str | None]  # type, id, domain, ipp, JSON line
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS snapshot (
@@ -23,6 +31,7 @@ CREATE TABLE IF NOT EXISTS record (
     type TEXT NOT NULL, id TEXT NOT NULL, domain TEXT NOT NULL, ipp TEXT, data TEXT NOT NULL,
     PRIMARY KEY (type, id)) WITHOUT ROWID;
 {indexes}
+DROP INDEX IF EXISTS record_by_domain;
 CREATE TABLE IF NOT EXISTS patient_index (
     ipp TEXT PRIMARY KEY, names TEXT NOT NULL, birth_date TEXT NOT NULL,
     nda TEXT, unit TEXT, room TEXT, bed TEXT, current INTEGER NOT NULL,
@@ -40,7 +49,6 @@ CREATE INDEX IF NOT EXISTS pull_run_by_source ON pull_run (source, id);
 """
 INDEXES = """
 CREATE INDEX IF NOT EXISTS record_by_ipp ON record (ipp, type);
-CREATE INDEX IF NOT EXISTS record_by_domain ON record (domain);
 """
 SCHEMA = SCHEMA.format(indexes=INDEXES)
 BULK = 50_000  # a full package this large is inserted without indexes, rebuilt after
@@ -58,12 +66,6 @@ class SnapshotInfo:
     package: str
     source: str
     counts: dict
-
-
-def fold(text: str) -> str:
-    """Accent- and case-insensitive form used for searching names."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 class Store(Database):
@@ -85,19 +87,21 @@ class Store(Database):
     def snapshot(self, domain: str) -> SnapshotInfo | None:
         return self.snapshots().get(domain)
 
-    def promote(self, manifest, records: Iterable[Record], package: str,
+    def promote(self, manifest, rows: Iterable[list[Row]], package: str,
                 sanity=None, discharged_before: dt.datetime | None = None,
                 expected_sequence: int | None | bool = False) -> dict[str, int]:
         """Replace (full) or patch (delta) a domain in one transaction; all or nothing.
 
-        ``records`` may raise while being iterated (bad record, duplicate id in a full
+        ``rows`` are batches of ``(type, id, domain, ipp, json_line)`` (``json_line`` None for
+        a deletion), as ``OpenedPackage.iter_rows()`` yields them or :func:`record_rows`
+        makes them. They may raise while being iterated (bad record, duplicate id in a full
         package): the transaction is rolled back and the previous snapshot stays.
         ``sanity(db, counts)`` may raise to refuse. Patients whose last stay ended before
         ``discharged_before`` are dropped from the dpi domain. ``expected_sequence`` (None: no
         snapshot yet) is the sequence the gates judged against: if another writer promoted
         meanwhile, :class:`SnapshotMoved` is raised and nothing changes.
         """
-        with self.connect() as db:
+        with self.fresh() as db:  # its own connection: the big cache below is not kept
             db.execute("PRAGMA cache_size=-65536")  # 64 MiB: big packages touch many pages
             db.execute("PRAGMA temp_store=MEMORY")  # index builds sort in memory
             db.execute("BEGIN IMMEDIATE")
@@ -110,18 +114,17 @@ class Store(Database):
                 bulk = manifest.kind == "full" and sum(manifest.counts.values()) >= BULK
                 if bulk:  # building an index once is cheaper than 100 000s of index inserts
                     db.execute("DROP INDEX IF EXISTS record_by_ipp")
-                    db.execute("DROP INDEX IF EXISTS record_by_domain")
-                if manifest.kind == "full":
-                    db.execute("DELETE FROM record WHERE domain = ?", (manifest.domain,))
-                counts = _write_records(db, manifest.domain, records,
-                                        unique=manifest.kind == "full")
+                if manifest.kind == "full":  # by type: the primary key's prefix, no scan
+                    db.executemany("DELETE FROM record WHERE type = ?",
+                                   [(t,) for t in types_of_domain(manifest.domain)])
+                counts, touched = _write_rows(db, manifest, rows)
                 if bulk:  # not executescript(): it would commit the transaction first
                     for statement in INDEXES.strip().splitlines():
                         db.execute(statement)
                 if manifest.domain == "dpi":
                     if discharged_before is not None:
-                        _drop_discharged(db, discharged_before)
-                    _rebuild_patient_index(db)
+                        touched |= _drop_discharged(db, discharged_before)
+                    update_patient_index(db, None if manifest.kind == "full" else touched)
                 if sanity is not None:
                     sanity(db, counts)
                 now = dt.datetime.now(dt.UTC).isoformat()
@@ -199,15 +202,13 @@ class DuplicateRecord(ValueError):
     """A full package listing the same record twice (which one is right is unknowable)."""
 
 
-def _insert(db: sqlite3.Connection, batch: list[tuple], unique: bool) -> None:
-    if not unique:
-        db.executemany("INSERT OR REPLACE INTO record VALUES (?,?,?,?,?)", batch)
-        return
+def _insert_unique(db: sqlite3.Connection, rows: list) -> None:
+    """Plain INSERT (a full package starts from an empty domain): a repeated id is refused."""
     try:
-        db.executemany("INSERT INTO record VALUES (?,?,?,?,?)", batch)
+        db.executemany("INSERT INTO record VALUES (?,?,?,?,?)", rows)
     except sqlite3.IntegrityError:
         seen: set[tuple[str, str]] = set()
-        for row in batch:
+        for row in rows:
             key = (row[0], row[1])
             if key in seen or db.execute("SELECT 1 FROM record WHERE type=? AND id=?",
                                          key).fetchone():
@@ -217,67 +218,71 @@ def _insert(db: sqlite3.Connection, batch: list[tuple], unique: bool) -> None:
         raise
 
 
-def _drop_discharged(db: sqlite3.Connection, before: dt.datetime) -> int:
-    """Drop the dpi records of patients with no current stay, discharged before ``before``."""
+def _drop_discharged(db: sqlite3.Connection, before: dt.datetime) -> set[str]:
+    """Drop the dpi records of patients with no current stay, discharged before ``before``;
+    return their IPPs (their patient index entries go too)."""
     cutoff = before.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     ipps = [r[0] for r in db.execute(
-        "SELECT ipp FROM record WHERE domain='dpi' AND type='stay' AND ipp IS NOT NULL "
+        "SELECT ipp FROM record WHERE type='stay' AND ipp IS NOT NULL "
         "GROUP BY ipp HAVING SUM(json_extract(data, '$.discharge') IS NULL) = 0 "
         "AND MAX(json_extract(data, '$.discharge')) < ?", (cutoff,))]
     db.executemany("DELETE FROM record WHERE domain='dpi' AND ipp=?", [(i,) for i in ipps])
-    return len(ipps)
+    return set(ipps)
 
 
-def _write_records(db: sqlite3.Connection, domain: str, records: Iterable,
-                   unique: bool = False) -> dict[str, int]:
-    """Insert records (or ``(record, json_text)`` pairs: the package's own line, kept as is)."""
-    counts: dict[str, int] = {}
-    batch: list[tuple] = []
-    deletions: list[tuple] = []
-    for rec in records:
-        text = None
-        if type(rec) is tuple:
-            rec, text = rec
-        if isinstance(rec, Deletion):  # a delta package removing a record
-            deletions.append((rec.record_type, rec.id))
+def record_rows(domain: str, items: Iterable[Record | Deletion]) -> Iterator[list[Row]]:
+    """Store rows of already-built records (tests, tools), in the batches promote() takes."""
+    rows: list[Row] = []
+    for rec in items:
+        if isinstance(rec, Deletion):
+            rows.append((rec.record_type, rec.id, domain, None, None))
             continue
-        if rec.DOMAIN != domain:
-            raise ValueError(f"{rec.TYPE} {rec.id} : enregistrement hors du domaine {domain}")
-        counts[rec.TYPE] = counts.get(rec.TYPE, 0) + 1
         ipp = rec.id if rec.TYPE == "patient" else getattr(rec, "ipp", None)
-        batch.append((rec.TYPE, rec.id, domain, ipp, text or json.dumps(rec.to_dict())))
-        if len(batch) >= 5000:
-            _insert(db, batch, unique)
-            batch.clear()
-    _insert(db, batch, unique)
-    db.executemany("DELETE FROM record WHERE type=? AND id=?", deletions)
-    return counts
+        rows.append((rec.TYPE, rec.id, rec.DOMAIN, ipp, json.dumps(rec.to_dict())))
+    yield rows
 
 
-def _rebuild_patient_index(db: sqlite3.Connection) -> None:
-    from pcsauvegarde.records import record_from_dict
+def _write_rows(db: sqlite3.Connection, manifest, batches: Iterable[list[Row]]
+                ) -> tuple[dict[str, int], set[str]]:
+    """Write the rows; return counts per type and, for a delta, the IPPs whose patient index
+    entry may change (patients and stays written or deleted, before and after)."""
+    domain, delta = manifest.domain, manifest.kind == "delta"
+    allowed = set(types_of_domain(domain))
+    counts: Counter = Counter()
+    touched: set[str] = set()
+    deletions: list[tuple[str, str]] = []
+    first = itemgetter(0)
+    for rows in batches:
+        kinds = Counter(map(first, rows))  # in C: no Python loop over the rows
+        if not kinds.keys() <= allowed:
+            bad = next(r for r in rows if r[0] not in allowed)
+            raise ValueError(f"{bad[0]} {bad[1]} : enregistrement hors du domaine {domain}")
+        if delta:
+            gone = [(r[0], r[1]) for r in rows if r[4] is None]
+            if gone:
+                deletions += gone
+                rows = [r for r in rows if r[4] is not None]
+                kinds = Counter(map(first, rows))
+            touched |= _index_ipps(db, [r for r in rows if r[0] in INDEXED_TYPES])
+        counts.update(kinds)
+        if delta:
+            db.executemany("INSERT OR REPLACE INTO record VALUES (?,?,?,?,?)", rows)
+        else:
+            _insert_unique(db, rows)
+    if deletions:
+        touched |= _index_ipps(db, [d for d in deletions if d[0] in INDEXED_TYPES])
+        db.executemany("DELETE FROM record WHERE type=? AND id=?", deletions)
+    return dict(counts), touched
 
-    db.execute("DELETE FROM patient_index")
-    stays: dict[str, Stay] = {}
-    for (data,) in db.execute("SELECT data FROM record WHERE type='stay'"):
-        stay = record_from_dict(json.loads(data))
-        best = stays.get(stay.ipp)
-        # the current stay wins; otherwise the latest admission
-        if best is None or (best.discharge is not None and
-                            (stay.discharge is None or stay.admission > best.admission)):
-            stays[stay.ipp] = stay
-    rows = []
-    for (data,) in db.execute("SELECT data FROM record WHERE type='patient'"):
-        p: Patient = record_from_dict(json.loads(data))
-        s = stays.get(p.id)
-        names = fold(" ".join(filter(None, (p.birth_name, p.used_name, p.first_names,
-                                            p.used_first_name))))
-        rows.append((p.id, names, p.birth_date.isoformat(), s.id if s else None,
-                     s.unit if s else None, s.room if s else None, s.bed if s else None,
-                     int(s is not None and s.discharge is None),
-                     s.admission.isoformat() if s else None,
-                     s.discharge.isoformat() if s and s.discharge else None))
-    db.executemany("INSERT INTO patient_index VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+
+def _index_ipps(db: sqlite3.Connection, rows: list) -> set[str]:
+    """IPPs of patient and stay rows, and those the same keys have in the store now."""
+    ipps = {r[3] for r in rows if len(r) > 3 and r[3] is not None}
+    for r in rows:
+        old = db.execute("SELECT ipp FROM record WHERE type=? AND id=?", (r[0], r[1])).fetchone()
+        if old is not None and old[0] is not None:
+            ipps.add(old[0])
+    return ipps
 
 
 def _snapshot(row: tuple) -> SnapshotInfo:

@@ -77,7 +77,7 @@ def ingest(settings: Settings, store: Store, path: Path, keys, source: str = "lo
             return IngestOutcome(name, "waiting", message, manifest.domain, manifest.sequence)
         sanity = None if "sanity" in force else _sanity_gate(settings, name, manifest, current)
         retention = dt.timedelta(days=settings.discharged_retention_days)
-        store.promote(manifest, opened.iter_records(raw=True), name, sanity=sanity,
+        store.promote(manifest, opened.iter_rows(), name, sanity=sanity,
                       discharged_before=manifest.extracted_at - retention,
                       expected_sequence=current.sequence if current else None)
     except (PackageError, GateError) as exc:

@@ -141,13 +141,13 @@ def test_disk_full_during_promotion_keeps_snapshot_and_retries(station, settings
     make_package(drop, dpi(demo_records), sequence=before[0] + 1)
     from pcsauvegarde.store import db as store_db
 
-    def full(db, domain, records, unique=False):
-        for i, _ in enumerate(records):
+    def full(db, manifest, batches):
+        for i, _ in enumerate(row for batch in batches for row in batch):
             if i == 200:
                 raise sqlite3.OperationalError("database or disk is full")
-        return {}
+        return {}, set()
 
-    monkeypatch.setattr(store_db, "_write_records", full)
+    monkeypatch.setattr(store_db, "_write_rows", full)
     run = pull_all(settings, station.store, keys)[0]
     monkeypatch.undo()
     assert "disque plein" in run.error and run.quarantined == 0

@@ -1,0 +1,90 @@
+"""The quick record check: it may only accept what record_from_dict accepts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+
+import pytest
+
+from pcsauvegarde import record_check, records
+from tests.package.helpers import sample_records
+
+UTC = dt.UTC
+T = dt.datetime(2026, 11, 27, 8, 30, tzinfo=UTC)
+
+
+def valid_records() -> list[records.Record]:
+    """One valid record of every type, optional fields filled."""
+    return [
+        *sample_records(1),
+        records.Stay("NDA1", "P0", "U01", T, room="12", bed="A", discharge=T),
+        records.Allergy("AL1", "P0", "Iode", severity="grave"),
+        records.Condition("CO1", "P0", "HTA", onset=dt.date(2020, 1, 2)),
+        records.MedicationAdministration("MA1", "P0", "o0", T, status="refused"),
+        records.CareTask("CT1", "P0", "Pansement", records.Timing("every_hours", every_hours=8)),
+        records.LabResult("LR1", "P0", "2823-3", "K", "4.1", T, abnormal="H", validated_at=T),
+        records.ImagingExam("IM1", "P0", "CT", "Scanner", T),
+        records.SurgeryCase("SC1", "P0", "B2", T, "Appendicectomie"),
+        records.Product("9000001", "Produit"), records.Supplier("F1", "Labo"),
+        records.WardStock("U01-9000001", "U01", "9000001", 3),
+        records.Tray("PL1", "Boîte", composition=(records.TrayLine("Pince", 2),)),
+        records.SterilisationCycle("C1", "AUTOCLAVE-1", "12", T, tray_ids=("PL1",)),
+        records.Unit("U01", "Unité 1"), records.StaffEntry("S1", "Dr X"),
+    ]
+
+
+BAD_VALUES = [None, 0, 1, -1, True, 1.5, "", " ", "x" * 4001, "a\nb", "\x00", "\u0085", [],
+              {}, ["08:00"], "2026-11-27", "2026-11-27T08:30:00", "2026-11-27T08:30:00+02:00",
+              "2026-13-27T08:30:00Z", "27/11/2026", "M", "Q", "H", "HH", "qualifiée",
+              "123456789012345", "1" * 15, "récupérée", "given", "nope"]
+
+
+def outcome(data: dict) -> str:
+    try:
+        records.record_from_dict(data)
+    except records.RecordError as exc:
+        return str(exc)
+    return "ok"
+
+
+def variants(data: dict, rng: random.Random):
+    """The record with each field removed, replaced by odd values, plus unknown fields."""
+    for key in data:
+        if key != "type":
+            yield {k: v for k, v in data.items() if k != key}
+            for bad in BAD_VALUES:
+                yield {**data, key: bad}
+    yield {**data, "extra": "x"}
+    for _ in range(200):
+        mutated = dict(data)
+        for key in rng.sample(sorted(data), k=min(3, len(data))):
+            if key != "type":
+                mutated[key] = rng.choice(BAD_VALUES)
+        yield mutated
+
+
+@pytest.mark.parametrize("record", valid_records(), ids=lambda r: r.TYPE)
+def test_quick_check_never_accepts_what_the_reference_refuses(record):
+    check = record_check.quick_check(type(record))
+    data = record.to_dict()
+    assert outcome(data) == "ok"
+    if check is None:
+        return
+    assert check(data) is True
+    short = record_check.quick_check(type(record), short=True)
+    rng = random.Random(record.TYPE)
+    for variant in variants(data, rng):
+        if check(variant):
+            assert outcome(variant) == "ok", variant
+        if len(json.dumps(variant, ensure_ascii=False)) <= record_check.SHORT_LINE:
+            assert short(variant) == check(variant), variant
+
+
+def test_quick_checks_cover_the_bulk_types():
+    assert {"lab_result", "patient", "stay", "allergy", "condition"} <= set(
+        record_check.quick_checks("dpi")) | set(record_check.quick_checks("lab"))
+    assert record_check.quick_check(records.MedicationOrder) is None  # nested timing
+    assert record_check.ipp_field("patient") == "id"
+    assert record_check.ipp_field("unit") is None

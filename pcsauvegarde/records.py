@@ -367,7 +367,7 @@ def record_from_dict(data: Any) -> Record:
     rid = data.get("id")
     label = f"{name} {rid}" if isinstance(rid, str) else name
     record = _build(cls, data, label)
-    if not _ID.match(record.id):
+    if not _ID.fullmatch(record.id):
         raise RecordError(f"{label} : identifiant vide, trop long ou avec caractères de contrôle")
     record.check()
     return record

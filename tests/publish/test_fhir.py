@@ -186,3 +186,12 @@ def test_duplicate_ipp_and_unreadable_file(tmp_path: Path) -> None:
     reasons = [r.reason_fr for r in result.rejections]
     assert any("en double" in r for r in reasons)
     assert any("illisible" in r for r in reasons)
+
+
+def test_record_id_with_trailing_newline_is_refused():
+    """`$` would accept "abc\\n": ids are matched whole."""
+    import pytest
+
+    from pcsauvegarde.records import RecordError, record_from_dict
+    with pytest.raises(RecordError):
+        record_from_dict({"type": "unit", "id": "REA\n", "name": "Réanimation"})

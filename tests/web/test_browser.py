@@ -127,3 +127,31 @@ def test_keyboard_only_with_visible_focus_and_big_targets(page, served):
     assert unlabelled == 0
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 1366  # no horizontal scrolling at 1366×768
+
+
+def test_a_nurse_prints_her_unit(page, served):
+    """Unit page → « Imprimer le service » (administration plans only) → one PDF, beds in order."""
+    from pcsauvegarde.store import queries
+    from tests.pdfcheck import page_texts
+    base, station = served
+    rows = queries.inpatients(station.store, "REA")
+    _log_in(page, base)
+    page.goto(f"{base}/services/REA")
+    for box in page.locator("input[name=kinds]").all():
+        box.set_checked(box.get_attribute("value") == "administration_plan")
+    page.get_by_role("button", name="Imprimer le service").click()
+    page.wait_for_url(f"{base}/documents/*", timeout=60_000)
+    number = page.url.rsplit("/", 1)[-1]
+    pdf = page.request.get(f"{base}/documents/{number}.pdf")
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    texts = page_texts(pdf.body())
+    cover = " ".join(texts[0].split())
+    assert "Réanimation" in cover and number in cover
+    at = 0
+    for r in rows:  # each patient after the previous one: the cover follows bed order
+        at = cover.find(f"{r.patient.birth_name.upper()} ", at)
+        assert at >= 0, f"{r.patient.birth_name} missing or out of bed order on the cover"
+        at += 1
+    body = [" ".join(t.split()) for t in texts[1:]]
+    assert all("MODE DÉGRADÉ" in t for t in body)
+    assert any(rows[0].patient.birth_name.upper() in t for t in body)

@@ -8,11 +8,11 @@ import re
 from pathlib import Path
 
 from pcsauvegarde.documents import grid
-from pcsauvegarde.documents.base import FAMILY, GREY, INK, MARGIN, DocumentPDF
+from pcsauvegarde.documents.base import FAMILY, GREY, INK, MARGIN, DocumentPDF, render_document
 from pcsauvegarde.documents.context import DocumentContext, PatientFile
 from pcsauvegarde.documents.fmt import format_hours, format_local, format_time, format_timing
 from pcsauvegarde.documents.schedule import load_standard_hours, order_slots
-from pcsauvegarde.documents.templates import Template, TemplateError, load_template
+from pcsauvegarde.documents.templates import Template, load_template
 from pcsauvegarde.records import MedicationAdministration, MedicationOrder
 
 KIND = "administration_plan"
@@ -30,7 +30,6 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     **{f"status.{k}": () for k in
        ("given", "not_given", "refused", "held", "partial", "missing")},
 }
-BLOCK_HOURS = (2, 3, 4, 6, 8, 12)
 MAX_TOLERANCE = dt.timedelta(hours=2)
 
 
@@ -39,9 +38,7 @@ def load(directory: Path | str | None = None) -> Template:
     t = load_template(KIND, SCHEMA, directory)
     t.number("window.hours_back", 1, 72)
     t.number("window.hours_ahead", 1, 96)
-    if t.number("window.block_hours", 1, 12) not in BLOCK_HOURS:
-        raise TemplateError(f"{t.path} : clé « window.block_hours » : "
-                            f"{', '.join(map(str, BLOCK_HOURS))} attendu (diviseur de 24)")
+    grid.check_block_hours(t)
     t.number("new.rows", 0, 20)
     t.number("signature.boxes", 0, 12)
     return t
@@ -50,9 +47,7 @@ def load(directory: Path | str | None = None) -> Template:
 def render(file: PatientFile, ctx: DocumentContext, *,
            templates_dir: Path | str | None = None) -> bytes:
     """Render the 72-h administration plan as PDF bytes (pure: records in, bytes out)."""
-    pdf = DocumentPDF(ctx, TITLE, landscape=True)
-    draw(pdf, file, ctx, templates_dir=templates_dir)
-    return pdf.output_bytes()
+    return render_document(draw, TITLE, file, ctx, landscape=True, templates_dir=templates_dir)
 
 
 def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,

@@ -332,3 +332,11 @@ class DocumentPDF(EnginePDF):
         self.set_font(FAMILY, "", 8)
         self.cell(code.width, 3.5, f"IPP {p.ipp}", align="C")
         return bottom
+
+
+def render_document(draw, title: str, data, ctx: DocumentContext, *, landscape: bool = False,
+                    **options) -> bytes:
+    """The ``render()`` of a document kind: a new PDF, ``draw(pdf, data, ctx)``, its bytes."""
+    pdf = DocumentPDF(ctx, title, landscape=landscape)
+    draw(pdf, data, ctx, **options)
+    return pdf.output_bytes()

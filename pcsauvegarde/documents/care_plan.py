@@ -6,11 +6,11 @@ import datetime as dt
 from pathlib import Path
 
 from pcsauvegarde.documents import grid
-from pcsauvegarde.documents.base import GREY, INK, DocumentPDF
+from pcsauvegarde.documents.base import GREY, INK, DocumentPDF, render_document
 from pcsauvegarde.documents.context import DocumentContext, PatientFile
 from pcsauvegarde.documents.fmt import format_local, format_time, format_timing
 from pcsauvegarde.documents.schedule import load_standard_hours, order_slots
-from pcsauvegarde.documents.templates import Template, TemplateError, load_template
+from pcsauvegarde.documents.templates import Template, load_template
 
 KIND = "care_plan"
 TITLE = "Plan de soins"
@@ -20,16 +20,13 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "tasks.title": (), "tasks.empty": (), "surveillance.title": (), "surveillance.lines": (),
     "vigilance.title": (), "blank.title": (), "blank.rows": (), "blank.hint": (),
 }
-BLOCK_HOURS = (2, 3, 4, 6, 8, 12)
 
 
 def load(directory: Path | str | None = None) -> Template:
     """The care plan template, with its numbers checked (TemplateError names file and key)."""
     t = load_template(KIND, SCHEMA, directory)
     t.number("window.hours", 1, 48)
-    if t.number("window.block_hours", 1, 12) not in BLOCK_HOURS:
-        raise TemplateError(f"{t.path} : clé « window.block_hours » : "
-                            f"{', '.join(map(str, BLOCK_HOURS))} attendu (diviseur de 24)")
+    grid.check_block_hours(t)
     t.number("blank.rows", 0, 20)
     return t
 
@@ -37,9 +34,7 @@ def load(directory: Path | str | None = None) -> Template:
 def render(file: PatientFile, ctx: DocumentContext, *,
            templates_dir: Path | str | None = None) -> bytes:
     """Render the 24-h care plan as PDF bytes (pure: records in, bytes out)."""
-    pdf = DocumentPDF(ctx, TITLE, landscape=True)
-    draw(pdf, file, ctx, templates_dir=templates_dir)
-    return pdf.output_bytes()
+    return render_document(draw, TITLE, file, ctx, landscape=True, templates_dir=templates_dir)
 
 
 def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,

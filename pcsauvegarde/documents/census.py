@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pcsauvegarde.documents.base import GREY, INK, DocumentPDF
+from pcsauvegarde.documents.base import GREY, INK, DocumentPDF, render_document
 from pcsauvegarde.documents.context import CensusRow, DocumentContext, UnitFile
 from pcsauvegarde.documents.fmt import format_date, format_local, format_person_age, to_local
 from pcsauvegarde.documents.table import Column, Row, draw_table
@@ -29,9 +29,7 @@ def load(directory: Path | str | None = None) -> Template:
 def render(unit: UnitFile, ctx: DocumentContext, *,
            templates_dir: Path | str | None = None) -> bytes:
     """Render the census of a unit as PDF bytes (pure: records in, bytes out)."""
-    pdf = DocumentPDF(ctx, TITLE, landscape=True)
-    draw(pdf, unit, ctx, templates_dir=templates_dir)
-    return pdf.output_bytes()
+    return render_document(draw, TITLE, unit, ctx, landscape=True, templates_dir=templates_dir)
 
 
 def draw(pdf: DocumentPDF, unit: UnitFile, ctx: DocumentContext, *,

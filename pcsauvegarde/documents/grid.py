@@ -224,3 +224,17 @@ class Grid:
         pdf.fit_cell(w - 0.6, 3, f"{e.symbol} {e.time}".strip(), "B", 7.5, min_size=5.5)
         pdf.set_xy(x + 0.3, y + 2.9)
         pdf.fit_cell(w - 0.6, 2.8, e.detail, "B" if e.bold else "", 6.5, min_size=5)
+
+
+BLOCK_HOURS = (2, 3, 4, 6, 8, 12)  # divisors of 24: every day starts a block
+
+
+def check_block_hours(t) -> int:
+    """The template's ``window.block_hours``, refused (file and key named) unless it divides 24."""
+    from pcsauvegarde.documents.templates import TemplateError
+
+    value = t.number("window.block_hours", 1, 12)
+    if value not in BLOCK_HOURS:
+        raise TemplateError(f"{t.path} : clé « window.block_hours » : "
+                            f"{', '.join(map(str, BLOCK_HOURS))} attendu (diviseur de 24)")
+    return value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from pcsauvegarde.documents.base import GREY, INK, MARGIN, DocumentPDF
+from pcsauvegarde.documents.base import GREY, INK, MARGIN, DocumentPDF, render_document
 from pcsauvegarde.documents.context import DocumentContext, PatientFile
 from pcsauvegarde.documents.fmt import format_age, format_date, format_local, format_timing
 from pcsauvegarde.documents.table import Column, Row, draw_table
@@ -42,9 +42,7 @@ NORMAL_FLAGS = ("", "N")
 def render(file: PatientFile, ctx: DocumentContext, *,
            templates_dir: Path | str | None = None) -> bytes:
     """Render the patient summary as PDF bytes (pure: records in, bytes out)."""
-    pdf = DocumentPDF(ctx, TITLE)
-    draw(pdf, file, ctx, templates_dir=templates_dir)
-    return pdf.output_bytes()
+    return render_document(draw, TITLE, file, ctx, landscape=False, templates_dir=templates_dir)
 
 
 def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pcsauvegarde.documents.base import FAMILY, GREY, INK, MARGIN, DocumentPDF
+from pcsauvegarde.documents.base import FAMILY, GREY, INK, MARGIN, DocumentPDF, render_document
 from pcsauvegarde.documents.context import DocumentContext, PatientFile
 from pcsauvegarde.documents.fmt import format_local, format_timing
 from pcsauvegarde.documents.schedule import StandardHours, day_times, load_standard_hours
@@ -31,9 +31,7 @@ def load(directory: Path | str | None = None) -> Template:
 def render(file: PatientFile, ctx: DocumentContext, *,
            templates_dir: Path | str | None = None) -> bytes:
     """Render the active prescriptions as PDF bytes (pure: records in, bytes out)."""
-    pdf = DocumentPDF(ctx, TITLE)
-    draw(pdf, file, ctx, templates_dir=templates_dir)
-    return pdf.output_bytes()
+    return render_document(draw, TITLE, file, ctx, landscape=False, templates_dir=templates_dir)
 
 
 def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,

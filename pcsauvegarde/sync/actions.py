@@ -1,42 +1,36 @@
-"""Append-only journal of the admin's sync actions (freeze, force-accept), one JSON per line."""
+"""The admin's sync actions (freeze, force-accept), kept in the station's hash-chained audit."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import os
-from pathlib import Path
 
 from pcsauvegarde.config import Settings
 
+PREFIX = "sync."
 
-def journal_path(settings: Settings) -> Path:
-    return settings.data_dir / "journal" / "sync-actions.jsonl"
+
+def _audit(settings: Settings):
+    from pcsauvegarde.audit import Audit
+    from pcsauvegarde.statedb import StateDB
+
+    return Audit(StateDB(settings.data_dir / "station.sqlite"))
 
 
 def record_action(settings: Settings, actor: str, action: str, **detail) -> None:
-    """Append one action (fsynced before returning): who, when, what."""
-    path = journal_path(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    entry = {"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "actor": actor,
-             "action": action, **detail}
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o640)
-    try:
-        os.write(fd, (json.dumps(entry, ensure_ascii=False) + "\n").encode())
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    """Append one action to the audit (durable before returning): who, when, what."""
+    name = PREFIX + action.replace("-", "_")
+    _audit(settings).record(actor, name, str(detail.get("file", "")), detail)
 
 
 def read_actions(settings: Settings, limit: int = 50) -> list[dict]:
-    """The latest actions, newest first (a torn last line after a crash is skipped)."""
-    path = journal_path(settings)
-    if not path.exists():
-        return []
+    """The latest sync actions, newest first, as {at, actor, action, **detail}."""
+    audit = _audit(settings)
+    with audit.db.connect() as db:
+        rows = db.execute("SELECT at, actor, action, details FROM audit WHERE action LIKE ?"
+                          " ORDER BY seq DESC LIMIT ?", (PREFIX + "%", limit)).fetchall()
     out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            out.append(json.loads(line))
-        except json.JSONDecodeError:
-            continue
-    return out[::-1][:limit]
+    for at, actor, action, details in rows:
+        extra = json.loads(details) if details else {}
+        out.append({**extra, "at": at, "actor": actor,
+                    "action": action[len(PREFIX):].replace("_", "-")})
+    return out

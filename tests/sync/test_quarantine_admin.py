@@ -165,3 +165,17 @@ def test_help_lists_sync_commands_and_module_entry_point_works():
     r = subprocess.run([sys.executable, "-m", "pcsauvegarde.cli", "--help"],
                        check=False, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and "quarantine" in r.stdout
+
+
+def test_sync_actions_are_in_the_chained_audit(settings):
+    """Freezes are audit entries: tampering with one breaks `audit verify`."""
+    from pcsauvegarde.audit import Audit
+    from pcsauvegarde.statedb import StateDB
+    from pcsauvegarde.sync.freeze import set_frozen
+    set_frozen(settings, True, by="chef", reason="intrusion en cours d'analyse")
+    set_frozen(settings, False, by="chef", reason="")
+    audit = Audit(StateDB(settings.data_dir / "station.sqlite"))
+    assert audit.verify().ok
+    with audit.db.connect() as db:
+        actions = [r[0] for r in db.execute("SELECT action FROM audit ORDER BY seq")]
+    assert actions[-2:] == ["sync.freeze", "sync.unfreeze"]

@@ -52,8 +52,9 @@ def issue_patient_document(station: Station, kind: str, ipp: str, user: str,
 
 
 def issue_file_document(station: Station, kind: str, file: PatientFile, user: str,
-                        now: dt.datetime, **options: Any) -> Issued:
+                        now: dt.datetime | None = None, **options: Any) -> Issued:
     """Journal, render and keep one patient document for an already loaded PatientFile."""
+    now = now or dt.datetime.now(dt.UTC)
     if kind not in RENDERERS:
         raise IssueError(f"type de document « {kind} » inconnu")
     doc = journal_file_document(station, kind, file, user, now)

@@ -21,7 +21,7 @@ from pcsauvegarde import provisional
 from pcsauvegarde.issuing import (
     IssueError,
     has_stored_pdf,
-    issue_patient_document,
+    issue_file_document,
     stored_pdf,
 )
 from pcsauvegarde.store import queries
@@ -105,8 +105,7 @@ def issue(ipp: str, kind: str):
             return redirect(url_for("patients.patient", ipp=ipp))
         options["count"] = int(count)
     try:
-        issued = issue_patient_document(_station(), kind[:32], file.patient.id, g.user.login,
-                                        **options)
+        issued = issue_file_document(_station(), kind[:32], file, g.user.login, **options)
     except IssueError as exc:
         flash(str(exc), "error")
         return redirect(url_for("patients.patient", ipp=ipp))

@@ -45,6 +45,13 @@ class Database:
             if db.in_transaction:  # a caller's BEGIN left open by an error: never leak it
                 db.execute("ROLLBACK")
 
+    def close(self) -> None:
+        """Close this thread's cached connection (the last close checkpoints the WAL)."""
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            self._local.db = None
+            db.close()
+
     @contextlib.contextmanager
     def fresh(self) -> Iterator[sqlite3.Connection]:
         """A connection of its own, closed afterwards."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import random
@@ -44,7 +45,9 @@ def template(settings, keys, make_package, demo_records, tmp_path):
     drop = tmp_path / "crash-drop"
     drop.mkdir()
     (tmp_path / "a").mkdir()
-    current = Store(settings.store_path).snapshot("dpi")
+    probe = Store(settings.store_path)
+    current = probe.snapshot("dpi")
+    probe.close()
     base = current.sequence if current else 0
     a = make_package(tmp_path / "a", copies(dpi, range(COPIES)), sequence=base + 1,
                      validate=False)
@@ -54,8 +57,17 @@ def template(settings, keys, make_package, demo_records, tmp_path):
                                           "discharged_retention_days": 36500, "min_free_mb": 0})
     write_settings(s)
     from pcsauvegarde.sync.ingest import ingest
-    assert ingest(s, Store(s.store_path), a, keys).outcome == "accepted"
+    store = Store(s.store_path)
+    assert ingest(s, store, a, keys).outcome == "accepted"
+    store.close()
     return s, b, base
+
+
+def copy_station(src: Path, dst: Path) -> None:
+    """Copy a station directory once no connection of this process can still close (a cached
+    connection closing mid-copy checkpoints and deletes the -wal file being copied)."""
+    gc.collect()
+    shutil.copytree(src, dst)
 
 
 def check_whole(data_dir: Path, base: int) -> int:
@@ -99,7 +111,7 @@ def test_kill_9_during_ingest_never_leaves_a_mixed_snapshot(template, keys, tmp_
 
     # One undisturbed run measures how long the pull lasts, to aim the kills inside it.
     first = tmp_path / "run-0"
-    shutil.copytree(settings.data_dir, first)
+    copy_station(settings.data_dir, first)
     duration = run_child(first, None)
     assert check_whole(first, base) == 2
     outcomes = []
@@ -108,7 +120,7 @@ def test_kill_9_during_ingest_never_leaves_a_mixed_snapshot(template, keys, tmp_
         if time.monotonic() - started > BUDGET_SECONDS:
             break
         data = tmp_path / f"run-{i}"
-        shutil.copytree(settings.data_dir, data)
+        copy_station(settings.data_dir, data)
         run_child(data, rng.uniform(0, duration * 1.1))
         outcomes.append(check_whole(data, base))
         if i % 5 == 0:  # after a crash the next pull completes the job

@@ -11,18 +11,8 @@ from pathlib import Path
 import click
 
 from pcsauvegarde import cli_sync
-from pcsauvegarde.config import ConfigError, Settings, load_settings, write_settings
-
-DATA_OPTION = click.option("--data", "data_dir", type=click.Path(path_type=Path),
-                           default=Path("snapshots/station"), show_default=True,
-                           envvar="PCSAUVEGARDE_DATA", help="Dossier de données de la station.")
-
-
-def _settings(data_dir: Path) -> Settings:
-    try:
-        return load_settings(data_dir)
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+from pcsauvegarde.cli_common import DATA_OPTION, settings_of, station_keys
+from pcsauvegarde.config import Settings, write_settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -42,18 +32,13 @@ def init(data_dir: Path, station_id: str) -> None:
     """Créer le dossier de données d'une station et sa clé de déchiffrement."""
     from pcsauvegarde.demostation import ensure_station_keys
 
-    settings = _settings_with(data_dir, {"station_id": station_id})
+    settings = settings_of(data_dir, {"station_id": station_id})
     write_settings(settings)
     recipient = ensure_station_keys(settings.data_dir)
     click.echo(f"Station « {station_id} » prête dans {settings.data_dir}")
     click.echo(f"Clé publique de la station (à donner à l'émetteur) : {recipient}")
 
 
-def _settings_with(data_dir: Path, overrides: dict) -> Settings:
-    try:
-        return load_settings(data_dir, overrides)
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
 
 
 @main.command()
@@ -68,7 +53,7 @@ def keys(data_dir: Path, publisher_dir: Path | None) -> None:
 
     recipient = ensure_station_keys(Path(data_dir).resolve())
     click.echo(f"Station (age, destinataire des paquets) : {recipient}")
-    signing = ensure_signing_key(_settings(data_dir))
+    signing = ensure_signing_key(settings_of(data_dir))
     click.echo(f"Station (minisign, signe ses signaux de vie) : {signing.to_line()}")
     click.echo(f"  empreinte {signing.fingerprint}")
     if publisher_dir is not None:
@@ -117,11 +102,11 @@ def pull(data_dir: Path) -> None:
     from pcsauvegarde.store import Store
     from pcsauvegarde.sync.pull import pull_all
 
-    settings = _settings(data_dir)
+    settings = settings_of(data_dir)
     if not settings.sources:
         raise click.ClickException(f"aucune source configurée dans {settings.data_dir}")
     failed = False
-    for run in pull_all(settings, Store(settings.store_path), _keys(settings)):
+    for run in pull_all(settings, Store(settings.store_path), station_keys(settings)):
         if run.frozen:
             raise click.ClickException(run.error)
         click.echo(f"source {run.source} : {run.seen} nouveau(x) paquet(s), "
@@ -135,21 +120,13 @@ def pull(data_dir: Path) -> None:
     sys.exit(1 if failed else 0)
 
 
-def _keys(settings: Settings):
-    from pcsauvegarde.package import PackageError
-    from pcsauvegarde.sync.pull import load_station_keys
-
-    try:
-        return load_station_keys(settings)
-    except (PackageError, OSError) as exc:
-        raise click.ClickException(f"clés de la station : {exc}") from None
 
 
 @main.command()
 @DATA_OPTION
 def serve(data_dir: Path) -> None:
     """Servir l'interface (127.0.0.1) et tirer les paquets selon le calendrier."""
-    settings = _settings(data_dir)
+    settings = settings_of(data_dir)
     _serve(settings)
 
 
@@ -163,7 +140,7 @@ def _serve(settings: Settings, extra_jobs=()) -> None:
 
     station = open_station(settings)
     start_render_pool(station)  # PDFs in worker processes: screens never wait behind them
-    scheduler = start_scheduler(jobs(settings, station.store, _keys(settings)) + list(extra_jobs))
+    scheduler = start_scheduler(jobs(settings, station.store, station_keys(settings)) + list(extra_jobs))
     try:
         waitress.serve(create_app(station), host=settings.host, port=settings.port, threads=8,
                        ident="pcsauvegarde")
@@ -197,7 +174,7 @@ def admissions_export(data_dir: Path, output: Path | None) -> None:
     from pcsauvegarde.fsutil import atomic_write
     from pcsauvegarde.statedb import StateDB
 
-    settings = _settings(data_dir)
+    settings = settings_of(data_dir)
     state = settings.data_dir / "station.sqlite"
     if not state.exists():
         raise click.ClickException(f"aucune base de station dans {settings.data_dir}")
@@ -230,11 +207,11 @@ def demo(root: Path, port: int, no_serve: bool) -> None:
     from pcsauvegarde.sync.scheduler import Job
 
     paths, settings, config = demostation.setup(root)
-    settings = _settings_with(settings.data_dir, {"port": port})
+    settings = settings_of(settings.data_dir, {"port": port})
     written = demostation.publish_demo(paths, config)
     click.echo(f"Hôpital de démonstration publié : {len(written)} paquet(s) dans {paths.drop}")
     station = open_station(settings)
-    for run in pull_all(settings, station.store, _keys(settings)):
+    for run in pull_all(settings, station.store, station_keys(settings)):
         click.echo(f"Premier tirage : {run.accepted} paquet(s) accepté(s), "
                    f"{run.quarantined} en quarantaine")
     try:

@@ -9,24 +9,15 @@ from pathlib import Path
 import click
 
 from pcsauvegarde.accounts import ROLES, AccountError
-
-DATA_OPTION = click.option("--data", "data_dir", type=click.Path(path_type=Path),
-                           default=Path("snapshots/station"), show_default=True,
-                           envvar="PCSAUVEGARDE_DATA", help="Dossier de données de la station.")
+from pcsauvegarde.cli_common import DATA_OPTION, console_actor, settings_of
 
 
 def _station(data_dir: Path):
-    from pcsauvegarde.cli import _settings
     from pcsauvegarde.station import open_station
 
-    return open_station(_settings(data_dir))
+    return open_station(settings_of(data_dir))
 
 
-def _actor() -> str:
-    try:
-        return f"console:{getpass.getuser()}"[:80]
-    except (KeyError, OSError):
-        return "console"
 
 
 def _read_password() -> str:
@@ -59,7 +50,7 @@ def users_add(data_dir: Path, login: str, name: str, roles: tuple, units: tuple)
         user = station.accounts.add(login, name, _read_password(), roles, units)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
-    station.audit.record(_actor(), "account.created", user.login,
+    station.audit.record(console_actor(), "account.created", user.login,
                          {"roles": user.roles, "units": user.units})
     click.echo(f"Compte « {user.login} » créé ({', '.join(user.roles)}).")
 
@@ -71,7 +62,7 @@ def _set_active(data_dir: Path, login: str, active: bool) -> None:
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
     closed = 0 if active else station.sessions.revoke_user(user.login, "compte désactivé")
-    station.audit.record(_actor(), "account.enabled" if active else "account.disabled",
+    station.audit.record(console_actor(), "account.enabled" if active else "account.disabled",
                          user.login, {} if active else {"sessions_closed": closed})
     click.echo(f"Compte « {user.login} » {'réactivé' if active else 'désactivé'}.")
 
@@ -103,7 +94,7 @@ def users_reset(data_dir: Path, login: str) -> None:
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
     closed = station.sessions.revoke_user(user.login, "mot de passe réinitialisé")
-    station.audit.record(_actor(), "account.password_reset", user.login,
+    station.audit.record(console_actor(), "account.password_reset", user.login,
                          {"sessions_closed": closed})
     click.echo(f"Mot de passe de « {user.login} » réinitialisé.")
 

@@ -6,41 +6,12 @@ Self-contained (no import of cli.py) so that ``python -m pcsauvegarde.cli`` has 
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import sys
 from pathlib import Path
 
 import click
 
-from pcsauvegarde.config import ConfigError, Settings, load_settings
-
-DATA_OPTION = click.option("--data", "data_dir", type=click.Path(path_type=Path),
-                           default=Path("snapshots/station"), show_default=True,
-                           envvar="PCSAUVEGARDE_DATA", help="Dossier de données de la station.")
-
-
-def _settings(data_dir: Path) -> Settings:
-    try:
-        return load_settings(data_dir)
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
-
-
-def _keys(settings: Settings):
-    from pcsauvegarde.package import PackageError
-    from pcsauvegarde.sync.pull import load_station_keys
-
-    try:
-        return load_station_keys(settings)
-    except (PackageError, OSError) as exc:
-        raise click.ClickException(f"clés de la station : {exc}") from None
-
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
+from pcsauvegarde.cli_common import DATA_OPTION, console_actor, settings_of, station_keys
 
 
 @click.command()
@@ -51,9 +22,9 @@ def freeze(data_dir: Path, action: str, reason: str) -> None:
     """Suspendre (on) ou reprendre (off) tous les tirages ; les données actuelles restent."""
     from pcsauvegarde.sync.freeze import freeze_state, set_frozen
 
-    settings = _settings(data_dir)
+    settings = settings_of(data_dir)
     state = (freeze_state(settings) if action == "status"
-             else set_frozen(settings, action == "on", _actor(), reason))
+             else set_frozen(settings, action == "on", console_actor(), reason))
     if state.frozen:
         click.echo(f"Tirages SUSPENDUS depuis {state.since or '?'} par {state.by or '?'}"
                    + (f" — motif : {state.reason}" if state.reason else ""))
@@ -72,7 +43,7 @@ def quarantine_list(data_dir: Path) -> None:
     """Lister les paquets en quarantaine (le plus récent d'abord)."""
     from pcsauvegarde.sync.quarantine import list_entries
 
-    entries = list_entries(_settings(data_dir))
+    entries = list_entries(settings_of(data_dir))
     if not entries:
         click.echo("Aucun paquet en quarantaine.")
     for e in entries:
@@ -87,12 +58,12 @@ def quarantine_show(data_dir: Path, entry_id: str) -> None:
     """Afficher le manifeste et le motif d'un paquet en quarantaine."""
     from pcsauvegarde.sync.quarantine import QuarantineError, get_entry, inspect
 
-    settings = _settings(data_dir)
+    settings = settings_of(data_dir)
     try:
         entry = get_entry(settings, entry_id)
     except QuarantineError as exc:
         raise click.ClickException(str(exc)) from None
-    info = inspect(settings, entry, _keys(settings))
+    info = inspect(settings, entry, station_keys(settings))
     click.echo(f"Fichier : {entry.file}\nSource : {entry.source}\nMotif : {entry.reason}")
     click.echo(f"Forçable : {'oui' if entry.overridable else 'non'}")
     if info["manifest"] is None:
@@ -115,13 +86,13 @@ def quarantine_accept(data_dir: Path, entry_id: str, yes: bool) -> None:
     from pcsauvegarde.store import Store
     from pcsauvegarde.sync.quarantine import QuarantineError, force_accept, get_entry
 
-    settings = _settings(data_dir)
+    settings = settings_of(data_dir)
     try:
         entry = get_entry(settings, entry_id)
         if not yes:
             click.confirm(f"Remplacer les données en service par « {entry.file} » ?", abort=True)
-        outcome = force_accept(settings, Store(settings.store_path), entry_id, _keys(settings),
-                               _actor())
+        outcome = force_accept(settings, Store(settings.store_path), entry_id, station_keys(settings),
+                               console_actor())
     except QuarantineError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Paquet « {outcome.file} » accepté ({outcome.domain}, séquence "

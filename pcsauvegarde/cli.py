@@ -133,16 +133,23 @@ def serve(data_dir: Path) -> None:
 def _serve(settings: Settings, extra_jobs=()) -> None:
     import waitress
 
+    from pcsauvegarde.documents.engine import DocumentError
+    from pcsauvegarde.documents.templates import TemplateError
     from pcsauvegarde.issuing import start_render_pool
     from pcsauvegarde.station import open_station
     from pcsauvegarde.sync.scheduler import jobs, start_scheduler
     from pcsauvegarde.web import create_app
 
     station = open_station(settings)
+    try:  # before any thread starts: a broken template or missing font stops here, in one line
+        app = create_app(station)
+    except (TemplateError, DocumentError) as exc:
+        raise click.ClickException(f"démarrage refusé : {exc}") from None
     start_render_pool(station)  # PDFs in worker processes: screens never wait behind them
-    scheduler = start_scheduler(jobs(settings, station.store, station_keys(settings)) + list(extra_jobs))
+    scheduler = start_scheduler(jobs(settings, station.store, station_keys(settings))
+                                + list(extra_jobs))
     try:
-        waitress.serve(create_app(station), host=settings.host, port=settings.port, threads=8,
+        waitress.serve(app, host=settings.host, port=settings.port, threads=8,
                        ident="pcsauvegarde")
     finally:
         if station.render_pool is not None:

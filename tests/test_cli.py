@@ -41,3 +41,19 @@ def test_pull_reports_outcomes(station_dir):
     r = CliRunner().invoke(main, ["pull", "--data", str(station_dir)])
     assert r.exit_code == 0, r.output
     assert "accepté(s)" in r.output and "0 en quarantaine" in r.output
+
+
+def test_serve_refuses_a_broken_print_template_in_one_line(station_dir, tmp_path, monkeypatch):
+    """A hospital's typo in printtemplates/ stops start-up with the file named, no traceback."""
+    import shutil
+
+    from pcsauvegarde.documents import templates
+    broken = tmp_path / "printtemplates"
+    shutil.copytree(templates.DEFAULT_DIR, broken)
+    text = (broken / "summary.toml").read_text(encoding="utf-8")
+    (broken / "summary.toml").write_text(text.replace("=", "= [", 1), encoding="utf-8")
+    monkeypatch.setattr(templates, "DEFAULT_DIR", broken)
+    r = CliRunner().invoke(main, ["serve", "--data", str(station_dir)])
+    assert r.exit_code == 1, r.output
+    assert "summary.toml" in r.output and "démarrage refusé" in r.output
+    assert "Traceback" not in r.output

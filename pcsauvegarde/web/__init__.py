@@ -16,8 +16,7 @@ from pcsauvegarde.documents import fmt
 from pcsauvegarde.freshness import freshness
 from pcsauvegarde.station import Station, open_station
 from pcsauvegarde.sync.freeze import is_frozen
-
-EXTENSION = "pcsauvegarde"
+from pcsauvegarde.web.access import EXTENSION
 
 
 def create_app(station: Station | Settings | Path | None = None,

@@ -5,7 +5,15 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
-from flask import abort, g, redirect, request, url_for
+from flask import abort, current_app, g, redirect, request, url_for
+
+EXTENSION = "pcsauvegarde"  # key of the Station on ``app.extensions``
+
+
+def current_station():
+    """The Station this app serves (set by create_app on ``app.extensions``)."""
+    return current_app.extensions[EXTENSION]
+
 
 CLINICAL = ("soins", "laboratoire", "pharmacie", "imagerie")
 

@@ -16,7 +16,7 @@ from flask import (
 
 from pcsauvegarde.accounts import ROLES, AccountError, User
 from pcsauvegarde.store import queries
-from pcsauvegarde.web.access import requires
+from pcsauvegarde.web.access import current_station, requires
 from pcsauvegarde.web.forms import clean_text
 from pcsauvegarde.web.navigation import sections_for
 
@@ -25,15 +25,10 @@ ROLE_LABELS = {"soins": "Soins", "laboratoire": "Laboratoire", "pharmacie": "Pha
                "stérilisation": "Stérilisation", "imagerie": "Imagerie", "admin": "Administration"}
 
 
-def _station():
-    from pcsauvegarde.web import station_of
-    return station_of(current_app)
-
-
 @bp.route("")
 @requires("admin")
 def home():
-    recent, _ = _station().audit.search(action="patient.breakglass", limit=20)
+    recent, _ = current_station().audit.search(action="patient.breakglass", limit=20)
     sections = [s for s in sections_for(("admin",), current_app.url_map)]
     return render_template("admin_home.html", sections=sections, breakglass=recent)
 
@@ -41,7 +36,7 @@ def home():
 @bp.route("/comptes", methods=["GET", "POST"])
 @requires("admin")
 def accounts():
-    station = _station()
+    station = current_station()
     form: dict = {}
     status = 200
     if request.method == "POST":
@@ -68,7 +63,7 @@ def accounts():
 @bp.route("/comptes/<login>", methods=["GET", "POST"])
 @requires("admin")
 def account(login: str):
-    station = _station()
+    station = current_station()
     user = _user_or_404(login)
     status = 200
     if request.method == "POST":
@@ -95,7 +90,7 @@ def account(login: str):
 @bp.route("/comptes/<login>/activation", methods=["POST"])
 @requires("admin")
 def activation(login: str):
-    station = _station()
+    station = current_station()
     user = _user_or_404(login)
     active = request.form.get("active") == "1"
     if not active and user.login == g.user.login:
@@ -120,7 +115,7 @@ def activation(login: str):
 @bp.route("/comptes/<login>/mot-de-passe", methods=["POST"])
 @requires("admin")
 def password(login: str):
-    station = _station()
+    station = current_station()
     user = _user_or_404(login)
     new, confirm = request.form.get("password", "")[:300], request.form.get("confirm", "")[:300]
     if new != confirm:
@@ -140,7 +135,7 @@ def password(login: str):
 
 
 def _user_or_404(login: str) -> User:
-    user = _station().accounts.get(login[:64])
+    user = current_station().accounts.get(login[:64])
     if user is None:
         abort(404)
     return user
@@ -154,7 +149,7 @@ def _account_form() -> dict:
 
 def _units(user: User | None = None) -> list[tuple[str, str]]:
     """(code, name) choices: every unit, plus codes a user holds that the data lacks."""
-    known = [(u.code, u.name) for u in queries.units(_station().store)]
+    known = [(u.code, u.name) for u in queries.units(current_station().store)]
     codes = {c for c, _ in known}
     extra = [(c, c) for c in (user.units if user else ()) if c != "*" and c not in codes]
     return [("*", "Tous les services")] + known + extra

@@ -9,7 +9,6 @@ import io
 from flask import (
     Blueprint,
     Response,
-    current_app,
     flash,
     g,
     redirect,
@@ -21,16 +20,11 @@ from flask import (
 
 from pcsauvegarde.audit import ACTIONS, csv_rows
 from pcsauvegarde.documents.fmt import PARIS
-from pcsauvegarde.web.access import requires
+from pcsauvegarde.web.access import current_station, requires
 from pcsauvegarde.web.forms import clean_text, parse_day, parse_page
 
 bp = Blueprint("admin_journal", __name__, url_prefix="/admin")
 PER_PAGE = 50
-
-
-def _station():
-    from pcsauvegarde.web import station_of
-    return station_of(current_app)
 
 
 def _filters() -> dict:
@@ -59,19 +53,19 @@ def _query(f: dict) -> dict:
 def journal():
     f = _filters()
     page = parse_page(request.args.get("page"))
-    entries, total = _station().audit.search(f["actor"], f["action"], f["since"], f["until"],
+    entries, total = current_station().audit.search(f["actor"], f["action"], f["since"], f["until"],
                                              PER_PAGE, (page - 1) * PER_PAGE)
     pages = max(1, -(-total // PER_PAGE))
     return render_template("admin_journal.html", entries=entries, total=total, page=page,
                            pages=pages, f=f, query=_query(f), actions=ACTIONS,
-                           actors=_station().audit.actors())
+                           actors=current_station().audit.actors())
 
 
 @bp.route("/journal.csv")
 @requires("admin")
 def journal_csv():
     f = _filters()
-    station = _station()
+    station = current_station()
     station.audit.record(g.user.login, "audit.exported", "journal", _query(f))
     entries = station.audit.iter_entries(f["actor"], f["action"], f["since"], f["until"])
 
@@ -94,7 +88,7 @@ def journal_csv():
 @bp.route("/journal/verification", methods=["POST"])
 @requires("admin")
 def verify():
-    result = _station().audit.verify()
+    result = current_station().audit.verify()
     if result.ok:
         flash(f"Journal d'audit intègre : {result.entries} entrées vérifiées.", "info")
     else:

@@ -7,7 +7,6 @@ import logging
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -17,15 +16,10 @@ from flask import (
 )
 
 from pcsauvegarde.package import PackageError
-from pcsauvegarde.web.access import requires
+from pcsauvegarde.web.access import current_station, requires
 
 bp = Blueprint("admin_sync", __name__, url_prefix="/admin/synchro")
 log = logging.getLogger("pcsauvegarde.web")
-
-
-def _station():
-    from pcsauvegarde.web import station_of
-    return station_of(current_app)
 
 
 def _keys(settings):
@@ -64,7 +58,7 @@ def index():
     from pcsauvegarde.sync.pull import disk_free_mb
     from pcsauvegarde.sync.quarantine import list_entries
 
-    station = _station()
+    station = current_station()
     settings = station.settings
     sources = [(s, station.store.pull_runs(s.id, 5)) for s in settings.sources]
     free = disk_free_mb(settings)
@@ -80,7 +74,7 @@ def freeze():
     from pcsauvegarde.sync.freeze import set_frozen
 
     on = request.form.get("action") == "on"
-    set_frozen(_station().settings, on, g.user.login, request.form.get("reason", "")[:200])
+    set_frozen(current_station().settings, on, g.user.login, request.form.get("reason", "")[:200])
     flash("Tirages suspendus : les données actuelles sont conservées." if on
           else "Tirages repris.", "info")
     return redirect(url_for("admin_sync.index"))
@@ -91,7 +85,7 @@ def freeze():
 def quarantine_entry(entry_id: str):
     from pcsauvegarde.sync.quarantine import QuarantineError, get_entry, inspect
 
-    settings = _station().settings
+    settings = current_station().settings
     try:
         entry = get_entry(settings, entry_id)
     except QuarantineError:
@@ -105,7 +99,7 @@ def quarantine_entry(entry_id: str):
 def quarantine_accept(entry_id: str):
     from pcsauvegarde.sync.quarantine import QuarantineError, force_accept
 
-    station = _station()
+    station = current_station()
     try:
         outcome = force_accept(station.settings, station.store, entry_id,
                                _keys(station.settings), g.user.login)

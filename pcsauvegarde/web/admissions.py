@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from pcsauvegarde import provisional
 from pcsauvegarde.admissions import LIMITS, AdmissionError, AdmissionInvalid, validate
@@ -13,26 +13,21 @@ from pcsauvegarde.documents import admission_kit, fmt
 from pcsauvegarde.issuing import IssueError, issue_patient_document
 from pcsauvegarde.numbering import NumberingError
 from pcsauvegarde.store import queries
-from pcsauvegarde.web.access import requires
+from pcsauvegarde.web.access import current_station, requires
 
 bp = Blueprint("admissions", __name__)
 log = logging.getLogger("pcsauvegarde.web")
 LOW_NUMBERS = 50   # warn on screen when a range has fewer numbers left
 
 
-def _station():
-    from pcsauvegarde.web import station_of
-    return station_of(current_app)
-
-
 def _units() -> dict[str, str]:
-    names = queries.unit_names(_station().store)
+    names = queries.unit_names(current_station().store)
     return {code: name for code, name in sorted(names.items(), key=lambda kv: kv[1])
             if g.user.can_see_unit(code)}
 
 
 def _page(form=None, errors=None, duplicates=(), status=200):
-    register = provisional.admissions_of(_station())
+    register = provisional.admissions_of(current_station())
     return render_template("admissions.html", form=form or {}, errors=errors or {},
                            units=_units(), limits=LIMITS, duplicates=duplicates,
                            recent=register.all()[:50], remaining=register.remaining(),
@@ -44,7 +39,7 @@ def _page(form=None, errors=None, duplicates=(), status=200):
 def admit():
     if request.method == "GET":
         return _page()
-    station = _station()
+    station = current_station()
     form = {k: request.form.get(k, "")[:400] for k in LIMITS}
     today = fmt.to_local(dt.datetime.now(dt.UTC)).date()
     try:

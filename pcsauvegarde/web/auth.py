@@ -18,7 +18,7 @@ from flask import (
 )
 
 from pcsauvegarde.audit import ACTOR
-from pcsauvegarde.web.access import public
+from pcsauvegarde.web.access import current_station, public
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger("pcsauvegarde.web")
@@ -26,17 +26,12 @@ PUBLIC_ENDPOINTS = {"auth.login", "static"}
 SESSION_KEY = "sid"
 
 
-def _station():
-    from pcsauvegarde.web import station_of
-    return station_of(current_app)
-
-
 def idle_timeout() -> dt.timedelta:
     """The settings' idle timeout; tests may shorten it with ``IDLE_TIMEOUT_SECONDS``."""
     seconds = current_app.config.get("IDLE_TIMEOUT_SECONDS")
     if seconds:
         return dt.timedelta(seconds=seconds)
-    return dt.timedelta(minutes=_station().settings.idle_timeout_minutes)
+    return dt.timedelta(minutes=current_station().settings.idle_timeout_minutes)
 
 
 def load_user() -> None:
@@ -46,7 +41,7 @@ def load_user() -> None:
     token = session.get(SESSION_KEY)
     if not token or request.endpoint == "static":
         return
-    station = _station()
+    station = current_station()
     check = station.sessions.check(str(token)[:128], idle_timeout())
     if check.status != "ok":
         session.clear()
@@ -89,7 +84,7 @@ def _safe_next(target: str | None) -> str:
 def login():
     target = _safe_next(request.values.get("next"))
     if request.method == "POST":
-        station = _station()
+        station = current_station()
         login_name = request.form.get("login", "").strip().lower()[:64]
         password = request.form.get("password", "")[:256]
         user = station.accounts.authenticate(login_name, password)
@@ -116,8 +111,8 @@ def login():
 def logout():
     token = session.get(SESSION_KEY)
     if token:
-        _station().sessions.close(str(token)[:128], "déconnexion")
-        _station().audit.record(g.user.login if g.get("user") else None, "logout")
+        current_station().sessions.close(str(token)[:128], "déconnexion")
+        current_station().audit.record(g.user.login if g.get("user") else None, "logout")
     session.clear()
     flash("Vous êtes déconnecté.", "info")
     return redirect(url_for("auth.login"))

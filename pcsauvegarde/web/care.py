@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, request, url_for
 
 from pcsauvegarde.bundling import BUNDLE_KINDS, issue_unit_bundle
 from pcsauvegarde.documents import TITLES
 from pcsauvegarde.issuing import IssueError
 from pcsauvegarde.store import queries
-from pcsauvegarde.web.access import requires
+from pcsauvegarde.web.access import current_station, requires
 
 bp = Blueprint("care", __name__)
 log = logging.getLogger("pcsauvegarde.web")
@@ -20,11 +20,6 @@ PATIENT_DOCUMENTS = (("administration_plan", "Plan d'administration (72 h)"),
                      ("prescriptions", "Prescriptions en cours"))
 BUNDLE_CHOICES = tuple((k, TITLES[k], k in ("census", "administration_plan", "care_plan"))
                        for k in BUNDLE_KINDS)
-
-
-def _station():
-    from pcsauvegarde.web import station_of
-    return station_of(current_app)
 
 
 @bp.app_context_processor
@@ -39,15 +34,15 @@ def print_unit(unit: str):
     unit = unit[:32]
     if not g.user.can_see_unit(unit):
         abort(403)
-    if unit not in queries.unit_names(_station().store) and not queries.inpatients(
-            _station().store, unit):
+    if unit not in queries.unit_names(current_station().store) and not queries.inpatients(
+            current_station().store, unit):
         abort(404)
     kinds = [k for k in request.form.getlist("kinds") if k in BUNDLE_KINDS]
     if not kinds:
         flash("Cochez au moins un document à imprimer.", "error")
         return redirect(url_for("patients.unit", unit=unit))
     try:
-        issued = issue_unit_bundle(_station(), unit, kinds, g.user.login)
+        issued = issue_unit_bundle(current_station(), unit, kinds, g.user.login)
     except IssueError as exc:
         flash(str(exc), "error")
         return redirect(url_for("patients.unit", unit=unit))

@@ -25,17 +25,12 @@ from pcsauvegarde.issuing import (
     stored_pdf,
 )
 from pcsauvegarde.store import queries
-from pcsauvegarde.web.access import CLINICAL, requires
+from pcsauvegarde.web.access import CLINICAL, current_station, requires
 from pcsauvegarde.web.forms import clean_text
 from pcsauvegarde.web.navigation import sections_for
 
 bp = Blueprint("patients", __name__)
 log = logging.getLogger("pcsauvegarde.web")
-
-
-def _station():
-    from pcsauvegarde.web import station_of
-    return station_of(current_app)
 
 
 def _visible(rows):
@@ -46,7 +41,7 @@ def _visible(rows):
 @requires()
 def home():
     clinical = bool(set(CLINICAL) & set(g.user.roles))
-    units = ([u for u in queries.units(_station().store) if g.user.can_see_unit(u.code)]
+    units = ([u for u in queries.units(current_station().store) if g.user.can_see_unit(u.code)]
              if clinical else [])
     return render_template("home.html", units=units, clinical=clinical,
                            sections=sections_for(g.user.roles, current_app.url_map))
@@ -56,12 +51,12 @@ def home():
 @requires(*CLINICAL)
 def search():
     q = clean_text(request.args.get("q"), 100)
-    found = provisional.search(_station(), q) if q else []
+    found = provisional.search(current_station(), q) if q else []
     rows = _visible(found)
     # Outside the user's units: identity only, opened through the break-glass form.
     others = [r for r in found if not g.user.can_see_unit(r.unit)]
     if q:
-        _station().audit.record(g.user.login, "patient.search", q[:100],
+        current_station().audit.record(g.user.login, "patient.search", q[:100],
                                 {"found": len(found)}, durable=False)
     if len(found) == 1 and q.isdigit():  # a scanned IPP/NDA goes straight to the patient
         return redirect(url_for("patients.patient", ipp=found[0].patient.id))
@@ -72,8 +67,8 @@ def search():
 @requires(*CLINICAL)
 def unit(unit: str):
     unit = unit[:32]
-    names = queries.unit_names(_station().store)
-    rows = provisional.inpatients(_station(), unit)
+    names = queries.unit_names(current_station().store)
+    rows = provisional.inpatients(current_station(), unit)
     if not rows and unit not in names:
         abort(404)
     return render_template("unit.html", unit=unit, unit_name=names.get(unit, unit), rows=rows,
@@ -83,18 +78,18 @@ def unit(unit: str):
 @bp.route("/patients/<ipp>")
 @requires(*CLINICAL)
 def patient(ipp: str):
-    file = provisional.patient_file(_station(), ipp[:64])
+    file = provisional.patient_file(current_station(), ipp[:64])
     if file is None:
         abort(404)
-    return render_template("patient.html", f=file, snaps=_station().store.snapshots(),
-                           printer=_station().printer.status(), banner=provisional.BANNER)
+    return render_template("patient.html", f=file, snaps=current_station().store.snapshots(),
+                           printer=current_station().printer.status(), banner=provisional.BANNER)
 
 
 @bp.route("/patients/<ipp>/documents/<kind>", methods=["POST"])
 @requires("soins")
 def issue(ipp: str, kind: str):
     """Render and journal a patient document, then show it (browser preview / print)."""
-    file = provisional.patient_file(_station(), ipp[:64])
+    file = provisional.patient_file(current_station(), ipp[:64])
     if file is None:
         abort(404)
     options = {}
@@ -105,7 +100,7 @@ def issue(ipp: str, kind: str):
             return redirect(url_for("patients.patient", ipp=ipp))
         options["count"] = int(count)
     try:
-        issued = issue_file_document(_station(), kind[:32], file, g.user.login, **options)
+        issued = issue_file_document(current_station(), kind[:32], file, g.user.login, **options)
     except IssueError as exc:
         flash(str(exc), "error")
         return redirect(url_for("patients.patient", ipp=ipp))
@@ -118,16 +113,16 @@ def issue(ipp: str, kind: str):
 @bp.route("/documents/<number>")
 @requires(*CLINICAL)
 def document(number: str):
-    if not has_stored_pdf(_station(), number):
+    if not has_stored_pdf(current_station(), number):
         abort(404)
     return render_template("document.html", number=number,
-                           printer=_station().printer.status())
+                           printer=current_station().printer.status())
 
 
 @bp.route("/documents/<number>.pdf")
 @requires(*CLINICAL)
 def document_pdf(number: str):
-    pdf = stored_pdf(_station(), number)
+    pdf = stored_pdf(current_station(), number)
     if pdf is None:
         abort(404)
     return Response(pdf, mimetype="application/pdf",
@@ -137,7 +132,7 @@ def document_pdf(number: str):
 @bp.route("/documents/<number>/imprimer", methods=["POST"])
 @requires(*CLINICAL)
 def print_document(number: str):
-    pdf = stored_pdf(_station(), number)
+    pdf = stored_pdf(current_station(), number)
     if pdf is None:
         abort(404)
     _send_to_printer(number, pdf)

@@ -5,26 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 
 from pcsauvegarde.accounts import ROLES
 from pcsauvegarde.documents import fmt
 from pcsauvegarde.issuing import stored_pdf
 from pcsauvegarde.printing.retry import PrintOutcome, PrintQueue
-from pcsauvegarde.web.access import requires
+from pcsauvegarde.web.access import current_station, requires
 
 bp = Blueprint("printing", __name__)
 log = logging.getLogger("pcsauvegarde.web")
 PRINTING_ROLES = ROLES   # every role prints something
 
 
-def _station():
-    from pcsauvegarde.web import station_of
-    return station_of(current_app)
-
-
 def print_queue() -> PrintQueue:
-    station = _station()
+    station = current_station()
     return PrintQueue(station.state, station.printer)
 
 
@@ -53,7 +48,7 @@ def _printer_globals():
     """Printer status and failed-job count for the header of every page (logged-in users)."""
     if g.get("user") is None:
         return {}
-    station = _station()
+    station = current_station()
     return {"printer_status": station.printer.status(),
             "failed_prints": print_queue().count_failed()}
 
@@ -62,13 +57,13 @@ def _printer_globals():
 @requires(*PRINTING_ROLES)
 def jobs():
     return render_template("printing.html", jobs=print_queue().failed(),
-                           printer=_station().printer.status())
+                           printer=current_station().printer.status())
 
 
 @bp.route("/impressions/<int:job_id>/reessayer", methods=["POST"])
 @requires(*PRINTING_ROLES)
 def retry(job_id: int):
-    outcome = print_queue().retry(job_id, lambda n: stored_pdf(_station(), n), g.user.login)
+    outcome = print_queue().retry(job_id, lambda n: stored_pdf(current_station(), n), g.user.login)
     if outcome is None:
         abort(404)
     _flash(outcome)
@@ -78,7 +73,7 @@ def retry(job_id: int):
 @bp.route("/impressions/tout-reessayer", methods=["POST"])
 @requires(*PRINTING_ROLES)
 def retry_all():
-    for outcome in print_queue().retry_all(lambda n: stored_pdf(_station(), n), g.user.login):
+    for outcome in print_queue().retry_all(lambda n: stored_pdf(current_station(), n), g.user.login):
         _flash(outcome)
     return redirect(url_for("printing.jobs"))
 

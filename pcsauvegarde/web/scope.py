@@ -21,17 +21,12 @@ from flask import (
 
 from pcsauvegarde import provisional
 from pcsauvegarde.store import queries
-from pcsauvegarde.web.access import CLINICAL, requires
+from pcsauvegarde.web.access import CLINICAL, current_station, requires
 from pcsauvegarde.web.forms import clean_text
 
 bp = Blueprint("scope", __name__)
 MIN_REASON = 15
 MAX_REASON = 500
-
-
-def _station():
-    from pcsauvegarde.web import station_of
-    return station_of(current_app)
 
 
 def scope_exempt(view):
@@ -54,7 +49,7 @@ def enforce_scope():
         return None  # ``requires`` answers 403 itself
     if "unit" in args and not user.can_see_unit(str(args["unit"])):
         abort(403)
-    station = _station()
+    station = current_station()
     ipp, unit = args.get("ipp"), None
     if "number" in args:
         doc = station.journal.get(str(args["number"]))
@@ -82,11 +77,11 @@ def _may_open(user, ipp: str, unit: str | None) -> bool:
     if (unit and user.can_see_unit(unit)) or "*" in user.units:
         return True
     token = g.get("session_token")
-    return bool(token) and _station().sessions.has_grant(token, ipp)
+    return bool(token) and current_station().sessions.has_grant(token, ipp)
 
 
 def _breakglass_page(ipp: str, status: int, reason: str = ""):
-    rows = [r for r in queries.search(_station().store, ipp) if r.patient.id == ipp]
+    rows = [r for r in queries.search(current_station().store, ipp) if r.patient.id == ipp]
     return render_template("breakglass.html", ipp=ipp, row=rows[0] if rows else None,
                            reason=reason, min_reason=MIN_REASON, max_reason=MAX_REASON,
                            next=request.path if status == 403 else ""), status
@@ -98,7 +93,7 @@ def _breakglass_page(ipp: str, status: int, reason: str = ""):
 def breakglass(ipp: str):
     """Open a patient outside one's units after typing a reason (journalled, this session)."""
     ipp = ipp[:64]
-    known, unit = queries.patient_unit(_station().store, ipp)
+    known, unit = queries.patient_unit(current_station().store, ipp)
     if not known:
         abort(404)
     if _may_open(g.user, ipp, unit):
@@ -109,7 +104,7 @@ def breakglass(ipp: str):
     if len(reason) < MIN_REASON:
         flash(f"Indiquez le motif de l'accès en au moins {MIN_REASON} caractères.", "error")
         return _breakglass_page(ipp, 400, reason)
-    station = _station()
+    station = current_station()
     station.sessions.grant(g.session_token, g.user.login, ipp, reason)
     station.audit.record(g.user.login, "patient.breakglass", ipp,
                          {"unit": unit, "reason": reason})

@@ -17,11 +17,11 @@ from pathlib import Path
 import pyrage
 
 from bench.generate import Scale, hospital, one_minute
-from pcsauvegarde.config import load_settings, write_settings
-from pcsauvegarde.package import minisign
-from pcsauvegarde.package.age import generate_identity, public_key_of, save_identity
-from pcsauvegarde.publish.publisher import PublisherConfig, StationScope, publish
-from pcsauvegarde.records import DOMAINS
+from pcsauvegarde.core.package import minisign
+from pcsauvegarde.core.package.age import generate_identity, public_key_of, save_identity
+from pcsauvegarde.core.records import DOMAINS
+from pcsauvegarde.publisher.publisher import PublisherConfig, StationScope, publish
+from pcsauvegarde.station.settings import load_settings, write_settings
 
 TARGETS = {"full_s": 20.0, "full_vs_floor": 3.0, "delta_s": 1.0, "rss_mb": 500.0}
 STATION = "bench-1"

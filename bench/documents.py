@@ -20,9 +20,9 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-from pcsauvegarde.documents import administration_plan, bundle, care_plan, patient_summary
-from pcsauvegarde.documents.base import FAMILY, MARGIN, DocumentPDF, font_files
-from pcsauvegarde.documents.context import DocumentContext, PatientFile
+from pcsauvegarde.station.documents import administration_plan, bundle, care_plan, patient_summary
+from pcsauvegarde.station.documents.base import FAMILY, MARGIN, DocumentPDF, font_files
+from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
 
 NOW = dt.datetime(2026, 11, 27, 13, 17, tzinfo=dt.UTC)
 KINDS = (administration_plan, care_plan, patient_summary)
@@ -36,7 +36,7 @@ def ctx(number: str = "BENCH-0000001") -> DocumentContext:
 def demo_files(count: int = 30) -> list[PatientFile]:
     """PatientFiles of the demo hospital's inpatients (the densest units first)."""
     from pcsauvegarde.demo import generate_fhir
-    from pcsauvegarde.publish.fhir import import_fhir
+    from pcsauvegarde.publisher.importers.fhir.importer import import_fhir
 
     with tempfile.TemporaryDirectory() as tmp:
         generate_fhir(Path(tmp), now=NOW, per_unit=(30, 32))
@@ -63,7 +63,7 @@ def demo_files(count: int = 30) -> list[PatientFile]:
 
 def one_patient() -> PatientFile:
     """A single synthetic patient (no demo hospital: keeps the RSS baseline small)."""
-    from pcsauvegarde.records import Patient
+    from pcsauvegarde.core.records import Patient
     return PatientFile(Patient("00123456", "Lefèvre-Dubois", "Hélène", dt.date(1948, 2, 3), "F"))
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from pcsauvegarde.records import (
+from pcsauvegarde.core.records import (
     Allergy,
     Condition,
     LabResult,

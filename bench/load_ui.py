@@ -117,10 +117,10 @@ def run(users: int, seconds: float, patients: int, think: float, print_every: in
     from argon2 import PasswordHasher
 
     from bench.ui_station import build_station
-    from pcsauvegarde import accounts
-    from pcsauvegarde.issuing import start_render_pool
-    from pcsauvegarde.store import queries
-    from pcsauvegarde.web import create_app
+    from pcsauvegarde.station.issuing.issue import start_render_pool
+    from pcsauvegarde.station.state import accounts
+    from pcsauvegarde.station.store import queries
+    from pcsauvegarde.station.web import create_app
 
     t0 = time.perf_counter()
     station = build_station(data_dir, patients)

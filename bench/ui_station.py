@@ -6,11 +6,11 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from pcsauvegarde.config import load_settings
-from pcsauvegarde.package.manifest import Manifest
-from pcsauvegarde.records import Allergy, Condition, LabResult, Patient, Stay, Unit
-from pcsauvegarde.station import Station, open_station
-from pcsauvegarde.store.db import record_rows
+from pcsauvegarde.core.package.manifest import Manifest
+from pcsauvegarde.core.records import Allergy, Condition, LabResult, Patient, Stay, Unit
+from pcsauvegarde.station.settings import load_settings
+from pcsauvegarde.station.station import Station, open_station
+from pcsauvegarde.station.store.db import record_rows
 
 BIRTH_NAMES = ("Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand",
                "Leroy", "Moreau", "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David",

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from pcsauvegarde import demostation
-from pcsauvegarde.config import load_settings
-from pcsauvegarde.station import open_station
-from pcsauvegarde.sync.pull import load_station_keys, pull_all
+from pcsauvegarde.demo import station as demostation
+from pcsauvegarde.station.settings import load_settings
+from pcsauvegarde.station.station import open_station
+from pcsauvegarde.station.sync.pull import load_station_keys, pull_all
 
 # Ten minutes ago: recent enough to be fresh, old enough to test the stale threshold.
 NOW = (dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
@@ -24,7 +24,7 @@ def _cheap_password_hashes():
     """argon2id at the library defaults costs ~0.7 s a hash here: tests use a light one."""
     from argon2 import PasswordHasher
 
-    from pcsauvegarde import accounts
+    from pcsauvegarde.station.state import accounts
     saved = accounts._hasher
     accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     yield
@@ -50,7 +50,7 @@ def station_dir(world, tmp_path) -> Path:
                                                                        "quarantine", "incoming"))
     drop = tmp_path / "drop"
     shutil.copytree(paths.drop, drop)
-    from pcsauvegarde.config import write_settings
+    from pcsauvegarde.station.settings import write_settings
     s = load_settings(data, {"sources": [{"id": "test-drop", "path": str(drop)}]})
     write_settings(s)
     return data
@@ -83,7 +83,7 @@ def station(settings, keys):
 
 @pytest.fixture
 def app(station):
-    from pcsauvegarde.web import create_app
+    from pcsauvegarde.station.web import create_app
     return create_app(station, {"TESTING": True, "WTF_CSRF_ENABLED": False})
 
 
@@ -102,7 +102,7 @@ def logged_in(client):
 @pytest.fixture(scope="session")
 def demo_records(world):
     """The canonical records of the demo hospital, as the publisher imported them."""
-    from pcsauvegarde.publish.fhir import import_fhir
+    from pcsauvegarde.publisher.importers.fhir.importer import import_fhir
     paths, _, _ = world
     return list(import_fhir(sorted(paths.fhir.glob("*.ndjson"))).records)
 
@@ -110,9 +110,9 @@ def demo_records(world):
 @pytest.fixture
 def make_package(world, keys):
     """Write a signed package for this station into a folder; manifest fields overridable."""
-    from pcsauvegarde.package import Manifest, write_package
-    from pcsauvegarde.package.age import public_key_of
-    from pcsauvegarde.package.minisign import load_secret_key
+    from pcsauvegarde.core.package import Manifest, write_package
+    from pcsauvegarde.core.package.age import public_key_of
+    from pcsauvegarde.core.package.minisign import load_secret_key
 
     paths, settings, _ = world
     secret = load_secret_key(paths.publisher / "publisher.key")

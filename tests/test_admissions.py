@@ -9,14 +9,14 @@ import io
 import pytest
 from click.testing import CliRunner
 
-from pcsauvegarde.admissions import (
+from pcsauvegarde.station.state.admissions import (
     AdmissionError,
     AdmissionInvalid,
     Admissions,
     export_csv,
     validate,
 )
-from pcsauvegarde.statedb import StateDB
+from pcsauvegarde.station.state.statedb import StateDB
 
 UNITS = {"URG": "Urgences", "REA": "Réanimation"}
 TODAY = dt.date(2026, 11, 27)
@@ -84,7 +84,7 @@ def test_collision_with_a_real_number_refuses_and_consumes_nothing(tmp_path):
 
 
 def test_exhausted_range_is_a_clear_error(tmp_path):
-    from pcsauvegarde.numbering import RangeExhausted
+    from pcsauvegarde.station.state.numbering import RangeExhausted
     register = _register(tmp_path, ipp="90000001-90000001")
     req = validate(GOOD, UNITS, TODAY)
     register.admit(req, "infirmiere")
@@ -110,8 +110,8 @@ def test_csv_export_is_safe_against_formula_injection(tmp_path):
 
 
 def test_cli_export(tmp_path):
-    from pcsauvegarde.cli import main
-    from pcsauvegarde.config import load_settings
+    from pcsauvegarde.cli.main import main
+    from pcsauvegarde.station.settings import load_settings
     s = load_settings(tmp_path)
     Admissions(StateDB(tmp_path / "station.sqlite"), s.station_id, s.provisional_ipp_range,
                s.provisional_nda_range).admit(validate(GOOD, UNITS, TODAY), "ide")

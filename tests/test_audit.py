@@ -8,9 +8,9 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from pcsauvegarde.audit import GENESIS, Audit, csv_rows, csv_safe, entry_hash
-from pcsauvegarde.cli import main
-from pcsauvegarde.statedb import StateDB
+from pcsauvegarde.cli.main import main
+from pcsauvegarde.station.state.audit import GENESIS, Audit, csv_rows, csv_safe, entry_hash
+from pcsauvegarde.station.state.statedb import StateDB
 
 
 @pytest.fixture
@@ -105,8 +105,8 @@ def test_station_exposes_record(station):
 
 
 def test_issuing_a_document_is_journalled(station):
-    from pcsauvegarde.issuing import issue_patient_document
-    from pcsauvegarde.store import queries
+    from pcsauvegarde.station.issuing.issue import issue_patient_document
+    from pcsauvegarde.station.store import queries
     ipp = queries.inpatients(station.store, "REA")[0].patient.id
     issued = issue_patient_document(station, "summary", ipp, "infirmiere")
     entries, _ = station.audit.search(action="document.issued")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from pcsauvegarde.cli import main
+from pcsauvegarde.cli.main import main
 
 
 def test_help_lists_commands():
@@ -47,7 +47,7 @@ def test_serve_refuses_a_broken_print_template_in_one_line(station_dir, tmp_path
     """A hospital's typo in printtemplates/ stops start-up with the file named, no traceback."""
     import shutil
 
-    from pcsauvegarde.documents import templates
+    from pcsauvegarde.station.documents import templates
     broken = tmp_path / "printtemplates"
     shutil.copytree(templates.DEFAULT_DIR, broken)
     text = (broken / "summary.toml").read_text(encoding="utf-8")

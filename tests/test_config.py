@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pcsauvegarde.config import ConfigError, Settings, field_docs, load_settings
+from pcsauvegarde.station.settings import ConfigError, Settings, field_docs, load_settings
 
 DOC = Path(__file__).parent.parent / "docs" / "configuration.md"
 
@@ -39,7 +39,7 @@ def test_bad_settings_are_refused_with_file_and_key(tmp_path, content, words):
 
 
 def test_write_then_load_round_trip(tmp_path):
-    from pcsauvegarde.config import write_settings
+    from pcsauvegarde.station.settings import write_settings
     s = load_settings(tmp_path, {"station_id": "urgences-1", "stale_after_minutes": 30,
                                  "sources": [{"id": "a", "path": "/mnt/x"}]})
     write_settings(s)

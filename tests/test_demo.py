@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pcsauvegarde.demo import FILES, generate_fhir
-from pcsauvegarde.publish.fhir_systems import INS_NIR_SYSTEM, IPP_SYSTEM, NDA_SYSTEM
+from pcsauvegarde.publisher.importers.fhir.systems import INS_NIR_SYSTEM, IPP_SYSTEM, NDA_SYSTEM
 
 NOW = dt.datetime(2026, 11, 27, 13, 5, tzinfo=dt.UTC)
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pcsauvegarde import demostation
-from pcsauvegarde.station import open_station
-from pcsauvegarde.store import queries
-from pcsauvegarde.sync.pull import load_station_keys
-from pcsauvegarde.sync.scheduler import jobs
-from pcsauvegarde.web import create_app
+from pcsauvegarde.demo import station as demostation
+from pcsauvegarde.station.station import open_station
+from pcsauvegarde.station.store import queries
+from pcsauvegarde.station.sync.pull import load_station_keys
+from pcsauvegarde.station.sync.scheduler import jobs
+from pcsauvegarde.station.web import create_app
 from tests.conftest import NOW
 from tests.pdfcheck import barcodes, page_texts
 

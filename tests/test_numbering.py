@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from pcsauvegarde.numbering import (
+from pcsauvegarde.station.state.numbering import (
     Numbering,
     NumberingError,
     RangeExhausted,
     parse_range,
 )
-from pcsauvegarde.statedb import StateDB
+from pcsauvegarde.station.state.statedb import StateDB
 
 RANGE = parse_range("ipp-provisoire", "90000001-90999999")
 
@@ -117,8 +117,8 @@ def test_processes_never_share_a_number(tmp_path):
 ALLOCATOR = """
 import sys
 from pathlib import Path
-from pcsauvegarde.numbering import Numbering, parse_range
-from pcsauvegarde.statedb import StateDB
+from pcsauvegarde.station.state.numbering import Numbering, parse_range
+from pcsauvegarde.station.state.statedb import StateDB
 numbering = Numbering(StateDB(Path(sys.argv[1])))
 rng = parse_range("ipp-provisoire", "90000001-90999999")
 while True:

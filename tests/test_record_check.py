@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from pcsauvegarde import record_check, records
+from pcsauvegarde.core import record_check, records
 from tests.package.helpers import sample_records
 
 UTC = dt.UTC

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from pcsauvegarde.cli import main
+from pcsauvegarde.cli.main import main
 
 
 def _run(args, data_dir, stdin=None):
@@ -23,8 +23,8 @@ def test_users_lifecycle(station_dir):
     r = _run(["reset", "labo1"], station_dir, "nouveau-secret\n")
     assert r.exit_code == 0 and "réinitialisé" in r.output
 
-    from pcsauvegarde.config import load_settings
-    from pcsauvegarde.station import open_station
+    from pcsauvegarde.station.settings import load_settings
+    from pcsauvegarde.station.station import open_station
     station = open_station(load_settings(station_dir))
     assert station.accounts.authenticate("labo1", "nouveau-secret")
     actions = [e.action for e in station.audit.iter_entries()]

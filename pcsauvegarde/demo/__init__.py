@@ -11,8 +11,8 @@ import json
 import os
 from pathlib import Path
 
-from .hospital import Hospital
-from .tables import UNITS
+from pcsauvegarde.demo.hospital import Hospital
+from pcsauvegarde.demo.tables import UNITS
 
 FILES = ("Patient", "Encounter", "AllergyIntolerance", "Condition", "MedicationRequest",
          "MedicationAdministration", "Observation", "ServiceRequest", "Location", "Organization",
@@ -39,7 +39,9 @@ def build_hospital(seed: int = 1, now: dt.datetime | None = None, minute: int = 
             hospital.discharge(min(stays, key=lambda c: c.admission), hospital.now)
         hospital.admit(spec, hospital.now)
         everyone = [c for code in sorted(hospital.inpatients) for c in hospital.inpatients[code]]
-        from .care import add_lab  # local: keeps the import graph one-way at module load
+        from pcsauvegarde.demo.care import (
+            add_lab,  # local: keeps the import graph one-way at module load
+        )
 
         add_lab(hospital, hospital.rng.choice(everyone), "2823-3", hospital.now - 45 * MINUTE)
     hospital.now = now

@@ -5,12 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from ..publish.fhir_systems import EDQM_SYSTEM, LOINC_SYSTEM, ORDER_SYSTEM, UCD_SYSTEM, UCUM_SYSTEM
-from .people import new_id
-from .tables import DRUGS, IMAGING, LAB_TESTS, NOT_DONE_REASONS, NURSES
+from pcsauvegarde.demo.people import new_id
+from pcsauvegarde.demo.tables import DRUGS, IMAGING, LAB_TESTS, NOT_DONE_REASONS, NURSES
+from pcsauvegarde.publisher.importers.fhir.systems import (
+    EDQM_SYSTEM,
+    LOINC_SYSTEM,
+    ORDER_SYSTEM,
+    UCD_SYSTEM,
+    UCUM_SYSTEM,
+)
 
 if TYPE_CHECKING:
-    from .hospital import Case, Hospital
+    from pcsauvegarde.demo.hospital import Case, Hospital
 
 HOUR = dt.timedelta(hours=1)
 STANDARD_HOURS = {1: ("08:00",), 2: ("08:00", "20:00"), 3: ("08:00", "12:00", "18:00"),

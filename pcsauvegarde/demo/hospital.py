@@ -7,10 +7,15 @@ import random
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from ..publish.fhir_systems import CIM10_SYSTEM, FINESS_SYSTEM, NDA_SYSTEM, UNIT_SYSTEM
-from . import care
-from .people import make_patient, make_practitioner, new_id
-from .tables import ALLERGIES, BASE_DRUGS, CONDITIONS, DRUGS, UNITS, UnitSpec
+from pcsauvegarde.demo import care
+from pcsauvegarde.demo.people import make_patient, make_practitioner, new_id
+from pcsauvegarde.demo.tables import ALLERGIES, BASE_DRUGS, CONDITIONS, DRUGS, UNITS, UnitSpec
+from pcsauvegarde.publisher.importers.fhir.systems import (
+    CIM10_SYSTEM,
+    FINESS_SYSTEM,
+    NDA_SYSTEM,
+    UNIT_SYSTEM,
+)
 
 LOC_TYPE = "http://terminology.hl7.org/CodeSystem/location-physical-type"
 

@@ -6,7 +6,8 @@ import datetime as dt
 import random
 import uuid
 
-from ..publish.fhir_systems import (
+from pcsauvegarde.demo.tables import BIRTH_PLACES, FAMILY, FEMALE_FIRST, MALE_FIRST
+from pcsauvegarde.publisher.importers.fhir.systems import (
     BIRTH_PLACE_EXTENSION,
     IDENTITY_STATUS_CODES,
     IDENTITY_STATUS_SYSTEM,
@@ -15,7 +16,6 @@ from ..publish.fhir_systems import (
     IPP_SYSTEM,
     RPPS_SYSTEM,
 )
-from .tables import BIRTH_PLACES, FAMILY, FEMALE_FIRST, MALE_FIRST
 
 
 def new_id(rng: random.Random) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from pcsauvegarde.documents.context import DocumentContext, PatientFile
+from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
 
 from .sample import make_ctx, make_patient_file
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from pcsauvegarde.documents.context import DocumentContext, PatientFile
-from pcsauvegarde.records import (
+from pcsauvegarde.core.records import (
     Allergy,
     Condition,
     ImagingExam,
@@ -16,6 +15,7 @@ from pcsauvegarde.records import (
     Stay,
     Timing,
 )
+from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
 
 UTC = dt.UTC
 PRINTED = dt.datetime(2026, 11, 27, 13, 17, tzinfo=UTC)      # 14:17 in Paris (winter, +1 h)

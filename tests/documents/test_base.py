@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pcsauvegarde.documents.barcodes import MODULE_WIDTH_MM, code128
-from pcsauvegarde.documents.base import DocumentPDF, font_files, format_ins
-from pcsauvegarde.documents.table import Column, Row, draw_table
+from pcsauvegarde.station.documents.barcodes import MODULE_WIDTH_MM, code128
+from pcsauvegarde.station.documents.base import DocumentPDF, font_files, format_ins
+from pcsauvegarde.station.documents.table import Column, Row, draw_table
 
 from .helpers import page_barcodes, page_texts
 from .sample import DOC_NUMBER, IPP
@@ -12,7 +12,7 @@ from .sample import DOC_NUMBER, IPP
 
 def test_font_is_shipped_with_its_licence() -> None:
     regular = font_files()[""]
-    assert "pcsauvegarde/fonts" in str(regular)
+    assert "station/documents/fonts" in str(regular)
     assert (regular.parent / "LICENSE-DejaVu.txt").is_file()
 
 

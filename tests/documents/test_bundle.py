@@ -9,14 +9,14 @@ import re
 import pypdf
 import pytest
 
-from pcsauvegarde.documents import (
+from pcsauvegarde.station.documents import (
     administration_plan,
     bundle,
     care_plan,
     census,
     patient_summary,
 )
-from pcsauvegarde.documents.context import CensusRow, UnitFile
+from pcsauvegarde.station.documents.context import CensusRow, UnitFile
 
 from .helpers import page_barcodes, page_texts
 from .sample import IPP
@@ -118,7 +118,7 @@ def test_single_document_still_numbers_from_one(patient_file, ctx) -> None:
 @pytest.mark.parametrize("module", [administration_plan, care_plan, patient_summary])
 def test_direct_text_writes_the_same_bytes_as_fpdf2(module, patient_file, ctx,
                                                     monkeypatch) -> None:
-    from pcsauvegarde.documents.base import DocumentPDF
+    from pcsauvegarde.station.documents.base import DocumentPDF
     fast = module.render(patient_file, ctx)
     monkeypatch.setattr(DocumentPDF, "FAST_TEXT", False)
     assert module.render(patient_file, ctx) == fast

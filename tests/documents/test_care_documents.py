@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from pcsauvegarde.documents import (
+from pcsauvegarde.core.records import CareTask, MedicationAdministration, Timing
+from pcsauvegarde.station.documents import (
     administration_plan,
     care_plan,
     census,
     check_templates,
     prescriptions,
 )
-from pcsauvegarde.documents.context import CensusRow, UnitFile
-from pcsauvegarde.documents.templates import DEFAULT_DIR, TemplateError
-from pcsauvegarde.records import CareTask, MedicationAdministration, Timing
+from pcsauvegarde.station.documents.context import CensusRow, UnitFile
+from pcsauvegarde.station.documents.templates import DEFAULT_DIR, TemplateError
 
 from ..pdfcheck import barcodes
 from .helpers import page_texts

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from pcsauvegarde.documents import fmt
-from pcsauvegarde.records import Timing
+from pcsauvegarde.core.records import Timing
+from pcsauvegarde.station.documents import fmt
 
 UTC = dt.UTC
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pcsauvegarde.documents import RENDERERS, admission_kit, labels, wristband
-from pcsauvegarde.documents.templates import DEFAULT_DIR, TemplateError
+from pcsauvegarde.station.documents import RENDERERS, admission_kit, labels, wristband
+from pcsauvegarde.station.documents.templates import DEFAULT_DIR, TemplateError
 
 from .helpers import page_barcodes, page_texts
 from .sample import DOC_NUMBER, IPP

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from pcsauvegarde.documents import RENDERERS, TITLES, patient_summary
-from pcsauvegarde.documents.context import PatientFile
+from pcsauvegarde.station.documents import RENDERERS, TITLES, patient_summary
+from pcsauvegarde.station.documents.context import PatientFile
 
 from .helpers import fonts_of, page_barcodes, page_texts
 from .sample import DOC_NUMBER, IPP

@@ -8,13 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pcsauvegarde.documents.schedule import (
-    PARIS,
-    due_slots,
-    load_standard_hours,
-)
-from pcsauvegarde.documents.templates import DEFAULT_DIR, TemplateError
-from pcsauvegarde.records import Timing
+from pcsauvegarde.core.records import Timing
+from pcsauvegarde.station.documents.schedule import PARIS, due_slots, load_standard_hours
+from pcsauvegarde.station.documents.templates import DEFAULT_DIR, TemplateError
 
 
 def at(text: str) -> dt.datetime:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pcsauvegarde.documents import patient_summary
-from pcsauvegarde.documents.templates import DEFAULT_DIR, TemplateError, load_template
+from pcsauvegarde.station.documents import patient_summary
+from pcsauvegarde.station.documents.templates import DEFAULT_DIR, TemplateError, load_template
 
 SCHEMA = {"document.title": (), "labs.window": ("hours", "since")}
 

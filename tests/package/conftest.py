@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pcsauvegarde.package import write_package
-from pcsauvegarde.package.age import generate_identity, public_key_of
-from pcsauvegarde.package.minisign import generate_keypair
+from pcsauvegarde.core.package import write_package
+from pcsauvegarde.core.package.age import generate_identity, public_key_of
+from pcsauvegarde.core.package.minisign import generate_keypair
 from tests.package.helpers import manifest, sample_records
 
 

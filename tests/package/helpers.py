@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pcsauvegarde import records
-from pcsauvegarde.package import Manifest
+from pcsauvegarde.core import records
+from pcsauvegarde.core.package import Manifest
 
 UTC = dt.UTC
 EXTRACTED = dt.datetime(2026, 11, 27, 13, 5, tzinfo=UTC)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pcsauvegarde.package import age, minisign, open_package, read_package, write_package
+from pcsauvegarde.core.package import age, minisign, open_package, read_package, write_package
 from tests.package.helpers import manifest, sample_records
 
 RECIPE = Path(__file__).parents[1] / "vectors" / "package" / "make-package.sh"

@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from pcsauvegarde.package import PackageError, age, minisign
+from pcsauvegarde.core.package import PackageError, age, minisign
 
 
 def test_sign_verify_round_trip(signing_key):

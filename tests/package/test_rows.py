@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from pcsauvegarde import records
-from pcsauvegarde.fsutil import atomic_write as write_atomic
-from pcsauvegarde.package import PackageError, open_package
-from pcsauvegarde.package.seal import compress, sign_package
+from pcsauvegarde.core import records
+from pcsauvegarde.core.fsutil import atomic_write as write_atomic
+from pcsauvegarde.core.package import PackageError, open_package
+from pcsauvegarde.core.package.seal import compress, sign_package
 from tests.package.helpers import manifest, sample_records
 from tests.test_record_check import valid_records
 

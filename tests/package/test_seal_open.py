@@ -8,9 +8,9 @@ import os
 
 import pytest
 
-from pcsauvegarde import records
-from pcsauvegarde.fsutil import atomic_write as write_atomic
-from pcsauvegarde.package import (
+from pcsauvegarde.core import records
+from pcsauvegarde.core.fsutil import atomic_write as write_atomic
+from pcsauvegarde.core.package import (
     Deletion,
     PackageError,
     age,
@@ -19,7 +19,7 @@ from pcsauvegarde.package import (
     read_package,
     seal,
 )
-from pcsauvegarde.package.seal import compress, sign_package
+from pcsauvegarde.core.package.seal import compress, sign_package
 from tests.package.helpers import manifest, sample_records
 
 

@@ -6,7 +6,7 @@ import dataclasses
 import re
 from pathlib import Path
 
-from pcsauvegarde import records
+from pcsauvegarde.core import records
 
 ROOT = Path(__file__).parents[2]
 SPEC = (ROOT / "docs" / "package-format.md").read_text(encoding="utf-8")

@@ -9,9 +9,9 @@ from pathlib import Path
 import pyrage
 import pytest
 
-from pcsauvegarde import records
-from pcsauvegarde.package import Deletion, PackageError, age, minisign, read_package
-from pcsauvegarde.package.manifest import Manifest
+from pcsauvegarde.core import records
+from pcsauvegarde.core.package import Deletion, PackageError, age, minisign, read_package
+from pcsauvegarde.core.package.manifest import Manifest
 
 VECTORS = Path(__file__).parents[1] / "vectors" / "package"
 NAMES = ["test-station.dpi.full.0000000001.age", "test-station.dpi.delta.0000000002.age"]

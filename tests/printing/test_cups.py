@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from pcsauvegarde.printing import FilePrinter, PrintError, make_printer
-from pcsauvegarde.printing.cups import CupsPrinter, parse_status
-from pcsauvegarde.printing.retry import PrintQueue
-from pcsauvegarde.statedb import StateDB
+from pcsauvegarde.station.printing import FilePrinter, PrintError, make_printer
+from pcsauvegarde.station.printing.cups import CupsPrinter, parse_status
+from pcsauvegarde.station.printing.retry import PrintQueue
+from pcsauvegarde.station.state.statedb import StateDB
 
 
 def _tiny_pdf() -> bytes:

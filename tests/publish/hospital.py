@@ -6,10 +6,10 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-from pcsauvegarde.package.age import generate_identity, public_key_of, save_identity
-from pcsauvegarde.package.minisign import generate_keypair, save_keypair
-from pcsauvegarde.publish.publisher import PublisherConfig, StationScope
-from pcsauvegarde.records import Allergy, LabResult, Patient, Product, Record, Stay, Unit
+from pcsauvegarde.core.package.age import generate_identity, public_key_of, save_identity
+from pcsauvegarde.core.package.minisign import generate_keypair, save_keypair
+from pcsauvegarde.core.records import Allergy, LabResult, Patient, Product, Record, Stay, Unit
+from pcsauvegarde.publisher.publisher import PublisherConfig, StationScope
 
 T0 = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0) - dt.timedelta(hours=2)
 NAMES = [("LÉGER", "Hélène"), ("NOËL", "François"), ("CŒUR", "Zoé"), ("DUPRÉ", "Jérôme")]

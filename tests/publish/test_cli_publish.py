@@ -6,8 +6,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from pcsauvegarde.cli import main
-from pcsauvegarde.publish.publisher import write_publisher_config
+from pcsauvegarde.cli.main import main
+from pcsauvegarde.publisher.publisher import write_publisher_config
 from tests.publish.hospital import publisher
 from tests.publish.test_hl7v2 import PID, _msg, _pv1
 

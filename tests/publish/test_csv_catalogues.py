@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pcsauvegarde.publish.csv_catalogues import import_catalogues, kind_of
-from pcsauvegarde.publish.csv_specs import KINDS
+from pcsauvegarde.publisher.importers.csv.catalogues import import_catalogues, kind_of
+from pcsauvegarde.publisher.importers.csv.specs import KINDS
 
 DATA = Path(__file__).parent / "data"
 DOC = Path(__file__).resolve().parents[2] / "docs" / "csv-catalogues.md"

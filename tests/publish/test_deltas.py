@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from pcsauvegarde.config import load_settings, write_settings
-from pcsauvegarde.package import read_package
-from pcsauvegarde.package.minisign import load_public_key
-from pcsauvegarde.publish.publisher import PublishError, publish
-from pcsauvegarde.records import Allergy
-from pcsauvegarde.store import Store
-from pcsauvegarde.sync.pull import load_station_keys, pull_all
+from pcsauvegarde.core.package import read_package
+from pcsauvegarde.core.package.minisign import load_public_key
+from pcsauvegarde.core.records import Allergy
+from pcsauvegarde.publisher.publisher import PublishError, publish
+from pcsauvegarde.station.settings import load_settings, write_settings
+from pcsauvegarde.station.store import Store
+from pcsauvegarde.station.sync.pull import load_station_keys, pull_all
 from tests.publish.hospital import T0, hospital, patient, publisher, replace, save_station_identity
 
 MIN = dt.timedelta(minutes=1)
@@ -96,7 +96,7 @@ def test_auto_is_full_when_old_or_interrupted_and_delta_otherwise(tmp_path, monk
     assert kinds(publish(records, config, "auto", now=T0 + 31 * MIN, domains=["dpi"])) == {"full"}
 
     # a crash between writing a package and recording it: the next one is full, new sequence
-    import pcsauvegarde.publish.publisher as publisher_module
+    import pcsauvegarde.publisher.publisher as publisher_module
 
     def crash(*args, **kwargs):
         raise OSError("disque plein")

@@ -7,9 +7,9 @@ import datetime as dt
 import json
 import random
 
-from pcsauvegarde import records
-from pcsauvegarde.package.seal import dumps_line
-from pcsauvegarde.publish.lines import record_line
+from pcsauvegarde.core import records
+from pcsauvegarde.core.package.seal import dumps_line
+from pcsauvegarde.publisher.lines import record_line
 from tests.test_record_check import valid_records
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from pcsauvegarde.core.records import record_from_dict
 from pcsauvegarde.demo import generate_fhir
-from pcsauvegarde.publish.fhir import import_fhir
-from pcsauvegarde.records import record_from_dict
+from pcsauvegarde.publisher.importers.fhir.importer import import_fhir
 
 NOW = dt.datetime(2026, 11, 27, 13, 5, tzinfo=dt.UTC)
 EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "testdata" / "fhir-r4-examples"
@@ -192,6 +192,6 @@ def test_record_id_with_trailing_newline_is_refused():
     """`$` would accept "abc\\n": ids are matched whole."""
     import pytest
 
-    from pcsauvegarde.records import RecordError, record_from_dict
+    from pcsauvegarde.core.records import RecordError, record_from_dict
     with pytest.raises(RecordError):
         record_from_dict({"type": "unit", "id": "REA\n", "name": "Réanimation"})

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pcsauvegarde.publish.hl7v2 import import_hl7
+from pcsauvegarde.publisher.importers.hl7v2.importer import import_hl7
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "testdata" / "hl7v2"
 if not SAMPLES.is_dir():

@@ -6,10 +6,10 @@ import dataclasses
 
 import pytest
 
-from pcsauvegarde.package import PackageError, read_package
-from pcsauvegarde.package.minisign import load_public_key
-from pcsauvegarde.publish.publisher import PublishError, load_publisher_config, publish
-from pcsauvegarde.publish.publisher import write_publisher_config as write_config
+from pcsauvegarde.core.package import PackageError, read_package
+from pcsauvegarde.core.package.minisign import load_public_key
+from pcsauvegarde.publisher.publisher import PublishError, load_publisher_config, publish
+from pcsauvegarde.publisher.publisher import write_publisher_config as write_config
 from tests.publish.hospital import T0, hospital, publisher
 from tests.publish.test_deltas import pull, station
 

@@ -6,11 +6,11 @@ import dataclasses
 import datetime as dt
 import json
 
-from pcsauvegarde.package import Deletion, Manifest
-from pcsauvegarde.records import Patient, Stay, record_from_dict
-from pcsauvegarde.store import Store, fold
-from pcsauvegarde.store.db import record_rows
-from pcsauvegarde.store.patient_index import update_patient_index
+from pcsauvegarde.core.package import Deletion, Manifest
+from pcsauvegarde.core.records import Patient, Stay, record_from_dict
+from pcsauvegarde.station.store import Store, fold
+from pcsauvegarde.station.store.db import record_rows
+from pcsauvegarde.station.store.patient_index import update_patient_index
 
 UTC = dt.UTC
 T0 = dt.datetime(2026, 11, 20, 8, tzinfo=UTC)

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from pcsauvegarde.config import load_settings, write_settings
-from pcsauvegarde.station import open_station
-from pcsauvegarde.sync.pull import load_station_keys, pull_all
+from pcsauvegarde.station.settings import load_settings, write_settings
+from pcsauvegarde.station.station import open_station
+from pcsauvegarde.station.sync.pull import load_station_keys, pull_all
 from tests.conftest import PASSWORD
 
 

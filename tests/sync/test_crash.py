@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from pcsauvegarde.config import load_settings, write_settings
-from pcsauvegarde.store import Store
-from pcsauvegarde.sync.pull import pull_all
+from pcsauvegarde.station.settings import load_settings, write_settings
+from pcsauvegarde.station.store import Store
+from pcsauvegarde.station.sync.pull import pull_all
 
 COPIES = 2           # demo dpi × 2 ≈ 2,000 records: the pull takes about 1 s here
 ITERATIONS = 15
@@ -56,7 +56,7 @@ def template(settings, keys, make_package, demo_records, tmp_path):
     s = load_settings(settings.data_dir, {"sources": [{"id": "crash", "path": str(drop)}],
                                           "discharged_retention_days": 36500, "min_free_mb": 0})
     write_settings(s)
-    from pcsauvegarde.sync.ingest import ingest
+    from pcsauvegarde.station.sync.ingest import ingest
     store = Store(s.store_path)
     assert ingest(s, store, a, keys).outcome == "accepted"
     store.close()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from pcsauvegarde.config import load_settings
-from pcsauvegarde.records import Patient, Stay
-from pcsauvegarde.sync.ingest import ingest
-from pcsauvegarde.sync.pull import pull_all
+from pcsauvegarde.core.records import Patient, Stay
+from pcsauvegarde.station.settings import load_settings
+from pcsauvegarde.station.sync.ingest import ingest
+from pcsauvegarde.station.sync.pull import pull_all
 from tests.conftest import NOW
 from tests.sync.test_ingest import dpi, quarantined, state
 
@@ -93,7 +93,7 @@ def test_package_still_being_written_is_skipped_then_accepted(station, settings,
     data = full.read_bytes()
     target.write_bytes(data[: len(data) // 2])  # the publisher is half-way through
 
-    from pcsauvegarde.sync.transports import folder
+    from pcsauvegarde.station.sync.transports import folder
     original = folder.copy_stream
 
     def copy_while_growing(read, dest, limit):
@@ -116,7 +116,7 @@ def test_disk_full_while_copying_is_a_run_error(station, settings, keys, drop, m
 
     before = state(station)
     make_package(drop, dpi(demo_records), sequence=before[0] + 1)
-    from pcsauvegarde.sync.transports import folder
+    from pcsauvegarde.station.sync.transports import folder
 
     def full_disk(read, dest, limit):
         dest.write_bytes(b"partial")
@@ -139,7 +139,7 @@ def test_disk_full_during_promotion_keeps_snapshot_and_retries(station, settings
 
     before = state(station)
     make_package(drop, dpi(demo_records), sequence=before[0] + 1)
-    from pcsauvegarde.store import db as store_db
+    from pcsauvegarde.station.store import db as store_db
 
     def full(db, manifest, batches):
         for i, _ in enumerate(row for batch in batches for row in batch):
@@ -165,7 +165,7 @@ def test_a_promotion_racing_another_is_retried_not_mixed(station, settings, keys
     make_package(drop, dpi(demo_records), sequence=before[0] + 1)
     (settings.data_dir / "rival").mkdir()
     rival = make_package(settings.data_dir / "rival", dpi(demo_records), sequence=before[0] + 2)
-    from pcsauvegarde.sync import ingest as ingest_mod
+    from pcsauvegarde.station.sync import ingest as ingest_mod
     real_sanity = ingest_mod._sanity_gate
 
     def sanity_then_rival(*args):

@@ -7,11 +7,11 @@ import json
 
 from click.testing import CliRunner
 
-from pcsauvegarde.cli import main
-from pcsauvegarde.config import load_settings
-from pcsauvegarde.sync.fleet import fleet_status
-from pcsauvegarde.sync.heartbeat import ensure_signing_key
-from pcsauvegarde.sync.pull import pull_all
+from pcsauvegarde.cli.main import main
+from pcsauvegarde.publisher.fleet import fleet_status
+from pcsauvegarde.station.settings import load_settings
+from pcsauvegarde.station.sync.heartbeat import ensure_signing_key
+from pcsauvegarde.station.sync.pull import pull_all
 
 
 def test_heartbeat_written_signed_and_listed_by_fleet(unpulled, keys, drop, tmp_path):
@@ -19,7 +19,7 @@ def test_heartbeat_written_signed_and_listed_by_fleet(unpulled, keys, drop, tmp_
     s = load_settings(settings.data_dir, {"sources": [
         {"id": "test-drop", "path": str(drop), "heartbeat": True}]})
     pub = ensure_signing_key(s)
-    from pcsauvegarde.station import open_station
+    from pcsauvegarde.station.station import open_station
     store = open_station(s).store
     run = pull_all(s, store, keys)[0]
     assert run.accepted >= 3
@@ -51,6 +51,6 @@ def test_heartbeat_without_key_does_not_fail_the_run(settings, keys, drop):
     s = load_settings(settings.data_dir, {"sources": [
         {"id": "test-drop", "path": str(drop), "heartbeat": True}],
         "signing_key_file": "keys/absent.key"})
-    from pcsauvegarde.station import open_station
+    from pcsauvegarde.station.station import open_station
     run = pull_all(s, open_station(s).store, keys)[0]
     assert run.error == "" and not (drop / "heartbeat-station-demo.json").exists()

@@ -8,10 +8,10 @@ import json
 
 import pytest
 
-from pcsauvegarde.package.minisign import generate_keypair
-from pcsauvegarde.records import Patient
-from pcsauvegarde.sync.ingest import ingest
-from pcsauvegarde.sync.pull import pull_all
+from pcsauvegarde.core.package.minisign import generate_keypair
+from pcsauvegarde.core.records import Patient
+from pcsauvegarde.station.sync.ingest import ingest
+from pcsauvegarde.station.sync.pull import pull_all
 from tests.conftest import NOW
 
 
@@ -83,7 +83,7 @@ def test_package_for_another_station(station, settings, keys, drop, make_package
                                      demo_records, tmp_path):
     before = state(station)
     # encrypted for another station's key, but named for this one: decryption fails
-    from pcsauvegarde.package.age import generate_identity, public_key_of
+    from pcsauvegarde.core.package.age import generate_identity, public_key_of
     other = public_key_of(generate_identity())
     path = make_package(drop, dpi(demo_records), sequence=before[0] + 1, recipient=other)
     pull_all(settings, station.store, keys)

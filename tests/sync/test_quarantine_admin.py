@@ -7,10 +7,10 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from pcsauvegarde.cli import main
-from pcsauvegarde.sync.actions import read_actions
-from pcsauvegarde.sync.pull import pull_all
-from pcsauvegarde.sync.quarantine import QuarantineError, force_accept, list_entries
+from pcsauvegarde.cli.main import main
+from pcsauvegarde.station.sync.actions import read_actions
+from pcsauvegarde.station.sync.pull import pull_all
+from pcsauvegarde.station.sync.quarantine import QuarantineError, force_accept, list_entries
 from tests.conftest import PASSWORD
 from tests.sync.test_ingest import dpi, state
 
@@ -79,7 +79,7 @@ def test_cli_freeze(settings):
 
 def test_retention_never_drops_the_current_snapshot(station, settings, keys, drop,
                                                     make_package, demo_records, tmp_path):
-    from pcsauvegarde.config import load_settings
+    from pcsauvegarde.station.settings import load_settings
     s = load_settings(settings.data_dir, {"keep_packages": 2})
     base = state(station)[0]
     records = dpi(demo_records)
@@ -89,7 +89,7 @@ def test_retention_never_drops_the_current_snapshot(station, settings, keys, dro
     kept = sorted(p.name for p in (s.packages_dir / "dpi").glob("*.age"))
     assert len(kept) == 2 and kept[-1] == station.store.snapshot("dpi").package
     # an older package forced in by the admin becomes current: it is kept even if oldest
-    from pcsauvegarde.sync.ingest import ingest
+    from pcsauvegarde.station.sync.ingest import ingest
     old = make_package(tmp_path, records, sequence=base)
     assert ingest(s, station.store, old, keys).outcome == "quarantined"
     (entry,) = list_entries(s)
@@ -140,7 +140,7 @@ def test_admin_inspect_and_force_accept(admin, station, settings, collapsed):
 
 
 def test_admin_forms_carry_csrf_tokens(station, collapsed):
-    from pcsauvegarde.web import create_app
+    from pcsauvegarde.station.web import create_app
     station.accounts.add("chef", "Admin", PASSWORD, ("admin",), ("*",))
     client = create_app(station, {"TESTING": True}).test_client()
     login = client.get("/connexion").get_data(as_text=True)
@@ -169,9 +169,9 @@ def test_help_lists_sync_commands_and_module_entry_point_works():
 
 def test_sync_actions_are_in_the_chained_audit(settings):
     """Freezes are audit entries: tampering with one breaks `audit verify`."""
-    from pcsauvegarde.audit import Audit
-    from pcsauvegarde.statedb import StateDB
-    from pcsauvegarde.sync.freeze import set_frozen
+    from pcsauvegarde.station.state.audit import Audit
+    from pcsauvegarde.station.state.statedb import StateDB
+    from pcsauvegarde.station.sync.freeze import set_frozen
     set_frozen(settings, True, by="chef", reason="intrusion en cours d'analyse")
     set_frozen(settings, False, by="chef", reason="")
     audit = Audit(StateDB(settings.data_dir / "station.sqlite"))

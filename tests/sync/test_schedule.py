@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pcsauvegarde.config import load_settings
-from pcsauvegarde.sync.freeze import set_frozen
-from pcsauvegarde.sync.pull import pull_all
-from pcsauvegarde.sync.scheduler import SourceRunner, jobs, retry_delay
+from pcsauvegarde.station.settings import load_settings
+from pcsauvegarde.station.sync.freeze import set_frozen
+from pcsauvegarde.station.sync.pull import pull_all
+from pcsauvegarde.station.sync.scheduler import SourceRunner, jobs, retry_delay
 
 
 def test_retry_delay_doubles_up_to_the_interval():
@@ -18,7 +18,7 @@ def test_runner_reschedules_sooner_after_failures_and_resets(settings, keys, tmp
     bad = load_settings(settings.data_dir, {"sources": [
         {"id": "flaky", "path": str(tmp_path / "absent"), "interval_seconds": 3600}],
         "retry_base_seconds": 60})
-    from pcsauvegarde.station import open_station
+    from pcsauvegarde.station.station import open_station
     store = open_station(bad).store
     (job,) = jobs(bad, store, keys)
     runner: SourceRunner = job.func
@@ -47,5 +47,5 @@ def test_freeze_stops_every_pull_and_keeps_the_snapshot(station, settings, keys,
     assert len(station.store.pull_runs(limit=100)) == runs_before  # nothing tried, nothing logged
     set_frozen(settings, False, "admin")
     assert pull_all(settings, station.store, keys)[0].accepted == 1
-    from pcsauvegarde.sync.actions import read_actions
+    from pcsauvegarde.station.sync.actions import read_actions
     assert [a["action"] for a in read_actions(settings)] == ["unfreeze", "freeze"]

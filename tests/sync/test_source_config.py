@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pcsauvegarde.config import ConfigError, Source, field_docs, load_settings
+from pcsauvegarde.station.settings import ConfigError, Source, field_docs, load_settings
 
 DOCS = Path(__file__).parents[2] / "docs"
 
@@ -39,7 +39,7 @@ def test_bad_source_settings_are_refused_in_french(tmp_path, source, words):
 
 
 def test_sftp_and_https_sources_round_trip(tmp_path):
-    from pcsauvegarde.config import write_settings
+    from pcsauvegarde.station.settings import write_settings
     s = load_settings(tmp_path, {"sources": [
         {"id": "a", "kind": "sftp", "host": "depot", "user": "u", "key_file": "k",
          "host_key": "SHA256:abc", "heartbeat": True},

@@ -10,10 +10,10 @@ import time
 
 import pytest
 
-from pcsauvegarde.config import load_settings
-from pcsauvegarde.station import open_station
-from pcsauvegarde.sync.pull import pull_all
-from pcsauvegarde.sync.transports.sftp import fingerprint, parse_host_key
+from pcsauvegarde.station.settings import load_settings
+from pcsauvegarde.station.station import open_station
+from pcsauvegarde.station.sync.pull import pull_all
+from pcsauvegarde.station.sync.transports.sftp import fingerprint, parse_host_key
 from tests.sync.peers import SSHD, HttpsDrop, Sshd, keygen
 
 needs_sshd = pytest.mark.skipif(not os.path.exists(SSHD) or os.geteuid() != 0,
@@ -164,7 +164,7 @@ def test_https_skips_a_file_whose_size_disagrees(settings, https_drop, keys, mon
     """A server announcing more bytes than it sends: not whole, skipped, fetched next run."""
     s = https_settings(settings, https_drop)
     store = open_station(s).store
-    from pcsauvegarde.sync.transports import https as https_mod
+    from pcsauvegarde.station.sync.transports import https as https_mod
     original = https_mod.copy_stream
 
     def short(read, target, limit):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pcsauvegarde.accounts import ROLES
+from pcsauvegarde.station.state.accounts import ROLES
 from tests.conftest import PASSWORD
 
 IN_UNIT, OUT_UNIT = "CHD", "REA"  # units of the demo hospital
@@ -12,8 +12,8 @@ IN_UNIT, OUT_UNIT = "CHD", "REA"  # units of the demo hospital
 
 def client_as(app, login: str):
     """A test client holding an open server-side session for ``login``."""
-    from pcsauvegarde.web import station_of
-    from pcsauvegarde.web.auth import SESSION_KEY
+    from pcsauvegarde.station.web import station_of
+    from pcsauvegarde.station.web.auth import SESSION_KEY
 
     client = app.test_client()
     token = station_of(app).sessions.open(login)
@@ -38,8 +38,8 @@ def people(station):
 @pytest.fixture
 def samples(station):
     """Values for URL arguments: one inside the CHD nurse's unit, one outside."""
-    from pcsauvegarde.issuing import issue_patient_document
-    from pcsauvegarde.store import queries
+    from pcsauvegarde.station.issuing.issue import issue_patient_document
+    from pcsauvegarde.station.store import queries
 
     ipp_in = queries.inpatients(station.store, IN_UNIT)[0].patient.id
     ipp_out = queries.inpatients(station.store, OUT_UNIT)[0].patient.id

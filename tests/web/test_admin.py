@@ -69,7 +69,7 @@ def test_admin_cannot_lock_everyone_out(admin, station):
 
 
 def test_break_glass_flow(app, station, admin):
-    from pcsauvegarde.store import queries
+    from pcsauvegarde.station.store import queries
     station.accounts.add("ide-chd", "IDE CHD", PASSWORD, ("soins",), ("CHD",))
     nurse = app.test_client()
     nurse.post("/connexion", data={"login": "ide-chd", "password": PASSWORD})
@@ -129,7 +129,7 @@ def test_home_shows_next_actions_per_role(app, station):
 
 
 def test_unit_page_offers_print_actions_and_allergy_flags(logged_in, station):
-    from pcsauvegarde.store import queries
+    from pcsauvegarde.station.store import queries
     rows = queries.inpatients(station.store, "REA")
     text = _text(logged_in.get("/services/REA"))
     assert text.count("Imprimer la synthèse de") == len(rows)
@@ -139,6 +139,6 @@ def test_unit_page_offers_print_actions_and_allergy_flags(logged_in, station):
 
 def test_admin_home_links_every_admin_page_that_exists(app, people):
     """No « bientôt » tile for an admin page the station has (accounts, journal, sync)."""
-    from pcsauvegarde.web.navigation import sections_for
+    from pcsauvegarde.station.web.navigation import sections_for
     admin = next(s for s in sections_for(("admin",), app.url_map) if s.title == "Administration")
     assert all(t.href for t in admin.tiles), [t.title for t in admin.tiles if not t.href]

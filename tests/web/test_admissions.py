@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pcsauvegarde.store import queries
+from pcsauvegarde.station.store import queries
 from tests.pdfcheck import barcodes, page_texts
 
 FORM = {"birth_name": "Lefèvre", "used_name": "Martin", "first_names": "Zoé Anaïs",
@@ -81,7 +81,7 @@ def test_labels_from_patient_page_and_failed_print_goes_to_retry_list(logged_in,
     assert 'id="printer-status"' in page
 
     # the printer folder is unusable: the job fails, says so, and waits on the retry list
-    from pcsauvegarde.printing import FilePrinter
+    from pcsauvegarde.station.printing import FilePrinter
     good = station.printer
     blocker = station.settings.data_dir / "blocked"
     blocker.write_text("not a folder")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import urllib.parse
 from html.parser import HTMLParser
 
-from pcsauvegarde.web import station_of
+from pcsauvegarde.station.web import station_of
 from tests.web.conftest import client_as
 from tests.web.test_routes import _rules, _url
 

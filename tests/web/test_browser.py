@@ -34,7 +34,7 @@ def served(station):
     """The app (CSRF on, short idle timeout) on a loopback port, in this process."""
     from werkzeug.serving import make_server
 
-    from pcsauvegarde.web import create_app
+    from pcsauvegarde.station.web import create_app
     app = create_app(station, {"IDLE_TIMEOUT_SECONDS": IDLE_SECONDS})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -61,7 +61,7 @@ def _log_in(page, base):
 
 
 def test_scan_open_print(page, served):
-    from pcsauvegarde.store import queries
+    from pcsauvegarde.station.store import queries
     base, station = served
     row = queries.inpatients(station.store, "REA")[0]
     _log_in(page, base)
@@ -131,7 +131,7 @@ def test_keyboard_only_with_visible_focus_and_big_targets(page, served):
 
 def test_a_nurse_prints_her_unit(page, served):
     """Unit page → « Imprimer le service » (administration plans only) → one PDF, beds in order."""
-    from pcsauvegarde.store import queries
+    from pcsauvegarde.station.store import queries
     from tests.pdfcheck import page_texts
     base, station = served
     rows = queries.inpatients(station.store, "REA")

@@ -10,7 +10,7 @@ from tests.pdfcheck import barcodes, page_texts
 
 
 def first_inpatient(station):
-    from pcsauvegarde.store import queries
+    from pcsauvegarde.station.store import queries
     unit = queries.units(station.store)[0]
     return unit, queries.inpatients(station.store, unit.code)[0]
 
@@ -50,7 +50,7 @@ def test_unit_page_lists_its_inpatients(logged_in, station):
 
 def test_search_by_name_without_accents_and_by_scanned_ipp(logged_in, station):
     _, row = first_inpatient(station)
-    from pcsauvegarde.store import fold
+    from pcsauvegarde.station.store import fold
     r = logged_in.get("/recherche", query_string={"q": fold(row.patient.birth_name).upper()})
     assert row.patient.id in r.get_data(as_text=True)
     r = logged_in.get("/recherche", query_string={"q": row.patient.id})

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from pcsauvegarde.store import queries
+from pcsauvegarde.station.store import queries
 from tests.conftest import PASSWORD
 from tests.pdfcheck import barcodes, page_texts
 
@@ -89,7 +89,7 @@ def test_patient_care_documents(logged_in, station, kind):
 
 
 def test_demo_mar_shows_demo_drugs_and_standard_hours(station):
-    from pcsauvegarde.issuing import issue_patient_document
+    from pcsauvegarde.station.issuing.issue import issue_patient_document
     row = queries.inpatients(station.store, smallest_unit(station).code)[0]
     file = queries.patient_file(station.store, row.patient.id)
     issued = issue_patient_document(station, "administration_plan", row.patient.id, "test")
@@ -101,8 +101,8 @@ def test_demo_mar_shows_demo_drugs_and_standard_hours(station):
 
 
 def test_broken_template_stops_startup(station, tmp_path, monkeypatch):
-    from pcsauvegarde.documents import templates
-    from pcsauvegarde.web import create_app
+    from pcsauvegarde.station.documents import templates
+    from pcsauvegarde.station.web import create_app
     for path in templates.DEFAULT_DIR.glob("*.toml"):
         (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     broken = tmp_path / "care_plan.toml"
@@ -115,7 +115,7 @@ def test_broken_template_stops_startup(station, tmp_path, monkeypatch):
 
 
 def test_inner_document_preview_is_taken_from_the_bundle(logged_in, station):
-    from pcsauvegarde.issuing import documents_dir
+    from pcsauvegarde.station.issuing.issue import documents_dir
     unit = smallest_unit(station)
     r = logged_in.post(f"/services/{unit.code}/imprimer",
                        data={"kinds": ["administration_plan", "summary"]})

@@ -6,7 +6,7 @@ reach it; its URL arguments need a sample value in ``samples`` (tests/web/confte
 
 from __future__ import annotations
 
-from pcsauvegarde.accounts import ROLES
+from pcsauvegarde.station.state.accounts import ROLES
 from tests.web.conftest import client_as
 
 PUBLIC = "public"
@@ -132,7 +132,7 @@ def test_out_of_unit_patient_page_offers_break_glass(app, people, samples):
 
 
 def test_search_lists_other_units_without_opening_them(app, people, samples, station):
-    from pcsauvegarde.store import queries
+    from pcsauvegarde.station.store import queries
     row = queries.inpatients(station.store, "REA")[0]
     client = client_as(app, "ide-chd")
     html = client.get("/recherche", query_string={"q": row.patient.birth_name}).get_data(

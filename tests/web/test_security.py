@@ -17,7 +17,7 @@ def _token(client, url="/connexion") -> str:
 
 @pytest.fixture
 def csrf_app(station):
-    from pcsauvegarde.web import create_app
+    from pcsauvegarde.station.web import create_app
     return create_app(station, {"TESTING": True})  # CSRF left ENABLED
 
 
@@ -135,6 +135,6 @@ def test_session_id_is_not_stored_in_clear(logged_in, station):
 
 
 def _first(station):
-    from pcsauvegarde.store import queries
+    from pcsauvegarde.station.store import queries
     unit = queries.units(station.store)[0]
     return unit, queries.inpatients(station.store, unit.code)[0].patient.id

@@ -15,10 +15,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))
 
-from pcsauvegarde import records
-from pcsauvegarde.fsutil import atomic_write as write_atomic
-from pcsauvegarde.package import Deletion, Manifest, age, compress, minisign
-from pcsauvegarde.package.seal import sign_package
+from pcsauvegarde.core import records
+from pcsauvegarde.core.fsutil import atomic_write as write_atomic
+from pcsauvegarde.core.package import Deletion, Manifest, age, compress, minisign
+from pcsauvegarde.core.package.seal import sign_package
 
 UTC = dt.UTC
 STATION = "test-station"

@@ -1,0 +1,133 @@
+"""`pcsauvegarde users …` and `pcsauvegarde audit …`: accounts and the audit journal."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+
+import click
+
+from pcsauvegarde.cli.common import DATA_OPTION, console_actor, settings_of
+from pcsauvegarde.station.state.accounts import ROLES, AccountError
+
+
+def _station(data_dir: Path):
+    from pcsauvegarde.station.station import open_station
+
+    return open_station(settings_of(data_dir))
+
+
+
+
+def _read_password() -> str:
+    """From the terminal (asked twice) or one line of stdin; never from the command line."""
+    if sys.stdin.isatty():
+        first = getpass.getpass("Mot de passe : ")
+        if getpass.getpass("Confirmer le mot de passe : ") != first:
+            raise click.ClickException("les deux mots de passe saisis diffèrent")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@click.group()
+def users() -> None:
+    """Gérer les comptes locaux."""
+
+
+@users.command("add")
+@DATA_OPTION
+@click.argument("login")
+@click.option("--name", default="", help="Nom affiché.")
+@click.option("--role", "roles", multiple=True, default=("soins",), show_default=True,
+              type=click.Choice(ROLES))
+@click.option("--unit", "units", multiple=True, default=("*",), show_default=True,
+              help="Service(s) accessibles ; * pour tous.")
+def users_add(data_dir: Path, login: str, name: str, roles: tuple, units: tuple) -> None:
+    """Créer un compte (le mot de passe est demandé, jamais passé en argument)."""
+    station = _station(data_dir)
+    try:
+        user = station.accounts.add(login, name, _read_password(), roles, units)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    station.audit.record(console_actor(), "account.created", user.login,
+                         {"roles": user.roles, "units": user.units})
+    click.echo(f"Compte « {user.login} » créé ({', '.join(user.roles)}).")
+
+
+def _set_active(data_dir: Path, login: str, active: bool) -> None:
+    station = _station(data_dir)
+    try:
+        user = station.accounts.set_active(login, active)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    closed = 0 if active else station.sessions.revoke_user(user.login, "compte désactivé")
+    station.audit.record(console_actor(), "account.enabled" if active else "account.disabled",
+                         user.login, {} if active else {"sessions_closed": closed})
+    click.echo(f"Compte « {user.login} » {'réactivé' if active else 'désactivé'}.")
+
+
+@users.command("disable")
+@DATA_OPTION
+@click.argument("login")
+def users_disable(data_dir: Path, login: str) -> None:
+    """Désactiver un compte (ses sessions ouvertes sont fermées)."""
+    _set_active(data_dir, login, False)
+
+
+@users.command("enable")
+@DATA_OPTION
+@click.argument("login")
+def users_enable(data_dir: Path, login: str) -> None:
+    """Réactiver un compte."""
+    _set_active(data_dir, login, True)
+
+
+@users.command("reset")
+@DATA_OPTION
+@click.argument("login")
+def users_reset(data_dir: Path, login: str) -> None:
+    """Nouveau mot de passe (demandé, ou lu sur l'entrée standard) ; lève un verrouillage."""
+    station = _station(data_dir)
+    try:
+        user = station.accounts.set_password(login, _read_password())
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    closed = station.sessions.revoke_user(user.login, "mot de passe réinitialisé")
+    station.audit.record(console_actor(), "account.password_reset", user.login,
+                         {"sessions_closed": closed})
+    click.echo(f"Mot de passe de « {user.login} » réinitialisé.")
+
+
+@users.command("list")
+@DATA_OPTION
+def users_list(data_dir: Path) -> None:
+    """Lister les comptes : identifiant, état, rôles, services, nom."""
+    for u in _station(data_dir).accounts.list():
+        state = "actif" if u.active else "désactivé"
+        click.echo(f"{u.login}\t{state}\t{','.join(u.roles)}\t{','.join(u.units)}\t"
+                   f"{u.display_name}")
+
+
+@click.group()
+def audit() -> None:
+    """Journal d'audit (chaîné par empreintes SHA-256)."""
+
+
+@audit.command("verify")
+@DATA_OPTION
+def audit_verify(data_dir: Path) -> None:
+    """Vérifier la chaîne ; nomme la première entrée altérée (code de sortie 1)."""
+    from pcsauvegarde.station.state.audit import Audit
+    from pcsauvegarde.station.state.statedb import StateDB
+
+    path = Path(data_dir) / "station.sqlite"
+    if not path.is_file():
+        raise click.ClickException(f"aucun journal dans {data_dir} (station.sqlite absent)")
+    result = Audit(StateDB(path)).verify()
+    if result.ok:
+        click.echo(f"Journal d'audit intègre : {result.entries} entrée(s) vérifiée(s).")
+        return
+    click.echo(f"JOURNAL D'AUDIT ALTÉRÉ : première entrée en défaut n° {result.broken_seq} "
+               f"({result.reason}).", err=True)
+    sys.exit(1)

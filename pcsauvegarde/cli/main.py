@@ -1,0 +1,248 @@
+"""The `pcsauvegarde` command: thin wrappers that parse, call domain code and report in French."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from pcsauvegarde.cli.common import DATA_OPTION, settings_of, station_keys
+from pcsauvegarde.cli import sync as cli_sync
+from pcsauvegarde.station.settings import Settings, write_settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Journal détaillé sur la sortie d'erreur.")
+def main(verbose: bool) -> None:
+    """PC de sauvegarde : extraits chiffrés et signés, interface locale, impressions en mode
+    dégradé."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+@DATA_OPTION
+@click.option("--station", "station_id", default="station-demo", show_default=True,
+              help="Identifiant de la station (minuscules, chiffres, tirets).")
+def init(data_dir: Path, station_id: str) -> None:
+    """Créer le dossier de données d'une station et sa clé de déchiffrement."""
+    from pcsauvegarde.demo.station import ensure_station_keys
+
+    settings = settings_of(data_dir, {"station_id": station_id})
+    write_settings(settings)
+    recipient = ensure_station_keys(settings.data_dir)
+    click.echo(f"Station « {station_id} » prête dans {settings.data_dir}")
+    click.echo(f"Clé publique de la station (à donner à l'émetteur) : {recipient}")
+
+
+
+
+@main.command()
+@DATA_OPTION
+@click.option("--publisher-dir", type=click.Path(path_type=Path), default=None,
+              help="Dossier de l'émetteur où créer la clé de signature Ed25519 (minisign).")
+def keys(data_dir: Path, publisher_dir: Path | None) -> None:
+    """Créer les clés manquantes et afficher les clés publiques."""
+    from pcsauvegarde.core.package.minisign import load_public_key
+    from pcsauvegarde.demo.station import ensure_publisher_key, ensure_station_keys
+    from pcsauvegarde.station.sync.heartbeat import ensure_signing_key
+
+    recipient = ensure_station_keys(Path(data_dir).resolve())
+    click.echo(f"Station (age, destinataire des paquets) : {recipient}")
+    signing = ensure_signing_key(settings_of(data_dir))
+    click.echo(f"Station (minisign, signe ses signaux de vie) : {signing.to_line()}")
+    click.echo(f"  empreinte {signing.fingerprint}")
+    if publisher_dir is not None:
+        public = ensure_publisher_key(publisher_dir)
+        key = load_public_key(public)
+        click.echo(f"Émetteur (minisign, à épingler sur les stations) : {key.to_line()}")
+        click.echo(f"  empreinte {key.fingerprint}, fichier {public}")
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(path_type=Path, exists=True),
+              required=True, help="publisher.toml (dépôt, clé de signature, stations).")
+@click.option("--kind", type=click.Choice(["full", "delta", "auto"]), default="auto",
+              show_default=True, help="Paquets complets, deltas, ou auto (complet quand le "
+              "dernier complet date de plus de full_every_minutes).")
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path, exists=True))
+def publish(config_path: Path, kind: str, inputs: tuple[Path, ...]) -> None:
+    """Importer des exports (FHIR R4 .ndjson/.json, HL7 v2 .hl7, catalogues .csv) et publier
+    un paquet par domaine et par périmètre de stations."""
+    from pcsauvegarde.core.package import PackageError
+    from pcsauvegarde.publisher.publisher import PublishError, load_publisher_config
+    from pcsauvegarde.publisher.publisher import publish as publish_records
+    from pcsauvegarde.publisher.sources import import_sources
+
+    files = [p for i in inputs for p in (sorted(i.iterdir()) if i.is_dir() else [i])]
+    try:
+        config = load_publisher_config(config_path)
+        records, rejections = import_sources(files)
+        if not records:
+            raise click.ClickException("aucun enregistrement à publier (fichiers .ndjson, .json, "
+                                       ".hl7 ou .csv attendus)")
+        for r in rejections:
+            click.echo(f"refusé : {r}", err=True)
+        written = publish_records(records, config, kind)
+    except (PublishError, PackageError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{len(records)} enregistrements importés, {len(rejections)} refusés")
+    for path in written:
+        click.echo(f"publié : {path}")
+
+
+@main.command()
+@DATA_OPTION
+def pull(data_dir: Path) -> None:
+    """Récupérer maintenant les nouveaux paquets de toutes les sources."""
+    from pcsauvegarde.station.store import Store
+    from pcsauvegarde.station.sync.pull import pull_all
+
+    settings = settings_of(data_dir)
+    if not settings.sources:
+        raise click.ClickException(f"aucune source configurée dans {settings.data_dir}")
+    failed = False
+    for run in pull_all(settings, Store(settings.store_path), station_keys(settings)):
+        if run.frozen:
+            raise click.ClickException(run.error)
+        click.echo(f"source {run.source} : {run.seen} nouveau(x) paquet(s), "
+                   f"{run.accepted} accepté(s), {run.quarantined} en quarantaine")
+        for o in run.outcomes:
+            if o.outcome != "accepted":
+                click.echo(f"  {o.message}", err=True)
+        if run.error:
+            failed = True
+            click.echo(f"  erreur : {run.error}", err=True)
+    sys.exit(1 if failed else 0)
+
+
+
+
+@main.command()
+@DATA_OPTION
+def serve(data_dir: Path) -> None:
+    """Servir l'interface (127.0.0.1) et tirer les paquets selon le calendrier."""
+    settings = settings_of(data_dir)
+    _serve(settings)
+
+
+def _serve(settings: Settings, extra_jobs=()) -> None:
+    import waitress
+
+    from pcsauvegarde.station.documents.engine import DocumentError
+    from pcsauvegarde.station.documents.templates import TemplateError
+    from pcsauvegarde.station.issuing.issue import start_render_pool
+    from pcsauvegarde.station.station import open_station
+    from pcsauvegarde.station.sync.scheduler import jobs, start_scheduler
+    from pcsauvegarde.station.web import create_app
+
+    station = open_station(settings)
+    try:  # before any thread starts: a broken template or missing font stops here, in one line
+        app = create_app(station)
+    except (TemplateError, DocumentError) as exc:
+        raise click.ClickException(f"démarrage refusé : {exc}") from None
+    start_render_pool(station)  # PDFs in worker processes: screens never wait behind them
+    scheduler = start_scheduler(jobs(settings, station.store, station_keys(settings))
+                                + list(extra_jobs))
+    try:
+        waitress.serve(app, host=settings.host, port=settings.port, threads=8,
+                       ident="pcsauvegarde")
+    finally:
+        if station.render_pool is not None:
+            station.render_pool.shutdown(wait=False, cancel_futures=True)
+        scheduler.shutdown(wait=False)
+
+
+from pcsauvegarde.cli.accounts import audit, users  # the commands live there
+
+main.add_command(users)
+main.add_command(audit)
+
+
+@main.group()
+def admissions() -> None:
+    """Admissions en mode dégradé (IPP/NDA provisoires)."""
+
+
+@admissions.command("export")
+@DATA_OPTION
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Fichier CSV à écrire (défaut : DATA/exports/admissions-AAAAMMJJ-HHMMSS.csv)"
+                   " ; « - » pour la sortie standard.")
+def admissions_export(data_dir: Path, output: Path | None) -> None:
+    """Exporter les admissions en mode dégradé (CSV ; séparateur « ; ») pour la reprise."""
+    import io
+
+    from pcsauvegarde.core.fsutil import atomic_write
+    from pcsauvegarde.station.state.admissions import Admissions, export_csv
+    from pcsauvegarde.station.state.statedb import StateDB
+
+    settings = settings_of(data_dir)
+    state = settings.data_dir / "station.sqlite"
+    if not state.exists():
+        raise click.ClickException(f"aucune base de station dans {settings.data_dir}")
+    register = Admissions(StateDB(state), settings.station_id, settings.provisional_ipp_range,
+                          settings.provisional_nda_range)
+    buffer = io.StringIO()
+    count = export_csv(register.all(), buffer)
+    if str(output) == "-":
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    path = output or settings.data_dir / "exports" / f"admissions-{stamp}.csv"
+    # UTF-8 with BOM: spreadsheet software in French opens accents and « ; » correctly.
+    atomic_write(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"), mode=0o600)
+    click.echo(f"{count} admission(s) exportée(s) dans {path}")
+
+
+@main.command()
+@click.option("--data", "root", type=click.Path(path_type=Path), default=Path("snapshots/demo"),
+              show_default=True, help="Dossier de la démonstration.")
+@click.option("--port", default=8080, show_default=True)
+@click.option("--no-serve", is_flag=True, help="Préparer et tirer une fois, sans servir.")
+def demo(root: Path, port: int, no_serve: bool) -> None:
+    """Hôpital de démonstration de bout en bout : génère, publie, tire, sert."""
+    from pcsauvegarde.demo import station as demostation
+    from pcsauvegarde.station.documents.fmt import format_local
+    from pcsauvegarde.station.state.accounts import AccountError
+    from pcsauvegarde.station.station import open_station
+    from pcsauvegarde.station.sync.pull import pull_all
+    from pcsauvegarde.station.sync.scheduler import Job
+
+    paths, settings, config = demostation.setup(root)
+    settings = settings_of(settings.data_dir, {"port": port})
+    written = demostation.publish_demo(paths, config)
+    click.echo(f"Hôpital de démonstration publié : {len(written)} paquet(s) dans {paths.drop}")
+    station = open_station(settings)
+    for run in pull_all(settings, station.store, station_keys(settings)):
+        click.echo(f"Premier tirage : {run.accepted} paquet(s) accepté(s), "
+                   f"{run.quarantined} en quarantaine")
+    try:
+        station.accounts.add(demostation.DEMO_LOGIN, "Infirmière de démonstration",
+                             demostation.DEMO_PASSWORD, ("soins", "admin"))
+    except AccountError:
+        pass  # already there from an earlier run
+    if no_serve:
+        return
+    minutes = itertools.count(1)
+
+    def republish() -> None:
+        demostation.publish_demo(paths, config, minute=next(minutes))
+
+    from apscheduler.triggers.interval import IntervalTrigger
+    click.echo(f"Interface : http://{settings.host}:{settings.port}/  —  identifiant "
+               f"« {demostation.DEMO_LOGIN} », mot de passe « {demostation.DEMO_PASSWORD} »")
+    started = format_local(dt.datetime.now(dt.UTC))
+    click.echo(f"La démonstration publie un extrait modifié chaque minute "
+               f"(démarrée le {started}). Ctrl+C pour arrêter.")
+    _serve(settings, [Job("demo:publish", IntervalTrigger(seconds=60), republish)])
+
+
+cli_sync.register(main)  # freeze, quarantine, fleet (issue #3)
+
+if __name__ == "__main__":
+    main()

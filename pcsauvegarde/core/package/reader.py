@@ -1,0 +1,338 @@
+"""Station side: verify the signature, decrypt, then stream and validate a package's records."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import zlib
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from operator import itemgetter
+from pathlib import Path
+from typing import Self
+
+import pyrage
+
+from pcsauvegarde.core import record_check, records
+from pcsauvegarde.core.package import minisign
+from pcsauvegarde.core.package.age import Identity
+from pcsauvegarde.core.package.errors import PackageError
+from pcsauvegarde.core.package.manifest import (
+    DELETED,
+    Deletion,
+    Item,
+    Manifest,
+    item_from_dict,
+    parse_file_name,
+    parse_trusted_comment,
+)
+
+DEFAULT_MAX_SIZE = 2 * 1024 ** 3  # bytes of the encrypted file
+MAX_LINE = 8 * 1024 * 1024        # bytes of one NDJSON line, manifest included
+_AGE_MAGIC = b"age-encryption.org/v1\n"
+_SCANNER = json.JSONDecoder()  # scan_once: json.loads without its per-call wrapping
+Row = tuple[str, str, str, str | None, str | None]
+
+PathLike = str | os.PathLike
+
+
+@dataclass(frozen=True)
+class OpenedPackage:
+    """An authenticated, decrypted package: manifest now, records streamed on demand.
+
+    The package is only valid once :meth:`iter_records` has run to the end without error
+    (the manifest counts are checked last); the store MUST NOT promote it before that.
+    """
+
+    name: str
+    manifest: Manifest
+    signer: minisign.PublicKey
+    trusted_comment: str
+    size: int
+    _compressed: bytes = field(repr=False)
+
+    def iter_records(self, raw: bool = False) -> Iterator[Item] | Iterator[tuple[Item, str]]:
+        """Yield each validated Record or Deletion; raise PackageError with the line number.
+
+        With ``raw=True`` yield ``(item, line)`` pairs, the line being the record's JSON text
+        as received, so a store can keep it without encoding the record again.
+        """
+        counts: Counter = Counter()
+        domain, from_dict = self.manifest.domain, records.record_from_dict
+        with _Lines(self.name, self._compressed) as lines:
+            lines.next()  # the manifest, parsed at open time
+            while (line := lines.next()) is not None:
+                text, data = _json(self.name, line, lines.number, "record")
+                try:
+                    # the common case inline (a record of the domain); item_from_dict otherwise
+                    if type(data) is dict and data.get("type") != DELETED:
+                        item = from_dict(data)
+                        if item.DOMAIN != domain:
+                            item = item_from_dict(data, self.manifest)  # raises, same message
+                    else:
+                        item = item_from_dict(data, self.manifest)
+                except records.RecordError as exc:
+                    raise PackageError(self.name, "record", str(exc), lines.number) from None
+                counts[data["type"]] += 1
+                yield (item, text.strip()) if raw else item
+        self._check_counts(counts)
+
+    def iter_rows(self) -> Iterator[list[Row]]:
+        """Yield the records as batches of store rows, validated like :meth:`iter_records`.
+
+        A row is ``(type, id, domain, ipp, line)``, ``line`` being the record's JSON text as
+        received; a deletion is ``(record_type, id, domain, None, None)``. Every record is
+        validated: a quick generated check accepts the common case without building the
+        record, anything else goes through ``item_from_dict`` (same errors, same line).
+        """
+        counts: Counter = Counter()
+        name, domain = self.name, self.manifest.domain
+        quick = record_check.quick_checks(domain)
+        quick_short, short = record_check.quick_checks(domain, short=True), record_check.SHORT_LINE
+        ipp_of = {t: record_check.ipp_field(t) for t in records.types_of_domain(domain)}
+        scan, first_item = _SCANNER.scan_once, itemgetter(0)
+        with _Lines(name, self._compressed) as lines:
+            lines.next()  # the manifest, parsed at open time
+            while (block := lines.block()) is not None:
+                first, raws = block
+                try:  # one decode per block; a bad byte is found line by line below
+                    texts = b"\n".join(raws).decode("utf-8").split("\n")
+                except UnicodeDecodeError:
+                    texts = [None] * len(raws)
+                rows: list[Row] = []
+                for number, text in enumerate(texts, start=first):
+                    try:
+                        data, end = scan(text, 0)
+                    except Exception:  # noqa: BLE001 - json.loads below gives the error
+                        data, end = None, -1
+                    if end != len(text or ""):  # not plain JSON: blank, spaces, or invalid
+                        raw = raws[number - first]
+                        if not raw.strip():
+                            continue
+                        text, data = _json(name, raw, number, "record")
+                        text = text.strip()
+                    if type(data) is dict:
+                        kind = data.get("type")
+                        check = (quick_short if len(text) <= short else quick).get(kind)
+                        if check is not None and check(data):
+                            field = ipp_of[kind]
+                            rows.append((kind, data["id"], domain,
+                                         data.get(field) if field else None, text))
+                            continue
+                    rows.append(self._checked_row(data, text, number, counts))
+                counts.update(map(first_item, rows))  # counted in C, not line by line
+                if rows:
+                    yield rows
+        self._check_counts(counts)
+
+    def _checked_row(self, data: object, text: str, number: int, counts: Counter) -> Row:
+        """The row of a line the quick check left aside: item_from_dict accepts or explains."""
+        try:
+            item = item_from_dict(data, self.manifest)
+        except records.RecordError as exc:
+            raise PackageError(self.name, "record", str(exc), number) from None
+        if isinstance(item, Deletion):  # counted as "deleted", not as its record type
+            counts[DELETED] += 1
+            counts[item.record_type] -= 1
+            return (item.record_type, item.id, self.manifest.domain, None, None)
+        ipp = item.id if item.TYPE == "patient" else getattr(item, "ipp", None)
+        return (item.TYPE, item.id, self.manifest.domain, ipp, text)
+
+    def _check_counts(self, counts: dict[str, int]) -> None:
+        declared = {k: v for k, v in self.manifest.counts.items() if v}
+        actual = {k: v for k, v in counts.items() if v}
+        if declared != actual:
+            diff = ", ".join(f"{k} : {declared.get(k, 0)} annoncé(s), {actual.get(k, 0)} reçu(s)"
+                             for k in sorted(set(declared) | set(actual))
+                             if declared.get(k, 0) != actual.get(k, 0))
+            raise PackageError(self.name, "manifest", f"nombre d'enregistrements incorrect ({diff})")
+
+    def read_records(self) -> list[Item]:
+        """All records as a list (convenience for small packages and tests)."""
+        return list(self.iter_records())
+
+
+class _Lines:
+    """Line reader over the gzip plaintext mapping gzip failures to PackageError."""
+
+    def __init__(self, name: str, compressed: bytes):
+        self.name = name
+        self.number = 0
+        self._gz = gzip.GzipFile(fileobj=io.BytesIO(compressed), mode="rb")
+        # Lines are cut from 1 MiB blocks: one readline() call per line costs more than
+        # parsing the line's JSON for small records.
+        self._lines: list[bytes] = []
+        self._at = 0
+        self._rest = b""
+        self._eof = False
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._gz.close()
+
+    def block(self) -> tuple[int, list[bytes]] | None:
+        """(number of its first line, the lines) of the rest of the current block, or None
+        at the end of the stream; blank lines included, the caller skips them."""
+        if self._at == len(self._lines) and not self._fill():
+            return None
+        first = self.number + 1
+        block = self._lines[self._at:] if self._at else self._lines
+        self._at = len(self._lines)
+        self.number += len(block)
+        return first, block
+
+    def next(self) -> bytes | None:
+        """The next non-empty line (without its newline), or None at the end of the stream."""
+        while True:
+            if self._at == len(self._lines) and not self._fill():
+                return None
+            raw = self._lines[self._at]
+            self._at += 1
+            self.number += 1
+            if raw.strip():
+                return raw
+
+    def _fill(self) -> bool:
+        """Read the next block into complete lines; False at the end of the stream."""
+        while not self._eof:
+            try:
+                block = self._gz.read(1 << 20)
+            except EOFError:
+                raise PackageError(self.name, "truncated", "données compressées tronquées "
+                                   "(fin du flux gzip manquante)", self.number + 1) from None
+            except (gzip.BadGzipFile, zlib.error, OSError) as exc:
+                raise PackageError(self.name, "format", f"flux gzip invalide ({exc})",
+                                   self.number + 1) from None
+            if not block:
+                self._eof = True
+                lines = [self._rest] if self._rest else []
+            else:
+                lines = (self._rest + block).split(b"\n")
+                self._rest = lines.pop()
+            if len(self._rest) > MAX_LINE or any(len(x) > MAX_LINE for x in lines):
+                raise PackageError(self.name, "format", f"ligne trop longue (plus de {MAX_LINE} "
+                                   "octets)", self.number + 1)
+            if lines:
+                self._lines, self._at = lines, 0
+                return True
+        return False
+
+
+def _json(name: str, raw: bytes, number: int, reason: str) -> tuple[str, object]:
+    """(the line as text, its JSON value)."""
+    try:
+        text = raw.decode("utf-8")
+        return text, json.loads(text)
+    except UnicodeDecodeError:
+        raise PackageError(name, "format", "texte non UTF-8", number) from None
+    except ValueError as exc:
+        raise PackageError(name, reason, f"JSON invalide ({exc.args[0]})", number) from None
+
+
+def _read_bounded(path: Path, name: str, max_size: int) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size == 0:
+                raise PackageError(name, "size", "fichier vide (0 octet)")
+            if size > max_size:
+                raise PackageError(name, "size", f"fichier trop gros ({size} octets, "
+                                   f"limite {max_size})")
+            data = f.read(max_size + 1)
+    except FileNotFoundError:
+        raise PackageError(name, "missing", "fichier introuvable") from None
+    if len(data) > max_size:  # grew while we read it
+        raise PackageError(name, "size", f"fichier trop gros (limite {max_size} octets)")
+    return data
+
+
+def _read_signature(sig_path: Path, name: str) -> str:
+    try:
+        with open(sig_path, "rb") as f:
+            raw = f.read(minisign.MAX_SIG_FILE + 1)
+    except FileNotFoundError:
+        raise PackageError(name, "missing", f"signature absente (fichier « {sig_path.name} » "
+                           "introuvable) : paquet refusé") from None
+    if len(raw) > minisign.MAX_SIG_FILE:
+        raise PackageError(name, "signature", "fichier de signature trop gros")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PackageError(name, "signature", "fichier de signature illisible (non UTF-8)") from None
+
+
+def _check_trusted_comment(name: str, comment: str, parts: dict) -> None:
+    fields = parse_trusted_comment(comment)
+    if fields.get("file") != name:
+        raise PackageError(name, "signature", "signature faite pour un autre fichier "
+                           f"(« {fields.get('file', '?')} ») : rejeu refusé")
+    for key, value in parts.items():
+        if fields.get(key) != str(value):
+            raise PackageError(name, "signature", f"commentaire de confiance incohérent ({key})")
+
+
+def _decrypt(name: str, data: bytes, identities: list[Identity]) -> bytes:
+    if not data.startswith(_AGE_MAGIC):
+        raise PackageError(name, "format", "ce n'est pas un fichier chiffré au format age")
+    try:
+        return pyrage.decrypt(data, identities)
+    except pyrage.DecryptError as exc:
+        if "no matching keys" in str(exc).lower():
+            raise PackageError(name, "decrypt", "paquet chiffré pour une autre station ou clé "
+                               "de station incorrecte") from None
+        raise PackageError(name, "decrypt", f"fichier age corrompu ou incomplet ({exc})") from None
+
+
+def open_package(path: PathLike, pinned_pubkeys: Sequence[minisign.PublicKey],
+                 identity: Identity | Sequence[Identity], *,
+                 station: str | Sequence[str] | None = None, name: str | None = None,
+                 sig_path: PathLike | None = None,
+                 max_size: int = DEFAULT_MAX_SIZE) -> OpenedPackage:
+    """Authenticate then decrypt a package; records are checked by ``iter_records()``.
+
+    Order: file name, size, signature over the encrypted bytes (before any decryption),
+    trusted comment bound to the file name, age decryption, gzip, manifest vs file name.
+    ``name`` is the package's published file name when ``path`` is a temporary copy;
+    ``station`` (this station's id, or the ids it accepts: its own and its scope groups)
+    refuses packages named for another station.
+    """
+    path = Path(path)
+    name = name or path.name
+    parts = parse_file_name(name)
+    accepted = (station,) if isinstance(station, str) else tuple(station or ())
+    if station is not None and parts["station"] not in accepted:
+        raise PackageError(name, "name", f"paquet destiné à la station « {parts['station']} »,"
+                           f" pas à « {' / '.join(accepted)} »")
+    sig_file = Path(sig_path) if sig_path else path.with_name(path.name + ".minisig")
+    data = _read_bounded(path, name, max_size)
+    sig_text = _read_signature(sig_file, name)
+    signer = minisign.verify(data, sig_text, pinned_pubkeys, name)
+    comment = minisign.Signature.parse(sig_text, name).trusted_comment
+    _check_trusted_comment(name, comment, parts)
+    identities = [identity] if isinstance(identity, Identity) else list(identity)
+    compressed = _decrypt(name, data, identities)
+    size = len(data)
+    del data  # keep one copy only: the compressed plaintext
+    with _Lines(name, compressed) as lines:
+        raw = lines.next()
+        if raw is None:
+            raise PackageError(name, "manifest", "paquet vide : manifeste absent")
+        manifest = Manifest.from_dict(_json(name, raw, lines.number, "manifest")[1], name)
+    for key, value in parts.items():
+        if getattr(manifest, key) != value:
+            raise PackageError(name, "manifest", f"manifeste : {key} « {getattr(manifest, key)} »"
+                               f" ne correspond pas au nom du fichier (« {value} »)")
+    return OpenedPackage(name, manifest, signer, comment, size, compressed)
+
+
+def read_package(path: PathLike, pinned_pubkeys: Sequence[minisign.PublicKey],
+                 identity: Identity | Sequence[Identity],
+                 **options: object) -> tuple[Manifest, list[Item]]:
+    """Open and fully validate a package; return its manifest and all its records."""
+    opened = open_package(path, pinned_pubkeys, identity, **options)  # type: ignore[arg-type]
+    return opened.manifest, opened.read_records()

@@ -1,0 +1,79 @@
+"""Source side: list every station's heartbeat in a drop point and flag stale ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from pcsauvegarde.core.heartbeat import read_heartbeat
+from pcsauvegarde.core.package import PackageError
+from pcsauvegarde.core.package.minisign import PublicKey, load_public_key
+from pcsauvegarde.core.records import RecordError, parse_utc
+
+
+@dataclass(frozen=True)
+class StationStatus:
+    station: str
+    written_at: dt.datetime | None
+    data_age: dt.timedelta | None
+    last_error: str
+    state: str           # ok | périmée | invalide
+    detail: str = ""
+
+
+def load_keys(paths: list[Path]) -> list[PublicKey]:
+    """Public keys from files or from every ``*.pub`` in directories."""
+    files = [f for p in paths for f in (sorted(p.glob("*.pub")) if p.is_dir() else [p])]
+    return [load_public_key(f) for f in files]
+
+
+def fleet_status(drop: Path, keys: list[PublicKey], stale_after: dt.timedelta,
+                 now: dt.datetime | None = None) -> list[StationStatus]:
+    """One line per heartbeat file; the data age counts from the heartbeat to ``now``."""
+    now = now or dt.datetime.now(dt.UTC)
+    out = []
+    for path in sorted(drop.glob("heartbeat-*.json")):
+        station = path.name[len("heartbeat-"):-len(".json")]
+        try:
+            status = read_heartbeat(path, keys)
+            if status.get("station") != station:
+                raise ValueError(f"station « {status.get('station')} » dans le fichier")
+            written = parse_utc(status["written_at"])
+            age = status.get("data_age_seconds")
+            data_age = (dt.timedelta(seconds=age) + (now - written)) if age is not None else None
+        except (OSError, PackageError, RecordError, ValueError, KeyError, TypeError) as exc:
+            out.append(StationStatus(station, None, None, "", "invalide", str(exc)))
+            continue
+        last_error = (status.get("last_run") or {}).get("error", "")
+        stale = data_age is None or data_age > stale_after
+        out.append(StationStatus(station, written, data_age, last_error,
+                                 "périmée" if stale else "ok"))
+    return out
+
+
+def format_table(rows: list[StationStatus]) -> str:
+    """A French plain-text table for the terminal."""
+    head = ("Station", "Dernier signal (UTC)", "Âge des données", "État", "Détail")
+    lines = [head]
+    for r in rows:
+        lines.append((r.station, r.written_at.strftime("%Y-%m-%d %H:%M") if r.written_at else "—",
+                      _age(r.data_age), r.state.upper() if r.state != "ok" else "ok",
+                      r.detail or r.last_error))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
+                     for line in lines)
+
+
+def _age(age: dt.timedelta | None) -> str:
+    if age is None:
+        return "—"
+    minutes = int(age.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h {minutes % 60:02d}"
+    return f"{minutes // 1440} j"
+
+
+

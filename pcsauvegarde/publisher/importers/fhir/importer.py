@@ -1,0 +1,155 @@
+"""FHIR R4 importer: Bulk Data NDJSON and Bundle/resource JSON files -> canonical records.
+
+A resource that cannot be mapped is refused alone with a French reason (:class:`Rejection`);
+resources outside the model (unsupported type, cancelled order…) are counted in ``ignored``.
+The import MUST NOT raise on bad input.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pcsauvegarde.core.records import Record, RecordError, record_from_dict
+from pcsauvegarde.publisher.importers.fhir.context import Context
+from pcsauvegarde.publisher.importers.fhir.dpi import (
+    map_allergy,
+    map_condition,
+    map_encounter,
+    map_location,
+    map_patient,
+)
+from pcsauvegarde.publisher.importers.fhir.index import Index
+from pcsauvegarde.publisher.importers.fhir.meds import (
+    map_medication_administration,
+    map_medication_request,
+)
+from pcsauvegarde.publisher.importers.fhir.results import (
+    map_appointment,
+    map_imaging_study,
+    map_observation,
+    map_service_request,
+)
+from pcsauvegarde.publisher.importers.fhir.source import Entry, Unreadable, read_paths
+from pcsauvegarde.publisher.importers.fhir.systems import FhirSystems
+from pcsauvegarde.publisher.importers.fhir.values import Refused
+
+Mapper = Callable[[dict, Context], "Record | list[Record] | None"]
+
+# Order matters: patients, then stays, then orders before the administrations that cite them.
+MAPPERS: dict[str, Mapper] = {
+    "Patient": map_patient,
+    "Location": map_location,
+    "Encounter": map_encounter,
+    "AllergyIntolerance": map_allergy,
+    "Condition": map_condition,
+    "MedicationRequest": map_medication_request,
+    "MedicationAdministration": map_medication_administration,
+    "Observation": map_observation,
+    "ServiceRequest": map_service_request,
+    "ImagingStudy": map_imaging_study,
+    "Appointment": map_appointment,
+}
+# Read for reference resolution only; never a record of their own.
+SUPPORT_TYPES = ("Organization", "Practitioner", "PractitionerRole", "Medication")
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A refused resource: file, NDJSON line (from 1) or Bundle entry index (from 0), reason."""
+
+    file: str
+    line_or_index: int
+    resource_type: str
+    resource_id: str
+    reason_fr: str
+
+    def message(self) -> str:
+        """One French line naming the file, place, resource and reason."""
+        where = "ligne" if self.file.endswith((".ndjson", ".jsonl", ".gz")) else "entrée"
+        what = f"{self.resource_type}/{self.resource_id}" if self.resource_type else "ressource"
+        return f"{self.file} ({where} {self.line_or_index}) : {what} refusée — {self.reason_fr}"
+
+
+@dataclass
+class ImportResult:
+    """Records imported, resources refused, and counts of resources deliberately ignored."""
+
+    records: list[Record] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+    ignored: Counter[str] = field(default_factory=Counter)
+
+    def counts(self) -> dict[str, int]:
+        """Number of records per canonical type."""
+        return dict(Counter(r.TYPE for r in self.records))
+
+    def of_type(self, name: str) -> list[Record]:
+        """The records of one canonical type, e.g. ``of_type("patient")``."""
+        return [r for r in self.records if r.TYPE == name]
+
+
+def import_fhir(paths: Iterable[Path], systems: FhirSystems | None = None) -> ImportResult:
+    """Read FHIR files and map every supported resource; never raises on bad content."""
+    result = ImportResult()
+    entries: list[Entry] = []
+    for item in read_paths([Path(p) for p in paths]):
+        if isinstance(item, Unreadable):
+            result.rejections.append(Rejection(item.file, item.where, item.resource_type,
+                                               item.resource_id, item.reason))
+        else:
+            entries.append(item)
+    ctx = Context(index=Index(entries), systems=systems or FhirSystems())
+    by_type: dict[str, list[Entry]] = {}
+    for entry in entries:
+        by_type.setdefault(entry.resource["resourceType"], []).append(entry)
+    for rtype in sorted(set(by_type) - set(MAPPERS) - set(SUPPORT_TYPES)):
+        result.ignored[f"{rtype} : type de ressource non pris en charge"] += len(by_type[rtype])
+    seen: set[tuple[str, str]] = set()
+    for rtype, mapper in MAPPERS.items():
+        for entry in by_type.get(rtype, []):
+            _map_one(entry, mapper, ctx, result, seen)
+    result.rejections.sort(key=lambda r: (r.file, r.line_or_index))  # reads like the files
+    return result
+
+
+def _map_one(entry: Entry, mapper: Mapper, ctx: Context, result: ImportResult,
+             seen: set[tuple[str, str]]) -> None:
+    res = entry.resource
+    rtype = res["resourceType"]
+    rid = res.get("id") if isinstance(res.get("id"), str) else ""
+
+    def refuse(reason: str) -> None:
+        result.rejections.append(Rejection(entry.file, entry.where, rtype, rid, reason))
+        if rtype == "Patient":
+            ctx.refused_patients.add(id(res))
+
+    try:
+        mapped = mapper(res, ctx)
+        if mapped is None:
+            status = res.get("status") if isinstance(res.get("status"), str) else ""
+            result.ignored[f"{rtype} : hors périmètre{f' (statut {status})' if status else ''}"] += 1
+            return
+        if mapped == []:
+            return  # read for reference resolution only (rooms, beds)
+        records = [record_from_dict(r.to_dict()) for r in
+                   (mapped if isinstance(mapped, list) else [mapped])]
+    except (Refused, RecordError) as exc:
+        refuse(str(exc))
+        return
+    except Exception as exc:  # noqa: BLE001 - one odd resource must never stop the import
+        refuse(f"structure inattendue ({exc.__class__.__name__})")
+        return
+    for record in records:
+        key = (record.TYPE, record.id)
+        if key in seen:
+            refuse(f"{record.TYPE} « {record.id} » en double (identifiant déjà importé)")
+            return
+    for record in records:
+        seen.add((record.TYPE, record.id))
+        result.records.append(record)
+    if rtype == "Patient":
+        ctx.ipp_of[id(res)] = records[0].id
+    elif rtype == "Encounter":
+        ctx.nda_of[id(res)] = records[0].id

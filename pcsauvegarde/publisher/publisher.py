@@ -1,0 +1,221 @@
+"""Source side: canonical records → one sealed package per domain and station scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pcsauvegarde.core.fsutil import atomic_write
+from pcsauvegarde.core.package import Deletion, Manifest, write_package
+from pcsauvegarde.core.package.minisign import load_secret_key
+from pcsauvegarde.core.records import DOMAINS, Record
+from pcsauvegarde.publisher.lines import record_line
+from pcsauvegarde.publisher.state import PublishState, digest
+
+_STATION = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+PATIENT_DOMAINS = ("dpi", "lab", "imaging")
+
+
+class PublishError(ValueError):
+    """A publisher configuration or run that cannot go on (French message)."""
+
+
+@dataclass(frozen=True)
+class StationScope:
+    """A station served by this publisher: who can decrypt, which units it receives.
+
+    Stations with the same ``group`` share one package per domain (``station`` value = the
+    group id, listed in each station's ``scopes`` setting), encrypted to all their recipients.
+    """
+
+    id: str
+    recipients: tuple[str, ...]
+    units: tuple[str, ...] = ("*",)
+    group: str = ""
+
+    def serves(self, unit: str) -> bool:
+        return "*" in self.units or unit in self.units
+
+
+@dataclass(frozen=True)
+class ScopeGroup:
+    """What one package is made for: an id (its ``station`` value), recipients and units."""
+
+    id: str
+    recipients: tuple[str, ...]
+    units: tuple[str, ...]
+    stations: tuple[str, ...]
+
+    def serves(self, unit: str) -> bool:
+        return "*" in self.units or unit in self.units
+
+
+@dataclass(frozen=True)
+class PublisherConfig:
+    """Read from publisher.toml: where to drop packages, signing key, stations served."""
+
+    drop_dir: Path
+    signing_key: Path
+    state_file: Path
+    stations: tuple[StationScope, ...]
+    source: str = "pcsauvegarde-publisher"
+    full_every_minutes: int = 60
+    """With ``--kind auto``, a full package when the last one is older than this."""
+
+
+def load_publisher_config(path: Path) -> PublisherConfig:
+    """Parse publisher.toml; paths are relative to its folder."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise PublishError(f"« {path} » : configuration illisible ({exc})") from None
+    base = Path(path).parent
+    try:
+        stations = tuple(StationScope(s["id"], tuple(s["recipients"]),
+                                      tuple(s.get("units", ["*"])), s.get("group", ""))
+                         for s in data["stations"])
+        config = PublisherConfig(base / data["drop_dir"], base / data["signing_key"],
+                                 base / data.get("state_file", "publisher-state.sqlite"),
+                                 stations, data.get("source", "pcsauvegarde-publisher"),
+                                 int(data.get("full_every_minutes", 60)))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise PublishError(f"« {path} » : clé manquante ou invalide {exc}") from None
+    for s in stations:
+        if not _STATION.match(s.id) or not s.recipients:
+            raise PublishError(f"« {path} » : station « {s.id} » : id invalide ou sans destinataire")
+        if s.group and not _STATION.match(s.group):
+            raise PublishError(f"« {path} » : station « {s.id} » : groupe « {s.group} » invalide")
+    scope_groups(config, str(path))  # refuses inconsistent groups now, not at publish time
+    return config
+
+
+def write_publisher_config(path: Path, drop_dir: str, signing_key: str,
+                           stations: Iterable[StationScope]) -> None:
+    lines = [f'drop_dir = "{drop_dir}"', f'signing_key = "{signing_key}"', ""]
+    for s in stations:
+        lines += ["[[stations]]", f'id = "{s.id}"',
+                  "recipients = [" + ", ".join(f'"{r}"' for r in s.recipients) + "]",
+                  "units = [" + ", ".join(f'"{u}"' for u in s.units) + "]"]
+        lines += [f'group = "{s.group}"', ""] if s.group else [""]
+    atomic_write(Path(path), "\n".join(lines).encode())
+
+
+def scope_groups(config: PublisherConfig, where: str = "publisher.toml") -> list[ScopeGroup]:
+    """One group per ``group`` id (or per station without one); refuse inconsistent groups."""
+    members: dict[str, list[StationScope]] = {}
+    for s in config.stations:
+        members.setdefault(s.group or s.id, []).append(s)
+    station_ids = {s.id for s in config.stations}
+    groups = []
+    for gid, stations in members.items():
+        units = sorted(set(stations[0].units))
+        for s in stations[1:]:
+            if sorted(set(s.units)) != units:
+                raise PublishError(f"« {where} » : groupe « {gid} » : les stations "
+                                   f"« {stations[0].id} » et « {s.id} » n'ont pas les mêmes "
+                                   "unités (un groupe partage un seul paquet)")
+        if gid in station_ids and gid not in {s.id for s in stations}:
+            raise PublishError(f"« {where} » : groupe « {gid} » : porte le nom d'une autre "
+                               "station")
+        recipients = tuple(dict.fromkeys(r for s in stations for r in s.recipients))
+        groups.append(ScopeGroup(gid, recipients, tuple(units), tuple(s.id for s in stations)))
+    return groups
+
+
+def scope_records(records: list[Record], station: StationScope | ScopeGroup
+                  ) -> dict[str, list[Record]]:
+    """The records a station may receive, by domain: only patients of its units (and their
+    data), plus every catalogue record."""
+    served_ipps = {r.ipp for r in records if r.TYPE == "stay" and station.serves(r.unit)}
+    by_domain: dict[str, list[Record]] = {d: [] for d in DOMAINS}
+    for r in records:
+        ipp = r.id if r.TYPE == "patient" else getattr(r, "ipp", None)
+        if r.DOMAIN in PATIENT_DOMAINS and ipp is not None and ipp not in served_ipps:
+            continue
+        by_domain[r.DOMAIN].append(r)
+    return by_domain
+
+
+KINDS = ("full", "delta", "auto")
+
+
+def publish(records: list[Record], config: PublisherConfig, kind: str = "auto",
+            now: dt.datetime | None = None, domains: Iterable[str] = DOMAINS) -> list[Path]:
+    """Write one package per scope group and domain; return the files written.
+
+    ``full``: the whole scope of each non-empty domain. ``delta``: only what changed since the
+    last package (new or changed records, deletions); nothing when nothing changed; a full
+    package when there is no usable base. ``auto``: full when the last full package of that
+    domain is older than ``full_every_minutes``, else delta.
+    """
+    if kind not in KINDS:
+        raise PublishError(f"type de publication « {kind} » inconnu (full, delta ou auto)")
+    now = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+    key = load_secret_key(config.signing_key)
+    state = PublishState(config.state_file)
+    config.drop_dir.mkdir(parents=True, exist_ok=True)
+    full_every = dt.timedelta(minutes=config.full_every_minutes)
+    written = []
+    for group in scope_groups(config):
+        scoped = scope_records(records, group)
+        for domain in domains:
+            path = _publish_domain(scoped[domain], group, domain, kind, now, full_every,
+                                   state, config, key)
+            if path is not None:
+                written.append(path)
+    return written
+
+
+def publish_full(records: list[Record], config: PublisherConfig,
+                 now: dt.datetime | None = None,
+                 domains: Iterable[str] = DOMAINS) -> list[Path]:
+    """Full packages for every scope group and non-empty domain."""
+    return publish(records, config, "full", now, domains)
+
+
+def publish_delta(records: list[Record], config: PublisherConfig,
+                  now: dt.datetime | None = None,
+                  domains: Iterable[str] = DOMAINS) -> list[Path]:
+    """Delta packages (full where there is no base yet) for what changed since the last run."""
+    return publish(records, config, "delta", now, domains)
+
+
+def _publish_domain(items: list[Record], group: ScopeGroup, domain: str, kind: str,
+                    now: dt.datetime, full_every: dt.timedelta, state: PublishState,
+                    config: PublisherConfig, key) -> Path | None:
+    # each record's line is written once, straight from its fields: hashed for the delta,
+    # then sent as is; only records that go into the package are turned into dicts (checked)
+    current: dict[tuple[str, str], tuple[Record, bytes, bytes]] = {}
+    for r in items:
+        line = record_line(r)
+        current[(r.TYPE, r.id)] = (r, line, digest(line))
+    known = state.domain(group.id, domain)
+    full = (kind == "full" or known.last == 0 or known.interrupted
+            or (kind == "auto" and (known.last_full_at is None
+                                    or now - known.last_full_at >= full_every)))
+    if full:
+        if not current:
+            return None
+        payload: list = [(r.to_dict(), line) for r, line, _ in current.values()]
+        changed = [(k, h) for k, (_, _, h) in current.items()]
+        deleted: list[tuple[str, str]] = []
+    else:
+        old = state.digests(group.id, domain)
+        changed = [(k, h) for k, (_, _, h) in current.items() if old.get(k) != h]
+        deleted = [k for k in old if k not in current]
+        if not changed and not deleted:
+            return None  # nothing new: the station's snapshot is still exact
+        payload = [(current[k][0].to_dict(), current[k][1]) for k, _ in changed]
+        payload += [Deletion(t, i) for t, i in deleted]
+    sequence = known.next_sequence
+    manifest = Manifest(kind="full" if full else "delta", domain=domain, station=group.id,
+                        source=config.source, extracted_at=now, sequence=sequence,
+                        base_sequence=None if full else known.last)
+    state.reserve(group.id, domain, sequence)
+    path = write_package(config.drop_dir, manifest, payload, list(group.recipients), key)
+    state.commit(group.id, domain, sequence, manifest.kind, now, changed, deleted)
+    return path

@@ -1,0 +1,342 @@
+"""Shared page layout of every printed document: font, header, identity band, footer, watermark."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from typing import Any
+
+from pcsauvegarde.station.documents.barcodes import MODULE_WIDTH_MM, code128, module_bars
+from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
+from pcsauvegarde.station.documents.engine import (  # noqa: F401 - re-exported: the layout's vocabulary
+    FAMILY,
+    FONT_FILES,
+    DocumentError,
+    EnginePDF,
+    font_files,
+)
+from pcsauvegarde.station.documents.fmt import (
+    SEX_LABELS,
+    format_date,
+    format_local,
+    format_person_age,
+    freshness,
+    to_local,
+)
+
+MARGIN = 10.0
+FOOTER_H = 24.0          # reserved at the bottom of every page for the footer
+INK = (0, 0, 0)
+GREY = (90, 90, 90)
+WATERMARK = (215, 215, 215)
+
+
+def format_ins(ins: str) -> str:
+    """INS/NIR grouped as printed on the Carte Vitale: « 2 48 02 75 123 456 78 »."""
+    if len(ins) != 15:
+        return ins
+    cuts = (1, 3, 5, 7, 10, 13, 15)
+    return " ".join(ins[a:b] for a, b in zip((0,) + cuts[:-1], cuts))
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Where one document's pages lie inside a PDF holding several (1-based first page)."""
+
+    number: str
+    first_page: int
+    pages: int
+
+
+class DocumentPDF(EnginePDF):
+    """A4 page with header, optional identity band, freshness footer on every page.
+
+    Subclass or instantiate per document; call ``add_page()`` then draw below ``content_top``.
+    Several documents MAY share one PDF (a unit bundle: fonts embedded once): call
+    ``begin_document`` before each; each keeps its own header, footer, number and « Page n/N ».
+    """
+
+    def __init__(self, ctx: DocumentContext, title: str, *,
+                 patient: PatientFile | None = None, landscape: bool = False) -> None:
+        super().__init__(orientation="L" if landscape else "P", unit="mm", format="A4")
+        self.ctx = ctx
+        self.doc_title = title
+        self.patient_file = patient
+        self.doc_landscape = landscape
+        self.placed: list[Placed] = []   # documents ended so far, in drawing order
+        self._doc_first_page = 1
+        self._footer_drawn = False       # last page's footer drawn by end_document()
+        self.content_top = MARGIN
+        self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.set_auto_page_break(True, margin=FOOTER_H + 2)
+        self.set_title(title)
+        self.set_creator("pcsauvegarde")
+        self.set_creation_date(ctx.printed_at)  # same inputs, same bytes: renderers stay pure
+        self.set_font(FAMILY, "", 9)
+
+    # ---- several documents in one PDF ----------------------------------------------------
+
+    def begin_document(self, ctx: DocumentContext, title: str, *,
+                       patient: PatientFile | None = None, landscape: bool = False) -> None:
+        """Make the next pages belong to a new document (ends the current one, if any)."""
+        if self.page:
+            self.end_document()
+        else:
+            self.set_title(title)
+        self.ctx, self.doc_title, self.patient_file = ctx, title, patient
+        self.doc_landscape = landscape
+        self._doc_first_page = self.page + 1
+
+    def end_document(self) -> Placed | None:
+        """Draw the current document's last footer and number its pages « n/N »; idempotent."""
+        first = self._doc_first_page
+        if self._footer_drawn or self.page < first:
+            return None
+        self._render_footer()
+        self._footer_drawn = True
+        total = str(self.page - first + 1)
+        # fpdf2 puts the whole PDF's page count in every {nb} at output: put this document's
+        # own count in its pages now, and leave fpdf2 nothing to substitute.
+        for number in range(first, self.page + 1):
+            self.substitute(number, total)
+        placed = Placed(self.ctx.document_number, first, self.page - first + 1)
+        self.placed.append(placed)
+        return placed
+
+    def move_to_front(self, first: int) -> None:
+        """Move pages ``first``…last before all others (a cover drawn last, counts known).
+
+        The documents MUST be ended; ``placed`` follows the move.
+        """
+        count = self.pages_count
+        order = [*range(first, count + 1), *range(1, first)]
+        remap = {old: new for new, old in enumerate(order, start=1)}
+        pages = {remap[old]: page for old, page in self.pages.items()}
+        for number, page in pages.items():
+            page.set_index(number)
+        self.pages = dict(sorted(pages.items()))
+        catalog = self._resource_catalog
+        moved: defaultdict = defaultdict(set)
+        for (number, kind), resources in catalog.resources_per_page.items():
+            moved[(remap.get(number, number), kind)] = resources
+        catalog.resources_per_page = moved
+        self._deflated = {remap[number] for number in self._deflated}
+        self.placed = sorted((replace(p, first_page=remap[p.first_page]) for p in self.placed),
+                             key=lambda p: p.first_page)
+
+    # ---- fpdf2 hooks --------------------------------------------------------------------
+
+    def add_page(self, orientation: str = "", *args: Any, **kwargs: Any) -> None:
+        """A new page, in the current document's orientation unless told otherwise."""
+        if not orientation and not kwargs.get("same") and not args:
+            orientation = "L" if self.doc_landscape else "P"
+        super().add_page(orientation, *args, **kwargs)
+
+    def _render_footer(self) -> None:
+        if self._footer_drawn:   # end_document() already drew it, with its own context
+            self._footer_drawn = False
+            return
+        super()._render_footer()
+
+    def header(self) -> None:
+        """Draw watermark, establishment and title, then the identity band; set content_top."""
+        if self.ctx.exercise:
+            self._watermark("EXERCICE")
+        self.set_text_color(*GREY)
+        self.set_font(FAMILY, "", 8)
+        self.set_xy(MARGIN, 6)
+        self.cell(self.epw / 2, 4, self.ctx.establishment)
+        if self.ctx.exercise:
+            self.cell(self.epw / 2, 4, "EXERCICE — ne pas utiliser pour les soins", align="R")
+        self.set_text_color(*INK)
+        self.set_font(FAMILY, "B", 14)
+        self.set_xy(MARGIN, 10)
+        self.cell(self.epw, 7, self.doc_title)
+        y = 18.0
+        self.set_line_width(0.3)
+        self.line(MARGIN, y, self.w - MARGIN, y)
+        if self.patient_file is not None:
+            y = self._identity_band(self.patient_file, y + 1.5)
+        self.content_top = y + 3
+        self.set_xy(MARGIN, self.content_top)
+        self.set_font(FAMILY, "", 9)
+
+    def footer(self) -> None:
+        """Freshness, who/when/where printed, page n/N, document number and its barcode."""
+        ctx = self.ctx
+        top = self.h - FOOTER_H + 1
+        self.set_line_width(0.3)
+        self.line(MARGIN, top, self.w - MARGIN, top)
+        code = code128(ctx.document_number, 7.0)
+        text_w = self.epw - code.width - 4
+        self.set_text_color(*INK)
+        self.set_xy(MARGIN, top + 1.5)
+        self.fit_cell(text_w, 4.5, freshness(ctx.extracted_at, ctx.printed_at), "B", 9)
+        self.set_xy(MARGIN, top + 6.5)
+        self.fit_cell(text_w, 4, f"Imprimé le {format_local(ctx.printed_at)} par "
+                                 f"{ctx.printed_by} sur {ctx.station}", "", 8)
+        self.set_xy(MARGIN, top + 11)
+        page = self.page_no() - self._doc_first_page + 1
+        self.fit_cell(text_w, 4, f"Page {page}/{{nb}}", "", 8)
+        x = self.w - MARGIN - code.width
+        self.barcode(ctx.document_number, x, top + 1.5, 7.0)
+        self.set_xy(x, top + 2 + code.height)
+        self.set_font(FAMILY, "", 8)
+        self.cell(code.width, 4, f"N° {ctx.document_number}", align="C")
+
+    # ---- building blocks for subclasses and renderers ------------------------------------
+
+    def fit_cell(self, w: float, h: float, text: str, style: str = "", size: float = 9,
+                 align: str = "L", min_size: float = 6) -> None:
+        """One-line cell whose font shrinks (down to ``min_size``) so the text never overflows."""
+        self.set_font(FAMILY, style, size)
+        while size > min_size and self.get_string_width(text) > w - 2 * self.c_margin:
+            size -= 0.5
+            self.set_font(FAMILY, style, size)
+        self.cell(w, h, text, align=align)
+
+    def barcode(self, value: str, x: float, y: float, bar_height: float = 8.0) -> float:
+        """Draw ``value`` as a vector Code 128 at its natural size; return its width in mm."""
+        code = code128(value, bar_height)
+        k, top = self.k, self.h - y
+        # White under the bars and quiet zones, even over the EXERCICE watermark; then the
+        # bars, in module units under a scaling matrix: exact module widths, and a third of
+        # the bytes of one rectangle in mm per bar (barcodes are most of a label page).
+        white = f"{x * k:.2f} {top * k:.2f} {code.width * k:.2f} {-code.height * k:.2f} re f"
+        bars = module_bars(value, bar_height)
+        if bars is None:    # pragma: no cover - bars of unequal height: plain rectangles
+            bars = " ".join(f"{(x + bx) * k:.2f} {(top - by) * k:.2f} {bw * k:.2f} "
+                            f"{-bh * k:.2f} re" for bx, by, bw, bh in code.bars)
+            self._out(f"q 1 g {white} 0 g {bars} f Q")
+        else:
+            matrix = (f"{MODULE_WIDTH_MM * k:.5f} 0 0 {-code.height * k:.4f} "
+                      f"{x * k:.3f} {top * k:.3f}")
+            self._out(f"q 1 g {white} 0 g {matrix} cm {bars} f Q")
+        return code.width
+
+    def ensure_space(self, height: float) -> None:
+        """Start a new page unless ``height`` mm still fit above the footer."""
+        if self.will_page_break(height):
+            self.add_page()
+
+    def section(self, title: str, note: str = "") -> None:
+        """A section heading (never alone at a page bottom), with an optional grey note."""
+        self.ensure_space(18)
+        self.ln(2)
+        self.set_font(FAMILY, "B", 11)
+        self.set_x(MARGIN)
+        self.cell(self.epw, 6, title, new_x="LMARGIN", new_y="NEXT")
+        self.set_line_width(0.2)
+        self.line(MARGIN, self.y, self.w - MARGIN, self.y)
+        self.ln(1)
+        if note:
+            self.set_text_color(*GREY)
+            self.set_font(FAMILY, "", 8)
+            self.text_lines(self.epw, 4, note)
+            self.set_x(MARGIN)
+            self.set_text_color(*INK)
+        self.set_font(FAMILY, "", 9)
+
+    def paragraph(self, text: str, style: str = "", size: float = 9, h: float = 4.5) -> None:
+        """Flowing text over the full width."""
+        self.set_font(FAMILY, style, size)
+        self.set_x(MARGIN)
+        self.text_lines(self.epw, h, text)
+        self.set_x(MARGIN)
+
+    def field(self, label: str, value: str, label_w: float = 40) -> None:
+        """« Label : value » line, label in bold, value wrapping in its column."""
+        self.set_font(FAMILY, "", 9)
+        lines = self.wrap(self.epw - label_w, value)
+        self.ensure_space(4.5 * max(len(lines), 1))
+        self.set_x(MARGIN)
+        self.set_font(FAMILY, "B", 9)
+        self.cell(label_w, 4.5, label)
+        self.set_font(FAMILY, "", 9)
+        self.text_lines(self.epw - label_w, 4.5, value)
+        self.set_x(MARGIN)
+
+    def output(self, *args: Any, **kwargs: Any) -> Any:
+        """The PDF (fpdf2's output), the current document ended first."""
+        self.end_document()
+        return super().output(*args, **kwargs)
+
+    def output_bytes(self) -> bytes:
+        """The finished PDF."""
+        return bytes(self.output())
+
+    # ---- internals ------------------------------------------------------------------------
+
+    def _watermark(self, text: str) -> None:
+        with self.local_context(text_color=WATERMARK, font_family=FAMILY, font_style="B",
+                                font_size_pt=110):
+            cx, cy = self.w / 2, self.h / 2
+            with self.rotation(angle=45 if self.h > self.w else 30, x=cx, y=cy):
+                self.text(cx - self.get_string_width(text) / 2, cy + 14, text)
+
+    def _identity_band(self, file: PatientFile, top: float) -> float:
+        """Draw the identity band from ``top``; return its bottom y."""
+        p, stay = file.patient, file.stay
+        code = code128(p.ipp, 9.0)
+        text_w = self.epw - code.width - 6
+        x = MARGIN + 2
+        today = to_local(self.ctx.printed_at).date()
+        born = {"F": "Née", "M": "Né"}.get(p.sex, "Né(e)")
+        lines: list[tuple[str, str, float]] = [
+            (f"{p.birth_name.upper()}  {p.first_names}", "B", 12)]
+        used = []
+        if p.used_name and p.used_name.casefold() != p.birth_name.casefold():
+            used.append(f"Nom utilisé : {p.used_name.upper()}")
+        if p.used_first_name:
+            used.append(f"Prénom utilisé : {p.used_first_name}")
+        if used:
+            lines.append(("   ".join(used), "", 9))
+        birth = (f"{born} le {format_date(p.birth_date)} "
+                 f"({format_person_age(p.birth_date, today)})   "
+                 f"Sexe : {SEX_LABELS.get(p.sex, p.sex)}")
+        if p.deceased:
+            birth += "   " + {"F": "DÉCÉDÉE", "M": "DÉCÉDÉ"}.get(p.sex, "DÉCÉDÉ(E)")
+        lines.append((birth, "", 9))
+        ids = [f"IPP : {p.ipp}"]
+        if stay is not None:
+            ids.append(f"NDA : {stay.id}")
+        if p.ins:
+            status = f" ({p.ins_status})" if p.ins_status else ""
+            ids.append(f"INS : {format_ins(p.ins)}{status}")
+        lines.append(("   ".join(ids), "B", 9))
+        if stay is not None:
+            where = [f"Unité : {file.unit_name or stay.unit}"]
+            if stay.room:
+                where.append(f"Chambre {stay.room}")
+            if stay.bed:
+                where.append(f"Lit {stay.bed}")
+            lines.append(("   ".join(where), "", 9))
+        y = top + 1.5
+        for text, style, size in lines:
+            self.set_xy(x, y)
+            h = 5.5 if size > 10 else 4.4
+            self.set_font(FAMILY, style, size - 2)
+            if size > 10 and self.get_string_width(text) > text_w - 2 * self.c_margin:
+                # A long identity wraps rather than shrinking out of legibility.
+                self.text_lines(text_w, 5, text)
+                y = self.y
+                continue
+            self.fit_cell(text_w, h, text, style, size)
+            y += h
+        bottom = max(y, top + code.height + 7) + 1.5
+        self.set_line_width(0.5)
+        self.rect(MARGIN, top, self.epw, bottom - top)
+        bx = self.w - MARGIN - code.width - 2
+        self.barcode(p.ipp, bx, top + 1.5, 9.0)
+        self.set_xy(bx, top + 2 + code.height)
+        self.set_font(FAMILY, "", 8)
+        self.cell(code.width, 3.5, f"IPP {p.ipp}", align="C")
+        return bottom
+
+
+def render_document(draw, title: str, data, ctx: DocumentContext, *, landscape: bool = False,
+                    **options) -> bytes:
+    """The ``render()`` of a document kind: a new PDF, ``draw(pdf, data, ctx)``, its bytes."""
+    pdf = DocumentPDF(ctx, title, landscape=landscape)
+    draw(pdf, data, ctx, **options)
+    return pdf.output_bytes()

@@ -1,0 +1,137 @@
+"""« Imprimer le service »: a cover page listing a unit's documents, then the documents.
+
+The whole bundle is ONE fpdf2 document (fonts subset and embedded once): each inner document
+is drawn with its own context (title, identity band, number, « Page n/N »), the cover last,
+once every page count is known, then moved to the front.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pypdf
+
+from pcsauvegarde.station.documents.base import GREY, INK, DocumentPDF, Placed
+from pcsauvegarde.station.documents.context import DocumentContext
+from pcsauvegarde.station.documents.table import Column, Row, draw_table
+from pcsauvegarde.station.documents.templates import Template, load_template
+
+KIND = "bundle"
+TITLE = "Impression du service"
+SCHEMA: dict[str, tuple[str, ...]] = {
+    "document.title": ("unit",), "cover.summary": ("patients", "documents", "pages"),
+    **{f"cover.{k}": () for k in ("note", "bed", "patient", "kind", "number", "pages", "unit")},
+}
+
+
+@dataclass(frozen=True)
+class BundleEntry:
+    """One document of the bundle, as listed on the cover."""
+
+    bed: str
+    patient: str       # « DUPONT Marie (IPP 00123) »; empty for a unit document
+    title: str
+    number: str
+    pages: int
+
+
+@dataclass(frozen=True)
+class BundleCover:
+    unit_code: str
+    unit_name: str
+    patients: int
+    entries: tuple[BundleEntry, ...]
+
+
+@dataclass(frozen=True)
+class BundlePart:
+    """One document to draw into the bundle: its kind's ``draw``, data and own context."""
+
+    draw: Callable[..., None]   # draw(pdf, data, ctx): a document kind's drawer
+    data: Any
+    ctx: DocumentContext
+    bed: str
+    patient: str
+    title: str
+
+
+@dataclass(frozen=True)
+class RenderedBundle:
+    """The bundle PDF and where each document lies in it (cover first, then the parts)."""
+
+    pdf: bytes
+    placed: tuple[Placed, ...]
+    pages: int
+
+
+def load(directory: Path | str | None = None) -> Template:
+    return load_template(KIND, SCHEMA, directory)
+
+
+def render(unit_code: str, unit_name: str, patients: int, parts: Sequence[BundlePart],
+           ctx: DocumentContext, *, templates_dir: Path | str | None = None) -> RenderedBundle:
+    """The cover (``ctx``) then every part in order, in one PDF (pure: records in, bytes out)."""
+    pdf = DocumentPDF(ctx, TITLE, landscape=True)
+    for part in parts:
+        part.draw(pdf, part.data, part.ctx)
+    pdf.end_document()
+    entries = tuple(BundleEntry(part.bed, part.patient, part.title, placed.number, placed.pages)
+                    for part, placed in zip(parts, pdf.placed, strict=True))
+    first_cover_page = pdf.page + 1
+    draw_cover(pdf, BundleCover(unit_code, unit_name, patients, entries), ctx,
+               templates_dir=templates_dir)
+    pdf.end_document()
+    pdf.set_title(pdf.doc_title)
+    pdf.move_to_front(first_cover_page)
+    data = pdf.output_bytes()
+    return RenderedBundle(data, tuple(pdf.placed), pdf.pages_count)
+
+
+def render_cover(cover: BundleCover, ctx: DocumentContext, *,
+                 templates_dir: Path | str | None = None) -> bytes:
+    """The cover alone, as PDF bytes."""
+    pdf = DocumentPDF(ctx, TITLE, landscape=True)
+    draw_cover(pdf, cover, ctx, templates_dir=templates_dir)
+    return pdf.output_bytes()
+
+
+def draw_cover(pdf: DocumentPDF, cover: BundleCover, ctx: DocumentContext, *,
+               templates_dir: Path | str | None = None) -> None:
+    """The cover: what the bundle holds, patients × documents with their numbers and pages."""
+    t = load(templates_dir)
+    pdf.begin_document(ctx, t.text("document.title", unit=cover.unit_name or cover.unit_code),
+                       landscape=True)
+    pdf.add_page()
+    pages = sum(e.pages for e in cover.entries)
+    pdf.paragraph(t.text("cover.summary", patients=cover.patients,
+                         documents=len(cover.entries), pages=pages), "B", 10, 5)
+    pdf.set_text_color(*GREY)
+    pdf.paragraph(t.text("cover.note"), "", 8.5)
+    pdf.set_text_color(*INK)
+    pdf.ln(2)
+    columns = [Column(t.text("cover.bed"), 0.8), Column(t.text("cover.patient"), 3),
+               Column(t.text("cover.kind"), 2), Column(t.text("cover.number"), 1.6),
+               Column(t.text("cover.pages"), 0.6, "R")]
+    rows = [Row((e.bed, e.patient or t.text("cover.unit"), e.title, e.number, str(e.pages)))
+            for e in cover.entries]
+    if rows:
+        draw_table(pdf, columns, rows, size=9, group_first=True)
+
+
+def extract_pages(pdf: bytes, first_page: int, pages: int) -> bytes:
+    """Pages ``first_page``… (1-based) of a PDF as a PDF of their own (an inner document)."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    writer = pypdf.PdfWriter()
+    for index in range(first_page - 1, first_page - 1 + pages):
+        writer.add_page(reader.pages[index])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def page_count(pdf: bytes) -> int:
+    return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)

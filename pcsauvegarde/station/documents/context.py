@@ -1,0 +1,68 @@
+"""What every document needs to know besides its records (the data contract of renderers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from pcsauvegarde.core.records import (
+    Allergy,
+    CareTask,
+    Condition,
+    ImagingExam,
+    LabResult,
+    MedicationAdministration,
+    MedicationOrder,
+    Patient,
+    Stay,
+)
+
+
+@dataclass(frozen=True)
+class DocumentContext:
+    """Who prints what, when, from which data: printed on every page's footer."""
+
+    establishment: str
+    station: str
+    printed_by: str
+    printed_at: dt.datetime            # aware, UTC
+    extracted_at: dt.datetime | None  # aware, UTC: age of the oldest data the page shows
+    document_number: str               # unique; the key of re-entry; printed as a barcode
+    exercise: bool = False             # True: every page watermarked EXERCICE
+
+
+@dataclass(frozen=True)
+class PatientFile:
+    """Everything the station knows about one patient, as documents need it."""
+
+    patient: Patient
+    stay: Stay | None = None
+    unit_name: str = ""
+    allergies: tuple[Allergy, ...] = ()
+    conditions: tuple[Condition, ...] = ()
+    orders: tuple[MedicationOrder, ...] = ()
+    administrations: tuple[MedicationAdministration, ...] = ()
+    lab_results: tuple[LabResult, ...] = ()
+    imaging_exams: tuple[ImagingExam, ...] = ()
+    extracted_at: dict[str, dt.datetime] = field(default_factory=dict)  # per domain
+    care_tasks: tuple[CareTask, ...] = ()
+    provisional: bool = False  # identity from a downtime admission (provisional IPP/NDA)
+
+
+@dataclass(frozen=True)
+class CensusRow:
+    """One inpatient on the unit census."""
+
+    patient: Patient
+    stay: Stay
+    allergies: tuple[str, ...] = ()   # substances, for the allergy flag
+
+
+@dataclass(frozen=True)
+class UnitFile:
+    """A unit's current inpatients, in room/bed order, as unit documents need them."""
+
+    code: str
+    name: str
+    rows: tuple[CensusRow, ...] = ()
+    extracted_at: dict[str, dt.datetime] = field(default_factory=dict)  # per domain

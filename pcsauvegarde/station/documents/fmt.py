@@ -1,0 +1,108 @@
+"""French formatting of dates, ages, durations and medication timings (pure; reused by the UI)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from pcsauvegarde.core.records import Timing
+
+PARIS = ZoneInfo("Europe/Paris")
+UTC = dt.UTC
+SEX_LABELS = {"M": "masculin", "F": "féminin", "I": "indéterminé"}
+
+
+def to_local(value: dt.datetime) -> dt.datetime:
+    """Convert an instant to Europe/Paris; a naive datetime is taken as UTC (the wire rule)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(PARIS)
+
+
+def format_local(value: dt.datetime) -> str:
+    """« 27/11/2026 14:05 » in Europe/Paris time."""
+    return to_local(value).strftime("%d/%m/%Y %H:%M")
+
+
+def format_time(value: dt.datetime) -> str:
+    """« 14:05 » in Europe/Paris time."""
+    return to_local(value).strftime("%H:%M")
+
+
+def format_date(value: dt.date) -> str:
+    """« 03/02/1948 »; a datetime is first converted to its Europe/Paris date."""
+    if isinstance(value, dt.datetime):
+        value = to_local(value).date()
+    return value.strftime("%d/%m/%Y")
+
+
+def format_age(delta: dt.timedelta) -> str:
+    """How old data is, in words: « il y a 12 min », « il y a 2 h 05 », « il y a 3 j »."""
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < -1:
+        # The extract claims to be from the future: a clock is wrong somewhere; say so.
+        return "date postérieure à l'impression — vérifier l'horloge"
+    if minutes < 1:
+        return "il y a moins d'1 min"
+    if minutes < 60:
+        return f"il y a {minutes} min"
+    hours, mins = divmod(minutes, 60)
+    if hours < 24:
+        return f"il y a {hours} h {mins:02d}"
+    days, hours = divmod(hours, 24)
+    if days < 3 and hours:
+        return f"il y a {days} j {hours} h"
+    return f"il y a {days} j"
+
+
+def freshness(extracted_at: dt.datetime | None, printed_at: dt.datetime) -> str:
+    """The degraded-mode banner: « MODE DÉGRADÉ — données du … (il y a …) »."""
+    if extracted_at is None:
+        return "MODE DÉGRADÉ — données : date inconnue"
+    age = format_age(printed_at - extracted_at)
+    return f"MODE DÉGRADÉ — données du {format_local(extracted_at)} ({age})"
+
+
+def format_person_age(birth: dt.date, on: dt.date) -> str:
+    """Age at a date: « 78 ans », « 14 mois », « 12 j »."""
+    months = (on.year - birth.year) * 12 + on.month - birth.month - (on.day < birth.day)
+    if months >= 24:
+        return f"{months // 12} ans"
+    if months >= 1:
+        return f"{months} mois"
+    return f"{max((on - birth).days, 0)} j"
+
+
+def format_number(value: float) -> str:
+    """A number the French way: 8.0 → « 8 », 1.5 → « 1,5 »."""
+    return f"{value:g}".replace(".", ",")
+
+
+def format_hours(hours: float) -> str:
+    """A duration in hours: « 8 h », « 1,5 h », « 30 min »."""
+    if hours < 1:
+        return f"{format_number(round(hours * 60, 1))} min"
+    return f"{format_number(hours)} h"
+
+
+def format_timing(timing: Timing) -> str:
+    """A medication rythm in French words: « 08:00, 20:00 », « toutes les 8 h »…"""
+    kind = timing.kind
+    if kind == "fixed_times":
+        return ", ".join(sorted(timing.times))
+    if kind == "every_hours" and timing.every_hours:
+        if timing.every_hours == 1:
+            return "toutes les heures"
+        return f"toutes les {format_hours(timing.every_hours)}"
+    if kind == "times_per_day" and timing.per_day:
+        return f"{timing.per_day} fois par jour"
+    if kind == "as_needed":
+        limits = []
+        if timing.max_per_day:
+            limits.append(f"max {timing.max_per_day}/j")
+        if timing.min_interval_hours:
+            limits.append(f"au moins {format_hours(timing.min_interval_hours)} entre 2 prises")
+        return "si besoin" + (f" ({', '.join(limits)})" if limits else "")
+    if kind == "once":
+        return "dose unique"
+    return timing.text or "rythme non précisé"

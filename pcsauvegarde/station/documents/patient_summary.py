@@ -1,0 +1,202 @@
+"""« Synthèse patient »: identity, stay, allergies, antecedents, treatments, labs, imaging."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from pcsauvegarde.core.records import LabResult
+from pcsauvegarde.station.documents.base import GREY, INK, MARGIN, DocumentPDF, render_document
+from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
+from pcsauvegarde.station.documents.fmt import format_age, format_date, format_local, format_timing
+from pcsauvegarde.station.documents.table import Column, Row, draw_table
+from pcsauvegarde.station.documents.templates import Template, load_template
+
+KIND = "summary"
+TITLE = "Synthèse patient"
+LAB_WINDOW_HOURS = 72
+SCHEMA: dict[str, tuple[str, ...]] = {
+    "document.title": (), "common.source": ("date", "age"),
+    **{f"stay.{k}": () for k in
+       ("title", "empty", "unit", "room", "admission", "discharge", "attending", "reason")},
+    "allergies.title": (), "allergies.empty": (),
+    "conditions.title": (), "conditions.empty": (),
+    **{f"treatments.{k}": () for k in
+       ("title", "empty", "drug", "dose", "route", "timing", "start", "prescriber")},
+    "labs.window": ("hours", "since"),
+    **{f"labs.{k}": () for k in
+       ("title", "empty", "test", "collected", "value", "unit", "range", "flag", "legend")},
+    **{f"imaging.{k}": () for k in ("title", "empty", "date", "modality", "exam", "room")},
+}
+CONDITION_STATUS = {"inactive": "inactif", "resolved": "résolu", "remission": "en rémission",
+                    "recurrence": "récidive", "relapse": "rechute"}
+ALLERGY_STATUS = {"inactive": "inactive", "resolved": "résolue", "suspected": "suspectée",
+                  "unconfirmed": "non confirmée"}
+HIDDEN_STATUS = {"entered-in-error", "refuted"}   # records that say "this was wrong"
+MODALITIES = {"CT": "Scanner", "MR": "IRM", "US": "Échographie", "CR": "Radiographie",
+              "DX": "Radiographie", "XR": "Radiographie", "MG": "Mammographie",
+              "NM": "Médecine nucléaire", "PT": "TEP", "XA": "Angiographie"}
+NORMAL_FLAGS = ("", "N")
+
+
+def render(file: PatientFile, ctx: DocumentContext, *,
+           templates_dir: Path | str | None = None) -> bytes:
+    """Render the patient summary as PDF bytes (pure: records in, bytes out)."""
+    return render_document(draw, TITLE, file, ctx, landscape=False, templates_dir=templates_dir)
+
+
+def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
+         templates_dir: Path | str | None = None) -> None:
+    """Add the patient summary, as its own document, to ``pdf``."""
+    t = load_template(KIND, SCHEMA, templates_dir)
+    pdf.begin_document(ctx, t.text("document.title"), patient=file)
+    pdf.add_page()
+    _stay(pdf, t, file)
+    _allergies(pdf, t, file)
+    _conditions(pdf, t, file)
+    _treatments(pdf, t, file)
+    _labs(pdf, t, file)
+    _imaging(pdf, t, file)
+
+
+def _source(t: Template, file: PatientFile, ctx: DocumentContext, domain: str) -> str:
+    at = file.extracted_at.get(domain)
+    if at is None:
+        return ""
+    return t.text("common.source", date=format_local(at), age=format_age(ctx.printed_at - at))
+
+
+def _stay(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
+    pdf.section(t.text("stay.title"), _source(t, file, pdf.ctx, "dpi"))
+    stay = file.stay
+    if stay is None:
+        pdf.paragraph(t.text("stay.empty"))
+        return
+    unit = f"{file.unit_name} ({stay.unit})" if file.unit_name else stay.unit
+    bed = " / ".join(x for x in (stay.room, stay.bed) if x) or "—"
+    pdf.field(t.text("stay.unit"), unit)
+    pdf.field(t.text("stay.room"), bed)
+    pdf.field(t.text("stay.admission"), format_local(stay.admission))
+    if stay.discharge is not None:
+        pdf.field(t.text("stay.discharge"), format_local(stay.discharge))
+    pdf.field(t.text("stay.attending"), stay.attending or "—")
+    pdf.field(t.text("stay.reason"), stay.reason or "—")
+
+
+def _allergies(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
+    """A heavy-framed box: the one thing nobody may miss on this page."""
+    pdf.section(t.text("allergies.title"), _source(t, file, pdf.ctx, "dpi"))
+    items = []
+    for a in file.allergies:
+        if a.status in HIDDEN_STATUS:
+            continue
+        text = a.substance
+        details = [d for d in (a.reaction, a.severity) if d]
+        if a.status and a.status != "active":
+            details.append(ALLERGY_STATUS.get(a.status, a.status))
+        items.append(f"⚠ {text}" + (f" — {', '.join(details)}" if details else ""))
+    lines = items or [t.text("allergies.empty")]
+    style = "B" if items else ""
+    width = pdf.epw - 6
+    pdf.set_font("DejaVu", style, 10)
+    heights = [5 * len(pdf.wrap(width, s)) for s in lines]
+    total = sum(heights) + 4
+    pdf.ensure_space(total)
+    top, page = pdf.y, pdf.page
+    pdf.set_y(top + 2)
+    for text in lines:
+        pdf.set_x(MARGIN + 3)
+        pdf.text_lines(width, 5, text)
+    if pdf.page == page:  # same page: frame it (a list longer than a page simply flows)
+        pdf.set_line_width(0.9)
+        pdf.rect(MARGIN, top, pdf.epw, pdf.y + 2 - top)
+        pdf.set_line_width(0.2)
+    pdf.set_y(pdf.y + 3)
+    pdf.set_font("DejaVu", "", 9)
+
+
+def _conditions(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
+    pdf.section(t.text("conditions.title"))
+    shown = [c for c in file.conditions if c.status not in HIDDEN_STATUS]
+    if not shown:
+        pdf.paragraph(t.text("conditions.empty"))
+        return
+    shown.sort(key=lambda c: (c.status != "active", -(c.onset or dt.date.min).toordinal()))
+    for c in shown:
+        text = c.label + (f" ({c.code})" if c.code else "")
+        if c.onset:
+            text += f" — depuis le {format_date(c.onset)}"
+        if c.status and c.status != "active":
+            text += f" — {CONDITION_STATUS.get(c.status, c.status)}"
+        pdf.ensure_space(5)
+        pdf.paragraph(f"• {text}")
+
+
+def _treatments(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
+    pdf.section(t.text("treatments.title"), _source(t, file, pdf.ctx, "dpi"))
+    now = pdf.ctx.printed_at
+    active = [o for o in file.orders
+              if o.status == "active" and (o.end is None or o.end > now)]
+    if not active:
+        pdf.paragraph(t.text("treatments.empty"))
+        return
+    active.sort(key=lambda o: (o.drug.casefold(), o.start))
+    columns = [Column(t.text("treatments.drug"), 3.2), Column(t.text("treatments.dose"), 1.3),
+               Column(t.text("treatments.route"), 1.1), Column(t.text("treatments.timing"), 2.2),
+               Column(t.text("treatments.start"), 1.4), Column(t.text("treatments.prescriber"), 1.6)]
+    rows = []
+    for o in active:
+        drug = o.drug + (f"\n{o.comments}" if o.comments else "")
+        until = f"\njusqu'au {format_local(o.end)}" if o.end else ""
+        rows.append(Row((drug, f"{o.dose} {o.unit}".strip(), o.route or "—",
+                         format_timing(o.timing), format_local(o.start) + until,
+                         o.prescriber or "—")))
+    draw_table(pdf, columns, rows)
+
+
+def _labs(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
+    ctx = pdf.ctx
+    anchor = file.extracted_at.get("lab") or ctx.extracted_at or ctx.printed_at
+    since = anchor - dt.timedelta(hours=LAB_WINDOW_HOURS)
+    note = t.text("labs.window", hours=LAB_WINDOW_HOURS, since=format_local(since))
+    source = _source(t, file, ctx, "lab")
+    pdf.section(t.text("labs.title"), f"{note}\n{source}" if source else note)
+    recent = [r for r in file.lab_results if r.collected_at >= since]
+    if not recent:
+        pdf.paragraph(t.text("labs.empty"))
+        return
+    columns = [Column(t.text("labs.test"), 3), Column(t.text("labs.collected"), 1.8),
+               Column(t.text("labs.value"), 1.3, "R"), Column(t.text("labs.unit"), 1.2),
+               Column(t.text("labs.range"), 1.6), Column(t.text("labs.flag"), 0.9, "C")]
+    draw_table(pdf, columns, [_lab_row(r) for r in _grouped(recent)], group_first=True)
+    pdf.set_text_color(*GREY)
+    pdf.paragraph(t.text("labs.legend"), "", 8, 4)
+    pdf.set_text_color(*INK)
+
+
+def _grouped(results: list[LabResult]) -> list[LabResult]:
+    """By test (alphabetical label), newest first within a test."""
+    results = sorted(results, key=lambda r: r.collected_at, reverse=True)
+    return sorted(results, key=lambda r: (r.label.casefold(), r.code))
+
+
+def _lab_row(r: LabResult) -> Row:
+    abnormal = r.abnormal not in NORMAL_FLAGS
+    return Row((r.label, format_local(r.collected_at), r.value, r.unit,
+                r.reference_range, r.abnormal if abnormal else ""),
+               bold=abnormal, fill=r.abnormal in ("HH", "LL"))
+
+
+def _imaging(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
+    pdf.section(t.text("imaging.title"), _source(t, file, pdf.ctx, "imaging"))
+    planned = sorted((e for e in file.imaging_exams if e.status == "planned"),
+                     key=lambda e: e.scheduled_at)
+    if not planned:
+        pdf.paragraph(t.text("imaging.empty"))
+        return
+    columns = [Column(t.text("imaging.date"), 1.5), Column(t.text("imaging.modality"), 1.5),
+               Column(t.text("imaging.exam"), 4), Column(t.text("imaging.room"), 1.5)]
+    rows = [Row((format_local(e.scheduled_at),
+                 f"{MODALITIES[e.modality]} ({e.modality})" if e.modality in MODALITIES
+                 else e.modality, e.label, e.room or "—")) for e in planned]
+    draw_table(pdf, columns, rows)

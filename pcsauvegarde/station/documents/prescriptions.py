@@ -1,0 +1,96 @@
+"""« Prescriptions en cours »: the active orders of one patient, scheduled then as needed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pcsauvegarde.core.records import MedicationOrder
+from pcsauvegarde.station.documents.base import (
+    FAMILY,
+    GREY,
+    INK,
+    MARGIN,
+    DocumentPDF,
+    render_document,
+)
+from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
+from pcsauvegarde.station.documents.fmt import format_local, format_timing
+from pcsauvegarde.station.documents.schedule import StandardHours, day_times, load_standard_hours
+from pcsauvegarde.station.documents.table import Column, Row, draw_table
+from pcsauvegarde.station.documents.templates import Template, load_template
+
+KIND = "prescriptions"
+TITLE = "Prescriptions en cours"
+SCHEMA: dict[str, tuple[str, ...]] = {
+    "document.title": (), "allergies.title": (), "allergies.empty": (),
+    "scheduled.title": (), "scheduled.empty": (), "prn.title": (), "prn.empty": (),
+    **{f"columns.{k}": () for k in ("drug", "dose", "route", "timing", "dates", "prescriber")},
+    "footer.count": ("count",), "footer.check": (),
+}
+HIDDEN_STATUS = {"entered-in-error", "refuted"}
+
+
+def load(directory: Path | str | None = None) -> Template:
+    """The prescriptions template (TemplateError names file and key)."""
+    return load_template(KIND, SCHEMA, directory)
+
+
+def render(file: PatientFile, ctx: DocumentContext, *,
+           templates_dir: Path | str | None = None) -> bytes:
+    """Render the active prescriptions as PDF bytes (pure: records in, bytes out)."""
+    return render_document(draw, TITLE, file, ctx, landscape=False, templates_dir=templates_dir)
+
+
+def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
+         templates_dir: Path | str | None = None) -> None:
+    """Add the active prescriptions, as their own document, to ``pdf``."""
+    t = load(templates_dir)
+    hours = load_standard_hours(templates_dir)
+    pdf.begin_document(ctx, t.text("document.title"), patient=file)
+    pdf.add_page()
+    _allergies(pdf, t, file)
+    now = ctx.printed_at
+    active = sorted((o for o in file.orders if o.status == "active"
+                     and (o.end is None or o.end > now)),
+                    key=lambda o: (o.drug.casefold(), o.start))
+    columns = [Column(t.text("columns.drug"), 3.2), Column(t.text("columns.dose"), 1.2),
+               Column(t.text("columns.route"), 0.9), Column(t.text("columns.timing"), 2.2),
+               Column(t.text("columns.dates"), 1.6), Column(t.text("columns.prescriber"), 1.5)]
+    for section, orders in (("scheduled", [o for o in active if o.timing.kind != "as_needed"]),
+                            ("prn", [o for o in active if o.timing.kind == "as_needed"])):
+        pdf.section(t.text(f"{section}.title"))
+        if orders:
+            draw_table(pdf, columns, [_row(o, hours) for o in orders], size=9)
+        else:
+            pdf.paragraph(t.text(f"{section}.empty"))
+    pdf.ln(2)
+    pdf.set_text_color(*GREY)
+    pdf.paragraph(t.text("footer.count", count=len(active)) + " " + t.text("footer.check"),
+                  "", 8, 4)
+    pdf.set_text_color(*INK)
+
+
+def _allergies(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
+    names = [a.substance for a in file.allergies if a.status not in HIDDEN_STATUS]
+    text = ", ".join(names) if names else t.text("allergies.empty")
+    pdf.set_font(FAMILY, "B", 10)
+    lines = pdf.wrap(pdf.epw - 4, f"{t.text('allergies.title')} {text}")
+    top = pdf.y
+    pdf.set_xy(MARGIN + 2, top + 1.5)
+    pdf.text_lines(pdf.epw - 4, 5, f"⚠ {t.text('allergies.title')} {text}" if names
+                   else f"{t.text('allergies.title')} {text}")
+    pdf.set_line_width(0.8 if names else 0.3)
+    pdf.rect(MARGIN, top, pdf.epw, 5 * len(lines) + 3)
+    pdf.set_line_width(0.2)
+    pdf.set_xy(MARGIN, top + 5 * len(lines) + 4)
+
+
+def _row(o: MedicationOrder, hours: StandardHours) -> Row:
+    drug = o.drug + (f" ({o.code})" if o.code else "") + (f"\n{o.comments}" if o.comments else "")
+    timing = format_timing(o.timing)
+    times = day_times(o.timing, hours)
+    if times and o.timing.kind == "times_per_day":
+        timing += f"\n{', '.join(times)}"
+    dates = f"{format_local(o.start)}" + (f"\n→ {format_local(o.end)}" if o.end else "")
+    return Row((drug, " ".join(x for x in (o.dose, o.unit) if x) or "—", o.route or "—",
+                timing, dates, o.prescriber or "—"))

@@ -1,0 +1,58 @@
+"""How old the station's data is, per domain, and whether it is stale."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from pcsauvegarde.core.records import DOMAINS
+from pcsauvegarde.station.store import Store
+
+DOMAIN_LABELS = {"dpi": "Dossier patient", "lab": "Laboratoire", "pharmacy": "Pharmacie",
+                 "imaging": "Imagerie / bloc", "sterilisation": "Stérilisation",
+                 "directory": "Annuaire"}
+
+
+@dataclass(frozen=True)
+class DomainFreshness:
+    domain: str
+    label: str
+    extracted_at: dt.datetime | None
+    age: dt.timedelta | None
+    stale: bool
+    sequence: int | None
+
+
+@dataclass(frozen=True)
+class Freshness:
+    domains: tuple[DomainFreshness, ...]
+    stale_after: dt.timedelta
+
+    @property
+    def received(self) -> tuple[DomainFreshness, ...]:
+        return tuple(d for d in self.domains if d.extracted_at is not None)
+
+    @property
+    def oldest(self) -> dt.datetime | None:
+        """The oldest extraction among received domains (what a page may claim at best)."""
+        dates = [d.extracted_at for d in self.received]
+        return min(dates) if dates else None
+
+    @property
+    def stale(self) -> bool:
+        return not self.received or any(d.stale for d in self.received)
+
+
+def freshness(store: Store, stale_after_minutes: int,
+              now: dt.datetime | None = None) -> Freshness:
+    now = now or dt.datetime.now(dt.UTC)
+    limit = dt.timedelta(minutes=stale_after_minutes)
+    snaps = store.snapshots()
+    out = []
+    for domain in DOMAINS:
+        s = snaps.get(domain)
+        age = now - s.extracted_at if s else None
+        out.append(DomainFreshness(domain, DOMAIN_LABELS[domain], s.extracted_at if s else None,
+                                   age, bool(age is not None and age > limit),
+                                   s.sequence if s else None))
+    return Freshness(tuple(out), limit)

@@ -1,0 +1,74 @@
+"""« Imprimer le service »: every chosen document of every inpatient of a unit, in one PDF.
+
+Each document inside is journalled on its own (own number, own page count, « Page n/N »
+restarting), then the bundle — a cover page plus the documents in bed order — is journalled
+under its own number. Everything is drawn into one PDF (fonts embedded once); the journal
+records where each inner document's pages lie, so it can be previewed and reprinted alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pcsauvegarde.core.fsutil import atomic_write
+from pcsauvegarde.station.documents import DRAWERS, RENDERERS, TITLES, UNIT_RENDERERS, bundle
+from pcsauvegarde.station.documents.templates import TemplateError
+from pcsauvegarde.station.issuing.issue import (
+    Issued,
+    IssueError,
+    context,
+    documents_dir,
+    journal_file_document,
+    journal_unit_document,
+    snapshot_label,
+)
+from pcsauvegarde.station.station import Station
+from pcsauvegarde.station.store import queries
+
+# Order of the documents inside a bundle: unit documents first, then per patient.
+BUNDLE_KINDS = ("census", "administration_plan", "care_plan", "prescriptions", "summary")
+
+
+def issue_unit_bundle(station: Station, unit: str, kinds: list[str] | tuple[str, ...],
+                      user: str, now: dt.datetime | None = None) -> Issued:
+    """Issue the chosen kinds for a unit's inpatients and the bundle holding them all."""
+    now = now or dt.datetime.now(dt.UTC)
+    unknown = [k for k in kinds if k not in BUNDLE_KINDS]
+    if unknown or not kinds:
+        raise IssueError(f"documents à imprimer invalides : {', '.join(unknown) or 'aucun'}")
+    chosen = [k for k in BUNDLE_KINDS if k in kinds]
+    unit_file = queries.unit_file(station.store, unit)
+    parts: list[bundle.BundlePart] = []
+    for kind in chosen:
+        if kind in UNIT_RENDERERS:
+            doc = journal_unit_document(station, kind, unit_file, user, now)
+            parts.append(bundle.BundlePart(
+                DRAWERS[kind], unit_file,
+                context(station, doc.number, user, now, unit_file.extracted_at),
+                "", "", TITLES[kind]))
+    patient_kinds = [k for k in chosen if k in RENDERERS]
+    for row in unit_file.rows if patient_kinds else ():
+        file = queries.patient_file(station.store, row.patient.id, now=now)
+        if file is None:  # vanished between the two queries (a pull promoted meanwhile)
+            continue
+        bed = " / ".join(x for x in (row.stay.room, row.stay.bed) if x)
+        who = f"{row.patient.birth_name.upper()} {row.patient.first_names} (IPP {row.patient.id})"
+        for kind in patient_kinds:
+            doc = journal_file_document(station, kind, file, user, now)
+            parts.append(bundle.BundlePart(
+                DRAWERS[kind], file, context(station, doc.number, user, now, file.extracted_at),
+                bed, who, TITLES[kind]))
+
+    doc = station.journal.issue(bundle.KIND, user, unit=unit, snapshot=snapshot_label(station),
+                                now=now)
+    try:
+        rendered = bundle.render(unit, unit_file.name, len(unit_file.rows), parts,
+                                 context(station, doc.number, user, now,
+                                         unit_file.extracted_at))
+    except TemplateError as exc:
+        raise IssueError(str(exc)) from None
+    atomic_write(documents_dir(station) / f"{doc.number}.pdf", rendered.pdf, mode=0o600)
+    station.journal.place(doc.number, [(p.number, p.first_page, p.pages)
+                                       for p in rendered.placed])
+    station.journal.set_pages(doc.number, rendered.pages)
+    return Issued(doc, rendered.pdf)

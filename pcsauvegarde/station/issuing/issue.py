@@ -1,0 +1,184 @@
+"""Issue a document: number it in the journal, render it, keep the PDF for preview and reprint."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from concurrent.futures import BrokenExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pcsauvegarde.core.fsutil import atomic_write
+from pcsauvegarde.station.documents import RENDERERS, UNIT_RENDERERS
+from pcsauvegarde.station.documents.context import DocumentContext, PatientFile, UnitFile
+from pcsauvegarde.station.documents.templates import TemplateError
+from pcsauvegarde.station.state.journal import IssuedDocument
+from pcsauvegarde.station.station import Station
+
+_NUMBER = re.compile(r"^[A-Z0-9-]{1,80}$")
+
+
+class IssueError(LookupError):
+    """A document that cannot be issued (French message)."""
+
+
+@dataclass(frozen=True)
+class Issued:
+    document: IssuedDocument
+    pdf: bytes
+
+
+def documents_dir(station: Station) -> Path:
+    return station.settings.data_dir / "documents"
+
+
+def issue_patient_document(station: Station, kind: str, ipp: str, user: str,
+                           now: dt.datetime | None = None, **options: Any) -> Issued:
+    """Render one patient document; the PDF is journalled under a new unique number.
+
+    ``options`` go to the renderer (e.g. ``count`` of labels); provisional patients (downtime
+    admissions) are found as well as the store's."""
+    from pcsauvegarde.station import patients as provisional
+
+    now = now or dt.datetime.now(dt.UTC)
+    if kind not in RENDERERS:
+        raise IssueError(f"type de document « {kind} » inconnu")
+    file = provisional.patient_file(station, ipp, now=now)
+    if file is None:
+        raise IssueError(f"patient IPP {ipp} introuvable dans les données de la station")
+    return issue_file_document(station, kind, file, user, now, **options)
+
+
+def issue_file_document(station: Station, kind: str, file: PatientFile, user: str,
+                        now: dt.datetime | None = None, **options: Any) -> Issued:
+    """Journal, render and keep one patient document for an already loaded PatientFile."""
+    now = now or dt.datetime.now(dt.UTC)
+    if kind not in RENDERERS:
+        raise IssueError(f"type de document « {kind} » inconnu")
+    doc = journal_file_document(station, kind, file, user, now)
+    return _render_and_keep(station, doc, kind, file, file.extracted_at, user, now,
+                            **options)
+
+
+def issue_unit_document(station: Station, kind: str, unit: UnitFile, user: str,
+                        now: dt.datetime | None = None) -> Issued:
+    """Journal, render and keep one unit document (census…)."""
+    now = now or dt.datetime.now(dt.UTC)
+    if kind not in UNIT_RENDERERS:
+        raise IssueError(f"type de document de service « {kind} » inconnu")
+    doc = journal_unit_document(station, kind, unit, user, now)
+    return _render_and_keep(station, doc, kind, unit, unit.extracted_at, user, now)
+
+
+def journal_file_document(station: Station, kind: str, file: PatientFile, user: str,
+                          now: dt.datetime) -> IssuedDocument:
+    """Number a patient document in the journal (rendering is the caller's)."""
+    return station.journal.issue(kind, user, ipp=file.patient.id,
+                                 unit=file.stay.unit if file.stay else None,
+                                 snapshot=snapshot_label(station), now=now)
+
+
+def journal_unit_document(station: Station, kind: str, unit: UnitFile, user: str,
+                          now: dt.datetime) -> IssuedDocument:
+    """Number a unit document in the journal (rendering is the caller's)."""
+    return station.journal.issue(kind, user, unit=unit.code, snapshot=snapshot_label(station),
+                                 now=now)
+
+
+def snapshot_label(station: Station) -> str:
+    """« dpi:12,lab:7 »: the snapshots a document was printed from (journalled)."""
+    snaps = station.store.snapshots()
+    return ",".join(f"{d}:{s.sequence}" for d, s in sorted(snaps.items()))
+
+
+def context(station: Station, number: str, user: str, now: dt.datetime,
+            extracted_at: dict[str, dt.datetime]) -> DocumentContext:
+    """The print context of a journalled document: the oldest data it may show."""
+    oldest = min(extracted_at.values()) if extracted_at else None
+    return DocumentContext(establishment=station.settings.establishment,
+                           station=station.settings.station_id, printed_by=user,
+                           printed_at=now, extracted_at=oldest, document_number=number)
+
+
+def _render_and_keep(station: Station, doc: IssuedDocument, kind: str, data,
+                     extracted_at: dict[str, dt.datetime], user: str,
+                     now: dt.datetime, **options: Any) -> Issued:
+    try:
+        pdf = render(station, kind, data, context(station, doc.number, user, now, extracted_at),
+                     **options)
+    except TemplateError as exc:
+        raise IssueError(str(exc)) from None
+    atomic_write(documents_dir(station) / f"{doc.number}.pdf", pdf, mode=0o600)
+    return Issued(doc, pdf)
+
+
+def _render(kind: str, data, ctx: DocumentContext, options: dict[str, Any]) -> bytes:
+    renderer = RENDERERS.get(kind) or UNIT_RENDERERS[kind]
+    return renderer(data, ctx, **options)
+
+
+def render(station: Station, kind: str, data, ctx: DocumentContext, **options: Any) -> bytes:
+    """Render in the station's worker processes when it has some (PDFs are CPU-bound and the
+    GIL would make every screen wait behind them), else in this thread."""
+    pool = station.render_pool
+    if pool is None:
+        return _render(kind, data, ctx, options)
+    try:
+        return pool.submit(_render, kind, data, ctx, options).result(timeout=120)
+    except BrokenExecutor:
+        station.render_pool = None  # a worker died: keep printing, in-thread
+        return _render(kind, data, ctx, options)
+
+
+def start_render_pool(station: Station, workers: int | None = None) -> None:
+    """Give the station PDF worker processes (serve, load test), warmed up."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = workers or max(1, min(4, os.cpu_count() or 1))
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
+    for future in [pool.submit(_warm_up) for _ in range(workers)]:
+        future.result(timeout=120)
+    station.render_pool = pool
+
+
+def _warm_up() -> None:
+    from pcsauvegarde.station.documents.engine import preload_fonts
+
+    preload_fonts()
+
+
+def stored_pdf(station: Station, number: str) -> bytes | None:
+    """The PDF kept for an issued document number, or None.
+
+    A document issued inside a unit bundle has no file of its own: its pages are taken out
+    of the bundle's PDF, on demand.
+    """
+    if not _NUMBER.match(number):
+        return None
+    folder = documents_dir(station)
+    path = folder / f"{number}.pdf"
+    if path.is_file():
+        return path.read_bytes()
+    where = station.journal.location(number)
+    if where is None or not _NUMBER.match(where.container):
+        return None
+    container = folder / f"{where.container}.pdf"
+    if not container.is_file():
+        return None
+    from pcsauvegarde.station.documents.bundle import extract_pages
+    return extract_pages(container.read_bytes(), where.first_page, where.pages)
+
+
+def has_stored_pdf(station: Station, number: str) -> bool:
+    """Whether a PDF is kept for ``number`` (on its own or inside a bundle), cheaply."""
+    if not _NUMBER.match(number):
+        return False
+    folder = documents_dir(station)
+    if (folder / f"{number}.pdf").is_file():
+        return True
+    where = station.journal.location(number)
+    return (where is not None and _NUMBER.match(where.container) is not None
+            and (folder / f"{where.container}.pdf").is_file())

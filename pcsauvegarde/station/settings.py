@@ -1,0 +1,278 @@
+"""The station's settings: one typed object read from ``station.toml`` in the data dir."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(ValueError):
+    """A settings file that cannot be used (French message naming the file and key)."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One place the station pulls packages from (pull only: the station initiates)."""
+
+    id: str
+    kind: str = "folder"
+    """Transport: ``folder`` (local or mounted directory), ``sftp`` or ``https``."""
+    path: str = ""
+    """For ``folder``: the drop directory to read packages from."""
+    interval_seconds: int = 60
+    """How often the scheduler pulls this source."""
+    host: str = ""
+    """For ``sftp``: the server's name or address."""
+    port: int = 22
+    """For ``sftp``: the server's port."""
+    user: str = ""
+    """For ``sftp``: the login (key-based only, no password)."""
+    key_file: str = ""
+    """For ``sftp``: the station's private key file (OpenSSH format), relative to data_dir."""
+    host_key: str = ""
+    """For ``sftp``: the pinned server key, a known_hosts line or ``SHA256:…`` fingerprint."""
+    remote_path: str = "."
+    """For ``sftp``: the drop directory on the server."""
+    url: str = ""
+    """For ``https``: the drop point's base URL; it serves ``index.txt`` and the files."""
+    pin_sha256: str = ""
+    """For ``https``: SHA-256 (hex) of the server certificate (DER); or use ``ca_file``."""
+    ca_file: str = ""
+    """For ``https``: CA bundle to verify the server with, instead of ``pin_sha256``."""
+    timeout_seconds: int = 30
+    """Network timeout of one connection or read (sftp, https)."""
+    heartbeat: bool = False
+    """After each run, write a signed ``heartbeat-<station>.json`` to the drop point."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every station setting, each documented; defaults suit the demo."""
+
+    data_dir: Path
+    """Where the station keeps its store, kept packages, quarantine and journals."""
+    station_id: str = "station-demo"
+    """This station's id; packages addressed to another station are refused."""
+    establishment: str = "Centre hospitalier de démonstration"
+    """Printed on the header of every document."""
+    identity_file: str = "keys/station.agekey"
+    """age identity (secret) of the station, relative to data_dir unless absolute."""
+    publisher_keys: tuple[str, ...] = ("keys/publisher.pub",)
+    """Pinned minisign public keys of the publishers the station trusts (files)."""
+    sources: tuple[Source, ...] = ()
+    """Where to pull packages from."""
+    stale_after_minutes: int = 120
+    """Past this data age every screen and page says the data is stale."""
+    idle_timeout_minutes: int = 10
+    """A session unused for this long is logged out."""
+    host: str = "127.0.0.1"
+    """Address the UI listens on; keep it on loopback."""
+    port: int = 8080
+    """Port the UI listens on."""
+    printer: str = "file"
+    """``file`` writes PDFs under data_dir/printed; ``cups:QUEUE`` prints to that CUPS queue."""
+    cups_server: str = ""
+    """CUPS server (host:port or socket path) for ``cups:`` printers; empty: the local one."""
+    provisional_ipp_range: str = "90000001-90999999"
+    """Provisional IPPs this station gives to downtime admissions (reserved, real IPP length)."""
+    provisional_nda_range: str = "900000001-900999999"
+    """Provisional NDAs (stays) of downtime admissions (reserved, real NDA length)."""
+    max_package_bytes: int = 2 * 1024**3
+    """Larger packages are refused before they are read."""
+    keep_packages: int = 30
+    """Accepted packages kept per domain (the last good one is always kept)."""
+    max_patient_drop: float = 0.5
+    """A full package with this share fewer patients than the current one is quarantined."""
+    scopes: tuple[str, ...] = ()
+    """Scope group ids (publisher ``group``) whose packages this station accepts as its own."""
+    clock_skew_minutes: int = 5
+    """A package extracted further than this in the future is refused (clocks disagree)."""
+    discharged_retention_days: int = 30
+    """Patients discharged longer ago than this are dropped from the read model."""
+    min_free_mb: int = 500
+    """No pull while the data dir's disk has less free space than this (MiB)."""
+    retry_base_seconds: int = 60
+    """After a failed run, retries at 1, 2, 4… times this, never later than the interval."""
+    signing_key_file: str = "keys/station-sign.key"
+    """The station's minisign key signing its heartbeats, relative to data_dir."""
+
+    def path(self, relative: str | Path) -> Path:
+        """A path relative to data_dir (absolute paths are kept)."""
+        p = Path(relative)
+        return p if p.is_absolute() else self.data_dir / p
+
+    @property
+    def accepted_stations(self) -> tuple[str, ...]:
+        """The ``station`` values of packages meant for this station: its id and its groups."""
+        return (self.station_id, *self.scopes)
+
+    @property
+    def store_path(self) -> Path:
+        return self.data_dir / "store.sqlite"
+
+    @property
+    def packages_dir(self) -> Path:
+        return self.data_dir / "packages"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.data_dir / "quarantine"
+
+    @property
+    def printed_dir(self) -> Path:
+        return self.data_dir / "printed"
+
+
+CONFIG_NAME = "station.toml"
+_STATION_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+def field_docs(cls: type | None = None) -> dict[str, str]:
+    """Help text of every setting (of ``cls``, Settings by default) from its docstring."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(cls or Settings))
+    docs: dict[str, str] = {}
+    body = tree.body[0].body  # type: ignore[attr-defined]
+    for node, nxt in itertools.pairwise(body):
+        if isinstance(node, ast.AnnAssign) and isinstance(nxt, ast.Expr):
+            docs[node.target.id] = nxt.value.value  # type: ignore[union-attr]
+    return docs
+
+
+def load_settings(data_dir: Path, overrides: dict[str, Any] | None = None) -> Settings:
+    """Read data_dir/station.toml (if present) and apply overrides; validate every key."""
+    data_dir = Path(data_dir).resolve()
+    values: dict[str, Any] = {}
+    cfg = data_dir / CONFIG_NAME
+    if cfg.exists():
+        try:
+            values = tomllib.loads(cfg.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"« {cfg} » : fichier de configuration illisible ({exc})") from None
+    values.update(overrides or {})
+    return _build(values, data_dir, cfg)
+
+
+def _build(values: dict[str, Any], data_dir: Path, cfg: Path) -> Settings:
+    known = {f.name: f for f in dataclasses.fields(Settings)}
+    kwargs: dict[str, Any] = {"data_dir": data_dir}
+    for key, value in values.items():
+        if key not in known or key == "data_dir":
+            raise ConfigError(f"« {cfg} » : clé inconnue « {key} »")
+        if key == "sources":
+            kwargs[key] = tuple(_source(s, cfg, i) for i, s in enumerate(value))
+        elif key in ("publisher_keys", "scopes"):
+            kwargs[key] = tuple(_typed(cfg, key, v, str) for v in value)
+        else:
+            default = known[key].default
+            kwargs[key] = _typed(cfg, key, value, type(default))
+    settings = Settings(**kwargs)
+    if not _STATION_ID.match(settings.station_id):
+        raise ConfigError(f"« {cfg} » : station_id « {settings.station_id} » invalide "
+                          "(minuscules, chiffres et tirets)")
+    for scope in settings.scopes:
+        if not _STATION_ID.match(scope):
+            raise ConfigError(f"« {cfg} » : scopes : groupe « {scope} » invalide "
+                              "(minuscules, chiffres et tirets)")
+    if not 1 <= settings.port <= 65535:
+        raise ConfigError(f"« {cfg} » : port {settings.port} hors limites")
+    _check_numbers_and_printer(settings, cfg)
+    for key in ("clock_skew_minutes", "discharged_retention_days", "min_free_mb",
+                "retry_base_seconds", "keep_packages"):
+        if getattr(settings, key) < 0:
+            raise ConfigError(f"« {cfg} » : « {key} » ne peut pas être négatif")
+    return settings
+
+
+def _check_numbers_and_printer(settings: Settings, cfg: Path) -> None:
+    from pcsauvegarde.station.state.numbering import NumberingError, parse_range
+
+    try:
+        for key in ("provisional_ipp_range", "provisional_nda_range"):
+            parse_range(key, getattr(settings, key))
+    except NumberingError as exc:
+        raise ConfigError(f"« {cfg} » : {exc}") from None
+    if settings.printer != "file" and not re.match(r"^cups:[A-Za-z0-9_][A-Za-z0-9_.-]{0,126}$",
+                                                   settings.printer):
+        raise ConfigError(f"« {cfg} » : printer « {settings.printer} » invalide "
+                          "(file ou cups:NOM_DE_LA_FILE)")
+
+
+def _source(value: Any, cfg: Path, index: int) -> Source:
+    if not isinstance(value, dict) or "id" not in value:
+        raise ConfigError(f"« {cfg} » : sources[{index}] doit avoir un « id »")
+    names = {f.name for f in dataclasses.fields(Source)}
+    for key in value:
+        if key not in names:
+            raise ConfigError(f"« {cfg} » : sources[{index}] : clé inconnue « {key} »")
+    typed = {f.name: f for f in dataclasses.fields(Source)}
+    for key, v in value.items():
+        default = typed[key].default
+        if key != "id" and not isinstance(default, dataclasses._MISSING_TYPE):
+            _typed(cfg, f"sources[{index}].{key}", v, type(default))
+    source = Source(**value)
+    where = f"« {cfg} » : sources[{index}]"
+    if source.kind not in KINDS:
+        raise ConfigError(f"{where} : transport « {source.kind} » non pris en charge "
+                          f"({', '.join(KINDS)})")
+    if not 5 <= source.interval_seconds <= 86400:
+        raise ConfigError(f"{where} : interval_seconds hors limites (5–86400)")
+    if not 1 <= source.timeout_seconds <= 600:
+        raise ConfigError(f"{where} : timeout_seconds hors limites (1–600)")
+    missing = [k for k in KINDS[source.kind] if not getattr(source, k)]
+    if source.kind == "https" and not (source.pin_sha256 or source.ca_file):
+        missing.append("pin_sha256 ou ca_file")
+    if missing:
+        raise ConfigError(f"{where} ({source.kind}) : à renseigner : {', '.join(missing)}")
+    if source.kind == "https" and not source.url.startswith("https://"):
+        raise ConfigError(f"{where} : url doit commencer par https://")
+    if source.pin_sha256 and not re.fullmatch(r"[0-9a-fA-F:]{64,95}", source.pin_sha256):
+        raise ConfigError(f"{where} : pin_sha256 doit être une empreinte SHA-256 hexadécimale")
+    return source
+
+
+# Required settings per transport kind.
+KINDS = {"folder": ("path",), "sftp": ("host", "user", "key_file", "host_key"),
+         "https": ("url",)}
+
+
+def _typed(cfg: Path, key: str, value: Any, kind: type) -> Any:
+    if kind is float and isinstance(value, int):
+        value = float(value)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ConfigError(f"« {cfg} » : « {key} » doit être de type {kind.__name__}")
+    return value
+
+
+def write_settings(settings: Settings) -> Path:
+    """Write the settings that differ from the defaults to data_dir/station.toml (atomically)."""
+    from pcsauvegarde.core.fsutil import atomic_write
+
+    lines = []
+    for f in dataclasses.fields(Settings):
+        value = getattr(settings, f.name)
+        if f.name in ("data_dir", "sources") or value == f.default:
+            continue
+        lines.append(f"{f.name} = {_toml(value)}")
+    for s in settings.sources:
+        lines += ["", "[[sources]]"] + [f"{k} = {_toml(v)}" for k, v in dataclasses.asdict(s).items()]
+    path = settings.data_dir / CONFIG_NAME
+    atomic_write(path, ("\n".join(lines) + "\n").encode())
+    return path
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'

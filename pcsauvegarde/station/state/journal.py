@@ -1,0 +1,91 @@
+"""The issued-documents journal: every printed document gets a unique number (re-entry key)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pcsauvegarde.station.state.statedb import StateDB
+
+
+@dataclass(frozen=True)
+class IssuedDocument:
+    number: str
+    kind: str
+    ipp: str | None
+    unit: str | None
+    issued_at: dt.datetime
+    issued_by: str
+    snapshot: str
+
+
+@dataclass(frozen=True)
+class PageRange:
+    """Where an issued document's pages lie inside another one's PDF (a unit bundle)."""
+
+    container: str      # number of the document whose PDF holds the pages
+    first_page: int     # 1-based
+    pages: int
+
+
+class Journal:
+    """Append-only list of issued documents on the station's state database."""
+
+    def __init__(self, db: StateDB, station_id: str, audit=None):
+        self.db = db
+        self.prefix = station_id.upper()
+        self.audit = audit  # every issued number is also an audit entry (same transaction)
+
+    def issue(self, kind: str, issued_by: str, ipp: str | None = None,
+              unit: str | None = None, snapshot: str = "",
+              now: dt.datetime | None = None) -> IssuedDocument:
+        """Reserve the next document number and journal it, in one transaction."""
+        now = now or dt.datetime.now(dt.UTC)
+        with self.db.transaction() as db:
+            seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM issued_document").fetchone()[0]
+            number = f"{self.prefix}-{seq:07d}"
+            db.execute("INSERT INTO issued_document (number, seq, kind, ipp, unit, issued_at,"
+                       " issued_by, snapshot) VALUES (?,?,?,?,?,?,?,?)",
+                       (number, seq, kind, ipp, unit, now.isoformat(), issued_by, snapshot))
+            if self.audit is not None:
+                self.audit.record(issued_by, "document.issued", number,
+                                  {"kind": kind, "ipp": ipp, "unit": unit, "snapshot": snapshot},
+                                  db=db, now=now)
+        return IssuedDocument(number, kind, ipp, unit, now, issued_by, snapshot)
+
+    def set_pages(self, number: str, pages: int) -> None:
+        with self.db.connect() as db:
+            db.execute("UPDATE issued_document SET pages=? WHERE number=?", (pages, number))
+
+    def get(self, number: str) -> dict | None:
+        with self.db.connect() as db:
+            row = db.execute("SELECT * FROM issued_document WHERE number=?",
+                             (number[:80],)).fetchone()
+        return dict(row) if row else None
+
+    def place(self, container: str, ranges: Iterable[tuple[str, int, int]]) -> None:
+        """Record (number, first page, pages) of documents kept inside ``container``'s PDF.
+
+        Also sets each document's page count; one transaction for all.
+        """
+        with self.db.transaction() as db:
+            for number, first_page, pages in ranges:
+                db.execute("UPDATE issued_document SET pages=? WHERE number=?", (pages, number))
+                if number != container:
+                    db.execute("INSERT OR REPLACE INTO document_pages (number, container,"
+                               " first_page, pages) VALUES (?,?,?,?)",
+                               (number, container, first_page, pages))
+
+    def location(self, number: str) -> PageRange | None:
+        """Where ``number``'s pages lie if they are kept inside another PDF, else None."""
+        with self.db.connect() as db:
+            row = db.execute("SELECT container, first_page, pages FROM document_pages"
+                             " WHERE number=?", (number,)).fetchone()
+        return PageRange(row[0], row[1], row[2]) if row else None
+
+    def recent(self, limit: int = 50) -> list[dict]:
+        with self.db.connect() as db:
+            rows = db.execute("SELECT * FROM issued_document ORDER BY seq DESC LIMIT ?",
+                              (limit,)).fetchall()
+        return [dict(r) for r in rows]

@@ -1,0 +1,63 @@
+"""The station's objects, built once from its settings and passed explicitly."""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor
+from dataclasses import dataclass
+
+from pcsauvegarde.station.printing import Printer, PrinterStatus, make_printer
+from pcsauvegarde.station.settings import Settings
+from pcsauvegarde.station.state.accounts import Accounts
+from pcsauvegarde.station.state.audit import ACTOR, Audit
+from pcsauvegarde.station.state.journal import Journal
+from pcsauvegarde.station.state.sessions import Sessions
+from pcsauvegarde.station.state.statedb import StateDB
+from pcsauvegarde.station.store import Store
+
+
+@dataclass
+class Station:
+    settings: Settings
+    store: Store
+    state: StateDB
+    accounts: Accounts
+    journal: Journal
+    printer: Printer
+    audit: Audit
+    """``station.audit.record(actor, action, target, details)``: the hash-chained journal."""
+    sessions: Sessions
+    """Server-side web sessions and break-glass grants."""
+    render_pool: Executor | None = None
+    """PDF worker processes (``issuing.start_render_pool``); None renders in-thread."""
+
+
+class AuditedPrinter:
+    """Any printer, with every job sent journalled (actor: the current request's user)."""
+
+    def __init__(self, printer: Printer, audit: Audit):
+        self.inner = printer
+        self.audit = audit
+        self.name = printer.name
+
+    def status(self) -> PrinterStatus:
+        return self.inner.status()
+
+    def print_pdf(self, data: bytes, title: str) -> str:
+        job = self.inner.print_pdf(data, title)
+        self.audit.record(ACTOR.get(), "document.printed", title,
+                          {"printer": self.name, "job": job, "bytes": len(data)})
+        return job
+
+    def __getattr__(self, name: str):  # printer-specific extras (queues, CUPS jobs…)
+        return getattr(self.inner, name)
+
+
+def open_station(settings: Settings) -> Station:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    state = StateDB(settings.data_dir / "station.sqlite")
+    audit = Audit(state)
+    return Station(settings, Store(settings.store_path), state, Accounts(state),
+                   Journal(state, settings.station_id, audit),
+                   AuditedPrinter(make_printer(settings.printer, settings.data_dir,
+                                               settings.cups_server), audit),
+                   audit, Sessions(state))

@@ -1,0 +1,65 @@
+"""The station's signed heartbeat, written back to its drop point after each run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from importlib.metadata import PackageNotFoundError, version
+
+from pcsauvegarde.core.heartbeat import FORMAT, heartbeat_name
+from pcsauvegarde.core.package import minisign
+from pcsauvegarde.core.records import format_utc
+from pcsauvegarde.station.settings import Settings
+from pcsauvegarde.station.store import Store
+
+
+def ensure_signing_key(settings: Settings) -> minisign.PublicKey:
+    """Create the station's heartbeat signing key if missing; return its public key."""
+    secret = settings.path(settings.signing_key_file)
+    public = secret.with_suffix(".pub")
+    if not secret.exists():
+        secret.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        minisign.save_keypair(minisign.generate_keypair(), secret, public)
+    return minisign.load_secret_key(secret).public_key
+
+
+def _version() -> str:
+    try:
+        return version("pcsauvegarde")
+    except PackageNotFoundError:
+        return "dev"
+
+
+def build_status(settings: Settings, store: Store, run, now: dt.datetime | None = None) -> dict:
+    """What the central side needs to know: data per domain, age, last run. No patient data."""
+    now = now or dt.datetime.now(dt.UTC)
+    snaps = store.snapshots()
+    oldest = min((s.extracted_at for s in snaps.values()), default=None)
+    return {
+        "format": FORMAT, "station": settings.station_id, "version": _version(),
+        "written_at": format_utc(now),
+        "domains": {d: {"sequence": s.sequence, "extracted_at": format_utc(s.extracted_at)}
+                    for d, s in sorted(snaps.items())},
+        "data_age_seconds": int((now - oldest).total_seconds()) if oldest else None,
+        "last_run": {"source": run.source, "ended": format_utc(run.ended or now),
+                     "seen": run.seen, "accepted": run.accepted,
+                     "quarantined": run.quarantined, "error": run.error},
+    }
+
+
+def signed_heartbeat(settings: Settings, status: dict) -> tuple[bytes, str]:
+    """The JSON bytes and their minisign signature text (station signing key)."""
+    secret = minisign.load_secret_key(settings.path(settings.signing_key_file))
+    data = json.dumps(status, ensure_ascii=False, indent=1).encode()
+    comment = f"heartbeat station:{settings.station_id} written_at:{status['written_at']}"
+    return data, minisign.sign(data, secret, comment)
+
+
+def write_heartbeat(settings: Settings, store: Store, transport, run) -> None:
+    """Put heartbeat-<station>.json then its .minisig on the drop point (if it can be put)."""
+    if not transport.can_put:
+        return
+    data, sig = signed_heartbeat(settings, build_status(settings, store, run))
+    name = heartbeat_name(settings.station_id)
+    transport.put(name, data)
+    transport.put(name + ".minisig", sig.encode())

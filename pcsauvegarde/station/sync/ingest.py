@@ -1,0 +1,171 @@
+"""Ingest one received package: every gate, then atomic promotion or quarantine."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from pcsauvegarde.core.fsutil import atomic_write
+from pcsauvegarde.core.package import PackageError, open_package
+from pcsauvegarde.station.settings import Settings
+from pcsauvegarde.station.store import SnapshotMoved, Store
+from pcsauvegarde.station.sync.retention import keep_package
+from pcsauvegarde.station.sync.transports import PullError
+
+log = logging.getLogger("pcsauvegarde.station.sync")
+# Gates an admin may override when force-accepting a quarantined package: they judge the
+# content's plausibility, not its authenticity (signature, decryption, records, station).
+OVERRIDABLE = frozenset({"sanity", "sequence", "future"})
+
+
+class GateError(Exception):
+    """A package refused by a gate (French message naming the file and the reason)."""
+
+    def __init__(self, file: str, reason: str, code: str):
+        super().__init__(f"« {file} » : {reason}")
+        self.code = code
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    file: str
+    outcome: str            # accepted | quarantined | waiting | refused (forced, not kept)
+    message: str = ""
+    domain: str | None = None
+    sequence: int | None = None
+    code: str = ""
+
+
+def ingest(settings: Settings, store: Store, path: Path, keys, source: str = "local",
+           now: dt.datetime | None = None, force: frozenset[str] = frozenset(),
+           quarantine: bool = True) -> IngestOutcome:
+    """Check and promote the package at ``path`` (a local copy the station owns).
+
+    On success the package is kept under packages/<domain>/; on any refusal it is moved to
+    quarantine/ with its reason (or, with ``quarantine=False``, deleted); the current snapshot
+    is never touched unless promoted whole. ``force`` lists gates (within OVERRIDABLE) to skip.
+    """
+    force = force & OVERRIDABLE
+    now = now or dt.datetime.now(dt.UTC)
+    name = path.name
+    manifest = None
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            raise GateError(name, "fichier vide (0 octet)", "empty")
+        if size > settings.max_package_bytes:
+            raise GateError(name, f"fichier trop gros ({size} octets)", "size")
+        opened = open_package(path, keys.publisher_keys, keys.identity,
+                              station=settings.accepted_stations,
+                              max_size=settings.max_package_bytes)
+        manifest = opened.manifest
+        _check_manifest(settings, store, name, manifest, now, force)
+        current = store.snapshot(manifest.domain)
+        if manifest.kind == "delta" and (current is None
+                                         or manifest.base_sequence != current.sequence):
+            have = current.sequence if current else "aucune"
+            message = (f"« {name} » : delta sur la séquence {manifest.base_sequence}, la station "
+                       f"est à {have} — en attente du prochain paquet complet")
+            log.warning("delta gap: %s", name)
+            store.log_package(source, name, "waiting", message, manifest.domain, manifest.sequence)
+            _discard(path)
+            return IngestOutcome(name, "waiting", message, manifest.domain, manifest.sequence)
+        sanity = None if "sanity" in force else _sanity_gate(settings, name, manifest, current)
+        retention = dt.timedelta(days=settings.discharged_retention_days)
+        store.promote(manifest, opened.iter_rows(), name, sanity=sanity,
+                      discharged_before=manifest.extracted_at - retention,
+                      expected_sequence=current.sequence if current else None)
+    except (PackageError, GateError) as exc:
+        return _refuse(settings, store, path, source, str(exc), manifest,
+                       getattr(exc, "code", "package"), quarantine)
+    except (ValueError, sqlite3.IntegrityError) as exc:  # raised while promoting
+        return _refuse(settings, store, path, source, f"« {name} » : {exc}", manifest, "record",
+                       quarantine)
+    except SnapshotMoved:
+        _discard(path)  # judged against a snapshot that changed meanwhile: judge it again
+        raise PullError(f"« {name} » : données promues entre-temps par un autre tirage : "
+                        "paquet repris au prochain tirage") from None
+    except sqlite3.OperationalError as exc:
+        # The station's own disk or database failed, not the package: keep nothing, log
+        # nothing, so the next run fetches it again.
+        _discard(path)
+        reason = "disque plein" if "full" in str(exc) else str(exc)
+        raise PullError(f"« {name} » : base locale indisponible ({reason}) : paquet non "
+                        "traité, nouvel essai au prochain tirage") from None
+    log.info("accepted %s (%s seq %s)%s", name, manifest.domain, manifest.sequence,
+             f" forced past {sorted(force)}" if force else "")
+    store.log_package(source, name, "accepted", "", manifest.domain, manifest.sequence)
+    try:
+        keep_package(settings, store, path, manifest.domain)
+    except OSError as exc:  # promoted already: a missing kept copy only weakens rebuilds
+        log.error("could not keep %s: %s", name, exc)
+    return IngestOutcome(name, "accepted", "", manifest.domain, manifest.sequence)
+
+
+def _check_manifest(settings: Settings, store: Store, name: str, manifest, now,
+                    force: frozenset[str]) -> None:
+    if manifest.station not in settings.accepted_stations:
+        raise GateError(name, f"paquet destiné à la station « {manifest.station} », "
+                        f"pas à « {settings.station_id} »", "station")
+    skew = dt.timedelta(minutes=settings.clock_skew_minutes)
+    if "future" not in force and manifest.extracted_at > now + skew:
+        raise GateError(name, "date d'extraction dans le futur "
+                        f"({manifest.extracted_at:%Y-%m-%d %H:%M} UTC, tolérance "
+                        f"{settings.clock_skew_minutes} min) : horloge de la source "
+                        "ou de la station à vérifier", "future")
+    current = store.snapshot(manifest.domain)
+    if "sequence" not in force and current is not None and manifest.sequence <= current.sequence:
+        raise GateError(name, f"séquence {manifest.sequence} déjà reçue ou plus ancienne que "
+                        f"la séquence en service ({current.sequence}) : rejeu ou retour en "
+                        "arrière refusé", "sequence")
+
+
+def _sanity_gate(settings: Settings, name: str, manifest, current):
+    """Refuse a full package whose patient count collapses against the previous snapshot."""
+    if manifest.kind != "full" or current is None:
+        return None
+    before = current.counts.get("patient", 0)
+
+    def check(db, counts):
+        after = counts.get("patient", 0)
+        if before >= 10 and after < before * (1 - settings.max_patient_drop):
+            raise GateError(name, f"le nombre de patients chute de {before} à {after} "
+                            "(contrôle de cohérence) : paquet mis de côté, données actuelles "
+                            "conservées", "sanity")
+    return check
+
+
+def _refuse(settings: Settings, store: Store, path: Path, source: str, message: str,
+            manifest, code: str, quarantine: bool) -> IngestOutcome:
+    domain = manifest.domain if manifest else None
+    sequence = manifest.sequence if manifest else None
+    if not quarantine:
+        _discard(path)
+        return IngestOutcome(path.name, "refused", message, domain, sequence, code)
+    log.error("quarantined: %s", message)
+    qdir = settings.quarantine_dir
+    qdir.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+    target = qdir / f"{stamp}-{path.name}"
+    for src in (path, _sig(path)):
+        if src.exists():
+            shutil.move(src, target.parent / (target.name + src.name[len(path.name):]))
+    atomic_write(target.with_name(target.name + ".reason.json"), json.dumps(
+        {"file": path.name, "source": source, "reason": message, "code": code, "domain": domain,
+         "sequence": sequence, "at": stamp}, ensure_ascii=False, indent=1).encode())
+    store.log_package(source, path.name, "quarantined", message, domain, sequence)
+    return IngestOutcome(path.name, "quarantined", message, domain, sequence, code)
+
+
+def _discard(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    _sig(path).unlink(missing_ok=True)
+
+
+def _sig(path: Path) -> Path:
+    return path.with_name(path.name + ".minisig")

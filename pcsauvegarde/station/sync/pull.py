@@ -1,0 +1,169 @@
+"""Pull packages from a source and ingest them in order; the station initiates everything."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import shutil
+from dataclasses import dataclass, field
+
+from pcsauvegarde.station.settings import Settings, Source
+from pcsauvegarde.station.store import Store
+from pcsauvegarde.station.sync.freeze import is_frozen
+from pcsauvegarde.station.sync.ingest import IngestOutcome, ingest
+from pcsauvegarde.station.sync.transports import PullError, clean_incoming, make_transport
+
+__all__ = ["PullError", "PullRun", "StationKeys", "disk_free_mb", "load_station_keys",
+           "pull_all", "pull_source"]
+
+log = logging.getLogger("pcsauvegarde.station.sync")
+_NAME = re.compile(r"^(?P<station>[a-z0-9-]+)\.(?P<domain>[a-z]+)\.(?P<kind>full|delta)\."
+                   r"(?P<seq>\d{1,18})\.age$")
+FROZEN = "tirages suspendus par l'administrateur (gel) : rien n'a été tiré"
+
+
+@dataclass(frozen=True)
+class StationKeys:
+    """The station's age identity and the publisher keys it pins."""
+
+    identity: object
+    publisher_keys: tuple
+
+
+def load_station_keys(settings: Settings) -> StationKeys:
+    from pcsauvegarde.core.package.age import load_identity
+    from pcsauvegarde.core.package.minisign import load_public_key
+
+    identity = load_identity(settings.path(settings.identity_file))
+    pubs = tuple(load_public_key(settings.path(p)) for p in settings.publisher_keys)
+    return StationKeys(identity, pubs)
+
+
+@dataclass
+class PullRun:
+    """The outcome of one pull of one source (recorded in the store, shown to the admin)."""
+
+    source: str
+    started: dt.datetime
+    ended: dt.datetime | None = None
+    seen: int = 0
+    outcomes: list[IngestOutcome] = field(default_factory=list)
+    error: str = ""
+    frozen: bool = False
+
+    def count(self, outcome: str) -> int:
+        return sum(o.outcome == outcome for o in self.outcomes)
+
+    @property
+    def accepted(self) -> int:
+        return self.count("accepted")
+
+    @property
+    def quarantined(self) -> int:
+        return self.count("quarantined")
+
+    @property
+    def waiting(self) -> int:
+        return self.count("waiting")
+
+
+def _order(names: list[str], station: str | tuple[str, ...]) -> list[str]:
+    """Packages for this station in sequence order; those superseded by a newer full skipped."""
+    accepted = (station,) if isinstance(station, str) else station
+    parsed, others = [], []
+    for n in names:
+        m = _NAME.match(n)
+        if m is None:
+            others.append(n)  # unknown name: the manifest decides, gates will judge it
+        elif m["station"] in accepted:
+            parsed.append((m["domain"], int(m["seq"]), m["kind"], n))
+    latest_full: dict[str, int] = {}
+    for domain, seq, kind, _ in parsed:
+        if kind == "full":
+            latest_full[domain] = max(seq, latest_full.get(domain, 0))
+    keep = [(d, s, n) for d, s, k, n in parsed if s >= latest_full.get(d, 0)]
+    return [n for _, _, n in sorted(keep, key=lambda t: (t[1], t[0]))] + others
+
+
+def disk_free_mb(settings: Settings) -> int:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return shutil.disk_usage(settings.data_dir).free // (1024 * 1024)
+
+
+def _check_disk(settings: Settings, need_bytes: int = 0) -> None:
+    free = disk_free_mb(settings)
+    if free - need_bytes // (1024 * 1024) < settings.min_free_mb:
+        raise PullError(f"espace disque insuffisant dans « {settings.data_dir} » : {free} Mo "
+                        f"libres, minimum {settings.min_free_mb} Mo (min_free_mb) — tirage "
+                        "refusé, données actuelles conservées")
+
+
+def pull_source(settings: Settings, store: Store, source: Source, keys: StationKeys,
+                now: dt.datetime | None = None) -> PullRun:
+    """One pull of one source: list, fetch new packages, ingest each in sequence order.
+
+    Never raises: the outcome, error included, is recorded in the store (``pull_run``),
+    except while frozen, when nothing is tried and nothing recorded.
+    """
+    run = PullRun(source.id, dt.datetime.now(dt.UTC))
+    if is_frozen(settings):
+        run.frozen, run.error, run.ended = True, FROZEN, run.started
+        return run
+    try:
+        incoming = settings.data_dir / "incoming"
+        incoming.mkdir(parents=True, exist_ok=True)
+        clean_incoming(incoming)
+        _check_disk(settings)
+        with make_transport(settings, source) as transport:
+            _pull(settings, store, source, keys, transport, run, incoming, now)
+            run.ended = dt.datetime.now(dt.UTC)
+            if source.heartbeat:
+                _heartbeat(settings, store, transport, run)
+    except (PullError, OSError) as exc:
+        run.error = str(exc)
+        log.error("pull %s failed: %s", source.id, exc)
+    except Exception as exc:  # a failing source must not stop the others nor the scheduler
+        run.error = f"source « {source.id} » : erreur inattendue ({type(exc).__name__} : {exc})"
+        log.exception("pull %s failed unexpectedly", source.id)
+    run.ended = dt.datetime.now(dt.UTC)
+    store.record_run(source.id, run.started, run.ended, run.seen, run.accepted,
+                     run.quarantined, run.waiting, run.error)
+    return run
+
+
+def _pull(settings, store, source, keys, transport, run, incoming, now) -> None:
+    listed = {f.name: f for f in transport.list() if not store.seen(source.id, f.name)}
+    for name in _order(list(listed), settings.accepted_stations):
+        if is_frozen(settings):
+            break  # frozen mid-run: stop before the next package
+        run.seen += 1
+        size = listed[name].size or 0
+        if size > settings.max_package_bytes:
+            message = f"« {name} » : fichier trop gros ({size} octets) : non téléchargé"
+            store.log_package(source.id, name, "quarantined", message)
+            run.outcomes.append(IngestOutcome(name, "quarantined", message, code="size"))
+            continue
+        _check_disk(settings, size)
+        local = transport.fetch(name, incoming)
+        if local is None:
+            log.info("skipped %s (changing or gone): next run", name)
+            continue
+        run.outcomes.append(ingest(settings, store, local, keys, source.id, now))
+
+
+def _heartbeat(settings, store, transport, run) -> None:
+    from pcsauvegarde.core.package import PackageError
+    from pcsauvegarde.station.sync.heartbeat import write_heartbeat
+
+    try:
+        write_heartbeat(settings, store, transport, run)
+    except (PullError, PackageError, OSError) as exc:
+        # The pull itself worked: a missing heartbeat is logged, not a failed run.
+        log.warning("heartbeat of %s not written: %s", settings.station_id, exc)
+
+
+def pull_all(settings: Settings, store: Store, keys: StationKeys | None = None) -> list[PullRun]:
+    """One pull of every configured source (the `pcsauvegarde pull` command)."""
+    keys = keys or load_station_keys(settings)
+    return [pull_source(settings, store, s, keys) for s in settings.sources]

@@ -1,0 +1,147 @@
+"""The station UI: Flask app factory (starts nothing), blueprints per area."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g
+from flask_wtf.csrf import CSRFProtect
+
+from pcsauvegarde.station.documents import fmt
+from pcsauvegarde.station.freshness import freshness
+from pcsauvegarde.station.settings import Settings, load_settings
+from pcsauvegarde.station.station import Station, open_station
+from pcsauvegarde.station.sync.freeze import is_frozen
+from pcsauvegarde.station.web.access import EXTENSION
+
+
+def create_app(station: Station | Settings | Path | None = None,
+               test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the UI for a station (object, settings or data dir). Starts no thread."""
+    if station is None:
+        station = Path(os.environ.get("PCSAUVEGARDE_DATA", "snapshots/demo"))
+    if isinstance(station, (str, Path)):
+        station = load_settings(Path(station))
+    if isinstance(station, Settings):
+        station = open_station(station)
+
+    from pcsauvegarde.station.documents import check_templates
+    check_templates()  # a broken print template stops start-up, naming the file and key
+
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=_secret_key(station.settings.data_dir),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_NAME="pcsauvegarde_session",
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(minutes=station.settings.idle_timeout_minutes),
+        MAX_CONTENT_LENGTH=64 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the (idle-limited) session
+    )
+    if test_config:
+        app.config.update(test_config)
+    app.extensions[EXTENSION] = station
+    CSRFProtect(app)
+
+    from pcsauvegarde.station.web import (
+        admin,
+        admin_journal,
+        admin_sync,
+        admissions,
+        auth,
+        care,
+        patients,
+        printing,
+        scope,
+    )
+    for blueprint in (auth, patients, scope, care, admissions, printing, admin, admin_journal,
+                      admin_sync):
+        app.register_blueprint(blueprint.bp)
+    app.before_request(auth.load_user)
+    app.before_request(scope.enforce_scope)  # unit scoping of every <ipp>/<unit>/<number> view
+    app.after_request(_security_headers)
+    app.context_processor(_template_globals)
+    for code in ERRORS:
+        app.register_error_handler(code, _error_page)
+    app.add_template_filter(_format_iso, "format_iso")
+    for name in ("format_local", "format_date", "format_age", "format_timing"):
+        if hasattr(fmt, name):
+            app.add_template_filter(getattr(fmt, name), name)
+    return app
+
+
+def station_of(app: Flask) -> Station:
+    return app.extensions[EXTENSION]
+
+
+def _secret_key(data_dir: Path) -> bytes:
+    """A per-station random key kept in the data dir (sessions survive a restart)."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        from pcsauvegarde.core.fsutil import atomic_write
+        atomic_write(path, secrets.token_bytes(32), mode=0o600)
+    return path.read_bytes()
+
+
+def _format_iso(value: str | None) -> str:
+    """A stored ISO timestamp, in local time (DD/MM/YYYY HH:MM)."""
+    try:
+        return fmt.format_local(dt.datetime.fromisoformat(value)) if value else ""
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _security_headers(response):
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+        "form-action 'self'")
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _template_globals() -> dict[str, Any]:
+    from flask import current_app
+
+    from pcsauvegarde.station.web.access import CLINICAL
+    from pcsauvegarde.station.web.auth import idle_timeout as auth_idle
+
+    station = station_of(current_app)
+    now = dt.datetime.now(dt.UTC)
+    user = g.get("user")
+    return {"can_search": bool(user and set(CLINICAL) & set(user.roles)),
+            "fresh": freshness(station.store, station.settings.stale_after_minutes, now),
+            "now": now, "user": g.get("user"), "settings": station.settings,
+            "idle_seconds": int(auth_idle().total_seconds()),
+            "frozen": is_frozen(station.settings),
+            "age_of": lambda birth: fmt.format_person_age(birth, fmt.to_local(now).date())}
+
+
+ERRORS = {400: ("Requête refusée", ("La demande est invalide ou le formulaire a expiré : "
+                                     "rechargez la page et recommencez.")),
+          401: ("Connexion requise", "Connectez-vous pour continuer."),
+          403: ("Accès refusé", "Votre compte n'a pas accès à cette page ou à ce patient."),
+          404: ("Introuvable", "Cette page ou ce patient n'existe pas dans les données."),
+          405: ("Méthode refusée", "Cette action n'est pas permise ainsi."),
+          413: ("Trop volumineux", "Les données envoyées dépassent la taille permise."),
+          414: ("Adresse trop longue", "L'adresse demandée est trop longue."),
+          500: ("Erreur interne", ("La station n'a pas pu traiter la demande ; elle a été "
+                                   "consignée. Réessayez ou utilisez les procédures papier."))}
+
+
+def _error_page(exc):
+    from flask import render_template
+    from flask_wtf.csrf import CSRFError
+
+    title, message = ERRORS.get(exc.code, ("Erreur", "La demande n'a pas pu aboutir."))
+    if isinstance(exc, CSRFError):
+        message = ("Le jeton de sécurité du formulaire est absent, invalide ou expiré : "
+                   "rechargez la page et recommencez.")
+    return render_template("error.html", title=title, message=message), exc.code

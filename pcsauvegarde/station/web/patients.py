@@ -1,0 +1,145 @@
+"""Care area: units, patient lists, search, patient page, patient documents."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from pcsauvegarde.station.issuing.issue import (
+    IssueError,
+    has_stored_pdf,
+    issue_file_document,
+    stored_pdf,
+)
+from pcsauvegarde.station import patients as provisional
+from pcsauvegarde.station.store import queries
+from pcsauvegarde.station.web.access import CLINICAL, current_station, requires
+from pcsauvegarde.station.web.forms import clean_text
+from pcsauvegarde.station.web.navigation import sections_for
+
+bp = Blueprint("patients", __name__)
+log = logging.getLogger("pcsauvegarde.station.web")
+
+
+def _visible(rows):
+    return [r for r in rows if g.user.can_see_unit(r.unit)]
+
+
+@bp.route("/")
+@requires()
+def home():
+    clinical = bool(set(CLINICAL) & set(g.user.roles))
+    units = ([u for u in queries.units(current_station().store) if g.user.can_see_unit(u.code)]
+             if clinical else [])
+    return render_template("home.html", units=units, clinical=clinical,
+                           sections=sections_for(g.user.roles, current_app.url_map))
+
+
+@bp.route("/recherche")
+@requires(*CLINICAL)
+def search():
+    q = clean_text(request.args.get("q"), 100)
+    found = provisional.search(current_station(), q) if q else []
+    rows = _visible(found)
+    # Outside the user's units: identity only, opened through the break-glass form.
+    others = [r for r in found if not g.user.can_see_unit(r.unit)]
+    if q:
+        current_station().audit.record(g.user.login, "patient.search", q[:100],
+                                {"found": len(found)}, durable=False)
+    if len(found) == 1 and q.isdigit():  # a scanned IPP/NDA goes straight to the patient
+        return redirect(url_for("patients.patient", ipp=found[0].patient.id))
+    return render_template("search.html", q=q, rows=rows, others=others)
+
+
+@bp.route("/services/<unit>")
+@requires(*CLINICAL)
+def unit(unit: str):
+    unit = unit[:32]
+    names = queries.unit_names(current_station().store)
+    rows = provisional.inpatients(current_station(), unit)
+    if not rows and unit not in names:
+        abort(404)
+    return render_template("unit.html", unit=unit, unit_name=names.get(unit, unit), rows=rows,
+                           print_actions="soins" in g.user.roles)
+
+
+@bp.route("/patients/<ipp>")
+@requires(*CLINICAL)
+def patient(ipp: str):
+    file = provisional.patient_file(current_station(), ipp[:64])
+    if file is None:
+        abort(404)
+    return render_template("patient.html", f=file, snaps=current_station().store.snapshots(),
+                           printer=current_station().printer.status(), banner=provisional.BANNER)
+
+
+@bp.route("/patients/<ipp>/documents/<kind>", methods=["POST"])
+@requires("soins")
+def issue(ipp: str, kind: str):
+    """Render and journal a patient document, then show it (browser preview / print)."""
+    file = provisional.patient_file(current_station(), ipp[:64])
+    if file is None:
+        abort(404)
+    options = {}
+    if kind == "labels" and request.form.get("count", "").strip():
+        count = request.form["count"].strip()[:4]
+        if not count.isdigit():
+            flash("Nombre d'étiquettes invalide : un nombre entier est attendu.", "error")
+            return redirect(url_for("patients.patient", ipp=ipp))
+        options["count"] = int(count)
+    try:
+        issued = issue_file_document(current_station(), kind[:32], file, g.user.login, **options)
+    except IssueError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("patients.patient", ipp=ipp))
+    log.info("issued %s (%s)", issued.document.number, kind)
+    if request.form.get("send") == "printer":
+        _send_to_printer(issued.document.number, issued.pdf)
+    return redirect(url_for("patients.document", number=issued.document.number))
+
+
+@bp.route("/documents/<number>")
+@requires(*CLINICAL)
+def document(number: str):
+    if not has_stored_pdf(current_station(), number):
+        abort(404)
+    return render_template("document.html", number=number,
+                           printer=current_station().printer.status())
+
+
+@bp.route("/documents/<number>.pdf")
+@requires(*CLINICAL)
+def document_pdf(number: str):
+    pdf = stored_pdf(current_station(), number)
+    if pdf is None:
+        abort(404)
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{number}.pdf"'})
+
+
+@bp.route("/documents/<number>/imprimer", methods=["POST"])
+@requires(*CLINICAL)
+def print_document(number: str):
+    pdf = stored_pdf(current_station(), number)
+    if pdf is None:
+        abort(404)
+    _send_to_printer(number, pdf)
+    return redirect(url_for("patients.document", number=number))
+
+
+def _send_to_printer(number: str, pdf: bytes) -> None:
+    """Print; a failure is said on screen and kept on the retry list (web/printing.py)."""
+    from pcsauvegarde.station.web.printing import send_to_printer
+    send_to_printer(number, pdf)

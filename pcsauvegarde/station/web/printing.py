@@ -1,0 +1,87 @@
+"""Printing area: printer status in every page header, the list of failed jobs, « Réessayer »."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+
+from pcsauvegarde.station.documents import fmt
+from pcsauvegarde.station.issuing.issue import stored_pdf
+from pcsauvegarde.station.printing.retry import PrintOutcome, PrintQueue
+from pcsauvegarde.station.state.accounts import ROLES
+from pcsauvegarde.station.web.access import current_station, requires
+
+bp = Blueprint("printing", __name__)
+log = logging.getLogger("pcsauvegarde.station.web")
+PRINTING_ROLES = ROLES   # every role prints something
+
+
+def print_queue() -> PrintQueue:
+    station = current_station()
+    return PrintQueue(station.state, station.printer)
+
+
+def send_to_printer(number: str, pdf: bytes) -> PrintOutcome:
+    """Send a document; say on screen what happened; a failure stays on the retry list."""
+    outcome = print_queue().send(number, pdf, g.user.login)
+    _flash(outcome)
+    return outcome
+
+
+def _flash(outcome: PrintOutcome) -> None:
+    if outcome.ok:
+        now = fmt.format_local(dt.datetime.now(dt.UTC))
+        flash(f"Document {outcome.number} envoyé à l'imprimante (travail {outcome.job}) "
+              f"le {now}.", "info")
+        log.info("printed %s as %s", outcome.number, outcome.job)
+    else:
+        flash(f"Échec de l'impression de {outcome.number} : {outcome.error}. Le travail reste "
+              "dans la liste « Impressions en échec » pour être réessayé ; en attendant, "
+              "utilisez l'aperçu du navigateur pour imprimer.", "error")
+        log.warning("print of %s failed", outcome.number)
+
+
+@bp.app_context_processor
+def _printer_globals():
+    """Printer status and failed-job count for the header of every page (logged-in users)."""
+    if g.get("user") is None:
+        return {}
+    station = current_station()
+    return {"printer_status": station.printer.status(),
+            "failed_prints": print_queue().count_failed()}
+
+
+@bp.route("/impressions")
+@requires(*PRINTING_ROLES)
+def jobs():
+    return render_template("printing.html", jobs=print_queue().failed(),
+                           printer=current_station().printer.status())
+
+
+@bp.route("/impressions/<int:job_id>/reessayer", methods=["POST"])
+@requires(*PRINTING_ROLES)
+def retry(job_id: int):
+    outcome = print_queue().retry(job_id, lambda n: stored_pdf(current_station(), n), g.user.login)
+    if outcome is None:
+        abort(404)
+    _flash(outcome)
+    return redirect(url_for("printing.jobs"))
+
+
+@bp.route("/impressions/tout-reessayer", methods=["POST"])
+@requires(*PRINTING_ROLES)
+def retry_all():
+    for outcome in print_queue().retry_all(lambda n: stored_pdf(current_station(), n), g.user.login):
+        _flash(outcome)
+    return redirect(url_for("printing.jobs"))
+
+
+@bp.route("/impressions/<int:job_id>/retirer", methods=["POST"])
+@requires(*PRINTING_ROLES)
+def set_aside(job_id: int):
+    if not print_queue().set_aside(job_id):
+        abort(404)
+    flash("Travail retiré de la liste (imprimé autrement).", "info")
+    return redirect(url_for("printing.jobs"))

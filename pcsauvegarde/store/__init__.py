@@ -1,5 +1,0 @@
-"""Station storage: the SQLite read model, kept packages, retention, queries."""
-
-from pcsauvegarde.store.db import SnapshotInfo, SnapshotMoved, Store, fold
-
-__all__ = ["SnapshotInfo", "SnapshotMoved", "Store", "fold"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 from pcsauvegarde.core.records import Timing
@@ -106,3 +107,8 @@ def format_timing(timing: Timing) -> str:
     if kind == "once":
         return "dose unique"
     return timing.text or "rythme non précisé"
+
+
+def format_number_text(text: str) -> str:
+    """Decimal points between digits become commas: « 2.5 mg » → « 2,5 mg » (times untouched)."""
+    return re.sub(r"(?<=\d)\.(?=\d)", ",", text)

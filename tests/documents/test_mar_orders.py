@@ -137,3 +137,37 @@ def test_prescriptions_keep_the_prescriber_words(patient_file, ctx) -> None:
     assert "À VÉRIFIER : « Take 1 tablet every four to six hours »" in text
     assert "4 fois par jour" not in text and "06:00, 12:00" not in text
     assert "CONTINU : « IVSE, débit adapté" in text and "PROTOCOLE : « Selon protocole" in text
+
+
+def font_sizes(pdf: bytes) -> set[float]:
+    """Every font size set in the PDF's page contents (Tf operators)."""
+    import io
+    import re
+
+    import pypdf
+
+    sizes: set[float] = set()
+    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
+        data = page.get_contents().get_data().decode("latin-1")
+        sizes |= {float(s) for s in re.findall(r"/F\d+ ([\d.]+) Tf", data)}
+    return sizes
+
+
+def test_prn_dose_within_its_interval_is_flagged_and_nothing_under_7_pt(patient_file, ctx):
+    from pcsauvegarde.core.records import MedicationAdministration
+
+    tramadol = order("tram", "Tramadol 50 mg, gélule",
+                     Timing("as_needed", max_per_day=4, min_interval_hours=6), "50", "mg", "PO")
+    given = tuple(MedicationAdministration(f"t{i}", IPP, "tram", at, "50 mg",
+                                           "Kevin Marchand (IDE)")
+                  for i, at in enumerate((dt.datetime(2026, 11, 26, 14, 21, tzinfo=UTC),
+                                          dt.datetime(2026, 11, 26, 17, 29, tzinfo=UTC),
+                                          dt.datetime(2026, 11, 27, 9, 40, tzinfo=UTC))))
+    file = dataclasses.replace(patient_file, orders=(tramadol, SYNTHEA), administrations=given)
+    pdf = administration_plan.render(file, ctx)
+    text = " ".join("\n".join(page_texts(pdf)).split())
+    assert "⚠ Prise de 18:29 à moins de 6 h de celle de 15:21" in text
+    assert text.count("⚠ moins de 6 h après 15:21") == 1
+    assert "après 18:29" not in text           # 10:40 the next day: 16 h later, fine
+    assert "KM Kevin Marchand" in text and "50 mg · KM" in text
+    assert min(font_sizes(pdf)) >= 7

@@ -30,10 +30,14 @@ def groups(grid: Grid, log: Log, first: int) -> list[list[int]]:
             found.append([])
             key = k
         found[-1].append(i)
-    # A first group too narrow to write in (the block holding the extract) joins the next.
-    if len(found) > 1 and len(found[0]) * grid.col_w < least_width(grid, log.columns):
+    # A group too narrow to write in (the block holding the extract, a lone last block)
+    # joins its neighbour.
+    least = least_width(grid, log.columns)
+    if len(found) > 1 and len(found[0]) * grid.col_w - grid.past_width(found[0][0]) < least:
         found[1:2] = [found[0] + found[1]]
         found.pop(0)
+    if len(found) > 1 and len(found[-1]) * grid.col_w < least:
+        found[-2:] = [found[-2] + found[-1]]
     return found
 
 
@@ -72,9 +76,8 @@ def draw(grid: Grid, log: Log, first: int, y: float, h: float, rule: float,
             x, w = x + past, w - past
         pdf.rect(x, y, w, h)
         pdf.set_xy(x, y + 0.3)
-        label = (f"{a.day} {start_h}–{end_h} h" if a.day == b.day
-                 else f"{a.day} {start_h} h – {b.day} {end_h} h")
-        pdf.fit_cell(w, 3.6, label, "B", 7.5, align="C", min_size=7)
+        pdf.fit_cell(w, 3.6, _label(grid, a, b, start_h, end_h, w), "B", 7.5, align="C",
+                     min_size=7)
         cx = x
         pdf.set_draw_color(LINE_GREY)
         for title, cw in zip(log.columns, widths(grid, log.columns, w)):
@@ -90,3 +93,17 @@ def draw(grid: Grid, log: Log, first: int, y: float, h: float, rule: float,
             if yy < y + h - 0.5:
                 pdf.line(x, yy, x + w, yy)
         pdf.set_draw_color(0)
+
+
+def _label(grid: Grid, a, b, start_h: int, end_h: int, w: float) -> str:
+    """The group's period, shortened (weekday, then dates) until it fits at 7 pt."""
+    if a.day == b.day:
+        options = [f"{a.day} {start_h}–{end_h} h", f"{a.day[5:]} {start_h}–{end_h} h",
+                   f"{start_h}–{end_h} h"]
+    else:
+        options = [f"{a.day} {start_h} h – {b.day} {end_h} h",
+                   f"{a.day[5:]} {start_h} h – {b.day[5:]} {end_h} h", f"{start_h}–{end_h} h"]
+    pdf = grid.pdf
+    pdf.set_font(FAMILY, "B", 7)
+    return next((o for o in options if pdf.get_string_width(o) + 2 * pdf.c_margin <= w),
+                options[-1])

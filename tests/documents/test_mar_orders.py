@@ -77,9 +77,10 @@ def test_continuous_order_gets_a_rate_block_per_period(kinds) -> None:
     assert "Perfusions continues" in text and "CONTINU — débit adapté" in text
     assert "« IVSE, débit adapté pour PAM > 65 mmHg »" in text
     section = text[text.index("Perfusions continues"):text.index("Traitements selon protocole")]
-    # Printed 27/11 14:17: one block per 12 h to the end of the plan, each headed by its period.
-    for period in ("ven. 27/11 12–24 h", "sam. 28/11 0–12 h", "sam. 28/11 12–24 h",
-                   "dim. 29/11 12–18 h"):
+    # Printed 27/11 14:17: one block per 12 h to the end of the plan, each headed by its
+    # period; the lone last 6 h joins the one before (too narrow to write in alone).
+    for period in ("27/11 12–24 h", "sam. 28/11 0–12 h", "sam. 28/11 12–24 h",
+                   "dim. 29/11 0–18 h"):
         assert period in section, period
     assert section.count("débit") >= 5 and section.count("visa") >= 4
 
@@ -89,7 +90,7 @@ def test_protocol_order_gets_a_monitoring_block(kinds) -> None:
     section = text[text.index("Traitements selon protocole"):]
     assert "PROTOCOLE — dose selon contrôle" in section
     assert "Glycémie toutes les 4 h" in section
-    assert section.count("val.") >= 4 and section.count("dose") >= 4
+    assert section.count("val.") >= 3 and section.count("dose") >= 3
 
 
 def test_order_the_schedule_cannot_express_is_printed_verbatim_to_check(kinds) -> None:

@@ -15,6 +15,7 @@ from pcsauvegarde.core.records import (
     MedicationOrder,
     Patient,
     Stay,
+    SurgeryCase,
 )
 
 
@@ -47,6 +48,7 @@ class PatientFile:
     extracted_at: dict[str, dt.datetime] = field(default_factory=dict)  # per domain
     care_tasks: tuple[CareTask, ...] = ()
     provisional: bool = False  # identity from a downtime admission (provisional IPP/NDA)
+    surgery_cases: tuple[SurgeryCase, ...] = ()   # planned OR cases (care plan)
 
 
 @dataclass(frozen=True)

@@ -130,6 +130,9 @@ def patient_file(store: Store, ipp: str, lab_hours: int = 72,
                                    key=lambda e: e.scheduled_at)),
         extracted_at={d: s.extracted_at for d, s in snaps.items()},
         care_tasks=tuple(by_type.get("care_task", [])),
+        surgery_cases=tuple(sorted((c for c in by_type.get("surgery_case", [])
+                                    if c.scheduled_at >= now - dt.timedelta(hours=1)),
+                                   key=lambda c: c.scheduled_at)),
     )
 
 

@@ -87,3 +87,12 @@ def test_format_person_age(birth: dt.date, on: dt.date, text: str) -> None:
 ])
 def test_format_timing(timing: Timing, text: str) -> None:
     assert fmt.format_timing(timing) == text
+
+
+def test_lab_flags_and_decimal_commas() -> None:
+    from pcsauvegarde.station.documents.fmt import format_lab_flag, format_number_text
+
+    assert [format_lab_flag(f) for f in ("H", "L", "HH", "ll", "N")] == ["↑", "↓", "↑↑", "↓↓",
+                                                                           "N"]
+    assert format_number_text("2.5 mg") == "2,5 mg"
+    assert format_number_text("3.9-6.1 à 08:00") == "3,9-6,1 à 08:00"

@@ -34,6 +34,8 @@ from pcsauvegarde.station.documents.schedule import load_standard_hours, order_s
 from pcsauvegarde.station.documents.templates import Template, load_template
 
 KIND = "administration_plan"
+SIGNATURES_H = 34.0
+MIN_NEW_ROWS = 2
 TITLE = "Plan d'administration"
 SCHEMA: dict[str, tuple[str, ...]] = {
     "document.title": (), "columns.order": (),
@@ -110,6 +112,7 @@ def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
                          extracted=format_local(extracted)), "", 8, 3.8)
     pdf.set_text_color(*INK)
     pdf.paragraph(t.text("window.legend"), "B", 8, 3.8)
+    pdf.paragraph(orders.ROUTE_LEGEND, "", 7.5, 3.6)
 
     active = [o for o in file.orders if o.status == "active" and o.start < end
               and (o.end is None or o.end > start)]
@@ -163,12 +166,16 @@ def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
         lines += [(f"⚠ {b}", "B", 8) for b in breaches]
         g.row(grid.GridRow(lines, grid.place(blocks, marks), min_h=14, writable=True))
 
+    # Rows for new handwritten orders fill the last page (at least MIN_NEW_ROWS, or all of
+    # them on a page of their own when fewer fit), keeping the signatures with them.
     rows = t.number("new.rows", 0, 20)
+    blank = grid.GridRow([(t.text("new.hint"), "I", 7)], [[] for _ in blocks], min_h=16,
+                         writable=True)
+    fit = g.fitting(blank, reserve=SIGNATURES_H + 8)
     if rows:
         g.heading(t.text("new.title"), t.text("new.note"))
-        for _ in range(rows):
-            g.row(grid.GridRow([(t.text("new.hint"), "I", 7)], [[] for _ in blocks],
-                               min_h=16, writable=True))
+        for _ in range(min(fit, rows) if fit >= min(MIN_NEW_ROWS, rows) else rows):
+            g.row(blank)
     legend = initials.legend()
     if legend:
         pdf.ensure_space(10)
@@ -185,7 +192,8 @@ def _describe(t: Template, o: MedicationOrder, reading: orders.OrderReading
         reading.mode, "verbatim.mark" if reading.to_check else "")
     if mark:
         lines.append((t.text(mark), "X", 8))
-    lines.append((" · ".join(x for x in (dose, o.route) if x) or "—", "", 8.5))
+    lines.append((" · ".join(x for x in (dose, orders.route_short(o.route)) if x) or "—",
+                  "", 8.5))
     words = orders.words_of(o)
     if reading.to_check:
         lines.append((f"« {words} »" if words else format_timing(o.timing), "B", 8))
@@ -254,7 +262,7 @@ def _discharged(pdf: DocumentPDF, t: Template, left: dt.datetime) -> None:
 
 def _signatures(pdf: DocumentPDF, t: Template) -> None:
     boxes = t.number("signature.boxes", 0, 12)
-    pdf.ensure_space(34)
+    pdf.ensure_space(SIGNATURES_H)
     pdf.ln(3)
     pdf.set_font(FAMILY, "B", 10)
     pdf.set_x(MARGIN)

@@ -121,7 +121,8 @@ def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
     if vigilant:
         g.heading(t.text("vigilance.title"))
         for o in sorted(vigilant, key=lambda o: o.drug.casefold()):
-            dose = format_number_text(" ".join(x for x in (o.dose, o.unit, o.route) if x))
+            dose = format_number_text(" ".join(x for x in (o.dose, o.unit,
+                                                           orders.route_short(o.route)) if x))
             words = orders.words_of(o)
             lines = [(f"{o.drug} — {dose}", "B", 9),
                      (f"« {words} »" if words else format_timing(o.timing), "", 8)]
@@ -129,12 +130,12 @@ def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
                 lines.append((o.comments, "I", 7.5))
             g.row(grid.GridRow(lines, [list(c) for c in empty], writable=True))
 
-    rows = t.number("blank.rows", 0, 20)
-    if rows:
-        g.heading(t.text("blank.title"))
-        for _ in range(rows):
-            g.row(grid.GridRow([(t.text("blank.hint"), "I", 7)], [list(c) for c in empty],
-                               min_h=12, writable=True))
+    # Blank rows fill what is left of the last page; they never start a page of their own.
+    blank = grid.GridRow([(t.text("blank.hint"), "I", 7)], [list(c) for c in empty],
+                         min_h=12, writable=True)
+    g.heading(t.text("blank.title"))
+    for _ in range(min(t.number("blank.rows", 0, 20), g.fitting(blank))):
+        g.row(blank)
 
 
 def _planned(t: Template, file: PatientFile, start: dt.datetime, end: dt.datetime

@@ -112,3 +112,11 @@ def format_timing(timing: Timing) -> str:
 def format_number_text(text: str) -> str:
     """Decimal points between digits become commas: « 2.5 mg » → « 2,5 mg » (times untouched)."""
     return re.sub(r"(?<=\d)\.(?=\d)", ",", text)
+
+
+LAB_FLAGS = {"H": "↑", "L": "↓", "HH": "↑↑", "LL": "↓↓", "A": "anormal", "AA": "très anormal"}
+
+
+def format_lab_flag(flag: str) -> str:
+    """A lab result's abnormal flag for people: H → ↑, LL → ↓↓ (legend: LAB_FLAG_LEGEND)."""
+    return LAB_FLAGS.get(flag.strip().upper(), flag)

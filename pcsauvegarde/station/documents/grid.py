@@ -171,6 +171,15 @@ class Grid:
         pdf.paragraph(text, "", 8.5)
         pdf.ln(1)
 
+    def fitting(self, row: GridRow, reserve: float = 0.0) -> int:
+        """How many rows like ``row`` fit on this page (with the pending title and headings),
+        leaving ``reserve`` mm free below them."""
+        pdf = self.pdf
+        room = pdf.page_break_trigger - pdf.y - reserve
+        if self._pending or self._page != pdf.page:
+            room -= TITLE_H + HEADER_H
+        return max(int(room // self.height(row)), 0)
+
     def _place(self, h: float, with_header: bool = True) -> None:
         """Break the page if needed, then draw the pending or continued title and heading."""
         pdf = self.pdf
@@ -269,8 +278,9 @@ class Grid:
         for text, style, size in row.lines:
             text_h += self._line_count(text, style.replace("I", "").replace("X", "B"),
                                        size) * size * 0.45 + (0.8 if style == "X" else 0)
-        cells_h = max((self._cell_h(c) for c in row.cells), default=0.0) + 2 * PAD
-        if row.writable:
+        tallest = max((self._cell_h(c) for c in row.cells), default=0.0)
+        cells_h = tallest + 2 * PAD
+        if row.writable and tallest:     # room to write under the traces
             cells_h += 2 * RULE
         log_h = log_height(row.log) if row.log else 0.0
         return max(row.min_h, text_h, cells_h, log_h)

@@ -120,3 +120,23 @@ def monitoring_hours(order: MedicationOrder) -> float | None:
         return None
     value = float((m.group(1) or m.group(2)).replace(",", "."))
     return value if 0 < value <= 24 else None
+
+
+# Routes the usual way on paper; the documents print ROUTE_LEGEND when they use one.
+_ROUTES = ((re.compile(r"intra-?veineu|intravenous|^\s*(?:voie\s+)?i\.?v\.?\b", re.IGNORECASE),
+            "IV"),
+           (re.compile(r"sous-?cutan|subcutan|^\s*(?:voie\s+)?s\.?c\.?\s*$", re.IGNORECASE),
+            "SC"),
+           (re.compile(r"intra-?muscul|intramuscular|^\s*(?:voie\s+)?i\.?m\.?\s*$",
+                       re.IGNORECASE), "IM"),
+           (re.compile(r"\boral|\borale\b|per os|^\s*(?:voie\s+)?p\.?o\.?\s*$", re.IGNORECASE),
+            "PO"))
+ROUTE_LEGEND = "Voies : IV intraveineuse · SC sous-cutanée · IM intramusculaire · PO per os (orale)"
+
+
+def route_short(route: str) -> str:
+    """« Voie intraveineuse » → « IV »; a route with no usual abbreviation is kept as written."""
+    for pattern, short in _ROUTES:
+        if pattern.search(route):
+            return short
+    return route.strip()

@@ -8,7 +8,14 @@ from pathlib import Path
 from pcsauvegarde.core.records import LabResult
 from pcsauvegarde.station.documents.base import GREY, INK, MARGIN, DocumentPDF, render_document
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
-from pcsauvegarde.station.documents.fmt import format_age, format_date, format_local, format_timing
+from pcsauvegarde.station.documents.fmt import (
+    format_age,
+    format_date,
+    format_lab_flag,
+    format_local,
+    format_number_text,
+    format_timing,
+)
 from pcsauvegarde.station.documents.table import Column, Row, draw_table
 from pcsauvegarde.station.documents.templates import Template, load_template
 
@@ -182,8 +189,9 @@ def _grouped(results: list[LabResult]) -> list[LabResult]:
 
 def _lab_row(r: LabResult) -> Row:
     abnormal = r.abnormal not in NORMAL_FLAGS
-    return Row((r.label, format_local(r.collected_at), r.value, r.unit,
-                r.reference_range, r.abnormal if abnormal else ""),
+    return Row((r.label, format_local(r.collected_at), format_number_text(r.value), r.unit,
+                format_number_text(r.reference_range),
+                format_lab_flag(r.abnormal) if abnormal else ""),
                bold=abnormal, fill=r.abnormal in ("HH", "LL"))
 
 

@@ -59,15 +59,17 @@ def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
                Column(t.text("columns.dates"), 1.6), Column(t.text("columns.prescriber"), 1.5)]
     for section, chosen in (("scheduled", [o for o in active if o.timing.kind != "as_needed"]),
                             ("prn", [o for o in active if o.timing.kind == "as_needed"])):
-        pdf.section(t.text(f"{section}.title"))
         if chosen:
-            draw_table(pdf, columns, [_row(o, hours) for o in chosen], size=9)
+            draw_table(pdf, columns, [_row(o, hours) for o in chosen], size=9,
+                       title=t.text(f"{section}.title"))
         else:
+            pdf.section(t.text(f"{section}.title"))
             pdf.paragraph(t.text(f"{section}.empty"))
     pdf.ln(2)
     pdf.set_text_color(*GREY)
     pdf.paragraph(t.text("footer.count", count=len(active)) + " " + t.text("footer.check"),
                   "", 8, 4)
+    pdf.paragraph(orders.ROUTE_LEGEND, "", 8, 4)
     pdf.set_text_color(*INK)
 
 
@@ -101,5 +103,5 @@ def _row(o: MedicationOrder, hours: StandardHours) -> Row:
         timing += f"\n{', '.join(times)}"
     dates = f"{format_local(o.start)}" + (f"\n→ {format_local(o.end)}" if o.end else "")
     return Row((drug, format_number_text(" ".join(x for x in (o.dose, o.unit) if x)) or "—",
-                o.route or "—",
+                orders.route_short(o.route) or "—",
                 timing, dates, o.prescriber or "—"))

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from pcsauvegarde.station.documents.base import FAMILY, MARGIN, DocumentPDF
 
 PAD = 1.0
+SECTION_H = 11.0     # DocumentPDF.section: 2 mm space, 6 mm title, rule, 1 mm
+CONTINUED_H = 6.0
+CONTINUED = " (suite)"
 HEAD_FILL = 225
 ROW_FILL = 238
 
@@ -30,20 +33,27 @@ class Row:
 
 
 def draw_table(pdf: DocumentPDF, columns: list[Column], rows: list[Row], *,
-               size: float = 8.5, group_first: bool = False) -> None:
+               size: float = 8.5, group_first: bool = False, title: str = "",
+               note: str = "") -> None:
     """Draw rows from the current y, breaking pages between rows only.
 
-    With ``group_first``, a first-column value equal to the previous row's is left blank,
-    except on the first row of a page so a group continued on the next page stays named.
+    With ``title``, the section title is drawn here, on the same page as the heading and the
+    first row, and repeated with « (suite) » above the heading on every following page.
+    Columns widen to hold their longest word (words are never cut). With ``group_first``, a
+    first-column value equal to the previous row's is left blank, except on the first row
+    of a page so a group continued on the next page stays named.
     """
-    total = sum(c.weight for c in columns)
-    widths = [pdf.epw * c.weight / total for c in columns]
+    widths = fit_widths(pdf, columns, rows, size)
     line_h = size * 0.48
     heading = Row(tuple(c.title for c in columns), bold=True)
     head_h = _height(pdf, widths, heading, size, line_h)
-    room = pdf.page_break_trigger - pdf.content_top - head_h - 1
+    room = pdf.page_break_trigger - pdf.content_top - head_h - 1 - (CONTINUED_H if title else 0)
 
-    pdf.ensure_space(head_h + _height(pdf, widths, rows[0], size, line_h) if rows else head_h)
+    first = _height(pdf, widths, rows[0], size, line_h) if rows else 0.0
+    if title:
+        pdf.ensure_space(SECTION_H + head_h + first)
+        pdf.section(title, note)
+    pdf.ensure_space(head_h + first)
     _draw_row(pdf, columns, widths, heading, size, line_h, HEAD_FILL)
     previous = None
     for row in rows:
@@ -54,6 +64,11 @@ def draw_table(pdf: DocumentPDF, columns: list[Column], rows: list[Row], *,
             cells, h = row.cells, room
         if pdf.will_page_break(h):
             pdf.add_page()
+            if title:
+                pdf.set_x(MARGIN)
+                pdf.set_font(FAMILY, "B", 10)
+                pdf.cell(pdf.epw, CONTINUED_H, f"{title}{CONTINUED}", new_x="LMARGIN",
+                         new_y="NEXT")
             _draw_row(pdf, columns, widths, heading, size, line_h, HEAD_FILL)
             previous = None
         if group_first and previous is not None and cells[0] == previous:
@@ -63,6 +78,32 @@ def draw_table(pdf: DocumentPDF, columns: list[Column], rows: list[Row], *,
                   ROW_FILL if row.fill else None, h)
     pdf.set_font(FAMILY, "", 9)
     pdf.ln(1)
+
+
+def fit_widths(pdf: DocumentPDF, columns: list[Column], rows: list[Row],
+               size: float) -> list[float]:
+    """Widths by weight, then widened so each column holds its longest word unbroken.
+
+    The room taken comes from the columns with slack, in proportion to it; if the words
+    cannot all fit, the widths by weight are kept (and the longest words wrap).
+    """
+    total = sum(c.weight for c in columns)
+    widths = [pdf.epw * c.weight / total for c in columns]
+    need = []
+    for i, col in enumerate(columns):
+        longest = 0.0
+        for row, style in ((Row(tuple(c.title for c in columns)), "B"),
+                           *((r, "B" if r.bold else "") for r in rows)):
+            pdf.set_font(FAMILY, style, size)
+            for word in row.cells[i].split():
+                longest = max(longest, pdf.get_string_width(word))
+        need.append(longest + 2 * PAD + 2 * pdf.c_margin + 0.2)
+    short = sum(max(n - w, 0.0) for n, w in zip(need, widths))
+    slack = [max(w - n, 0.0) for n, w in zip(need, widths)]
+    if short == 0 or short > sum(slack):
+        return widths
+    share = short / sum(slack)
+    return [max(n, w) if n > w else w - s * share for n, w, s in zip(need, widths, slack)]
 
 
 def _lines(pdf: DocumentPDF, w: float, text: str) -> list[str]:

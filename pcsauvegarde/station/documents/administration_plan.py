@@ -34,7 +34,9 @@ from pcsauvegarde.station.documents.schedule import load_standard_hours, order_s
 from pcsauvegarde.station.documents.templates import Template, load_template
 
 KIND = "administration_plan"
-SIGNATURES_H = 34.0
+SIGNATURES_H = 34.0          # title and 19-mm boxes
+COMPACT_SIGNATURES_H = 25.0  # title and 10-mm boxes
+COMPACT_LOG_LINES = 3
 MIN_NEW_ROWS = 2
 TITLE = "Plan d'administration"
 SCHEMA: dict[str, tuple[str, ...]] = {
@@ -89,8 +91,12 @@ def discharged_at(file: PatientFile, now: dt.datetime) -> dt.datetime | None:
 
 
 def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
-         templates_dir: Path | str | None = None) -> None:
-    """Add the 72-h administration plan, as its own document, to ``pdf``."""
+         templates_dir: Path | str | None = None, compact: bool = False) -> None:
+    """Add the 72-h administration plan, as its own document, to ``pdf``.
+
+    ``compact`` (the night bundle): one line of dose, route and rhythm per order, without
+    start date and prescriber (on the prescriptions), and MIN_NEW_ROWS blank rows.
+    """
     t = load(templates_dir)
     hours = load_standard_hours(templates_dir)
     now = ctx.printed_at
@@ -140,12 +146,12 @@ def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
         mine = given.get(o.id, [])
         if reading.to_check:   # never turned into due times: what was given, and lines
             marks = [(a.at, traces.recorded(t, a, initials)) for a in mine]
-            g.row(grid.GridRow(_describe(t, o, reading), grid.place(blocks, marks),
+            g.row(grid.GridRow(_describe(t, o, reading, compact), grid.place(blocks, marks),
                                min_h=14, writable=True))
             continue
         slots = order_slots(o, start, end, hours)
         marks = traces.scheduled_marks(t, slots, mine, boundary, initials)
-        g.row(grid.GridRow(_describe(t, o, reading), grid.place(blocks, marks)))
+        g.row(grid.GridRow(_describe(t, o, reading, compact), grid.place(blocks, marks)))
 
     log_hours = t.number("window.log_hours", 1, 24)
     for mode in (orders.CONTINUOUS, orders.PROTOCOL):
@@ -154,26 +160,27 @@ def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
         for o in by_mode.get(mode, []):
             reading = read[o.id]
             marks = [(a.at, traces.recorded(t, a, initials)) for a in given.get(o.id, [])]
-            g.row(grid.GridRow(_describe(t, o, reading), grid.place(blocks, marks),
-                               log=_log(t, o, reading, log_hours)))
+            g.row(grid.GridRow(_describe(t, o, reading, compact), grid.place(blocks, marks),
+                               log=_log(t, o, reading, log_hours, compact)))
 
     prn = by_mode.get(orders.PRN, [])
     if prn:
         g.heading(t.text("prn.title"), t.text("prn.note"))
     for o in prn:
         marks, breaches = traces.prn_marks(t, o, given.get(o.id, []), initials)
-        lines = _describe(t, o, read[o.id]) + _limits(t, o)
+        lines = _describe(t, o, read[o.id], compact) + _limits(t, o)
         lines += [(f"⚠ {b}", "B", 8) for b in breaches]
         g.row(grid.GridRow(lines, grid.place(blocks, marks), min_h=14, writable=True))
 
     # Rows for new handwritten orders fill the last page (at least MIN_NEW_ROWS, or all of
     # them on a page of their own when fewer fit), keeping the signatures with them.
-    rows = t.number("new.rows", 0, 20)
-    blank = grid.GridRow([(t.text("new.hint"), "I", 7)], [[] for _ in blocks], min_h=16,
-                         writable=True)
-    fit = g.fitting(blank, reserve=SIGNATURES_H + 8)
+    rows = MIN_NEW_ROWS if compact else t.number("new.rows", 0, 20)
+    blank = grid.GridRow([(t.text("new.hint"), "I", 7)], [[] for _ in blocks],
+                         min_h=12 if compact else 16, writable=True)
+    signatures_h = COMPACT_SIGNATURES_H if compact else SIGNATURES_H
     if rows:
         g.heading(t.text("new.title"), t.text("new.note"))
+        fit = g.fitting(blank, reserve=signatures_h + 8)
         for _ in range(min(fit, rows) if fit >= min(MIN_NEW_ROWS, rows) else rows):
             g.row(blank)
     legend = initials.legend()
@@ -181,19 +188,28 @@ def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
         pdf.ensure_space(10)
         pdf.ln(1)
         pdf.paragraph(f"{t.text('initials.title')} {legend}", "", 7.5, 3.6)
-    _signatures(pdf, t)
+    _signatures(pdf, t, signatures_h - 15)
 
 
-def _describe(t: Template, o: MedicationOrder, reading: orders.OrderReading
-              ) -> list[tuple[str, str, float]]:
+def _describe(t: Template, o: MedicationOrder, reading: orders.OrderReading,
+              compact: bool = False) -> list[tuple[str, str, float]]:
     dose = format_number_text(" ".join(x for x in (o.dose, o.unit) if x))
-    lines = [(o.drug, "B", 9.5)]
+    lines = [(o.drug, "B", 9 if compact else 9.5)]
     mark = {orders.CONTINUOUS: "continuous.mark", orders.PROTOCOL: "protocol.mark"}.get(
         reading.mode, "verbatim.mark" if reading.to_check else "")
     if mark:
         lines.append((t.text(mark), "X", 8))
-    lines.append((" · ".join(x for x in (dose, orders.route_short(o.route)) if x) or "—",
-                  "", 8.5))
+    plain = reading.mode in (orders.SCHEDULED, orders.PRN) and not reading.to_check
+    route = orders.route_short(o.route)
+    if compact:
+        rhythm = format_timing(o.timing) if plain and o.timing.kind != "as_needed" else ""
+        lines.append((" · ".join(x for x in (dose, route, rhythm) if x) or "—", "", 8))
+        if not plain:
+            lines.append((f"« {orders.words_of(o) or format_timing(o.timing)} »", "B", 8))
+        if o.comments:
+            lines.append((o.comments, "I", 7))
+        return lines
+    lines.append((" · ".join(x for x in (dose, route) if x) or "—", "", 8.5))
     words = orders.words_of(o)
     if reading.to_check:
         lines.append((f"« {words} »" if words else format_timing(o.timing), "B", 8))
@@ -223,15 +239,20 @@ def _legend(t: Template, o: MedicationOrder, reading: orders.OrderReading) -> st
 
 
 def _log(t: Template, o: MedicationOrder, reading: orders.OrderReading,
-         log_hours: int) -> grid.Log:
-    """The writing block: rate changes (continuous) or checks and doses (protocol)."""
+         log_hours: int, compact: bool = False) -> grid.Log:
+    """The writing block: rate changes (continuous) or checks and doses (protocol).
+
+    A protocol gets one line per check its words name (« toutes les 4 h »: 3 per 12 h);
+    the compact plan gives COMPACT_LOG_LINES, the night's usual count.
+    """
     if reading.mode == orders.CONTINUOUS:
         columns = tuple(c.strip() for c in t.text("continuous.columns").split(","))
-        return grid.Log(columns, t.number("continuous.lines", 1, 12), log_hours)
-    columns = tuple(c.strip() for c in t.text("protocol.columns").split(","))
-    every = orders.monitoring_hours(o)
-    lines = max(3, min(8, math.ceil(log_hours / every))) if every else 4
-    return grid.Log(columns, lines, log_hours)
+        lines = t.number("continuous.lines", 1, 12)
+    else:
+        columns = tuple(c.strip() for c in t.text("protocol.columns").split(","))
+        every = orders.monitoring_hours(o)
+        lines = max(3, min(8, math.ceil(log_hours / every))) if every else 4
+    return grid.Log(columns, min(lines, COMPACT_LOG_LINES) if compact else lines, log_hours)
 
 
 def _limits(t: Template, o: MedicationOrder) -> list[tuple[str, str, float]]:
@@ -260,9 +281,10 @@ def _discharged(pdf: DocumentPDF, t: Template, left: dt.datetime) -> None:
     pdf.set_xy(MARGIN, bottom + 2)
 
 
-def _signatures(pdf: DocumentPDF, t: Template) -> None:
+def _signatures(pdf: DocumentPDF, t: Template, box_h: float = 19.0) -> None:
+    """Prescriber's signature and nurses' initials boxes (``box_h`` mm high), kept together."""
     boxes = t.number("signature.boxes", 0, 12)
-    pdf.ensure_space(SIGNATURES_H)
+    pdf.ensure_space(box_h + 15)
     pdf.ln(3)
     pdf.set_font(FAMILY, "B", 10)
     pdf.set_x(MARGIN)
@@ -270,7 +292,7 @@ def _signatures(pdf: DocumentPDF, t: Template) -> None:
     y = pdf.y
     half = pdf.epw * 0.38
     pdf.set_line_width(0.3)
-    pdf.rect(MARGIN, y, half, 24)
+    pdf.rect(MARGIN, y, half, box_h + 5)
     pdf.set_xy(MARGIN + 1, y + 1)
     pdf.set_font(FAMILY, "", 8.5)
     pdf.cell(half - 2, 4.5, t.text("signature.prescriber"))
@@ -280,5 +302,5 @@ def _signatures(pdf: DocumentPDF, t: Template) -> None:
     if boxes:
         w = (pdf.epw - half - 3) / boxes
         for i in range(boxes):
-            pdf.rect(x0 + i * w, y + 5, w - 1, 19)
-    pdf.set_xy(MARGIN, y + 26)
+            pdf.rect(x0 + i * w, y + 5, w - 1, box_h)
+    pdf.set_xy(MARGIN, y + box_h + 7)

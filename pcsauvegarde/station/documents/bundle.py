@@ -24,7 +24,8 @@ KIND = "bundle"
 TITLE = "Impression du service"
 SCHEMA: dict[str, tuple[str, ...]] = {
     "document.title": ("unit",), "cover.summary": ("patients", "documents", "pages"),
-    **{f"cover.{k}": () for k in ("note", "bed", "patient", "kind", "number", "pages", "unit")},
+    "cover.cell": ("number", "pages"),
+    **{f"cover.{k}": () for k in ("note", "bed", "patient", "kind", "unit")},
 }
 
 
@@ -73,12 +74,34 @@ def load(directory: Path | str | None = None) -> Template:
 
 
 def render(unit_code: str, unit_name: str, patients: int, parts: Sequence[BundlePart],
-           ctx: DocumentContext, *, templates_dir: Path | str | None = None) -> RenderedBundle:
-    """The cover (``ctx``) then every part in order, in one PDF (pure: records in, bytes out)."""
+           ctx: DocumentContext, *, templates_dir: Path | str | None = None,
+           cover: bool = True) -> RenderedBundle:
+    """The cover (``ctx``) then every part in order, in one PDF (pure: records in, bytes out).
+
+    Without ``cover`` (a bundle of unit documents only, such as the census alone), the parts.
+    """
+    pdf = _lay_out(unit_code, unit_name, patients, parts, ctx, templates_dir, cover)
+    data = pdf.output_bytes()
+    return RenderedBundle(data, tuple(pdf.placed), pdf.pages_count)
+
+
+def page_counts(unit_code: str, unit_name: str, patients: int, parts: Sequence[BundlePart],
+                ctx: DocumentContext, *, templates_dir: Path | str | None = None,
+                cover: bool = True) -> tuple[Placed, ...]:
+    """Where each document would lie, cover first: laid out as printed, no PDF written."""
+    return tuple(_lay_out(unit_code, unit_name, patients, parts, ctx, templates_dir,
+                          cover).placed)
+
+
+def _lay_out(unit_code: str, unit_name: str, patients: int, parts: Sequence[BundlePart],
+             ctx: DocumentContext, templates_dir: Path | str | None,
+             cover: bool) -> DocumentPDF:
     pdf = DocumentPDF(ctx, TITLE, landscape=True)
     for part in parts:
         part.draw(pdf, part.data, part.ctx)
     pdf.end_document()
+    if not cover:
+        return pdf
     entries = tuple(BundleEntry(part.bed, part.patient, part.title, placed.number, placed.pages)
                     for part, placed in zip(parts, pdf.placed, strict=True))
     first_cover_page = pdf.page + 1
@@ -87,8 +110,7 @@ def render(unit_code: str, unit_name: str, patients: int, parts: Sequence[Bundle
     pdf.end_document()
     pdf.set_title(pdf.doc_title)
     pdf.move_to_front(first_cover_page)
-    data = pdf.output_bytes()
-    return RenderedBundle(data, tuple(pdf.placed), pdf.pages_count)
+    return pdf
 
 
 def render_cover(cover: BundleCover, ctx: DocumentContext, *,
@@ -113,13 +135,20 @@ def draw_cover(pdf: DocumentPDF, cover: BundleCover, ctx: DocumentContext, *,
     pdf.paragraph(t.text("cover.note"), "", 8.5)
     pdf.set_text_color(*INK)
     pdf.ln(2)
-    columns = [Column(t.text("cover.bed"), 0.8), Column(t.text("cover.patient"), 3),
-               Column(t.text("cover.kind"), 2), Column(t.text("cover.number"), 1.6),
-               Column(t.text("cover.pages"), 0.6, "R")]
-    rows = [Row((e.bed, e.patient or t.text("cover.unit"), e.title, e.number, str(e.pages)))
-            for e in cover.entries]
-    if rows:
-        draw_table(pdf, columns, rows, size=9, group_first=True)
+    # One row per patient (the unit's documents first), one column per kind of document:
+    # its number and page count. A unit of 25 patients holds on one or two pages.
+    titles = list(dict.fromkeys(e.title for e in cover.entries))
+    rows: dict[tuple[str, str], dict[str, str]] = {}
+    for e in cover.entries:
+        cells = rows.setdefault((e.bed, e.patient), {})
+        cells[e.title] = t.text("cover.cell", number=e.number, pages=e.pages)
+    columns = [Column(t.text("cover.bed"), 0.7), Column(t.text("cover.patient"), 2.4),
+               *(Column(title, 1.6) for title in titles)]
+    table = [Row((bed, patient or t.text("cover.unit"),
+                  *(cells.get(title, "—") for title in titles)))
+             for (bed, patient), cells in rows.items()]
+    if table:
+        draw_table(pdf, columns, table, size=8, title=t.text("cover.kind"))
 
 
 def extract_pages(pdf: bytes, first_page: int, pages: int) -> bytes:

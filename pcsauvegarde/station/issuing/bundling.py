@@ -4,14 +4,21 @@ Each document inside is journalled on its own (own number, own page count, « Pa
 restarting), then the bundle — a cover page plus the documents in bed order — is journalled
 under its own number. Everything is drawn into one PDF (fonts embedded once); the journal
 records where each inner document's pages lie, so it can be previewed and reprinted alone.
+A bundle of unit documents only (the census alone) has no cover. ``bundle_plan`` says what a
+bundle will hold and how many pages, before anything is printed or journalled.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from pcsauvegarde.core.fsutil import atomic_write
 from pcsauvegarde.station.documents import DRAWERS, RENDERERS, TITLES, UNIT_RENDERERS, bundle
+from pcsauvegarde.station.documents import administration_plan as mar
+from pcsauvegarde.station.documents.context import UnitFile
 from pcsauvegarde.station.documents.templates import TemplateError
 from pcsauvegarde.station.issuing.issue import (
     Issued,
@@ -29,24 +36,79 @@ from pcsauvegarde.station.store import queries
 BUNDLE_KINDS = ("census", "administration_plan", "care_plan", "prescriptions", "summary")
 
 
-def issue_unit_bundle(station: Station, unit: str, kinds: list[str] | tuple[str, ...],
-                      user: str, now: dt.datetime | None = None) -> Issued:
-    """Issue the chosen kinds for a unit's inpatients and the bundle holding them all."""
-    now = now or dt.datetime.now(dt.UTC)
+@dataclass(frozen=True)
+class Preset:
+    """A bundle offered as one choice: its kinds, and whether the MAR is the compact one."""
+
+    key: str
+    label: str
+    kinds: tuple[str, ...]
+    compact: bool = False
+
+
+PRESETS = (
+    Preset("service", "Lot du service (liste, plans d'administration et de soins)",
+           ("census", "administration_plan", "care_plan")),
+    # The night shift: who is where (census, with allergies), and what to give (compact MAR;
+    # allergies in every identity band). About 2 pages per patient.
+    Preset("nuit", "Lot de nuit compact (liste du service et plans d'administration)",
+           ("census", "administration_plan"), compact=True),
+    Preset("liste", "Liste du service seule", ("census",)),
+)
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    """One kind of document in a planned bundle: how many documents, how many pages."""
+
+    kind: str
+    title: str
+    documents: int
+    pages: int
+
+
+@dataclass(frozen=True)
+class BundlePlan:
+    """What a bundle will hold, before printing: lines per kind, cover, totals."""
+
+    unit: str
+    unit_name: str
+    patients: int
+    lines: tuple[PlanLine, ...]
+    cover_pages: int
+    pages: int               # everything, cover included
+    compact: bool = False
+
+    @property
+    def pages_per_patient(self) -> float:
+        return self.pages / self.patients if self.patients else float(self.pages)
+
+
+def _chosen(kinds: Sequence[str]) -> list[str]:
     unknown = [k for k in kinds if k not in BUNDLE_KINDS]
     if unknown or not kinds:
         raise IssueError(f"documents à imprimer invalides : {', '.join(unknown) or 'aucun'}")
-    chosen = [k for k in BUNDLE_KINDS if k in kinds]
+    return [k for k in BUNDLE_KINDS if k in kinds]
+
+
+def _drawer(kind: str, compact: bool):
+    if compact and kind == mar.KIND:
+        return functools.partial(mar.draw, compact=True)
+    return DRAWERS[kind]
+
+
+def _parts(station: Station, unit: str, kinds: list[str], user: str, now: dt.datetime,
+           compact: bool, number) -> tuple[UnitFile, list[bundle.BundlePart]]:
+    """The bundle's documents in order; ``number(kind, data)`` gives each its number."""
     unit_file = queries.unit_file(station.store, unit)
     parts: list[bundle.BundlePart] = []
-    for kind in chosen:
+    for kind in kinds:
         if kind in UNIT_RENDERERS:
-            doc = journal_unit_document(station, kind, unit_file, user, now)
             parts.append(bundle.BundlePart(
                 DRAWERS[kind], unit_file,
-                context(station, doc.number, user, now, unit_file.extracted_at),
+                context(station, number(kind, unit_file), user, now, unit_file.extracted_at),
                 "", "", TITLES[kind]))
-    patient_kinds = [k for k in chosen if k in RENDERERS]
+    patient_kinds = [k for k in kinds if k in RENDERERS]
     for row in unit_file.rows if patient_kinds else ():
         file = queries.patient_file(station.store, row.patient.id, now=now)
         if file is None:  # vanished between the two queries (a pull promoted meanwhile)
@@ -54,17 +116,68 @@ def issue_unit_bundle(station: Station, unit: str, kinds: list[str] | tuple[str,
         bed = " / ".join(x for x in (row.stay.room, row.stay.bed) if x)
         who = f"{row.patient.birth_name.upper()} {row.patient.first_names} (IPP {row.patient.id})"
         for kind in patient_kinds:
-            doc = journal_file_document(station, kind, file, user, now)
             parts.append(bundle.BundlePart(
-                DRAWERS[kind], file, context(station, doc.number, user, now, file.extracted_at),
+                _drawer(kind, compact), file,
+                context(station, number(kind, file), user, now, file.extracted_at),
                 bed, who, TITLES[kind]))
+    return unit_file, parts
 
+
+def bundle_plan(station: Station, unit: str, kinds: Sequence[str], user: str = "",
+                now: dt.datetime | None = None, *, compact: bool = False) -> BundlePlan:
+    """What ``issue_unit_bundle`` would print, laid out but neither journalled nor written.
+
+    Page counts are those of the documents laid out from the current snapshot (the numbers
+    they would carry are placeholders): an estimate only because data may change before the
+    print.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    chosen = _chosen(kinds)
+    # Placeholder numbers of the journal's shape: same barcode width, same layout.
+    placeholder = f"{station.journal.prefix}-{0:07d}"
+    unit_file, parts = _parts(station, unit, chosen, user, now, compact,
+                              lambda kind, data: placeholder)
+    cover = _has_cover(parts)
+    try:
+        placed = bundle.page_counts(unit, unit_file.name, len(unit_file.rows), parts,
+                                    context(station, placeholder, user, now,
+                                            unit_file.extracted_at), cover=cover)
+    except TemplateError as exc:
+        raise IssueError(str(exc)) from None
+    inner = placed[1:] if cover else placed
+    lines = []
+    for kind in chosen:
+        pages = [p.pages for part, p in zip(parts, inner, strict=True)
+                 if part.title == TITLES[kind]]
+        lines.append(PlanLine(kind, TITLES[kind], len(pages), sum(pages)))
+    return BundlePlan(unit, unit_file.name, len(unit_file.rows), tuple(lines),
+                      placed[0].pages if cover else 0, sum(p.pages for p in placed), compact)
+
+
+def _has_cover(parts: Sequence[bundle.BundlePart]) -> bool:
+    """A cover lists patients' documents; a bundle of unit documents only needs none."""
+    return any(part.patient for part in parts)
+
+
+def issue_unit_bundle(station: Station, unit: str, kinds: list[str] | tuple[str, ...],
+                      user: str, now: dt.datetime | None = None, *,
+                      compact: bool = False) -> Issued:
+    """Issue the chosen kinds for a unit's inpatients and the bundle holding them all."""
+    now = now or dt.datetime.now(dt.UTC)
+    chosen = _chosen(kinds)
+
+    def number(kind, data) -> str:
+        if kind in UNIT_RENDERERS:
+            return journal_unit_document(station, kind, data, user, now).number
+        return journal_file_document(station, kind, data, user, now).number
+
+    unit_file, parts = _parts(station, unit, chosen, user, now, compact, number)
     doc = station.journal.issue(bundle.KIND, user, unit=unit, snapshot=snapshot_label(station),
                                 now=now)
     try:
         rendered = bundle.render(unit, unit_file.name, len(unit_file.rows), parts,
                                  context(station, doc.number, user, now,
-                                         unit_file.extracted_at))
+                                         unit_file.extracted_at), cover=_has_cover(parts))
     except TemplateError as exc:
         raise IssueError(str(exc)) from None
     atomic_write(documents_dir(station) / f"{doc.number}.pdf", rendered.pdf, mode=0o600)

@@ -1,0 +1,56 @@
+"""Unit bundles: the plan before printing, no cover for the census alone, the night bundle."""
+
+from __future__ import annotations
+
+import statistics
+
+from pcsauvegarde.station.issuing.bundling import PRESETS, bundle_plan, issue_unit_bundle
+from pcsauvegarde.station.store import queries
+from tests.conftest import NOW
+from tests.pdfcheck import page_texts
+
+
+def biggest_unit(station):
+    return max((u for u in queries.units(station.store) if u.inpatients),
+               key=lambda u: u.inpatients).code
+
+
+def test_census_alone_has_no_cover(station) -> None:
+    unit = biggest_unit(station)
+    issued = issue_unit_bundle(station, unit, ["census"], "ide", NOW)
+    texts = page_texts(issued.pdf)
+    assert not any("Impression du service" in t for t in texts)
+    assert "Patients du service" in texts[0]
+    assert station.journal.get(issued.document.number)["pages"] == len(texts)
+
+
+def test_plan_says_what_the_bundle_holds_and_its_pages(station) -> None:
+    unit = biggest_unit(station)
+    kinds = ("census", "administration_plan", "care_plan")
+    plan = bundle_plan(station, unit, kinds, "ide", NOW)
+    assert [line.kind for line in plan.lines] == list(kinds)
+    patients = len(queries.unit_file(station.store, unit).rows)
+    assert plan.patients == patients
+    assert [line.documents for line in plan.lines] == [1, patients, patients]
+    assert station.journal.recent(5) == []            # nothing journalled by a plan
+    issued = issue_unit_bundle(station, unit, kinds, "ide", NOW)
+    assert plan.pages == len(page_texts(issued.pdf))
+    assert plan.cover_pages == 1
+    assert plan.pages == plan.cover_pages + sum(line.pages for line in plan.lines)
+
+
+def test_night_bundle_two_pages_per_typical_patient(station) -> None:
+    night = next(p for p in PRESETS if p.key == "nuit")
+    assert night.kinds == ("census", "administration_plan") and night.compact
+    for unit in ("MED", "CHD"):
+        plan = bundle_plan(station, unit, night.kinds, "ide", NOW, compact=True)
+        full = bundle_plan(station, unit, night.kinds, "ide", NOW)
+        mar = next(line for line in plan.lines if line.kind == "administration_plan")
+        assert mar.pages <= 2 * mar.documents
+        assert plan.pages < full.pages
+        issued = issue_unit_bundle(station, unit, night.kinds, "ide", NOW, compact=True)
+        texts = page_texts(issued.pdf)
+        assert len(texts) == plan.pages
+        pages = [int(t.split("Page 1/")[1].split()[0]) for t in texts if "Page 1/" in t
+                 and "Plan d'administration" in t]
+        assert statistics.median(pages) <= 2

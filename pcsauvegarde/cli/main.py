@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from pcsauvegarde.cli.common import DATA_OPTION, settings_of, station_keys
 from pcsauvegarde.cli import sync as cli_sync
+from pcsauvegarde.cli.common import DATA_OPTION, settings_of, station_keys
 from pcsauvegarde.station.settings import Settings, write_settings
 
 

@@ -1,4 +1,8 @@
-"""Read queries on the store, shaped for screens and documents."""
+"""Read queries on the snapshot store, shaped for screens and documents.
+
+Only ``station.patients`` (the one read path, which adds downtime admissions) calls the
+patient queries here: a caller reading the store alone would miss provisional patients.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from pcsauvegarde.core.records import Patient, Record, Stay, record_from_dict
-from pcsauvegarde.station.documents.context import CensusRow, PatientFile, UnitFile
+from pcsauvegarde.station.documents.context import CensusRow, PatientFile
 from pcsauvegarde.station.store.db import Store, fold
 
 
@@ -111,7 +115,6 @@ def patient_file(store: Store, ipp: str, lab_hours: int = 72,
     current = [s for s in stays if s.discharge is None]
     stay = current[-1] if current else (stays[-1] if stays else None)
     since = now - dt.timedelta(hours=lab_hours)
-    snaps = store.snapshots()
     return PatientFile(
         patient=patients[0],
         stay=stay,
@@ -128,15 +131,14 @@ def patient_file(store: Store, ipp: str, lab_hours: int = 72,
         imaging_exams=tuple(sorted((e for e in by_type.get("imaging_exam", [])
                                     if e.scheduled_at >= now - dt.timedelta(hours=1)),
                                    key=lambda e: e.scheduled_at)),
-        extracted_at={d: s.extracted_at for d, s in snaps.items()},
+        extracted_at=extracted_at(store),
         care_tasks=tuple(by_type.get("care_task", [])),
     )
 
 
-def unit_file(store: Store, unit: str) -> UnitFile:
-    """A unit's current inpatients in room/bed order, with stay and active allergies."""
-    rows = inpatients(store, unit)
-    out = []
+def census_details(store: Store, rows: list[PatientRow]) -> dict[str, CensusRow]:
+    """Stay and active allergies of each row's patient, by IPP (rows without a stay left out)."""
+    out: dict[str, CensusRow] = {}
     with store.connect() as db:
         for r in rows:
             stays = _records(db, "SELECT data FROM record WHERE type='stay' AND id=?", (r.nda,))
@@ -144,12 +146,15 @@ def unit_file(store: Store, unit: str) -> UnitFile:
                 continue
             allergies = _records(db, "SELECT data FROM record WHERE type='allergy' AND ipp=?",
                                  (r.patient.id,))
-            out.append(CensusRow(r.patient, stays[0], tuple(
+            out[r.patient.id] = CensusRow(r.patient, stays[0], tuple(
                 a.substance for a in allergies
-                if a.status not in ("entered-in-error", "refuted", "resolved", "inactive"))))
-    snaps = store.snapshots()
-    return UnitFile(unit, unit_names(store).get(unit, unit), tuple(out),
-                    {d: s.extracted_at for d, s in snaps.items()})
+                if a.status not in ("entered-in-error", "refuted", "resolved", "inactive")))
+    return out
+
+
+def extracted_at(store: Store) -> dict[str, dt.datetime]:
+    """When each domain's promoted snapshot was extracted at the source."""
+    return {d: s.extracted_at for d, s in store.snapshots().items()}
 
 
 def patient_unit(store: Store, ipp: str) -> tuple[bool, str | None]:

@@ -14,8 +14,8 @@ from flask import (
     url_for,
 )
 
+from pcsauvegarde.station import patients
 from pcsauvegarde.station.state.accounts import ROLES, AccountError, User
-from pcsauvegarde.station.store import queries
 from pcsauvegarde.station.web.access import current_station, requires
 from pcsauvegarde.station.web.forms import clean_text
 from pcsauvegarde.station.web.navigation import sections_for
@@ -149,7 +149,7 @@ def _account_form() -> dict:
 
 def _units(user: User | None = None) -> list[tuple[str, str]]:
     """(code, name) choices: every unit, plus codes a user holds that the data lacks."""
-    known = [(u.code, u.name) for u in queries.units(current_station().store)]
+    known = [(u.code, u.name) for u in patients.units(current_station())]
     codes = {c for c, _ in known}
     extra = [(c, c) for c in (user.units if user else ()) if c != "*" and c not in codes]
     return [("*", "Tous les services")] + known + extra

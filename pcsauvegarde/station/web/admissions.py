@@ -7,12 +7,11 @@ import logging
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
+from pcsauvegarde.station import patients
 from pcsauvegarde.station.documents import admission_kit, fmt
 from pcsauvegarde.station.issuing.issue import IssueError, issue_patient_document
 from pcsauvegarde.station.state.admissions import LIMITS, AdmissionError, AdmissionInvalid, validate
 from pcsauvegarde.station.state.numbering import NumberingError
-from pcsauvegarde.station import patients as provisional
-from pcsauvegarde.station.store import queries
 from pcsauvegarde.station.web.access import current_station, requires
 
 bp = Blueprint("admissions", __name__)
@@ -21,17 +20,17 @@ LOW_NUMBERS = 50   # warn on screen when a range has fewer numbers left
 
 
 def _units() -> dict[str, str]:
-    names = queries.unit_names(current_station().store)
+    names = patients.unit_names(current_station())
     return {code: name for code, name in sorted(names.items(), key=lambda kv: kv[1])
             if g.user.can_see_unit(code)}
 
 
 def _page(form=None, errors=None, duplicates=(), status=200):
-    register = provisional.admissions_of(current_station())
+    register = patients.admissions_of(current_station())
     return render_template("admissions.html", form=form or {}, errors=errors or {},
                            units=_units(), limits=LIMITS, duplicates=duplicates,
                            recent=register.all()[:50], remaining=register.remaining(),
-                           low=LOW_NUMBERS, banner=provisional.BANNER), status
+                           low=LOW_NUMBERS, banner=patients.BANNER), status
 
 
 @bp.route("/admissions", methods=["GET", "POST"])
@@ -46,14 +45,14 @@ def admit():
         req = validate(form, _units(), today)
     except AdmissionInvalid as exc:
         return _page(form, exc.errors, status=422)
-    duplicates = [r for r in provisional.search(station, fmt.format_date(req.birth_date))
+    duplicates = [r for r in patients.search(station, fmt.format_date(req.birth_date))
                   if _same_name(r.patient.birth_name, req.birth_name)]
     if duplicates and request.form.get("confirm_new") != "1":
         return _page(form, duplicates=duplicates, status=409)
-    register = provisional.admissions_of(station)
+    register = patients.admissions_of(station)
     try:
         admission = register.admit(req, g.user.login,
-                                   is_known=lambda n: provisional.is_known_number(station, n))
+                                   is_known=lambda n: patients.is_known_number(station, n))
     except (AdmissionError, NumberingError) as exc:
         flash(str(exc), "error")
         return _page(form, status=503)

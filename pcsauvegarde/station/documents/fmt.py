@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from pcsauvegarde.core.records import Timing
+from pcsauvegarde.core.records import Allergy, Timing
 
 PARIS = ZoneInfo("Europe/Paris")
 UTC = dt.UTC
@@ -61,6 +61,11 @@ def freshness(extracted_at: dt.datetime | None, printed_at: dt.datetime) -> str:
         return "MODE DÉGRADÉ — données : date inconnue"
     age = format_age(printed_at - extracted_at)
     return f"MODE DÉGRADÉ — données du {format_local(extracted_at)} ({age})"
+
+
+def allergy_text(allergy: Allergy) -> str:
+    """« Iode » or « Iode (non confirmée) »: an active allergy as papers and screens name it."""
+    return f"{allergy.substance} (non confirmée)" if allergy.unconfirmed else allergy.substance
 
 
 def format_person_age(birth: dt.date, on: dt.date) -> str:

@@ -57,18 +57,29 @@ def units(store: Store) -> list[UnitSummary]:
 
 
 _ROW_SQL = """
-SELECT r.data, i.nda, i.unit, i.room, i.bed, i.current,
-       EXISTS (SELECT 1 FROM record a WHERE a.ipp = i.ipp AND a.type = 'allergy')
+SELECT r.data, i.nda, i.unit, i.room, i.bed, i.current
 FROM patient_index i JOIN record r ON r.type = 'patient' AND r.id = i.ipp
 """
 
 
 def _rows(db, where: str, args: tuple, limit: int) -> list[PatientRow]:
     sql = f"{_ROW_SQL} WHERE {where} ORDER BY i.current DESC, i.unit, i.room, i.bed, i.names LIMIT ?"
-    out = []
-    for data, nda, unit, room, bed, current, allergy in db.execute(sql, args + (limit,)):
-        out.append(PatientRow(record_from_dict(json.loads(data)), nda or "", unit or "",
-                              room or "", bed or "", bool(current), bool(allergy)))
+    found = [(record_from_dict(json.loads(data)), nda, unit, room, bed, current)
+             for data, nda, unit, room, bed, current in db.execute(sql, args + (limit,))]
+    allergic = _with_active_allergy(db, [p.id for p, *_ in found])
+    return [PatientRow(p, nda or "", unit or "", room or "", bed or "", bool(current),
+                       p.id in allergic) for p, nda, unit, room, bed, current in found]
+
+
+def _with_active_allergy(db, ipps: list[str]) -> set[str]:
+    """The IPPs among ``ipps`` with at least one active allergy (Allergy.active)."""
+    out: set[str] = set()
+    for start in range(0, len(ipps), 500):  # under SQLite's bound-parameter limit
+        chunk = ipps[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        out |= {a.ipp for a in _records(
+            db, f"SELECT data FROM record WHERE type='allergy' AND ipp IN ({marks})",
+            tuple(chunk)) if a.active}
     return out
 
 
@@ -146,9 +157,8 @@ def census_details(store: Store, rows: list[PatientRow]) -> dict[str, CensusRow]
                 continue
             allergies = _records(db, "SELECT data FROM record WHERE type='allergy' AND ipp=?",
                                  (r.patient.id,))
-            out[r.patient.id] = CensusRow(r.patient, stays[0], tuple(
-                a.substance for a in allergies
-                if a.status not in ("entered-in-error", "refuted", "resolved", "inactive")))
+            out[r.patient.id] = CensusRow(r.patient, stays[0],
+                                          tuple(a for a in allergies if a.active))
     return out
 
 

@@ -68,7 +68,7 @@ def create_app(station: Station | Settings | Path | None = None,
     for code in ERRORS:
         app.register_error_handler(code, _error_page)
     app.add_template_filter(_format_iso, "format_iso")
-    for name in ("format_local", "format_date", "format_age", "format_timing"):
+    for name in ("format_local", "format_date", "format_age", "format_timing", "allergy_text"):
         if hasattr(fmt, name):
             app.add_template_filter(getattr(fmt, name), name)
     return app

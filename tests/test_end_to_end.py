@@ -6,8 +6,8 @@ import datetime as dt
 
 from pcsauvegarde.demo import station as demostation
 from pcsauvegarde.station import patients
+from pcsauvegarde.station.keys import load_station_keys
 from pcsauvegarde.station.station import open_station
-from pcsauvegarde.station.sync.pull import load_station_keys
 from pcsauvegarde.station.sync.scheduler import jobs
 from pcsauvegarde.station.web import create_app
 from tests.conftest import NOW

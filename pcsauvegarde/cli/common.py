@@ -25,7 +25,7 @@ def settings_of(data_dir: Path, overrides: dict | None = None) -> Settings:
 def station_keys(settings: Settings):
     """The station's age identity and pinned publisher keys, or a one-line error."""
     from pcsauvegarde.core.package import PackageError
-    from pcsauvegarde.station.sync.pull import load_station_keys
+    from pcsauvegarde.station.keys import load_station_keys
 
     try:
         return load_station_keys(settings)

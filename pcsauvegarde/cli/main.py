@@ -30,11 +30,11 @@ def main(verbose: bool) -> None:
               help="Identifiant de la station (minuscules, chiffres, tirets).")
 def init(data_dir: Path, station_id: str) -> None:
     """Créer le dossier de données d'une station et sa clé de déchiffrement."""
-    from pcsauvegarde.demo.station import ensure_station_keys
+    from pcsauvegarde.station.keys import ensure_identity
 
     settings = settings_of(data_dir, {"station_id": station_id})
     write_settings(settings)
-    recipient = ensure_station_keys(settings.data_dir)
+    recipient = ensure_identity(settings)
     click.echo(f"Station « {station_id} » prête dans {settings.data_dir}")
     click.echo(f"Clé publique de la station (à donner à l'émetteur) : {recipient}")
 
@@ -47,18 +47,25 @@ def init(data_dir: Path, station_id: str) -> None:
               help="Dossier de l'émetteur où créer la clé de signature Ed25519 (minisign).")
 def keys(data_dir: Path, publisher_dir: Path | None) -> None:
     """Créer les clés manquantes et afficher les clés publiques."""
-    from pcsauvegarde.core.package.minisign import load_public_key
-    from pcsauvegarde.demo.station import ensure_publisher_key, ensure_station_keys
-    from pcsauvegarde.station.sync.heartbeat import ensure_signing_key
+    from pcsauvegarde.core.package import PackageError
+    from pcsauvegarde.publisher import keys as publisher_side
+    from pcsauvegarde.station import keys as station_side
 
-    recipient = ensure_station_keys(Path(data_dir).resolve())
+    settings = settings_of(data_dir)
+    public = key = None
+    try:
+        recipient = station_side.ensure_identity(settings)
+        signing = station_side.ensure_signing_key(settings)
+        if publisher_dir is not None:
+            secret = publisher_dir / publisher_side.KEY_FILE
+            public = publisher_side.ensure_signing_key(secret)
+            key = publisher_side.signing_key(secret).public_key
+    except (PackageError, OSError) as exc:
+        raise click.ClickException(f"clés : {exc}") from None
     click.echo(f"Station (age, destinataire des paquets) : {recipient}")
-    signing = ensure_signing_key(settings_of(data_dir))
     click.echo(f"Station (minisign, signe ses signaux de vie) : {signing.to_line()}")
     click.echo(f"  empreinte {signing.fingerprint}")
-    if publisher_dir is not None:
-        public = ensure_publisher_key(publisher_dir)
-        key = load_public_key(public)
+    if key is not None:
         click.echo(f"Émetteur (minisign, à épingler sur les stations) : {key.to_line()}")
         click.echo(f"  empreinte {key.fingerprint}, fichier {public}")
 

@@ -79,7 +79,7 @@ def test_demo_setup_honours_the_identity_file_setting(tmp_path):
     station_dir = tmp_path / "demo" / "station"
     write_settings(load_settings(station_dir, {"identity_file": "secret/other.agekey",
                                                "publisher_keys": ["trusted/emetteur.pub"]}))
-    paths, settings, config = demostation.setup(tmp_path / "demo")
+    _, settings, config = demostation.setup(tmp_path / "demo")
     assert settings.identity_file == "secret/other.agekey"
     identity = station_dir / "secret" / "other.agekey"
     assert identity.exists() and not (station_dir / "keys" / "station.agekey").exists()

@@ -165,9 +165,11 @@ def _serve(settings: Settings, extra_jobs=()) -> None:
 
 
 from pcsauvegarde.cli.accounts import audit, users  # the commands live there
+from pcsauvegarde.cli.printing import print_document
 
 main.add_command(users)
 main.add_command(audit)
+main.add_command(print_document)
 
 
 @main.group()

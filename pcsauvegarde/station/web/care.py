@@ -11,6 +11,7 @@ from pcsauvegarde.station.documents import TITLES
 from pcsauvegarde.station.issuing.bundling import BUNDLE_KINDS, issue_unit_bundle
 from pcsauvegarde.station.issuing.issue import IssueError
 from pcsauvegarde.station.web.access import current_station, requires
+from pcsauvegarde.station.web.printing import send_to_printer
 
 bp = Blueprint("care", __name__)
 log = logging.getLogger("pcsauvegarde.station.web")
@@ -47,6 +48,5 @@ def print_unit(unit: str):
         return redirect(url_for("patients.unit", unit=unit))
     log.info("issued bundle %s (%s)", issued.document.number, ",".join(kinds))
     if request.form.get("send") == "printer":
-        from pcsauvegarde.station.web.patients import _send_to_printer
-        _send_to_printer(issued.document.number, issued.pdf)
+        send_to_printer(issued.document.number, issued.pdf)
     return redirect(url_for("patients.document", number=issued.document.number))

@@ -27,6 +27,7 @@ from pcsauvegarde.station.issuing.issue import (
 from pcsauvegarde.station.web.access import CLINICAL, current_station, requires
 from pcsauvegarde.station.web.forms import clean_text
 from pcsauvegarde.station.web.navigation import sections_for
+from pcsauvegarde.station.web.printing import send_to_printer
 
 bp = Blueprint("patients", __name__)
 log = logging.getLogger("pcsauvegarde.station.web")
@@ -105,7 +106,7 @@ def issue(ipp: str, kind: str):
         return redirect(url_for("patients.patient", ipp=ipp))
     log.info("issued %s (%s)", issued.document.number, kind)
     if request.form.get("send") == "printer":
-        _send_to_printer(issued.document.number, issued.pdf)
+        send_to_printer(issued.document.number, issued.pdf)
     return redirect(url_for("patients.document", number=issued.document.number))
 
 
@@ -134,11 +135,5 @@ def print_document(number: str):
     pdf = stored_pdf(current_station(), number)
     if pdf is None:
         abort(404)
-    _send_to_printer(number, pdf)
-    return redirect(url_for("patients.document", number=number))
-
-
-def _send_to_printer(number: str, pdf: bytes) -> None:
-    """Print; a failure is said on screen and kept on the retry list (web/printing.py)."""
-    from pcsauvegarde.station.web.printing import send_to_printer
     send_to_printer(number, pdf)
+    return redirect(url_for("patients.document", number=number))

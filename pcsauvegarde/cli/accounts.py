@@ -116,9 +116,9 @@ def audit_verify(data_dir: Path) -> None:
     from pcsauvegarde.station.state.audit import Audit
     from pcsauvegarde.station.state.statedb import StateDB
 
-    path = Path(data_dir) / "station.sqlite"
+    path = settings_of(data_dir).state_path
     if not path.is_file():
-        raise click.ClickException(f"aucun journal dans {data_dir} (station.sqlite absent)")
+        raise click.ClickException(f"aucun journal dans {data_dir} ({path.name} absent)")
     result = Audit(StateDB(path)).verify()
     if result.ok:
         click.echo(f"Journal d'audit intègre : {result.entries} entrée(s) vérifiée(s).")

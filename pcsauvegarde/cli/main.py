@@ -12,7 +12,7 @@ import click
 
 from pcsauvegarde.cli import sync as cli_sync
 from pcsauvegarde.cli.common import DATA_OPTION, settings_of, station_keys
-from pcsauvegarde.station.settings import Settings, write_settings
+from pcsauvegarde.station.settings import DEFAULT_DATA_DIR, Settings, write_settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -191,7 +191,7 @@ def admissions_export(data_dir: Path, output: Path | None) -> None:
     from pcsauvegarde.station.state.statedb import StateDB
 
     settings = settings_of(data_dir)
-    state = settings.data_dir / "station.sqlite"
+    state = settings.state_path
     if not state.exists():
         raise click.ClickException(f"aucune base de station dans {settings.data_dir}")
     register = Admissions(StateDB(state), settings.station_id, settings.provisional_ipp_range,
@@ -202,15 +202,17 @@ def admissions_export(data_dir: Path, output: Path | None) -> None:
         click.echo(buffer.getvalue(), nl=False)
         return
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-    path = output or settings.data_dir / "exports" / f"admissions-{stamp}.csv"
+    path = output or settings.exports_dir / f"admissions-{stamp}.csv"
     # UTF-8 with BOM: spreadsheet software in French opens accents and « ; » correctly.
     atomic_write(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"), mode=0o600)
     click.echo(f"{count} admission(s) exportée(s) dans {path}")
 
 
 @main.command()
-@click.option("--data", "root", type=click.Path(path_type=Path), default=Path("snapshots/demo"),
-              show_default=True, help="Dossier de la démonstration.")
+@click.option("--data", "root", type=click.Path(path_type=Path),
+              default=DEFAULT_DATA_DIR.parent, show_default=True,
+              help="Dossier de la démonstration (émetteur, dépôt ; la station dans station/, "
+                   "le dossier par défaut des autres commandes).")
 @click.option("--port", default=8080, show_default=True)
 @click.option("--no-serve", is_flag=True, help="Préparer et tirer une fois, sans servir.")
 def demo(root: Path, port: int, no_serve: bool) -> None:

@@ -25,7 +25,7 @@ def _private_dir(path: Path) -> None:
 
 def ensure_identity(settings: Settings) -> str:
     """Create the station's age identity (``identity_file``) if missing; return its recipient."""
-    path = settings.path(settings.identity_file)
+    path = settings.identity_path
     if not path.exists():
         _private_dir(path)
         age.save_identity(age.generate_identity(), path)
@@ -34,12 +34,12 @@ def ensure_identity(settings: Settings) -> str:
 
 def recipient(settings: Settings) -> str:
     """The station's public age recipient (« age1… »), to give to the publisher."""
-    return age.public_key_of(age.load_identity(settings.path(settings.identity_file)))
+    return age.public_key_of(age.load_identity(settings.identity_path))
 
 
 def ensure_signing_key(settings: Settings) -> minisign.PublicKey:
     """Create the heartbeat signing key (``signing_key_file``) if missing; return its public key."""
-    secret = settings.path(settings.signing_key_file)
+    secret = settings.signing_key_path
     if not secret.exists():
         _private_dir(secret)
         minisign.save_keypair(minisign.generate_keypair(), secret, secret.with_suffix(".pub"))
@@ -48,7 +48,7 @@ def ensure_signing_key(settings: Settings) -> minisign.PublicKey:
 
 def signing_key(settings: Settings) -> minisign.SecretKey:
     """The station's heartbeat signing key (PackageError when missing or unreadable)."""
-    return minisign.load_secret_key(settings.path(settings.signing_key_file))
+    return minisign.load_secret_key(settings.signing_key_path)
 
 
 def pin_publisher_key(settings: Settings, public_key: Path) -> Path:
@@ -56,7 +56,7 @@ def pin_publisher_key(settings: Settings, public_key: Path) -> Path:
     minisign.load_public_key(public_key)  # refuse anything that is not a public key
     if not settings.publisher_keys:
         raise ConfigError("réglage publisher_keys vide : aucun fichier où épingler la clé")
-    pinned = settings.path(settings.publisher_keys[0])
+    pinned = settings.publisher_key_paths[0]
     _private_dir(pinned)
     if pinned.resolve() != Path(public_key).resolve():
         shutil.copyfile(public_key, pinned)
@@ -65,8 +65,8 @@ def pin_publisher_key(settings: Settings, public_key: Path) -> Path:
 
 def load_station_keys(settings: Settings) -> StationKeys:
     """The identity and pinned keys named by the settings (PackageError/OSError if unusable)."""
-    identity = age.load_identity(settings.path(settings.identity_file))
-    pubs = tuple(minisign.load_public_key(settings.path(p)) for p in settings.publisher_keys)
+    identity = age.load_identity(settings.identity_path)
+    pubs = tuple(minisign.load_public_key(p) for p in settings.publisher_key_paths)
     return StationKeys(identity, pubs)
 
 
@@ -83,7 +83,7 @@ def fingerprints(settings: Settings) -> list[tuple[str, str]]:
         out.append(("Station, destinataire age", recipient(settings)))
     except (PackageError, OSError) as exc:
         out.append(("Station, destinataire age", f"illisible : {exc}"))
-    signing = settings.path(settings.signing_key_file)
+    signing = settings.signing_key_path
     try:
         out.append(("Station, signature des signaux de vie",
                     signing_key(settings).public_key.fingerprint if signing.exists()

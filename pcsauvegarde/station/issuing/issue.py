@@ -32,7 +32,7 @@ class Issued:
 
 
 def documents_dir(station: Station) -> Path:
-    return station.settings.data_dir / "documents"
+    return station.settings.documents_dir
 
 
 def issue_patient_document(station: Station, kind: str, ipp: str, user: str,

@@ -94,7 +94,7 @@ def pull_source(settings: Settings, store: Store, source: Source, keys: StationK
         run.frozen, run.error, run.ended = True, FROZEN, run.started
         return run
     try:
-        incoming = settings.data_dir / "incoming"
+        incoming = settings.incoming_dir
         incoming.mkdir(parents=True, exist_ok=True)
         clean_incoming(incoming)
         _check_disk(settings)

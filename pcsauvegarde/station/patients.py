@@ -20,8 +20,6 @@ from pcsauvegarde.station.store.queries import PatientRow, UnitSummary
 
 BANNER = "Identité provisoire — admission en mode dégradé"
 
-__all__ = ["BANNER", "PatientRow", "UnitSummary"]
-
 
 def admissions_of(station: Station) -> Admissions:
     """The station's admissions register (ranges from its settings)."""
@@ -53,7 +51,7 @@ def unit_names(station: Station) -> dict[str, str]:
 
 def units(station: Station) -> list[UnitSummary]:
     """Every unit of the directory or with inpatients, counting downtime admissions."""
-    extra = Counter(a.request.unit for a in admissions_of(station).all())
+    extra = Counter(admissions_of(station).count_by_unit())
     listed = {u.code: u for u in queries.units(station.store)}
     names = unit_names(station)
     for code in extra.keys() - listed.keys():
@@ -75,18 +73,20 @@ def search(station: Station, q: str, limit: int = 50) -> list[PatientRow]:
 
 def inpatients(station: Station, unit: str) -> list[PatientRow]:
     """Current inpatients of a unit, downtime admissions included, in room/bed order."""
-    rows = queries.inpatients(station.store, unit)
-    rows += sorted((row_of(a) for a in admissions_of(station).in_unit(unit)),
-                   key=lambda r: r.patient.birth_name)
+    return _merged(queries.inpatients(station.store, unit), admissions_of(station).in_unit(unit))
+
+
+def _merged(rows: list[PatientRow], admitted: list[Admission]) -> list[PatientRow]:
+    rows = rows + sorted((row_of(a) for a in admitted), key=lambda r: r.patient.birth_name)
     # Stable: the store's name order holds within a bed; empty beds sort first, as in SQL.
     return sorted(rows, key=lambda r: (r.room, r.bed))
 
 
 def unit_file(station: Station, unit: str) -> UnitFile:
     """A unit's current inpatients (downtime admissions included), for unit documents."""
-    rows = inpatients(station, unit)
-    details = queries.census_details(station.store, [r for r in rows if not r.provisional])
     admitted = {a.ipp: a for a in admissions_of(station).in_unit(unit)}
+    rows = _merged(queries.inpatients(station.store, unit), list(admitted.values()))
+    details = queries.census_details(station.store, [r for r in rows if not r.provisional])
     census = []
     for r in rows:
         if r.provisional:

@@ -10,10 +10,13 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
+from typing import TypeVar
 
-from pcsauvegarde.core.records import Patient, Record, Stay, record_from_dict
+from pcsauvegarde.core.records import Allergy, Patient, Record, Stay, record_from_dict
 from pcsauvegarde.station.documents.context import CensusRow, PatientFile
 from pcsauvegarde.station.store.db import Store, fold
+
+R = TypeVar("R", bound=Record)
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,12 @@ class PatientRow:
 
 def _records(db, sql: str, args: tuple = ()) -> list[Record]:
     return [record_from_dict(json.loads(d)) for (d,) in db.execute(sql, args)]
+
+
+def _of_type(db, cls: type[R], where: str, args: tuple) -> list[R]:
+    """Records of one class (``cls.TYPE``) matching ``where``, typed as such."""
+    return [r for r in _records(db, f"SELECT data FROM record WHERE type=? AND {where}",
+                                (cls.TYPE, *args)) if isinstance(r, cls)]
 
 
 def unit_names(store: Store) -> dict[str, str]:
@@ -77,9 +86,8 @@ def _with_active_allergy(db, ipps: list[str]) -> set[str]:
     for start in range(0, len(ipps), 500):  # under SQLite's bound-parameter limit
         chunk = ipps[start:start + 500]
         marks = ",".join("?" * len(chunk))
-        out |= {a.ipp for a in _records(
-            db, f"SELECT data FROM record WHERE type='allergy' AND ipp IN ({marks})",
-            tuple(chunk)) if a.active}
+        out |= {a.ipp for a in _of_type(db, Allergy, f"ipp IN ({marks})", tuple(chunk))
+                if a.active}
     return out
 
 
@@ -152,11 +160,10 @@ def census_details(store: Store, rows: list[PatientRow]) -> dict[str, CensusRow]
     out: dict[str, CensusRow] = {}
     with store.connect() as db:
         for r in rows:
-            stays = _records(db, "SELECT data FROM record WHERE type='stay' AND id=?", (r.nda,))
+            stays = _of_type(db, Stay, "id=?", (r.nda,))
             if not stays:
                 continue
-            allergies = _records(db, "SELECT data FROM record WHERE type='allergy' AND ipp=?",
-                                 (r.patient.id,))
+            allergies = _of_type(db, Allergy, "ipp=?", (r.patient.id,))
             out[r.patient.id] = CensusRow(r.patient, stays[0],
                                           tuple(a for a in allergies if a.active))
     return out

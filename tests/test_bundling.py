@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 
 from pcsauvegarde.station.issuing.bundling import PRESETS, bundle_plan, issue_unit_bundle
+from pcsauvegarde.station.patients import unit_file
 from pcsauvegarde.station.store import queries
 from tests.conftest import NOW
 from tests.pdfcheck import page_texts
@@ -29,7 +30,7 @@ def test_plan_says_what_the_bundle_holds_and_its_pages(station) -> None:
     kinds = ("census", "administration_plan", "care_plan")
     plan = bundle_plan(station, unit, kinds, "ide", NOW)
     assert [line.kind for line in plan.lines] == list(kinds)
-    patients = len(queries.unit_file(station.store, unit).rows)
+    patients = len(unit_file(station, unit).rows)
     assert plan.patients == patients
     assert [line.documents for line in plan.lines] == [1, patients, patients]
     assert station.journal.recent(5) == []            # nothing journalled by a plan

@@ -11,7 +11,12 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from pcsauvegarde.core.records import ImagingExam, SurgeryCase
+from pcsauvegarde.core.records import (
+    ALLERGY_NOT_ACTIVE,
+    ImagingExam,
+    SurgeryCase,
+    allergy_standing,
+)
 from pcsauvegarde.station.documents import grid, orders
 from pcsauvegarde.station.documents.administration_plan import discharged_at
 from pcsauvegarde.station.documents.base import (
@@ -44,7 +49,6 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "vigilance.title": (), "blank.title": (), "blank.rows": (), "blank.hint": (),
     "discharged.title": ("date",), "discharged.note": (),
 }
-HIDDEN_ALLERGY = ("entered-in-error", "refuted", "resolved", "inactive")
 _CONTRAST = re.compile(r"inject|contraste|angio|arthro|uro-?scanner|coronarograph|\bTAP\b",
                        re.IGNORECASE)
 _CONTRAST_ALLERGY = re.compile(r"iod|contraste|gadolin", re.IGNORECASE)
@@ -142,7 +146,7 @@ def _planned(t: Template, file: PatientFile, start: dt.datetime, end: dt.datetim
              ) -> list[tuple[dt.datetime, list[tuple[str, str, float]]]]:
     """Imaging exams and OR cases due in [start, end): their time and description lines."""
     contrast_allergies = [a.substance for a in file.allergies
-                          if a.status not in HIDDEN_ALLERGY
+                          if allergy_standing(a.status, a.verification) != ALLERGY_NOT_ACTIVE
                           and _CONTRAST_ALLERGY.search(a.substance)]
     out = []
     for e in file.imaging_exams:

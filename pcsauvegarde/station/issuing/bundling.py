@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pcsauvegarde.core.fsutil import atomic_write
+from pcsauvegarde.station import patients
 from pcsauvegarde.station.documents import DRAWERS, RENDERERS, TITLES, UNIT_RENDERERS, bundle
 from pcsauvegarde.station.documents import administration_plan as mar
 from pcsauvegarde.station.documents.context import UnitFile
@@ -30,7 +31,6 @@ from pcsauvegarde.station.issuing.issue import (
     snapshot_label,
 )
 from pcsauvegarde.station.station import Station
-from pcsauvegarde.station.store import queries
 
 # Order of the documents inside a bundle: unit documents first, then per patient.
 BUNDLE_KINDS = ("census", "administration_plan", "care_plan", "prescriptions", "summary")
@@ -100,7 +100,7 @@ def _drawer(kind: str, compact: bool):
 def _parts(station: Station, unit: str, kinds: list[str], user: str, now: dt.datetime,
            compact: bool, number) -> tuple[UnitFile, list[bundle.BundlePart]]:
     """The bundle's documents in order; ``number(kind, data)`` gives each its number."""
-    unit_file = queries.unit_file(station.store, unit)
+    unit_file = patients.unit_file(station, unit)
     parts: list[bundle.BundlePart] = []
     for kind in kinds:
         if kind in UNIT_RENDERERS:
@@ -110,7 +110,7 @@ def _parts(station: Station, unit: str, kinds: list[str], user: str, now: dt.dat
                 "", "", TITLES[kind]))
     patient_kinds = [k for k in kinds if k in RENDERERS]
     for row in unit_file.rows if patient_kinds else ():
-        file = queries.patient_file(station.store, row.patient.id, now=now)
+        file = patients.patient_file(station, row.patient.id, now=now)
         if file is None:  # vanished between the two queries (a pull promoted meanwhile)
             continue
         bed = " / ".join(x for x in (row.stay.room, row.stay.bed) if x)

@@ -24,7 +24,7 @@ KIND = "bundle"
 TITLE = "Impression du service"
 SCHEMA: dict[str, tuple[str, ...]] = {
     "document.title": ("unit",), "cover.summary": ("patients", "documents", "pages"),
-    "cover.cell": ("number", "pages"),
+    "cover.cell": ("number", "pages"), "cover.unit_line": ("title", "number", "pages"),
     **{f"cover.{k}": () for k in ("note", "bed", "patient", "kind", "unit")},
 }
 
@@ -135,17 +135,21 @@ def draw_cover(pdf: DocumentPDF, cover: BundleCover, ctx: DocumentContext, *,
     pdf.paragraph(t.text("cover.note"), "", 8.5)
     pdf.set_text_color(*INK)
     pdf.ln(2)
-    # One row per patient (the unit's documents first), one column per kind of document:
-    # its number and page count. A unit of 25 patients holds on one or two pages.
-    titles = list(dict.fromkeys(e.title for e in cover.entries))
-    rows: dict[tuple[str, str], dict[str, str]] = {}
+    # The unit's documents on a line each; then one row per patient, one column per kind of
+    # document: its number and page count. A unit of 25 patients holds on one or two pages.
     for e in cover.entries:
+        if not e.patient:
+            pdf.paragraph(t.text("cover.unit_line", title=e.title, number=e.number,
+                                 pages=e.pages), "", 9, 4.5)
+    patient_entries = [e for e in cover.entries if e.patient]
+    titles = list(dict.fromkeys(e.title for e in patient_entries))
+    rows: dict[tuple[str, str], dict[str, str]] = {}
+    for e in patient_entries:
         cells = rows.setdefault((e.bed, e.patient), {})
         cells[e.title] = t.text("cover.cell", number=e.number, pages=e.pages)
-    columns = [Column(t.text("cover.bed"), 0.7), Column(t.text("cover.patient"), 2.4),
+    columns = [Column(t.text("cover.bed"), 0.7), Column(t.text("cover.patient"), 2.2),
                *(Column(title, 1.6) for title in titles)]
-    table = [Row((bed, patient or t.text("cover.unit"),
-                  *(cells.get(title, "—") for title in titles)))
+    table = [Row((bed, patient, *(cells.get(title, "—") for title in titles)))
              for (bed, patient), cells in rows.items()]
     if table:
         draw_table(pdf, columns, table, size=8, title=t.text("cover.kind"))

@@ -351,10 +351,12 @@ class Grid:
             style = "" if grey else "B" if reverse else style
             pdf.set_font(FAMILY, style, size)
             pdf.set_xy(MARGIN + PAD, ty)
-            if reverse:
-                w = min(pdf.get_string_width(text) + 2 * pdf.c_margin, self.desc_w - 2 * PAD)
+            if reverse:   # white on black, as wide as its longest line
+                wrapped = pdf.wrap(self.desc_w - 2 * PAD, text)
+                w = min(max(pdf.get_string_width(x) for x in wrapped) + 2 * pdf.c_margin,
+                        self.desc_w - 2 * PAD)
                 pdf.set_fill_color(0)
-                pdf.rect(MARGIN + PAD, ty, w, size * 0.45 + 0.8, "F")
+                pdf.rect(MARGIN + PAD, ty, w, len(wrapped) * size * 0.45 + 0.8, "F")
                 pdf.set_text_color(255)
                 pdf.set_xy(MARGIN + PAD, ty + 0.4)
                 pdf.text_lines(self.desc_w - 2 * PAD, size * 0.45, text)

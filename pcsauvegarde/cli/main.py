@@ -114,6 +114,8 @@ def pull(data_dir: Path) -> None:
         for o in run.outcomes:
             if o.outcome != "accepted":
                 click.echo(f"  {o.message}", err=True)
+            elif o.not_kept:  # accepted, but not everything it carried is kept
+                click.echo(f"  attention : {o.message}")
         if run.error:
             failed = True
             click.echo(f"  erreur : {run.error}", err=True)

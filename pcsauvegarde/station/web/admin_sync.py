@@ -55,12 +55,15 @@ def _fingerprints(settings) -> list[tuple[str, str]]:
 def index():
     from pcsauvegarde.station.sync.actions import read_actions
     from pcsauvegarde.station.sync.freeze import freeze_state
+    from pcsauvegarde.station.sync.notkept import NotKeptTally, describe
     from pcsauvegarde.station.sync.pull import disk_free_mb
     from pcsauvegarde.station.sync.quarantine import list_entries
 
     station = current_station()
     settings = station.settings
-    sources = [(s, station.store.pull_runs(s.id, 5)) for s in settings.sources]
+    sources = [(s, [{**r, "not_kept": describe(NotKeptTally.from_json(r["not_kept"]),
+                                               settings.discharged_retention_days)}
+                    for r in station.store.pull_runs(s.id, 5)]) for s in settings.sources]
     free = disk_free_mb(settings)
     return render_template("admin_sync_index.html", sources=sources,
                            quarantine=list_entries(settings), freeze=freeze_state(settings),

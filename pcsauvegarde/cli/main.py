@@ -78,10 +78,15 @@ def publish(config_path: Path, kind: str, inputs: tuple[Path, ...]) -> None:
     from pcsauvegarde.publisher.publisher import publish as publish_records
     from pcsauvegarde.publisher.sources import import_sources
 
+    from collections import Counter
+
+    from pcsauvegarde.publisher.importers.fhir.ignored import report_lines
+
     files = [p for i in inputs for p in (sorted(i.iterdir()) if i.is_dir() else [i])]
+    ignored: Counter[str] = Counter()
     try:
         config = load_publisher_config(config_path)
-        records, rejections = import_sources(files)
+        records, rejections = import_sources(files, ignored=ignored)
         if not records:
             raise click.ClickException("aucun enregistrement à publier (fichiers .ndjson, .json, "
                                        ".hl7 ou .csv attendus)")
@@ -91,6 +96,8 @@ def publish(config_path: Path, kind: str, inputs: tuple[Path, ...]) -> None:
     except (PublishError, PackageError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{len(records)} enregistrements importés, {len(rejections)} refusés")
+    for line in report_lines(ignored):
+        click.echo(line)
     for path in written:
         click.echo(f"publié : {path}")
 

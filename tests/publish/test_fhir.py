@@ -101,7 +101,8 @@ def test_official_examples_never_raise(tmp_path: Path) -> None:
     assert orders["medrx0327"].timing.kind == "text"  # three times a week
     assert orders["medrx0303~3"].dose == "1"  # one order per dosage instruction
     assert "medrx0301" not in orders  # completed
-    assert result.ignored["Procedure : type de ressource non pris en charge"] == 2
+    assert result.ignored["Procedure : acte réalisé (historique, non repris sur les documents "
+                          "de mode dégradé)"] == 2
     assert {r.file for r in result.rejections} >= {"encounter-example-f001-heart.json"}
     assert result.of_type("lab_result") and result.of_type("imaging_exam")
 

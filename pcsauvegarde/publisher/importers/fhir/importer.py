@@ -1,7 +1,8 @@
 """FHIR R4 importer: Bulk Data NDJSON and Bundle/resource JSON files -> canonical records.
 
 A resource that cannot be mapped is refused alone with a French reason (:class:`Rejection`);
-resources outside the model (unsupported type, cancelled order…) are counted in ``ignored``.
+resources outside the model (unsupported type, vital signs, cancelled order…) are counted in
+``ignored`` per type and reason (see :mod:`ignored`).
 The import MUST NOT raise on bad input.
 """
 
@@ -21,6 +22,7 @@ from pcsauvegarde.publisher.importers.fhir.dpi import (
     map_location,
     map_patient,
 )
+from pcsauvegarde.publisher.importers.fhir.ignored import Ignored, type_reason
 from pcsauvegarde.publisher.importers.fhir.index import Index
 from pcsauvegarde.publisher.importers.fhir.meds import (
     map_medication_administration,
@@ -105,7 +107,7 @@ def import_fhir(paths: Iterable[Path], systems: FhirSystems | None = None) -> Im
     for entry in entries:
         by_type.setdefault(entry.resource["resourceType"], []).append(entry)
     for rtype in sorted(set(by_type) - set(MAPPERS) - set(SUPPORT_TYPES)):
-        result.ignored[f"{rtype} : type de ressource non pris en charge"] += len(by_type[rtype])
+        result.ignored[f"{rtype} : {type_reason(rtype)}"] += len(by_type[rtype])
     seen: set[tuple[str, str]] = set()
     for rtype, mapper in MAPPERS.items():
         for entry in by_type.get(rtype, []):
@@ -126,7 +128,11 @@ def _map_one(entry: Entry, mapper: Mapper, ctx: Context, result: ImportResult,
             ctx.refused_patients.add(id(res))
 
     try:
-        mapped = mapper(res, ctx)
+        try:
+            mapped = mapper(res, ctx)
+        except Ignored as exc:
+            result.ignored[f"{rtype} : {exc}"] += 1
+            return
         if mapped is None:
             status = res.get("status") if isinstance(res.get("status"), str) else ""
             result.ignored[f"{rtype} : hors périmètre{f' (statut {status})' if status else ''}"] += 1

@@ -6,6 +6,7 @@ import re
 
 from pcsauvegarde.core.records import ImagingExam, LabResult
 from pcsauvegarde.publisher.importers.fhir.context import Context
+from pcsauvegarde.publisher.importers.fhir.ignored import Ignored
 from pcsauvegarde.publisher.importers.fhir.systems import DICOM_MODALITY_SYSTEM, LOINC_SYSTEM
 from pcsauvegarde.publisher.importers.fhir.values import (
     Refused,
@@ -34,17 +35,21 @@ _MODALITY_WORDS = (("MR", r"\bIRM\b|\bMRI\b|résonance"), ("CT", r"scanner|\bTDM
                    ("MG", r"mammograph"), ("XR", r"radio|\bRX\b|x-ray|\bXR\b"))
 
 
-def map_observation(res: dict, ctx: Context) -> LabResult | None:
-    """A laboratory Observation with a result -> LabResult (no category: taken when LOINC)."""
+def map_observation(res: dict, ctx: Context) -> LabResult:
+    """A laboratory Observation with a result -> LabResult (no category: taken when LOINC).
+
+    Other Observations are Ignored with their true reason (vital signs, survey…).
+    """
     cats = [c for concept in lst(res, "category") for c in codings(concept, "category")]
     cat_codes = {text(c, "code") for c in cats}
     loinc = first_code(res.get("code"), "code", (LOINC_SYSTEM,))
     if cats and "laboratory" not in cat_codes:
-        return None
+        raise Ignored(_category_reason(cats))
     if not cats and not any(text(c, "system") == LOINC_SYSTEM for c in codings(res.get("code"), "code")):
-        return None
-    if text(res, "status") not in _RESULT_STATUSES:
-        return None
+        raise Ignored("ni catégorie ni code LOINC : pas reconnue comme résultat de laboratoire")
+    status = text(res, "status")
+    if status not in _RESULT_STATUSES:
+        raise Ignored(_STATUS_REASONS.get(status, f"statut « {status} » : résultat non rendu"))
     ipp = ctx.ipp(res)
     collected = effective_time(res) or optional_datetime(res, "issued")
     if collected is None:
@@ -54,6 +59,32 @@ def map_observation(res: dict, ctx: Context) -> LabResult | None:
                      label=concept_text(res.get("code"), "code"), value=value,
                      collected_at=collected, unit=unit, reference_range=_range(res),
                      abnormal=_flag(res), validated_at=optional_datetime(res, "issued"))
+
+
+_LAB_ONLY = "seuls les résultats de laboratoire sont importés"
+_CATEGORY_REASONS = {
+    "vital-signs": f"signes vitaux (constantes) : {_LAB_ONLY}",
+    "survey": f"questionnaire ou score (survey) : {_LAB_ONLY}",
+    "social-history": f"mode de vie (social-history) : {_LAB_ONLY}",
+    "exam": f"examen clinique : {_LAB_ONLY}",
+    "activity": f"activité physique : {_LAB_ONLY}",
+    "imaging": f"résultat d'imagerie : {_LAB_ONLY}",
+    "procedure": f"mesure pendant un acte : {_LAB_ONLY}",
+    "therapy": f"suivi de traitement : {_LAB_ONLY}",
+}
+_STATUS_REASONS = {
+    "registered": "statut « registered » : résultat attendu, pas encore rendu",
+    "cancelled": "statut « cancelled » : examen annulé",
+    "entered-in-error": "statut « entered-in-error » : saisi par erreur",
+}
+
+
+def _category_reason(cats: list[dict]) -> str:
+    for coding in cats:
+        if text(coding, "code") in _CATEGORY_REASONS:
+            return _CATEGORY_REASONS[text(coding, "code")]
+    shown = text(cats[0], "display") or text(cats[0], "code")
+    return f"catégorie « {shown} » : {_LAB_ONLY}"
 
 
 def _value(res: dict) -> tuple[str, str]:

@@ -56,7 +56,8 @@ def test_every_left_out_resource_is_counted_with_its_reason(bulk):
     support = sum(len((DATA / "bulk" / f"{t}.ndjson").read_text().splitlines())
                   for t in ("Organization", "Location", "Practitioner"))
     sources = {r.id.split("~")[0] for r in bulk.records if r.TYPE != "unit"}
-    assert len(sources) + sum(ignored.values()) + support == lines
+    whole = sum(n for key, n in ignored.items() if not key.startswith("CarePlan : activité"))
+    assert len(sources) + whole + support == lines
 
 
 def test_publish_prints_what_it_ignored(tmp_path):
@@ -70,3 +71,28 @@ def test_publish_prints_what_it_ignored(tmp_path):
     assert "  Procedure (2) : acte réalisé" in r.output
     assert "  Device (1) : dispositif médical" in r.output
     assert "  Observation (4) : signes vitaux (constantes)" in r.output
+
+
+def test_care_plans_tasks_and_nursing_requests_become_care_tasks(bulk):
+    tasks = {t.id: t for t in bulk.of_type("care_task")}
+    assert sorted(tasks) == ["cp-diabetes~1", "cp-diabetes~2", "cp-diabetes~3",
+                             "sr-glucose-monitoring", "task-dressing"]
+    diet = tasks["cp-diabetes~1"]
+    assert (diet.label, diet.timing.kind, diet.timing.text) == ("Diabetic diet", "text",
+                                                                "sans horaire prévu")
+    assert diet.comments == "Plan : Diabetes self management plan"
+    assert tasks["cp-diabetes~3"].timing.times == ("10:00",)
+    glucose = tasks["sr-glucose-monitoring"]
+    assert glucose.ipp == PATIENT  # conditional reference Patient?identifier=…
+    assert (glucose.timing.kind, glucose.timing.every_hours) == ("every_hours", 8)
+    assert "300 mg/dL" in glucose.comments
+    dressing = tasks["task-dressing"]
+    assert dressing.end is not None and "left foot ulcer" in dressing.comments
+    ignored = bulk.ignored
+    assert ignored["CarePlan : activité au statut « completed » (terminée ou annulée)"] == 1
+    assert ignored["CarePlan : plan de soins au statut « completed » : seuls les plans actifs "
+                   "sont importés"] == 1
+    assert ignored["Task : tâche au statut « completed » : seules les tâches à faire sont "
+                   "importées"] == 1
+    assert ignored["ServiceRequest : demande (catégorie « Laboratory procedure ») ni "
+                   "d'imagerie ni de soins infirmiers"] == 1

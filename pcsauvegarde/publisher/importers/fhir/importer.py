@@ -14,6 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pcsauvegarde.core.records import Record, RecordError, record_from_dict
+from pcsauvegarde.publisher.importers.fhir.care import (
+    map_care_plan,
+    map_service_request,
+    map_task,
+)
 from pcsauvegarde.publisher.importers.fhir.context import Context
 from pcsauvegarde.publisher.importers.fhir.dpi import (
     map_allergy,
@@ -32,7 +37,6 @@ from pcsauvegarde.publisher.importers.fhir.results import (
     map_appointment,
     map_imaging_study,
     map_observation,
-    map_service_request,
 )
 from pcsauvegarde.publisher.importers.fhir.source import Entry, Unreadable, read_paths
 from pcsauvegarde.publisher.importers.fhir.systems import FhirSystems
@@ -51,6 +55,8 @@ MAPPERS: dict[str, Mapper] = {
     "MedicationAdministration": map_medication_administration,
     "Observation": map_observation,
     "ServiceRequest": map_service_request,
+    "CarePlan": map_care_plan,
+    "Task": map_task,
     "ImagingStudy": map_imaging_study,
     "Appointment": map_appointment,
 }
@@ -112,6 +118,7 @@ def import_fhir(paths: Iterable[Path], systems: FhirSystems | None = None) -> Im
     for rtype, mapper in MAPPERS.items():
         for entry in by_type.get(rtype, []):
             _map_one(entry, mapper, ctx, result, seen)
+    result.ignored.update(ctx.ignored)
     result.rejections.sort(key=lambda r: (r.file, r.line_or_index))  # reads like the files
     return result
 

@@ -142,19 +142,24 @@ def modality_of(label: str, concepts: list) -> str:
     return ""
 
 
-def map_service_request(res: dict, ctx: Context) -> ImagingExam | None:
-    """An imaging ServiceRequest with a date -> planned ImagingExam; other requests ignored."""
-    if text(res, "status") not in ("active", "draft", "on-hold", "completed"):
-        return None
+def is_imaging_request(res: dict) -> bool:
+    """A ServiceRequest for imaging: a DICOM modality, an imaging word or category."""
     label = concept_text(res.get("code"), "code")
     cats = {text(c, "code") for concept in lst(res, "category")
             for c in codings(concept, "category")}
-    modality = modality_of(label, lst(res, "modality") + [res.get("code")])
-    if not modality and not cats & set(_IMAGING_CATEGORY):
+    return bool(modality_of(label, lst(res, "modality") + [res.get("code")])
+                or cats & set(_IMAGING_CATEGORY))
+
+
+def map_imaging_request(res: dict, ctx: Context) -> ImagingExam | None:
+    """An imaging ServiceRequest with a date -> planned ImagingExam (None: not planned)."""
+    if text(res, "status") not in ("active", "draft", "on-hold", "completed"):
         return None
+    label = concept_text(res.get("code"), "code")
+    modality = modality_of(label, lst(res, "modality") + [res.get("code")])
     when = effective_time(res, "occurrence")
     if when is None:
-        return None
+        raise Ignored("demande d'imagerie sans date prévue (occurrence[x])")
     ipp = ctx.ipp(res)
     room = " ".join(concept_text(c, "locationCode") for c in lst(res, "locationCode")).strip()
     status = {"active": "planned", "draft": "planned", "completed": "done"}.get(
@@ -200,9 +205,10 @@ def map_appointment(res: dict, ctx: Context) -> ImagingExam | None:
 
 
 __all__ = [
+    "is_imaging_request",
     "map_appointment",
+    "map_imaging_request",
     "map_imaging_study",
     "map_observation",
-    "map_service_request",
     "number",
 ]

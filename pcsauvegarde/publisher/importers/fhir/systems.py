@@ -39,6 +39,15 @@ EDQM_SYSTEM = "http://standardterms.edqm.eu"
 UCUM_SYSTEM = "http://unitsofmeasure.org"
 DICOM_MODALITY_SYSTEM = "http://dicom.nema.org/resources/ontology/DCM"
 
+# ServiceRequest.category / performerType codes that make a request nursing care (SNOMED CT):
+# nursing procedure, evaluation, education, counselling, wound care, nursing care.
+NURSING_CATEGORY_CODES = frozenset({"9632001", "386053000", "409073007", "409063005",
+                                    "225358003", "1255560000"})
+# performerType codes of nurses (SNOMED CT occupations): registered / professional nurse…
+NURSE_ROLE_CODES = frozenset({"106292003", "224535009", "224571005", "224534008"})
+# CarePlan.category codes that name no plan in particular (US Core assess-plan, « Care plan »).
+GENERIC_CARE_PLAN_CODES = frozenset({"assess-plan", "734163000"})
+
 
 @dataclass(frozen=True)
 class FhirSystems:

@@ -49,3 +49,34 @@ def test_active_care_plan_prints_on_the_plan_de_soins(exported):
     assert "Food allergy diet" not in text and "Recommendation to avoid" not in text
     empty = dataclasses.replace(file, care_tasks=())
     assert "Aucun soin programmé" in "\n".join(page_texts(care_plan.render(empty, ctx)))
+
+
+def test_last_known_lab_values_when_nothing_in_72_hours(exported):
+    from pcsauvegarde.station.documents import patient_summary
+
+    file = queries.patient_file(exported.store, PATIENT)
+    shown = {r.id: r.value for r in file.lab_results}
+    assert shown == {"o-glucose-last": "142.7", "o-creat-last": "1.1", "o-hba1c-last": "7.9"}
+    ctx = make_ctx(printed_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+                   extracted_at=exported.store.snapshot("lab").extracted_at)
+    pdf = patient_summary.render(file, ctx)
+    text = " ".join("\n".join(page_texts(pdf)).split())
+    assert "Aucun résultat biologique sur cette période" in text
+    assert "Dernière valeur connue" in text
+    assert "Glucose [Mass/volume] in Blood" in text and "101" not in text
+    assert "142,7 mg/dL 70-99 mg/dL H" in text  # decimal comma on paper
+    assert text.count("ancien, il y a") == 3
+
+
+def test_lab_query_keeps_the_window_and_the_last_of_other_tests():
+    from pcsauvegarde.core.records import LabResult
+
+    now = dt.datetime(2026, 11, 27, 12, tzinfo=dt.UTC)
+
+    def result(rid, code, hours):
+        return LabResult(rid, PATIENT, code, code.lower(), "1", now - dt.timedelta(hours=hours))
+
+    results = [result("k1", "K", 2), result("k2", "K", 30), result("k3", "K", 200),
+               result("t1", "TSH", 300), result("t2", "TSH", 900), result("x", "", 500)]
+    got = queries.lab_results(results, now - dt.timedelta(hours=72))
+    assert sorted(r.id for r in got) == ["k1", "k2", "t1", "x"]

@@ -96,3 +96,36 @@ def test_care_plans_tasks_and_nursing_requests_become_care_tasks(bulk):
                    "importées"] == 1
     assert ignored["ServiceRequest : demande (catégorie « Laboratory procedure ») ni "
                    "d'imagerie ni de soins infirmiers"] == 1
+
+
+def test_social_history_left_out_by_the_configured_rule_and_counted(bulk):
+    conditions = {c.id: c for c in bulk.of_type("condition")}
+    assert sorted(conditions) == ["c-diabetes-0002", "c-hypertension-0001",
+                                  "c-pharyngitis-0003"]
+    assert conditions["c-pharyngitis-0003"].status == "resolved"  # kept with its status
+    key = next(k for k in bulk.ignored if k.startswith("Condition : mode de vie"))
+    assert bulk.ignored[key] == 5 and "social_history" in key
+    # the rule is configuration: with no codes nor categories, every Condition is kept
+    from pcsauvegarde.publisher.importers.fhir.systems import FhirSystems
+
+    keep_all = import_fhir(sorted((DATA / "bulk").iterdir()),
+                           FhirSystems(social_history_codes=frozenset(),
+                                       social_history_categories=()))
+    kept = {c.id: c for c in keep_all.of_type("condition")}
+    assert len(kept) == 8 and kept["c-stress-0007"].status == "resolved"
+
+
+def test_abatement_without_clinical_status_means_resolved(tmp_path):
+    import json
+
+    base = json.loads((DATA / "bulk" / "Condition.ndjson").read_text().splitlines()[0])
+    over = {**base, "id": "c-over", "abatementDateTime": "2020-01-01"}
+    over.pop("clinicalStatus")
+    still = {**base, "id": "c-still"}
+    still.pop("clinicalStatus")
+    path = tmp_path / "Condition.ndjson"
+    path.write_text("\n".join(json.dumps(r) for r in (over, still)) + "\n")
+    result = import_fhir([*(DATA / "bulk" / f"{t}.ndjson" for t in ("Patient", "Encounter")),
+                          path])
+    assert {c.id: c.status for c in result.of_type("condition")} == {
+        "c-over": "resolved", "c-still": "active"}

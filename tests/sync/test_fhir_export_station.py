@@ -80,3 +80,18 @@ def test_lab_query_keeps_the_window_and_the_last_of_other_tests():
                result("t1", "TSH", 300), result("t2", "TSH", 900), result("x", "", 500)]
     got = queries.lab_results(results, now - dt.timedelta(hours=72))
     assert sorted(r.id for r in got) == ["k1", "k2", "t1", "x"]
+
+
+def test_problem_list_without_social_history_and_with_resolved_status(exported):
+    from pcsauvegarde.station.documents import patient_summary
+
+    file = queries.patient_file(exported.store, PATIENT)
+    assert {c.label: c.status for c in file.conditions} == {
+        "Essential hypertension (disorder)": "active",
+        "Diabetes mellitus type 2 (disorder)": "active",
+        "Acute viral pharyngitis (disorder)": "resolved"}
+    ctx = make_ctx(printed_at=dt.datetime.now(dt.UTC).replace(microsecond=0))
+    text = " ".join("\n".join(page_texts(patient_summary.render(file, ctx))).split())
+    assert "Acute viral pharyngitis (disorder) (195662009) — depuis le 03/02/2024 — résolu" in text
+    for social in ("employment", "Housing", "education", "Stress", "transportation"):
+        assert social not in text

@@ -129,3 +129,14 @@ def test_abatement_without_clinical_status_means_resolved(tmp_path):
                           path])
     assert {c.id: c.status for c in result.of_type("condition")} == {
         "c-over": "resolved", "c-still": "active"}
+
+
+def test_imaging_modality_read_from_the_series():
+    result = import_fhir(sorted((DATA / "bulk").iterdir())
+                         + [DATA / "bundles" / "discharged_years_ago.json"])
+    exams = {e.id: (e.modality, e.label) for e in result.of_type("imaging_exam")}
+    assert exams["is-chest"] == ("DX", "Plain chest X-ray (procedure)")
+    assert exams["is-knee"] == ("CT", "Right knee without contrast")  # nothing at top level
+    from_bundle = [v for k, v in exams.items() if not k.startswith("is-")]
+    assert from_bundle == [("US", "Entire heart")] * 2
+    assert all(modality != "?" for modality, _ in exams.values())

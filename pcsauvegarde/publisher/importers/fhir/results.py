@@ -174,13 +174,26 @@ def map_imaging_study(res: dict, ctx: Context) -> ImagingExam | None:
     if text(res, "status") not in ("registered", "available") or not res.get("started"):
         return None
     ipp = ctx.ipp(res)
+    series = objs(res, "series")
     label = (text(res, "description")
-             or " ".join(concept_text(c, "procedureCode") for c in lst(res, "procedureCode")))
-    modality = modality_of(label, lst(res, "modality"))
+             or " ".join(concept_text(c, "procedureCode") for c in lst(res, "procedureCode"))
+             or _series_label(series))
+    # Many exports (Synthea among them) give the modality only per series (a Coding there).
+    modality = modality_of(label, lst(res, "modality") + [s.get("modality") for s in series])
     return ImagingExam(id=text(res, "id"), ipp=ipp, modality=modality or "?",
                        label=label.strip() or "examen d'imagerie",
                        scheduled_at=fhir_datetime(res["started"], "started"),
                        status="planned" if text(res, "status") == "registered" else "done")
+
+
+def _series_label(series: list[dict]) -> str:
+    """What the series say was imaged: their descriptions, else their body sites."""
+    words = [text(s, "description") for s in series]
+    if not any(words):
+        # R4 bodySite is a Coding; some exports send a CodeableConcept
+        words = [text(obj(s, "bodySite"), "display")
+                 or concept_text(s.get("bodySite"), "series.bodySite") for s in series]
+    return " ; ".join(dict.fromkeys(w for w in words if w))
 
 
 def map_appointment(res: dict, ctx: Context) -> ImagingExam | None:

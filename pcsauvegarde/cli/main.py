@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from pcsauvegarde.cli.common import DATA_OPTION, settings_of, station_keys
 from pcsauvegarde.cli import sync as cli_sync
+from pcsauvegarde.cli.common import DATA_OPTION, settings_of, station_keys
 from pcsauvegarde.station.settings import Settings, write_settings
 
 
@@ -73,14 +73,13 @@ def keys(data_dir: Path, publisher_dir: Path | None) -> None:
 def publish(config_path: Path, kind: str, inputs: tuple[Path, ...]) -> None:
     """Importer des exports (FHIR R4 .ndjson/.json, HL7 v2 .hl7, catalogues .csv) et publier
     un paquet par domaine et par périmètre de stations."""
+    from collections import Counter
+
     from pcsauvegarde.core.package import PackageError
+    from pcsauvegarde.publisher.importers.fhir.ignored import report_lines
     from pcsauvegarde.publisher.publisher import PublishError, load_publisher_config
     from pcsauvegarde.publisher.publisher import publish as publish_records
     from pcsauvegarde.publisher.sources import import_sources
-
-    from collections import Counter
-
-    from pcsauvegarde.publisher.importers.fhir.ignored import report_lines
 
     files = [p for i in inputs for p in (sorted(i.iterdir()) if i.is_dir() else [i])]
     ignored: Counter[str] = Counter()

@@ -151,3 +151,24 @@ def test_store_from_before_the_count_gains_the_column(tmp_path):
     store.record_run("s", now, now, 1, 1, 0, 0, "", {"patients": [3, 1], "records": {}})
     runs = store.pull_runs("s")
     assert [r["not_kept"] for r in runs] == [{"patients": [3, 1], "records": {}}, {}]
+
+
+def test_force_accepted_package_says_what_it_did_not_keep(station, settings, keys, drop,
+                                                          make_package):
+    """A source that suddenly sends only long-gone patients: quarantined, then forced."""
+    from pcsauvegarde.station.sync.quarantine import list_entries
+
+    records = _by_domain(_records("bundles"), "dpi")
+    seq = station.store.snapshot("dpi").sequence + 1
+    make_package(drop, records, sequence=seq)
+    assert pull_all(settings, station.store, keys)[0].quarantined == 1  # sanity gate
+    (entry,) = list_entries(settings)
+    out = CliRunner().invoke(main, ["quarantine", "accept", "--data", str(settings.data_dir),
+                                    entry.id, "--yes"])
+    assert out.exit_code == 0, out.output
+    assert "attention" in out.output and "2 patient(s) reçu(s), 0 conservé(s)" in out.output
+    assert "résultat(s) de laboratoire" in out.output and "patient non conservé" in out.output
+    assert _stored(station.store, "patient") == 0
+    # the demo's lab results and imaging exams have no patient left: not kept either
+    assert _stored(station.store, "lab_result") == 0
+    assert _stored(station.store, "imaging_exam") == 0

@@ -111,4 +111,6 @@ def quarantine_accept(entry_id: str):
         return redirect(url_for("admin_sync.quarantine_entry", entry_id=entry_id))
     flash(f"Paquet « {outcome.file} » accepté de force (séquence {outcome.sequence}) ; "
           "action journalisée.", "info")
+    if outcome.not_kept:
+        flash(f"Attention : {outcome.message}", "error")
     return redirect(url_for("admin_sync.index"))

@@ -172,3 +172,25 @@ def test_force_accepted_package_says_what_it_did_not_keep(station, settings, key
     # the demo's lab results and imaging exams have no patient left: not kept either
     assert _stored(station.store, "lab_result") == 0
     assert _stored(station.store, "imaging_exam") == 0
+
+
+def test_full_package_that_would_empty_the_station_is_quarantined(station, settings, keys,
+                                                                  drop, make_package,
+                                                                  demo_records):
+    """Same patients, but every stay sent as ended years ago: the station keeps its data."""
+    import dataclasses
+    import datetime as dt
+
+    from tests.sync.test_ingest import quarantined
+
+    old = dt.datetime(2019, 3, 1, tzinfo=dt.UTC)
+    records = [dataclasses.replace(r, admission=old - dt.timedelta(days=5), discharge=old)
+               if r.TYPE == "stay" else r for r in _by_domain(demo_records, "dpi")]
+    before = _stored(station.store, "patient")
+    path = make_package(drop, records, sequence=station.store.snapshot("dpi").sequence + 1)
+    (run,) = pull_all(settings, station.store, keys)
+    assert run.quarantined == 1 and run.accepted == 0
+    reason = quarantined(settings, path.name)
+    assert f"n'en conserverait que 0 au lieu de {before}" in reason
+    assert "sortis depuis plus de 30 jours" in reason
+    assert _stored(station.store, "patient") == before  # current data kept

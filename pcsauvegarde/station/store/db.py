@@ -21,6 +21,7 @@ from pcsauvegarde.station.store.keeping import (
     dpi_covers,
     drop_discharged,
     drop_orphans,
+    kept_patients,
 )
 from pcsauvegarde.station.store.patient_index import (
     INDEXED_TYPES,
@@ -144,8 +145,7 @@ class Store(Database):
                     for statement in INDEXES.strip().splitlines():
                         db.execute(statement)
                 not_kept = _keep_patients(db, manifest, touched, discharged_before)
-                kept = (db.execute("SELECT COUNT(*) FROM record WHERE type='patient'")
-                        .fetchone()[0] if manifest.domain == "dpi" else None)
+                kept = kept_patients(db) if manifest.domain == "dpi" else None
                 if sanity is not None:
                     sanity(db, counts)
                 now = dt.datetime.now(dt.UTC).isoformat()

@@ -64,6 +64,11 @@ def drop_orphans(db: sqlite3.Connection, domain: str, ipps: Iterable[str] | None
     return Counter({(t, NO_PATIENT): n for t, n in gone.items()})
 
 
+def kept_patients(db: sqlite3.Connection) -> int:
+    """How many patients the store keeps."""
+    return db.execute("SELECT COUNT(*) FROM record WHERE type='patient'").fetchone()[0]
+
+
 def dpi_covers(db: sqlite3.Connection, extracted_at: dt.datetime) -> bool:
     """True when the dpi snapshot is at least as recent as ``extracted_at``: a patient it does
     not hold is then not kept (an older dpi may simply not know a new admission yet)."""

@@ -14,6 +14,7 @@ from pcsauvegarde.core.fsutil import atomic_write
 from pcsauvegarde.core.package import PackageError, open_package
 from pcsauvegarde.station.settings import Settings
 from pcsauvegarde.station.store import SnapshotMoved, Store
+from pcsauvegarde.station.store.keeping import kept_patients
 from pcsauvegarde.station.sync.notkept import NotKeptTally, describe
 from pcsauvegarde.station.sync.retention import keep_package
 from pcsauvegarde.station.sync.transports import PullError
@@ -77,7 +78,8 @@ def ingest(settings: Settings, store: Store, path: Path, keys, source: str = "lo
             store.log_package(source, name, "waiting", message, manifest.domain, manifest.sequence)
             _discard(path)
             return IngestOutcome(name, "waiting", message, manifest.domain, manifest.sequence)
-        sanity = None if "sanity" in force else _sanity_gate(settings, name, manifest, current)
+        sanity = (None if "sanity" in force
+                  else _sanity_gate(settings, store, name, manifest, current))
         retention = dt.timedelta(days=settings.discharged_retention_days)
         promotion = store.promote(manifest, opened.iter_rows(), name, sanity=sanity,
                                   discharged_before=manifest.extracted_at - retention,
@@ -135,18 +137,30 @@ def _check_manifest(settings: Settings, store: Store, name: str, manifest, now,
                         "arrière refusé", "sequence")
 
 
-def _sanity_gate(settings: Settings, name: str, manifest, current):
-    """Refuse a full package whose patient count collapses against the previous snapshot."""
+def _sanity_gate(settings: Settings, store: Store, name: str, manifest, current):
+    """Refuse a full package whose patient count collapses against the previous snapshot, or
+    after which the station would keep far fewer patients than it keeps now (e.g. every stay
+    sent as ended years ago: a broken source must not empty the station)."""
     if manifest.kind != "full" or current is None:
         return None
     before = current.counts.get("patient", 0)
+    with store.connect() as db:
+        kept_before = kept_patients(db) if manifest.domain == "dpi" else 0
+    floor = 1 - settings.max_patient_drop
 
     def check(db, counts):
         after = counts.get("patient", 0)
-        if before >= 10 and after < before * (1 - settings.max_patient_drop):
+        if before >= 10 and after < before * floor:
             raise GateError(name, f"le nombre de patients chute de {before} à {after} "
                             "(contrôle de cohérence) : paquet mis de côté, données actuelles "
                             "conservées", "sanity")
+        kept = kept_patients(db)
+        if kept_before >= 10 and kept < kept_before * floor:
+            raise GateError(name, f"le paquet porte {after} patient(s) mais la station n'en "
+                            f"conserverait que {kept} au lieu de {kept_before} (sortis depuis "
+                            f"plus de {settings.discharged_retention_days} jours : contrôle de "
+                            "cohérence) : paquet mis de côté, données actuelles conservées",
+                            "sanity")
     return check
 
 

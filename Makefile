@@ -12,7 +12,8 @@ SYS_PKGS := python3-venv chromium openssh-server cups cups-client printer-driver
 demo: venv
 	$(VENV)/bin/pcsauvegarde demo --data $(DATA)
 
-test: sysdeps venv
+# Lint first: a style, type or layering finding fails the run before the 2-minute suite.
+test: sysdeps venv lint
 	$(PY) -m pytest -q
 
 venv: $(VENV)/.installed
@@ -38,6 +39,7 @@ sysdeps:
 	  else echo "Missing Debian packages (tests needing them are skipped):" $$missing >&2; fi; \
 	fi
 
+# Ruff (rule sets and justified exceptions in pyproject.toml).
 lint: venv
 	$(VENV)/bin/ruff check pcsauvegarde tests bench
 

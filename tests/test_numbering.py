@@ -1,4 +1,4 @@
-"""Reserved number ranges: contiguous, never reissued, safe across threads, processes and kill -9."""
+"""Reserved number ranges: contiguous, never reissued, safe across threads, processes, kill -9."""
 
 from __future__ import annotations
 

@@ -86,7 +86,8 @@ def load_publisher_config(path: Path) -> PublisherConfig:
         raise PublishError(f"« {path} » : clé manquante ou invalide {exc}") from None
     for s in stations:
         if not _STATION.match(s.id) or not s.recipients:
-            raise PublishError(f"« {path} » : station « {s.id} » : id invalide ou sans destinataire")
+            raise PublishError(
+                f"« {path} » : station « {s.id} » : id invalide ou sans destinataire")
         if s.group and not _STATION.match(s.group):
             raise PublishError(f"« {path} » : station « {s.id} » : groupe « {s.group} » invalide")
     scope_groups(config, str(path))  # refuses inconsistent groups now, not at publish time

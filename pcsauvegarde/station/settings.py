@@ -262,7 +262,8 @@ def write_settings(settings: Settings) -> Path:
             continue
         lines.append(f"{f.name} = {_toml(value)}")
     for s in settings.sources:
-        lines += ["", "[[sources]]"] + [f"{k} = {_toml(v)}" for k, v in dataclasses.asdict(s).items()]
+        lines += ["", "[[sources]]"]
+        lines += [f"{k} = {_toml(v)}" for k, v in dataclasses.asdict(s).items()]
     path = settings.data_dir / CONFIG_NAME
     atomic_write(path, ("\n".join(lines) + "\n").encode())
     return path

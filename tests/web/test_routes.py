@@ -84,7 +84,7 @@ def test_roles_on_every_route(app, people, samples):
         allowed = ACCESS[rule.endpoint]
         r = _call(anonymous, method, url)
         if allowed == PUBLIC:
-            if r.status_code >= 500 or _to_login(r) and rule.endpoint != "auth.logout":
+            if r.status_code >= 500 or (_to_login(r) and rule.endpoint != "auth.logout"):
                 failures.append(f"anonymous {method} {url}: {r.status_code}")
             continue
         if not _to_login(r):

@@ -106,7 +106,7 @@ class OpenedPackage:
                 for number, text in enumerate(texts, start=first):
                     try:
                         data, end = scan(text, 0)
-                    except Exception:  # noqa: BLE001 - json.loads below gives the error
+                    except Exception:  # json.loads below gives the error
                         data, end = None, -1
                     if end != len(text or ""):  # not plain JSON: blank, spaces, or invalid
                         raw = raws[number - first]
@@ -148,7 +148,8 @@ class OpenedPackage:
             diff = ", ".join(f"{k} : {declared.get(k, 0)} annoncé(s), {actual.get(k, 0)} reçu(s)"
                              for k in sorted(set(declared) | set(actual))
                              if declared.get(k, 0) != actual.get(k, 0))
-            raise PackageError(self.name, "manifest", f"nombre d'enregistrements incorrect ({diff})")
+            raise PackageError(self.name, "manifest",
+                               f"nombre d'enregistrements incorrect ({diff})")
 
     def read_records(self) -> list[Item]:
         """All records as a list (convenience for small packages and tests)."""
@@ -263,7 +264,8 @@ def _read_signature(sig_path: Path, name: str) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise PackageError(name, "signature", "fichier de signature illisible (non UTF-8)") from None
+        raise PackageError(name, "signature",
+                           "fichier de signature illisible (non UTF-8)") from None
 
 
 def _check_trusted_comment(name: str, comment: str, parts: dict) -> None:

@@ -89,7 +89,7 @@ class Store(Database):
 
     def promote(self, manifest, rows: Iterable[list[Row]], package: str,
                 sanity=None, discharged_before: dt.datetime | None = None,
-                expected_sequence: int | None | bool = False) -> dict[str, int]:
+                expected_sequence: int | bool | None = False) -> dict[str, int]:
         """Replace (full) or patch (delta) a domain in one transaction; all or nothing.
 
         ``rows`` are batches of ``(type, id, domain, ipp, json_line)`` (``json_line`` None for
@@ -175,8 +175,8 @@ class Store(Database):
         where, args = ("WHERE source=?", (source, limit)) if source else ("", (limit,))
         with self.connect() as db:
             db.row_factory = sqlite3.Row
-            rows = db.execute(f"SELECT * FROM pull_run {where} ORDER BY id DESC LIMIT ?",
-                              args).fetchall()
+            sql = f"SELECT * FROM pull_run {where} ORDER BY id DESC LIMIT ?"  # noqa: S608 - fixed WHERE
+            rows = db.execute(sql, args).fetchall()
         return [{**dict(r), "started": parse_utc(r["started"]), "ended": parse_utc(r["ended"])}
                 for r in rows]
 

@@ -60,9 +60,10 @@ FROM patient_index i JOIN record r ON r.type = 'patient' AND r.id = i.ipp
 
 
 def _rows(db, where: str, args: tuple, limit: int) -> list[PatientRow]:
-    sql = f"{_ROW_SQL} WHERE {where} ORDER BY i.current DESC, i.unit, i.room, i.bed, i.names LIMIT ?"
+    sql = (f"{_ROW_SQL} WHERE {where} "
+           "ORDER BY i.current DESC, i.unit, i.room, i.bed, i.names LIMIT ?")
     out = []
-    for data, nda, unit, room, bed, current, allergy in db.execute(sql, args + (limit,)):
+    for data, nda, unit, room, bed, current, allergy in db.execute(sql, (*args, limit)):
         out.append(PatientRow(record_from_dict(json.loads(data)), nda or "", unit or "",
                               room or "", bed or "", bool(current), bool(allergy)))
     return out

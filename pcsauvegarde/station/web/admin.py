@@ -152,4 +152,4 @@ def _units(user: User | None = None) -> list[tuple[str, str]]:
     known = [(u.code, u.name) for u in queries.units(current_station().store)]
     codes = {c for c, _ in known}
     extra = [(c, c) for c in (user.units if user else ()) if c != "*" and c not in codes]
-    return [("*", "Tous les services")] + known + extra
+    return [("*", "Tous les services"), *known, *extra]

@@ -73,7 +73,8 @@ def retry(job_id: int):
 @bp.route("/impressions/tout-reessayer", methods=["POST"])
 @requires(*PRINTING_ROLES)
 def retry_all():
-    for outcome in print_queue().retry_all(lambda n: stored_pdf(current_station(), n), g.user.login):
+    station = current_station()
+    for outcome in print_queue().retry_all(lambda n: stored_pdf(station, n), g.user.login):
         _flash(outcome)
     return redirect(url_for("printing.jobs"))
 

@@ -129,7 +129,8 @@ def _map_one(entry: Entry, mapper: Mapper, ctx: Context, result: ImportResult,
         mapped = mapper(res, ctx)
         if mapped is None:
             status = res.get("status") if isinstance(res.get("status"), str) else ""
-            result.ignored[f"{rtype} : hors périmètre{f' (statut {status})' if status else ''}"] += 1
+            why = f" (statut {status})" if status else ""
+            result.ignored[f"{rtype} : hors périmètre{why}"] += 1
             return
         if mapped == []:
             return  # read for reference resolution only (rooms, beds)
@@ -138,7 +139,7 @@ def _map_one(entry: Entry, mapper: Mapper, ctx: Context, result: ImportResult,
     except (Refused, RecordError) as exc:
         refuse(str(exc))
         return
-    except Exception as exc:  # noqa: BLE001 - one odd resource must never stop the import
+    except Exception as exc:  # one odd resource must never stop the import
         refuse(f"structure inattendue ({exc.__class__.__name__})")
         return
     for record in records:

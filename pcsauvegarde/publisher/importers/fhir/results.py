@@ -29,7 +29,8 @@ _FLAGS = {"N": "N", "L": "L", "H": "H", "LL": "LL", "HH": "HH", "A": "A", "AA": 
 _RESULT_STATUSES = ("final", "amended", "corrected", "preliminary")
 _IMAGING_CATEGORY = ("363679005", "imaging", "radiology", "RAD")
 # Modality guessed from the exam label when no DICOM code is given (French and English words).
-_MODALITY_WORDS = (("MR", r"\bIRM\b|\bMRI\b|résonance"), ("CT", r"scanner|\bTDM\b|\bCT\b|tomodensito"),
+_MODALITY_WORDS = (("MR", r"\bIRM\b|\bMRI\b|résonance"),
+                   ("CT", r"scanner|\bTDM\b|\bCT\b|tomodensito"),
                    ("US", r"écho|echo|ultrason|doppler"), ("NM", r"scintigraph|\bTEP\b|\bPET\b"),
                    ("MG", r"mammograph"), ("XR", r"radio|\bRX\b|x-ray|\bXR\b"))
 
@@ -41,7 +42,8 @@ def map_observation(res: dict, ctx: Context) -> LabResult | None:
     loinc = first_code(res.get("code"), "code", (LOINC_SYSTEM,))
     if cats and "laboratory" not in cat_codes:
         return None
-    if not cats and not any(text(c, "system") == LOINC_SYSTEM for c in codings(res.get("code"), "code")):
+    coded = any(text(c, "system") == LOINC_SYSTEM for c in codings(res.get("code"), "code"))
+    if not cats and not coded:
         return None
     if text(res, "status") not in _RESULT_STATUSES:
         return None
@@ -118,7 +120,7 @@ def map_service_request(res: dict, ctx: Context) -> ImagingExam | None:
     label = concept_text(res.get("code"), "code")
     cats = {text(c, "code") for concept in lst(res, "category")
             for c in codings(concept, "category")}
-    modality = modality_of(label, lst(res, "modality") + [res.get("code")])
+    modality = modality_of(label, [*lst(res, "modality"), res.get("code")])
     if not modality and not cats & set(_IMAGING_CATEGORY):
         return None
     when = effective_time(res, "occurrence")

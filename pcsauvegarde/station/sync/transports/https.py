@@ -55,7 +55,8 @@ class HttpsTransport(Transport):
 
     def _get(self, name: str) -> tuple[http.client.HTTPSConnection, http.client.HTTPResponse]:
         where = f"{self.host}:{self.port}"
-        conn = http.client.HTTPSConnection(self.host, self.port, timeout=self.source.timeout_seconds,
+        conn = http.client.HTTPSConnection(self.host, self.port,
+                                           timeout=self.source.timeout_seconds,
                                            context=self._context())
         try:
             conn.connect()

@@ -39,9 +39,10 @@ sysdeps:
 	  else echo "Missing Debian packages (tests needing them are skipped):" $$missing >&2; fi; \
 	fi
 
-# Ruff (rule sets and justified exceptions in pyproject.toml).
+# Ruff, then mypy (rule sets, checked packages and justified exceptions in pyproject.toml).
 lint: venv
 	$(VENV)/bin/ruff check pcsauvegarde tests bench
+	$(VENV)/bin/mypy
 
 bench: venv
 	$(PY) -m bench

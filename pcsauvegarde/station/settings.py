@@ -139,10 +139,14 @@ def field_docs(cls: type | None = None) -> dict[str, str]:
 
     tree = ast.parse(inspect.getsource(cls or Settings))
     docs: dict[str, str] = {}
-    body = tree.body[0].body  # type: ignore[attr-defined]
-    for node, nxt in itertools.pairwise(body):
-        if isinstance(node, ast.AnnAssign) and isinstance(nxt, ast.Expr):
-            docs[node.target.id] = nxt.value.value  # type: ignore[union-attr]
+    cls_def = tree.body[0]
+    if not isinstance(cls_def, ast.ClassDef):
+        raise TypeError(f"{cls_def!r} is not a class definition")
+    for node, nxt in itertools.pairwise(cls_def.body):
+        if (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+                and isinstance(nxt, ast.Expr) and isinstance(nxt.value, ast.Constant)
+                and isinstance(nxt.value.value, str)):
+            docs[node.target.id] = nxt.value.value
     return docs
 
 

@@ -67,7 +67,7 @@ def blocks(start: dt.datetime, end: dt.datetime, hours: int,
     local = start.astimezone(PARIS)
     day = local.date()
     h = local.hour - local.hour % hours
-    out = []
+    out: list[Block] = []
     while True:
         a = dt.datetime.combine(day, dt.time(h), PARIS).astimezone(dt.UTC)
         h += hours

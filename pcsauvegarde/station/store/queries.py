@@ -6,8 +6,22 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
+from typing import TypeVar
 
-from pcsauvegarde.core.records import Patient, Record, Stay, record_from_dict
+from pcsauvegarde.core.records import (
+    Allergy,
+    CareTask,
+    Condition,
+    ImagingExam,
+    LabResult,
+    MedicationAdministration,
+    MedicationOrder,
+    Patient,
+    Record,
+    Stay,
+    Unit,
+    record_from_dict,
+)
 from pcsauvegarde.station.documents.context import CensusRow, PatientFile, UnitFile
 from pcsauvegarde.station.store.db import Store, fold
 
@@ -33,13 +47,22 @@ class PatientRow:
     provisional: bool = False   # a downtime admission (provisional IPP/NDA), see admissions.py
 
 
+R = TypeVar("R", bound=Record)
+
+
 def _records(db, sql: str, args: tuple = ()) -> list[Record]:
     return [record_from_dict(json.loads(d)) for (d,) in db.execute(sql, args)]
 
 
+def _of(cls: type[R], records: list[Record]) -> list[R]:
+    """The records of one class (a query on ``type = cls.TYPE`` returns only those)."""
+    return [r for r in records if isinstance(r, cls)]
+
+
 def unit_names(store: Store) -> dict[str, str]:
     with store.connect() as db:
-        return {u.id: u.name for u in _records(db, "SELECT data FROM record WHERE type='unit'")}
+        rows = _records(db, "SELECT data FROM record WHERE type='unit'")
+    return {u.id: u.name for u in _of(Unit, rows)}
 
 
 def units(store: Store) -> list[UnitSummary]:
@@ -64,8 +87,10 @@ def _rows(db, where: str, args: tuple, limit: int) -> list[PatientRow]:
            "ORDER BY i.current DESC, i.unit, i.room, i.bed, i.names LIMIT ?")
     out = []
     for data, nda, unit, room, bed, current, allergy in db.execute(sql, (*args, limit)):
-        out.append(PatientRow(record_from_dict(json.loads(data)), nda or "", unit or "",
-                              room or "", bed or "", bool(current), bool(allergy)))
+        patient = record_from_dict(json.loads(data))
+        if isinstance(patient, Patient):  # the join is on type = 'patient'
+            out.append(PatientRow(patient, nda or "", unit or "", room or "", bed or "",
+                                  bool(current), bool(allergy)))
     return out
 
 
@@ -102,13 +127,11 @@ def patient_file(store: Store, ipp: str, lab_hours: int = 72,
     """Everything known about one patient, or None if the IPP is unknown."""
     now = now or dt.datetime.now(dt.UTC)
     with store.connect() as db:
-        by_type: dict[str, list[Record]] = {}
-        for rec in _records(db, "SELECT data FROM record WHERE ipp = ?", (ipp,)):
-            by_type.setdefault(rec.TYPE, []).append(rec)
-    patients = by_type.get("patient", [])
+        found = _records(db, "SELECT data FROM record WHERE ipp = ?", (ipp,))
+    patients = _of(Patient, found)
     if not patients:
         return None
-    stays: list[Stay] = sorted(by_type.get("stay", []), key=lambda s: s.admission)
+    stays = sorted(_of(Stay, found), key=lambda s: s.admission)
     current = [s for s in stays if s.discharge is None]
     stay = current[-1] if current else (stays[-1] if stays else None)
     since = now - dt.timedelta(hours=lab_hours)
@@ -117,20 +140,20 @@ def patient_file(store: Store, ipp: str, lab_hours: int = 72,
         patient=patients[0],
         stay=stay,
         unit_name=unit_names(store).get(stay.unit, stay.unit) if stay else "",
-        allergies=tuple(by_type.get("allergy", [])),
-        conditions=tuple(by_type.get("condition", [])),
-        orders=tuple(sorted((o for o in by_type.get("medication_order", [])
-                             if o.status == "active"), key=lambda o: (o.start, o.drug))),
-        administrations=tuple(sorted(by_type.get("medication_administration", []),
+        allergies=tuple(_of(Allergy, found)),
+        conditions=tuple(_of(Condition, found)),
+        orders=tuple(sorted((o for o in _of(MedicationOrder, found) if o.status == "active"),
+                            key=lambda o: (o.start, o.drug))),
+        administrations=tuple(sorted(_of(MedicationAdministration, found),
                                      key=lambda a: a.at)),
-        lab_results=tuple(sorted((r for r in by_type.get("lab_result", [])
+        lab_results=tuple(sorted((r for r in _of(LabResult, found)
                                   if r.collected_at >= since),
                                  key=lambda r: (r.label, r.collected_at))),
-        imaging_exams=tuple(sorted((e for e in by_type.get("imaging_exam", [])
+        imaging_exams=tuple(sorted((e for e in _of(ImagingExam, found)
                                     if e.scheduled_at >= now - dt.timedelta(hours=1)),
                                    key=lambda e: e.scheduled_at)),
         extracted_at={d: s.extracted_at for d, s in snaps.items()},
-        care_tasks=tuple(by_type.get("care_task", [])),
+        care_tasks=tuple(_of(CareTask, found)),
     )
 
 
@@ -140,11 +163,12 @@ def unit_file(store: Store, unit: str) -> UnitFile:
     out = []
     with store.connect() as db:
         for r in rows:
-            stays = _records(db, "SELECT data FROM record WHERE type='stay' AND id=?", (r.nda,))
+            stays = _of(Stay, _records(db, "SELECT data FROM record WHERE type='stay' AND id=?",
+                                       (r.nda,)))
             if not stays:
                 continue
-            allergies = _records(db, "SELECT data FROM record WHERE type='allergy' AND ipp=?",
-                                 (r.patient.id,))
+            allergies = _of(Allergy, _records(
+                db, "SELECT data FROM record WHERE type='allergy' AND ipp=?", (r.patient.id,)))
             out.append(CensusRow(r.patient, stays[0], tuple(
                 a.substance for a in allergies
                 if a.status not in ("entered-in-error", "refuted", "resolved", "inactive"))))

@@ -61,7 +61,10 @@ class HttpsTransport(Transport):
         try:
             conn.connect()
             if self.pin:
-                got = cert_fingerprint(conn.sock.getpeercert(binary_form=True))
+                der = conn.sock.getpeercert(binary_form=True)
+                if der is None:  # no certificate: nothing to compare with the pin
+                    raise self.error(f"{where} n'a présenté aucun certificat : connexion refusée")
+                got = cert_fingerprint(der)
                 if got != self.pin:
                     raise self.error(f"certificat de {where} inattendu (SHA-256 {got[:16]}…) : "
                                      "connexion refusée (serveur usurpé ou certificat changé — "

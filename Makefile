@@ -43,6 +43,7 @@ sysdeps:
 lint: venv
 	$(VENV)/bin/ruff check pcsauvegarde tests bench
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 bench: venv
 	$(PY) -m bench

@@ -197,4 +197,5 @@ class Hospital:
         for order in case.orders:
             order["status"] = "completed"
         self.inpatients[case.unit].remove(case)
-        self.free_beds[case.unit].append(case.bed)
+        if case.bed is not None:
+            self.free_beds[case.unit].append(case.bed)

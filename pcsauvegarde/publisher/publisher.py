@@ -12,7 +12,7 @@ from pathlib import Path
 from pcsauvegarde.core.fsutil import atomic_write
 from pcsauvegarde.core.package import Deletion, Manifest, write_package
 from pcsauvegarde.core.package.minisign import load_secret_key
-from pcsauvegarde.core.records import DOMAINS, Record
+from pcsauvegarde.core.records import DOMAINS, Record, Stay
 from pcsauvegarde.publisher.lines import record_line
 from pcsauvegarde.publisher.state import PublishState, digest
 
@@ -131,7 +131,7 @@ def scope_records(records: list[Record], station: StationScope | ScopeGroup
                   ) -> dict[str, list[Record]]:
     """The records a station may receive, by domain: only patients of its units (and their
     data), plus every catalogue record."""
-    served_ipps = {r.ipp for r in records if r.TYPE == "stay" and station.serves(r.unit)}
+    served_ipps = {r.ipp for r in records if isinstance(r, Stay) and station.serves(r.unit)}
     by_domain: dict[str, list[Record]] = {d: [] for d in DOMAINS}
     for r in records:
         ipp = r.id if r.TYPE == "patient" else getattr(r, "ipp", None)

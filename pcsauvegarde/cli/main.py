@@ -11,7 +11,9 @@ from pathlib import Path
 import click
 
 from pcsauvegarde.cli import sync as cli_sync
+from pcsauvegarde.cli.accounts import audit, users
 from pcsauvegarde.cli.common import DATA_OPTION, settings_of, station_keys
+from pcsauvegarde.cli.printing import print_document
 from pcsauvegarde.station.settings import DEFAULT_DATA_DIR, Settings, write_settings
 
 
@@ -171,9 +173,6 @@ def _serve(settings: Settings, extra_jobs=()) -> None:
             station.render_pool.shutdown(wait=False, cancel_futures=True)
         scheduler.shutdown(wait=False)
 
-
-from pcsauvegarde.cli.accounts import audit, users  # the commands live there
-from pcsauvegarde.cli.printing import print_document
 
 main.add_command(users)
 main.add_command(audit)

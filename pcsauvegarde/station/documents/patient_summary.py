@@ -146,7 +146,8 @@ def _treatments(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
     active.sort(key=lambda o: (o.drug.casefold(), o.start))
     columns = [Column(t.text("treatments.drug"), 3.2), Column(t.text("treatments.dose"), 1.3),
                Column(t.text("treatments.route"), 1.1), Column(t.text("treatments.timing"), 2.2),
-               Column(t.text("treatments.start"), 1.4), Column(t.text("treatments.prescriber"), 1.6)]
+               Column(t.text("treatments.start"), 1.4),
+               Column(t.text("treatments.prescriber"), 1.6)]
     rows = []
     for o in active:
         drug = o.drug + (f"\n{o.comments}" if o.comments else "")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pcsauvegarde.core.fsutil import atomic_write
 from pcsauvegarde.core.package import Deletion, Manifest, write_package
-from pcsauvegarde.core.records import DOMAINS, Record
+from pcsauvegarde.core.records import DOMAINS, Record, Stay
 from pcsauvegarde.publisher.keys import signing_key
 from pcsauvegarde.publisher.lines import record_line
 from pcsauvegarde.publisher.state import PublishState, digest
@@ -86,7 +86,8 @@ def load_publisher_config(path: Path) -> PublisherConfig:
         raise PublishError(f"« {path} » : clé manquante ou invalide {exc}") from None
     for s in stations:
         if not _STATION.match(s.id) or not s.recipients:
-            raise PublishError(f"« {path} » : station « {s.id} » : id invalide ou sans destinataire")
+            raise PublishError(
+                f"« {path} » : station « {s.id} » : id invalide ou sans destinataire")
         if s.group and not _STATION.match(s.group):
             raise PublishError(f"« {path} » : station « {s.id} » : groupe « {s.group} » invalide")
     scope_groups(config, str(path))  # refuses inconsistent groups now, not at publish time
@@ -130,7 +131,7 @@ def scope_records(records: list[Record], station: StationScope | ScopeGroup
                   ) -> dict[str, list[Record]]:
     """The records a station may receive, by domain: only patients of its units (and their
     data), plus every catalogue record."""
-    served_ipps = {r.ipp for r in records if r.TYPE == "stay" and station.serves(r.unit)}
+    served_ipps = {r.ipp for r in records if isinstance(r, Stay) and station.serves(r.unit)}
     by_domain: dict[str, list[Record]] = {d: [] for d in DOMAINS}
     for r in records:
         ipp = r.id if r.TYPE == "patient" else getattr(r, "ipp", None)

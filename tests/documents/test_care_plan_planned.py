@@ -1,4 +1,4 @@
-"""The care plan: planned exams and OR cases with their preparation; none for a discharged patient."""
+"""Care plan: planned exams and OR cases with their preparation; none for a discharged patient."""
 
 from __future__ import annotations
 

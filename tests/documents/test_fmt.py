@@ -96,10 +96,18 @@ def test_format_timing(timing: Timing, text: str) -> None:
     assert fmt.format_timing(timing) == text
 
 
-def test_lab_flags_and_decimal_commas() -> None:
-    from pcsauvegarde.station.documents.fmt import format_lab_flag, format_number_text
+def test_decimal_commas_in_values_and_ranges() -> None:
+    from pcsauvegarde.station.documents.fmt import decimal_commas
+
+    assert decimal_commas("142.7") == "142,7"
+    assert decimal_commas("3.5-5.1 mmol/L") == "3,5-5,1 mmol/L"
+    assert decimal_commas("<0.01") == "<0,01"
+    assert decimal_commas("12") == "12" and decimal_commas("3,1") == "3,1"
+    assert decimal_commas("27.11.2026") == "27.11.2026"  # a dotted date is not a number
+
+
+def test_lab_flags_as_arrows() -> None:
+    from pcsauvegarde.station.documents.fmt import format_lab_flag
 
     assert [format_lab_flag(f) for f in ("H", "L", "HH", "ll", "N")] == ["↑", "↓", "↑↑", "↓↓",
                                                                            "N"]
-    assert format_number_text("2.5 mg") == "2,5 mg"
-    assert format_number_text("3.9-6.1 à 08:00") == "3,9-6,1 à 08:00"

@@ -54,7 +54,7 @@ def test_routes_abbreviated_with_a_legend_and_words_never_cut(patient_file, ctx)
     orders = tuple(dataclasses.replace(o, route=r) for o, r in zip(
         patient_file.orders, ("Voie intraveineuse", "Voie sous-cutanée", "Voie orale",
                               "Intramuscular (qualifier value)", "Voie rectale",
-                              "Voie sous-cutanée", "Voie orale")))
+                              "Voie sous-cutanée", "Voie orale"), strict=True))
     file = dataclasses.replace(patient_file, orders=orders)
     text = "\n".join(page_texts(prescriptions.render(file, ctx)))
     assert "Voies : IV intraveineuse · SC sous-cutanée · IM intramusculaire" in text

@@ -25,9 +25,9 @@ from pcsauvegarde.station.documents.base import (
 )
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
 from pcsauvegarde.station.documents.fmt import (
+    decimal_commas,
     format_hours,
     format_local,
-    format_number_text,
     format_timing,
 )
 from pcsauvegarde.station.documents.schedule import load_standard_hours, order_slots
@@ -193,7 +193,7 @@ def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
 
 def _describe(t: Template, o: MedicationOrder, reading: orders.OrderReading,
               compact: bool = False) -> list[tuple[str, str, float]]:
-    dose = format_number_text(" ".join(x for x in (o.dose, o.unit) if x))
+    dose = decimal_commas(" ".join(x for x in (o.dose, o.unit) if x))
     lines = [(o.drug, "B", 9 if compact else 9.5)]
     mark = {orders.CONTINUOUS: "continuous.mark", orders.PROTOCOL: "protocol.mark"}.get(
         reading.mode, "verbatim.mark" if reading.to_check else "")

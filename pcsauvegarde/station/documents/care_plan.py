@@ -29,8 +29,8 @@ from pcsauvegarde.station.documents.base import (
 )
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
 from pcsauvegarde.station.documents.fmt import (
+    decimal_commas,
     format_local,
-    format_number_text,
     format_time,
     format_timing,
 )
@@ -91,7 +91,7 @@ def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
                   "", 8, 3.8)
     pdf.set_text_color(*INK)
     g = grid.Grid(pdf, blocks, t.text("columns.task"), boundary=now)
-    empty = [[] for _ in blocks]
+    empty: list[list[grid.Entry]] = [[] for _ in blocks]
 
     planned = _planned(t, file, blocks[0].start, end)
     if planned:
@@ -125,7 +125,7 @@ def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
     if vigilant:
         g.heading(t.text("vigilance.title"))
         for o in sorted(vigilant, key=lambda o: o.drug.casefold()):
-            dose = format_number_text(" ".join(x for x in (o.dose, o.unit,
+            dose = decimal_commas(" ".join(x for x in (o.dose, o.unit,
                                                            orders.route_short(o.route)) if x))
             words = orders.words_of(o)
             lines = [(f"{o.drug} — {dose}", "B", 9),

@@ -118,14 +118,20 @@ def format_timing(timing: Timing) -> str:
     return timing.text or "rythme non précisé"
 
 
-def format_number_text(text: str) -> str:
-    """Decimal points between digits become commas: « 2.5 mg » → « 2,5 mg » (times untouched)."""
-    return re.sub(r"(?<=\d)\.(?=\d)", ",", text)
+_DECIMAL_POINT = re.compile(r"(?<![\d.])(\d+)\.(\d+)(?![\d.])")
+
+
+def decimal_commas(text: str) -> str:
+    """Decimal points of the numbers in a text as French commas: « 3.5-5 » → « 3,5-5 ».
+
+    Dotted groups (dates 27.11.2026, versions 1.2.3) are left as they are.
+    """
+    return _DECIMAL_POINT.sub(r"\1,\2", text)
 
 
 LAB_FLAGS = {"H": "↑", "L": "↓", "HH": "↑↑", "LL": "↓↓", "A": "anormal", "AA": "très anormal"}
 
 
 def format_lab_flag(flag: str) -> str:
-    """A lab result's abnormal flag for people: H → ↑, LL → ↓↓ (legend: LAB_FLAG_LEGEND)."""
+    """A lab result's abnormal flag for people: H → ↑, LL → ↓↓ (the documents print the legend)."""
     return LAB_FLAGS.get(flag.strip().upper(), flag)

@@ -99,7 +99,7 @@ def blocks(start: dt.datetime, end: dt.datetime, hours: int,
     local = start.astimezone(PARIS)
     day = local.date()
     h = local.hour - local.hour % hours
-    out = []
+    out: list[Block] = []
     while True:
         a = dt.datetime.combine(day, dt.time(h), PARIS).astimezone(dt.UTC)
         h += hours
@@ -230,7 +230,7 @@ class Grid:
             pdf.rect(x, y, w, 4.5, "DF")
             self._label(x, y + 0.3, w, self.blocks[i].day, "B", 8.5, fill)
             i = j + 1
-        for i, b in enumerate(self.blocks):
+        for i in range(len(self.blocks)):
             self._fill(i, y + 4.5, 4.5, 245)
         self._boundary_line(y, HEADER_H)
         for i, b in enumerate(self.blocks):

@@ -80,7 +80,7 @@ def draw(grid: Grid, log: Log, first: int, y: float, h: float, rule: float,
                      min_size=7)
         cx = x
         pdf.set_draw_color(LINE_GREY)
-        for title, cw in zip(log.columns, widths(grid, log.columns, w)):
+        for title, cw in zip(log.columns, widths(grid, log.columns, w), strict=True):
             pdf.set_xy(cx, y + 4.0)
             pdf.fit_cell(cw, 3.6, title, "", 7, align="C", min_size=7)
             if cx > x:

@@ -17,8 +17,8 @@ from pcsauvegarde.station.documents.base import (
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
 from pcsauvegarde.station.documents.fmt import (
     allergy_text,
+    decimal_commas,
     format_local,
-    format_number_text,
     format_timing,
 )
 from pcsauvegarde.station.documents.schedule import StandardHours, day_times, load_standard_hours
@@ -106,6 +106,6 @@ def _row(o: MedicationOrder, hours: StandardHours) -> Row:
     elif times and o.timing.kind == "times_per_day":
         timing += f"\n{', '.join(times)}"
     dates = f"{format_local(o.start)}" + (f"\n→ {format_local(o.end)}" if o.end else "")
-    return Row((drug, format_number_text(" ".join(x for x in (o.dose, o.unit) if x)) or "—",
+    return Row((drug, decimal_commas(" ".join(x for x in (o.dose, o.unit) if x)) or "—",
                 orders.route_short(o.route) or "—",
                 timing, dates, o.prescriber or "—"))

@@ -72,7 +72,7 @@ def draw_table(pdf: DocumentPDF, columns: list[Column], rows: list[Row], *,
             _draw_row(pdf, columns, widths, heading, size, line_h, HEAD_FILL)
             previous = None
         if group_first and previous is not None and cells[0] == previous:
-            cells = ("",) + cells[1:]
+            cells = ("", *cells[1:])
         previous = row.cells[0]
         _draw_row(pdf, columns, widths, Row(cells, row.bold, row.fill), size, line_h,
                   ROW_FILL if row.fill else None, h)
@@ -90,7 +90,7 @@ def fit_widths(pdf: DocumentPDF, columns: list[Column], rows: list[Row],
     total = sum(c.weight for c in columns)
     widths = [pdf.epw * c.weight / total for c in columns]
     need = []
-    for i, col in enumerate(columns):
+    for i in range(len(columns)):
         longest = 0.0
         for row, style in ((Row(tuple(c.title for c in columns)), "B"),
                            *((r, "B" if r.bold else "") for r in rows)):
@@ -98,12 +98,13 @@ def fit_widths(pdf: DocumentPDF, columns: list[Column], rows: list[Row],
             for word in row.cells[i].split():
                 longest = max(longest, pdf.get_string_width(word))
         need.append(longest + 2 * PAD + 2 * pdf.c_margin + 0.2)
-    short = sum(max(n - w, 0.0) for n, w in zip(need, widths))
-    slack = [max(w - n, 0.0) for n, w in zip(need, widths)]
+    short = sum(max(n - w, 0.0) for n, w in zip(need, widths, strict=True))
+    slack = [max(w - n, 0.0) for n, w in zip(need, widths, strict=True)]
     if short == 0 or short > sum(slack):
         return widths
     share = short / sum(slack)
-    return [max(n, w) if n > w else w - s * share for n, w, s in zip(need, widths, slack)]
+    return [max(n, w) if n > w else w - s * share for n, w, s in zip(need, widths, slack,
+                                                                          strict=True)]
 
 
 def _lines(pdf: DocumentPDF, w: float, text: str) -> list[str]:
@@ -115,7 +116,7 @@ def _lines(pdf: DocumentPDF, w: float, text: str) -> list[str]:
 def _height(pdf: DocumentPDF, widths: list[float], row: Row, size: float,
             line_h: float) -> float:
     pdf.set_font(FAMILY, "B" if row.bold else "", size)
-    n = max(len(_lines(pdf, w, t)) for w, t in zip(widths, row.cells))
+    n = max(len(_lines(pdf, w, t)) for w, t in zip(widths, row.cells, strict=True))
     return n * line_h + 2 * PAD
 
 
@@ -124,9 +125,9 @@ def _truncate(pdf: DocumentPDF, widths: list[float], row: Row, size: float,
     pdf.set_font(FAMILY, "B" if row.bold else "", size)
     keep = max(int((room - 2 * PAD) // line_h) - 1, 1)
     cells = []
-    for w, text in zip(widths, row.cells):
+    for w, text in zip(widths, row.cells, strict=True):
         lines = _lines(pdf, w, text)
-        cells.append("\n".join(lines[:keep] + ["… (suite tronquée)"])
+        cells.append("\n".join([*lines[:keep], "… (suite tronquée)"])
                      if len(lines) > keep else text)
     return Row(tuple(cells), row.bold, row.fill)
 
@@ -140,7 +141,7 @@ def _draw_row(pdf: DocumentPDF, columns: list[Column], widths: list[float], row:
     x, y = MARGIN, pdf.y
     auto = pdf.auto_page_break
     pdf.set_auto_page_break(False, pdf.b_margin)
-    for col, w, text in zip(columns, widths, row.cells):
+    for col, w, text in zip(columns, widths, row.cells, strict=True):
         if fill is not None:
             pdf.set_fill_color(fill)
         pdf.rect(x, y, w, h, style="DF" if fill is not None else "D")

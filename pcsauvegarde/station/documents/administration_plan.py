@@ -14,7 +14,7 @@ import math
 from pathlib import Path
 
 from pcsauvegarde.core.records import MedicationAdministration, MedicationOrder
-from pcsauvegarde.station.documents import grid, orders, traces
+from pcsauvegarde.station.documents import discharge, grid, orders, traces
 from pcsauvegarde.station.documents.base import (
     FAMILY,
     GREY,
@@ -82,14 +82,6 @@ def render(file: PatientFile, ctx: DocumentContext, *,
     return render_document(draw, TITLE, file, ctx, landscape=True, templates_dir=templates_dir)
 
 
-def discharged_at(file: PatientFile, now: dt.datetime) -> dt.datetime | None:
-    """When the patient left, if the stay on file ended at or before ``now``."""
-    stay = file.stay
-    if stay is not None and stay.discharge is not None and stay.discharge <= now:
-        return stay.discharge
-    return None
-
-
 def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
          templates_dir: Path | str | None = None, compact: bool = False) -> None:
     """Add the 72-h administration plan, as its own document, to ``pdf``.
@@ -109,9 +101,10 @@ def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
 
     pdf.begin_document(ctx, t.text("document.title"), patient=file, landscape=True)
     pdf.add_page()
-    left = discharged_at(file, now)
+    left = discharge.discharged_at(file, now)
     if left is not None:
-        _discharged(pdf, t, left)
+        discharge.draw_notice(pdf, t.text("discharged.title", date=format_local(left)),
+                              t.text("discharged.note"))
         return
     pdf.set_text_color(*GREY)
     pdf.paragraph(t.text("window.note", start=format_local(start), end=format_local(end),
@@ -262,23 +255,6 @@ def _limits(t: Template, o: MedicationOrder) -> list[tuple[str, str, float]]:
         out.append((t.text("prn.interval", hours=format_hours(o.timing.min_interval_hours)),
                     "B", 8))
     return out
-
-
-def _discharged(pdf: DocumentPDF, t: Template, left: dt.datetime) -> None:
-    """In place of the plan: the discharge date, large, and why nothing is scheduled."""
-    top = pdf.y + 4
-    pdf.set_xy(MARGIN + 4, top + 4)
-    pdf.set_font(FAMILY, "B", 18)
-    pdf.text_lines(pdf.epw - 8, 9, t.text("discharged.title", date=format_local(left)))
-    pdf.set_x(MARGIN + 4)
-    pdf.set_font(FAMILY, "", 11)
-    pdf.text_lines(pdf.epw - 8, 5.5, t.text("discharged.note"))
-    bottom = pdf.y + 4
-    pdf.set_line_width(1.2)
-    pdf.rect(MARGIN, top, pdf.epw, bottom - top)
-    pdf.line(MARGIN, top, MARGIN + pdf.epw, bottom)   # crossed out: no plan to follow
-    pdf.set_line_width(0.2)
-    pdf.set_xy(MARGIN, bottom + 2)
 
 
 def _signatures(pdf: DocumentPDF, t: Template, box_h: float = 19.0) -> None:

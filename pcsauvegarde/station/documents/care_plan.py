@@ -17,13 +17,10 @@ from pcsauvegarde.core.records import (
     SurgeryCase,
     allergy_standing,
 )
-from pcsauvegarde.station.documents import grid, orders
-from pcsauvegarde.station.documents.administration_plan import discharged_at
+from pcsauvegarde.station.documents import discharge, grid, orders
 from pcsauvegarde.station.documents.base import (
-    FAMILY,
     GREY,
     INK,
-    MARGIN,
     DocumentPDF,
     render_document,
 )
@@ -82,9 +79,10 @@ def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
     start, end = now, blocks[-1].end          # whole periods to the end of the last
     pdf.begin_document(ctx, t.text("document.title"), patient=file, landscape=True)
     pdf.add_page()
-    left = discharged_at(file, now)
+    left = discharge.discharged_at(file, now)
     if left is not None:
-        _discharged(pdf, t, left)
+        discharge.draw_notice(pdf, t.text("discharged.title", date=format_local(left)),
+                              t.text("discharged.note"))
         return
     pdf.set_text_color(*GREY)
     pdf.paragraph(t.text("window.note", start=format_local(start), end=format_local(end)),
@@ -180,20 +178,3 @@ def _surgery_lines(t: Template, c: SurgeryCase) -> list[tuple[str, str, float]]:
                              anaesthetist=c.anaesthetist or "—"), "", 7.5))
     lines.append((t.text("exams.fasting"), "", 7.5))
     return lines
-
-
-def _discharged(pdf: DocumentPDF, t: Template, left: dt.datetime) -> None:
-    """In place of the plan: the discharge date, large, and why nothing is planned."""
-    top = pdf.y + 4
-    pdf.set_xy(MARGIN + 4, top + 4)
-    pdf.set_font(FAMILY, "B", 18)
-    pdf.text_lines(pdf.epw - 8, 9, t.text("discharged.title", date=format_local(left)))
-    pdf.set_x(MARGIN + 4)
-    pdf.set_font(FAMILY, "", 11)
-    pdf.text_lines(pdf.epw - 8, 5.5, t.text("discharged.note"))
-    bottom = pdf.y + 4
-    pdf.set_line_width(1.2)
-    pdf.rect(MARGIN, top, pdf.epw, bottom - top)
-    pdf.line(MARGIN, top, MARGIN + pdf.epw, bottom)
-    pdf.set_line_width(0.2)
-    pdf.set_xy(MARGIN, bottom + 2)

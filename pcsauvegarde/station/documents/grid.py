@@ -14,16 +14,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from pcsauvegarde.station.documents import logblock
+from pcsauvegarde.station.documents import gridcells, logblock
 from pcsauvegarde.station.documents.base import FAMILY, GREY, INK, MARGIN, DocumentPDF
 from pcsauvegarde.station.documents.fmt import PARIS
+from pcsauvegarde.station.documents.gridcells import RULE
 
 DAYS = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
-BOX_H = 6.0          # a due time and its box
-TIME_H = 3.3         # « ✓ 12:03 » line of a recorded entry
-DETAIL_H = 3.0       # one 7-pt line of a recorded entry's detail
-DETAIL_PT = 7.0      # the smallest printed size
-RULE = 5.5           # writing line spacing
 PAD = 1.0
 TITLE_H = 7.0
 HEADER_H = 9.0
@@ -278,7 +274,8 @@ class Grid:
         for text, style, size in row.lines:
             text_h += self._line_count(text, style.replace("I", "").replace("X", "B"),
                                        size) * size * 0.45 + (0.8 if style == "X" else 0)
-        tallest = max((self._cell_h(c) for c in row.cells), default=0.0)
+        tallest = max((gridcells.cell_height(self.pdf, self.col_w, c) for c in row.cells),
+                      default=0.0)
         cells_h = tallest + 2 * PAD
         if row.writable and tallest:     # room to write under the traces
             cells_h += 2 * RULE
@@ -288,28 +285,6 @@ class Grid:
     def _line_count(self, text: str, style: str, size: float) -> int:
         self.pdf.set_font(FAMILY, style, size)
         return len(self.pdf.wrap(self.desc_w - 2 * PAD, text))
-
-    def _entry_h(self, e: Entry) -> float:
-        if e.box:
-            return BOX_H
-        n = 0
-        for text, style in ((e.detail, "B" if e.bold else ""), (e.flag, "B")):
-            if text:
-                n += len(self._detail_lines(text, style))
-        return TIME_H + n * DETAIL_H + 0.6
-
-    def _detail_lines(self, text: str, style: str) -> list[str]:
-        """A trace's detail wrapped at spaces in its cell, at 7 pt, with a thin cell margin."""
-        pdf = self.pdf
-        pdf.set_font(FAMILY, style, DETAIL_PT)
-        margin, pdf.c_margin = pdf.c_margin, 0.2
-        try:
-            return pdf.wrap(self.col_w - 0.6, text)
-        finally:
-            pdf.c_margin = margin
-
-    def _cell_h(self, entries: list[Entry]) -> float:
-        return sum(self._entry_h(e) for e in entries)
 
     def row(self, row: GridRow) -> None:
         """Draw one row, on a new page (title « (suite) » and headings) if it does not fit."""
@@ -333,14 +308,14 @@ class Grid:
             ey = y + PAD
             split = 0 < self.past_width(i) < self.col_w
             for e in entries:
-                eh = self._entry_h(e)
+                eh = gridcells.entry_height(self.pdf, self.col_w, e)
                 if split:
                     self.pdf.set_fill_color(255 if e.box else PAST_FILL + 12)
                     self.pdf.rect(x + 0.2, ey, self.col_w - 0.4, eh, "F")
-                self._entry(e, x, ey)
+                gridcells.draw_entry(self.pdf, self.col_w, e, x, ey)
                 ey += eh
             if row.writable:
-                self._rules(x, ey, y + h)
+                gridcells.draw_rules(self.pdf, self.col_w, x, ey, y + h)
         pdf.set_xy(MARGIN, y + h)
 
     def _description(self, lines: list[tuple[str, str, float]], y: float) -> None:
@@ -367,41 +342,6 @@ class Grid:
             pdf.text_lines(self.desc_w - 2 * PAD, size * 0.45, text)
             ty = pdf.get_y()
         pdf.set_text_color(*INK)
-
-    def _rules(self, x: float, top: float, bottom: float) -> None:
-        """Writing lines below what is already printed in the cell."""
-        pdf = self.pdf
-        pdf.set_draw_color(200)
-        yy = top + RULE
-        while yy < bottom - 1:
-            pdf.line(x + 1, yy, x + self.col_w - 1, yy)
-            yy += RULE
-        pdf.set_draw_color(0)
-
-    def _entry(self, e: Entry, x: float, y: float) -> None:
-        pdf, w = self.pdf, self.col_w
-        if e.box:
-            box = min(4.5, w * 0.3)
-            pdf.set_xy(x, y + 0.6)
-            pdf.fit_cell(w - box - 0.6, 4.5, e.time, "B", 9, min_size=7)
-            pdf.set_line_width(0.3)
-            pdf.rect(x + w - box - 0.8, y + 0.2, box, BOX_H - 0.9)
-            pdf.set_line_width(0.2)
-            return
-        pdf.set_xy(x + 0.3, y + 0.2)
-        pdf.fit_cell(w - 0.6, TIME_H, f"{e.symbol} {e.time}".strip(), "B", 7.5, min_size=7)
-        yy = y + 0.2 + TIME_H
-        for text, style in ((e.detail, "B" if e.bold else ""), (e.flag, "B")):
-            if not text:
-                continue
-            lines = self._detail_lines(text, style)
-            pdf.set_font(FAMILY, style, DETAIL_PT)
-            margin, pdf.c_margin = pdf.c_margin, 0.2
-            for line in lines:
-                pdf.set_xy(x + 0.3, yy)
-                pdf.cell(w - 0.6, DETAIL_H, line)
-                yy += DETAIL_H
-            pdf.c_margin = margin
 
     def _first_open(self) -> int:
         return next((i for i, b in enumerate(self.blocks) if not b.past), len(self.blocks))

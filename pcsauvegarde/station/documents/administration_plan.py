@@ -37,6 +37,7 @@ KIND = "administration_plan"
 SIGNATURES_H = 34.0          # title and 19-mm boxes
 COMPACT_SIGNATURES_H = 25.0  # title and 10-mm boxes
 COMPACT_LOG_LINES = 3
+COMPACT_NEW_ROWS = 2
 MIN_NEW_ROWS = 2
 TITLE = "Plan d'administration"
 SCHEMA: dict[str, tuple[str, ...]] = {
@@ -87,7 +88,7 @@ def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
     """Add the 72-h administration plan, as its own document, to ``pdf``.
 
     ``compact`` (the night bundle): one line of dose, route and rhythm per order, without
-    start date and prescriber (on the prescriptions), and MIN_NEW_ROWS blank rows.
+    start date and prescriber (on the prescriptions), and COMPACT_NEW_ROWS blank rows.
     """
     t = load(templates_dir)
     hours = load_standard_hours(templates_dir)
@@ -165,16 +166,20 @@ def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
         lines += [(f"⚠ {b}", "B", 8) for b in breaches]
         g.row(grid.GridRow(lines, grid.place(blocks, marks), min_h=14, writable=True))
 
-    # Rows for new handwritten orders fill the last page (at least MIN_NEW_ROWS, or all of
-    # them on a page of their own when fewer fit), keeping the signatures with them.
-    rows = MIN_NEW_ROWS if compact else t.number("new.rows", 0, 20)
+    # Rows for new handwritten orders fill what is left of the last page, with the
+    # signatures; when not even MIN_NEW_ROWS fit, rows and signatures go to the next page
+    # together (the signatures alone would have needed it anyway).
+    rows = COMPACT_NEW_ROWS if compact else t.number("new.rows", 0, 20)
     blank = grid.GridRow([(t.text("new.hint"), "I", 7)], [[] for _ in blocks],
                          min_h=12 if compact else 16, writable=True)
     signatures_h = COMPACT_SIGNATURES_H if compact else SIGNATURES_H
     if rows:
         g.heading(t.text("new.title"), t.text("new.note"))
         fit = g.fitting(blank, reserve=signatures_h + 8)
-        for _ in range(min(fit, rows) if fit >= min(MIN_NEW_ROWS, rows) else rows):
+        if fit < min(MIN_NEW_ROWS, rows):
+            pdf.add_page()
+            fit = g.fitting(blank, reserve=signatures_h + 8)
+        for _ in range(max(min(fit, rows), 1)):
             g.row(blank)
     legend = initials.legend()
     if legend:

@@ -55,3 +55,33 @@ def test_night_bundle_two_pages_per_typical_patient(station) -> None:
         pages = [int(t.split("Page 1/")[1].split()[0]) for t in texts if "Page 1/" in t
                  and "Plan d'administration" in t]
         assert statistics.median(pages) <= 2
+
+
+def test_or_case_from_the_imaging_package_reaches_the_care_plan(station, settings, keys,
+                                                                make_package, demo_records,
+                                                                tmp_path) -> None:
+    import datetime as dt
+
+    from pcsauvegarde.core.records import SurgeryCase
+    from pcsauvegarde.station import patients
+    from pcsauvegarde.station.documents import care_plan
+    from pcsauvegarde.station.issuing.issue import context
+    from pcsauvegarde.station.sync.ingest import ingest
+
+    unit = biggest_unit(station)
+    ipp = unit_file(station, unit).rows[0].patient.id
+    case = SurgeryCase("or-1", ipp, "Salle 4", NOW + dt.timedelta(hours=5),
+                       "Cholécystectomie coelioscopique", "Dr Zoé Müller", "Dr Paul Roux")
+    imaging = [r for r in demo_records if r.DOMAIN == "imaging"]
+    current = station.store.snapshot("imaging")
+    (tmp_path / "or").mkdir()
+    package = make_package(tmp_path / "or", [*imaging, case], domain="imaging",
+                           sequence=(current.sequence if current else 0) + 1)
+    outcome = ingest(settings, station.store, package, keys)
+    assert outcome.outcome == "accepted", outcome
+    file = patients.patient_file(station, ipp, now=NOW)
+    assert file is not None and [c.id for c in file.surgery_cases] == ["or-1"]
+    pdf = care_plan.render(file, context(station, "T-1", "ide", NOW, file.extracted_at))
+    text = " ".join("\n".join(page_texts(pdf)).split())
+    assert "Cholécystectomie coelioscopique" in text
+    assert "Bloc opératoire — salle : Salle 4" in text

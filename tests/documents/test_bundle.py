@@ -123,3 +123,10 @@ def test_direct_text_writes_the_same_bytes_as_fpdf2(module, patient_file, ctx,
     fast = module.render(patient_file, ctx)
     monkeypatch.setattr(DocumentPDF, "FAST_TEXT", False)
     assert module.render(patient_file, ctx) == fast
+
+
+def test_nothing_printed_under_7_pt(rendered) -> None:
+    from .test_mar_orders import font_sizes
+
+    out, _ = rendered
+    assert min(font_sizes(out.pdf)) >= 7

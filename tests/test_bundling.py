@@ -43,7 +43,7 @@ def test_plan_says_what_the_bundle_holds_and_its_pages(station) -> None:
 def test_night_bundle_two_pages_per_typical_patient(station) -> None:
     night = next(p for p in PRESETS if p.key == "nuit")
     assert night.kinds == ("census", "administration_plan") and night.compact
-    for unit in ("MED", "CHD"):
+    for unit in ("MED", "CHD", "REA"):
         plan = bundle_plan(station, unit, night.kinds, "ide", NOW, compact=True)
         full = bundle_plan(station, unit, night.kinds, "ide", NOW)
         mar = next(line for line in plan.lines if line.kind == "administration_plan")

@@ -74,3 +74,17 @@ def test_columns_widen_to_hold_their_longest_word(patient_file, ctx) -> None:
     pdf.set_font("DejaVu", "", 9)
     assert widths[1] >= pdf.get_string_width("Intraveineuse") + 2
     assert abs(sum(widths) - pdf.epw) < 0.01
+
+
+def test_compact_plan_sections_share_the_column_headings(patient_file, ctx) -> None:
+    from pcsauvegarde.station.documents.base import DocumentPDF
+
+    pdf = DocumentPDF(ctx, "t", landscape=True)
+    administration_plan.draw(pdf, patient_file, ctx, compact=True)
+    texts = page_texts(pdf.output_bytes())
+    first = texts[0]
+    assert "Traitements programmés" in first and "Si besoin (PRN)" in first
+    assert first.count("Prescription ") == 1            # one set of column headings
+    assert "Depuis le" not in "\n".join(texts)         # start dates: on the prescriptions
+    full = page_texts(administration_plan.render(patient_file, ctx))
+    assert len(texts) < len(full)

@@ -130,7 +130,7 @@ def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
             mode = orders.PRN if o.timing.kind == "as_needed" else orders.SCHEDULED
         by_mode.setdefault(mode, []).append(o)
 
-    g = grid.Grid(pdf, blocks, t.text("columns.order"), boundary=boundary)
+    g = grid.Grid(pdf, blocks, t.text("columns.order"), boundary=boundary, compact=compact)
     g.heading(t.text("scheduled.title"))
     scheduled = by_mode.get(orders.SCHEDULED, [])
     if not scheduled:
@@ -176,7 +176,7 @@ def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
     if rows:
         g.heading(t.text("new.title"), t.text("new.note"))
         fit = g.fitting(blank, reserve=signatures_h + 8)
-        if fit < min(MIN_NEW_ROWS, rows):
+        if fit < min(1 if compact else MIN_NEW_ROWS, rows):
             pdf.add_page()
             fit = g.fitting(blank, reserve=signatures_h + 8)
         for _ in range(max(min(fit, rows), 1)):

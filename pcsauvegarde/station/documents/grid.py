@@ -23,6 +23,7 @@ DAYS = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 PAD = 1.0
 TITLE_H = 7.0
 HEADER_H = 9.0
+SLIM_H = 5.0         # a compact section title band
 PAST_FILL = 232      # before the extract: the record, not a worksheet
 CONTINUED = " (suite)"
 
@@ -122,7 +123,8 @@ class Grid:
     """Draws sections of rows on a DocumentPDF: ``heading`` opens a section, ``row`` adds one."""
 
     def __init__(self, pdf: DocumentPDF, blocks_: list[Block], desc_title: str,
-                 desc_w: float = 62.0, boundary: dt.datetime | None = None) -> None:
+                 desc_w: float = 62.0, boundary: dt.datetime | None = None,
+                 compact: bool = False) -> None:
         self.pdf, self.blocks, self.desc_title = pdf, blocks_, desc_title
         self.desc_w = desc_w
         self.col_w = (pdf.epw - desc_w) / max(len(blocks_), 1)
@@ -131,6 +133,8 @@ class Grid:
         self._page = -1
         self._section: tuple[str, str] = ("", "")
         self._pending = False    # a section title waiting for its first row
+        self._header_page = -1   # the page whose column headings are drawn
+        self.compact = compact
 
     def col_x(self, i: int) -> float:
         return MARGIN + self.desc_w + i * self.col_w
@@ -172,18 +176,29 @@ class Grid:
         leaving ``reserve`` mm free below them."""
         pdf = self.pdf
         room = pdf.page_break_trigger - pdf.y - reserve
-        if self._pending or self._page != pdf.page:
+        if self._pending and self.compact and self._header_page == pdf.page:
+            room -= SLIM_H
+        elif self._pending or self._page != pdf.page:
             room -= TITLE_H + HEADER_H
         return max(int(room // self.height(row)), 0)
 
     def _place(self, h: float, with_header: bool = True) -> None:
-        """Break the page if needed, then draw the pending or continued title and heading."""
+        """Break the page if needed, then draw the pending or continued title and heading.
+
+        With ``compact``, a section starting on a page whose column headings are already
+        drawn gets a slim title band instead of a title and headings of its own.
+        """
         pdf = self.pdf
         head = HEADER_H if with_header else 0.0
-        need = h + (TITLE_H + head if self._pending else 0.0)
+        slim = self.compact and with_header and self._header_page == pdf.page
+        need = h + ((SLIM_H if slim else TITLE_H + head) if self._pending else 0.0)
         if pdf.will_page_break(need):
             pdf.add_page()
-        if self._pending:
+            slim = False
+        if self._pending and slim:
+            self._slim_title(self._section)
+            self._pending = False
+        elif self._pending:
             self._title(self._section[0])
             self._pending = False
             if with_header:
@@ -191,6 +206,21 @@ class Grid:
         elif self._page != pdf.page and with_header:
             self._title(self._section[0] + CONTINUED)
             self.header()
+
+    def _slim_title(self, section: tuple[str, str]) -> None:
+        """A section's title as a grey band across the grid (compact plans)."""
+        pdf = self.pdf
+        y = pdf.y
+        pdf.set_fill_color(215)
+        pdf.set_line_width(0.2)
+        pdf.rect(MARGIN, y, pdf.epw, SLIM_H, "DF")
+        pdf.set_xy(MARGIN + PAD, y + 0.4)
+        pdf.fit_cell(pdf.epw * 0.45, SLIM_H - 0.8, section[0], "B", 9, min_size=7)
+        if section[1]:
+            pdf.set_xy(MARGIN + pdf.epw * 0.45, y + 0.4)
+            pdf.fit_cell(pdf.epw * 0.55 - PAD, SLIM_H - 0.8, section[1], "", 7.5, align="R",
+                         min_size=7)
+        pdf.set_xy(MARGIN, y + SLIM_H)
 
     def _title(self, title: str) -> None:
         pdf = self.pdf
@@ -233,7 +263,7 @@ class Grid:
             fill = 245 if self.past_width(i) < self.col_w else PAST_FILL
             self._label(self.col_x(i), y + 4.8, self.col_w, b.hours, "", 8, fill)
         pdf.set_xy(MARGIN, y + HEADER_H)
-        self._page = pdf.page
+        self._page = self._header_page = pdf.page
 
     def _label(self, x: float, y: float, w: float, text: str, style: str, size: float,
                fill: int) -> None:

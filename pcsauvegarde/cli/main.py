@@ -81,7 +81,7 @@ def publish(config_path: Path, kind: str, inputs: tuple[Path, ...]) -> None:
     files = [p for i in inputs for p in (sorted(i.iterdir()) if i.is_dir() else [i])]
     try:
         config = load_publisher_config(config_path)
-        records, rejections = import_sources(files)
+        records, rejections = import_sources(files, config.hl7)
         if not records:
             raise click.ClickException("aucun enregistrement à publier (fichiers .ndjson, .json, "
                                        ".hl7 ou .csv attendus)")

@@ -6,13 +6,14 @@ import datetime as dt
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pcsauvegarde.core.fsutil import atomic_write
 from pcsauvegarde.core.package import Deletion, Manifest, write_package
 from pcsauvegarde.core.package.minisign import load_secret_key
 from pcsauvegarde.core.records import DOMAINS, Record
+from pcsauvegarde.publisher.importers.hl7v2.identity import NDA_FIELDS, Hl7Options
 from pcsauvegarde.publisher.lines import record_line
 from pcsauvegarde.publisher.state import PublishState, digest
 
@@ -65,6 +66,8 @@ class PublisherConfig:
     source: str = "pcsauvegarde-publisher"
     full_every_minutes: int = 60
     """With ``--kind auto``, a full package when the last one is older than this."""
+    hl7: Hl7Options = field(default_factory=Hl7Options)
+    """``[hl7v2]``: which PID-3 identifier is the IPP, where the NDA is."""
 
 
 def load_publisher_config(path: Path) -> PublisherConfig:
@@ -81,7 +84,8 @@ def load_publisher_config(path: Path) -> PublisherConfig:
         config = PublisherConfig(base / data["drop_dir"], base / data["signing_key"],
                                  base / data.get("state_file", "publisher-state.sqlite"),
                                  stations, data.get("source", "pcsauvegarde-publisher"),
-                                 int(data.get("full_every_minutes", 60)))
+                                 int(data.get("full_every_minutes", 60)),
+                                 _hl7_options(data.get("hl7v2", {}), str(path)))
     except (KeyError, TypeError, ValueError) as exc:
         raise PublishError(f"« {path} » : clé manquante ou invalide {exc}") from None
     for s in stations:
@@ -91,6 +95,21 @@ def load_publisher_config(path: Path) -> PublisherConfig:
             raise PublishError(f"« {path} » : station « {s.id} » : groupe « {s.group} » invalide")
     scope_groups(config, str(path))  # refuses inconsistent groups now, not at publish time
     return config
+
+
+def _hl7_options(data: dict, where: str) -> Hl7Options:
+    """The ``[hl7v2]`` table: ipp_authorities, ipp_types (lists of text), nda_field."""
+    options = Hl7Options(tuple(data.get("ipp_authorities", ())),
+                         tuple(t.upper() for t in data.get("ipp_types", ("PI",))),
+                         data.get("nda_field", "PV1-19").upper())
+    if options.nda_field not in NDA_FIELDS:
+        raise PublishError(f"« {where} » : hl7v2.nda_field « {options.nda_field} » inconnu "
+                           "(PV1-19 ou PID-18)")
+    if not options.ipp_types or not all(isinstance(v, str) and v for v in
+                                        options.ipp_authorities + options.ipp_types):
+        raise PublishError(f"« {where} » : hl7v2.ipp_authorities et hl7v2.ipp_types : listes "
+                           "de textes non vides attendues")
+    return options
 
 
 def write_publisher_config(path: Path, drop_dir: str, signing_key: str,

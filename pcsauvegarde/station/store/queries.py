@@ -83,8 +83,9 @@ def search(store: Store, query: str, limit: int = 50) -> list[PatientRow]:
     if not q:
         return []
     with store.connect() as db:
-        if q.isdigit():
-            return _rows(db, "i.ipp = ? OR i.nda = ?", (q, q), limit)
+        if q.isdigit():  # or an IPP merged into another one (a word of the names column)
+            return _rows(db, "i.ipp = ? OR i.nda = ? OR ' ' || i.names || ' ' LIKE ?",
+                         (q, q, f"% {q} %"), limit)
         m = _DATE.match(q)
         if m:
             iso = f"{m[3]}-{m[2]}-{m[1]}"
@@ -108,7 +109,7 @@ def patient_file(store: Store, ipp: str, lab_hours: int = 72,
     if not patients:
         return None
     stays: list[Stay] = sorted(by_type.get("stay", []), key=lambda s: s.admission)
-    current = [s for s in stays if s.discharge is None]
+    current = [s for s in stays if s.discharge is None and not s.planned]
     stay = current[-1] if current else (stays[-1] if stays else None)
     since = now - dt.timedelta(hours=lab_hours)
     snaps = store.snapshots()

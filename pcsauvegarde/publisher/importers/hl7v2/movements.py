@@ -135,7 +135,7 @@ def _stay(ctx: Pending, event: str, pv1: hl7.Segment | None, zbe: Zbe, at: dt.da
         previous.planned if previous else False)
     if previous is not None:
         return dataclasses.replace(
-            previous, ipp=ipp, unit=unit, room=room, bed=bed, admission=admission,
+            previous, id=nda, ipp=ipp, unit=unit, room=room, bed=bed, admission=admission,
             attending=attending, discharge=discharge, encounter_class=klass, planned=planned)
     return Stay(id=nda, ipp=ipp, unit=unit, admission=admission, room=room, bed=bed,
                 attending=attending, discharge=discharge, encounter_class=klass,

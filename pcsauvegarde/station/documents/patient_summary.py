@@ -25,7 +25,8 @@ SCHEMA: dict[str, tuple[str, ...]] = {
        ("title", "empty", "drug", "dose", "route", "timing", "start", "prescriber")},
     "labs.window": ("hours", "since"),
     **{f"labs.{k}": () for k in
-       ("title", "empty", "test", "collected", "value", "unit", "range", "flag", "legend")},
+       ("title", "empty", "test", "collected", "value", "unit", "range", "flag", "legend",
+        "preliminary", "corrected")},
     **{f"imaging.{k}": () for k in ("title", "empty", "date", "modality", "exam", "room")},
 }
 CONDITION_STATUS = {"inactive": "inactif", "resolved": "résolu", "remission": "en rémission",
@@ -168,7 +169,7 @@ def _labs(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
     columns = [Column(t.text("labs.test"), 3), Column(t.text("labs.collected"), 1.8),
                Column(t.text("labs.value"), 1.3, "R"), Column(t.text("labs.unit"), 1.2),
                Column(t.text("labs.range"), 1.6), Column(t.text("labs.flag"), 0.9, "C")]
-    draw_table(pdf, columns, [_lab_row(r) for r in _grouped(recent)], group_first=True)
+    draw_table(pdf, columns, [_lab_row(r, t) for r in _grouped(recent)], group_first=True)
     pdf.set_text_color(*GREY)
     pdf.paragraph(t.text("labs.legend"), "", 8, 4)
     pdf.set_text_color(*INK)
@@ -180,9 +181,11 @@ def _grouped(results: list[LabResult]) -> list[LabResult]:
     return sorted(results, key=lambda r: (r.label.casefold(), r.code))
 
 
-def _lab_row(r: LabResult) -> Row:
+def _lab_row(r: LabResult, t: Template) -> Row:
     abnormal = r.abnormal not in NORMAL_FLAGS
-    return Row((r.label, format_local(r.collected_at), r.value, r.unit,
+    # a result not final yet, or corrected since, says so under its value
+    value = f"{r.value}\n{t.text('labs.' + r.status)}" if r.status != "final" else r.value
+    return Row((r.label, format_local(r.collected_at), value, r.unit,
                 r.reference_range, r.abnormal if abnormal else ""),
                bold=abnormal, fill=r.abnormal in ("HH", "LL"))
 

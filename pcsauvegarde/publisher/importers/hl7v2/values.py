@@ -112,7 +112,7 @@ def _hex(data: bytes) -> str:
             continue
         if not _CONTROL.search(decoded):
             return decoded
-    return data.decode("latin-1")
+    return _CONTROL.sub("", data.decode("latin-1"))  # control bytes carry no text: dropped
 
 
 def reps(seg: hl7.Segment | None, field: int) -> int:

@@ -76,6 +76,8 @@ def publish(config_path: Path, kind: str, inputs: tuple[Path, ...]) -> None:
     from pcsauvegarde.core.package import PackageError
     from pcsauvegarde.publisher.publisher import PublishError, load_publisher_config
     from pcsauvegarde.publisher.publisher import publish as publish_records
+    from pcsauvegarde.publisher.importers.hl7v2.importer import PARTIAL
+    from pcsauvegarde.publisher.report import PublishReport
     from pcsauvegarde.publisher.sources import import_sources
 
     files = [p for i in inputs for p in (sorted(i.iterdir()) if i.is_dir() else [i])]
@@ -85,12 +87,17 @@ def publish(config_path: Path, kind: str, inputs: tuple[Path, ...]) -> None:
         if not records:
             raise click.ClickException("aucun enregistrement à publier (fichiers .ndjson, .json, "
                                        ".hl7 ou .csv attendus)")
+        partial = [r for r in rejections if PARTIAL in r]  # applied, with what was left out
         for r in rejections:
-            click.echo(f"refusé : {r}", err=True)
-        written = publish_records(records, config, kind)
+            click.echo(f"{'signalé' if PARTIAL in r else 'refusé'} : {r}", err=True)
+        report = PublishReport()
+        written = publish_records(records, config, kind, report=report)
     except (PublishError, PackageError) as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"{len(records)} enregistrements importés, {len(rejections)} refusés")
+    click.echo(f"{len(records)} enregistrements importés, {len(rejections) - len(partial)} "
+               f"refusés, {len(partial)} signalements (messages appliqués en partie)")
+    for line in report.lines():
+        click.echo(line)
     for path in written:
         click.echo(f"publié : {path}")
 

@@ -28,6 +28,7 @@ from pcsauvegarde.publisher.importers.hl7v2.values import Refused, get
 CHARSETS = {"": "utf-8", "UNICODE UTF-8": "utf-8", "UTF-8": "utf-8", "UTF8": "utf-8",
             "ASCII": "utf-8", "8859/1": "latin-1", "8859/15": "iso8859-15"}
 _BATCH = (b"FHS", b"BHS", b"BTS", b"FTS")
+PARTIAL = "appliqué en partie"  # in the text of a rejection that is not a whole refusal
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class Hl7Rejection:
         ctl = f" ({self.control_id})" if self.control_id else ""
         where = f"{self.file}, message {self.message_number} (ligne {self.line}) : "
         if self.kept:
-            return (f"{where}{kind}appliqué en partie{ctl} — {self.reason_fr} ; "
+            return (f"{where}{kind}{PARTIAL}{ctl} — {self.reason_fr} ; "
                     f"conservé : {self.kept}")
         return f"{where}{kind}refusé{ctl} — {self.reason_fr}"
 
@@ -253,4 +254,4 @@ class _Ctx:
                          else f"{TYPE_LABELS_FR.get(kind, kind)} : {count}")
         if removed:
             parts.append(f"suppressions : {removed}")
-        return ", ".join(parts) or "rien d'autre"
+        return ", ".join(parts)  # "": nothing applied, the lines read as refusals

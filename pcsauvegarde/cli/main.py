@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from pcsauvegarde.cli.common import DATA_OPTION, settings_of, station_keys
 from pcsauvegarde.cli import sync as cli_sync
+from pcsauvegarde.cli.common import DATA_OPTION, settings_of, station_keys
 from pcsauvegarde.station.settings import Settings, write_settings
 
 
@@ -74,9 +74,9 @@ def publish(config_path: Path, kind: str, inputs: tuple[Path, ...]) -> None:
     """Importer des exports (FHIR R4 .ndjson/.json, HL7 v2 .hl7, catalogues .csv) et publier
     un paquet par domaine et par périmètre de stations."""
     from pcsauvegarde.core.package import PackageError
+    from pcsauvegarde.publisher.importers.hl7v2.importer import PARTIAL
     from pcsauvegarde.publisher.publisher import PublishError, load_publisher_config
     from pcsauvegarde.publisher.publisher import publish as publish_records
-    from pcsauvegarde.publisher.importers.hl7v2.importer import PARTIAL
     from pcsauvegarde.publisher.report import PublishReport
     from pcsauvegarde.publisher.sources import import_sources
 

@@ -7,11 +7,11 @@ import logging
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
+from pcsauvegarde.station import patients as provisional
 from pcsauvegarde.station.documents import admission_kit, fmt
 from pcsauvegarde.station.issuing.issue import IssueError, issue_patient_document
 from pcsauvegarde.station.state.admissions import LIMITS, AdmissionError, AdmissionInvalid, validate
 from pcsauvegarde.station.state.numbering import NumberingError
-from pcsauvegarde.station import patients as provisional
 from pcsauvegarde.station.store import queries
 from pcsauvegarde.station.web.access import current_station, requires
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pcsauvegarde.core.records import TYPE_LABELS_FR
 
-UNCHANGED = "inchangés depuis le paquet précédent (déjà sur les stations)"
+UNCHANGED = "inchangé depuis le paquet précédent (déjà sur les stations)"
 DOMAIN_SKIPPED = "domaine non publié dans cette exécution"
 
 
@@ -33,12 +33,12 @@ class PublishReport:
         return self.types.setdefault(name, TypeReport())
 
     def lines(self) -> list[str]:
-        """The report in French, one line per record type (import order of types kept)."""
+        """The report in French: per record type (import order kept) its counts, then one
+        indented line per reason some were not sent."""
         out = ["Bilan par type : importés → dans le périmètre d'une station → envoyés"]
         for name, t in self.types.items():
-            line = f"  {TYPE_LABELS_FR.get(name, name)} : {t.imported} → {t.in_scope} → {t.sent}"
-            if t.not_sent:
-                line += " ; non envoyés : " + ", ".join(
-                    f"{count} {reason}" for reason, count in t.not_sent.most_common())
-            out.append(line)
+            out.append(f"  {TYPE_LABELS_FR.get(name, name)} : {t.imported} → {t.in_scope} → "
+                       f"{t.sent}")
+            out += [f"      non envoyés, {reason} : {count}"
+                    for reason, count in t.not_sent.most_common()]
         return out

@@ -62,8 +62,8 @@ def route_patients(records: Iterable[Record], scopes: Sequence[Scope]) -> Routin
         routing.by_ipp[ipp] = targets
         if not targets:
             routing.reasons[ipp] = (
-                "patient sans séjour, et aucune station « patients_without_stay »"
+                "patient sans séjour et aucune station « patients_without_stay »"
                 if not stay_units else
-                f"séjour(s) en unité non desservie ({', '.join(sorted(stay_units))}), et "
+                f"séjours en unité non desservie ({', '.join(sorted(stay_units))}) et "
                 "aucune station « patients_without_stay »")
     return routing

@@ -49,8 +49,8 @@ def test_routing_of_patients_without_a_served_stay(tmp_path):
     assert routing.by_ipp["900101"] == {"labo-1", "tout-1"}    # URG: nobody serves it
     none = route_patients(outpatients(), config.stations[:1])
     assert none.reasons == {
-        "900100": "patient sans séjour, et aucune station « patients_without_stay »",
-        "900101": "séjour(s) en unité non desservie (URG), et aucune station "
+        "900100": "patient sans séjour et aucune station « patients_without_stay »",
+        "900101": "séjours en unité non desservie (URG) et aucune station "
                   "« patients_without_stay »"}
 
 
@@ -74,9 +74,9 @@ def test_report_counts_every_record_and_says_why(tmp_path):
     patients, results = report.types["patient"], report.types["lab_result"]
     assert (patients.imported, patients.in_scope, patients.sent) == (8, 3, 3)
     assert patients.not_sent == {
-        "séjour(s) en unité non desservie (USIC), et aucune station « patients_without_stay »": 3,
-        "patient sans séjour, et aucune station « patients_without_stay »": 1,
-        "séjour(s) en unité non desservie (URG), et aucune station « patients_without_stay »": 1}
+        "séjours en unité non desservie (USIC) et aucune station « patients_without_stay »": 3,
+        "patient sans séjour et aucune station « patients_without_stay »": 1,
+        "séjours en unité non desservie (URG) et aucune station « patients_without_stay »": 1}
     assert (results.imported, results.in_scope, results.sent) == (8, 3, 3)
     assert report.types["product"].sent == 1
     for t in report.types.values():  # nothing unaccounted for
@@ -86,14 +86,17 @@ def test_report_counts_every_record_and_says_why(tmp_path):
     publish(changed, config, "delta", now=T0 + dt.timedelta(minutes=1), report=again)
     results = again.types["lab_result"]
     assert (results.in_scope, results.sent) == (3, 1)
-    assert results.not_sent["inchangés depuis le paquet précédent (déjà sur les stations)"] == 2
+    assert results.not_sent["inchangé depuis le paquet précédent (déjà sur les stations)"] == 2
     lines = again.lines()
     assert lines[0] == "Bilan par type : importés → dans le périmètre d'une station → envoyés"
-    assert ("  résultats de biologie : 8 → 3 → 1 ; non envoyés : 3 séjour(s) en unité non "
-            "desservie (USIC), et aucune station « patients_without_stay », 2 inchangés depuis "
-            "le paquet précédent (déjà sur les stations), 1 patient sans séjour, et aucune "
-            "station « patients_without_stay », 1 séjour(s) en unité non desservie (URG), et "
-            "aucune station « patients_without_stay »") in lines
+    at = lines.index("  résultats de biologie : 8 → 3 → 1")
+    assert lines[at + 1:at + 5] == [
+        ("      non envoyés, séjours en unité non desservie (USIC) et aucune station "
+        "« patients_without_stay » : 3"),
+        "      non envoyés, inchangé depuis le paquet précédent (déjà sur les stations) : 2",
+        "      non envoyés, patient sans séjour et aucune station « patients_without_stay » : 1",
+        ("      non envoyés, séjours en unité non desservie (URG) et aucune station "
+        "« patients_without_stay » : 1")]
 
 
 def test_config_patients_without_stay_round_trip_and_groups(tmp_path):

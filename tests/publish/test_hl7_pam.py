@@ -202,3 +202,13 @@ def test_ras_o17_records_administrations(tmp_path):
                   ras.replace("|CP", "|CP|D").replace("ORC|SC|P2", "ORC|SC|P3"))
     assert "|CP|D" in ras.replace("|CP", "|CP|D")
     assert [a.id for a in deleted.of_type("medication_administration")] == ["P1-2"]
+
+
+def test_renumbered_stay_keeps_its_earlier_beds(tmp_path):
+    mrg = seg("MRG", {1: f"900123^^^{HOSPITAL}^PI", 5: "V1"})
+    result = run(tmp_path, adt("A01", "1", pid(), pv1(nda="V1", unit="CARDIO^12^A")),
+                 adt("A02", "2", pid(), pv1(nda="V1", unit="USIC^3^B", admit="")),
+                 adt("A07", "3", pid(), mrg, pv1(nda="V2", klass="O", unit="USIC^3^B")),
+                 adt("A12", "4", pid(), pv1(nda="V2", unit="", admit="")))
+    stay = only(result, "stay")
+    assert (stay.id, stay.unit, stay.room, stay.bed) == ("V2", "CARDIO", "12", "A")

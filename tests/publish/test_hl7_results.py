@@ -35,6 +35,8 @@ def test_result_statuses_are_kept_and_d_removes(tmp_path):
     results = {r.code: r for r in result.of_type("lab_result")}
     assert set(results) == {"2823-3", "2951-2"}  # D: the haemoglobin was deleted
     assert (results["2823-3"].value, results["2823-3"].status) == ("5.9", "corrected")
+    nulled = run(tmp_path, first, oru("L3", obx(2, "NM", "2951-2^Sodium^LN", '""')))
+    assert {r.code for r in nulled.of_type("lab_result")} == {"2823-3", "718-7"}
     assert results["2823-3"].abnormal == "H" and results["2823-3"].unit == "mmol/L"
 
 

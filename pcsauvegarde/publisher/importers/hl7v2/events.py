@@ -22,7 +22,7 @@ from pcsauvegarde.publisher.importers.hl7v2.movements import (
     Zbe,
     apply_movement,
 )
-from pcsauvegarde.publisher.importers.hl7v2.values import Refused, get
+from pcsauvegarde.publisher.importers.hl7v2.values import Refused, get, is_null
 
 # event → what it does, in the words of the French profile (the operator's table)
 ADT_EVENTS = {
@@ -169,7 +169,7 @@ def oru(msg: Message) -> None:
 
 def _result(msg: Message, obx: hl7.Segment, obr, order_id: str, ipp: str) -> None:
     key = m.result_key(obx, order_id)
-    if get(obx, 11).upper() in m.REMOVED_RESULT_STATUS:
+    if get(obx, 11).upper() in m.REMOVED_RESULT_STATUS or is_null(obx, 5):  # "" deletes
         msg.ctx.delete("lab_result", key)
         return
 

@@ -75,6 +75,7 @@ def apply_movement(ctx: Pending, event: str, pv1: hl7.Segment | None, zbe: Zbe,
         previous = ctx.lookup("stay", prior_nda)
         if previous is not None:
             ctx.delete("stay", prior_nda)
+            ctx.locations(nda)[:0] = ctx.locations(prior_nda)  # its earlier beds follow it
             ctx.note(f"séjour {prior_nda} renuméroté {nda}")
     if previous is not None and not isinstance(previous, Stay):
         previous = None

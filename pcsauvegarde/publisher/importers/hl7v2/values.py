@@ -31,8 +31,9 @@ def _raw(seg: hl7.Segment | None, field: int, comp: int, rep: int, sub: int) -> 
     if seg is None or field >= len(seg):
         return ""
     seps = _seps(seg)
-    text = str(seg[field])
-    if str(seg[0]) == "MSH" and field <= 2:
+    texts = _field_texts(seg)
+    text = texts[field] if field < len(texts) else ""
+    if field <= 2 and texts[0] == "MSH":
         return text  # MSH-1 and MSH-2 are the separators themselves
     parts = text.split(seps[1])
     if rep > len(parts):
@@ -42,6 +43,16 @@ def _raw(seg: hl7.Segment | None, field: int, comp: int, rep: int, sub: int) -> 
         return ""
     parts = parts[comp - 1].split(seps[3])
     return parts[sub - 1] if sub <= len(parts) else ""
+
+
+def _field_texts(seg: hl7.Segment) -> list[str]:
+    """The escaped text of every field, computed once per segment (python-hl7 rebuilds a
+    field's text from its parsed tree on each ``str()``)."""
+    texts = seg.__dict__.get("_field_texts")
+    if texts is None:
+        texts = [str(f) for f in seg]
+        seg.__dict__["_field_texts"] = texts
+    return texts
 
 
 def get(seg: hl7.Segment | None, field: int, comp: int = 1, rep: int = 1, sub: int = 1) -> str:
@@ -117,9 +128,9 @@ def _hex(data: bytes) -> str:
 
 def reps(seg: hl7.Segment | None, field: int) -> int:
     """How many repetitions a field holds (0 when empty)."""
-    if seg is None or field >= len(seg) or not str(seg[field]).strip():
+    if seg is None or field >= len(seg) or not _field_texts(seg)[field].strip():
         return 0
-    return len(str(seg[field]).split(_seps(seg)[1]))
+    return len(_field_texts(seg)[field].split(_seps(seg)[1]))
 
 
 def person(seg: hl7.Segment | None, field: int, rep: int = 1) -> str:

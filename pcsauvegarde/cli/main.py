@@ -78,7 +78,7 @@ def publish(config_path: Path, kind: str, inputs: tuple[Path, ...]) -> None:
     from pcsauvegarde.publisher.publisher import PublishError, load_publisher_config
     from pcsauvegarde.publisher.publisher import publish as publish_records
     from pcsauvegarde.publisher.report import PublishReport
-    from pcsauvegarde.publisher.sources import import_sources
+    from pcsauvegarde.publisher.sources import IGNORED, import_sources
 
     files = [p for i in inputs for p in (sorted(i.iterdir()) if i.is_dir() else [i])]
     try:
@@ -89,7 +89,8 @@ def publish(config_path: Path, kind: str, inputs: tuple[Path, ...]) -> None:
                                        ".hl7 ou .csv attendus)")
         partial = [r for r in rejections if PARTIAL in r]  # applied, with what was left out
         for r in rejections:
-            click.echo(f"{'signalé' if PARTIAL in r else 'refusé'} : {r}", err=True)
+            label = "signalé : " if PARTIAL in r else "" if IGNORED in r else "refusé : "
+            click.echo(f"{label}{r}", err=True)
         report = PublishReport()
         written = publish_records(records, config, kind, report=report)
     except (PublishError, PackageError) as exc:

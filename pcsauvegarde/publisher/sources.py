@@ -9,6 +9,7 @@ from pcsauvegarde.core.records import Record
 from pcsauvegarde.publisher.importers.hl7v2.identity import Hl7Options
 
 EXTENSIONS = (".ndjson", ".json", ".hl7", ".csv")
+IGNORED = "ignoré : extension inconnue"
 
 
 def import_sources(paths: Iterable[Path], hl7_options: Hl7Options | None = None
@@ -34,8 +35,8 @@ def import_sources(paths: Iterable[Path], hl7_options: Hl7Options | None = None
         if looks_like_hl7(_head(path)):
             by_ext[".hl7"].append(path)
         else:
-            refusals.append(f"{path.name} : ignoré : extension inconnue (.ndjson, .json, .hl7 "
-                            "ou .csv attendus, ou un fichier HL7 v2 commençant par MSH)")
+            refusals.append(f"{path.name} : {IGNORED} (.ndjson, .json, .hl7 ou .csv attendus, "
+                            "ou un fichier HL7 v2 commençant par MSH)")
     fhir_files = by_ext[".ndjson"] + by_ext[".json"]
     results = []
     if fhir_files:

@@ -169,3 +169,8 @@ def test_cli_publish_prints_the_report_on_a_mixed_batch(tmp_path):
     assert "ADT^A99 refusé (10) — type de message « ADT^A99 » non pris en charge" in r.output
     assert "INS (NIR) invalide ignoré" in r.output
     assert "OBX 2 : OBX-8 indicateur d'anomalie « ZZ » inconnu" in r.output
+    other = tmp_path / "lisez-moi.txt"
+    other.write_text("export du jour", encoding="utf-8")
+    r = CliRunner().invoke(main, ["publish", "--config", str(toml), str(feed), str(other)])
+    assert "\nlisez-moi.txt : ignoré : extension inconnue (.ndjson" in r.output
+    assert "refusé : lisez-moi" not in r.output

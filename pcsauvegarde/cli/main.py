@@ -71,8 +71,9 @@ def keys(data_dir: Path, publisher_dir: Path | None) -> None:
               "dernier complet date de plus de full_every_minutes).")
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path, exists=True))
 def publish(config_path: Path, kind: str, inputs: tuple[Path, ...]) -> None:
-    """Importer des exports (FHIR R4 .ndjson/.json, HL7 v2 .hl7, catalogues .csv) et publier
-    un paquet par domaine et par périmètre de stations."""
+    """Importer des exports (FHIR R4 .ndjson/.json, HL7 v2 .hl7 ou tout fichier commençant par
+    MSH, catalogues .csv) et publier un paquet par domaine et par périmètre de stations ;
+    affiche le bilan par type (importés → dans le périmètre → envoyés)."""
     from pcsauvegarde.core.package import PackageError
     from pcsauvegarde.publisher.importers.hl7v2.importer import PARTIAL
     from pcsauvegarde.publisher.publisher import PublishError, load_publisher_config

@@ -106,9 +106,9 @@ def search(store: Store, query: str, limit: int = 50) -> list[PatientRow]:
     if not q:
         return []
     with store.connect() as db:
-        if q.isdigit():  # or an IPP merged into another one (a word of the names column)
-            return _rows(db, "i.ipp = ? OR i.nda = ? OR ' ' || i.names || ' ' LIKE ?",
-                         (q, q, f"% {q} %"), limit)
+        if q.isdigit():  # an IPP or NDA (a key lookup), else an IPP merged into another one
+            return (_rows(db, "i.ipp = ? OR i.nda = ?", (q, q), limit)
+                    or _rows(db, "' ' || i.names || ' ' LIKE ?", (f"% {q} %",), limit))
         m = _DATE.match(q)
         if m:
             iso = f"{m[3]}-{m[2]}-{m[1]}"

@@ -26,7 +26,8 @@ TIMING_KINDS = ("fixed_times", "every_hours", "times_per_day", "as_needed", "onc
 ADMIN_STATUSES = ("given", "not_given", "refused", "held", "partial")
 ABNORMAL_FLAGS = ("", "N", "L", "H", "LL", "HH", "A")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-_ID = re.compile(r"^[^\x00-\x1f\x7f]{1,128}$")
+MAX_ID_LENGTH = 128  # ids of every shape: UUIDs, letters, HL7 CX values
+_ID = re.compile(rf"^[^\x00-\x1f\x7f]{{1,{MAX_ID_LENGTH}}}$")
 
 
 class RecordError(ValueError):

@@ -78,13 +78,16 @@ _DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
 
 
 def search(store: Store, query: str, limit: int = 50) -> list[PatientRow]:
-    """Find patients by name (accent/case-insensitive), birth date (JJ/MM/AAAA), IPP or NDA."""
+    """Find patients by IPP or NDA (exact, any shape), birth date (JJ/MM/AAAA) or name."""
     q = query.strip()[:100]
     if not q:
         return []
     with store.connect() as db:
-        if q.isdigit():
-            return _rows(db, "i.ipp = ? OR i.nda = ?", (q, q), limit)
+        if not any(c.isspace() for c in q):
+            # a scanned or typed IPP/NDA of any shape (digits, letters, UUID) is matched whole
+            rows = _rows(db, "i.ipp = ? OR i.nda = ?", (q, q), limit)
+            if rows or q.isdigit():
+                return rows
         m = _DATE.match(q)
         if m:
             iso = f"{m[3]}-{m[2]}-{m[1]}"

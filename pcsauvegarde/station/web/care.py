@@ -11,6 +11,7 @@ from pcsauvegarde.station.issuing.bundling import BUNDLE_KINDS, issue_unit_bundl
 from pcsauvegarde.station.issuing.issue import IssueError
 from pcsauvegarde.station.store import queries
 from pcsauvegarde.station.web.access import current_station, requires
+from pcsauvegarde.station.web.forms import url_id
 
 bp = Blueprint("care", __name__)
 log = logging.getLogger("pcsauvegarde.station.web")
@@ -31,7 +32,7 @@ def _care_globals() -> dict:
 @requires("soins")
 def print_unit(unit: str):
     """Issue a bundle for a unit the user may see, then show it (preview / print)."""
-    unit = unit[:32]
+    unit = url_id(unit)
     if not g.user.can_see_unit(unit):
         abort(403)
     if unit not in queries.unit_names(current_station().store) and not queries.inpatients(

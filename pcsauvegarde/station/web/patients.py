@@ -17,16 +17,16 @@ from flask import (
     url_for,
 )
 
+from pcsauvegarde.station import patients as provisional
 from pcsauvegarde.station.issuing.issue import (
     IssueError,
     has_stored_pdf,
     issue_file_document,
     stored_pdf,
 )
-from pcsauvegarde.station import patients as provisional
 from pcsauvegarde.station.store import queries
 from pcsauvegarde.station.web.access import CLINICAL, current_station, requires
-from pcsauvegarde.station.web.forms import clean_text
+from pcsauvegarde.station.web.forms import clean_text, url_id
 from pcsauvegarde.station.web.navigation import sections_for
 
 bp = Blueprint("patients", __name__)
@@ -58,7 +58,8 @@ def search():
     if q:
         current_station().audit.record(g.user.login, "patient.search", q[:100],
                                 {"found": len(found)}, durable=False)
-    if len(found) == 1 and q.isdigit():  # a scanned IPP/NDA goes straight to the patient
+    if len(found) == 1 and q in (found[0].patient.id, found[0].nda):
+        # a scanned IPP/NDA (any shape) goes straight to the patient
         return redirect(url_for("patients.patient", ipp=found[0].patient.id))
     return render_template("search.html", q=q, rows=rows, others=others)
 
@@ -66,7 +67,7 @@ def search():
 @bp.route("/services/<unit>")
 @requires(*CLINICAL)
 def unit(unit: str):
-    unit = unit[:32]
+    unit = url_id(unit)
     names = queries.unit_names(current_station().store)
     rows = provisional.inpatients(current_station(), unit)
     if not rows and unit not in names:
@@ -78,7 +79,7 @@ def unit(unit: str):
 @bp.route("/patients/<ipp>")
 @requires(*CLINICAL)
 def patient(ipp: str):
-    file = provisional.patient_file(current_station(), ipp[:64])
+    file = provisional.patient_file(current_station(), url_id(ipp))
     if file is None:
         abort(404)
     return render_template("patient.html", f=file, snaps=current_station().store.snapshots(),
@@ -89,7 +90,7 @@ def patient(ipp: str):
 @requires("soins")
 def issue(ipp: str, kind: str):
     """Render and journal a patient document, then show it (browser preview / print)."""
-    file = provisional.patient_file(current_station(), ipp[:64])
+    file = provisional.patient_file(current_station(), url_id(ipp))
     if file is None:
         abort(404)
     options = {}

@@ -133,8 +133,10 @@ def test_unit_page_offers_print_actions_and_allergy_flags(logged_in, station):
     rows = queries.inpatients(station.store, "REA")
     text = _text(logged_in.get("/services/REA"))
     assert text.count("Imprimer la synthèse de") == len(rows)
-    if any(r.has_allergy for r in rows):
-        assert "ALLERGIE" in text
+    assert any(r.allergies for r in rows)
+    for r in rows:  # each badge names the substance
+        for substance in r.allergies:
+            assert f'<span class="flag-allergy">{substance}</span>' in text
 
 
 def test_admin_home_links_every_admin_page_that_exists(app, people):

@@ -38,3 +38,32 @@ def test_search_by_scanned_alphanumeric_ipp_and_nda(odd_app):
     # a single word that is no identifier is still a name search
     html = client.get("/recherche", query_string={"q": "lefebvre"}).get_data(as_text=True)
     assert f"/patients/{ODD_IPP}" in html
+
+
+def test_home_without_any_unit_still_lists_the_patients(settings, keys, drop, make_package):
+    """No directory and no current stay: no unit tile, yet the home leads to the patients."""
+    from pcsauvegarde.station.web import create_app
+    from tests.conftest import NOW
+    from tests.web.conftest import odd_hospital, station_of_records
+    dpi = [r for r in odd_hospital(NOW)["dpi"] if r.TYPE != "stay" or r.discharge]
+    st = station_of_records(settings, keys, drop, make_package, {"dpi": dpi})
+    app = create_app(st, {"TESTING": True, "WTF_CSRF_ENABLED": False})
+    html = client_as(app, "infirmiere").get("/").get_data(as_text=True)
+    assert "Aucun service disponible" not in html and "Aucun patient disponible" not in html
+    assert 'href="/patients/IPP-OUT-1"' in html and "PETIT" in html
+    assert "sorti le" in html  # a discharged patient says so, with the date
+
+
+def test_home_lists_current_stays_no_tile_leads_to(odd_app):
+    html = nurse(odd_app).get("/").get_data(as_text=True)
+    assert "Soins continus" in html
+    assert f'href="/patients/{ODD_IPP}"' not in html  # reached through its unit's tile
+
+
+def test_unit_table_names_allergies_without_the_service_column(odd_app):
+    html = nurse(odd_app).get(f"/services/{ODD_UNIT}").get_data(as_text=True)
+    assert '<span class="flag-allergy">Pénicilline</span>' in html
+    assert '<span class="flag-allergy">Latex</span>' in html
+    assert ">Iode<" not in html  # a refuted allergy no longer warns
+    assert "<th>Service</th>" not in html
+    assert '<th class="nowrap">Âge</th>' in html

@@ -31,6 +31,12 @@ class PatientRow:
     current: bool
     has_allergy: bool
     provisional: bool = False   # a downtime admission (provisional IPP/NDA), see admissions.py
+    allergies: tuple[str, ...] = ()         # substances of the active allergies
+    discharge: dt.datetime | None = None    # of the listed stay, when it has ended
+
+
+# Allergy statuses that no longer warn (the rule of every list, census and badge).
+INACTIVE_ALLERGY = ("entered-in-error", "refuted", "resolved", "inactive")
 
 
 def _records(db, sql: str, args: tuple = ()) -> list[Record]:
@@ -52,9 +58,11 @@ def units(store: Store) -> list[UnitSummary]:
     return [UnitSummary(c, names.get(c, c), counts.get(c, 0)) for c in codes]
 
 
-_ROW_SQL = """
-SELECT r.data, i.nda, i.unit, i.room, i.bed, i.current,
-       EXISTS (SELECT 1 FROM record a WHERE a.ipp = i.ipp AND a.type = 'allergy')
+_ROW_SQL = f"""
+SELECT r.data, i.nda, i.unit, i.room, i.bed, i.current, i.discharge,
+       (SELECT json_group_array(json_extract(a.data, '$.substance')) FROM record a
+        WHERE a.ipp = i.ipp AND a.type = 'allergy' AND coalesce(json_extract(a.data, '$.status'),
+              'active') NOT IN ({", ".join(f"'{s}'" for s in INACTIVE_ALLERGY)}))
 FROM patient_index i JOIN record r ON r.type = 'patient' AND r.id = i.ipp
 """
 
@@ -62,9 +70,14 @@ FROM patient_index i JOIN record r ON r.type = 'patient' AND r.id = i.ipp
 def _rows(db, where: str, args: tuple, limit: int) -> list[PatientRow]:
     sql = f"{_ROW_SQL} WHERE {where} ORDER BY i.current DESC, i.unit, i.room, i.bed, i.names LIMIT ?"
     out = []
-    for data, nda, unit, room, bed, current, allergy in db.execute(sql, args + (limit,)):
+    for data, nda, unit, room, bed, current, discharge, allergies in db.execute(
+            sql, args + (limit,)):
+        substances = tuple(json.loads(allergies)) if allergies else ()
         out.append(PatientRow(record_from_dict(json.loads(data)), nda or "", unit or "",
-                              room or "", bed or "", bool(current), bool(allergy)))
+                              room or "", bed or "", bool(current), bool(substances),
+                              allergies=substances,
+                              discharge=dt.datetime.fromisoformat(discharge) if discharge
+                              else None))
     return out
 
 
@@ -72,6 +85,12 @@ def inpatients(store: Store, unit: str) -> list[PatientRow]:
     """Current inpatients of a unit, in room/bed order."""
     with store.connect() as db:
         return _rows(db, "i.unit = ? AND i.current = 1", (unit,), 1000)
+
+
+def with_stays(store: Store, limit: int = 500) -> list[PatientRow]:
+    """Patients with a stay kept by the station: current stays first, then recent discharges."""
+    with store.connect() as db:
+        return _rows(db, "i.nda IS NOT NULL", (), limit)
 
 
 _DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
@@ -149,7 +168,7 @@ def unit_file(store: Store, unit: str) -> UnitFile:
                                  (r.patient.id,))
             out.append(CensusRow(r.patient, stays[0], tuple(
                 a.substance for a in allergies
-                if a.status not in ("entered-in-error", "refuted", "resolved", "inactive"))))
+                if a.status not in INACTIVE_ALLERGY)))
     snaps = store.snapshots()
     return UnitFile(unit, unit_names(store).get(unit, unit), tuple(out),
                     {d: s.extracted_at for d, s in snaps.items()})

@@ -31,6 +31,7 @@ from pcsauvegarde.station.web.navigation import sections_for
 
 bp = Blueprint("patients", __name__)
 log = logging.getLogger("pcsauvegarde.station.web")
+HOME_LIST = 300  # patients listed on the home page when no unit tile leads to them
 
 
 def _visible(rows):
@@ -43,7 +44,13 @@ def home():
     clinical = bool(set(CLINICAL) & set(g.user.roles))
     units = ([u for u in queries.units(current_station().store) if g.user.can_see_unit(u.code)]
              if clinical else [])
-    return render_template("home.html", units=units, clinical=clinical,
+    # Patients no unit tile leads to are listed here: all of them when no unit has inpatients
+    # (no unit in the data or none assigned), else current stays outside any tile.
+    tiled = {u.code for u in units if u.inpatients}
+    rows = ([r for r in _visible(provisional.with_stays(current_station(), HOME_LIST))
+             if not tiled or (r.current and r.unit not in tiled)] if clinical else [])
+    return render_template("home.html", units=units, clinical=clinical, rows=rows,
+                           limit=HOME_LIST, unit_names={u.code: u.name for u in units},
                            sections=sections_for(g.user.roles, current_app.url_map))
 
 
@@ -61,7 +68,8 @@ def search():
     if len(found) == 1 and q in (found[0].patient.id, found[0].nda):
         # a scanned IPP/NDA (any shape) goes straight to the patient
         return redirect(url_for("patients.patient", ipp=found[0].patient.id))
-    return render_template("search.html", q=q, rows=rows, others=others)
+    return render_template("search.html", q=q, rows=rows, others=others,
+                           unit_names=queries.unit_names(current_station().store))
 
 
 @bp.route("/services/<unit>")

@@ -72,7 +72,7 @@ def test_scan_open_print(page, served):
     page.keyboard.press("Enter")
     page.wait_for_url(f"{base}/patients/{row.patient.id}")
     assert row.patient.birth_name.upper() in page.locator("h1").inner_text()
-    assert "séquence" in page.locator(".snapshot").inner_text()
+    assert "Dossier patient : données du" in page.locator(".snapshot").inner_text()
     page.get_by_role("button", name="Imprimer la synthèse").click()
     page.wait_for_url(f"{base}/documents/*")
     number = page.url.rsplit("/", 1)[-1]

@@ -67,3 +67,40 @@ def test_unit_table_names_allergies_without_the_service_column(odd_app):
     assert ">Iode<" not in html  # a refuted allergy no longer warns
     assert "<th>Service</th>" not in html
     assert '<th class="nowrap">Âge</th>' in html
+
+
+def _text(r) -> str:
+    import html
+    return html.unescape(r.get_data(as_text=True))
+
+
+def test_patient_page_in_french_words(odd_app):
+    text = _text(nurse(odd_app).get(f"/patients/{ODD_IPP}"))
+    assert "Pénicilline</strong> — Anaphylaxie, criticité élevée" in text
+    assert '<span class="flag-allergy">ANAPHYLAXIE</span>' in text
+    assert "Latex</strong> — Urticaire, réaction sévère" in text
+    assert "Iode" not in text  # refuted: not an allergy
+    assert "(high)" not in text and "severe" not in text
+    assert "Appendicite aiguë — <strong>résolu</strong>" in text
+    assert "Diabète de type 2</li>" in text
+    assert "Nom d'usage : <strong>MARTIN</strong>" in text
+    assert "séquence" not in text and "dpi" not in text  # no internal labels
+    assert text.index('id="allergies"') < text.index('id="print-summary"')  # seen first
+
+
+def test_deceased_inpatient_is_shouted(odd_app):
+    text = _text(nurse(odd_app).get("/patients/IPP-DCD-1"))
+    assert 'id="deceased"' in text and "PATIENT DÉCÉDÉ</strong> — le séjour est encore ouvert" in text
+    unit = _text(nurse(odd_app).get(f"/services/{ODD_UNIT}"))
+    assert '<span class="flag-deceased">DÉCÉDÉ</span>' in unit
+
+
+def test_discharged_patient_shows_the_discharge_date(odd_app):
+    import datetime as dt
+
+    from pcsauvegarde.station.documents.fmt import format_local
+    from tests.conftest import NOW
+    text = _text(nurse(odd_app).get("/patients/IPP-OUT-1"))
+    assert 'id="discharged"' in text
+    assert f"SORTIE LE {format_local(NOW - dt.timedelta(days=3))}</strong>" in text
+    assert 'id="deceased"' not in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 from pcsauvegarde.core.records import Timing
@@ -106,3 +107,18 @@ def format_timing(timing: Timing) -> str:
     if kind == "once":
         return "dose unique"
     return timing.text or "rythme non précisé"
+
+
+def format_number_text(text: str) -> str:
+    """Decimal points between digits become commas: « 2.5 mg » → « 2,5 mg » (times untouched)."""
+    return re.sub(r"(?<=\d)\.(?=\d)", ",", text)
+
+
+# Lab abnormal flags (HL7 v2 OBX-8 codes) as a nurse reads them; LAB_FLAG_LEGEND explains them.
+LAB_FLAGS = {"H": "↑", "L": "↓", "HH": "↑↑", "LL": "↓↓", "A": "anormal"}
+LAB_FLAG_LEGEND = "↑ haut, ↓ bas, ↑↑ / ↓↓ critique"
+
+
+def format_lab_flag(flag: str) -> str:
+    """« ↑ », « ↓↓ », « anormal »; nothing for a normal result."""
+    return LAB_FLAGS.get(flag, "" if flag in ("", "N") else flag)

@@ -23,6 +23,7 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "patients.issue": ("soins",),
     "patients.document": CLINICAL,
     "patients.document_pdf": CLINICAL,
+    "patients.document_page": CLINICAL,
     "patients.print_document": CLINICAL,
     "scope.breakglass": CLINICAL,
     "admin.home": ADMIN,

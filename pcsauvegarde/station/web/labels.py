@@ -52,7 +52,7 @@ def is_anaphylaxis(a: Allergy) -> bool:
 
 FILTERS = {"format_ins": format_ins, "condition_status": condition_status,
            "allergy_details": allergy_details, "shown": shown,
-           "format_number_text": fmt.format_number_text, "lab_flag": fmt.format_lab_flag,
+           "format_number_text": fmt.format_number_text, "format_time": fmt.format_time, "lab_flag": fmt.format_lab_flag,
            "sex_label": lambda code: fmt.SEX_LABELS.get(code, code)}
 TESTS = {"anaphylaxis": is_anaphylaxis}
 GLOBALS = {"LAB_FLAG_LEGEND": fmt.LAB_FLAG_LEGEND}

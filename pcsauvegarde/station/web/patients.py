@@ -18,9 +18,9 @@ from flask import (
 )
 
 from pcsauvegarde.station import patients as provisional
+from pcsauvegarde.station.issuing import preview
 from pcsauvegarde.station.issuing.issue import (
     IssueError,
-    has_stored_pdf,
     issue_file_document,
     stored_pdf,
 )
@@ -31,6 +31,7 @@ from pcsauvegarde.station.web.navigation import sections_for
 
 bp = Blueprint("patients", __name__)
 log = logging.getLogger("pcsauvegarde.station.web")
+PREVIEW_PAGES = 3  # page images on a document's screen; the PDF link shows them all
 HOME_LIST = 300  # patients listed on the home page when no unit tile leads to them
 
 
@@ -122,10 +123,23 @@ def issue(ipp: str, kind: str):
 @bp.route("/documents/<number>")
 @requires(*CLINICAL)
 def document(number: str):
-    if not has_stored_pdf(current_station(), number):
+    info = preview.describe(current_station(), number)
+    if info is None:
         abort(404)
-    return render_template("document.html", number=number,
+    return render_template("document.html", number=number, doc=info,
+                           preview_pages=min(info.pages, PREVIEW_PAGES),
                            printer=current_station().printer.status())
+
+
+@bp.route("/documents/<number>/pages/<page>.png")
+@requires(*CLINICAL)
+def document_page(number: str, page: str):
+    """One page as an image: the preview that needs no PDF viewer in the browser."""
+    png = preview.page_png(current_station(), number, int(page)) if (
+        page.isascii() and page.isdigit()) else None
+    if png is None:
+        abort(404)
+    return Response(png, mimetype="image/png")
 
 
 @bp.route("/documents/<number>.pdf")

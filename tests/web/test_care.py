@@ -154,3 +154,21 @@ def test_lab_results_with_decimal_commas_and_arrows(logged_in, station):
                 assert "↑ haut, ↓ bas" in text
                 return
     raise AssertionError("the demo has no patient with decimal and flagged lab results")
+
+
+def test_failed_login_keeps_the_identifier(client):
+    r = client.post("/connexion", data={"login": "infirmiere", "password": "faux"})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 401 and 'value="infirmiere"' in html
+    # the password is typed again, where the cursor already is
+    assert re.search(r'id="password"[^>]* autofocus', html)
+    assert not re.search(r'id="login"[^>]* autofocus', html)
+
+
+def test_banner_lists_every_domain_even_never_received(odd_app):
+    from tests.web.conftest import client_as
+    html = client_as(odd_app, "infirmiere").get("/").get_data(as_text=True)
+    for label in ("Pharmacie", "Laboratoire", "Stérilisation", "Imagerie / bloc"):
+        assert '<span class="domain is-missing" id="fresh-' in html
+        assert f"{label} : jamais reçu</span>" in html
+    assert "Dossier patient : données du" in html

@@ -84,7 +84,7 @@ def test_patient_page_in_french_words(odd_app):
     assert "Appendicite aiguë — <strong>résolu</strong>" in text
     assert "Diabète de type 2</li>" in text
     assert "Nom d'usage : <strong>MARTIN</strong>" in text
-    assert "séquence" not in text and "dpi" not in text  # no internal labels
+    assert "séquence" not in text and "dpi :" not in text  # no internal labels
     assert text.index('id="allergies"') < text.index('id="print-summary"')  # seen first
 
 

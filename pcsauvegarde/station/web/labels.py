@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -45,6 +46,85 @@ def allergy_details(a: Allergy) -> str:
     return ", ".join(words)
 
 
+def printer_name(spec: str) -> str:
+    """The printer setting in words: « dossier d'impression (démonstration) », « file CUPS X »."""
+    if spec.startswith("cups:"):
+        return f"file CUPS « {spec.removeprefix('cups:')} »"
+    return "dossier d'impression (démonstration)" if spec == "file" else spec
+
+
+TRANSPORTS = {"folder": "dossier", "sftp": "SFTP", "https": "HTTPS"}
+PACKAGE_KINDS = {"full": "complet", "delta": "différentiel"}
+# Keys of the audit journal's details, in the admin's words (unknown keys are shown as they are).
+DETAIL_LABELS = {"found": "trouvés", "page": "page", "unit": "service", "reason": "motif",
+                 "locked": "compte verrouillé", "printer": "imprimante", "job": "travail",
+                 "bytes": "octets", "roles": "rôles", "units": "services", "before": "avant",
+                 "sessions_closed": "sessions fermées", "kind": "document", "ipp": "IPP",
+                 "snapshot": "données", "path": "adresse", "file": "fichier",
+                 "quarantine_id": "quarantaine", "outcome": "résultat", "message": "message",
+                 "utilisateur": "utilisateur", "action": "action", "du": "du", "au": "au"}
+WORDS = {True: "oui", False: "non", "accepted": "accepté", "quarantined": "en quarantaine",
+         "rejected": "refusé", "*": "tous", "patients.patient": "dossier du patient"}
+
+
+def transport(kind: str) -> str:
+    return TRANSPORTS.get(kind, kind)
+
+
+def package_kind(kind: str) -> str:
+    return PACKAGE_KINDS.get(kind, kind)
+
+
+def every(seconds: int) -> str:
+    """« toutes les 30 s », « toutes les minutes », « toutes les 5 min »."""
+    if seconds % 60:
+        return f"toutes les {seconds} s"
+    return "toutes les minutes" if seconds == 60 else f"toutes les {seconds // 60} min"
+
+
+def megabytes(mb: float) -> str:
+    """« 77 Go », « 7,5 Go », « 850 Mo » (a disk's free space as people say it)."""
+    if mb < 1000:
+        return f"{round(mb)} Mo"
+    go = mb / 1024
+    return f"{fmt.format_number(round(go, 1) if go < 10 else round(go))} Go"
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, dict):
+        return " ; ".join(f"{DETAIL_LABELS.get(k, k)} : {_value(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_value(v) for v in value) or "—"
+    if isinstance(value, bool) or value in WORDS:
+        return WORDS[value]
+    return str(value)
+
+
+def audit_details(details: dict) -> list[tuple[str, str]]:
+    """An audit entry's details as (label, value) pairs, in words (never raw JSON)."""
+    if not isinstance(details, dict):
+        return [("", str(details))]
+    from pcsauvegarde.station.issuing.preview import title_of
+    special = {"kind": title_of, "snapshot": snapshots}
+    return [(DETAIL_LABELS.get(k, k), special[k](v) if k in special and isinstance(v, str)
+             else _value(v)) for k, v in details.items() if v not in ("", None)]
+
+
+def snapshots(label: str) -> str:
+    """« dpi:12,lab:7 » → « Dossier patient n° 12, Laboratoire n° 7 »."""
+    from pcsauvegarde.station.freshness import DOMAIN_LABELS
+    parts = [p.partition(":") for p in label.split(",") if p]
+    return ", ".join(f"{DOMAIN_LABELS.get(d, d)} n° {n}" for d, _, n in parts)
+
+
+def iso_day(value: str) -> str:
+    """« 2026-11-27 » → « 27/11/2026 » (a date filter shown the French way, any browser)."""
+    try:
+        return fmt.format_date(dt.date.fromisoformat(value)) if value else ""
+    except ValueError:
+        return value
+
+
 def is_anaphylaxis(a: Allergy) -> bool:
     text = f"{a.reaction} {a.substance}".casefold()
     return any(w in text for w in ANAPHYLAXIS)
@@ -53,6 +133,8 @@ def is_anaphylaxis(a: Allergy) -> bool:
 FILTERS = {"format_ins": format_ins, "condition_status": condition_status,
            "allergy_details": allergy_details, "shown": shown,
            "format_number_text": fmt.format_number_text, "format_time": fmt.format_time, "lab_flag": fmt.format_lab_flag,
-           "sex_label": lambda code: fmt.SEX_LABELS.get(code, code)}
+           "printer_name": printer_name, "transport": transport, "every": every,
+           "package_kind": package_kind, "megabytes": megabytes,
+           "audit_details": audit_details, "iso_day": iso_day, "sex_label": lambda code: fmt.SEX_LABELS.get(code, code)}
 TESTS = {"anaphylaxis": is_anaphylaxis}
 GLOBALS = {"LAB_FLAG_LEGEND": fmt.LAB_FLAG_LEGEND}

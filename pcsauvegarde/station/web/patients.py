@@ -24,6 +24,7 @@ from pcsauvegarde.station.issuing.issue import (
     issue_file_document,
     stored_pdf,
 )
+from pcsauvegarde.station.state.preferences import UNIT, Preferences
 from pcsauvegarde.station.store import queries
 from pcsauvegarde.station.web.access import CLINICAL, current_station, requires
 from pcsauvegarde.station.web.forms import clean_text, url_id
@@ -52,7 +53,21 @@ def home():
              if not tiled or (r.current and r.unit not in tiled)] if clinical else [])
     return render_template("home.html", units=units, clinical=clinical, rows=rows,
                            limit=HOME_LIST, unit_names={u.code: u.name for u in units},
+                           own=_own_unit(units),
                            sections=sections_for(g.user.roles, current_app.url_map))
+
+
+def _preferences() -> Preferences:
+    return Preferences(current_station().state)
+
+
+def _own_unit(units: list[queries.UnitSummary]) -> queries.UnitSummary | None:
+    """The unit the home page offers first: the account's only unit, else the last one opened."""
+    by_code = {u.code: u for u in units}
+    mine = [u for u in g.user.units if u != "*"]
+    if len(mine) == 1 and "*" not in g.user.units and mine[0] in by_code:
+        return by_code[mine[0]]
+    return by_code.get(_preferences().get(g.user.login, UNIT) or "")
 
 
 @bp.route("/recherche")
@@ -81,6 +96,7 @@ def unit(unit: str):
     rows = provisional.inpatients(current_station(), unit)
     if not rows and unit not in names:
         abort(404)
+    _preferences().set(g.user.login, UNIT, unit)  # her home page offers this unit next time
     return render_template("unit.html", unit=unit, unit_name=names.get(unit, unit), rows=rows,
                            print_actions="soins" in g.user.roles)
 

@@ -107,3 +107,18 @@ def odd_app(settings, keys, drop, make_package):
     from tests.conftest import NOW
     st = station_of_records(settings, keys, drop, make_package, odd_hospital(NOW))
     return create_app(st, {"TESTING": True, "WTF_CSRF_ENABLED": False})
+
+
+def print_unit(client, unit: str, kinds, **form):
+    """POST « Imprimer le service » and follow its progress page to the document's redirect."""
+    import time
+    r = client.post(f"/services/{unit}/imprimer", data={"kinds": list(kinds), **form})
+    deadline = time.monotonic() + 120
+    while r.status_code in (200, 302) and "/impression/" in r.headers.get("Location", ""):
+        progress = r.headers["Location"]
+        r = client.get(progress)
+        while r.status_code == 200 and time.monotonic() < deadline:
+            assert 'id="bundle-progress"' in r.get_data(as_text=True)
+            time.sleep(0.2)
+            r = client.get(progress)
+    return r

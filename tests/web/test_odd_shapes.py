@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.web.conftest import ODD_IPP, ODD_NDA, ODD_UNIT, client_as
+from tests.web.conftest import ODD_IPP, ODD_NDA, ODD_UNIT, client_as, print_unit
 
 
 def nurse(odd_app):
@@ -20,7 +20,7 @@ def test_unit_page_with_a_36_character_code(odd_app):
 
 
 def test_print_unit_with_a_36_character_code(odd_app):
-    r = nurse(odd_app).post(f"/services/{ODD_UNIT}/imprimer", data={"kinds": ["census"]})
+    r = print_unit(nurse(odd_app), ODD_UNIT, ["census"])
     assert r.status_code == 302 and "/documents/" in r.headers["Location"]
 
 

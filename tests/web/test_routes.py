@@ -35,6 +35,7 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "admin_journal.journal_csv": ADMIN,
     "admin_journal.verify": ADMIN,
     "care.print_unit": ("soins",),
+    "care.bundle_progress": ("soins",),
     "admissions.admit": ("soins",),
     "printing.jobs": ANY,
     "printing.retry": ANY,

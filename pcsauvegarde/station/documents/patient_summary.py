@@ -8,7 +8,13 @@ from pathlib import Path
 from pcsauvegarde.core.records import LabResult
 from pcsauvegarde.station.documents.base import GREY, INK, MARGIN, DocumentPDF, render_document
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
-from pcsauvegarde.station.documents.fmt import format_age, format_date, format_local, format_timing
+from pcsauvegarde.station.documents.fmt import (
+    allergy_text,
+    format_age,
+    format_date,
+    format_local,
+    format_timing,
+)
 from pcsauvegarde.station.documents.table import Column, Row, draw_table
 from pcsauvegarde.station.documents.templates import Template, load_template
 
@@ -30,9 +36,7 @@ SCHEMA: dict[str, tuple[str, ...]] = {
 }
 CONDITION_STATUS = {"inactive": "inactif", "resolved": "résolu", "remission": "en rémission",
                     "recurrence": "récidive", "relapse": "rechute"}
-ALLERGY_STATUS = {"inactive": "inactive", "resolved": "résolue", "suspected": "suspectée",
-                  "unconfirmed": "non confirmée"}
-HIDDEN_STATUS = {"entered-in-error", "refuted"}   # records that say "this was wrong"
+HIDDEN_STATUS = {"entered-in-error", "refuted"}   # conditions that say "this was wrong"
 MODALITIES = {"CT": "Scanner", "MR": "IRM", "US": "Échographie", "CR": "Radiographie",
               "DX": "Radiographie", "XR": "Radiographie", "MG": "Mammographie",
               "NM": "Médecine nucléaire", "PT": "TEP", "XA": "Angiographie"}
@@ -87,13 +91,9 @@ def _allergies(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
     """A heavy-framed box: the one thing nobody may miss on this page."""
     pdf.section(t.text("allergies.title"), _source(t, file, pdf.ctx, "dpi"))
     items = []
-    for a in file.allergies:
-        if a.status in HIDDEN_STATUS:
-            continue
-        text = a.substance
+    for a in file.allergies:  # active ones only (PatientFile)
+        text = allergy_text(a)
         details = [d for d in (a.reaction, a.severity) if d]
-        if a.status and a.status != "active":
-            details.append(ALLERGY_STATUS.get(a.status, a.status))
         items.append(f"⚠ {text}" + (f" — {', '.join(details)}" if details else ""))
     lines = items or [t.text("allergies.empty")]
     style = "B" if items else ""

@@ -1,4 +1,8 @@
-"""Read queries on the store, shaped for screens and documents."""
+"""Read queries on the snapshot store, shaped for screens and documents.
+
+Only ``station.patients`` (the one read path, which adds downtime admissions) calls the
+patient queries here: a caller reading the store alone would miss provisional patients.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,14 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
+from typing import TypeVar
 
-from pcsauvegarde.core.records import Patient, Record, Stay, record_from_dict
-from pcsauvegarde.station.documents.context import CensusRow, PatientFile, UnitFile
+from pcsauvegarde.core.records import Allergy, Patient, Record, Stay, record_from_dict
+from pcsauvegarde.station.documents.context import CensusRow, PatientFile
+from pcsauvegarde.station.documents.fmt import allergy_text
 from pcsauvegarde.station.store.db import Store, fold
+
+R = TypeVar("R", bound=Record)
 
 
 @dataclass(frozen=True)
@@ -35,12 +43,14 @@ class PatientRow:
     discharge: dt.datetime | None = None    # of the listed stay, when it has ended
 
 
-# Allergy statuses that no longer warn (the rule of every list, census and badge).
-INACTIVE_ALLERGY = ("entered-in-error", "refuted", "resolved", "inactive")
-
-
 def _records(db, sql: str, args: tuple = ()) -> list[Record]:
     return [record_from_dict(json.loads(d)) for (d,) in db.execute(sql, args)]
+
+
+def _of_type(db, cls: type[R], where: str, args: tuple) -> list[R]:
+    """Records of one class (``cls.TYPE``) matching ``where``, typed as such."""
+    return [r for r in _records(db, f"SELECT data FROM record WHERE type=? AND {where}",
+                                (cls.TYPE, *args)) if isinstance(r, cls)]
 
 
 def unit_names(store: Store) -> dict[str, str]:
@@ -58,26 +68,33 @@ def units(store: Store) -> list[UnitSummary]:
     return [UnitSummary(c, names.get(c, c), counts.get(c, 0)) for c in codes]
 
 
-_ROW_SQL = f"""
-SELECT r.data, i.nda, i.unit, i.room, i.bed, i.current, i.discharge,
-       (SELECT json_group_array(json_extract(a.data, '$.substance')) FROM record a
-        WHERE a.ipp = i.ipp AND a.type = 'allergy' AND coalesce(json_extract(a.data, '$.status'),
-              'active') NOT IN ({", ".join(f"'{s}'" for s in INACTIVE_ALLERGY)}))
+_ROW_SQL = """
+SELECT r.data, i.nda, i.unit, i.room, i.bed, i.current, i.discharge
 FROM patient_index i JOIN record r ON r.type = 'patient' AND r.id = i.ipp
 """
 
 
 def _rows(db, where: str, args: tuple, limit: int) -> list[PatientRow]:
     sql = f"{_ROW_SQL} WHERE {where} ORDER BY i.current DESC, i.unit, i.room, i.bed, i.names LIMIT ?"
-    out = []
-    for data, nda, unit, room, bed, current, discharge, allergies in db.execute(
-            sql, args + (limit,)):
-        substances = tuple(json.loads(allergies)) if allergies else ()
-        out.append(PatientRow(record_from_dict(json.loads(data)), nda or "", unit or "",
-                              room or "", bed or "", bool(current), bool(substances),
-                              allergies=substances,
-                              discharge=dt.datetime.fromisoformat(discharge) if discharge
-                              else None))
+    found = [(record_from_dict(json.loads(data)), nda, unit, room, bed, current, discharge)
+             for data, nda, unit, room, bed, current, discharge
+             in db.execute(sql, args + (limit,))]
+    allergies = _active_allergies(db, [p.id for p, *_ in found])
+    return [PatientRow(p, nda or "", unit or "", room or "", bed or "", bool(current),
+                       p.id in allergies, allergies=allergies.get(p.id, ()),
+                       discharge=dt.datetime.fromisoformat(discharge) if discharge else None)
+            for p, nda, unit, room, bed, current, discharge in found]
+
+
+def _active_allergies(db, ipps: list[str]) -> dict[str, tuple[str, ...]]:
+    """The active allergies (Allergy.active) of ``ipps`` as named on screen, by IPP."""
+    out: dict[str, tuple[str, ...]] = {}
+    for start in range(0, len(ipps), 500):  # under SQLite's bound-parameter limit
+        chunk = ipps[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for a in _of_type(db, Allergy, f"ipp IN ({marks})", tuple(chunk)):
+            if a.active:
+                out[a.ipp] = (*out.get(a.ipp, ()), allergy_text(a))
     return out
 
 
@@ -133,7 +150,6 @@ def patient_file(store: Store, ipp: str, lab_hours: int = 72,
     current = [s for s in stays if s.discharge is None]
     stay = current[-1] if current else (stays[-1] if stays else None)
     since = now - dt.timedelta(hours=lab_hours)
-    snaps = store.snapshots()
     return PatientFile(
         patient=patients[0],
         stay=stay,
@@ -150,28 +166,28 @@ def patient_file(store: Store, ipp: str, lab_hours: int = 72,
         imaging_exams=tuple(sorted((e for e in by_type.get("imaging_exam", [])
                                     if e.scheduled_at >= now - dt.timedelta(hours=1)),
                                    key=lambda e: e.scheduled_at)),
-        extracted_at={d: s.extracted_at for d, s in snaps.items()},
+        extracted_at=extracted_at(store),
         care_tasks=tuple(by_type.get("care_task", [])),
     )
 
 
-def unit_file(store: Store, unit: str) -> UnitFile:
-    """A unit's current inpatients in room/bed order, with stay and active allergies."""
-    rows = inpatients(store, unit)
-    out = []
+def census_details(store: Store, rows: list[PatientRow]) -> dict[str, CensusRow]:
+    """Stay and active allergies of each row's patient, by IPP (rows without a stay left out)."""
+    out: dict[str, CensusRow] = {}
     with store.connect() as db:
         for r in rows:
-            stays = _records(db, "SELECT data FROM record WHERE type='stay' AND id=?", (r.nda,))
+            stays = _of_type(db, Stay, "id=?", (r.nda,))
             if not stays:
                 continue
-            allergies = _records(db, "SELECT data FROM record WHERE type='allergy' AND ipp=?",
-                                 (r.patient.id,))
-            out.append(CensusRow(r.patient, stays[0], tuple(
-                a.substance for a in allergies
-                if a.status not in INACTIVE_ALLERGY)))
-    snaps = store.snapshots()
-    return UnitFile(unit, unit_names(store).get(unit, unit), tuple(out),
-                    {d: s.extracted_at for d, s in snaps.items()})
+            allergies = _of_type(db, Allergy, "ipp=?", (r.patient.id,))
+            out[r.patient.id] = CensusRow(r.patient, stays[0],
+                                          tuple(a for a in allergies if a.active))
+    return out
+
+
+def extracted_at(store: Store) -> dict[str, dt.datetime]:
+    """When each domain's promoted snapshot was extracted at the source."""
+    return {d: s.extracted_at for d, s in store.snapshots().items()}
 
 
 def patient_unit(store: Store, ipp: str) -> tuple[bool, str | None]:

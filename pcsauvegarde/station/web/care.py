@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 
+from pcsauvegarde.station import patients
 from pcsauvegarde.station.documents import TITLES
 from pcsauvegarde.station.issuing.bundling import BUNDLE_KINDS
 from pcsauvegarde.station.issuing.issue import Issued
@@ -55,8 +56,7 @@ def print_unit(unit: str):
     unit = url_id(unit)
     if not g.user.can_see_unit(unit):
         abort(403)
-    if unit not in queries.unit_names(current_station().store) and not queries.inpatients(
-            current_station().store, unit):
+    if not patients.is_unit(current_station(), unit):
         abort(404)
     kinds = [k for k in request.form.getlist("kinds") if k in BUNDLE_KINDS]
     if not kinds:

@@ -9,11 +9,7 @@ from typing import Any
 from pcsauvegarde.core.records import Allergy
 from pcsauvegarde.station.documents import fmt
 from pcsauvegarde.station.documents.base import format_ins
-from pcsauvegarde.station.documents.patient_summary import (
-    ALLERGY_STATUS,
-    CONDITION_STATUS,
-    HIDDEN_STATUS,
-)
+from pcsauvegarde.station.documents.patient_summary import CONDITION_STATUS, HIDDEN_STATUS
 
 # FHIR AllergyIntolerance reaction severity / criticality codes (the importer keeps either in
 # ``severity``) and HL7 v2 AL1-4 codes, as printed on paper.
@@ -26,7 +22,7 @@ ANAPHYLAXIS = ("anaphyla", "quincke")
 
 
 def shown(records: Iterable[Any]) -> list[Any]:
-    """Allergies or conditions minus those the source says were wrong (refuted, in error)."""
+    """Conditions minus those the source says were wrong (refuted, in error)."""
     return [r for r in records if r.status not in HIDDEN_STATUS]
 
 
@@ -41,9 +37,7 @@ def allergy_details(a: Allergy) -> str:
     for code in (a.severity, getattr(a, "criticality", "")):
         if code:
             words.append(SEVERITY.get(code.strip().lower(), code))
-    if a.status and a.status != "active":
-        words.append(ALLERGY_STATUS.get(a.status, a.status))
-    return ", ".join(words)
+    return ", ".join(words)  # « non confirmée » is allergy_text's (fmt), after the substance
 
 
 def printer_name(spec: str) -> str:

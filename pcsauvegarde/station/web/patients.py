@@ -17,7 +17,7 @@ from flask import (
     url_for,
 )
 
-from pcsauvegarde.station import patients as provisional
+from pcsauvegarde.station import patients
 from pcsauvegarde.station.issuing import preview
 from pcsauvegarde.station.issuing.issue import (
     IssueError,
@@ -29,6 +29,7 @@ from pcsauvegarde.station.store import queries
 from pcsauvegarde.station.web.access import CLINICAL, current_station, requires
 from pcsauvegarde.station.web.forms import clean_text, url_id
 from pcsauvegarde.station.web.navigation import sections_for
+from pcsauvegarde.station.web.printing import send_to_printer
 
 bp = Blueprint("patients", __name__)
 log = logging.getLogger("pcsauvegarde.station.web")
@@ -44,12 +45,12 @@ def _visible(rows):
 @requires()
 def home():
     clinical = bool(set(CLINICAL) & set(g.user.roles))
-    units = ([u for u in queries.units(current_station().store) if g.user.can_see_unit(u.code)]
+    units = ([u for u in patients.units(current_station()) if g.user.can_see_unit(u.code)]
              if clinical else [])
     # Patients no unit tile leads to are listed here: all of them when no unit has inpatients
     # (no unit in the data or none assigned), else current stays outside any tile.
     tiled = {u.code for u in units if u.inpatients}
-    rows = ([r for r in _visible(provisional.with_stays(current_station(), HOME_LIST))
+    rows = ([r for r in _visible(patients.with_stays(current_station(), HOME_LIST))
              if not tiled or (r.current and r.unit not in tiled)] if clinical else [])
     return render_template("home.html", units=units, clinical=clinical, rows=rows,
                            limit=HOME_LIST, unit_names={u.code: u.name for u in units},
@@ -74,7 +75,7 @@ def _own_unit(units: list[queries.UnitSummary]) -> queries.UnitSummary | None:
 @requires(*CLINICAL)
 def search():
     q = clean_text(request.args.get("q"), 100)
-    found = provisional.search(current_station(), q) if q else []
+    found = patients.search(current_station(), q) if q else []
     rows = _visible(found)
     # Outside the user's units: identity only, opened through the break-glass form.
     others = [r for r in found if not g.user.can_see_unit(r.unit)]
@@ -85,15 +86,15 @@ def search():
         # a scanned IPP/NDA (any shape) goes straight to the patient
         return redirect(url_for("patients.patient", ipp=found[0].patient.id))
     return render_template("search.html", q=q, rows=rows, others=others,
-                           unit_names=queries.unit_names(current_station().store))
+                           unit_names=patients.unit_names(current_station()))
 
 
 @bp.route("/services/<unit>")
 @requires(*CLINICAL)
 def unit(unit: str):
     unit = url_id(unit)
-    names = queries.unit_names(current_station().store)
-    rows = provisional.inpatients(current_station(), unit)
+    names = patients.unit_names(current_station())
+    rows = patients.inpatients(current_station(), unit)
     if not rows and unit not in names:
         abort(404)
     _preferences().set(g.user.login, UNIT, unit)  # her home page offers this unit next time
@@ -104,18 +105,18 @@ def unit(unit: str):
 @bp.route("/patients/<ipp>")
 @requires(*CLINICAL)
 def patient(ipp: str):
-    file = provisional.patient_file(current_station(), url_id(ipp))
+    file = patients.patient_file(current_station(), url_id(ipp))
     if file is None:
         abort(404)
     return render_template("patient.html", f=file, snaps=current_station().store.snapshots(),
-                           printer=current_station().printer.status(), banner=provisional.BANNER)
+                           printer=current_station().printer.status(), banner=patients.BANNER)
 
 
 @bp.route("/patients/<ipp>/documents/<kind>", methods=["POST"])
 @requires("soins")
 def issue(ipp: str, kind: str):
     """Render and journal a patient document, then show it (browser preview / print)."""
-    file = provisional.patient_file(current_station(), url_id(ipp))
+    file = patients.patient_file(current_station(), url_id(ipp))
     if file is None:
         abort(404)
     options = {}
@@ -132,7 +133,7 @@ def issue(ipp: str, kind: str):
         return redirect(url_for("patients.patient", ipp=ipp))
     log.info("issued %s (%s)", issued.document.number, kind)
     if request.form.get("send") == "printer":
-        _send_to_printer(issued.document.number, issued.pdf)
+        send_to_printer(issued.document.number, issued.pdf)
     return redirect(url_for("patients.document", number=issued.document.number))
 
 
@@ -174,11 +175,5 @@ def print_document(number: str):
     pdf = stored_pdf(current_station(), number)
     if pdf is None:
         abort(404)
-    _send_to_printer(number, pdf)
-    return redirect(url_for("patients.document", number=number))
-
-
-def _send_to_printer(number: str, pdf: bytes) -> None:
-    """Print; a failure is said on screen and kept on the retry list (web/printing.py)."""
-    from pcsauvegarde.station.web.printing import send_to_printer
     send_to_printer(number, pdf)
+    return redirect(url_for("patients.document", number=number))

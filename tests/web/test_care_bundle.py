@@ -174,3 +174,17 @@ def test_a_long_bundle_shows_its_progress_and_runs_once(logged_in, station, monk
 def test_progress_of_an_unknown_job_goes_back_to_the_unit(logged_in):
     r = logged_in.get("/services/REA/impression/inconnu", follow_redirects=True)
     assert "plus suivie" in r.get_data(as_text=True)
+
+
+def test_a_failing_bundle_says_so_on_screen(logged_in, station, monkeypatch):
+    """A bundle that breaks in its thread ends on the unit page with a French message."""
+    from pcsauvegarde.station.issuing import jobs
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+    monkeypatch.setattr(jobs, "issue_unit_bundle", broken)
+    unit = smallest_unit(station)
+    r = print_unit(logged_in, unit.code, ["census"])
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/services/{unit.code}")
+    page = logged_in.get(r.headers["Location"]).get_data(as_text=True)
+    assert "l&#39;impression du service a échoué (RuntimeError)" in page

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import logging
 import secrets
 import threading
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from pcsauvegarde.station.issuing.bundling import issue_unit_bundle
 from pcsauvegarde.station.issuing.issue import Issued, IssueError
 from pcsauvegarde.station.station import Station
 
+log = logging.getLogger("pcsauvegarde.station.issuing")
 KEEP_FINISHED = 50   # finished jobs remembered (their screen may be reloaded)
 
 
@@ -85,9 +87,10 @@ class BundleJobs:
                 then(job, issued)
         except IssueError as exc:
             job.error = str(exc)
-        except Exception as exc:  # said on screen, never a silent dead thread
+        except Exception as exc:  # noqa: BLE001 - said on screen, never a silent dead thread
             job.error = f"l'impression du service a échoué ({type(exc).__name__})"
-            raise
+            # the type only: a message may quote a patient's data (logs carry none)
+            log.error("bundle job %s failed: %s", job.id, type(exc).__name__)
         finally:
             job.finished.set()
 

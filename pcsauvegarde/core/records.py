@@ -270,6 +270,11 @@ class LabResult(Record):
     abnormal: str = ""
     validated_at: dt.datetime | None = None
 
+    @property
+    def analysis(self) -> str:
+        """What makes two results the same test: the code, else the label (any case)."""
+        return self.code or self.label.casefold()
+
     def check(self) -> None:
         if self.abnormal not in ABNORMAL_FLAGS:
             raise RecordError(f"lab_result {self.id} : indicateur d'anomalie « {self.abnormal} »")

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 from pcsauvegarde.core.records import Record
 
 
-def import_sources(paths: Iterable[Path]) -> tuple[list[Record], list[str]]:
+def import_sources(paths: Iterable[Path], ignored: Counter[str] | None = None
+                   ) -> tuple[list[Record], list[str]]:
     """FHIR (.ndjson, .json), HL7 v2 (.hl7), CSV catalogues (.csv) → (records, refusals).
+
+    ``ignored``, when given, receives the counts of FHIR resources left out on purpose, per
+    « type : reason » (see importers.fhir.ignored).
 
     Other files are ignored. A record key (type, id) seen in two sources keeps the last one
     read, in the order FHIR, HL7 v2, CSV (catalogues are the reference for their types).
@@ -29,6 +34,8 @@ def import_sources(paths: Iterable[Path]) -> tuple[list[Record], list[str]]:
         fhir = import_fhir(fhir_files)
         results.append(fhir.records)
         refusals += [r.message() for r in fhir.rejections]
+        if ignored is not None:
+            ignored.update(fhir.ignored)
     for importer, ext in ((import_hl7, ".hl7"), (import_catalogues, ".csv")):
         if by_ext[ext]:
             result = importer(by_ext[ext])

@@ -51,7 +51,7 @@ def test_home_without_any_unit_still_lists_the_patients(settings, keys, drop, ma
     html = client_as(app, "infirmiere").get("/").get_data(as_text=True)
     assert "Aucun service disponible" not in html and "Aucun patient disponible" not in html
     assert 'href="/patients/IPP-OUT-1"' in html and "PETIT" in html
-    assert "sorti le" in html  # a discharged patient says so, with the date
+    assert "sortie le" in html  # a discharged patient says so, with the date
 
 
 def test_home_lists_current_stays_no_tile_leads_to(odd_app):
@@ -104,3 +104,25 @@ def test_discharged_patient_shows_the_discharge_date(odd_app):
     assert 'id="discharged"' in text
     assert f"SORTIE LE {format_local(NOW - dt.timedelta(days=3))}</strong>" in text
     assert 'id="deceased"' not in text
+
+
+def test_old_lab_results_show_as_last_known_values(settings, keys, drop, make_package):
+    import datetime as dt
+
+    from pcsauvegarde.core.records import LabResult
+    from pcsauvegarde.station.web import create_app
+    from tests.conftest import NOW
+    from tests.web.conftest import odd_hospital, station_of_records
+    hospital = odd_hospital(NOW)
+    hospital["lab"] = [
+        LabResult("lr-1", ODD_IPP, "K", "Potassium", "5.9", NOW - dt.timedelta(hours=3),
+                  unit="mmol/L", reference_range="3.5-5", abnormal="H"),
+        LabResult("lr-2", ODD_IPP, "HB", "Hémoglobine", "9.1", NOW - dt.timedelta(days=20),
+                  unit="g/dL", reference_range="12-16", abnormal="L")]
+    st = station_of_records(settings, keys, drop, make_package, hospital)
+    app = create_app(st, {"TESTING": True, "WTF_CSRF_ENABLED": False})
+    text = _text(client_as(app, "infirmiere").get(f"/patients/{ODD_IPP}"))
+    recent, old = text.split("Dernières valeurs connues, plus anciennes")
+    assert "5,9 mmol/L" in recent and "3,5-5" in recent and "↑" in recent
+    assert "Hémoglobine" not in recent
+    assert "9,1 g/dL" in old and "(ancien : il y a 20 j)" in old and "↓" in old

@@ -118,9 +118,15 @@ def format_timing(timing: Timing) -> str:
     return timing.text or "rythme non précisé"
 
 
-def format_number_text(text: str) -> str:
-    """Decimal points between digits become commas: « 2.5 mg » → « 2,5 mg » (times untouched)."""
-    return re.sub(r"(?<=\d)\.(?=\d)", ",", text)
+_DECIMAL_POINT = re.compile(r"(?<![\d.])(\d+)\.(\d+)(?![\d.])")
+
+
+def decimal_commas(text: str) -> str:
+    """Decimal points of the numbers in a text as French commas: « 3.5-5 » → « 3,5-5 ».
+
+    Dotted groups (dates 27.11.2026, versions 1.2.3) are left as they are.
+    """
+    return _DECIMAL_POINT.sub(r"\1,\2", text)
 
 
 # Lab abnormal flags (HL7 v2 OBX-8 codes) as a nurse reads them; LAB_FLAG_LEGEND explains them.

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TypeVar
 
-from pcsauvegarde.core.records import Allergy, Patient, Record, Stay, record_from_dict
+from pcsauvegarde.core.records import Allergy, LabResult, Patient, Record, Stay, record_from_dict
 from pcsauvegarde.station.documents.context import CensusRow, PatientFile
 from pcsauvegarde.station.documents.fmt import allergy_text
 from pcsauvegarde.station.store.db import Store, fold
@@ -149,7 +149,10 @@ def patient_file(store: Store, ipp: str, lab_hours: int = 72,
     stays: list[Stay] = sorted(by_type.get("stay", []), key=lambda s: s.admission)
     current = [s for s in stays if s.discharge is None]
     stay = current[-1] if current else (stays[-1] if stays else None)
-    since = now - dt.timedelta(hours=lab_hours)
+    snaps = store.snapshots()
+    # the window ends at the lab extract, as on the summary: old data still shows its last 72 h
+    lab_at = snaps["lab"].extracted_at if "lab" in snaps else now
+    since = min(now, lab_at) - dt.timedelta(hours=lab_hours)
     return PatientFile(
         patient=patients[0],
         stay=stay,
@@ -160,8 +163,7 @@ def patient_file(store: Store, ipp: str, lab_hours: int = 72,
                              if o.status == "active"), key=lambda o: (o.start, o.drug))),
         administrations=tuple(sorted(by_type.get("medication_administration", []),
                                      key=lambda a: a.at)),
-        lab_results=tuple(sorted((r for r in by_type.get("lab_result", [])
-                                  if r.collected_at >= since),
+        lab_results=tuple(sorted(lab_results(by_type.get("lab_result", []), since),
                                  key=lambda r: (r.label, r.collected_at))),
         imaging_exams=tuple(sorted((e for e in by_type.get("imaging_exam", [])
                                     if e.scheduled_at >= now - dt.timedelta(hours=1)),
@@ -169,6 +171,19 @@ def patient_file(store: Store, ipp: str, lab_hours: int = 72,
         extracted_at=extracted_at(store),
         care_tasks=tuple(by_type.get("care_task", [])),
     )
+
+
+def lab_results(results: list[LabResult], since: dt.datetime) -> list[LabResult]:
+    """Results collected since ``since``, plus the last known result of every other test (a
+    patient whose last results are older must not look as if never tested)."""
+    recent = [r for r in results if r.collected_at >= since]
+    seen = {r.analysis for r in recent}
+    latest: dict[str, LabResult] = {}
+    for r in results:
+        key = r.analysis
+        if key not in seen and (key not in latest or r.collected_at > latest[key].collected_at):
+            latest[key] = r
+    return recent + list(latest.values())
 
 
 def census_details(store: Store, rows: list[PatientRow]) -> dict[str, CensusRow]:

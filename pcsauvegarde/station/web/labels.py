@@ -9,7 +9,12 @@ from typing import Any
 from pcsauvegarde.core.records import Allergy
 from pcsauvegarde.station.documents import fmt
 from pcsauvegarde.station.documents.base import format_ins
-from pcsauvegarde.station.documents.patient_summary import CONDITION_STATUS, HIDDEN_STATUS
+from pcsauvegarde.station.documents.context import PatientFile
+from pcsauvegarde.station.documents.patient_summary import (
+    CONDITION_STATUS,
+    HIDDEN_STATUS,
+    LAB_WINDOW_HOURS,
+)
 
 # FHIR AllergyIntolerance reaction severity / criticality codes (the importer keeps either in
 # ``severity``) and HL7 v2 AL1-4 codes, as printed on paper.
@@ -119,6 +124,13 @@ def iso_day(value: str) -> str:
         return value
 
 
+def lab_window_start(file: PatientFile) -> dt.datetime:
+    """Where the recent lab window starts: LAB_WINDOW_HOURS before the lab extract, as on the
+    summary; results before it are the last known values, shown flagged as old."""
+    anchor = file.extracted_at.get("lab") or dt.datetime.now(dt.UTC)
+    return anchor - dt.timedelta(hours=LAB_WINDOW_HOURS)
+
+
 def is_anaphylaxis(a: Allergy) -> bool:
     text = f"{a.reaction} {a.substance}".casefold()
     return any(w in text for w in ANAPHYLAXIS)
@@ -126,9 +138,10 @@ def is_anaphylaxis(a: Allergy) -> bool:
 
 FILTERS = {"format_ins": format_ins, "condition_status": condition_status,
            "allergy_details": allergy_details, "shown": shown,
-           "format_number_text": fmt.format_number_text, "format_time": fmt.format_time, "lab_flag": fmt.format_lab_flag,
+           "decimal_commas": fmt.decimal_commas, "format_time": fmt.format_time, "lab_flag": fmt.format_lab_flag,
            "printer_name": printer_name, "transport": transport, "every": every,
            "package_kind": package_kind, "megabytes": megabytes,
            "audit_details": audit_details, "iso_day": iso_day, "sex_label": lambda code: fmt.SEX_LABELS.get(code, code)}
 TESTS = {"anaphylaxis": is_anaphylaxis}
-GLOBALS = {"LAB_FLAG_LEGEND": fmt.LAB_FLAG_LEGEND}
+GLOBALS = {"LAB_FLAG_LEGEND": fmt.LAB_FLAG_LEGEND, "LAB_WINDOW_HOURS": LAB_WINDOW_HOURS,
+           "lab_window_start": lab_window_start}

@@ -15,7 +15,6 @@ from pcsauvegarde.station import patients
 from pcsauvegarde.station.documents import TITLES, admission_kit, bundle
 from pcsauvegarde.station.issuing.issue import stored_pdf
 from pcsauvegarde.station.station import Station
-from pcsauvegarde.station.store import queries
 
 PREVIEW_DPI = 96            # an A4 page is ~800 px wide: legible on a 1366×768 screen
 MAX_PREVIEW_PAGES = 200     # a page number beyond this is refused rather than rendered
@@ -59,7 +58,7 @@ def describe(station: Station, number: str) -> DocumentInfo | None:
     printed = station.audit.last("document.printed", number)
     return DocumentInfo(number, doc["kind"], title_of(doc["kind"]),
                         dt.datetime.fromisoformat(doc["issued_at"]), doc["issued_by"], pages,
-                        patient, unit, queries.unit_names(station.store).get(unit, unit),
+                        patient, unit, patients.unit_names(station).get(unit, unit),
                         dt.datetime.fromisoformat(printed.at) if printed else None,
                         printed.actor if printed else "")
 

@@ -24,7 +24,6 @@ from pcsauvegarde.station.issuing.issue import Issued
 from pcsauvegarde.station.issuing.jobs import BundleJob, BundleJobs
 from pcsauvegarde.station.printing.retry import PrintQueue
 from pcsauvegarde.station.station import Station
-from pcsauvegarde.station.store import queries
 from pcsauvegarde.station.web.access import current_station, requires
 from pcsauvegarde.station.web.forms import url_id
 
@@ -86,7 +85,7 @@ def bundle_progress(unit: str, job_id: str):
 
 def _follow(job: BundleJob):
     if job.running:
-        names = queries.unit_names(current_station().store)
+        names = patients.unit_names(current_station())
         return render_template("bundle_progress.html", job=job,
                                unit_name=names.get(job.unit, job.unit))
     if job.error:

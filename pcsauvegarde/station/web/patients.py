@@ -25,7 +25,6 @@ from pcsauvegarde.station.issuing.issue import (
     stored_pdf,
 )
 from pcsauvegarde.station.state.preferences import UNIT, Preferences
-from pcsauvegarde.station.store import queries
 from pcsauvegarde.station.web.access import CLINICAL, current_station, requires
 from pcsauvegarde.station.web.forms import clean_text, url_id
 from pcsauvegarde.station.web.navigation import sections_for
@@ -62,7 +61,7 @@ def _preferences() -> Preferences:
     return Preferences(current_station().state)
 
 
-def _own_unit(units: list[queries.UnitSummary]) -> queries.UnitSummary | None:
+def _own_unit(units: list[patients.UnitSummary]) -> patients.UnitSummary | None:
     """The unit the home page offers first: the account's only unit, else the last one opened."""
     by_code = {u.code: u for u in units}
     mine = [u for u in g.user.units if u != "*"]

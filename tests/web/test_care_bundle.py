@@ -24,6 +24,7 @@ def test_unit_page_offers_the_bundle_form(logged_in, station):
     assert "Imprimer le service" in html and 'value="administration_plan"' in html
 
 
+@pytest.mark.slow
 def test_unit_bundle_cover_lists_contents_in_bed_order(logged_in, station):
     unit = smallest_unit(station)
     rows = patients.unit_file(station, unit.code).rows
@@ -115,6 +116,7 @@ def test_broken_template_stops_startup(station, tmp_path, monkeypatch):
     assert str(broken) in str(err.value) and "vigilan" in str(err.value)
 
 
+@pytest.mark.slow
 def test_inner_document_preview_is_taken_from_the_bundle(logged_in, station):
     from pcsauvegarde.station.issuing.issue import documents_dir
     unit = smallest_unit(station)
@@ -157,8 +159,8 @@ def test_a_long_bundle_shows_its_progress_and_runs_once(logged_in, station, monk
     if page.status_code == 200:  # still running: where it stands, reloading itself
         html = page.get_data(as_text=True)
         assert 'id="bundle-progress"' in html and 'http-equiv="refresh"' in html
-        assert "<progress" in html and any(
-            w in html for w in ("Préparation des documents", "Lecture des dossiers", "Mise en page"))
+        said = ("Préparation des documents", "Lecture des dossiers", "Mise en page")
+        assert "<progress" in html and any(w in html for w in said)
     while page.status_code == 200:
         time.sleep(0.2)
         page = logged_in.get(first.headers["Location"])

@@ -90,7 +90,8 @@ def test_patient_page_in_french_words(odd_app):
 
 def test_deceased_inpatient_is_shouted(odd_app):
     text = _text(nurse(odd_app).get("/patients/IPP-DCD-1"))
-    assert 'id="deceased"' in text and "PATIENT DÉCÉDÉ</strong> — le séjour est encore ouvert" in text
+    assert 'id="deceased"' in text
+    assert "PATIENT DÉCÉDÉ</strong> — le séjour est encore ouvert" in text
     unit = _text(nurse(odd_app).get(f"/services/{ODD_UNIT}"))
     assert '<span class="flag-deceased">DÉCÉDÉ</span>' in unit
 

@@ -87,7 +87,7 @@ class BundleJobs:
                 then(job, issued)
         except IssueError as exc:
             job.error = str(exc)
-        except Exception as exc:  # noqa: BLE001 - said on screen, never a silent dead thread
+        except Exception as exc:  # said on screen, never a silent dead thread
             job.error = f"l'impression du service a échoué ({type(exc).__name__})"
             # the type only: a message may quote a patient's data (logs carry none)
             log.error("bundle job %s failed: %s", job.id, type(exc).__name__)

@@ -1,4 +1,4 @@
-"""What an issued document is, for its screen: kind, patient or unit, pages, last print; page images.
+"""An issued document for its screen: kind, patient or unit, pages, last print; page images.
 
 A page image is the preview every browser shows (a kiosk Chromium may have no PDF viewer, and
 the PDF may not be framed); it is rendered from the kept PDF with pdfium, on demand.

@@ -136,12 +136,17 @@ def is_anaphylaxis(a: Allergy) -> bool:
     return any(w in text for w in ANAPHYLAXIS)
 
 
+def sex_label(code: str) -> str:
+    return fmt.SEX_LABELS.get(code, code)
+
+
 FILTERS = {"format_ins": format_ins, "condition_status": condition_status,
            "allergy_details": allergy_details, "shown": shown,
-           "decimal_commas": fmt.decimal_commas, "format_time": fmt.format_time, "lab_flag": fmt.format_lab_flag,
-           "printer_name": printer_name, "transport": transport, "every": every,
-           "package_kind": package_kind, "megabytes": megabytes,
-           "audit_details": audit_details, "iso_day": iso_day, "sex_label": lambda code: fmt.SEX_LABELS.get(code, code)}
+           "decimal_commas": fmt.decimal_commas, "format_time": fmt.format_time,
+           "lab_flag": fmt.format_lab_flag, "printer_name": printer_name,
+           "transport": transport, "every": every, "package_kind": package_kind,
+           "megabytes": megabytes, "audit_details": audit_details, "iso_day": iso_day,
+           "sex_label": sex_label}
 TESTS = {"anaphylaxis": is_anaphylaxis}
 GLOBALS = {"LAB_FLAG_LEGEND": fmt.LAB_FLAG_LEGEND, "LAB_WINDOW_HOURS": LAB_WINDOW_HOURS,
            "lab_window_start": lab_window_start}

@@ -109,5 +109,5 @@ def test_decimal_commas_in_values_and_ranges() -> None:
 def test_lab_flags_as_arrows() -> None:
     from pcsauvegarde.station.documents.fmt import format_lab_flag
 
-    assert [format_lab_flag(f) for f in ("H", "L", "HH", "ll", "N")] == ["↑", "↓", "↑↑", "↓↓",
-                                                                           "N"]
+    assert [format_lab_flag(f) for f in ("H", "L", "HH", "LL", "N")] == ["↑", "↓", "↑↑", "↓↓",
+                                                                           ""]

@@ -75,12 +75,14 @@ def load(directory: Path | str | None = None) -> Template:
 
 def render(unit_code: str, unit_name: str, patients: int, parts: Sequence[BundlePart],
            ctx: DocumentContext, *, templates_dir: Path | str | None = None,
-           cover: bool = True) -> RenderedBundle:
+           cover: bool = True,
+           progress: Callable[[int, int, int], None] | None = None) -> RenderedBundle:
     """The cover (``ctx``) then every part in order, in one PDF (pure: records in, bytes out).
 
     Without ``cover`` (a bundle of unit documents only, such as the census alone), the parts.
+    ``progress(parts drawn, parts, pages drawn)``, when given, is called after each part.
     """
-    pdf = _lay_out(unit_code, unit_name, patients, parts, ctx, templates_dir, cover)
+    pdf = _lay_out(unit_code, unit_name, patients, parts, ctx, templates_dir, cover, progress)
     data = pdf.output_bytes()
     return RenderedBundle(data, tuple(pdf.placed), pdf.pages_count)
 
@@ -94,11 +96,15 @@ def page_counts(unit_code: str, unit_name: str, patients: int, parts: Sequence[B
 
 
 def _lay_out(unit_code: str, unit_name: str, patients: int, parts: Sequence[BundlePart],
-             ctx: DocumentContext, templates_dir: Path | str | None,
-             cover: bool) -> DocumentPDF:
+             ctx: DocumentContext, templates_dir: Path | str | None, cover: bool,
+             progress: Callable[[int, int, int], None] | None = None) -> DocumentPDF:
     pdf = DocumentPDF(ctx, TITLE, landscape=True)
-    for part in parts:
+    if progress is not None:
+        progress(0, len(parts), 0)
+    for done, part in enumerate(parts, 1):
         part.draw(pdf, part.data, part.ctx)
+        if progress is not None:
+            progress(done, len(parts), pdf.page)
     pdf.end_document()
     if not cover:
         return pdf

@@ -129,9 +129,11 @@ def decimal_commas(text: str) -> str:
     return _DECIMAL_POINT.sub(r"\1,\2", text)
 
 
-LAB_FLAGS = {"H": "↑", "L": "↓", "HH": "↑↑", "LL": "↓↓", "A": "anormal", "AA": "très anormal"}
+# Lab abnormal flags (HL7 v2 OBX-8 codes) as a nurse reads them; LAB_FLAG_LEGEND explains them.
+LAB_FLAGS = {"H": "↑", "L": "↓", "HH": "↑↑", "LL": "↓↓", "A": "anormal"}
+LAB_FLAG_LEGEND = "↑ haut, ↓ bas, ↑↑ / ↓↓ critique"
 
 
 def format_lab_flag(flag: str) -> str:
-    """A lab result's abnormal flag for people: H → ↑, LL → ↓↓ (the documents print the legend)."""
-    return LAB_FLAGS.get(flag.strip().upper(), flag)
+    """« ↑ », « ↓↓ », « anormal »; nothing for a normal result."""
+    return LAB_FLAGS.get(flag, "" if flag in ("", "N") else flag)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pcsauvegarde.core.fsutil import atomic_write
@@ -32,6 +32,7 @@ from pcsauvegarde.station.issuing.issue import (
 )
 from pcsauvegarde.station.station import Station
 
+Progress = Callable[[str, int, int, int], None]   # (stage, done, total, pages drawn)
 # Order of the documents inside a bundle: unit documents first, then per patient.
 BUNDLE_KINDS = ("census", "administration_plan", "care_plan", "prescriptions", "summary")
 
@@ -98,7 +99,8 @@ def _drawer(kind: str, compact: bool):
 
 
 def _parts(station: Station, unit: str, kinds: list[str], user: str, now: dt.datetime,
-           compact: bool, number) -> tuple[UnitFile, list[bundle.BundlePart]]:
+           compact: bool, number, progress: Progress | None = None
+           ) -> tuple[UnitFile, list[bundle.BundlePart]]:
     """The bundle's documents in order; ``number(kind, data)`` gives each its number."""
     unit_file = patients.unit_file(station, unit)
     parts: list[bundle.BundlePart] = []
@@ -109,7 +111,9 @@ def _parts(station: Station, unit: str, kinds: list[str], user: str, now: dt.dat
                 context(station, number(kind, unit_file), user, now, unit_file.extracted_at),
                 "", "", TITLES[kind]))
     patient_kinds = [k for k in kinds if k in RENDERERS]
-    for row in unit_file.rows if patient_kinds else ():
+    for at, row in enumerate(unit_file.rows if patient_kinds else ()):
+        if progress is not None:
+            progress("patients", at, len(unit_file.rows), 0)
         file = patients.patient_file(station, row.patient.id, now=now)
         if file is None:  # vanished between the two queries (a pull promoted meanwhile)
             continue
@@ -160,9 +164,13 @@ def _has_cover(parts: Sequence[bundle.BundlePart]) -> bool:
 
 
 def issue_unit_bundle(station: Station, unit: str, kinds: list[str] | tuple[str, ...],
-                      user: str, now: dt.datetime | None = None, *,
-                      compact: bool = False) -> Issued:
-    """Issue the chosen kinds for a unit's inpatients and the bundle holding them all."""
+                      user: str, now: dt.datetime | None = None,
+                      progress: Progress | None = None, *, compact: bool = False) -> Issued:
+    """Issue the chosen kinds for a unit's inpatients and the bundle holding them all.
+
+    ``progress(stage, done, total, pages)`` follows it: stage « patients » while their
+    files are read, then « documents » as the bundle is drawn.
+    """
     now = now or dt.datetime.now(dt.UTC)
     chosen = _chosen(kinds)
 
@@ -171,13 +179,15 @@ def issue_unit_bundle(station: Station, unit: str, kinds: list[str] | tuple[str,
             return journal_unit_document(station, kind, data, user, now).number
         return journal_file_document(station, kind, data, user, now).number
 
-    unit_file, parts = _parts(station, unit, chosen, user, now, compact, number)
+    unit_file, parts = _parts(station, unit, chosen, user, now, compact, number, progress)
     doc = station.journal.issue(bundle.KIND, user, unit=unit, snapshot=snapshot_label(station),
                                 now=now)
     try:
         rendered = bundle.render(unit, unit_file.name, len(unit_file.rows), parts,
                                  context(station, doc.number, user, now,
-                                         unit_file.extracted_at), cover=_has_cover(parts))
+                                         unit_file.extracted_at), cover=_has_cover(parts),
+                                 progress=functools.partial(progress, "documents")
+                                 if progress is not None else None)
     except TemplateError as exc:
         raise IssueError(str(exc)) from None
     atomic_write(documents_dir(station) / f"{doc.number}.pdf", rendered.pdf, mode=0o600)

@@ -133,6 +133,12 @@ class Stay(Record):
 
 @dataclass(frozen=True)
 class Allergy(Record):
+    """An allergy or intolerance, or the statement that none is known (``code`` says which).
+
+    ``severity`` is the reaction's (FHIR mild/moderate/severe, HL7 AL1-4), ``criticality``
+    the risk of a future reaction (FHIR low/high/unable-to-assess); both as the source says.
+    """
+
     TYPE = "allergy"
     DOMAIN = "dpi"
     ipp: str
@@ -140,6 +146,8 @@ class Allergy(Record):
     reaction: str = ""
     severity: str = ""
     status: str = "active"
+    criticality: str = ""
+    code: str = ""          # substance code as the source gives it (SNOMED CT, AL1-3.1…)
 
 
 @dataclass(frozen=True)

@@ -93,7 +93,8 @@ def test_mar_rows_never_split_and_many_orders_paginate(patient_file, ctx) -> Non
 def test_prescriptions(patient_file, ctx) -> None:
     texts = page_texts(prescriptions.render(patient_file, ctx))
     text = "\n".join(texts)
-    assert "⚠ Allergies : Pénicilline, Produits de contraste iodés" in text
+    assert ("⚠ Allergies : Pénicilline (urticaire généralisée, réaction sévère), "
+            "Produits de contraste iodés (suspectée)") in " ".join(text.split())
     assert "Metformine" in text and "08:00, 12:00, 18:00" in text
     assert "Traitements si besoin" in text and "Paracétamol" in text
     assert "Kardégic" not in text
@@ -118,7 +119,7 @@ def test_care_plan_tasks_by_slot_and_surveillance(patient_file, ctx) -> None:
 
 def test_census(patient_file, ctx) -> None:
     other = dataclasses.replace(patient_file.patient, id="00999", birth_name="Zèbre")
-    rows = (CensusRow(patient_file.patient, patient_file.stay, ("Pénicilline",)),
+    rows = (CensusRow(patient_file.patient, patient_file.stay, patient_file.allergies),
             CensusRow(other, dataclasses.replace(patient_file.stay, id="N2", room="14")))
     pdf = census.render(UnitFile("CARD", "Cardiologie", rows), ctx)
     text = "\n".join(page_texts(pdf))

@@ -64,8 +64,8 @@ def test_barcodes_decode_on_every_page(pdf) -> None:
 def test_stay_allergies_and_antecedents(pages) -> None:
     first = pages[0]
     assert "Décompensation cardiaque gauche" in first and "Dr Benoît Château" in first
-    assert "Pénicilline — urticaire généralisée, sévère" in first
-    assert "Produits de contraste iodés — suspectée" in first
+    assert "⚠ Pénicilline (urticaire généralisée, réaction sévère)" in first
+    assert "⚠ Produits de contraste iodés (suspectée)" in first
     assert "Latex" not in first  # entered in error
     assert "Diabète de type 2 (E11) — depuis le 12/09/2015" in first
 
@@ -103,7 +103,7 @@ def test_unknown_extraction_date(patient_file, context_with) -> None:
 def test_empty_file_says_what_the_extract_lacks(patient_file, ctx) -> None:
     bare = PatientFile(dataclasses.replace(patient_file.patient, ins="", used_name=""))
     (text,) = page_texts(patient_summary.render(bare, ctx))
-    assert "Aucune allergie renseignée dans l'extrait" in text
+    assert "Allergies : non renseignées — à vérifier" in text
     assert "Aucun séjour en cours dans l'extrait." in text
     assert "Aucun traitement actif dans l'extrait." in text
     assert "INS" not in text and "NDA" not in text

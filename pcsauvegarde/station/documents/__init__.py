@@ -11,6 +11,7 @@ from pcsauvegarde.station.documents import (
     bundle,
     care_plan,
     census,
+    identity,
     labels,
     patient_summary,
     prescriptions,
@@ -76,6 +77,7 @@ def check_templates(directory: Path | str | None = None) -> None:
     when a nurse prints.
     """
     load_template(patient_summary.KIND, patient_summary.SCHEMA, directory)
+    identity.load(directory)
     schedule.load_standard_hours(directory)
     for module in (administration_plan, prescriptions, care_plan, census, bundle, labels,
                    wristband):

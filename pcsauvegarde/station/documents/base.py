@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
+from pcsauvegarde.station.documents import identity
+from pcsauvegarde.station.documents.allergies import absence_text, allergy_state, describe
 from pcsauvegarde.station.documents.barcodes import MODULE_WIDTH_MM, code128, module_bars
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
 from pcsauvegarde.station.documents.engine import (  # noqa: F401 - re-exported: the layout's vocabulary
@@ -23,12 +26,16 @@ from pcsauvegarde.station.documents.fmt import (
     freshness,
     to_local,
 )
+from pcsauvegarde.station.documents.templates import Template
 
 MARGIN = 10.0
 FOOTER_H = 24.0          # reserved at the bottom of every page for the footer
 INK = (0, 0, 0)
 GREY = (90, 90, 90)
 WATERMARK = (215, 215, 215)
+ALLERGY_RED = (190, 0, 0)
+UNKNOWN_INK = (150, 70, 0)   # « non renseignées »: must stand out, must not read as an allergy
+ALLERGY_LINES = 3            # lines of allergies in the band before it says « … et N autres »
 
 
 def format_ins(ins: str) -> str:
@@ -57,9 +64,11 @@ class DocumentPDF(EnginePDF):
     """
 
     def __init__(self, ctx: DocumentContext, title: str, *,
-                 patient: PatientFile | None = None, landscape: bool = False) -> None:
+                 patient: PatientFile | None = None, landscape: bool = False,
+                 templates_dir: Path | str | None = None) -> None:
         super().__init__(orientation="L" if landscape else "P", unit="mm", format="A4")
         self.ctx = ctx
+        self.templates_dir = templates_dir   # where the identity band's texts are read
         self.doc_title = title
         self.patient_file = patient
         self.doc_landscape = landscape
@@ -265,6 +274,11 @@ class DocumentPDF(EnginePDF):
         """The finished PDF."""
         return bytes(self.output())
 
+    @property
+    def identity_texts(self) -> Template:
+        """The identity band's texts (printtemplates/identity.toml)."""
+        return identity.load(self.templates_dir)
+
     # ---- internals ------------------------------------------------------------------------
 
     def _watermark(self, text: str) -> None:
@@ -323,7 +337,10 @@ class DocumentPDF(EnginePDF):
                 continue
             self.fit_cell(text_w, h, text, style, size)
             y += h
-        bottom = max(y, top + code.height + 7) + 1.5
+        strip = max(y, top + code.height + 7) + 0.5
+        self.set_line_width(0.2)
+        self.line(MARGIN, strip, self.w - MARGIN, strip)
+        bottom = self.allergy_strip(file, x, strip + 1, self.epw - 4) + 1
         self.set_line_width(0.5)
         self.rect(MARGIN, top, self.epw, bottom - top)
         bx = self.w - MARGIN - code.width - 2
@@ -333,10 +350,59 @@ class DocumentPDF(EnginePDF):
         self.cell(code.width, 3.5, f"IPP {p.ipp}", align="C")
         return bottom
 
+    def allergy_strip(self, file: PatientFile, x: float, y: float, w: float) -> float:
+        """The patient's allergies from (x, y) over ``w``: red and bold, anaphylaxis on red,
+        or the absence statement; at most ALLERGY_LINES lines. Return the bottom y."""
+        t = self.identity_texts
+        state = allergy_state(file.allergies)
+        if not state.current:
+            self.set_text_color(*(INK if state.informed else UNKNOWN_INK))
+            self.set_xy(x, y)
+            self.fit_cell(w, 5, absence_text(state, t), "B", 10, min_size=7)
+            self.set_text_color(*INK)
+            return y + 5
+        if state.anaphylaxis:
+            tag = t.text("allergies.anaphylaxis")
+            self.set_font(FAMILY, "B", 10)
+            tag_w = self.get_string_width(tag) + 2 * self.c_margin + 0.5
+            self.set_fill_color(*ALLERGY_RED)
+            self.rect(x, y + 0.2, tag_w, 4.8, style="F")
+            self.set_text_color(255, 255, 255)
+            self.set_xy(x, y + 0.1)
+            self.cell(tag_w, 5, tag)
+            x, w = x + tag_w + 1.5, w - tag_w - 1.5
+        lines, size = self._fit_allergies([describe(a, t) for a in state.current], t, w)
+        self.set_text_color(*ALLERGY_RED)
+        self.set_font(FAMILY, "B", size)
+        h = size * 0.45
+        for line in lines:
+            self.set_xy(x, y)
+            self.cell(w, h, line)
+            y += h
+        self.set_text_color(*INK)
+        return max(y, self.y + 5)
+
+    def _fit_allergies(self, items: list[str], t: Template, w: float) -> tuple[list[str], float]:
+        """The band's allergy lines and font size: every allergy at the largest size that fits
+        ALLERGY_LINES lines (10 down to 7 pt), else the first ones and « … et N autres »."""
+        for size in (10.0, 9.0, 8.0, 7.0):
+            self.set_font(FAMILY, "B", size)
+            lines = self.wrap(w, t.text("allergies.present", list=" · ".join(items)))
+            if len(lines) <= ALLERGY_LINES:
+                return lines, size
+        for keep in range(len(items) - 1, 0, -1):
+            text = (t.text("allergies.present", list=" · ".join(items[:keep])) + " "
+                    + t.text("allergies.more", count=len(items) - keep))
+            lines = self.wrap(w, text)
+            if len(lines) <= ALLERGY_LINES:
+                return lines, 7.0
+        return lines[:ALLERGY_LINES], 7.0
+
 
 def render_document(draw, title: str, data, ctx: DocumentContext, *, landscape: bool = False,
                     **options) -> bytes:
     """The ``render()`` of a document kind: a new PDF, ``draw(pdf, data, ctx)``, its bytes."""
-    pdf = DocumentPDF(ctx, title, landscape=landscape)
+    pdf = DocumentPDF(ctx, title, landscape=landscape,
+                      templates_dir=options.get("templates_dir"))
     draw(pdf, data, ctx, **options)
     return pdf.output_bytes()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pcsauvegarde.station.documents import identity
+from pcsauvegarde.station.documents.allergies import absence_text, allergy_state, describe
 from pcsauvegarde.station.documents.base import GREY, INK, DocumentPDF, render_document
 from pcsauvegarde.station.documents.context import CensusRow, DocumentContext, UnitFile
 from pcsauvegarde.station.documents.fmt import (
@@ -51,7 +53,7 @@ def draw(pdf: DocumentPDF, unit: UnitFile, ctx: DocumentContext, *,
         ("bed", 0.9), ("identity", 2.6), ("birth", 1.2), ("sex", 0.5), ("ids", 1.2),
         ("allergies", 1.6), ("attending", 1.4), ("admission", 1.1), ("reason", 1.8))]
     today = to_local(ctx.printed_at).date()
-    rows = [_row(t, r, today) for r in unit.rows]
+    rows = [_row(t, r, today, templates_dir) for r in unit.rows]
     rows += [Row(("\n\n",) + ("",) * (len(columns) - 1))] * t.number("blank.rows", 0, 20)
     if not unit.rows:
         pdf.paragraph(t.text("list.empty"))
@@ -59,13 +61,24 @@ def draw(pdf: DocumentPDF, unit: UnitFile, ctx: DocumentContext, *,
         draw_table(pdf, columns, rows, size=9)
 
 
-def _row(t: Template, r: CensusRow, today) -> Row:
+def _row(t: Template, r: CensusRow, today, templates_dir: Path | str | None = None) -> Row:
     p, s = r.patient, r.stay
     name = f"{p.birth_name.upper()} {p.first_names}"
     if p.used_name and p.used_name.casefold() != p.birth_name.casefold():
         name += f"\n(nom utilisé : {p.used_name.upper()})"
-    allergy = (f"{t.text('list.allergy')}\n{', '.join(r.allergies)}" if r.allergies else "")
+    words = identity.load(templates_dir)
+    state = allergy_state(r.allergies)
+    if state.current:
+        flag = t.text("list.allergy")
+        if state.anaphylaxis:
+            flag = words.text("allergies.anaphylaxis")
+        allergy = f"{flag}\n" + " · ".join(describe(a, words) for a in state.current)
+    elif state.informed:
+        allergy = absence_text(state, words)
+    else:
+        allergy = words.text("allergies.unknown_short")
     bed = " / ".join(x for x in (s.room, s.bed) if x) or "—"
     return Row((bed, name, f"{format_date(p.birth_date)}\n({format_person_age(p.birth_date, today)})",
                 p.sex, f"{p.ipp}\n{s.id}", allergy, s.attending or "—",
-                format_local(s.admission), s.reason or "—"))
+                format_local(s.admission), s.reason or "—"),
+               red=frozenset({5}) if state.current else frozenset())

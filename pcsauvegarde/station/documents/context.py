@@ -55,7 +55,7 @@ class CensusRow:
 
     patient: Patient
     stay: Stay
-    allergies: tuple[str, ...] = ()   # substances, for the allergy flag
+    allergies: tuple[Allergy, ...] = ()   # every allergy record: documents apply the rule
 
 
 @dataclass(frozen=True)

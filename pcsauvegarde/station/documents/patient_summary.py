@@ -6,7 +6,22 @@ import datetime as dt
 from pathlib import Path
 
 from pcsauvegarde.core.records import LabResult
-from pcsauvegarde.station.documents.base import GREY, INK, MARGIN, DocumentPDF, render_document
+from pcsauvegarde.station.documents.allergies import (
+    absence_text,
+    allergy_state,
+    describe,
+    is_anaphylaxis,
+)
+from pcsauvegarde.station.documents.base import (
+    ALLERGY_RED,
+    FAMILY,
+    GREY,
+    INK,
+    MARGIN,
+    UNKNOWN_INK,
+    DocumentPDF,
+    render_document,
+)
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
 from pcsauvegarde.station.documents.fmt import format_age, format_date, format_local, format_timing
 from pcsauvegarde.station.documents.table import Column, Row, draw_table
@@ -19,7 +34,7 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "document.title": (), "common.source": ("date", "age"),
     **{f"stay.{k}": () for k in
        ("title", "empty", "unit", "room", "admission", "discharge", "attending", "reason")},
-    "allergies.title": (), "allergies.empty": (),
+    "allergies.title": (),
     "conditions.title": (), "conditions.empty": (),
     **{f"treatments.{k}": () for k in
        ("title", "empty", "drug", "dose", "route", "timing", "start", "prescriber")},
@@ -30,8 +45,6 @@ SCHEMA: dict[str, tuple[str, ...]] = {
 }
 CONDITION_STATUS = {"inactive": "inactif", "resolved": "résolu", "remission": "en rémission",
                     "recurrence": "récidive", "relapse": "rechute"}
-ALLERGY_STATUS = {"inactive": "inactive", "resolved": "résolue", "suspected": "suspectée",
-                  "unconfirmed": "non confirmée"}
 HIDDEN_STATUS = {"entered-in-error", "refuted"}   # records that say "this was wrong"
 MODALITIES = {"CT": "Scanner", "MR": "IRM", "US": "Échographie", "CR": "Radiographie",
               "DX": "Radiographie", "XR": "Radiographie", "MG": "Mammographie",
@@ -84,35 +97,39 @@ def _stay(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
 
 
 def _allergies(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
-    """A heavy-framed box: the one thing nobody may miss on this page."""
+    """A heavy-framed box: the one thing nobody may miss on this page (same words as the band)."""
     pdf.section(t.text("allergies.title"), _source(t, file, pdf.ctx, "dpi"))
-    items = []
-    for a in file.allergies:
-        if a.status in HIDDEN_STATUS:
-            continue
-        text = a.substance
-        details = [d for d in (a.reaction, a.severity) if d]
-        if a.status and a.status != "active":
-            details.append(ALLERGY_STATUS.get(a.status, a.status))
-        items.append(f"⚠ {text}" + (f" — {', '.join(details)}" if details else ""))
-    lines = items or [t.text("allergies.empty")]
-    style = "B" if items else ""
+    words = pdf.identity_texts
+    state = allergy_state(file.allergies)
+    lines: list[tuple[str, tuple[int, int, int], str]] = []
+    for a in state.current:
+        text = f"⚠ {describe(a, words)}"
+        if is_anaphylaxis(a):
+            text = f"{words.text('allergies.anaphylaxis')} — {describe(a, words)}"
+        lines.append((text, ALLERGY_RED, "B"))
+    if not state.current:
+        lines.append((absence_text(state, words), INK if state.informed else UNKNOWN_INK, "B"))
+    lines += [(describe(a, words), GREY, "") for a in state.past]
     width = pdf.epw - 6
-    pdf.set_font("DejaVu", style, 10)
-    heights = [5 * len(pdf.wrap(width, s)) for s in lines]
-    total = sum(heights) + 4
-    pdf.ensure_space(total)
+    heights = []
+    for text, _, style in lines:
+        pdf.set_font(FAMILY, style, 10)
+        heights.append(5 * len(pdf.wrap(width, text)))
+    pdf.ensure_space(sum(heights) + 4)
     top, page = pdf.y, pdf.page
     pdf.set_y(top + 2)
-    for text in lines:
+    for text, color, style in lines:
+        pdf.set_font(FAMILY, style, 10)
+        pdf.set_text_color(*color)
         pdf.set_x(MARGIN + 3)
         pdf.text_lines(width, 5, text)
+    pdf.set_text_color(*INK)
     if pdf.page == page:  # same page: frame it (a list longer than a page simply flows)
         pdf.set_line_width(0.9)
         pdf.rect(MARGIN, top, pdf.epw, pdf.y + 2 - top)
         pdf.set_line_width(0.2)
     pdf.set_y(pdf.y + 3)
-    pdf.set_font("DejaVu", "", 9)
+    pdf.set_font(FAMILY, "", 9)
 
 
 def _conditions(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pcsauvegarde.station.documents.base import FAMILY, MARGIN, DocumentPDF
+from pcsauvegarde.station.documents.base import ALLERGY_RED, FAMILY, INK, MARGIN, DocumentPDF
 
 PAD = 1.0
 HEAD_FILL = 225
@@ -22,11 +22,13 @@ class Column:
 
 @dataclass(frozen=True)
 class Row:
-    """A row of texts; ``bold`` emphasises it (abnormal result), ``fill`` greys it (critical)."""
+    """A row of texts; ``bold`` emphasises it (abnormal result), ``fill`` greys it (critical),
+    ``red`` names the columns that MUST not be missed (allergies)."""
 
     cells: tuple[str, ...]
     bold: bool = False
     fill: bool = False
+    red: frozenset[int] = frozenset()   # columns printed red and bold (allergies)
 
 
 def draw_table(pdf: DocumentPDF, columns: list[Column], rows: list[Row], *,
@@ -59,7 +61,7 @@ def draw_table(pdf: DocumentPDF, columns: list[Column], rows: list[Row], *,
         if group_first and previous is not None and cells[0] == previous:
             cells = ("",) + cells[1:]
         previous = row.cells[0]
-        _draw_row(pdf, columns, widths, Row(cells, row.bold, row.fill), size, line_h,
+        _draw_row(pdf, columns, widths, Row(cells, row.bold, row.fill, row.red), size, line_h,
                   ROW_FILL if row.fill else None, h)
     pdf.set_font(FAMILY, "", 9)
     pdf.ln(1)
@@ -73,8 +75,10 @@ def _lines(pdf: DocumentPDF, w: float, text: str) -> list[str]:
 
 def _height(pdf: DocumentPDF, widths: list[float], row: Row, size: float,
             line_h: float) -> float:
-    pdf.set_font(FAMILY, "B" if row.bold else "", size)
-    n = max(len(_lines(pdf, w, t)) for w, t in zip(widths, row.cells))
+    n = 1
+    for i, (w, t) in enumerate(zip(widths, row.cells)):
+        pdf.set_font(FAMILY, "B" if row.bold or i in row.red else "", size)
+        n = max(n, len(_lines(pdf, w, t)))
     return n * line_h + 2 * PAD
 
 
@@ -87,7 +91,7 @@ def _truncate(pdf: DocumentPDF, widths: list[float], row: Row, size: float,
         lines = _lines(pdf, w, text)
         cells.append("\n".join(lines[:keep] + ["… (suite tronquée)"])
                      if len(lines) > keep else text)
-    return Row(tuple(cells), row.bold, row.fill)
+    return Row(tuple(cells), row.bold, row.fill, row.red)
 
 
 def _draw_row(pdf: DocumentPDF, columns: list[Column], widths: list[float], row: Row,
@@ -99,13 +103,19 @@ def _draw_row(pdf: DocumentPDF, columns: list[Column], widths: list[float], row:
     x, y = MARGIN, pdf.y
     auto = pdf.auto_page_break
     pdf.set_auto_page_break(False, pdf.b_margin)
-    for col, w, text in zip(columns, widths, row.cells):
+    for i, (col, w, text) in enumerate(zip(columns, widths, row.cells)):
         if fill is not None:
             pdf.set_fill_color(fill)
         pdf.rect(x, y, w, h, style="DF" if fill is not None else "D")
         pdf.set_xy(x + PAD, y + PAD)
         if text:
+            red = i in row.red
+            pdf.set_font(FAMILY, "B" if row.bold or red else "", size)
+            if red:
+                pdf.set_text_color(*ALLERGY_RED)
             pdf.text_lines(w - 2 * PAD, line_h, text, col.align)
+            if red:
+                pdf.set_text_color(*INK)
         x += w
     pdf.set_auto_page_break(auto, pdf.b_margin)
     pdf.set_xy(MARGIN, y + h)

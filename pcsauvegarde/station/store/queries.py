@@ -134,7 +134,7 @@ def patient_file(store: Store, ipp: str, lab_hours: int = 72,
 
 
 def unit_file(store: Store, unit: str) -> UnitFile:
-    """A unit's current inpatients in room/bed order, with stay and active allergies."""
+    """A unit's current inpatients in room/bed order, with stay and allergy records."""
     rows = inpatients(store, unit)
     out = []
     with store.connect() as db:
@@ -144,9 +144,7 @@ def unit_file(store: Store, unit: str) -> UnitFile:
                 continue
             allergies = _records(db, "SELECT data FROM record WHERE type='allergy' AND ipp=?",
                                  (r.patient.id,))
-            out.append(CensusRow(r.patient, stays[0], tuple(
-                a.substance for a in allergies
-                if a.status not in ("entered-in-error", "refuted", "resolved", "inactive"))))
+            out.append(CensusRow(r.patient, stays[0], tuple(allergies)))
     snaps = store.snapshots()
     return UnitFile(unit, unit_names(store).get(unit, unit), tuple(out),
                     {d: s.extracted_at for d, s in snaps.items()})

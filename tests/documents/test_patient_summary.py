@@ -40,10 +40,10 @@ def test_spans_several_pages_with_identity_on_each(pages) -> None:
 
 def test_identity_details(pages) -> None:
     first = pages[0]
-    assert "Nom utilisé : MARTIN" in first
+    assert "Nom d'usage : MARTIN" in first
     assert "NDA : 2026000789" in first
     assert "INS : 2 48 02 75 123 456 78 (qualifiée)" in first
-    assert "Unité : Cardiologie" in first and "Chambre 12" in first and "Lit B" in first
+    assert "Cardiologie · ch. 12 · lit B" in first
 
 
 def test_footer_on_every_page(pages) -> None:

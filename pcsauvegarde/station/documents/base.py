@@ -7,8 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from pcsauvegarde.station.documents import identity
-from pcsauvegarde.station.documents.allergies import absence_text, allergy_state, describe
+from pcsauvegarde.station.documents.band import BandMixin
 from pcsauvegarde.station.documents.barcodes import MODULE_WIDTH_MM, code128, module_bars
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
 from pcsauvegarde.station.documents.engine import (  # noqa: F401 - re-exported: the layout's vocabulary
@@ -18,32 +17,17 @@ from pcsauvegarde.station.documents.engine import (  # noqa: F401 - re-exported:
     EnginePDF,
     font_files,
 )
-from pcsauvegarde.station.documents.fmt import (
-    SEX_LABELS,
-    format_date,
-    format_local,
-    format_person_age,
-    freshness,
-    to_local,
+from pcsauvegarde.station.documents.fmt import format_local, freshness
+from pcsauvegarde.station.documents.ink import (  # noqa: F401 - re-exported: the layout's colours
+    ALLERGY_RED,
+    GREY,
+    INK,
+    UNKNOWN_INK,
+    WATERMARK,
 )
-from pcsauvegarde.station.documents.templates import Template
 
 MARGIN = 10.0
 FOOTER_H = 24.0          # reserved at the bottom of every page for the footer
-INK = (0, 0, 0)
-GREY = (90, 90, 90)
-WATERMARK = (215, 215, 215)
-ALLERGY_RED = (190, 0, 0)
-UNKNOWN_INK = (150, 70, 0)   # « non renseignées »: must stand out, must not read as an allergy
-ALLERGY_LINES = 3            # lines of allergies in the band before it says « … et N autres »
-
-
-def format_ins(ins: str) -> str:
-    """INS/NIR grouped as printed on the Carte Vitale: « 2 48 02 75 123 456 78 »."""
-    if len(ins) != 15:
-        return ins
-    cuts = (1, 3, 5, 7, 10, 13, 15)
-    return " ".join(ins[a:b] for a, b in zip((0,) + cuts[:-1], cuts))
 
 
 @dataclass(frozen=True)
@@ -55,7 +39,7 @@ class Placed:
     pages: int
 
 
-class DocumentPDF(EnginePDF):
+class DocumentPDF(BandMixin, EnginePDF):
     """A4 page with header, optional identity band, freshness footer on every page.
 
     Subclass or instantiate per document; call ``add_page()`` then draw below ``content_top``.
@@ -195,15 +179,6 @@ class DocumentPDF(EnginePDF):
 
     # ---- building blocks for subclasses and renderers ------------------------------------
 
-    def fit_cell(self, w: float, h: float, text: str, style: str = "", size: float = 9,
-                 align: str = "L", min_size: float = 6) -> None:
-        """One-line cell whose font shrinks (down to ``min_size``) so the text never overflows."""
-        self.set_font(FAMILY, style, size)
-        while size > min_size and self.get_string_width(text) > w - 2 * self.c_margin:
-            size -= 0.5
-            self.set_font(FAMILY, style, size)
-        self.cell(w, h, text, align=align)
-
     def barcode(self, value: str, x: float, y: float, bar_height: float = 8.0) -> float:
         """Draw ``value`` as a vector Code 128 at its natural size; return its width in mm."""
         code = code128(value, bar_height)
@@ -274,11 +249,6 @@ class DocumentPDF(EnginePDF):
         """The finished PDF."""
         return bytes(self.output())
 
-    @property
-    def identity_texts(self) -> Template:
-        """The identity band's texts (printtemplates/identity.toml)."""
-        return identity.load(self.templates_dir)
-
     # ---- internals ------------------------------------------------------------------------
 
     def _watermark(self, text: str) -> None:
@@ -287,116 +257,6 @@ class DocumentPDF(EnginePDF):
             cx, cy = self.w / 2, self.h / 2
             with self.rotation(angle=45 if self.h > self.w else 30, x=cx, y=cy):
                 self.text(cx - self.get_string_width(text) / 2, cy + 14, text)
-
-    def _identity_band(self, file: PatientFile, top: float) -> float:
-        """Draw the identity band from ``top``; return its bottom y."""
-        p, stay = file.patient, file.stay
-        code = code128(p.ipp, 9.0)
-        text_w = self.epw - code.width - 6
-        x = MARGIN + 2
-        today = to_local(self.ctx.printed_at).date()
-        born = {"F": "Née", "M": "Né"}.get(p.sex, "Né(e)")
-        lines: list[tuple[str, str, float]] = [
-            (f"{p.birth_name.upper()}  {p.first_names}", "B", 12)]
-        used = []
-        if p.used_name and p.used_name.casefold() != p.birth_name.casefold():
-            used.append(f"Nom utilisé : {p.used_name.upper()}")
-        if p.used_first_name:
-            used.append(f"Prénom utilisé : {p.used_first_name}")
-        if used:
-            lines.append(("   ".join(used), "", 9))
-        birth = (f"{born} le {format_date(p.birth_date)} "
-                 f"({format_person_age(p.birth_date, today)})   "
-                 f"Sexe : {SEX_LABELS.get(p.sex, p.sex)}")
-        if p.deceased:
-            birth += "   " + {"F": "DÉCÉDÉE", "M": "DÉCÉDÉ"}.get(p.sex, "DÉCÉDÉ(E)")
-        lines.append((birth, "", 9))
-        ids = [f"IPP : {p.ipp}"]
-        if stay is not None:
-            ids.append(f"NDA : {stay.id}")
-        if p.ins:
-            status = f" ({p.ins_status})" if p.ins_status else ""
-            ids.append(f"INS : {format_ins(p.ins)}{status}")
-        lines.append(("   ".join(ids), "B", 9))
-        if stay is not None:
-            where = [f"Unité : {file.unit_name or stay.unit}"]
-            if stay.room:
-                where.append(f"Chambre {stay.room}")
-            if stay.bed:
-                where.append(f"Lit {stay.bed}")
-            lines.append(("   ".join(where), "", 9))
-        y = top + 1.5
-        for text, style, size in lines:
-            self.set_xy(x, y)
-            h = 5.5 if size > 10 else 4.4
-            self.set_font(FAMILY, style, size - 2)
-            if size > 10 and self.get_string_width(text) > text_w - 2 * self.c_margin:
-                # A long identity wraps rather than shrinking out of legibility.
-                self.text_lines(text_w, 5, text)
-                y = self.y
-                continue
-            self.fit_cell(text_w, h, text, style, size)
-            y += h
-        strip = max(y, top + code.height + 7) + 0.5
-        self.set_line_width(0.2)
-        self.line(MARGIN, strip, self.w - MARGIN, strip)
-        bottom = self.allergy_strip(file, x, strip + 1, self.epw - 4) + 1
-        self.set_line_width(0.5)
-        self.rect(MARGIN, top, self.epw, bottom - top)
-        bx = self.w - MARGIN - code.width - 2
-        self.barcode(p.ipp, bx, top + 1.5, 9.0)
-        self.set_xy(bx, top + 2 + code.height)
-        self.set_font(FAMILY, "", 8)
-        self.cell(code.width, 3.5, f"IPP {p.ipp}", align="C")
-        return bottom
-
-    def allergy_strip(self, file: PatientFile, x: float, y: float, w: float) -> float:
-        """The patient's allergies from (x, y) over ``w``: red and bold, anaphylaxis on red,
-        or the absence statement; at most ALLERGY_LINES lines. Return the bottom y."""
-        t = self.identity_texts
-        state = allergy_state(file.allergies)
-        if not state.current:
-            self.set_text_color(*(INK if state.informed else UNKNOWN_INK))
-            self.set_xy(x, y)
-            self.fit_cell(w, 5, absence_text(state, t), "B", 10, min_size=7)
-            self.set_text_color(*INK)
-            return y + 5
-        if state.anaphylaxis:
-            tag = t.text("allergies.anaphylaxis")
-            self.set_font(FAMILY, "B", 10)
-            tag_w = self.get_string_width(tag) + 2 * self.c_margin + 0.5
-            self.set_fill_color(*ALLERGY_RED)
-            self.rect(x, y + 0.2, tag_w, 4.8, style="F")
-            self.set_text_color(255, 255, 255)
-            self.set_xy(x, y + 0.1)
-            self.cell(tag_w, 5, tag)
-            x, w = x + tag_w + 1.5, w - tag_w - 1.5
-        lines, size = self._fit_allergies([describe(a, t) for a in state.current], t, w)
-        self.set_text_color(*ALLERGY_RED)
-        self.set_font(FAMILY, "B", size)
-        h = size * 0.45
-        for line in lines:
-            self.set_xy(x, y)
-            self.cell(w, h, line)
-            y += h
-        self.set_text_color(*INK)
-        return max(y, self.y + 5)
-
-    def _fit_allergies(self, items: list[str], t: Template, w: float) -> tuple[list[str], float]:
-        """The band's allergy lines and font size: every allergy at the largest size that fits
-        ALLERGY_LINES lines (10 down to 7 pt), else the first ones and « … et N autres »."""
-        for size in (10.0, 9.0, 8.0, 7.0):
-            self.set_font(FAMILY, "B", size)
-            lines = self.wrap(w, t.text("allergies.present", list=" · ".join(items)))
-            if len(lines) <= ALLERGY_LINES:
-                return lines, size
-        for keep in range(len(items) - 1, 0, -1):
-            text = (t.text("allergies.present", list=" · ".join(items[:keep])) + " "
-                    + t.text("allergies.more", count=len(items) - keep))
-            lines = self.wrap(w, text)
-            if len(lines) <= ALLERGY_LINES:
-                return lines, 7.0
-        return lines[:ALLERGY_LINES], 7.0
 
 
 def render_document(draw, title: str, data, ctx: DocumentContext, *, landscape: bool = False,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pcsauvegarde.station.documents import RENDERERS, admission_kit, labels, wristband
+from pcsauvegarde.station.documents import KINDS, admission_kit, labels, wristband
 from pcsauvegarde.station.documents.templates import DEFAULT_DIR, TemplateError
 
 from .helpers import page_barcodes, page_texts
@@ -135,7 +135,7 @@ def test_wristband_band_mode_is_a_page_of_band_size(patient_file, ctx, tmp_path)
 
 
 def test_admission_kit_is_labels_then_wristband_in_one_pdf(patient_file, ctx):
-    pdf = RENDERERS[admission_kit.KIND](patient_file, ctx)
+    pdf = KINDS[admission_kit.KIND].render(patient_file, ctx)
     texts = page_texts(pdf)
     assert len(texts) == 2
     assert texts[0].count("MODE DÉGRADÉ") == 24 and "Bracelet d'identification" in texts[1]

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from pcsauvegarde.station.documents import RENDERERS, TITLES, patient_summary
+from pcsauvegarde.station.documents import KINDS, patient_summary
 from pcsauvegarde.station.documents.context import PatientFile
 
 from .helpers import fonts_of, page_barcodes, page_texts
@@ -27,8 +27,8 @@ def pages(pdf) -> list[str]:
 
 
 def test_registry_knows_the_summary() -> None:
-    assert RENDERERS["summary"] is patient_summary.render
-    assert TITLES["summary"] == "Synthèse patient"
+    assert KINDS["summary"].render is patient_summary.render
+    assert KINDS["summary"].title == "Synthèse patient"
 
 
 def test_spans_several_pages_with_identity_on_each(pages) -> None:

@@ -52,6 +52,11 @@ MODALITIES = {"CT": "Scanner", "MR": "IRM", "US": "Échographie", "CR": "Radiogr
 NORMAL_FLAGS = ("", "N")
 
 
+def load(directory: Path | str | None = None) -> Template:
+    """The summary template (TemplateError names file and key)."""
+    return load_template(KIND, SCHEMA, directory)
+
+
 def render(file: PatientFile, ctx: DocumentContext, *,
            templates_dir: Path | str | None = None) -> bytes:
     """Render the patient summary as PDF bytes (pure: records in, bytes out)."""
@@ -61,7 +66,7 @@ def render(file: PatientFile, ctx: DocumentContext, *,
 def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
          templates_dir: Path | str | None = None) -> None:
     """Add the patient summary, as its own document, to ``pdf``."""
-    t = load_template(KIND, SCHEMA, templates_dir)
+    t = load(templates_dir)
     pdf.begin_document(ctx, t.text("document.title"), patient=file)
     pdf.add_page()
     _stay(pdf, t, file)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from pcsauvegarde.core.fsutil import atomic_write
-from pcsauvegarde.station.documents import DRAWERS, RENDERERS, TITLES, UNIT_RENDERERS, bundle
+from pcsauvegarde.station.documents import KINDS, bundle
 from pcsauvegarde.station.documents.templates import TemplateError
 from pcsauvegarde.station.issuing.issue import (
     Issued,
@@ -40,13 +40,13 @@ def issue_unit_bundle(station: Station, unit: str, kinds: list[str] | tuple[str,
     unit_file = queries.unit_file(station.store, unit)
     parts: list[bundle.BundlePart] = []
     for kind in chosen:
-        if kind in UNIT_RENDERERS:
+        if KINDS[kind].scope == "unit":
             doc = journal_unit_document(station, kind, unit_file, user, now)
             parts.append(bundle.BundlePart(
-                DRAWERS[kind], unit_file,
+                KINDS[kind].draw, unit_file,
                 context(station, doc.number, user, now, unit_file.extracted_at),
-                "", "", TITLES[kind]))
-    patient_kinds = [k for k in chosen if k in RENDERERS]
+                "", "", KINDS[kind].title))
+    patient_kinds = [k for k in chosen if KINDS[k].scope == "patient"]
     for row in unit_file.rows if patient_kinds else ():
         file = queries.patient_file(station.store, row.patient.id, now=now)
         if file is None:  # vanished between the two queries (a pull promoted meanwhile)
@@ -56,8 +56,9 @@ def issue_unit_bundle(station: Station, unit: str, kinds: list[str] | tuple[str,
         for kind in patient_kinds:
             doc = journal_file_document(station, kind, file, user, now)
             parts.append(bundle.BundlePart(
-                DRAWERS[kind], file, context(station, doc.number, user, now, file.extracted_at),
-                bed, who, TITLES[kind]))
+                KINDS[kind].draw, file,
+                context(station, doc.number, user, now, file.extracted_at),
+                bed, who, KINDS[kind].title))
 
     doc = station.journal.issue(bundle.KIND, user, unit=unit, snapshot=snapshot_label(station),
                                 now=now)

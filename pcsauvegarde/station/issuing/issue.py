@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from pcsauvegarde.core.fsutil import atomic_write
-from pcsauvegarde.station.documents import RENDERERS, UNIT_RENDERERS
+from pcsauvegarde.station.documents import document_kind
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile, UnitFile
 from pcsauvegarde.station.documents.templates import TemplateError
 from pcsauvegarde.station.state.journal import IssuedDocument
@@ -43,7 +43,7 @@ def issue_patient_document(station: Station, kind: str, ipp: str, user: str,
     from pcsauvegarde.station import patients as provisional
 
     now = now or dt.datetime.now(dt.UTC)
-    if kind not in RENDERERS:
+    if document_kind(kind, "patient") is None:
         raise IssueError(f"type de document « {kind} » inconnu")
     file = provisional.patient_file(station, ipp, now=now)
     if file is None:
@@ -55,7 +55,7 @@ def issue_file_document(station: Station, kind: str, file: PatientFile, user: st
                         now: dt.datetime | None = None, **options: Any) -> Issued:
     """Journal, render and keep one patient document for an already loaded PatientFile."""
     now = now or dt.datetime.now(dt.UTC)
-    if kind not in RENDERERS:
+    if document_kind(kind, "patient") is None:
         raise IssueError(f"type de document « {kind} » inconnu")
     doc = journal_file_document(station, kind, file, user, now)
     return _render_and_keep(station, doc, kind, file, file.extracted_at, user, now,
@@ -66,7 +66,7 @@ def issue_unit_document(station: Station, kind: str, unit: UnitFile, user: str,
                         now: dt.datetime | None = None) -> Issued:
     """Journal, render and keep one unit document (census…)."""
     now = now or dt.datetime.now(dt.UTC)
-    if kind not in UNIT_RENDERERS:
+    if document_kind(kind, "unit") is None:
         raise IssueError(f"type de document de service « {kind} » inconnu")
     doc = journal_unit_document(station, kind, unit, user, now)
     return _render_and_keep(station, doc, kind, unit, unit.extracted_at, user, now)
@@ -115,8 +115,7 @@ def _render_and_keep(station: Station, doc: IssuedDocument, kind: str, data,
 
 
 def _render(kind: str, data, ctx: DocumentContext, options: dict[str, Any]) -> bytes:
-    renderer = RENDERERS.get(kind) or UNIT_RENDERERS[kind]
-    return renderer(data, ctx, **options)
+    return document_kind(kind).render(data, ctx, **options)
 
 
 def render(station: Station, kind: str, data, ctx: DocumentContext, **options: Any) -> bytes:

@@ -6,7 +6,7 @@ import logging
 
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 
-from pcsauvegarde.station.documents import TITLES
+from pcsauvegarde.station.documents import KINDS
 from pcsauvegarde.station.issuing.bundling import BUNDLE_KINDS, issue_unit_bundle
 from pcsauvegarde.station.issuing.issue import IssueError
 from pcsauvegarde.station.store import queries
@@ -18,7 +18,7 @@ log = logging.getLogger("pcsauvegarde.station.web")
 PATIENT_DOCUMENTS = (("administration_plan", "Plan d'administration (72 h)"),
                      ("care_plan", "Plan de soins (24 h)"),
                      ("prescriptions", "Prescriptions en cours"))
-BUNDLE_CHOICES = tuple((k, TITLES[k], k in ("census", "administration_plan", "care_plan"))
+BUNDLE_CHOICES = tuple((k, KINDS[k].title, k in ("census", "administration_plan", "care_plan"))
                        for k in BUNDLE_KINDS)
 
 

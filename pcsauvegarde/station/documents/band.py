@@ -164,7 +164,7 @@ class BandMixin:
                 self.set_xy(x, y)
                 self.fit_cell(text_w, 4.4, text, style, size)
                 y += 4.4
-        for warning in (who.deceased, who.provisional):
+        for warning in (who.deceased, who.discharged, who.provisional):
             if warning:
                 y = self._warning(warning, x, y, text_w)
         bx = self.w - MARGIN - code_w - 2

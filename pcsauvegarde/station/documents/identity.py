@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pcsauvegarde.core.records import Patient, Stay
-from pcsauvegarde.station.documents.fmt import format_date, format_person_age
+from pcsauvegarde.station.documents.fmt import format_date, format_local, format_person_age
 from pcsauvegarde.station.documents.templates import DEFAULT_DIR, Template, load_template
 
 KIND = "identity"
@@ -36,6 +36,8 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "identity.provisional": (),
     **{f"identity.born_{s}": () for s in SEXES}, **{f"identity.sex_{s}": () for s in SEXES},
     **{f"identity.deceased_{s}": () for s in SEXES},
+    **{f"identity.discharged_{s}": ("date",) for s in SEXES},
+    "identity.deceased_open_stay": ("deceased",),
 }
 
 
@@ -77,7 +79,8 @@ class IdentityLines:
     birth: str          # « Née le 03/02/1948 »
     age: str            # « (78 ans) »
     sex: str            # « Sexe : féminin »
-    deceased: str       # « DÉCÉDÉE »
+    deceased: str       # « DÉCÉDÉE », with « séjour encore ouvert… » when the stay is open
+    discharged: str     # « SORTIE LE 27/11/2026 10:00 » when the stay has ended
     ipp: str            # « IPP : 00123456 »
     nda: str            # « NDA : 2026000789 »
     ins: str            # « INS : 2 48 02 75 123 456 78 (qualifiée) »
@@ -117,8 +120,27 @@ def identity_lines(t: Template, patient: Patient, stay: Stay | None = None, *,
         age=(t.text("identity.age", age=format_person_age(p.birth_date, today))
              if today is not None else ""),
         sex=t.text("identity.sex", sex=t.text(f"identity.sex_{sex}")),
-        deceased=t.text(f"identity.deceased_{sex}") if p.deceased else "",
+        deceased=_deceased(t, p, stay, sex),
+        discharged=(t.text(f"identity.discharged_{sex}", date=format_local(stay.discharge))
+                    if stay is not None and stay.discharge is not None else ""),
         ipp=t.text("identity.ipp", ipp=p.id),
         nda=t.text("identity.nda", nda=stay.id) if stay is not None else "",
         ins=ins, where=where,
         provisional=t.text("identity.provisional") if provisional else "")
+
+
+def _deceased(t: Template, p: Patient, stay: Stay | None, sex: str) -> str:
+    """« DÉCÉDÉE », and the contradiction said aloud when the record still has the stay open."""
+    if not p.deceased:
+        return ""
+    word = t.text(f"identity.deceased_{sex}")
+    if stay is not None and stay.discharge is None:
+        return t.text("identity.deceased_open_stay", deceased=word)
+    return word
+
+
+def warnings(t: Template, patient: Patient, stay: Stay | None) -> list[str]:
+    """What MUST be shouted about this patient before any care (deceased, discharged), in the
+    words of paper: for screens that want to say the same (pure)."""
+    who = identity_lines(t, patient, stay)
+    return [w for w in (who.deceased, who.discharged) if w]

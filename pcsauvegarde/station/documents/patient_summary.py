@@ -31,7 +31,7 @@ KIND = "summary"
 TITLE = "Synthèse patient"
 LAB_WINDOW_HOURS = 72
 SCHEMA: dict[str, tuple[str, ...]] = {
-    "document.title": (), "common.source": ("date", "age"),
+    "document.title": (), "common.source": ("date", "age"), "stay.title_ended": ("date",),
     **{f"stay.{k}": () for k in
        ("title", "empty", "unit", "room", "admission", "discharge", "attending", "reason")},
     "allergies.title": (),
@@ -85,8 +85,11 @@ def _source(t: Template, file: PatientFile, ctx: DocumentContext, domain: str) -
 
 
 def _stay(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
-    pdf.section(t.text("stay.title"), _source(t, file, pdf.ctx, "dpi"))
     stay = file.stay
+    title = t.text("stay.title")
+    if stay is not None and stay.discharge is not None:   # never « en cours » once ended
+        title = t.text("stay.title_ended", date=format_local(stay.discharge))
+    pdf.section(title, _source(t, file, pdf.ctx, "dpi"))
     if stay is None:
         pdf.paragraph(t.text("stay.empty"))
         return

@@ -54,10 +54,10 @@ class AuditedPrinter:
 
 def open_station(settings: Settings) -> Station:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    state = StateDB(settings.data_dir / "station.sqlite")
+    state = StateDB(settings.state_path)
     audit = Audit(state)
     return Station(settings, Store(settings.store_path), state, Accounts(state),
                    Journal(state, settings.station_id, audit),
-                   AuditedPrinter(make_printer(settings.printer, settings.data_dir,
+                   AuditedPrinter(make_printer(settings.printer, settings.printed_dir,
                                                settings.cups_server), audit),
                    audit, Sessions(state))

@@ -66,7 +66,7 @@ def test_allergy_state(records, current, none_known) -> None:
     (Allergy("a", IPP, "Iode", severity="high"), "Iode (criticité élevée)"),   # older extracts
     (Allergy("a", IPP, "Iode", severity="sévère"), "Iode (réaction sévère)"),  # HL7 v2, French
     (Allergy("a", IPP, "Iode", criticality="unable-to-assess", status="suspected"),
-     "Iode (criticité non évaluable, suspectée)"),
+     "Iode (criticité non évaluable, non confirmée)"),
 ])
 def test_allergy_words_are_french(allergy, expected) -> None:
     assert describe(allergy, WORDS) == expected

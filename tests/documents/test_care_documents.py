@@ -95,7 +95,8 @@ def test_prescriptions(patient_file, ctx) -> None:
     texts = page_texts(prescriptions.render(patient_file, ctx))
     text = "\n".join(texts)
     assert ("⚠ Allergies : Pénicilline (urticaire généralisée, réaction sévère), "
-            "Produits de contraste iodés (suspectée)") in " ".join(text.split())
+            "Produits de contraste iodés (non confirmée)") in " ".join(text.split())
+    assert "Latex" not in text and "Arachide" not in text and "Codéine" not in text
     assert "Metformine" in text and "08:00, 12:00, 18:00" in text
     assert "Traitements si besoin" in text and "Paracétamol" in text
     assert "Kardégic" not in text
@@ -127,6 +128,8 @@ def test_census(patient_file, ctx) -> None:
     assert "Patients du service — Cardiologie" in text and "2 patient(s)" in text
     assert text.index("LEFÈVRE-DUBOIS") < text.index("ZÈBRE")
     assert "⚠ ALLERGIE" in text and "Pénicilline" in text and "Château" in text
+    assert "iodés (non confirmée)" in " ".join(text.split())
+    assert "Latex" not in text and "Arachide" not in text and "Codéine" not in text
     assert DOC_NUMBER in barcodes(pdf)
 
 

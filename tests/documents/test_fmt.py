@@ -61,6 +61,13 @@ def test_freshness_banner() -> None:
     assert fmt.freshness(None, printed) == "MODE DÉGRADÉ — données : date inconnue"
 
 
+def test_data_age_text() -> None:
+    now = dt.datetime(2026, 11, 27, 16, 10, tzinfo=UTC)
+    extracted = dt.datetime(2026, 11, 27, 13, 5, tzinfo=UTC)
+    assert fmt.data_age(extracted, now) == "données du 27/11/2026 14:05 (il y a 3 h 05)"
+    assert fmt.data_age(None, now) == "données : date inconnue"
+
+
 @pytest.mark.parametrize(("birth", "on", "text"), [
     (dt.date(1948, 2, 3), dt.date(2026, 11, 27), "78 ans"),
     (dt.date(1948, 11, 28), dt.date(2026, 11, 27), "77 ans"),

@@ -65,8 +65,9 @@ def test_stay_allergies_and_antecedents(pages) -> None:
     first = pages[0]
     assert "Décompensation cardiaque gauche" in first and "Dr Benoît Château" in first
     assert "⚠ Pénicilline (urticaire généralisée, réaction sévère)" in first
-    assert "⚠ Produits de contraste iodés (suspectée)" in first
-    assert "Latex" not in first  # entered in error
+    assert "⚠ Produits de contraste iodés (non confirmée)" in first
+    for gone in ("Latex", "Arachide", "Codéine"):  # entered in error, resolved, refuted
+        assert gone not in first
     assert "Diabète de type 2 (E11) — depuis le 12/09/2015" in first
 
 

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from pcsauvegarde.core.records import Allergy
 from pcsauvegarde.station.documents.templates import Template
 
-HIDDEN_STATUS = frozenset({"entered-in-error", "refuted"})   # the record says "this was wrong"
-PAST_STATUS = frozenset({"resolved", "inactive"})            # history, not a current danger
 # Codes that state an absence: SNOMED CT « no known … allergy » and the usual HL7 v2 AL1-3
 # codes. The value is the template key of the French sentence.
 NO_KNOWN_CODES = {"716186003": "none_known", "409137002": "none_known_drug",
@@ -34,8 +32,6 @@ SEVERITY_KEYS = {"severe": "severity_severe", "sv": "severity_severe",
                  "mi": "severity_mild"}
 CRITICALITY_KEYS = {"high": "criticality_high", "low": "criticality_low",
                     "unable-to-assess": "criticality_unknown"}
-STATUS_KEYS = {"suspected": "status_suspected", "unconfirmed": "status_unconfirmed",
-               "resolved": "status_resolved", "inactive": "status_inactive"}
 ANAPHYLAXIS = ("anaphyla", "quincke")   # anaphylaxie, anaphylactic shock, œdème de Quincke
 
 
@@ -68,8 +64,7 @@ def is_high_risk(allergy: Allergy) -> bool:
 class AllergyState:
     """A patient's allergies as paper shows them."""
 
-    current: tuple[Allergy, ...]       # to print, highest risk first
-    past: tuple[Allergy, ...]          # resolved / inactive: history (summary only)
+    current: tuple[Allergy, ...]       # active (Allergy.active), highest risk first
     none_known: tuple[str, ...]        # template keys of absence statements, when no current
 
     @property
@@ -83,27 +78,26 @@ class AllergyState:
 
 
 def allergy_state(allergies: Iterable[Allergy]) -> AllergyState:
-    """Sort a patient's allergy records into what paper prints (pure)."""
-    current, past, none_known = [], [], []
+    """Sort a patient's allergy records into what paper prints (pure); which are active is
+    the records' rule (Allergy.active), not this module's."""
+    current, none_known = [], []
     for a in allergies:
-        if a.status in HIDDEN_STATUS:
+        if not a.active:
             continue
         key = no_known_key(a)
-        if key is not None:
-            if a.status not in PAST_STATUS and key not in none_known:
-                none_known.append(key)
-        elif a.status in PAST_STATUS:
-            past.append(a)
-        else:
+        if key is None:
             current.append(a)
+        elif key not in none_known:
+            none_known.append(key)
     current.sort(key=lambda a: (not is_anaphylaxis(a), not is_high_risk(a),
                                 a.substance.casefold()))
     # A real allergy outweighs an older « none known » statement: never print both.
-    return AllergyState(tuple(current), tuple(past), () if current else tuple(none_known))
+    return AllergyState(tuple(current), () if current else tuple(none_known))
 
 
 def details(allergy: Allergy, t: Template) -> list[str]:
-    """The French words after the substance: reaction, severity, criticality, status."""
+    """The French words after the substance: reaction, severity, criticality, « non
+    confirmée »."""
     out = []
     severity = fold(allergy.severity)
     if allergy.reaction:
@@ -117,8 +111,8 @@ def details(allergy: Allergy, t: Template) -> list[str]:
     if criticality:
         key = CRITICALITY_KEYS.get(criticality)
         out.append(t.text(f"allergies.{key}") if key else allergy.criticality)
-    if allergy.status in STATUS_KEYS:
-        out.append(t.text(f"allergies.{STATUS_KEYS[allergy.status]}"))
+    if allergy.unconfirmed:
+        out.append(t.text("allergies.unconfirmed"))
     return out
 
 

@@ -21,8 +21,7 @@ KIND = "identity"
 ALLERGY_KEYS = ("title", "anaphylaxis", "none_known", "none_known_drug", "none_known_food",
                 "none_known_environment", "unknown", "unknown_short", "severity_severe",
                 "severity_moderate", "severity_mild", "criticality_high", "criticality_low",
-                "criticality_unknown", "status_suspected", "status_unconfirmed",
-                "status_resolved", "status_inactive")
+                "criticality_unknown", "unconfirmed")
 SEXES = ("F", "M", "I")
 SCHEMA: dict[str, tuple[str, ...]] = {
     **{f"allergies.{k}": () for k in ALLERGY_KEYS},

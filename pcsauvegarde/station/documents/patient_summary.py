@@ -23,7 +23,12 @@ from pcsauvegarde.station.documents.base import (
     render_document,
 )
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
-from pcsauvegarde.station.documents.fmt import format_age, format_date, format_local, format_timing
+from pcsauvegarde.station.documents.fmt import (
+    format_age,
+    format_date,
+    format_local,
+    format_timing,
+)
 from pcsauvegarde.station.documents.table import Column, Row, draw_table
 from pcsauvegarde.station.documents.templates import Template, load_template
 
@@ -45,7 +50,7 @@ SCHEMA: dict[str, tuple[str, ...]] = {
 }
 CONDITION_STATUS = {"inactive": "inactif", "resolved": "résolu", "remission": "en rémission",
                     "recurrence": "récidive", "relapse": "rechute"}
-HIDDEN_STATUS = {"entered-in-error", "refuted"}   # records that say "this was wrong"
+HIDDEN_STATUS = {"entered-in-error", "refuted"}   # conditions that say "this was wrong"
 MODALITIES = {"CT": "Scanner", "MR": "IRM", "US": "Échographie", "CR": "Radiographie",
               "DX": "Radiographie", "XR": "Radiographie", "MG": "Mammographie",
               "NM": "Médecine nucléaire", "PT": "TEP", "XA": "Angiographie"}
@@ -117,7 +122,6 @@ def _allergies(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
         lines.append((text, ALLERGY_RED, "B"))
     if not state.current:
         lines.append((absence_text(state, words), INK if state.informed else UNKNOWN_INK, "B"))
-    lines += [(describe(a, words), GREY, "") for a in state.past]
     width = pdf.epw - 6
     heights = []
     for text, _, style in lines:

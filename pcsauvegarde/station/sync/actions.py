@@ -13,7 +13,7 @@ def _audit(settings: Settings):
     from pcsauvegarde.station.state.audit import Audit
     from pcsauvegarde.station.state.statedb import StateDB
 
-    return Audit(StateDB(settings.data_dir / "station.sqlite"))
+    return Audit(StateDB(settings.state_path))
 
 
 def record_action(settings: Settings, actor: str, action: str, **detail) -> None:

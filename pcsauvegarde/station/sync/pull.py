@@ -8,36 +8,19 @@ import re
 import shutil
 from dataclasses import dataclass, field
 
+from pcsauvegarde.station.keys import StationKeys, load_station_keys
 from pcsauvegarde.station.settings import Settings, Source
 from pcsauvegarde.station.store import Store
 from pcsauvegarde.station.sync.freeze import is_frozen
 from pcsauvegarde.station.sync.ingest import IngestOutcome, ingest
 from pcsauvegarde.station.sync.transports import PullError, clean_incoming, make_transport
 
-__all__ = ["PullError", "PullRun", "StationKeys", "disk_free_mb", "load_station_keys",
-           "pull_all", "pull_source"]
+__all__ = ["PullError", "PullRun", "disk_free_mb", "pull_all", "pull_source"]
 
 log = logging.getLogger("pcsauvegarde.station.sync")
 _NAME = re.compile(r"^(?P<station>[a-z0-9-]+)\.(?P<domain>[a-z]+)\.(?P<kind>full|delta)\."
                    r"(?P<seq>\d{1,18})\.age$")
 FROZEN = "tirages suspendus par l'administrateur (gel) : rien n'a été tiré"
-
-
-@dataclass(frozen=True)
-class StationKeys:
-    """The station's age identity and the publisher keys it pins."""
-
-    identity: object
-    publisher_keys: tuple
-
-
-def load_station_keys(settings: Settings) -> StationKeys:
-    from pcsauvegarde.core.package.age import load_identity
-    from pcsauvegarde.core.package.minisign import load_public_key
-
-    identity = load_identity(settings.path(settings.identity_file))
-    pubs = tuple(load_public_key(settings.path(p)) for p in settings.publisher_keys)
-    return StationKeys(identity, pubs)
 
 
 @dataclass
@@ -111,7 +94,7 @@ def pull_source(settings: Settings, store: Store, source: Source, keys: StationK
         run.frozen, run.error, run.ended = True, FROZEN, run.started
         return run
     try:
-        incoming = settings.data_dir / "incoming"
+        incoming = settings.incoming_dir
         incoming.mkdir(parents=True, exist_ok=True)
         clean_incoming(incoming)
         _check_disk(settings)

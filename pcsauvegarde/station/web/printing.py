@@ -8,8 +8,8 @@ import logging
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 
 from pcsauvegarde.station.documents import fmt
-from pcsauvegarde.station.issuing.issue import stored_pdf
-from pcsauvegarde.station.printing.retry import PrintOutcome, PrintQueue
+from pcsauvegarde.station.issuing import send
+from pcsauvegarde.station.printing.retry import PrintOutcome
 from pcsauvegarde.station.state.accounts import ROLES
 from pcsauvegarde.station.web.access import current_station, requires
 
@@ -18,14 +18,9 @@ log = logging.getLogger("pcsauvegarde.station.web")
 PRINTING_ROLES = ROLES   # every role prints something
 
 
-def print_queue() -> PrintQueue:
-    station = current_station()
-    return PrintQueue(station.state, station.printer)
-
-
 def send_to_printer(number: str, pdf: bytes) -> PrintOutcome:
     """Send a document; say on screen what happened; a failure stays on the retry list."""
-    outcome = print_queue().send(number, pdf, g.user.login)
+    outcome = send.send_document(current_station(), number, pdf, g.user.login)
     _flash(outcome)
     return outcome
 
@@ -50,20 +45,20 @@ def _printer_globals():
         return {}
     station = current_station()
     return {"printer_status": station.printer.status(),
-            "failed_prints": print_queue().count_failed()}
+            "failed_prints": send.print_queue(station).count_failed()}
 
 
 @bp.route("/impressions")
 @requires(*PRINTING_ROLES)
 def jobs():
-    return render_template("printing.html", jobs=print_queue().failed(),
+    return render_template("printing.html", jobs=send.print_queue(current_station()).failed(),
                            printer=current_station().printer.status())
 
 
 @bp.route("/impressions/<int:job_id>/reessayer", methods=["POST"])
 @requires(*PRINTING_ROLES)
 def retry(job_id: int):
-    outcome = print_queue().retry(job_id, lambda n: stored_pdf(current_station(), n), g.user.login)
+    outcome = send.retry(current_station(), job_id, g.user.login)
     if outcome is None:
         abort(404)
     _flash(outcome)
@@ -73,7 +68,7 @@ def retry(job_id: int):
 @bp.route("/impressions/tout-reessayer", methods=["POST"])
 @requires(*PRINTING_ROLES)
 def retry_all():
-    for outcome in print_queue().retry_all(lambda n: stored_pdf(current_station(), n), g.user.login):
+    for outcome in send.retry_all(current_station(), g.user.login):
         _flash(outcome)
     return redirect(url_for("printing.jobs"))
 
@@ -81,7 +76,7 @@ def retry_all():
 @bp.route("/impressions/<int:job_id>/retirer", methods=["POST"])
 @requires(*PRINTING_ROLES)
 def set_aside(job_id: int):
-    if not print_queue().set_aside(job_id):
+    if not send.print_queue(current_station()).set_aside(job_id):
         abort(404)
     flash("Travail retiré de la liste (imprimé autrement).", "info")
     return redirect(url_for("printing.jobs"))

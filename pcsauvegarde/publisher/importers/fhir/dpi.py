@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import re
 
-from pcsauvegarde.core.records import Allergy, Condition, Patient, Stay, Unit
+from pcsauvegarde.core.records import (
+    ALLERGY_NOT_ACTIVE,
+    Allergy,
+    Condition,
+    Patient,
+    Stay,
+    Unit,
+    allergy_standing,
+)
 from pcsauvegarde.publisher.importers.fhir.context import Context, pick_identifier
 from pcsauvegarde.publisher.importers.fhir.systems import (
     BIRTH_PLACE_EXTENSION,
@@ -15,6 +23,7 @@ from pcsauvegarde.publisher.importers.fhir.systems import (
     SNOMED_SYSTEM,
 )
 from pcsauvegarde.publisher.importers.fhir.values import (
+    Ignored,
     Refused,
     concept_text,
     fhir_date,
@@ -173,11 +182,13 @@ def map_location(res: dict, ctx: Context) -> Unit | list:
     return Unit(id=pick_identifier(res, ctx.systems.unit, ()), name=name, phone=phone)
 
 
-def map_allergy(res: dict, ctx: Context) -> Allergy | None:
-    """AllergyIntolerance (not refuted nor entered-in-error) -> Allergy."""
-    if status_code(res.get("verificationStatus"), "verificationStatus") in ("refuted",
-                                                                               "entered-in-error"):
-        return None
+def map_allergy(res: dict, ctx: Context) -> Allergy:
+    """AllergyIntolerance -> Allergy; one not active (records.allergy_standing) is ignored."""
+    clinical = status_code(res.get("clinicalStatus"), "clinicalStatus")
+    verification = status_code(res.get("verificationStatus"), "verificationStatus")
+    if allergy_standing(clinical, verification) == ALLERGY_NOT_ACTIVE:
+        raise Ignored(f"allergie non active (statut {clinical or '—'}, "
+                      f"vérification {verification or '—'})")
     ipp = ctx.ipp(res, "patient")
     substance = concept_text(res.get("code"), "code")
     if not substance:
@@ -190,7 +201,7 @@ def map_allergy(res: dict, ctx: Context) -> Allergy | None:
                    reaction=", ".join(w for w in words if w), severity=severity,
                    criticality=text(res, "criticality"),
                    code=first_code(res.get("code"), "code", (SNOMED_SYSTEM,)),
-                   status=status_code(res.get("clinicalStatus"), "clinicalStatus") or "active")
+                   status=clinical or "active", verification=verification)
 
 
 def map_condition(res: dict, ctx: Context) -> Condition | None:

@@ -34,7 +34,7 @@ from pcsauvegarde.publisher.importers.fhir.results import (
 )
 from pcsauvegarde.publisher.importers.fhir.source import Entry, Unreadable, read_paths
 from pcsauvegarde.publisher.importers.fhir.systems import FhirSystems
-from pcsauvegarde.publisher.importers.fhir.values import Refused
+from pcsauvegarde.publisher.importers.fhir.values import Ignored, Refused
 
 Mapper = Callable[[dict, Context], "Record | list[Record] | None"]
 
@@ -135,6 +135,9 @@ def _map_one(entry: Entry, mapper: Mapper, ctx: Context, result: ImportResult,
             return  # read for reference resolution only (rooms, beds)
         records = [record_from_dict(r.to_dict()) for r in
                    (mapped if isinstance(mapped, list) else [mapped])]
+    except Ignored as exc:
+        result.ignored[f"{rtype} : {exc}"] += 1
+        return
     except (Refused, RecordError) as exc:
         refuse(str(exc))
         return

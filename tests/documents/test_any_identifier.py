@@ -12,6 +12,9 @@ from ..support.page_quality import assert_page_quality, decoded, problems
 from .helpers import page_texts
 from .sample import DOC_NUMBER, UUID_IPP, make_long_patient_file
 
+# Render, read every word's box and decode every code at 300 dpi: seconds a kind.
+pytestmark = pytest.mark.slow
+
 PATIENTS = {"64": make_long_patient_file(),
             "uuid": make_long_patient_file(UUID_IPP, "b2c3d479-58cc-4372-a567-0e02f47ac10b")}
 # Kinds of this layout work, checked whole; the others (MAR, care plan, prescriptions) are

@@ -91,6 +91,19 @@ def test_recent_labs_with_flags_in_bold(pdf, pages) -> None:
     assert "Scanner thoracique" not in text  # done, not planned
 
 
+def test_preliminary_and_corrected_results_say_so(patient_file, ctx) -> None:
+    labs = list(patient_file.lab_results)
+    k = next(i for i, r in enumerate(labs) if r.value == "6,4")
+    hb = next(i for i, r in enumerate(labs) if r.value == "7,4")
+    labs[k] = dataclasses.replace(labs[k], status="preliminary")
+    labs[hb] = dataclasses.replace(labs[hb], status="corrected")
+    file = dataclasses.replace(patient_file, lab_results=tuple(labs))
+    text = "\n".join(page_texts(patient_summary.render(file, ctx)))
+    assert "6,4\nprovisoire" in text or "6,4 provisoire" in text
+    assert "7,4\ncorrigé" in text or "7,4 corrigé" in text
+    assert text.count("provisoire") == 1 and text.count("corrigé") == 1
+
+
 def test_exercise_watermark_on_every_page(patient_file, context_with) -> None:
     pages = page_texts(patient_summary.render(patient_file, context_with(exercise=True)))
     assert all("EXERCICE" in p for p in pages)
@@ -136,3 +149,28 @@ def test_long_identity_wraps_instead_of_vanishing(patient_file, ctx) -> None:
     assert "DE LA TOUR D'AUVERGNE-LAURAGUAIS-MONTMORENCY" in flat and "Gwendoline" in flat
     assert "DÉCÉDÉE" in text
     assert IPP in page_barcodes(pdf)[0]
+
+
+def test_last_known_value_of_tests_with_nothing_recent(patient_file, ctx) -> None:
+    import datetime as dt
+
+    from pcsauvegarde.core.records import LabResult
+
+    from .sample import EXTRACTED
+
+    def tsh(rid: str, days: int, value: str) -> LabResult:
+        return LabResult(rid, IPP, "TSH", "Thyréostimuline (TSH)", value,
+                         EXTRACTED - dt.timedelta(days=days), "mUI/L", "0,4–4,0", "H")
+
+    older = (tsh("tsh-1", 12, "6,8"), tsh("tsh-2", 40, "9,9"))
+    both = dataclasses.replace(patient_file, lab_results=patient_file.lab_results + older)
+    text = " ".join("\n".join(page_texts(patient_summary.render(both, ctx))).split())
+    assert "7,4 g/dL 12,0–16,0 LL" in text  # the 72 h table is still there
+    assert "Dernière valeur connue des examens sans résultat sur cette période" in text
+    assert "Thyréostimuline (TSH)" in text and "6,8" in text
+    assert "ancien, il y a 12 j" in text
+    assert "9,9" not in text and "3,1" not in text  # not the last of its test / test is recent
+    only_old = dataclasses.replace(patient_file, lab_results=older)
+    text = " ".join("\n".join(page_texts(patient_summary.render(only_old, ctx))).split())
+    assert "Aucun résultat biologique sur cette période dans l'extrait." in text
+    assert "Thyréostimuline (TSH)" in text and "6,8" in text and "ancien, il y a 12 j" in text

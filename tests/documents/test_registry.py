@@ -50,5 +50,5 @@ def test_check_templates_loads_every_entry(tmp_path) -> None:
         (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     check_templates(tmp_path)
     (tmp_path / "census.toml").unlink()
-    with pytest.raises(TemplateError, match="census.toml"):
+    with pytest.raises(TemplateError, match=r"census\.toml"):
         check_templates(tmp_path)

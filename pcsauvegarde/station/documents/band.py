@@ -2,7 +2,7 @@
 text fitted to a width (shrink, then cut with a visible « … »), patient codes (Code 128, or QR
 when a Code 128 would not fit) and the allergy line.
 
-A mixin of DocumentPDF: it only draws with the fpdf2 primitives the PDF class provides.
+The layer of DocumentPDF between fpdf2 (engine.py) and the page layout (base.py).
 """
 
 from __future__ import annotations
@@ -12,13 +12,22 @@ from typing import TYPE_CHECKING
 
 from pcsauvegarde.station.documents import identity
 from pcsauvegarde.station.documents.allergies import absence_text, allergy_state, describe
-from pcsauvegarde.station.documents.barcodes import code128_width, fits_code128, qr_code
-from pcsauvegarde.station.documents.engine import FAMILY
+from pcsauvegarde.station.documents.barcodes import (
+    MODULE_WIDTH_MM,
+    code128,
+    code128_width,
+    fits_code128,
+    module_bars,
+    qr_code,
+)
+from pcsauvegarde.station.documents.engine import FAMILY, EnginePDF
 from pcsauvegarde.station.documents.fmt import to_local
 from pcsauvegarde.station.documents.ink import ALLERGY_RED, INK, UNKNOWN_INK, WHITE
 
 if TYPE_CHECKING:
-    from pcsauvegarde.station.documents.context import PatientFile
+    from pathlib import Path
+
+    from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
     from pcsauvegarde.station.documents.templates import Template
 
 _TOKENS = re.compile(r"[^\s-]*-+|[^\s-]+|\s+")   # words (with their hyphens), blanks
@@ -29,8 +38,11 @@ BAND_CODE_MAX_W = 62.0    # a Code 128 wider than this leaves too little room: Q
 QR_MODULE = 0.5           # mm: 6 dots at 300 dpi
 
 
-class BandMixin:
-    """Identity band, fitted text and patient codes for DocumentPDF."""
+class BandPDF(EnginePDF):
+    """Identity band, fitted text and patient codes: the layer under DocumentPDF."""
+
+    ctx: DocumentContext
+    templates_dir: Path | str | None
 
     # ---- text that always fits ------------------------------------------------------------
 
@@ -103,6 +115,26 @@ class BandMixin:
 
     # ---- codes ------------------------------------------------------------------------------
 
+    def barcode(self, value: str, x: float, y: float, bar_height: float = 8.0) -> float:
+        """Draw ``value`` as a vector Code 128 at its natural size; return its width in mm."""
+        code = code128(value, bar_height)
+        k, top = self.k, self.h - y
+        # White under the bars and quiet zones, even over the EXERCICE watermark; then the
+        # bars, in module units under a scaling matrix: exact module widths, and a third of
+        # the bytes of one rectangle in mm per bar (barcodes are most of a label page).
+        white = f"{x * k:.2f} {top * k:.2f} {code.width * k:.2f} {-code.height * k:.2f} re f"
+        bars = module_bars(value, bar_height)
+        if bars is None:    # pragma: no cover - bars of unequal height: plain rectangles
+            bars = " ".join(f"{(x + bx) * k:.2f} {(top - by) * k:.2f} {bw * k:.2f} "
+                            f"{-bh * k:.2f} re" for bx, by, bw, bh in code.bars)
+            self._out(f"q 1 g {white} 0 g {bars} f Q")
+        else:
+            matrix = (f"{MODULE_WIDTH_MM * k:.5f} 0 0 {-code.height * k:.4f} "
+                      f"{x * k:.3f} {top * k:.3f}")
+            self._out(f"q 1 g {white} 0 g {matrix} cm {bars} f Q")
+        return code.width
+
+
     def code_size(self, value: str, max_width: float, bar_height: float,
                   module: float = QR_MODULE) -> tuple[float, float]:
         """Width and height of :meth:`patient_code` for ``value`` (nothing drawn)."""
@@ -126,7 +158,8 @@ class BandMixin:
         quiet = 4 * module
         white = f"{x * k:.2f} {top * k:.2f} {side * k:.2f} {-side * k:.2f} re f"
         runs = " ".join(f"{c} {r} {n} 1 re" for r, c, n in code.runs)
-        matrix = f"{module * k:.4f} 0 0 {-module * k:.4f} {(x + quiet) * k:.3f} {(top - quiet) * k:.3f}"
+        matrix = (f"{module * k:.4f} 0 0 {-module * k:.4f} "
+                  f"{(x + quiet) * k:.3f} {(top - quiet) * k:.3f}")
         self._out(f"q 1 g {white} 0 g {matrix} cm {runs} f Q")
         return side, side
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from pcsauvegarde.station.documents.band import BandMixin
-from pcsauvegarde.station.documents.barcodes import MODULE_WIDTH_MM, code128, module_bars
+from pcsauvegarde.station.documents.band import BandPDF
+from pcsauvegarde.station.documents.barcodes import code128
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
 from pcsauvegarde.station.documents.engine import (  # noqa: F401 - re-exported: the layout's vocabulary
     FAMILY,
@@ -39,7 +39,7 @@ class Placed:
     pages: int
 
 
-class DocumentPDF(BandMixin, EnginePDF):
+class DocumentPDF(BandPDF):
     """A4 page with header, optional identity band, freshness footer on every page.
 
     Subclass or instantiate per document; call ``add_page()`` then draw below ``content_top``.
@@ -178,25 +178,6 @@ class DocumentPDF(BandMixin, EnginePDF):
         self.cell(code.width, 4, f"N° {ctx.document_number}", align="C")
 
     # ---- building blocks for subclasses and renderers ------------------------------------
-
-    def barcode(self, value: str, x: float, y: float, bar_height: float = 8.0) -> float:
-        """Draw ``value`` as a vector Code 128 at its natural size; return its width in mm."""
-        code = code128(value, bar_height)
-        k, top = self.k, self.h - y
-        # White under the bars and quiet zones, even over the EXERCICE watermark; then the
-        # bars, in module units under a scaling matrix: exact module widths, and a third of
-        # the bytes of one rectangle in mm per bar (barcodes are most of a label page).
-        white = f"{x * k:.2f} {top * k:.2f} {code.width * k:.2f} {-code.height * k:.2f} re f"
-        bars = module_bars(value, bar_height)
-        if bars is None:    # pragma: no cover - bars of unequal height: plain rectangles
-            bars = " ".join(f"{(x + bx) * k:.2f} {(top - by) * k:.2f} {bw * k:.2f} "
-                            f"{-bh * k:.2f} re" for bx, by, bw, bh in code.bars)
-            self._out(f"q 1 g {white} 0 g {bars} f Q")
-        else:
-            matrix = (f"{MODULE_WIDTH_MM * k:.5f} 0 0 {-code.height * k:.4f} "
-                      f"{x * k:.3f} {top * k:.3f}")
-            self._out(f"q 1 g {white} 0 g {matrix} cm {bars} f Q")
-        return code.width
 
     def ensure_space(self, height: float) -> None:
         """Start a new page unless ``height`` mm still fit above the footer."""

@@ -144,7 +144,7 @@ class StockPDF(DocumentPDF):
         # What the next page will be: applied in header(), after fpdf2 has drawn the footer of
         # the previous page (add_page() calls footer() of the old page first).
         self._next: tuple[str, float, str] = ("document", 0.0, title)
-        self._fitted: dict[tuple, float] = {}
+        self._fitted: dict[tuple, tuple[str, float]] = {}
 
     def add_stock_page(self, width: float, height: float, footer_room: float) -> None:
         """A page of label stock ``width`` × ``height`` mm; ``footer_room``: free bottom mm."""

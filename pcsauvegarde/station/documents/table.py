@@ -64,7 +64,7 @@ def draw_table(pdf: DocumentPDF, columns: list[Column], rows: list[Row], *,
             _draw_row(pdf, head_cols, widths, heading, size, line_h, HEAD_FILL)
             previous = None
         if group_first and previous is not None and cells[0] == previous:
-            cells = ("",) + cells[1:]
+            cells = ("", *cells[1:])
         previous = row.cells[0]
         _draw_row(pdf, columns, widths, Row(cells, row.bold, row.fill, row.red), size, line_h,
                   ROW_FILL if row.fill else None, h)
@@ -101,7 +101,7 @@ def _truncate(pdf: DocumentPDF, columns: list[Column], widths: list[float], row:
     for i, (col, w, text) in enumerate(zip(columns, widths, row.cells, strict=True)):
         pdf.set_font(FAMILY, _style(row, i), size)
         lines = _lines(pdf, col, w, text)
-        cells.append("\n".join(lines[:keep] + ["… (suite tronquée)"])
+        cells.append("\n".join([*lines[:keep], "… (suite tronquée)"])
                      if len(lines) > keep else "\n".join(lines))
     return Row(tuple(cells), row.bold, row.fill, row.red)
 

@@ -13,6 +13,7 @@ from pcsauvegarde.station.documents.labelstock import (
     Choice,
     Layout,
     Number,
+    Spec,
     StockPDF,
     Text,
     load_layout,
@@ -21,7 +22,7 @@ from pcsauvegarde.station.documents.templates import TemplateError
 
 KIND = "wristband"
 TITLE = "Bracelet d'identification"
-SPEC = {
+SPEC: Spec = {
     "band.mode": Choice(("a4", "band")), "band.width": Number(150, 290),
     "band.height": Number(15, 40), "band.count": Number(1, 4, True),
     "band.closure_left": Number(0, 80), "band.closure_right": Number(0, 80),

@@ -12,7 +12,7 @@ import datetime as dt
 
 from pcsauvegarde.core.fsutil import atomic_write
 from pcsauvegarde.station import patients
-from pcsauvegarde.station.documents import KINDS, bundle
+from pcsauvegarde.station.documents import KINDS, Drawer, bundle
 from pcsauvegarde.station.documents.templates import TemplateError
 from pcsauvegarde.station.issuing.issue import (
     Issued,
@@ -43,7 +43,7 @@ def issue_unit_bundle(station: Station, unit: str, kinds: list[str] | tuple[str,
         if KINDS[kind].scope == "unit":
             doc = journal_unit_document(station, kind, unit_file, user, now)
             parts.append(bundle.BundlePart(
-                KINDS[kind].draw, unit_file,
+                _drawer(kind), unit_file,
                 context(station, doc.number, user, now, unit_file.extracted_at),
                 "", "", KINDS[kind].title))
     patient_kinds = [k for k in chosen if KINDS[k].scope == "patient"]
@@ -56,7 +56,7 @@ def issue_unit_bundle(station: Station, unit: str, kinds: list[str] | tuple[str,
         for kind in patient_kinds:
             doc = journal_file_document(station, kind, file, user, now)
             parts.append(bundle.BundlePart(
-                KINDS[kind].draw, file,
+                _drawer(kind), file,
                 context(station, doc.number, user, now, file.extracted_at),
                 bed, who, KINDS[kind].title))
 
@@ -73,3 +73,11 @@ def issue_unit_bundle(station: Station, unit: str, kinds: list[str] | tuple[str,
                                        for p in rendered.placed])
     station.journal.set_pages(doc.number, rendered.pages)
     return Issued(doc, rendered.pdf)
+
+
+def _drawer(kind: str) -> Drawer:
+    """The drawer of a bundle kind (every BUNDLE_KINDS entry has one: tested)."""
+    drawer = KINDS[kind].draw
+    if drawer is None:
+        raise IssueError(f"« {kind} » ne peut pas être imprimé dans un lot")
+    return drawer

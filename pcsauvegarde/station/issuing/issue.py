@@ -12,7 +12,7 @@ from typing import Any
 
 from pcsauvegarde.core.fsutil import atomic_write
 from pcsauvegarde.station import patients
-from pcsauvegarde.station.documents import document_kind
+from pcsauvegarde.station.documents import KINDS, document_kind
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile, UnitFile
 from pcsauvegarde.station.documents.templates import TemplateError
 from pcsauvegarde.station.state.journal import IssuedDocument
@@ -114,7 +114,7 @@ def _render_and_keep(station: Station, doc: IssuedDocument, kind: str, data,
 
 
 def _render(kind: str, data, ctx: DocumentContext, options: dict[str, Any]) -> bytes:
-    return document_kind(kind).render(data, ctx, **options)
+    return KINDS[kind].render(data, ctx, **options)
 
 
 def render(station: Station, kind: str, data, ctx: DocumentContext, **options: Any) -> bytes:

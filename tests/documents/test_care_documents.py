@@ -94,8 +94,8 @@ def test_mar_rows_never_split_and_many_orders_paginate(patient_file, ctx) -> Non
 def test_prescriptions(patient_file, ctx) -> None:
     texts = page_texts(prescriptions.render(patient_file, ctx))
     text = "\n".join(texts)
-    assert ("⚠ Allergies : Pénicilline, Produits de contraste iodés (non confirmée)"
-            in " ".join(text.split()))
+    assert ("⚠ Allergies : Pénicilline (urticaire généralisée, réaction sévère), "
+            "Produits de contraste iodés (non confirmée)") in " ".join(text.split())
     assert "Latex" not in text and "Arachide" not in text and "Codéine" not in text
     assert "Metformine" in text and "08:00, 12:00, 18:00" in text
     assert "Traitements si besoin" in text and "Paracétamol" in text

@@ -158,7 +158,7 @@ def draw_cover(pdf: DocumentPDF, cover: BundleCover, ctx: DocumentContext, *,
     table = [Row((bed, patient, *(cells.get(title, "—") for title in titles)))
              for (bed, patient), cells in rows.items()]
     if table:
-        draw_table(pdf, columns, table, size=8, title=t.text("cover.kind"))
+        draw_table(pdf, columns, table, size=8, title=t.text("cover.kind"), widen=True)
 
 
 def extract_pages(pdf: bytes, first_page: int, pages: int) -> bytes:

@@ -257,7 +257,10 @@ class Grid:
             self._label(x, y + 0.3, w, self.blocks[i].day, "B", 8.5, fill)
             i = j + 1
         for i in range(len(self.blocks)):
-            self._fill(i, y + 4.5, 4.5, 245)
+            # A heading is grey only when wholly past: the rule marks the extract time, and
+            # the hours label keeps its whole cell.
+            self._fill(i, y + 4.5, 4.5, PAST_FILL if self.blocks[i].past else 245,
+                       partial=False)
         self._boundary_line(y, HEADER_H)
         for i, b in enumerate(self.blocks):
             fill = 245 if self.past_width(i) < self.col_w else PAST_FILL
@@ -276,10 +279,11 @@ class Grid:
         pdf.set_xy(x, y)
         pdf.fit_cell(w, 4, text, style, size, align="C", min_size=7)
 
-    def _fill(self, i: int, y: float, h: float, open_fill: int | None) -> None:
+    def _fill(self, i: int, y: float, h: float, open_fill: int | None,
+              partial: bool = True) -> None:
         """Block ``i``'s rectangle: grey up to the extract time, ``open_fill`` after."""
         pdf, x = self.pdf, self.col_x(i)
-        past = self.past_width(i)
+        past = self.past_width(i) if partial else 0.0
         if open_fill is not None:
             pdf.set_fill_color(open_fill)
             pdf.rect(x, y, self.col_w, h, "F")

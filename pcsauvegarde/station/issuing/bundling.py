@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from pcsauvegarde.core.fsutil import atomic_write
 from pcsauvegarde.station import patients
-from pcsauvegarde.station.documents import DRAWERS, RENDERERS, TITLES, UNIT_RENDERERS, bundle
+from pcsauvegarde.station.documents import KINDS, Drawer, bundle
 from pcsauvegarde.station.documents import administration_plan as mar
 from pcsauvegarde.station.documents.context import UnitFile
 from pcsauvegarde.station.documents.templates import TemplateError
@@ -92,10 +92,14 @@ def _chosen(kinds: Sequence[str]) -> list[str]:
     return [k for k in BUNDLE_KINDS if k in kinds]
 
 
-def _drawer(kind: str, compact: bool):
+def _drawer(kind: str, compact: bool = False) -> Drawer:
+    """The drawer of a bundle kind (every BUNDLE_KINDS entry has one: tested)."""
     if compact and kind == mar.KIND:
         return functools.partial(mar.draw, compact=True)
-    return DRAWERS[kind]
+    drawer = KINDS[kind].draw
+    if drawer is None:
+        raise IssueError(f"« {kind} » ne peut pas être imprimé dans un lot")
+    return drawer
 
 
 def _parts(station: Station, unit: str, kinds: list[str], user: str, now: dt.datetime,
@@ -105,12 +109,12 @@ def _parts(station: Station, unit: str, kinds: list[str], user: str, now: dt.dat
     unit_file = patients.unit_file(station, unit)
     parts: list[bundle.BundlePart] = []
     for kind in kinds:
-        if kind in UNIT_RENDERERS:
+        if KINDS[kind].scope == "unit":
             parts.append(bundle.BundlePart(
-                DRAWERS[kind], unit_file,
+                _drawer(kind), unit_file,
                 context(station, number(kind, unit_file), user, now, unit_file.extracted_at),
-                "", "", TITLES[kind]))
-    patient_kinds = [k for k in kinds if k in RENDERERS]
+                "", "", KINDS[kind].title))
+    patient_kinds = [k for k in kinds if KINDS[k].scope == "patient"]
     for at, row in enumerate(unit_file.rows if patient_kinds else ()):
         if progress is not None:
             progress("patients", at, len(unit_file.rows), 0)
@@ -123,7 +127,7 @@ def _parts(station: Station, unit: str, kinds: list[str], user: str, now: dt.dat
             parts.append(bundle.BundlePart(
                 _drawer(kind, compact), file,
                 context(station, number(kind, file), user, now, file.extracted_at),
-                bed, who, TITLES[kind]))
+                bed, who, KINDS[kind].title))
     return unit_file, parts
 
 
@@ -152,8 +156,8 @@ def bundle_plan(station: Station, unit: str, kinds: Sequence[str], user: str = "
     lines = []
     for kind in chosen:
         pages = [p.pages for part, p in zip(parts, inner, strict=True)
-                 if part.title == TITLES[kind]]
-        lines.append(PlanLine(kind, TITLES[kind], len(pages), sum(pages)))
+                 if part.title == KINDS[kind].title]
+        lines.append(PlanLine(kind, KINDS[kind].title, len(pages), sum(pages)))
     return BundlePlan(unit, unit_file.name, len(unit_file.rows), tuple(lines),
                       placed[0].pages if cover else 0, sum(p.pages for p in placed), compact)
 
@@ -175,7 +179,7 @@ def issue_unit_bundle(station: Station, unit: str, kinds: list[str] | tuple[str,
     chosen = _chosen(kinds)
 
     def number(kind, data) -> str:
-        if kind in UNIT_RENDERERS:
+        if KINDS[kind].scope == "unit":
             return journal_unit_document(station, kind, data, user, now).number
         return journal_file_document(station, kind, data, user, now).number
 

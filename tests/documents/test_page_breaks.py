@@ -16,7 +16,8 @@ from .sample import IPP
 
 def body(page: str) -> str:
     """A page's text without its header (identity band) and footer."""
-    return page[page.index("Unité : Cardiologie"):page.index("MODE DÉGRADÉ")]
+    start = page.index("⚠ ALLERGIES")          # the identity band's last line
+    return page[page.index("\n", start):page.index("MODE DÉGRADÉ")]
 
 
 @pytest.mark.parametrize("count", range(9))

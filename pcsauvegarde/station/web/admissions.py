@@ -7,11 +7,11 @@ import logging
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
+from pcsauvegarde.station import patients as provisional
 from pcsauvegarde.station.documents import admission_kit, fmt
 from pcsauvegarde.station.issuing.issue import IssueError, issue_patient_document
 from pcsauvegarde.station.state.admissions import LIMITS, AdmissionError, AdmissionInvalid, validate
 from pcsauvegarde.station.state.numbering import NumberingError
-from pcsauvegarde.station import patients as provisional
 from pcsauvegarde.station.store import queries
 from pcsauvegarde.station.web.access import current_station, requires
 
@@ -30,7 +30,7 @@ def _page(form=None, errors=None, duplicates=(), status=200):
     register = provisional.admissions_of(current_station())
     return render_template("admissions.html", form=form or {}, errors=errors or {},
                            units=_units(), limits=LIMITS, duplicates=duplicates,
-                           recent=register.all()[:50], remaining=register.remaining(),
+                           recent=register.of_units(g.user.units), remaining=register.remaining(),
                            low=LOW_NUMBERS, banner=provisional.BANNER), status
 
 

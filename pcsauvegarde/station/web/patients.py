@@ -17,13 +17,13 @@ from flask import (
     url_for,
 )
 
+from pcsauvegarde.station import patients as provisional
 from pcsauvegarde.station.issuing.issue import (
     IssueError,
     has_stored_pdf,
     issue_file_document,
     stored_pdf,
 )
-from pcsauvegarde.station import patients as provisional
 from pcsauvegarde.station.store import queries
 from pcsauvegarde.station.web.access import CLINICAL, current_station, requires
 from pcsauvegarde.station.web.forms import clean_text

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from pcsauvegarde.cli.common import DATA_OPTION, settings_of, station_keys
 from pcsauvegarde.cli import sync as cli_sync
+from pcsauvegarde.cli.common import DATA_OPTION, settings_of, station_keys
 from pcsauvegarde.station.settings import Settings, write_settings
 
 
@@ -136,10 +136,15 @@ def _serve(settings: Settings, extra_jobs=()) -> None:
     from pcsauvegarde.station.documents.engine import DocumentError
     from pcsauvegarde.station.documents.templates import TemplateError
     from pcsauvegarde.station.issuing.issue import start_render_pool
+    from pcsauvegarde.station.settings import is_loopback
     from pcsauvegarde.station.station import open_station
     from pcsauvegarde.station.sync.scheduler import jobs, start_scheduler
     from pcsauvegarde.station.web import create_app
 
+    if not is_loopback(settings.host):
+        click.echo(f"ATTENTION : l'interface écoute sur {settings.host}, joignable depuis le "
+                   "réseau (allow_remote_ui = true). Le poste de sauvegarde doit rester isolé.",
+                   err=True)
     station = open_station(settings)
     try:  # before any thread starts: a broken template or missing font stops here, in one line
         app = create_app(station)

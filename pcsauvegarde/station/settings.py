@@ -70,8 +70,16 @@ class Settings:
     """Past this data age every screen and page says the data is stale."""
     idle_timeout_minutes: int = 10
     """A session unused for this long is logged out."""
+    session_max_hours: int = 12
+    """A session is closed this long after login, however active (a shift, then log in again)."""
+    login_attempts_per_minute: int = 10
+    """Login attempts accepted per minute from one client; beyond, « réessayez plus tard »."""
+    login_attempts_total_per_minute: int = 30
+    """Login attempts accepted per minute from all clients together."""
     host: str = "127.0.0.1"
-    """Address the UI listens on; keep it on loopback."""
+    """Address the UI listens on; loopback only unless ``allow_remote_ui`` is set."""
+    allow_remote_ui: bool = False
+    """Let ``host`` be a non-loopback address (the UI is then reachable from the network)."""
     port: int = 8080
     """Port the UI listens on."""
     printer: str = "file"
@@ -181,14 +189,38 @@ def _build(values: dict[str, Any], data_dir: Path, cfg: Path) -> Settings:
         if not _STATION_ID.match(scope):
             raise ConfigError(f"« {cfg} » : scopes : groupe « {scope} » invalide "
                               "(minuscules, chiffres et tirets)")
+    _check_host(settings, cfg)
     if not 1 <= settings.port <= 65535:
         raise ConfigError(f"« {cfg} » : port {settings.port} hors limites")
     _check_numbers_and_printer(settings, cfg)
+    for key in ("idle_timeout_minutes", "session_max_hours", "login_attempts_per_minute",
+                "login_attempts_total_per_minute"):
+        if getattr(settings, key) < 1:
+            raise ConfigError(f"« {cfg} » : « {key} » doit être au moins 1")
     for key in ("clock_skew_minutes", "discharged_retention_days", "min_free_mb",
                 "retry_base_seconds", "keep_packages"):
         if getattr(settings, key) < 0:
             raise ConfigError(f"« {cfg} » : « {key} » ne peut pas être négatif")
     return settings
+
+
+def is_loopback(host: str) -> bool:
+    """True for ``localhost`` and loopback addresses (127.0.0.0/8, ::1)."""
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_host(settings: Settings, cfg: Path) -> None:
+    if not is_loopback(settings.host) and not settings.allow_remote_ui:
+        raise ConfigError(f"« {cfg} » : host « {settings.host} » n'est pas une adresse locale "
+                          "(127.0.0.1) : l'interface serait joignable depuis le réseau. "
+                          "Mettez allow_remote_ui = true pour l'accepter sciemment.")
 
 
 def _check_numbers_and_printer(settings: Settings, cfg: Path) -> None:
@@ -264,7 +296,7 @@ def write_settings(settings: Settings) -> Path:
     for s in settings.sources:
         lines += ["", "[[sources]]"] + [f"{k} = {_toml(v)}" for k, v in dataclasses.asdict(s).items()]
     path = settings.data_dir / CONFIG_NAME
-    atomic_write(path, ("\n".join(lines) + "\n").encode())
+    atomic_write(path, ("\n".join(lines) + "\n").encode(), mode=0o600)
     return path
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import Executor
 from dataclasses import dataclass
 
+from pcsauvegarde.core.fsutil import make_private, private_dir
 from pcsauvegarde.station.printing import Printer, PrinterStatus, make_printer
 from pcsauvegarde.station.settings import Settings
 from pcsauvegarde.station.state.accounts import Accounts
@@ -53,7 +54,8 @@ class AuditedPrinter:
 
 
 def open_station(settings: Settings) -> Station:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.data_dir)
+    make_private(settings.data_dir)  # an install made under a loose umask: tighten it once
     state = StateDB(settings.data_dir / "station.sqlite")
     audit = Audit(state)
     return Station(settings, Store(settings.store_path), state, Accounts(state),

@@ -98,10 +98,10 @@ def test_failed_print_list_and_actions_are_scoped(app, people, samples, station,
 
 
 def test_admissions_list_shows_only_the_nurses_units(app, people, station):
+    import datetime as dt
+
     from pcsauvegarde.station.patients import admissions_of
     from pcsauvegarde.station.state.admissions import validate
-
-    import datetime as dt
     units = queries.unit_names(station.store)
     register = admissions_of(station)
     for unit, name in ((IN_UNIT, "DANSCHD"), (OUT_UNIT, "DANSREA")):

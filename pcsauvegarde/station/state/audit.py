@@ -36,6 +36,7 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
 ACTIONS = {
     "login": "Connexion",
     "login.failed": "Échec de connexion",
+    "login.throttled": "Connexion refusée (trop de tentatives)",
     "logout": "Déconnexion",
     "session.expired": "Session expirée (inactivité)",
     "session.refused": "Session révoquée réutilisée",

@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from pcsauvegarde.core.fsutil import atomic_write
+from pcsauvegarde.core.fsutil import atomic_write, private_dir
 from pcsauvegarde.core.package import PackageError, open_package
 from pcsauvegarde.station.settings import Settings
 from pcsauvegarde.station.store import SnapshotMoved, Store
@@ -149,7 +149,7 @@ def _refuse(settings: Settings, store: Store, path: Path, source: str, message: 
         return IngestOutcome(path.name, "refused", message, domain, sequence, code)
     log.error("quarantined: %s", message)
     qdir = settings.quarantine_dir
-    qdir.mkdir(parents=True, exist_ok=True)
+    private_dir(qdir)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
     target = qdir / f"{stamp}-{path.name}"
     for src in (path, _sig(path)):
@@ -157,7 +157,7 @@ def _refuse(settings: Settings, store: Store, path: Path, source: str, message: 
             shutil.move(src, target.parent / (target.name + src.name[len(path.name):]))
     atomic_write(target.with_name(target.name + ".reason.json"), json.dumps(
         {"file": path.name, "source": source, "reason": message, "code": code, "domain": domain,
-         "sequence": sequence, "at": stamp}, ensure_ascii=False, indent=1).encode())
+         "sequence": sequence, "at": stamp}, ensure_ascii=False, indent=1).encode(), mode=0o600)
     store.log_package(source, path.name, "quarantined", message, domain, sequence)
     return IngestOutcome(path.name, "quarantined", message, domain, sequence, code)
 

@@ -8,6 +8,7 @@ import re
 import shutil
 from dataclasses import dataclass, field
 
+from pcsauvegarde.core.fsutil import private_dir
 from pcsauvegarde.station.settings import Settings, Source
 from pcsauvegarde.station.store import Store
 from pcsauvegarde.station.sync.freeze import is_frozen
@@ -87,7 +88,7 @@ def _order(names: list[str], station: str | tuple[str, ...]) -> list[str]:
 
 
 def disk_free_mb(settings: Settings) -> int:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.data_dir)
     return shutil.disk_usage(settings.data_dir).free // (1024 * 1024)
 
 
@@ -112,7 +113,7 @@ def pull_source(settings: Settings, store: Store, source: Source, keys: StationK
         return run
     try:
         incoming = settings.data_dir / "incoming"
-        incoming.mkdir(parents=True, exist_ok=True)
+        private_dir(incoming)
         clean_incoming(incoming)
         _check_disk(settings)
         with make_transport(settings, source) as transport:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from pcsauvegarde.core.fsutil import private_dir
 from pcsauvegarde.core.package import PackageError, open_package
 from pcsauvegarde.station.settings import Settings
 from pcsauvegarde.station.store import Store
@@ -88,12 +90,14 @@ class _original_copy:
         self.entry = entry
 
     def __enter__(self) -> Path:
-        self.dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.dir)
         target = self.dir / self.entry.file
         shutil.copyfile(self.entry.package, target)
+        os.chmod(target, 0o600)
         sig = self.entry.package.with_name(self.entry.package.name + ".minisig")
         if sig.exists():
             shutil.copyfile(sig, self.dir / (self.entry.file + ".minisig"))
+            os.chmod(self.dir / (self.entry.file + ".minisig"), 0o600)
         return target
 
     def __exit__(self, *exc) -> None:

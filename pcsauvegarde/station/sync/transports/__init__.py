@@ -84,7 +84,8 @@ def copy_stream(read: Callable[[int], bytes] | BinaryIO, target: Path, max_bytes
     reader = read.read if hasattr(read, "read") else read
     size = 0
     try:
-        with open(target, "wb") as out:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "wb") as out:
             while chunk := reader(CHUNK):
                 size += len(chunk)
                 out.write(chunk)

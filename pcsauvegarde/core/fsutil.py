@@ -2,9 +2,41 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
+
+
+class NotRegularFile(OSError):
+    """A path that is a FIFO, device, directory or symlink where a plain file was expected."""
+
+
+def open_regular(path: Path | str) -> BinaryIO:
+    """Open a regular file for reading, never following a symlink nor blocking on a FIFO.
+
+    ``O_NOFOLLOW | O_NONBLOCK`` then ``fstat`` on what was actually opened: a drop point
+    MUST NOT be able to hang a reader (FIFO) or make it copy another file (link to a key).
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise NotRegularFile(f"« {Path(path).name} » est un lien symbolique") from None
+        raise
+    kind = os.fstat(fd).st_mode
+    if not stat.S_ISREG(kind):
+        os.close(fd)
+        raise NotRegularFile(f"« {Path(path).name} » n'est pas un fichier ordinaire "
+                             f"({_KINDS.get(stat.S_IFMT(kind), 'type inconnu')})")
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+_KINDS = {stat.S_IFIFO: "tube nommé", stat.S_IFDIR: "dossier", stat.S_IFCHR: "périphérique",
+          stat.S_IFBLK: "périphérique", stat.S_IFSOCK: "socket"}
 
 
 def fsync_dir(directory: Path) -> None:

@@ -79,5 +79,6 @@ class Database:
                 yield db
                 db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                if db.in_transaction:  # SQLite rolls back by itself on some errors (disk full)
+                    db.execute("ROLLBACK")
                 raise

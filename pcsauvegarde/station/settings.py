@@ -90,8 +90,19 @@ class Settings:
     """Provisional IPPs this station gives to downtime admissions (reserved, real IPP length)."""
     provisional_nda_range: str = "900000001-900999999"
     """Provisional NDAs (stays) of downtime admissions (reserved, real NDA length)."""
-    max_package_bytes: int = 2 * 1024**3
-    """Larger packages are refused before they are read."""
+    max_package_bytes: int = 0
+    """Larger packages are refused before they are read (0: a quarter of the RAM, ≤ 2 GiB)."""
+    max_expanded_bytes: int = 0
+    """A package whose plaintext grows past this is refused while decompressing (0: the RAM,
+    at most 8 GiB)."""
+    max_expansion_ratio: int = 200
+    """A package expanding to more than this many times its compressed size is refused."""
+    ingest_budget_seconds: int = 600
+    """Wall-clock time allowed to check one package; beyond, it is quarantined."""
+    quarantine_max_mb: int = 1024
+    """Quarantine size cap (MiB): past it, the oldest files go (unsigned first), reasons stay."""
+    quarantine_max_files: int = 200
+    """Quarantine entry cap: past it, the oldest entries go (unsigned first)."""
     keep_packages: int = 30
     """Accepted packages kept per domain (the last good one is always kept)."""
     max_patient_drop: float = 0.5
@@ -118,6 +129,18 @@ class Settings:
     def accepted_stations(self) -> tuple[str, ...]:
         """The ``station`` values of packages meant for this station: its id and its groups."""
         return (self.station_id, *self.scopes)
+
+    @property
+    def package_size_limit(self) -> int:
+        """``max_package_bytes``, or when 0 a quarter of the station's RAM (at most 2 GiB)."""
+        from pcsauvegarde.core.package.limits import GiB, ram_bytes
+        return self.max_package_bytes or min(2 * GiB, ram_bytes() // 4)
+
+    @property
+    def expanded_size_limit(self) -> int:
+        """``max_expanded_bytes``, or when 0 the station's RAM (at most 8 GiB)."""
+        from pcsauvegarde.core.package.limits import GiB, ram_bytes
+        return self.max_expanded_bytes or min(8 * GiB, ram_bytes())
 
     @property
     def store_path(self) -> Path:
@@ -198,7 +221,9 @@ def _build(values: dict[str, Any], data_dir: Path, cfg: Path) -> Settings:
         if getattr(settings, key) < 1:
             raise ConfigError(f"« {cfg} » : « {key} » doit être au moins 1")
     for key in ("clock_skew_minutes", "discharged_retention_days", "min_free_mb",
-                "retry_base_seconds", "keep_packages"):
+                "retry_base_seconds", "keep_packages", "max_package_bytes", "max_expanded_bytes",
+                "max_expansion_ratio", "ingest_budget_seconds", "quarantine_max_mb",
+                "quarantine_max_files"):
         if getattr(settings, key) < 0:
             raise ConfigError(f"« {cfg} » : « {key} » ne peut pas être négatif")
     return settings

@@ -140,12 +140,12 @@ def _pull(settings, store, source, keys, transport, run, incoming, now) -> None:
             break  # frozen mid-run: stop before the next package
         run.seen += 1
         size = listed[name].size or 0
-        if size > settings.max_package_bytes:
+        if size > settings.package_size_limit:
             message = f"« {name} » : fichier trop gros ({size} octets) : non téléchargé"
             store.log_package(source.id, name, "quarantined", message)
             run.outcomes.append(IngestOutcome(name, "quarantined", message, code="size"))
             continue
-        _check_disk(settings, size)
+        _check_disk(settings, 2 * size)  # the fetched copy, then its decrypted stream
         local = transport.fetch(name, incoming)
         if local is None:
             log.info("skipped %s (changing or gone): next run", name)

@@ -71,7 +71,7 @@ def inspect(settings: Settings, entry: Entry, keys) -> dict:
     with _original_copy(settings, entry) as path:
         try:
             opened = open_package(path, keys.publisher_keys, keys.identity,
-                                  station=settings.station_id, max_size=settings.max_package_bytes)
+                                  station=settings.station_id, max_size=settings.package_size_limit)
         except PackageError as exc:
             return {"manifest": None, "error": str(exc)}
         m = opened.manifest

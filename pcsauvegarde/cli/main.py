@@ -81,7 +81,7 @@ def publish(config_path: Path, kind: str, inputs: tuple[Path, ...]) -> None:
     files = [p for i in inputs for p in (sorted(i.iterdir()) if i.is_dir() else [i])]
     try:
         config = load_publisher_config(config_path)
-        records, rejections = import_sources(files)
+        records, rejections, cleaned = import_sources(files)
         if not records:
             raise click.ClickException("aucun enregistrement à publier (fichiers .ndjson, .json, "
                                        ".hl7 ou .csv attendus)")
@@ -91,6 +91,10 @@ def publish(config_path: Path, kind: str, inputs: tuple[Path, ...]) -> None:
     except (PublishError, PackageError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{len(records)} enregistrements importés, {len(rejections)} refusés")
+    if cleaned:
+        detail = ", ".join(f"{kind} : {n}" for kind, n in sorted(cleaned.items()))
+        click.echo(f"{sum(cleaned.values())} champ(s) débarrassé(s) de caractères de contrôle "
+                   f"ou d'inversion de sens d'écriture ({detail})")
     for path in written:
         click.echo(f"publié : {path}")
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import hl7
 
 from pcsauvegarde.core.records import Record, RecordError, Stay, record_from_dict
+from pcsauvegarde.core.text import clean_data
 from pcsauvegarde.publisher.importers.hl7v2 import mapping as m
 from pcsauvegarde.publisher.importers.hl7v2.values import Refused, get
 
@@ -57,6 +58,8 @@ class Hl7Result:
     records: list[Record] = field(default_factory=list)
     rejections: list[Hl7Rejection] = field(default_factory=list)
     messages: int = 0
+    cleaned: Counter[str] = field(default_factory=Counter)
+    """Fields per record type from which control or bidi characters were removed."""
 
     def counts(self) -> dict[str, int]:
         return dict(Counter(r.TYPE for r in self.records))
@@ -182,7 +185,9 @@ class _Ctx:
         return next((s for s in self.segments if str(s[0]) == name), None)
 
     def add(self, record: Record) -> None:
-        record = record_from_dict(record.to_dict())  # the same checks as the station's
+        data, cleaned = clean_data(record.to_dict())  # control/bidi characters: never printed
+        record = record_from_dict(data)  # the same checks as the station's
+        self.imp.result.cleaned[record.TYPE] += cleaned
         self.imp.state[(record.TYPE, record.id)] = record
         self.count += 1
 

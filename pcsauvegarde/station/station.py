@@ -10,6 +10,7 @@ from pcsauvegarde.station.printing import Printer, PrinterStatus, make_printer
 from pcsauvegarde.station.settings import Settings
 from pcsauvegarde.station.state.accounts import Accounts
 from pcsauvegarde.station.state.audit import ACTOR, Audit
+from pcsauvegarde.station.state.audit_anchor import HEADS_FILE, AuditAnchor
 from pcsauvegarde.station.state.journal import Journal
 from pcsauvegarde.station.state.sessions import Sessions
 from pcsauvegarde.station.state.statedb import StateDB
@@ -53,11 +54,24 @@ class AuditedPrinter:
         return getattr(self.inner, name)
 
 
+def open_audit(settings: Settings, state: StateDB | None = None) -> Audit:
+    """The audit journal, its heads signed with the station's heartbeat key."""
+    from pcsauvegarde.core.package import minisign
+    from pcsauvegarde.station.sync.heartbeat import ensure_signing_key
+
+    def secret() -> minisign.SecretKey:
+        ensure_signing_key(settings)
+        return minisign.load_secret_key(settings.path(settings.signing_key_file))
+
+    anchor = AuditAnchor(settings.data_dir / HEADS_FILE, settings.station_id, secret)
+    return Audit(state or StateDB(settings.data_dir / "station.sqlite"), anchor)
+
+
 def open_station(settings: Settings) -> Station:
     private_dir(settings.data_dir)
     make_private(settings.data_dir)  # an install made under a loose umask: tighten it once
     state = StateDB(settings.data_dir / "station.sqlite")
-    audit = Audit(state)
+    audit = open_audit(settings, state)
     return Station(settings, Store(settings.store_path), state, Accounts(state),
                    Journal(state, settings.station_id, audit),
                    AuditedPrinter(make_printer(settings.printer, settings.data_dir,

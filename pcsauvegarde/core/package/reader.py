@@ -305,7 +305,7 @@ class _Lines:
             if self._max_lines is not None and self._produced > self._max_lines:
                 raise PackageError(self.name, "line_count", "plus de lignes que le manifeste "
                                    f"n'annonce d'enregistrements ({self._max_lines} au plus)",
-                                   self.number + 1)
+                                   self._max_lines + 1)
             if lines:
                 self._lines, self._at = lines, 0
                 return True

@@ -268,3 +268,40 @@ def test_quarantine_keeps_the_specific_reason_code(world, keys, station, setting
     run = pull_all(settings, station.store, keys)[0]
     assert run.quarantined == 1
     assert _reason(settings, bad.name)["code"] == code
+
+
+def test_a_purged_entry_cannot_be_forced_and_says_why(station, settings, keys):
+    from pcsauvegarde.station.sync.quarantine import QuarantineError, force_accept
+    settings.quarantine_dir.mkdir(exist_ok=True)
+    (settings.quarantine_dir / "20261127T000000000000-x.age.reason.json").write_text(json.dumps(
+        {"file": "x.age", "code": "sanity", "reason": "chute", "at": "20261127T000000000000",
+         "kept": False, "purged": True}))
+    with pytest.raises(QuarantineError, match="plafond"):
+        force_accept(settings, station.store, "20261127T000000000000", keys, "chef")
+
+
+def test_default_limits_follow_the_stations_ram(settings, monkeypatch):
+    monkeypatch.setattr(limits_module, "ram_bytes", lambda: 4 * limits_module.GiB)
+    auto = load_settings(settings.data_dir, {"max_package_bytes": 0, "max_expanded_bytes": 0})
+    assert auto.package_size_limit == limits_module.GiB
+    assert auto.expanded_size_limit == 4 * limits_module.GiB
+    monkeypatch.setattr(limits_module, "ram_bytes", lambda: 64 * limits_module.GiB)
+    assert auto.package_size_limit == 2 * limits_module.GiB
+    assert auto.expanded_size_limit == 8 * limits_module.GiB
+    fixed = load_settings(settings.data_dir, {"max_package_bytes": 1000})
+    assert fixed.package_size_limit == 1000
+
+
+def test_a_trickling_drop_point_is_cut_off(tmp_path):
+    import time
+
+    from pcsauvegarde.station.sync.transports import PullError, copy_stream
+    chunks = iter([b"x"] * 100)
+
+    def slow(_size):
+        time.sleep(0.02)
+        return next(chunks, b"")
+
+    with pytest.raises(PullError, match="trop lente"):
+        copy_stream(slow, tmp_path / ".p.age.part", 10**6, time.monotonic() + 0.1)
+    assert not (tmp_path / ".p.age.part").exists()

@@ -114,6 +114,9 @@ def force_accept(settings: Settings, store: Store, entry_id: str, keys, actor: s
     entry = get_entry(settings, entry_id)
     if not entry.overridable:
         raise QuarantineError(f"« {entry.file} » : refus non contournable ({entry.reason})")
+    if not entry.package.is_file():
+        raise QuarantineError(f"« {entry.file} » : fichier retiré de la quarantaine (plafond "
+                              "atteint) : seul le motif reste, le paquet ne peut être accepté")
     with _original_copy(settings, entry) as path:
         outcome = ingest(settings, store, path, keys, source=f"forcé:{actor}",
                          force=OVERRIDABLE, quarantine=False)

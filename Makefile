@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-DATA ?= snapshots/demo
+DATA ?= snapshots
 # Debian packages the tests use as real peers (sshd, CUPS, age, minisign, chromium).
 SYS_PKGS := python3-venv chromium openssh-server cups cups-client printer-driver-cups-pdf \
             libcups2-dev age minisign fonts-dejavu-core poppler-utils

@@ -8,9 +8,10 @@ import sys
 import time
 from pathlib import Path
 
+from pcsauvegarde.station.keys import load_station_keys
 from pcsauvegarde.station.settings import load_settings
 from pcsauvegarde.station.store import Store
-from pcsauvegarde.station.sync.pull import load_station_keys, pull_all
+from pcsauvegarde.station.sync.pull import pull_all
 
 
 def peak_rss_kb() -> int:

@@ -118,9 +118,9 @@ def run(users: int, seconds: float, patients: int, think: float, print_every: in
     from argon2 import PasswordHasher
 
     from bench.ui_station import build_station
+    from pcsauvegarde.station import patients as read_path
     from pcsauvegarde.station.issuing.issue import start_render_pool
     from pcsauvegarde.station.state import accounts
-    from pcsauvegarde.station.store import queries
     from pcsauvegarde.station.web import create_app
 
     t0 = time.perf_counter()
@@ -136,9 +136,9 @@ def run(users: int, seconds: float, patients: int, think: float, print_every: in
                                            login_attempts_total_per_minute=users + 5)
     with station.store.connect() as db:
         ipps = [r[0] for r in db.execute("SELECT ipp FROM patient_index")]
-    names = sorted({r.patient.birth_name for u in queries.units(station.store)
-                    for r in queries.inpatients(station.store, u.code)})
-    print(f"station: {len(ipps)} patients in {len(queries.units(station.store))} units, "
+    names = sorted({r.patient.birth_name for u in read_path.units(station)
+                    for r in read_path.inpatients(station, u.code)})
+    print(f"station: {len(ipps)} patients in {len(read_path.units(station))} units, "
           f"built in {time.perf_counter() - t0:.1f} s")
 
     if workers:

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from pcsauvegarde.demo import station as demostation
+from pcsauvegarde.station.keys import load_station_keys
 from pcsauvegarde.station.settings import load_settings
 from pcsauvegarde.station.station import open_station
-from pcsauvegarde.station.sync.pull import load_station_keys, pull_all
+from pcsauvegarde.station.sync.pull import pull_all
 
 # Ten minutes ago: recent enough to be fresh, old enough to test the stale threshold.
 NOW = (dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)

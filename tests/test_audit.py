@@ -105,9 +105,9 @@ def test_station_exposes_record(station):
 
 
 def test_issuing_a_document_is_journalled(station):
+    from pcsauvegarde.station import patients
     from pcsauvegarde.station.issuing.issue import issue_patient_document
-    from pcsauvegarde.station.store import queries
-    ipp = queries.inpatients(station.store, "REA")[0].patient.id
+    ipp = patients.inpatients(station, "REA")[0].patient.id
     issued = issue_patient_document(station, "summary", ipp, "infirmiere")
     entries, _ = station.audit.search(action="document.issued")
     assert entries[0].target == issued.document.number and entries[0].actor == "infirmiere"

@@ -57,3 +57,21 @@ def test_serve_refuses_a_broken_print_template_in_one_line(station_dir, tmp_path
     assert r.exit_code == 1, r.output
     assert "summary.toml" in r.output and "démarrage refusé" in r.output
     assert "Traceback" not in r.output
+
+
+def test_print_reprints_a_journalled_document(station):
+    from pcsauvegarde.station import patients
+    from pcsauvegarde.station.issuing.issue import issue_patient_document
+
+    ipp = patients.inpatients(station, "REA")[0].patient.id
+    number = issue_patient_document(station, "summary", ipp, "infirmiere").document.number
+    data = str(station.settings.data_dir)
+    r = CliRunner().invoke(main, ["print", "--data", data, number.lower()])
+    assert r.exit_code == 0, r.output
+    assert f"Document {number} envoyé à l'imprimante" in r.output
+    printed = list((station.settings.data_dir / "printed").glob("*.pdf"))
+    assert len(printed) == 1
+    entries, _ = station.audit.search(action="document.printed", limit=5)
+    assert entries and entries[0].actor.startswith("console")
+    r = CliRunner().invoke(main, ["print", "--data", data, "STATION-DEMO-9999999"])
+    assert r.exit_code == 1 and "introuvable sur la station" in r.output

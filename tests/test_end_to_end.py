@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from pcsauvegarde.demo import station as demostation
+from pcsauvegarde.station import patients
+from pcsauvegarde.station.keys import load_station_keys
 from pcsauvegarde.station.station import open_station
-from pcsauvegarde.station.store import queries
-from pcsauvegarde.station.sync.pull import load_station_keys
 from pcsauvegarde.station.sync.scheduler import jobs
 from pcsauvegarde.station.web import create_app
 from tests.conftest import NOW
@@ -30,10 +30,10 @@ def test_publish_pull_login_print(tmp_path):
     assert client.post("/connexion", data={"login": "ide",
                                            "password": "mot-de-passe-long"}).status_code == 302
 
-    unit = next(u for u in queries.units(station.store) if u.inpatients)
-    row = next(r for r in queries.inpatients(station.store, unit.code)
+    unit = next(u for u in patients.units(station) if u.inpatients)
+    row = next(r for r in patients.inpatients(station, unit.code)
                if r.has_allergy)
-    file = queries.patient_file(station.store, row.patient.id)
+    file = patients.patient_file(station, row.patient.id)
     # an order still running when printed (the summary leaves out ended ones; the demo's
     # end times depend on the hour the suite runs)
     order = next(o for o in file.orders if o.end is None or o.end > dt.datetime.now(dt.UTC))

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from pcsauvegarde.cli.common import DATA_OPTION, console_actor, settings_of
+from pcsauvegarde.station import administration
 from pcsauvegarde.station.state.accounts import ROLES, AccountError
 
 
@@ -45,26 +46,23 @@ def users() -> None:
               help="Service(s) accessibles ; * pour tous.")
 def users_add(data_dir: Path, login: str, name: str, roles: tuple, units: tuple) -> None:
     """Créer un compte (le mot de passe est demandé, jamais passé en argument)."""
-    station = _station(data_dir)
     try:
-        user = station.accounts.add(login, name, _read_password(), roles, units)
+        user = administration.create_account(_station(data_dir), console_actor(), login, name,
+                                             _read_password(), roles, units)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
-    station.audit.record(console_actor(), "account.created", user.login,
-                         {"roles": user.roles, "units": user.units})
     click.echo(f"Compte « {user.login} » créé ({', '.join(user.roles)}).")
 
 
 def _set_active(data_dir: Path, login: str, active: bool) -> None:
-    station = _station(data_dir)
     try:
-        user = station.accounts.set_active(login, active)
+        change = administration.set_account_active(_station(data_dir), console_actor(), login,
+                                                   active)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
-    closed = 0 if active else station.sessions.revoke_user(user.login, "compte désactivé")
-    station.audit.record(console_actor(), "account.enabled" if active else "account.disabled",
-                         user.login, {} if active else {"sessions_closed": closed})
-    click.echo(f"Compte « {user.login} » {'réactivé' if active else 'désactivé'}.")
+    closed = f" ; {change.sessions_closed} session(s) fermée(s)" if change.sessions_closed else ""
+    click.echo(f"Compte « {change.user.login} » {'réactivé' if active else 'désactivé'}"
+               f"{closed}.")
 
 
 @users.command("disable")
@@ -88,15 +86,12 @@ def users_enable(data_dir: Path, login: str) -> None:
 @click.argument("login")
 def users_reset(data_dir: Path, login: str) -> None:
     """Nouveau mot de passe (demandé, ou lu sur l'entrée standard) ; lève un verrouillage."""
-    station = _station(data_dir)
     try:
-        user = station.accounts.set_password(login, _read_password())
+        change = administration.reset_password(_station(data_dir), console_actor(), login,
+                                               _read_password())
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
-    closed = station.sessions.revoke_user(user.login, "mot de passe réinitialisé")
-    station.audit.record(console_actor(), "account.password_reset", user.login,
-                         {"sessions_closed": closed})
-    click.echo(f"Mot de passe de « {user.login} » réinitialisé.")
+    click.echo(f"Mot de passe de « {change.user.login} » réinitialisé.")
 
 
 @users.command("list")
@@ -120,9 +115,9 @@ def audit_verify(data_dir: Path) -> None:
     """Vérifier la chaîne ; nomme la première entrée altérée (code de sortie 1)."""
     from pcsauvegarde.station.station import open_audit
 
-    path = Path(data_dir) / "station.sqlite"
+    path = settings_of(data_dir).state_path
     if not path.is_file():
-        raise click.ClickException(f"aucun journal dans {data_dir} (station.sqlite absent)")
+        raise click.ClickException(f"aucun journal dans {data_dir} ({path.name} absent)")
     result = open_audit(settings_of(data_dir)).verify()
     if result.ok:
         signed = ("" if result.signed_seq is None else

@@ -7,11 +7,17 @@ from pathlib import Path
 
 import click
 
-from pcsauvegarde.station.settings import ConfigError, Settings, load_settings
+from pcsauvegarde.station.settings import (
+    DATA_ENV,
+    DEFAULT_DATA_DIR,
+    ConfigError,
+    Settings,
+    load_settings,
+)
 
 DATA_OPTION = click.option("--data", "data_dir", type=click.Path(path_type=Path),
-                           default=Path("snapshots/station"), show_default=True,
-                           envvar="PCSAUVEGARDE_DATA", help="Dossier de données de la station.")
+                           default=DEFAULT_DATA_DIR, show_default=True, envvar=DATA_ENV,
+                           help="Dossier de données de la station.")
 
 
 def settings_of(data_dir: Path, overrides: dict | None = None) -> Settings:
@@ -25,7 +31,7 @@ def settings_of(data_dir: Path, overrides: dict | None = None) -> Settings:
 def station_keys(settings: Settings):
     """The station's age identity and pinned publisher keys, or a one-line error."""
     from pcsauvegarde.core.package import PackageError
-    from pcsauvegarde.station.sync.pull import load_station_keys
+    from pcsauvegarde.station.keys import load_station_keys
 
     try:
         return load_station_keys(settings)

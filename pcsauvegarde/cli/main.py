@@ -6,13 +6,14 @@ import datetime as dt
 import itertools
 import logging
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
 
 from pcsauvegarde.cli import sync as cli_sync
 from pcsauvegarde.cli.common import DATA_OPTION, settings_of, station_keys
-from pcsauvegarde.station.settings import Settings, write_settings
+from pcsauvegarde.station.settings import DEFAULT_DATA_DIR, Settings, write_settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -30,11 +31,11 @@ def main(verbose: bool) -> None:
               help="Identifiant de la station (minuscules, chiffres, tirets).")
 def init(data_dir: Path, station_id: str) -> None:
     """Créer le dossier de données d'une station et sa clé de déchiffrement."""
-    from pcsauvegarde.demo.station import ensure_station_keys
+    from pcsauvegarde.station.keys import ensure_identity
 
     settings = settings_of(data_dir, {"station_id": station_id})
     write_settings(settings)
-    recipient = ensure_station_keys(settings.data_dir)
+    recipient = ensure_identity(settings)
     click.echo(f"Station « {station_id} » prête dans {settings.data_dir}")
     click.echo(f"Clé publique de la station (à donner à l'émetteur) : {recipient}")
 
@@ -47,18 +48,25 @@ def init(data_dir: Path, station_id: str) -> None:
               help="Dossier de l'émetteur où créer la clé de signature Ed25519 (minisign).")
 def keys(data_dir: Path, publisher_dir: Path | None) -> None:
     """Créer les clés manquantes et afficher les clés publiques."""
-    from pcsauvegarde.core.package.minisign import load_public_key
-    from pcsauvegarde.demo.station import ensure_publisher_key, ensure_station_keys
-    from pcsauvegarde.station.sync.heartbeat import ensure_signing_key
+    from pcsauvegarde.core.package import PackageError
+    from pcsauvegarde.publisher import keys as publisher_side
+    from pcsauvegarde.station import keys as station_side
 
-    recipient = ensure_station_keys(Path(data_dir).resolve())
+    settings = settings_of(data_dir)
+    public = key = None
+    try:
+        recipient = station_side.ensure_identity(settings)
+        signing = station_side.ensure_signing_key(settings)
+        if publisher_dir is not None:
+            secret = publisher_dir / publisher_side.KEY_FILE
+            public = publisher_side.ensure_signing_key(secret)
+            key = publisher_side.signing_key(secret).public_key
+    except (PackageError, OSError) as exc:
+        raise click.ClickException(f"clés : {exc}") from None
     click.echo(f"Station (age, destinataire des paquets) : {recipient}")
-    signing = ensure_signing_key(settings_of(data_dir))
     click.echo(f"Station (minisign, signe ses signaux de vie) : {signing.to_line()}")
     click.echo(f"  empreinte {signing.fingerprint}")
-    if publisher_dir is not None:
-        public = ensure_publisher_key(publisher_dir)
-        key = load_public_key(public)
+    if key is not None:
         click.echo(f"Émetteur (minisign, à épingler sur les stations) : {key.to_line()}")
         click.echo(f"  empreinte {key.fingerprint}, fichier {public}")
 
@@ -81,7 +89,8 @@ def publish(config_path: Path, kind: str, inputs: tuple[Path, ...]) -> None:
     files = [p for i in inputs for p in (sorted(i.iterdir()) if i.is_dir() else [i])]
     try:
         config = load_publisher_config(config_path)
-        records, rejections, cleaned = import_sources(files)
+        cleaned: Counter[str] = Counter()
+        records, rejections = import_sources(files, cleaned=cleaned)
         if not records:
             raise click.ClickException("aucun enregistrement à publier (fichiers .ndjson, .json, "
                                        ".hl7 ou .csv attendus)")
@@ -167,9 +176,11 @@ def _serve(settings: Settings, extra_jobs=()) -> None:
 
 
 from pcsauvegarde.cli.accounts import audit, users  # the commands live there
+from pcsauvegarde.cli.printing import print_document
 
 main.add_command(users)
 main.add_command(audit)
+main.add_command(print_document)
 
 
 @main.group()
@@ -191,7 +202,7 @@ def admissions_export(data_dir: Path, output: Path | None) -> None:
     from pcsauvegarde.station.state.statedb import StateDB
 
     settings = settings_of(data_dir)
-    state = settings.data_dir / "station.sqlite"
+    state = settings.state_path
     if not state.exists():
         raise click.ClickException(f"aucune base de station dans {settings.data_dir}")
     register = Admissions(StateDB(state), settings.station_id, settings.provisional_ipp_range,
@@ -202,15 +213,17 @@ def admissions_export(data_dir: Path, output: Path | None) -> None:
         click.echo(buffer.getvalue(), nl=False)
         return
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-    path = output or settings.data_dir / "exports" / f"admissions-{stamp}.csv"
+    path = output or settings.exports_dir / f"admissions-{stamp}.csv"
     # UTF-8 with BOM: spreadsheet software in French opens accents and « ; » correctly.
     atomic_write(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"), mode=0o600)
     click.echo(f"{count} admission(s) exportée(s) dans {path}")
 
 
 @main.command()
-@click.option("--data", "root", type=click.Path(path_type=Path), default=Path("snapshots/demo"),
-              show_default=True, help="Dossier de la démonstration.")
+@click.option("--data", "root", type=click.Path(path_type=Path),
+              default=DEFAULT_DATA_DIR.parent, show_default=True,
+              help="Dossier de la démonstration (émetteur, dépôt ; la station dans station/, "
+                   "le dossier par défaut des autres commandes).")
 @click.option("--port", default=8080, show_default=True)
 @click.option("--no-serve", is_flag=True, help="Préparer et tirer une fois, sans servir.")
 def demo(root: Path, port: int, no_serve: bool) -> None:

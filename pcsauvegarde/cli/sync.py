@@ -97,6 +97,8 @@ def quarantine_accept(data_dir: Path, entry_id: str, yes: bool) -> None:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Paquet « {outcome.file} » accepté ({outcome.domain}, séquence "
                f"{outcome.sequence}) ; action journalisée.")
+    if outcome.not_kept:  # accepted, but not everything it carried is kept
+        click.echo(f"attention : {outcome.message}")
 
 
 @click.command()

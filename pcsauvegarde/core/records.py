@@ -133,6 +133,8 @@ class Stay(Record):
 
 @dataclass(frozen=True)
 class Allergy(Record):
+    """An allergy or intolerance; whether it is to be acted on: :func:`allergy_standing`."""
+
     TYPE = "allergy"
     DOMAIN = "dpi"
     ipp: str
@@ -140,6 +142,48 @@ class Allergy(Record):
     reaction: str = ""
     severity: str = ""
     status: str = "active"
+    """Clinical status (FHIR clinicalStatus): active, inactive, resolved; empty: unknown."""
+    verification: str = ""
+    """Verification status (FHIR verificationStatus): unconfirmed, presumed, confirmed,
+    refuted, entered-in-error; empty: not said."""
+
+    @property
+    def active(self) -> bool:
+        """To be acted on: shown on every screen and patient document."""
+        return allergy_standing(self.status, self.verification) != ALLERGY_NOT_ACTIVE
+
+    @property
+    def unconfirmed(self) -> bool:
+        """Active but not confirmed: shown, saying « non confirmée »."""
+        return allergy_standing(self.status, self.verification) == ALLERGY_UNCONFIRMED
+
+
+ALLERGY_ACTIVE, ALLERGY_UNCONFIRMED, ALLERGY_NOT_ACTIVE = "active", "unconfirmed", "not_active"
+_ALLERGY_UNTRUE = frozenset({"refuted", "entered-in-error"})
+_ALLERGY_OVER = frozenset({"inactive", "resolved"})
+_ALLERGY_UNSURE = frozenset({"unconfirmed", "presumed", "suspected"})
+
+
+def allergy_standing(clinical: str, verification: str) -> str:
+    """THE rule for whether an allergy is active, from its clinical × verification status.
+
+    MUST be the only one (importers, store queries, screens and documents call it):
+    - ``not_active`` when it was never true (verification — or, from sources with a single
+      status, the clinical status — ``refuted`` or ``entered-in-error``) or is over (clinical
+      ``inactive`` or ``resolved``, whatever the verification);
+    - ``unconfirmed`` (active, printed « non confirmée ») when the verification is
+      ``unconfirmed``/``presumed`` (or a single status says ``suspected``): a suspected
+      allergy still stops the drug until someone checks;
+    - ``active`` otherwise — including an empty or unknown code: a wrong warning costs a
+      phone call, a missing one can kill.
+    Codes are compared case-insensitively.
+    """
+    c, v = clinical.strip().lower(), verification.strip().lower()
+    if c in _ALLERGY_UNTRUE or v in _ALLERGY_UNTRUE or c in _ALLERGY_OVER:
+        return ALLERGY_NOT_ACTIVE
+    if c in _ALLERGY_UNSURE or v in _ALLERGY_UNSURE:
+        return ALLERGY_UNCONFIRMED
+    return ALLERGY_ACTIVE
 
 
 @dataclass(frozen=True)
@@ -224,6 +268,11 @@ class LabResult(Record):
     reference_range: str = ""
     abnormal: str = ""
     validated_at: dt.datetime | None = None
+
+    @property
+    def analysis(self) -> str:
+        """What makes two results the same test: the code, else the label (any case)."""
+        return self.code or self.label.casefold()
 
     def check(self) -> None:
         if self.abnormal not in ABNORMAL_FLAGS:

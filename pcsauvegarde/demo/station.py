@@ -7,8 +7,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from pcsauvegarde.core.package.age import generate_identity, public_key_of, save_identity
-from pcsauvegarde.core.package.minisign import generate_keypair, save_keypair
+from pcsauvegarde.publisher.keys import KEY_FILE as PUBLISHER_KEY
+from pcsauvegarde.publisher.keys import ensure_signing_key as ensure_publisher_key
 from pcsauvegarde.publisher.publisher import (
     PublisherConfig,
     StationScope,
@@ -16,6 +16,7 @@ from pcsauvegarde.publisher.publisher import (
     publish_full,
     write_publisher_config,
 )
+from pcsauvegarde.station import keys
 from pcsauvegarde.station.settings import Settings, load_settings, write_settings
 
 log = logging.getLogger("pcsauvegarde.demo")
@@ -49,41 +50,20 @@ class DemoPaths:
         return self.publisher / "publisher.toml"
 
 
-def ensure_station_keys(data_dir: Path) -> str:
-    """Create the station's age identity if missing; return its public recipient."""
-    from pcsauvegarde.core.package.age import load_identity
-
-    path = data_dir / "keys" / "station.agekey"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        save_identity(generate_identity(), path)
-    return public_key_of(load_identity(path))
-
-
-def ensure_publisher_key(publisher_dir: Path) -> Path:
-    """Create the publisher's minisign signing key if missing; return the public key path."""
-    secret, public = publisher_dir / "publisher.key", publisher_dir / "publisher.pub"
-    if not secret.exists():
-        publisher_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        save_keypair(generate_keypair(), secret, public)
-    return public
-
-
 def setup(root: Path, interval_seconds: int = 60) -> tuple[DemoPaths, Settings, PublisherConfig]:
     """Create (idempotently) the demo publisher and station under root."""
     paths = DemoPaths(Path(root).resolve())
     paths.drop.mkdir(parents=True, exist_ok=True)
-    recipient = ensure_station_keys(paths.station)
-    public = ensure_publisher_key(paths.publisher)
-    pinned = paths.station / "keys" / "publisher.pub"
-    pinned.write_bytes(public.read_bytes())
-    if not paths.publisher_config.exists():
-        write_publisher_config(paths.publisher_config, "../drop", "publisher.key",
-                               [StationScope(DEMO_STATION, (recipient,), ("*",))])
+    # The station's own settings (an existing station.toml: identity_file…) name its key files.
     settings = load_settings(paths.station, {
         "station_id": DEMO_STATION,
         "sources": [{"id": "demo-drop", "kind": "folder", "path": str(paths.drop),
                      "interval_seconds": interval_seconds}]})
+    recipient = keys.ensure_identity(settings)
+    keys.pin_publisher_key(settings, ensure_publisher_key(paths.publisher / PUBLISHER_KEY))
+    if not paths.publisher_config.exists():
+        write_publisher_config(paths.publisher_config, "../drop", PUBLISHER_KEY,
+                               [StationScope(DEMO_STATION, (recipient,), ("*",))])
     write_settings(settings)
     return paths, settings, load_publisher_config(paths.publisher_config)
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from pcsauvegarde.core.fsutil import atomic_write
 from pcsauvegarde.core.package import Deletion, Manifest, write_package
-from pcsauvegarde.core.package.minisign import load_secret_key
 from pcsauvegarde.core.records import DOMAINS, Record
+from pcsauvegarde.publisher.keys import signing_key
 from pcsauvegarde.publisher.lines import record_line
 from pcsauvegarde.publisher.state import PublishState, digest
 
@@ -155,7 +155,7 @@ def publish(records: list[Record], config: PublisherConfig, kind: str = "auto",
     if kind not in KINDS:
         raise PublishError(f"type de publication « {kind} » inconnu (full, delta ou auto)")
     now = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
-    key = load_secret_key(config.signing_key)
+    key = signing_key(config.signing_key)
     state = PublishState(config.state_file)
     config.drop_dir.mkdir(parents=True, exist_ok=True)
     full_every = dt.timedelta(minutes=config.full_every_minutes)

@@ -5,22 +5,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
-from typing import NamedTuple
 
 from pcsauvegarde.core.records import Record
 
 
-class SourceImport(NamedTuple):
-    """What the importers made: records, refusals, and fields cleaned per record type."""
+def import_sources(paths: Iterable[Path], ignored: Counter[str] | None = None,
+                   cleaned: Counter[str] | None = None) -> tuple[list[Record], list[str]]:
+    """FHIR (.ndjson, .json), HL7 v2 (.hl7), CSV catalogues (.csv) → (records, refusals).
 
-    records: list[Record]
-    refusals: list[str]
-    cleaned: Counter[str]
-
-
-def import_sources(paths: Iterable[Path]) -> SourceImport:
-    """FHIR (.ndjson, .json), HL7 v2 (.hl7), CSV catalogues (.csv) → records, refusals, and
-    how many fields lost control or bidi-override characters (``core.text``).
+    ``ignored``, when given, receives the counts of FHIR resources left out on purpose, per
+    « type : reason » (see importers.fhir.ignored); ``cleaned`` the number of fields per
+    record type that lost control or bidi-override characters (``core.text``).
 
     Other files are ignored. A record key (type, id) seen in two sources keeps the last one
     read, in the order FHIR, HL7 v2, CSV (catalogues are the reference for their types).
@@ -36,19 +31,22 @@ def import_sources(paths: Iterable[Path]) -> SourceImport:
     refusals: list[str] = []
     fhir_files = by_ext[".ndjson"] + by_ext[".json"]
     results = []
-    cleaned: Counter[str] = Counter()
     if fhir_files:
         fhir = import_fhir(fhir_files)
         results.append(fhir.records)
         refusals += [r.message() for r in fhir.rejections]
-        cleaned += fhir.cleaned
+        if ignored is not None:
+            ignored.update(fhir.ignored)
+        if cleaned is not None:
+            cleaned.update(fhir.cleaned)
     for importer, ext in ((import_hl7, ".hl7"), (import_catalogues, ".csv")):
         if by_ext[ext]:
             result = importer(by_ext[ext])
             results.append(result.records)
             refusals += [r.message() for r in result.rejections]
-            cleaned += result.cleaned
+            if cleaned is not None:
+                cleaned.update(result.cleaned)
     for records in results:
         for record in records:
             merged[(record.TYPE, record.id)] = record
-    return SourceImport(list(merged.values()), refusals, cleaned)
+    return list(merged.values()), refusals

@@ -1,4 +1,7 @@
-"""How old the station's data is, per domain, and whether it is stale."""
+"""How old the station's data is, per domain, and whether it is stale (the screens' banner).
+
+The words saying a data age are documents.fmt.data_age's, the same as on paper.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from pcsauvegarde.core.records import DOMAINS
+from pcsauvegarde.station.documents.fmt import data_age
 from pcsauvegarde.station.store import Store
 
 DOMAIN_LABELS = {"dpi": "Dossier patient", "lab": "Laboratoire", "pharmacy": "Pharmacie",
@@ -21,6 +25,8 @@ class DomainFreshness:
     age: dt.timedelta | None
     stale: bool
     sequence: int | None
+    text: str = ""
+    """« données du 27/11/2026 14:05 (il y a 12 min) » (fmt.data_age)."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,7 @@ class Freshness:
 
 def freshness(store: Store, stale_after_minutes: int,
               now: dt.datetime | None = None) -> Freshness:
+    """Every domain's data age at ``now``, stale past ``stale_after_minutes``."""
     now = now or dt.datetime.now(dt.UTC)
     limit = dt.timedelta(minutes=stale_after_minutes)
     snaps = store.snapshots()
@@ -54,5 +61,6 @@ def freshness(store: Store, stale_after_minutes: int,
         age = now - s.extracted_at if s else None
         out.append(DomainFreshness(domain, DOMAIN_LABELS[domain], s.extracted_at if s else None,
                                    age, bool(age is not None and age > limit),
-                                   s.sequence if s else None))
+                                   s.sequence if s else None,
+                                   data_age(s.extracted_at, now) if s else ""))
     return Freshness(tuple(out), limit)

@@ -1,14 +1,22 @@
-"""Downtime admissions merged into the patient lists, search and files (provisional patients)."""
+"""THE station-side read path for patients: the snapshot store merged with downtime admissions.
+
+Every patient read of the station (unit screen, census, unit bundle, search, patient page,
+every document, access checks) MUST go through this module: the store alone does not know the
+patients admitted during the outage (provisional IPP), and a list that forgets them is a
+patient-safety bug.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from pcsauvegarde.core.records import Patient, Stay
-from pcsauvegarde.station.documents.context import PatientFile
+from pcsauvegarde.station.documents.context import CensusRow, PatientFile, UnitFile
 from pcsauvegarde.station.state.admissions import Admission, AdmissionRequest, Admissions
 from pcsauvegarde.station.station import Station
 from pcsauvegarde.station.store import queries
+from pcsauvegarde.station.store.queries import PatientRow, UnitSummary
 
 BANNER = "Identité provisoire — admission en mode dégradé"
 
@@ -21,6 +29,7 @@ def admissions_of(station: Station) -> Admissions:
 
 
 def records_of(a: Admission) -> tuple[Patient, Stay]:
+    """A downtime admission as the canonical patient and stay records documents print."""
     r: AdmissionRequest = a.request
     patient = Patient(a.ipp, r.birth_name, r.first_names, r.birth_date, r.sex,
                       used_name=r.used_name)
@@ -29,23 +38,63 @@ def records_of(a: Admission) -> tuple[Patient, Stay]:
     return patient, stay
 
 
-def row_of(a: Admission) -> queries.PatientRow:
+def row_of(a: Admission) -> PatientRow:
     patient, stay = records_of(a)
-    return queries.PatientRow(patient, stay.id, stay.unit, stay.room, stay.bed, True, False,
-                              provisional=True)
+    return PatientRow(patient, stay.id, stay.unit, stay.room, stay.bed, True, False,
+                      provisional=True)
 
 
-def search(station: Station, q: str) -> list[queries.PatientRow]:
+def unit_names(station: Station) -> dict[str, str]:
+    """Unit code → name, from the hospital's directory."""
+    return queries.unit_names(station.store)
+
+
+def units(station: Station) -> list[UnitSummary]:
+    """Every unit of the directory or with inpatients, counting downtime admissions."""
+    extra = Counter(admissions_of(station).count_by_unit())
+    listed = {u.code: u for u in queries.units(station.store)}
+    names = unit_names(station)
+    for code in extra.keys() - listed.keys():
+        listed[code] = UnitSummary(code, names.get(code, code), 0)
+    return sorted((UnitSummary(u.code, u.name, u.inpatients + extra[u.code])
+                   for u in listed.values()), key=lambda u: u.code)
+
+
+def is_unit(station: Station, unit: str) -> bool:
+    """Whether ``unit`` is a unit of the directory or has inpatients (for 404s)."""
+    return unit in unit_names(station) or bool(inpatients(station, unit))
+
+
+def search(station: Station, q: str, limit: int = 50) -> list[PatientRow]:
     """The store's search, then matching provisional patients."""
-    rows = queries.search(station.store, q)
-    return rows + [row_of(a) for a in admissions_of(station).search(q)]
+    rows = queries.search(station.store, q, limit=limit)
+    return rows + [row_of(a) for a in admissions_of(station).search(q, limit=limit)]
 
 
-def inpatients(station: Station, unit: str) -> list[queries.PatientRow]:
-    rows = queries.inpatients(station.store, unit)
-    provisional = sorted((row_of(a) for a in admissions_of(station).in_unit(unit)),
-                         key=lambda r: (r.room, r.bed, r.patient.birth_name))
-    return rows + provisional
+def inpatients(station: Station, unit: str) -> list[PatientRow]:
+    """Current inpatients of a unit, downtime admissions included, in room/bed order."""
+    return _merged(queries.inpatients(station.store, unit), admissions_of(station).in_unit(unit))
+
+
+def _merged(rows: list[PatientRow], admitted: list[Admission]) -> list[PatientRow]:
+    rows = rows + sorted((row_of(a) for a in admitted), key=lambda r: r.patient.birth_name)
+    # Stable: the store's name order holds within a bed; empty beds sort first, as in SQL.
+    return sorted(rows, key=lambda r: (r.room, r.bed))
+
+
+def unit_file(station: Station, unit: str) -> UnitFile:
+    """A unit's current inpatients (downtime admissions included), for unit documents."""
+    admitted = {a.ipp: a for a in admissions_of(station).in_unit(unit)}
+    rows = _merged(queries.inpatients(station.store, unit), list(admitted.values()))
+    details = queries.census_details(station.store, [r for r in rows if not r.provisional])
+    census = []
+    for r in rows:
+        if r.provisional:
+            census.append(CensusRow(*records_of(admitted[r.patient.id])))
+        elif r.patient.id in details:
+            census.append(details[r.patient.id])
+    return UnitFile(unit, unit_names(station).get(unit, unit), tuple(census),
+                    queries.extracted_at(station.store))
 
 
 def patient_file(station: Station, ipp: str,
@@ -58,11 +107,9 @@ def patient_file(station: Station, ipp: str,
     if a is None:
         return None
     patient, stay = records_of(a)
-    names = queries.unit_names(station.store)
-    snaps = station.store.snapshots()
-    return PatientFile(patient=patient, stay=stay, unit_name=names.get(stay.unit, stay.unit),
-                       extracted_at={d: s.extracted_at for d, s in snaps.items()},
-                       provisional=True)
+    return PatientFile(patient=patient, stay=stay,
+                       unit_name=unit_names(station).get(stay.unit, stay.unit),
+                       extracted_at=queries.extracted_at(station.store), provisional=True)
 
 
 def is_known_number(station: Station, number: str) -> bool:

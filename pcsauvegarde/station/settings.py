@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import os
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+DATA_ENV = "PCSAUVEGARDE_DATA"
+DEFAULT_DATA_DIR = Path("snapshots/station")  # the one default; the demo puts its station here
+
+
+def default_data_dir() -> Path:
+    """The station data dir when none is given: $PCSAUVEGARDE_DATA, else snapshots/station."""
+    return Path(os.environ.get(DATA_ENV) or DEFAULT_DATA_DIR)
 
 
 class ConfigError(ValueError):
@@ -130,6 +139,8 @@ class Settings:
         """The ``station`` values of packages meant for this station: its id and its groups."""
         return (self.station_id, *self.scopes)
 
+    # Every file and folder of the station, in one place (nothing else joins data_dir).
+
     @property
     def package_size_limit(self) -> int:
         """``max_package_bytes``, or when 0 a quarter of the station's RAM (at most 2 GiB)."""
@@ -144,7 +155,18 @@ class Settings:
 
     @property
     def store_path(self) -> Path:
+        """The SQLite read model (derived: rebuildable from the kept packages)."""
         return self.data_dir / "store.sqlite"
+
+    @property
+    def state_path(self) -> Path:
+        """Accounts, sessions, audit, issue journal, numbering, admissions, print jobs."""
+        return self.data_dir / "station.sqlite"
+
+    @property
+    def audit_heads_path(self) -> Path:
+        """Signed heads of the audit chain, append-only (state/audit_anchor.py)."""
+        return self.data_dir / "audit-heads.log"
 
     @property
     def packages_dir(self) -> Path:
@@ -155,8 +177,45 @@ class Settings:
         return self.data_dir / "quarantine"
 
     @property
+    def incoming_dir(self) -> Path:
+        """Packages being fetched, before they are checked."""
+        return self.data_dir / "incoming"
+
+    @property
+    def documents_dir(self) -> Path:
+        """Issued PDFs, kept for preview and reprint until re-entry."""
+        return self.data_dir / "documents"
+
+    @property
     def printed_dir(self) -> Path:
+        """What the ``file`` printer prints into."""
         return self.data_dir / "printed"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.data_dir / "exports"
+
+    @property
+    def freeze_flag(self) -> Path:
+        """Present while pulls are frozen (sync/freeze.py)."""
+        return self.data_dir / "FROZEN"
+
+    @property
+    def web_secret_path(self) -> Path:
+        """The key signing the UI's session cookies."""
+        return self.data_dir / "secret_key"
+
+    @property
+    def identity_path(self) -> Path:
+        return self.path(self.identity_file)
+
+    @property
+    def signing_key_path(self) -> Path:
+        return self.path(self.signing_key_file)
+
+    @property
+    def publisher_key_paths(self) -> tuple[Path, ...]:
+        return tuple(self.path(p) for p in self.publisher_keys)
 
 
 CONFIG_NAME = "station.toml"

@@ -10,7 +10,7 @@ from pcsauvegarde.station.printing import Printer, PrinterStatus, make_printer
 from pcsauvegarde.station.settings import Settings
 from pcsauvegarde.station.state.accounts import Accounts
 from pcsauvegarde.station.state.audit import ACTOR, Audit
-from pcsauvegarde.station.state.audit_anchor import HEADS_FILE, AuditAnchor
+from pcsauvegarde.station.state.audit_anchor import AuditAnchor
 from pcsauvegarde.station.state.journal import Journal
 from pcsauvegarde.station.state.sessions import Sessions
 from pcsauvegarde.station.state.statedb import StateDB
@@ -56,24 +56,23 @@ class AuditedPrinter:
 
 def open_audit(settings: Settings, state: StateDB | None = None) -> Audit:
     """The audit journal, its heads signed with the station's heartbeat key."""
-    from pcsauvegarde.core.package import minisign
-    from pcsauvegarde.station.sync.heartbeat import ensure_signing_key
+    from pcsauvegarde.station.keys import ensure_signing_key, signing_key
 
-    def secret() -> minisign.SecretKey:
+    def secret():
         ensure_signing_key(settings)
-        return minisign.load_secret_key(settings.path(settings.signing_key_file))
+        return signing_key(settings)
 
-    anchor = AuditAnchor(settings.data_dir / HEADS_FILE, settings.station_id, secret)
-    return Audit(state or StateDB(settings.data_dir / "station.sqlite"), anchor)
+    anchor = AuditAnchor(settings.audit_heads_path, settings.station_id, secret)
+    return Audit(state or StateDB(settings.state_path), anchor)
 
 
 def open_station(settings: Settings) -> Station:
     private_dir(settings.data_dir)
     make_private(settings.data_dir)  # an install made under a loose umask: tighten it once
-    state = StateDB(settings.data_dir / "station.sqlite")
+    state = StateDB(settings.state_path)
     audit = open_audit(settings, state)
     return Station(settings, Store(settings.store_path), state, Accounts(state),
                    Journal(state, settings.station_id, audit),
-                   AuditedPrinter(make_printer(settings.printer, settings.data_dir,
+                   AuditedPrinter(make_printer(settings.printer, settings.printed_dir,
                                                settings.cups_server), audit),
                    audit, Sessions(state))

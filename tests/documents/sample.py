@@ -86,7 +86,9 @@ def make_patient_file() -> PatientFile:
                 reason="Décompensation cardiaque gauche")
     allergies = (Allergy("a1", IPP, "Pénicilline", "urticaire généralisée", "sévère"),
                  Allergy("a2", IPP, "Produits de contraste iodés", status="suspected"),
-                 Allergy("a3", IPP, "Latex", status="entered-in-error"))
+                 Allergy("a3", IPP, "Latex", status="entered-in-error"),
+                 Allergy("a4", IPP, "Arachide", status="resolved"),
+                 Allergy("a5", IPP, "Codéine", verification="refuted"))
     conditions = (Condition("c1", IPP, "Hypertension artérielle", "I10", dt.date(2009, 5, 1)),
                   Condition("c2", IPP, "Diabète de type 2", "E11", dt.date(2015, 9, 12)),
                   Condition("c3", IPP, "Cholécystectomie", status="resolved"))

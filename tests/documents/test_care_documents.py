@@ -93,7 +93,9 @@ def test_mar_rows_never_split_and_many_orders_paginate(patient_file, ctx) -> Non
 def test_prescriptions(patient_file, ctx) -> None:
     texts = page_texts(prescriptions.render(patient_file, ctx))
     text = "\n".join(texts)
-    assert "⚠ Allergies : Pénicilline, Produits de contraste iodés" in text
+    assert ("⚠ Allergies : Pénicilline, Produits de contraste iodés (non confirmée)"
+            in " ".join(text.split()))
+    assert "Latex" not in text and "Arachide" not in text and "Codéine" not in text
     assert "Metformine" in text and "08:00, 12:00, 18:00" in text
     assert "Traitements si besoin" in text and "Paracétamol" in text
     assert "Kardégic" not in text
@@ -118,13 +120,15 @@ def test_care_plan_tasks_by_slot_and_surveillance(patient_file, ctx) -> None:
 
 def test_census(patient_file, ctx) -> None:
     other = dataclasses.replace(patient_file.patient, id="00999", birth_name="Zèbre")
-    rows = (CensusRow(patient_file.patient, patient_file.stay, ("Pénicilline",)),
+    rows = (CensusRow(patient_file.patient, patient_file.stay, patient_file.allergies),
             CensusRow(other, dataclasses.replace(patient_file.stay, id="N2", room="14")))
     pdf = census.render(UnitFile("CARD", "Cardiologie", rows), ctx)
     text = "\n".join(page_texts(pdf))
     assert "Patients du service — Cardiologie" in text and "2 patient(s)" in text
     assert text.index("LEFÈVRE-DUBOIS") < text.index("ZÈBRE")
     assert "⚠ ALLERGIE" in text and "Pénicilline" in text and "Château" in text
+    assert "iodés (non confirmée)" in " ".join(text.split())
+    assert "Latex" not in text and "Arachide" not in text and "Codéine" not in text
     assert DOC_NUMBER in barcodes(pdf)
 
 

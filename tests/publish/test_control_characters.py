@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from pathlib import Path
 
 from pcsauvegarde.core.text import clean_data, clean_text
@@ -57,8 +58,10 @@ def test_csv_labels_are_cleaned_and_counted(tmp_path):
 def test_publish_report_says_how_many_fields_were_cleaned(tmp_path):
     p = _patient(name=[{"use": "official", "family": f"X{HOSTILE}", "given": ["Y"]}])
     shutil.copy(DATA / "produits.csv", tmp_path / "produits.csv")
-    out = import_sources([_ndjson(tmp_path / "p.ndjson", p), tmp_path / "produits.csv"])
-    assert out.cleaned == {"patient": 1}
+    cleaned = Counter()
+    import_sources([_ndjson(tmp_path / "p.ndjson", p), tmp_path / "produits.csv"],
+                   cleaned=cleaned)
+    assert cleaned == {"patient": 1}
 
     from click.testing import CliRunner
 

@@ -14,9 +14,10 @@ from pcsauvegarde.core.package import read_package
 from pcsauvegarde.core.package.minisign import load_public_key
 from pcsauvegarde.core.records import Allergy
 from pcsauvegarde.publisher.publisher import PublishError, publish
+from pcsauvegarde.station.keys import load_station_keys
 from pcsauvegarde.station.settings import load_settings, write_settings
 from pcsauvegarde.station.store import Store
-from pcsauvegarde.station.sync.pull import load_station_keys, pull_all
+from pcsauvegarde.station.sync.pull import pull_all
 from tests.publish.hospital import T0, hospital, patient, publisher, replace, save_station_identity
 
 MIN = dt.timedelta(minutes=1)

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from pcsauvegarde.station.keys import load_station_keys
 from pcsauvegarde.station.settings import load_settings, write_settings
 from pcsauvegarde.station.station import open_station
-from pcsauvegarde.station.sync.pull import load_station_keys, pull_all
+from pcsauvegarde.station.sync.pull import pull_all
 from tests.conftest import PASSWORD
 
 

@@ -3,9 +3,10 @@
 import sys
 from pathlib import Path
 
+from pcsauvegarde.station.keys import load_station_keys
 from pcsauvegarde.station.settings import load_settings
 from pcsauvegarde.station.store import Store
-from pcsauvegarde.station.sync.pull import load_station_keys, pull_all
+from pcsauvegarde.station.sync.pull import pull_all
 
 settings = load_settings(Path(sys.argv[1]))
 keys = load_station_keys(settings)

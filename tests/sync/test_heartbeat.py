@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 from pcsauvegarde.cli.main import main
 from pcsauvegarde.publisher.fleet import fleet_status
+from pcsauvegarde.station.keys import ensure_signing_key
 from pcsauvegarde.station.settings import load_settings
-from pcsauvegarde.station.sync.heartbeat import ensure_signing_key
 from pcsauvegarde.station.sync.pull import pull_all
 
 

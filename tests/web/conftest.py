@@ -38,11 +38,11 @@ def people(station):
 @pytest.fixture
 def samples(station):
     """Values for URL arguments: one inside the CHD nurse's unit, one outside."""
+    from pcsauvegarde.station import patients
     from pcsauvegarde.station.issuing.issue import issue_patient_document
-    from pcsauvegarde.station.store import queries
 
-    ipp_in = queries.inpatients(station.store, IN_UNIT)[0].patient.id
-    ipp_out = queries.inpatients(station.store, OUT_UNIT)[0].patient.id
+    ipp_in = patients.inpatients(station, IN_UNIT)[0].patient.id
+    ipp_out = patients.inpatients(station, OUT_UNIT)[0].patient.id
     doc_in = issue_patient_document(station, "summary", ipp_in, "infirmiere").document.number
     doc_out = issue_patient_document(station, "summary", ipp_out, "infirmiere").document.number
     return {"in": {"ipp": ipp_in, "unit": IN_UNIT, "number": doc_in, "kind": "summary",

@@ -69,11 +69,11 @@ def test_admin_cannot_lock_everyone_out(admin, station):
 
 
 def test_break_glass_flow(app, station, admin):
-    from pcsauvegarde.station.store import queries
+    from pcsauvegarde.station import patients
     station.accounts.add("ide-chd", "IDE CHD", PASSWORD, ("soins",), ("CHD",))
     nurse = app.test_client()
     nurse.post("/connexion", data={"login": "ide-chd", "password": PASSWORD})
-    ipp = queries.inpatients(station.store, "REA")[0].patient.id
+    ipp = patients.inpatients(station, "REA")[0].patient.id
     assert nurse.get(f"/patients/{ipp}").status_code == 403
     r = nurse.post(f"/patients/{ipp}/acces-exceptionnel", data={"reason": "trop court"})
     assert r.status_code == 400 and "au moins 15 caractères" in _text(r)
@@ -129,8 +129,8 @@ def test_home_shows_next_actions_per_role(app, station):
 
 
 def test_unit_page_offers_print_actions_and_allergy_flags(logged_in, station):
-    from pcsauvegarde.station.store import queries
-    rows = queries.inpatients(station.store, "REA")
+    from pcsauvegarde.station import patients
+    rows = patients.inpatients(station, "REA")
     text = _text(logged_in.get("/services/REA"))
     assert text.count("Imprimer la synthèse de") == len(rows)
     if any(r.has_allergy for r in rows):

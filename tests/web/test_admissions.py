@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pcsauvegarde.station.store import queries
+from pcsauvegarde.station import patients
 from tests.pdfcheck import barcodes, page_texts
 
 FORM = {"birth_name": "Lefèvre", "used_name": "Martin", "first_names": "Zoé Anaïs",
@@ -13,7 +13,7 @@ FORM = {"birth_name": "Lefèvre", "used_name": "Martin", "first_names": "Zoé An
 
 
 def _unit(station):
-    return queries.units(station.store)[0]
+    return patients.units(station)[0]
 
 
 def test_admission_end_to_end(logged_in, station):
@@ -74,7 +74,7 @@ def test_admission_end_to_end(logged_in, station):
 
 
 def test_labels_from_patient_page_and_failed_print_goes_to_retry_list(logged_in, station):
-    row = queries.inpatients(station.store, _unit(station).code)[0]
+    row = patients.inpatients(station, _unit(station).code)[0]
     ipp = row.patient.id
     page = logged_in.get(f"/patients/{ipp}").get_data(as_text=True)
     assert "Imprimer les étiquettes" in page and "Imprimante : " in page

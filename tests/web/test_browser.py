@@ -61,9 +61,9 @@ def _log_in(page, base):
 
 
 def test_scan_open_print(page, served):
-    from pcsauvegarde.station.store import queries
+    from pcsauvegarde.station import patients
     base, station = served
-    row = queries.inpatients(station.store, "REA")[0]
+    row = patients.inpatients(station, "REA")[0]
     _log_in(page, base)
     assert page.locator("html").get_attribute("lang") == "fr"
     # a barcode scanner types the IPP then Enter into the focused search box
@@ -131,10 +131,10 @@ def test_keyboard_only_with_visible_focus_and_big_targets(page, served):
 
 def test_a_nurse_prints_her_unit(page, served):
     """Unit page → « Imprimer le service » (administration plans only) → one PDF, beds in order."""
-    from pcsauvegarde.station.store import queries
+    from pcsauvegarde.station import patients
     from tests.pdfcheck import page_texts
     base, station = served
-    rows = queries.inpatients(station.store, "REA")
+    rows = patients.inpatients(station, "REA")
     _log_in(page, base)
     page.goto(f"{base}/services/REA")
     for box in page.locator("input[name=kinds]").all():

@@ -10,9 +10,9 @@ from tests.pdfcheck import barcodes, page_texts
 
 
 def first_inpatient(station):
-    from pcsauvegarde.station.store import queries
-    unit = queries.units(station.store)[0]
-    return unit, queries.inpatients(station.store, unit.code)[0]
+    from pcsauvegarde.station import patients
+    unit = patients.units(station)[0]
+    return unit, patients.inpatients(station, unit.code)[0]
 
 
 def test_every_page_requires_login(client, station):

@@ -6,13 +6,13 @@ import re
 
 import pytest
 
-from pcsauvegarde.station.store import queries
+from pcsauvegarde.station import patients
 from tests.conftest import PASSWORD
 from tests.pdfcheck import barcodes, page_texts
 
 
 def smallest_unit(station):
-    units = [u for u in queries.units(station.store) if u.inpatients]
+    units = [u for u in patients.units(station) if u.inpatients]
     return min(units, key=lambda u: u.inpatients)
 
 
@@ -24,7 +24,7 @@ def test_unit_page_offers_the_bundle_form(logged_in, station):
 
 def test_unit_bundle_cover_lists_contents_in_bed_order(logged_in, station):
     unit = smallest_unit(station)
-    rows = queries.unit_file(station.store, unit.code).rows
+    rows = patients.unit_file(station, unit.code).rows
     r = logged_in.post(f"/services/{unit.code}/imprimer",
                        data={"kinds": ["census", "administration_plan"]})
     assert r.status_code == 302
@@ -62,7 +62,7 @@ def test_bundle_needs_a_kind_and_unit_scope(logged_in, station, client):
     station.accounts.add("ide-rea", "IDE Réa", PASSWORD, ("soins",), ("REA",))
     client.post("/deconnexion")
     client.post("/connexion", data={"login": "ide-rea", "password": PASSWORD})
-    other = next(u for u in queries.units(station.store) if u.code != "REA")
+    other = next(u for u in patients.units(station) if u.code != "REA")
     assert client.post(f"/services/{other.code}/imprimer",
                        data={"kinds": ["census"]}).status_code == 403
 
@@ -77,7 +77,7 @@ def test_bundle_refused_without_soins_role(client, station):
 
 @pytest.mark.parametrize("kind", ["administration_plan", "prescriptions", "care_plan"])
 def test_patient_care_documents(logged_in, station, kind):
-    row = queries.inpatients(station.store, smallest_unit(station).code)[0]
+    row = patients.inpatients(station, smallest_unit(station).code)[0]
     html = logged_in.get(f"/patients/{row.patient.id}").get_data(as_text=True)
     assert f'id="print-{kind}"' in html
     r = logged_in.post(f"/patients/{row.patient.id}/documents/{kind}")
@@ -90,8 +90,8 @@ def test_patient_care_documents(logged_in, station, kind):
 
 def test_demo_mar_shows_demo_drugs_and_standard_hours(station):
     from pcsauvegarde.station.issuing.issue import issue_patient_document
-    row = queries.inpatients(station.store, smallest_unit(station).code)[0]
-    file = queries.patient_file(station.store, row.patient.id)
+    row = patients.inpatients(station, smallest_unit(station).code)[0]
+    file = patients.patient_file(station, row.patient.id)
     issued = issue_patient_document(station, "administration_plan", row.patient.id, "test")
     text = "\n".join(page_texts(issued.pdf))
     for order in file.orders:

@@ -132,8 +132,8 @@ def test_out_of_unit_patient_page_offers_break_glass(app, people, samples):
 
 
 def test_search_lists_other_units_without_opening_them(app, people, samples, station):
-    from pcsauvegarde.station.store import queries
-    row = queries.inpatients(station.store, "REA")[0]
+    from pcsauvegarde.station import patients
+    row = patients.inpatients(station, "REA")[0]
     client = client_as(app, "ide-chd")
     html = client.get("/recherche", query_string={"q": row.patient.birth_name}).get_data(
         as_text=True)

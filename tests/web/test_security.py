@@ -135,6 +135,6 @@ def test_session_id_is_not_stored_in_clear(logged_in, station):
 
 
 def _first(station):
-    from pcsauvegarde.station.store import queries
-    unit = queries.units(station.store)[0]
-    return unit, queries.inpatients(station.store, unit.code)[0].patient.id
+    from pcsauvegarde.station import patients
+    unit = patients.units(station)[0]
+    return unit, patients.inpatients(station, unit.code)[0].patient.id

@@ -7,6 +7,7 @@ from pathlib import Path
 from pcsauvegarde.station.documents.base import GREY, INK, DocumentPDF, render_document
 from pcsauvegarde.station.documents.context import CensusRow, DocumentContext, UnitFile
 from pcsauvegarde.station.documents.fmt import (
+    allergy_text,
     format_date,
     format_local,
     format_person_age,
@@ -64,7 +65,8 @@ def _row(t: Template, r: CensusRow, today) -> Row:
     name = f"{p.birth_name.upper()} {p.first_names}"
     if p.used_name and p.used_name.casefold() != p.birth_name.casefold():
         name += f"\n(nom utilisé : {p.used_name.upper()})"
-    allergy = (f"{t.text('list.allergy')}\n{', '.join(r.allergies)}" if r.allergies else "")
+    allergy = (f"{t.text('list.allergy')}\n{', '.join(allergy_text(a) for a in r.allergies)}"
+               if r.allergies else "")
     bed = " / ".join(x for x in (s.room, s.bed) if x) or "—"
     return Row((bed, name, f"{format_date(p.birth_date)}\n({format_person_age(p.birth_date, today)})",
                 p.sex, f"{p.ipp}\n{s.id}", allergy, s.attending or "—",

@@ -38,7 +38,7 @@ class PatientFile:
     patient: Patient
     stay: Stay | None = None
     unit_name: str = ""
-    allergies: tuple[Allergy, ...] = ()
+    allergies: tuple[Allergy, ...] = ()   # active ones only (Allergy.active), kept so below
     conditions: tuple[Condition, ...] = ()
     orders: tuple[MedicationOrder, ...] = ()
     administrations: tuple[MedicationAdministration, ...] = ()
@@ -48,6 +48,10 @@ class PatientFile:
     care_tasks: tuple[CareTask, ...] = ()
     provisional: bool = False  # identity from a downtime admission (provisional IPP/NDA)
 
+    def __post_init__(self) -> None:
+        # Whoever builds a file, screens and papers only ever see active allergies.
+        object.__setattr__(self, "allergies", tuple(a for a in self.allergies if a.active))
+
 
 @dataclass(frozen=True)
 class CensusRow:
@@ -55,7 +59,10 @@ class CensusRow:
 
     patient: Patient
     stay: Stay
-    allergies: tuple[str, ...] = ()   # substances, for the allergy flag
+    allergies: tuple[Allergy, ...] = ()   # active ones, for the allergy column
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "allergies", tuple(a for a in self.allergies if a.active))
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
-from pcsauvegarde.core.records import Timing
+from pcsauvegarde.core.records import Allergy, Timing
 
 PARIS = ZoneInfo("Europe/Paris")
 UTC = dt.UTC
@@ -55,12 +56,21 @@ def format_age(delta: dt.timedelta) -> str:
     return f"il y a {days} j"
 
 
-def freshness(extracted_at: dt.datetime | None, printed_at: dt.datetime) -> str:
-    """The degraded-mode banner: « MODE DÉGRADÉ — données du … (il y a …) »."""
+def data_age(extracted_at: dt.datetime | None, now: dt.datetime) -> str:
+    """« données du 27/11/2026 14:05 (il y a 12 min) »: THE data-age text (screens, paper)."""
     if extracted_at is None:
-        return "MODE DÉGRADÉ — données : date inconnue"
-    age = format_age(printed_at - extracted_at)
-    return f"MODE DÉGRADÉ — données du {format_local(extracted_at)} ({age})"
+        return "données : date inconnue"
+    return f"données du {format_local(extracted_at)} ({format_age(now - extracted_at)})"
+
+
+def freshness(extracted_at: dt.datetime | None, printed_at: dt.datetime) -> str:
+    """The degraded-mode footer of every page: « MODE DÉGRADÉ — » and the data age."""
+    return f"MODE DÉGRADÉ — {data_age(extracted_at, printed_at)}"
+
+
+def allergy_text(allergy: Allergy) -> str:
+    """« Iode » or « Iode (non confirmée) »: an active allergy as papers and screens name it."""
+    return f"{allergy.substance} (non confirmée)" if allergy.unconfirmed else allergy.substance
 
 
 def format_person_age(birth: dt.date, on: dt.date) -> str:
@@ -106,3 +116,14 @@ def format_timing(timing: Timing) -> str:
     if kind == "once":
         return "dose unique"
     return timing.text or "rythme non précisé"
+
+
+_DECIMAL_POINT = re.compile(r"(?<![\d.])(\d+)\.(\d+)(?![\d.])")
+
+
+def decimal_commas(text: str) -> str:
+    """Decimal points of the numbers in a text as French commas: « 3.5-5 » → « 3,5-5 ».
+
+    Dotted groups (dates 27.11.2026, versions 1.2.3) are left as they are.
+    """
+    return _DECIMAL_POINT.sub(r"\1,\2", text)

@@ -14,7 +14,7 @@ from pcsauvegarde.station.documents.base import (
     render_document,
 )
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
-from pcsauvegarde.station.documents.fmt import format_local, format_timing
+from pcsauvegarde.station.documents.fmt import allergy_text, format_local, format_timing
 from pcsauvegarde.station.documents.schedule import StandardHours, day_times, load_standard_hours
 from pcsauvegarde.station.documents.table import Column, Row, draw_table
 from pcsauvegarde.station.documents.templates import Template, load_template
@@ -27,7 +27,6 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     **{f"columns.{k}": () for k in ("drug", "dose", "route", "timing", "dates", "prescriber")},
     "footer.count": ("count",), "footer.check": (),
 }
-HIDDEN_STATUS = {"entered-in-error", "refuted"}
 
 
 def load(directory: Path | str | None = None) -> Template:
@@ -71,7 +70,7 @@ def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
 
 
 def _allergies(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
-    names = [a.substance for a in file.allergies if a.status not in HIDDEN_STATUS]
+    names = [allergy_text(a) for a in file.allergies]
     text = ", ".join(names) if names else t.text("allergies.empty")
     pdf.set_font(FAMILY, "B", 10)
     lines = pdf.wrap(pdf.epw - 4, f"{t.text('allergies.title')} {text}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from pcsauvegarde.core.fsutil import atomic_write
+from pcsauvegarde.station import patients
 from pcsauvegarde.station.documents import DRAWERS, RENDERERS, TITLES, UNIT_RENDERERS, bundle
 from pcsauvegarde.station.documents.templates import TemplateError
 from pcsauvegarde.station.issuing.issue import (
@@ -23,7 +24,6 @@ from pcsauvegarde.station.issuing.issue import (
     snapshot_label,
 )
 from pcsauvegarde.station.station import Station
-from pcsauvegarde.station.store import queries
 
 # Order of the documents inside a bundle: unit documents first, then per patient.
 BUNDLE_KINDS = ("census", "administration_plan", "care_plan", "prescriptions", "summary")
@@ -37,7 +37,7 @@ def issue_unit_bundle(station: Station, unit: str, kinds: list[str] | tuple[str,
     if unknown or not kinds:
         raise IssueError(f"documents à imprimer invalides : {', '.join(unknown) or 'aucun'}")
     chosen = [k for k in BUNDLE_KINDS if k in kinds]
-    unit_file = queries.unit_file(station.store, unit)
+    unit_file = patients.unit_file(station, unit)
     parts: list[bundle.BundlePart] = []
     for kind in chosen:
         if kind in UNIT_RENDERERS:
@@ -48,7 +48,7 @@ def issue_unit_bundle(station: Station, unit: str, kinds: list[str] | tuple[str,
                 "", "", TITLES[kind]))
     patient_kinds = [k for k in chosen if k in RENDERERS]
     for row in unit_file.rows if patient_kinds else ():
-        file = queries.patient_file(station.store, row.patient.id, now=now)
+        file = patients.patient_file(station, row.patient.id, now=now)
         if file is None:  # vanished between the two queries (a pull promoted meanwhile)
             continue
         bed = " / ".join(x for x in (row.stay.room, row.stay.bed) if x)

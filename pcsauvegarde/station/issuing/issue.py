@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from pcsauvegarde.core.fsutil import atomic_write
+from pcsauvegarde.station import patients
 from pcsauvegarde.station.documents import RENDERERS, UNIT_RENDERERS
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile, UnitFile
 from pcsauvegarde.station.documents.templates import TemplateError
@@ -31,7 +32,7 @@ class Issued:
 
 
 def documents_dir(station: Station) -> Path:
-    return station.settings.data_dir / "documents"
+    return station.settings.documents_dir
 
 
 def issue_patient_document(station: Station, kind: str, ipp: str, user: str,
@@ -40,12 +41,10 @@ def issue_patient_document(station: Station, kind: str, ipp: str, user: str,
 
     ``options`` go to the renderer (e.g. ``count`` of labels); provisional patients (downtime
     admissions) are found as well as the store's."""
-    from pcsauvegarde.station import patients as provisional
-
     now = now or dt.datetime.now(dt.UTC)
     if kind not in RENDERERS:
         raise IssueError(f"type de document « {kind} » inconnu")
-    file = provisional.patient_file(station, ipp, now=now)
+    file = patients.patient_file(station, ipp, now=now)
     if file is None:
         raise IssueError(f"patient IPP {ipp} introuvable dans les données de la station")
     return issue_file_document(station, kind, file, user, now, **options)

@@ -58,10 +58,10 @@ class FilePrinter:
         return path.name
 
 
-def make_printer(spec: str, data_dir: Path, cups_server: str = "") -> Printer:
-    """The printer named in the settings: ``file`` or ``cups:QUEUE``."""
+def make_printer(spec: str, printed_dir: Path, cups_server: str = "") -> Printer:
+    """The printer named in the settings: ``file`` (into ``printed_dir``) or ``cups:QUEUE``."""
     if spec == "file":
-        return FilePrinter(data_dir / "printed")
+        return FilePrinter(printed_dir)
     if spec.startswith("cups:"):
         from pcsauvegarde.station.printing.cups import CupsPrinter
         return CupsPrinter(spec.removeprefix("cups:"), server=cups_server)

@@ -71,7 +71,7 @@ class Accounts:
                units: tuple[str, ...]) -> User:
         """Change name, roles and units; the last active admin keeps the admin role."""
         roles, units = check_roles(roles), check_units(units)
-        user = self._existing(login)
+        user = self.require(login)
         if "admin" in user.roles and "admin" not in roles and user.active:
             self._keep_an_admin(login)
         with self.db.connect() as db:
@@ -81,7 +81,7 @@ class Accounts:
         return self.get(login)
 
     def set_active(self, login: str, active: bool) -> User:
-        user = self._existing(login)
+        user = self.require(login)
         if not active and "admin" in user.roles and user.active:
             self._keep_an_admin(login)
         with self.db.connect() as db:
@@ -91,14 +91,15 @@ class Accounts:
 
     def set_password(self, login: str, password: str) -> User:
         """New password (also lifts a lockout)."""
-        self._existing(login)
+        self.require(login)
         _check_password(password)
         with self.db.connect() as db:
             db.execute("UPDATE user SET password_hash=?, failed_logins=0, locked_until=NULL"
                        " WHERE login=?", (_hasher.hash(password), login))
         return self.get(login)
 
-    def _existing(self, login: str) -> User:
+    def require(self, login: str) -> User:
+        """The account, or AccountError « compte … inconnu »."""
         user = self.get(login[:64])
         if user is None:
             raise AccountError(f"compte « {_CONTROL.sub('', login)[:40]} » inconnu")

@@ -205,6 +205,12 @@ class Admissions:
     def in_unit(self, unit: str) -> list[Admission]:
         return self._select("unit = ?", (unit,))
 
+    def count_by_unit(self) -> dict[str, int]:
+        """How many downtime admissions each unit has."""
+        with self.db.connect() as conn:
+            return dict(conn.execute(
+                "SELECT unit, COUNT(*) FROM downtime_admission GROUP BY unit").fetchall())
+
     def all(self) -> list[Admission]:
         return self._select("1 = 1", (), 1_000_000)
 

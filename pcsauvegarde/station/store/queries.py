@@ -1,4 +1,8 @@
-"""Read queries on the store, shaped for screens and documents."""
+"""Read queries on the snapshot store, shaped for screens and documents.
+
+Only ``station.patients`` (the one read path, which adds downtime admissions) calls the
+patient queries here: a caller reading the store alone would miss provisional patients.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,13 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
+from typing import TypeVar
 
-from pcsauvegarde.core.records import Patient, Record, Stay, record_from_dict
-from pcsauvegarde.station.documents.context import CensusRow, PatientFile, UnitFile
+from pcsauvegarde.core.records import Allergy, LabResult, Patient, Record, Stay, record_from_dict
+from pcsauvegarde.station.documents.context import CensusRow, PatientFile
 from pcsauvegarde.station.store.db import Store, fold
+
+R = TypeVar("R", bound=Record)
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,12 @@ def _records(db, sql: str, args: tuple = ()) -> list[Record]:
     return [record_from_dict(json.loads(d)) for (d,) in db.execute(sql, args)]
 
 
+def _of_type(db, cls: type[R], where: str, args: tuple) -> list[R]:
+    """Records of one class (``cls.TYPE``) matching ``where``, typed as such."""
+    return [r for r in _records(db, f"SELECT data FROM record WHERE type=? AND {where}",
+                                (cls.TYPE, *args)) if isinstance(r, cls)]
+
+
 def unit_names(store: Store) -> dict[str, str]:
     with store.connect() as db:
         return {u.id: u.name for u in _records(db, "SELECT data FROM record WHERE type='unit'")}
@@ -53,18 +66,28 @@ def units(store: Store) -> list[UnitSummary]:
 
 
 _ROW_SQL = """
-SELECT r.data, i.nda, i.unit, i.room, i.bed, i.current,
-       EXISTS (SELECT 1 FROM record a WHERE a.ipp = i.ipp AND a.type = 'allergy')
+SELECT r.data, i.nda, i.unit, i.room, i.bed, i.current
 FROM patient_index i JOIN record r ON r.type = 'patient' AND r.id = i.ipp
 """
 
 
 def _rows(db, where: str, args: tuple, limit: int) -> list[PatientRow]:
     sql = f"{_ROW_SQL} WHERE {where} ORDER BY i.current DESC, i.unit, i.room, i.bed, i.names LIMIT ?"
-    out = []
-    for data, nda, unit, room, bed, current, allergy in db.execute(sql, args + (limit,)):
-        out.append(PatientRow(record_from_dict(json.loads(data)), nda or "", unit or "",
-                              room or "", bed or "", bool(current), bool(allergy)))
+    found = [(record_from_dict(json.loads(data)), nda, unit, room, bed, current)
+             for data, nda, unit, room, bed, current in db.execute(sql, args + (limit,))]
+    allergic = _with_active_allergy(db, [p.id for p, *_ in found])
+    return [PatientRow(p, nda or "", unit or "", room or "", bed or "", bool(current),
+                       p.id in allergic) for p, nda, unit, room, bed, current in found]
+
+
+def _with_active_allergy(db, ipps: list[str]) -> set[str]:
+    """The IPPs among ``ipps`` with at least one active allergy (Allergy.active)."""
+    out: set[str] = set()
+    for start in range(0, len(ipps), 500):  # under SQLite's bound-parameter limit
+        chunk = ipps[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        out |= {a.ipp for a in _of_type(db, Allergy, f"ipp IN ({marks})", tuple(chunk))
+                if a.active}
     return out
 
 
@@ -110,8 +133,10 @@ def patient_file(store: Store, ipp: str, lab_hours: int = 72,
     stays: list[Stay] = sorted(by_type.get("stay", []), key=lambda s: s.admission)
     current = [s for s in stays if s.discharge is None]
     stay = current[-1] if current else (stays[-1] if stays else None)
-    since = now - dt.timedelta(hours=lab_hours)
     snaps = store.snapshots()
+    # the window ends at the lab extract, as on the summary: old data still shows its last 72 h
+    lab_at = snaps["lab"].extracted_at if "lab" in snaps else now
+    since = min(now, lab_at) - dt.timedelta(hours=lab_hours)
     return PatientFile(
         patient=patients[0],
         stay=stay,
@@ -122,34 +147,46 @@ def patient_file(store: Store, ipp: str, lab_hours: int = 72,
                              if o.status == "active"), key=lambda o: (o.start, o.drug))),
         administrations=tuple(sorted(by_type.get("medication_administration", []),
                                      key=lambda a: a.at)),
-        lab_results=tuple(sorted((r for r in by_type.get("lab_result", [])
-                                  if r.collected_at >= since),
+        lab_results=tuple(sorted(lab_results(by_type.get("lab_result", []), since),
                                  key=lambda r: (r.label, r.collected_at))),
         imaging_exams=tuple(sorted((e for e in by_type.get("imaging_exam", [])
                                     if e.scheduled_at >= now - dt.timedelta(hours=1)),
                                    key=lambda e: e.scheduled_at)),
-        extracted_at={d: s.extracted_at for d, s in snaps.items()},
+        extracted_at=extracted_at(store),
         care_tasks=tuple(by_type.get("care_task", [])),
     )
 
 
-def unit_file(store: Store, unit: str) -> UnitFile:
-    """A unit's current inpatients in room/bed order, with stay and active allergies."""
-    rows = inpatients(store, unit)
-    out = []
+def lab_results(results: list[LabResult], since: dt.datetime) -> list[LabResult]:
+    """Results collected since ``since``, plus the last known result of every other test (a
+    patient whose last results are older must not look as if never tested)."""
+    recent = [r for r in results if r.collected_at >= since]
+    seen = {r.analysis for r in recent}
+    latest: dict[str, LabResult] = {}
+    for r in results:
+        key = r.analysis
+        if key not in seen and (key not in latest or r.collected_at > latest[key].collected_at):
+            latest[key] = r
+    return recent + list(latest.values())
+
+
+def census_details(store: Store, rows: list[PatientRow]) -> dict[str, CensusRow]:
+    """Stay and active allergies of each row's patient, by IPP (rows without a stay left out)."""
+    out: dict[str, CensusRow] = {}
     with store.connect() as db:
         for r in rows:
-            stays = _records(db, "SELECT data FROM record WHERE type='stay' AND id=?", (r.nda,))
+            stays = _of_type(db, Stay, "id=?", (r.nda,))
             if not stays:
                 continue
-            allergies = _records(db, "SELECT data FROM record WHERE type='allergy' AND ipp=?",
-                                 (r.patient.id,))
-            out.append(CensusRow(r.patient, stays[0], tuple(
-                a.substance for a in allergies
-                if a.status not in ("entered-in-error", "refuted", "resolved", "inactive"))))
-    snaps = store.snapshots()
-    return UnitFile(unit, unit_names(store).get(unit, unit), tuple(out),
-                    {d: s.extracted_at for d, s in snaps.items()})
+            allergies = _of_type(db, Allergy, "ipp=?", (r.patient.id,))
+            out[r.patient.id] = CensusRow(r.patient, stays[0],
+                                          tuple(a for a in allergies if a.active))
+    return out
+
+
+def extracted_at(store: Store) -> dict[str, dt.datetime]:
+    """When each domain's promoted snapshot was extracted at the source."""
+    return {d: s.extracted_at for d, s in store.snapshots().items()}
 
 
 def patient_unit(store: Store, ipp: str) -> tuple[bool, str | None]:

@@ -11,8 +11,6 @@ from pcsauvegarde.core.fsutil import atomic_write, fsync_dir
 from pcsauvegarde.station.settings import Settings
 from pcsauvegarde.station.sync.actions import record_action
 
-FLAG = "FROZEN"
-
 
 @dataclass(frozen=True)
 class FreezeState:
@@ -23,7 +21,7 @@ class FreezeState:
 
 
 def _flag(settings: Settings) -> Path:
-    return settings.data_dir / FLAG
+    return settings.freeze_flag
 
 
 def freeze_state(settings: Settings) -> FreezeState:

@@ -9,18 +9,9 @@ from importlib.metadata import PackageNotFoundError, version
 from pcsauvegarde.core.heartbeat import FORMAT, heartbeat_name
 from pcsauvegarde.core.package import minisign
 from pcsauvegarde.core.records import format_utc
+from pcsauvegarde.station.keys import signing_key
 from pcsauvegarde.station.settings import Settings
 from pcsauvegarde.station.store import Store
-
-
-def ensure_signing_key(settings: Settings) -> minisign.PublicKey:
-    """Create the station's heartbeat signing key if missing; return its public key."""
-    secret = settings.path(settings.signing_key_file)
-    public = secret.with_suffix(".pub")
-    if not secret.exists():
-        secret.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        minisign.save_keypair(minisign.generate_keypair(), secret, public)
-    return minisign.load_secret_key(secret).public_key
 
 
 def _version() -> str:
@@ -61,7 +52,7 @@ def _audit_head(settings: Settings) -> dict | None:
 
 def signed_heartbeat(settings: Settings, status: dict) -> tuple[bytes, str]:
     """The JSON bytes and their minisign signature text (station signing key)."""
-    secret = minisign.load_secret_key(settings.path(settings.signing_key_file))
+    secret = signing_key(settings)
     data = json.dumps(status, ensure_ascii=False, indent=1).encode()
     comment = f"heartbeat station:{settings.station_id} written_at:{status['written_at']}"
     return data, minisign.sign(data, secret, comment)

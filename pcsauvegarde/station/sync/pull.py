@@ -9,36 +9,20 @@ import shutil
 from dataclasses import dataclass, field
 
 from pcsauvegarde.core.fsutil import private_dir
+from pcsauvegarde.station.keys import StationKeys, load_station_keys
 from pcsauvegarde.station.settings import Settings, Source
 from pcsauvegarde.station.store import Store
 from pcsauvegarde.station.sync.freeze import is_frozen
 from pcsauvegarde.station.sync.ingest import IngestOutcome, ingest
+from pcsauvegarde.station.sync.notkept import NotKeptTally
 from pcsauvegarde.station.sync.transports import PullError, clean_incoming, make_transport
 
-__all__ = ["PullError", "PullRun", "StationKeys", "disk_free_mb", "load_station_keys",
-           "pull_all", "pull_source"]
+__all__ = ["PullError", "PullRun", "disk_free_mb", "pull_all", "pull_source"]
 
 log = logging.getLogger("pcsauvegarde.station.sync")
 _NAME = re.compile(r"^(?P<station>[a-z0-9-]+)\.(?P<domain>[a-z]+)\.(?P<kind>full|delta)\."
                    r"(?P<seq>\d{1,18})\.age$")
 FROZEN = "tirages suspendus par l'administrateur (gel) : rien n'a été tiré"
-
-
-@dataclass(frozen=True)
-class StationKeys:
-    """The station's age identity and the publisher keys it pins."""
-
-    identity: object
-    publisher_keys: tuple
-
-
-def load_station_keys(settings: Settings) -> StationKeys:
-    from pcsauvegarde.core.package.age import load_identity
-    from pcsauvegarde.core.package.minisign import load_public_key
-
-    identity = load_identity(settings.path(settings.identity_file))
-    pubs = tuple(load_public_key(settings.path(p)) for p in settings.publisher_keys)
-    return StationKeys(identity, pubs)
 
 
 @dataclass
@@ -67,6 +51,14 @@ class PullRun:
     @property
     def waiting(self) -> int:
         return self.count("waiting")
+
+    @property
+    def not_kept(self) -> NotKeptTally:
+        """Patients received vs kept and records not kept, over the accepted packages."""
+        tally = NotKeptTally()
+        for o in self.outcomes:
+            tally.add(o.not_kept)
+        return tally
 
 
 def _order(names: list[str], station: str | tuple[str, ...]) -> list[str]:
@@ -112,7 +104,7 @@ def pull_source(settings: Settings, store: Store, source: Source, keys: StationK
         run.frozen, run.error, run.ended = True, FROZEN, run.started
         return run
     try:
-        incoming = settings.data_dir / "incoming"
+        incoming = settings.incoming_dir
         private_dir(incoming)
         clean_incoming(incoming)
         _check_disk(settings)
@@ -129,7 +121,7 @@ def pull_source(settings: Settings, store: Store, source: Source, keys: StationK
         log.exception("pull %s failed unexpectedly", source.id)
     run.ended = dt.datetime.now(dt.UTC)
     store.record_run(source.id, run.started, run.ended, run.seen, run.accepted,
-                     run.quarantined, run.waiting, run.error)
+                     run.quarantined, run.waiting, run.error, run.not_kept.to_json())
     return run
 
 

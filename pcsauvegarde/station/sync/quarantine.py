@@ -86,7 +86,7 @@ class _original_copy:
     """A temporary copy of the package and signature under their original names."""
 
     def __init__(self, settings: Settings, entry: Entry):
-        self.dir = settings.data_dir / "incoming" / f".inspect-{entry.id}"
+        self.dir = settings.incoming_dir / f".inspect-{entry.id}"
         self.entry = entry
 
     def __enter__(self) -> Path:

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from pcsauvegarde.station.keys import StationKeys
 from pcsauvegarde.station.settings import Settings, Source
 from pcsauvegarde.station.store import Store
-from pcsauvegarde.station.sync.pull import PullRun, StationKeys, pull_source
+from pcsauvegarde.station.sync.pull import PullRun, pull_source
 
 log = logging.getLogger("pcsauvegarde.station.sync")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from flask_wtf.csrf import CSRFProtect
 from pcsauvegarde.station.documents import fmt
 from pcsauvegarde.station.freshness import freshness
 from pcsauvegarde.station.ratelimit import RateLimit
-from pcsauvegarde.station.settings import Settings, load_settings
+from pcsauvegarde.station.settings import Settings, default_data_dir, load_settings
 from pcsauvegarde.station.station import Station, open_station
 from pcsauvegarde.station.sync.freeze import is_frozen
 from pcsauvegarde.station.web.access import EXTENSION, LOGIN_LIMIT
@@ -24,7 +23,7 @@ def create_app(station: Station | Settings | Path | None = None,
                test_config: dict[str, Any] | None = None) -> Flask:
     """Build the UI for a station (object, settings or data dir). Starts no thread."""
     if station is None:
-        station = Path(os.environ.get("PCSAUVEGARDE_DATA", "snapshots/demo"))
+        station = default_data_dir()
     if isinstance(station, (str, Path)):
         station = load_settings(Path(station))
     if isinstance(station, Settings):
@@ -35,7 +34,7 @@ def create_app(station: Station | Settings | Path | None = None,
 
     app = Flask(__name__)
     app.config.update(
-        SECRET_KEY=_secret_key(station.settings.data_dir),
+        SECRET_KEY=_secret_key(station.settings.web_secret_path),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_NAME="pcsauvegarde_session",
@@ -75,7 +74,7 @@ def create_app(station: Station | Settings | Path | None = None,
     for code in ERRORS:
         app.register_error_handler(code, _error_page)
     app.add_template_filter(_format_iso, "format_iso")
-    for name in ("format_local", "format_date", "format_age", "format_timing"):
+    for name in ("format_local", "format_date", "format_age", "format_timing", "allergy_text"):
         if hasattr(fmt, name):
             app.add_template_filter(getattr(fmt, name), name)
     return app
@@ -85,9 +84,8 @@ def station_of(app: Flask) -> Station:
     return app.extensions[EXTENSION]
 
 
-def _secret_key(data_dir: Path) -> bytes:
+def _secret_key(path: Path) -> bytes:
     """A per-station random key kept in the data dir (sessions survive a restart)."""
-    path = data_dir / "secret_key"
     if not path.exists():
         from pcsauvegarde.core.fsutil import atomic_write
         atomic_write(path, secrets.token_bytes(32), mode=0o600)

@@ -14,8 +14,8 @@ from flask import (
     url_for,
 )
 
+from pcsauvegarde.station import administration, patients
 from pcsauvegarde.station.state.accounts import ROLES, AccountError, User
-from pcsauvegarde.station.store import queries
 from pcsauvegarde.station.web.access import current_station, requires
 from pcsauvegarde.station.web.forms import clean_text
 from pcsauvegarde.station.web.navigation import sections_for
@@ -44,15 +44,13 @@ def accounts():
         login = clean_text(request.form.get("login"), 64).lower()
         password = request.form.get("password", "")[:300]
         try:
-            user = station.accounts.add(login, form["name"], password, form["roles"],
-                                        form["units"])
+            user = administration.create_account(station, g.user.login, login, form["name"],
+                                                 password, form["roles"], form["units"])
         except AccountError as exc:
             flash(f"Compte non créé : {exc}.", "error")
             status = 400
             form["login"] = login
         else:
-            station.audit.record(g.user.login, "account.created", user.login,
-                                 {"roles": user.roles, "units": user.units})
             flash(f"Compte « {user.login} » créé.", "info")
             return redirect(url_for("admin.accounts"))
     return render_template("admin_accounts.html", users=station.accounts.list(),
@@ -69,17 +67,12 @@ def account(login: str):
     if request.method == "POST":
         form = _account_form()
         try:
-            updated = station.accounts.update(user.login, form["name"], form["roles"],
-                                              form["units"])
+            administration.update_account(station, g.user.login, user.login, form["name"],
+                                          form["roles"], form["units"])
         except AccountError as exc:
             flash(f"Compte non modifié : {exc}.", "error")
             status = 400
         else:
-            station.audit.record(g.user.login, "account.updated", user.login,
-                                 {"before": {"roles": user.roles, "units": user.units},
-                                  "after": {"roles": updated.roles, "units": updated.units}})
-            if set(updated.units) != set(user.units) or set(updated.roles) != set(user.roles):
-                station.sessions.revoke_user(user.login, "droits modifiés")
             flash(f"Compte « {user.login} » modifié.", "info")
             return redirect(url_for("admin.account", login=user.login))
     return render_template("admin_account.html", u=user, roles=ROLES, role_labels=ROLE_LABELS,
@@ -90,24 +83,16 @@ def account(login: str):
 @bp.route("/comptes/<login>/activation", methods=["POST"])
 @requires("admin")
 def activation(login: str):
-    station = current_station()
     user = _user_or_404(login)
     active = request.form.get("active") == "1"
-    if not active and user.login == g.user.login:
-        flash("Vous ne pouvez pas désactiver votre propre compte.", "error")
-        return redirect(url_for("admin.account", login=user.login))
     try:
-        station.accounts.set_active(user.login, active)
+        administration.set_account_active(current_station(), g.user.login, user.login, active)
     except AccountError as exc:
         flash(f"Impossible : {exc}.", "error")
         return redirect(url_for("admin.account", login=user.login))
     if not active:
-        closed = station.sessions.revoke_user(user.login, "compte désactivé")
-        station.audit.record(g.user.login, "account.disabled", user.login,
-                             {"sessions_closed": closed})
         flash(f"Compte « {user.login} » désactivé ; ses sessions sont fermées.", "info")
     else:
-        station.audit.record(g.user.login, "account.enabled", user.login)
         flash(f"Compte « {user.login} » réactivé.", "info")
     return redirect(url_for("admin.account", login=user.login))
 
@@ -115,20 +100,16 @@ def activation(login: str):
 @bp.route("/comptes/<login>/mot-de-passe", methods=["POST"])
 @requires("admin")
 def password(login: str):
-    station = current_station()
     user = _user_or_404(login)
     new, confirm = request.form.get("password", "")[:300], request.form.get("confirm", "")[:300]
     if new != confirm:
         flash("Les deux mots de passe saisis diffèrent.", "error")
         return redirect(url_for("admin.account", login=user.login))
     try:
-        station.accounts.set_password(user.login, new)
+        administration.reset_password(current_station(), g.user.login, user.login, new)
     except AccountError as exc:
         flash(f"Mot de passe non changé : {exc}.", "error")
         return redirect(url_for("admin.account", login=user.login))
-    closed = station.sessions.revoke_user(user.login, "mot de passe réinitialisé")
-    station.audit.record(g.user.login, "account.password_reset", user.login,
-                         {"sessions_closed": closed})
     flash(f"Mot de passe de « {user.login} » réinitialisé ; communiquez-le en main propre.",
           "info")
     return redirect(url_for("admin.account", login=user.login))
@@ -149,7 +130,7 @@ def _account_form() -> dict:
 
 def _units(user: User | None = None) -> list[tuple[str, str]]:
     """(code, name) choices: every unit, plus codes a user holds that the data lacks."""
-    known = [(u.code, u.name) for u in queries.units(current_station().store)]
+    known = [(u.code, u.name) for u in patients.units(current_station())]
     codes = {c for c, _ in known}
     extra = [(c, c) for c in (user.units if user else ()) if c != "*" and c not in codes]
     return [("*", "Tous les services")] + known + extra

@@ -15,39 +15,11 @@ from flask import (
     url_for,
 )
 
-from pcsauvegarde.core.package import PackageError
+from pcsauvegarde.station import keys
 from pcsauvegarde.station.web.access import current_station, requires
 
 bp = Blueprint("admin_sync", __name__, url_prefix="/admin/synchro")
 log = logging.getLogger("pcsauvegarde.station.web")
-
-
-def _keys(settings):
-    from pcsauvegarde.station.sync.pull import load_station_keys
-    return load_station_keys(settings)
-
-
-def _fingerprints(settings) -> list[tuple[str, str]]:
-    """(what, fingerprint or problem) for the pinned publisher keys and the station's keys."""
-    from pcsauvegarde.core.package.age import load_identity, public_key_of
-    from pcsauvegarde.core.package.minisign import load_public_key, load_secret_key
-
-    out = []
-    for p in settings.publisher_keys:
-        try:
-            out.append((f"Émetteur épinglé ({p})", load_public_key(settings.path(p)).fingerprint))
-        except PackageError as exc:
-            out.append((f"Émetteur épinglé ({p})", f"illisible : {exc}"))
-    try:
-        out.append(("Station, destinataire age",
-                    public_key_of(load_identity(settings.path(settings.identity_file)))))
-    except (PackageError, OSError) as exc:
-        out.append(("Station, destinataire age", f"illisible : {exc}"))
-    signing = settings.path(settings.signing_key_file)
-    out.append(("Station, signature des signaux de vie",
-                load_secret_key(signing).public_key.fingerprint if signing.exists()
-                else "absente (pcsauvegarde keys)"))
-    return out
 
 
 @bp.route("/")
@@ -55,17 +27,20 @@ def _fingerprints(settings) -> list[tuple[str, str]]:
 def index():
     from pcsauvegarde.station.sync.actions import read_actions
     from pcsauvegarde.station.sync.freeze import freeze_state
+    from pcsauvegarde.station.sync.notkept import NotKeptTally, describe
     from pcsauvegarde.station.sync.pull import disk_free_mb
     from pcsauvegarde.station.sync.quarantine import list_entries
 
     station = current_station()
     settings = station.settings
-    sources = [(s, station.store.pull_runs(s.id, 5)) for s in settings.sources]
+    sources = [(s, [{**r, "not_kept": describe(NotKeptTally.from_json(r["not_kept"]),
+                                               settings.discharged_retention_days)}
+                    for r in station.store.pull_runs(s.id, 5)]) for s in settings.sources]
     free = disk_free_mb(settings)
     return render_template("admin_sync_index.html", sources=sources,
                            quarantine=list_entries(settings), freeze=freeze_state(settings),
                            disk_free=free, disk_low=free < settings.min_free_mb,
-                           fingerprints=_fingerprints(settings), actions=read_actions(settings, 10))
+                           fingerprints=keys.fingerprints(settings), actions=read_actions(settings, 10))
 
 
 @bp.route("/gel", methods=["POST"])
@@ -91,7 +66,7 @@ def quarantine_entry(entry_id: str):
     except QuarantineError:
         abort(404)
     return render_template("admin_sync_quarantine.html", entry=entry,
-                           info=inspect(settings, entry, _keys(settings)))
+                           info=inspect(settings, entry, keys.load_station_keys(settings)))
 
 
 @bp.route("/quarantaine/<entry_id>/accepter", methods=["POST"])
@@ -102,10 +77,12 @@ def quarantine_accept(entry_id: str):
     station = current_station()
     try:
         outcome = force_accept(station.settings, station.store, entry_id,
-                               _keys(station.settings), g.user.login)
+                               keys.load_station_keys(station.settings), g.user.login)
     except QuarantineError as exc:
         flash(str(exc), "error")
         return redirect(url_for("admin_sync.quarantine_entry", entry_id=entry_id))
     flash(f"Paquet « {outcome.file} » accepté de force (séquence {outcome.sequence}) ; "
           "action journalisée.", "info")
+    if outcome.not_kept:
+        flash(f"Attention : {outcome.message}", "error")
     return redirect(url_for("admin_sync.index"))

@@ -6,11 +6,12 @@ import logging
 
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 
+from pcsauvegarde.station import patients
 from pcsauvegarde.station.documents import TITLES
 from pcsauvegarde.station.issuing.bundling import BUNDLE_KINDS, issue_unit_bundle
 from pcsauvegarde.station.issuing.issue import IssueError
-from pcsauvegarde.station.store import queries
 from pcsauvegarde.station.web.access import current_station, requires
+from pcsauvegarde.station.web.printing import send_to_printer
 
 bp = Blueprint("care", __name__)
 log = logging.getLogger("pcsauvegarde.station.web")
@@ -34,8 +35,7 @@ def print_unit(unit: str):
     unit = unit[:32]
     if not g.user.can_see_unit(unit):
         abort(403)
-    if unit not in queries.unit_names(current_station().store) and not queries.inpatients(
-            current_station().store, unit):
+    if not patients.is_unit(current_station(), unit):
         abort(404)
     kinds = [k for k in request.form.getlist("kinds") if k in BUNDLE_KINDS]
     if not kinds:
@@ -48,6 +48,5 @@ def print_unit(unit: str):
         return redirect(url_for("patients.unit", unit=unit))
     log.info("issued bundle %s (%s)", issued.document.number, ",".join(kinds))
     if request.form.get("send") == "printer":
-        from pcsauvegarde.station.web.patients import _send_to_printer
-        _send_to_printer(issued.document.number, issued.pdf)
+        send_to_printer(issued.document.number, issued.pdf)
     return redirect(url_for("patients.document", number=issued.document.number))

@@ -17,17 +17,17 @@ from flask import (
     url_for,
 )
 
-from pcsauvegarde.station import patients as provisional
+from pcsauvegarde.station import patients
 from pcsauvegarde.station.issuing.issue import (
     IssueError,
     has_stored_pdf,
     issue_file_document,
     stored_pdf,
 )
-from pcsauvegarde.station.store import queries
 from pcsauvegarde.station.web.access import CLINICAL, current_station, requires
 from pcsauvegarde.station.web.forms import clean_text
 from pcsauvegarde.station.web.navigation import sections_for
+from pcsauvegarde.station.web.printing import send_to_printer
 
 bp = Blueprint("patients", __name__)
 log = logging.getLogger("pcsauvegarde.station.web")
@@ -41,7 +41,7 @@ def _visible(rows):
 @requires()
 def home():
     clinical = bool(set(CLINICAL) & set(g.user.roles))
-    units = ([u for u in queries.units(current_station().store) if g.user.can_see_unit(u.code)]
+    units = ([u for u in patients.units(current_station()) if g.user.can_see_unit(u.code)]
              if clinical else [])
     return render_template("home.html", units=units, clinical=clinical,
                            sections=sections_for(g.user.roles, current_app.url_map))
@@ -51,7 +51,7 @@ def home():
 @requires(*CLINICAL)
 def search():
     q = clean_text(request.args.get("q"), 100)
-    found = provisional.search(current_station(), q) if q else []
+    found = patients.search(current_station(), q) if q else []
     rows = _visible(found)
     # Outside the user's units: identity only, opened through the break-glass form.
     others = [r for r in found if not g.user.can_see_unit(r.unit)]
@@ -67,8 +67,8 @@ def search():
 @requires(*CLINICAL)
 def unit(unit: str):
     unit = unit[:32]
-    names = queries.unit_names(current_station().store)
-    rows = provisional.inpatients(current_station(), unit)
+    names = patients.unit_names(current_station())
+    rows = patients.inpatients(current_station(), unit)
     if not rows and unit not in names:
         abort(404)
     return render_template("unit.html", unit=unit, unit_name=names.get(unit, unit), rows=rows,
@@ -78,18 +78,18 @@ def unit(unit: str):
 @bp.route("/patients/<ipp>")
 @requires(*CLINICAL)
 def patient(ipp: str):
-    file = provisional.patient_file(current_station(), ipp[:64])
+    file = patients.patient_file(current_station(), ipp[:64])
     if file is None:
         abort(404)
     return render_template("patient.html", f=file, snaps=current_station().store.snapshots(),
-                           printer=current_station().printer.status(), banner=provisional.BANNER)
+                           printer=current_station().printer.status(), banner=patients.BANNER)
 
 
 @bp.route("/patients/<ipp>/documents/<kind>", methods=["POST"])
 @requires("soins")
 def issue(ipp: str, kind: str):
     """Render and journal a patient document, then show it (browser preview / print)."""
-    file = provisional.patient_file(current_station(), ipp[:64])
+    file = patients.patient_file(current_station(), ipp[:64])
     if file is None:
         abort(404)
     options = {}
@@ -106,7 +106,7 @@ def issue(ipp: str, kind: str):
         return redirect(url_for("patients.patient", ipp=ipp))
     log.info("issued %s (%s)", issued.document.number, kind)
     if request.form.get("send") == "printer":
-        _send_to_printer(issued.document.number, issued.pdf)
+        send_to_printer(issued.document.number, issued.pdf)
     return redirect(url_for("patients.document", number=issued.document.number))
 
 
@@ -135,11 +135,5 @@ def print_document(number: str):
     pdf = stored_pdf(current_station(), number)
     if pdf is None:
         abort(404)
-    _send_to_printer(number, pdf)
-    return redirect(url_for("patients.document", number=number))
-
-
-def _send_to_printer(number: str, pdf: bytes) -> None:
-    """Print; a failure is said on screen and kept on the retry list (web/printing.py)."""
-    from pcsauvegarde.station.web.printing import send_to_printer
     send_to_printer(number, pdf)
+    return redirect(url_for("patients.document", number=number))

@@ -8,8 +8,8 @@ import logging
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 
 from pcsauvegarde.station.documents import fmt
-from pcsauvegarde.station.issuing.issue import stored_pdf
-from pcsauvegarde.station.printing.retry import PrintOutcome, PrintQueue
+from pcsauvegarde.station.issuing import send
+from pcsauvegarde.station.printing.retry import PrintOutcome
 from pcsauvegarde.station.state.accounts import ROLES
 from pcsauvegarde.station.web.access import CLINICAL, current_station, requires
 from pcsauvegarde.station.web.scope import may_open_number
@@ -19,14 +19,9 @@ log = logging.getLogger("pcsauvegarde.station.web")
 PRINTING_ROLES = ROLES   # every role prints something
 
 
-def print_queue() -> PrintQueue:
-    station = current_station()
-    return PrintQueue(station.state, station.printer)
-
-
 def send_to_printer(number: str, pdf: bytes) -> PrintOutcome:
     """Send a document; say on screen what happened; a failure stays on the retry list."""
-    outcome = print_queue().send(number, pdf, g.user.login)
+    outcome = send.send_document(current_station(), number, pdf, g.user.login)
     _flash(outcome)
     return outcome
 
@@ -51,13 +46,14 @@ def _printer_globals():
         return {}
     station = current_station()
     return {"printer_status": station.printer.status(),
-            "failed_prints": len(print_queue().failed(_visible))}
+            "failed_prints": len(send.print_queue(station).failed(_visible))}
 
 
 @bp.route("/impressions")
 @requires(*PRINTING_ROLES)
 def jobs():
-    return render_template("printing.html", jobs=print_queue().failed(_visible),
+    return render_template("printing.html",
+                           jobs=send.print_queue(current_station()).failed(_visible),
                            printer=current_station().printer.status())
 
 
@@ -65,7 +61,7 @@ def jobs():
 @requires(*PRINTING_ROLES)
 def retry(job_id: int):
     _visible_job(job_id)
-    outcome = print_queue().retry(job_id, lambda n: stored_pdf(current_station(), n), g.user.login)
+    outcome = send.retry(current_station(), job_id, g.user.login)
     if outcome is None:
         abort(404)
     _flash(outcome)
@@ -75,8 +71,7 @@ def retry(job_id: int):
 @bp.route("/impressions/tout-reessayer", methods=["POST"])
 @requires(*PRINTING_ROLES)
 def retry_all():
-    for outcome in print_queue().retry_all(lambda n: stored_pdf(current_station(), n),
-                                           g.user.login, _visible):
+    for outcome in send.retry_all(current_station(), g.user.login, _visible):
         _flash(outcome)
     return redirect(url_for("printing.jobs"))
 
@@ -85,7 +80,7 @@ def retry_all():
 @requires(*PRINTING_ROLES)
 def set_aside(job_id: int):
     _visible_job(job_id)
-    if not print_queue().set_aside(job_id):
+    if not send.print_queue(current_station()).set_aside(job_id):
         abort(404)
     flash("Travail retiré de la liste (imprimé autrement).", "info")
     return redirect(url_for("printing.jobs"))
@@ -93,7 +88,7 @@ def set_aside(job_id: int):
 
 def _visible_job(job_id: int) -> None:
     """Another unit's job answers like a missing one: the list is scoped, so are its actions."""
-    number = print_queue().failed_number(job_id)
+    number = send.print_queue(current_station()).failed_number(job_id)
     if number is None or not _visible(number):
         abort(404)
 

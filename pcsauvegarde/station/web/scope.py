@@ -19,9 +19,8 @@ from flask import (
     url_for,
 )
 
-from pcsauvegarde.station import patients as provisional
+from pcsauvegarde.station import patients
 from pcsauvegarde.station.access_rules import may_open_document, may_open_patient
-from pcsauvegarde.station.store import queries
 from pcsauvegarde.station.web.access import CLINICAL, current_station, requires
 from pcsauvegarde.station.web.forms import clean_text
 
@@ -62,7 +61,7 @@ def enforce_scope():
         return None
     ipp = args.get("ipp")
     if ipp is not None:
-        known, unit = provisional.patient_unit(station, str(ipp)[:64])
+        known, unit = patients.patient_unit(station, str(ipp)[:64])
         if not known:
             return None
         if not may_open_patient(user, str(ipp), unit, _has_grant):
@@ -92,7 +91,7 @@ def may_open_number(number: str) -> bool:
 
 
 def _breakglass_page(ipp: str, status: int, reason: str = ""):
-    rows = [r for r in queries.search(current_station().store, ipp) if r.patient.id == ipp]
+    rows = [r for r in patients.search(current_station(), ipp) if r.patient.id == ipp]
     return render_template("breakglass.html", ipp=ipp, row=rows[0] if rows else None,
                            reason=reason, min_reason=MIN_REASON, max_reason=MAX_REASON,
                            next=request.path if status == 403 else ""), status
@@ -104,7 +103,7 @@ def _breakglass_page(ipp: str, status: int, reason: str = ""):
 def breakglass(ipp: str):
     """Open a patient outside one's units after typing a reason (journalled, this session)."""
     ipp = ipp[:64]
-    known, unit = queries.patient_unit(current_station().store, ipp)
+    known, unit = patients.patient_unit(current_station(), ipp)
     if not known:
         abort(404)
     if may_open(ipp, unit):

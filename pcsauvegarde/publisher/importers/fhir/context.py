@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from pcsauvegarde.publisher.importers.fhir.index import Index
@@ -19,6 +20,7 @@ class Context:
     refused_patients: set[int] = field(default_factory=set)
     nda_of: dict[int, str] = field(default_factory=dict)
     order_of: dict[int, str] = field(default_factory=dict)
+    ignored: Counter[str] = field(default_factory=Counter)  # parts of resources left out
 
     def ipp(self, res: dict, name: str = "subject") -> str:
         """IPP of the patient ``res[name]`` points to; Refused when it is absent or unknown."""

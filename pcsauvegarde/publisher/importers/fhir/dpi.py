@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import re
 
-from pcsauvegarde.core.records import Allergy, Condition, Patient, Stay, Unit
+from pcsauvegarde.core.records import (
+    ALLERGY_NOT_ACTIVE,
+    Allergy,
+    Condition,
+    Patient,
+    Stay,
+    Unit,
+    allergy_standing,
+)
 from pcsauvegarde.publisher.importers.fhir.context import Context, pick_identifier
+from pcsauvegarde.publisher.importers.fhir.ignored import Ignored
 from pcsauvegarde.publisher.importers.fhir.systems import (
     BIRTH_PLACE_EXTENSION,
     CIM10_SYSTEM,
@@ -14,7 +23,9 @@ from pcsauvegarde.publisher.importers.fhir.systems import (
     INS_SYSTEMS,
 )
 from pcsauvegarde.publisher.importers.fhir.values import (
+    Ignored,
     Refused,
+    codings,
     concept_text,
     fhir_date,
     fhir_datetime,
@@ -172,11 +183,13 @@ def map_location(res: dict, ctx: Context) -> Unit | list:
     return Unit(id=pick_identifier(res, ctx.systems.unit, ()), name=name, phone=phone)
 
 
-def map_allergy(res: dict, ctx: Context) -> Allergy | None:
-    """AllergyIntolerance (not refuted nor entered-in-error) -> Allergy."""
-    if status_code(res.get("verificationStatus"), "verificationStatus") in ("refuted",
-                                                                               "entered-in-error"):
-        return None
+def map_allergy(res: dict, ctx: Context) -> Allergy:
+    """AllergyIntolerance -> Allergy; one not active (records.allergy_standing) is ignored."""
+    clinical = status_code(res.get("clinicalStatus"), "clinicalStatus")
+    verification = status_code(res.get("verificationStatus"), "verificationStatus")
+    if allergy_standing(clinical, verification) == ALLERGY_NOT_ACTIVE:
+        raise Ignored(f"allergie non active (statut {clinical or '—'}, "
+                      f"vérification {verification or '—'})")
     ipp = ctx.ipp(res, "patient")
     substance = concept_text(res.get("code"), "code")
     if not substance:
@@ -188,7 +201,7 @@ def map_allergy(res: dict, ctx: Context) -> Allergy | None:
     return Allergy(id=text(res, "id") or pick_identifier(res, (), ()), ipp=ipp, substance=substance,
                    reaction=", ".join(w for w in words if w),
                    severity=severity or text(res, "criticality"),
-                   status=status_code(res.get("clinicalStatus"), "clinicalStatus") or "active")
+                   status=clinical or "active", verification=verification)
 
 
 def map_condition(res: dict, ctx: Context) -> Condition | None:
@@ -196,15 +209,31 @@ def map_condition(res: dict, ctx: Context) -> Condition | None:
     if status_code(res.get("verificationStatus"), "verificationStatus") in ("refuted",
                                                                                "entered-in-error"):
         return None
+    _social_history_rule(res, ctx)
     ipp = ctx.ipp(res)
     label = concept_text(res.get("code"), "code")
     if not label:
         raise Refused("code : libellé de la pathologie absent")
     onset = fhir_date(res["onsetDateTime"], "onsetDateTime") if res.get("onsetDateTime") else None
+    status = status_code(res.get("clinicalStatus"), "clinicalStatus")
+    if not status:  # an abatement without a clinical status still means it is over
+        abated = any(res.get(f"abatement{x}") not in (None, "", False)
+                     for x in ("DateTime", "Age", "Period", "Range", "String", "Boolean"))
+        status = "resolved" if abated else "active"
     return Condition(id=text(res, "id") or pick_identifier(res, (), ()), ipp=ipp, label=label,
                      code=first_code(res.get("code"), "code", (CIM10_SYSTEM,)),
-                     onset=onset,
-                     status=status_code(res.get("clinicalStatus"), "clinicalStatus") or "active")
+                     onset=onset, status=status)
+
+
+def _social_history_rule(res: dict, ctx: Context) -> None:
+    """Leave out social-history findings (employment, housing, education…), per FhirSystems."""
+    categories = {text(c, "code") for concept in lst(res, "category")
+                  for c in codings(concept, "category")}
+    codes = {text(c, "code") for c in codings(res.get("code"), "code")}
+    if (categories & set(ctx.systems.social_history_categories)
+            or codes & ctx.systems.social_history_codes):
+        raise Ignored("mode de vie (emploi, logement, éducation, situation sociale) : hors "
+                      "liste des problèmes (règle social_history de l'import FHIR)")
 
 
 __all__ = [

@@ -1,7 +1,8 @@
 """FHIR R4 importer: Bulk Data NDJSON and Bundle/resource JSON files -> canonical records.
 
 A resource that cannot be mapped is refused alone with a French reason (:class:`Rejection`);
-resources outside the model (unsupported type, cancelled order…) are counted in ``ignored``.
+resources outside the model (unsupported type, vital signs, cancelled order…) are counted in
+``ignored`` per type and reason (see :mod:`ignored`).
 The import MUST NOT raise on bad input.
 """
 
@@ -14,6 +15,11 @@ from pathlib import Path
 
 from pcsauvegarde.core.records import Record, RecordError, record_from_dict
 from pcsauvegarde.core.text import clean_data
+from pcsauvegarde.publisher.importers.fhir.care import (
+    map_care_plan,
+    map_service_request,
+    map_task,
+)
 from pcsauvegarde.publisher.importers.fhir.context import Context
 from pcsauvegarde.publisher.importers.fhir.dpi import (
     map_allergy,
@@ -22,6 +28,7 @@ from pcsauvegarde.publisher.importers.fhir.dpi import (
     map_location,
     map_patient,
 )
+from pcsauvegarde.publisher.importers.fhir.ignored import Ignored, type_reason
 from pcsauvegarde.publisher.importers.fhir.index import Index
 from pcsauvegarde.publisher.importers.fhir.meds import (
     map_medication_administration,
@@ -31,11 +38,10 @@ from pcsauvegarde.publisher.importers.fhir.results import (
     map_appointment,
     map_imaging_study,
     map_observation,
-    map_service_request,
 )
 from pcsauvegarde.publisher.importers.fhir.source import Entry, Unreadable, read_paths
 from pcsauvegarde.publisher.importers.fhir.systems import FhirSystems
-from pcsauvegarde.publisher.importers.fhir.values import Refused
+from pcsauvegarde.publisher.importers.fhir.values import Ignored, Refused
 
 Mapper = Callable[[dict, Context], "Record | list[Record] | None"]
 
@@ -50,6 +56,8 @@ MAPPERS: dict[str, Mapper] = {
     "MedicationAdministration": map_medication_administration,
     "Observation": map_observation,
     "ServiceRequest": map_service_request,
+    "CarePlan": map_care_plan,
+    "Task": map_task,
     "ImagingStudy": map_imaging_study,
     "Appointment": map_appointment,
 }
@@ -108,11 +116,12 @@ def import_fhir(paths: Iterable[Path], systems: FhirSystems | None = None) -> Im
     for entry in entries:
         by_type.setdefault(entry.resource["resourceType"], []).append(entry)
     for rtype in sorted(set(by_type) - set(MAPPERS) - set(SUPPORT_TYPES)):
-        result.ignored[f"{rtype} : type de ressource non pris en charge"] += len(by_type[rtype])
+        result.ignored[f"{rtype} : {type_reason(rtype)}"] += len(by_type[rtype])
     seen: set[tuple[str, str]] = set()
     for rtype, mapper in MAPPERS.items():
         for entry in by_type.get(rtype, []):
             _map_one(entry, mapper, ctx, result, seen)
+    result.ignored.update(ctx.ignored)
     result.rejections.sort(key=lambda r: (r.file, r.line_or_index))  # reads like the files
     return result
 
@@ -129,7 +138,11 @@ def _map_one(entry: Entry, mapper: Mapper, ctx: Context, result: ImportResult,
             ctx.refused_patients.add(id(res))
 
     try:
-        mapped = mapper(res, ctx)
+        try:
+            mapped = mapper(res, ctx)
+        except Ignored as exc:
+            result.ignored[f"{rtype} : {exc}"] += 1
+            return
         if mapped is None:
             status = res.get("status") if isinstance(res.get("status"), str) else ""
             result.ignored[f"{rtype} : hors périmètre{f' (statut {status})' if status else ''}"] += 1
@@ -141,6 +154,9 @@ def _map_one(entry: Entry, mapper: Mapper, ctx: Context, result: ImportResult,
             data, cleaned = clean_data(r.to_dict())  # control/bidi characters: never printed
             records.append(record_from_dict(data))
             result.cleaned[r.TYPE] += cleaned
+    except Ignored as exc:
+        result.ignored[f"{rtype} : {exc}"] += 1
+        return
     except (Refused, RecordError) as exc:
         refuse(str(exc))
         return

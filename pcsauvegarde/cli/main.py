@@ -6,7 +6,6 @@ import datetime as dt
 import itertools
 import logging
 import sys
-from collections import Counter
 from pathlib import Path
 
 import click
@@ -81,16 +80,20 @@ def keys(data_dir: Path, publisher_dir: Path | None) -> None:
 def publish(config_path: Path, kind: str, inputs: tuple[Path, ...]) -> None:
     """Importer des exports (FHIR R4 .ndjson/.json, HL7 v2 .hl7, catalogues .csv) et publier
     un paquet par domaine et par périmètre de stations."""
+    from collections import Counter
+
     from pcsauvegarde.core.package import PackageError
+    from pcsauvegarde.publisher.importers.fhir.ignored import report_lines
     from pcsauvegarde.publisher.publisher import PublishError, load_publisher_config
     from pcsauvegarde.publisher.publisher import publish as publish_records
     from pcsauvegarde.publisher.sources import import_sources
 
     files = [p for i in inputs for p in (sorted(i.iterdir()) if i.is_dir() else [i])]
+    ignored: Counter[str] = Counter()
+    cleaned: Counter[str] = Counter()
     try:
         config = load_publisher_config(config_path)
-        cleaned: Counter[str] = Counter()
-        records, rejections = import_sources(files, cleaned=cleaned)
+        records, rejections = import_sources(files, ignored=ignored, cleaned=cleaned)
         if not records:
             raise click.ClickException("aucun enregistrement à publier (fichiers .ndjson, .json, "
                                        ".hl7 ou .csv attendus)")
@@ -100,6 +103,8 @@ def publish(config_path: Path, kind: str, inputs: tuple[Path, ...]) -> None:
     except (PublishError, PackageError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{len(records)} enregistrements importés, {len(rejections)} refusés")
+    for line in report_lines(ignored):
+        click.echo(line)
     if cleaned:
         detail = ", ".join(f"{kind} : {n}" for kind, n in sorted(cleaned.items()))
         click.echo(f"{sum(cleaned.values())} champ(s) débarrassé(s) de caractères de contrôle "
@@ -127,6 +132,8 @@ def pull(data_dir: Path) -> None:
         for o in run.outcomes:
             if o.outcome != "accepted":
                 click.echo(f"  {o.message}", err=True)
+            elif o.not_kept:  # accepted, but not everything it carried is kept
+                click.echo(f"  attention : {o.message}")
         if run.error:
             failed = True
             click.echo(f"  erreur : {run.error}", err=True)

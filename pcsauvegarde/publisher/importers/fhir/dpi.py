@@ -23,7 +23,6 @@ from pcsauvegarde.publisher.importers.fhir.systems import (
     INS_SYSTEMS,
 )
 from pcsauvegarde.publisher.importers.fhir.values import (
-    Ignored,
     Refused,
     codings,
     concept_text,

@@ -41,7 +41,7 @@ from pcsauvegarde.publisher.importers.fhir.results import (
 )
 from pcsauvegarde.publisher.importers.fhir.source import Entry, Unreadable, read_paths
 from pcsauvegarde.publisher.importers.fhir.systems import FhirSystems
-from pcsauvegarde.publisher.importers.fhir.values import Ignored, Refused
+from pcsauvegarde.publisher.importers.fhir.values import Refused
 
 Mapper = Callable[[dict, Context], "Record | list[Record] | None"]
 
@@ -138,11 +138,7 @@ def _map_one(entry: Entry, mapper: Mapper, ctx: Context, result: ImportResult,
             ctx.refused_patients.add(id(res))
 
     try:
-        try:
-            mapped = mapper(res, ctx)
-        except Ignored as exc:
-            result.ignored[f"{rtype} : {exc}"] += 1
-            return
+        mapped = mapper(res, ctx)
         if mapped is None:
             status = res.get("status") if isinstance(res.get("status"), str) else ""
             result.ignored[f"{rtype} : hors périmètre{f' (statut {status})' if status else ''}"] += 1

@@ -111,6 +111,7 @@ def run(hours: float, speed: float, root: Path, out=print) -> dict:
 
     from bench.__main__ import setup
     from pcsauvegarde.publisher.publisher import publish
+    from pcsauvegarde.station.issuing.issue import start_render_pool
     from pcsauvegarde.station.settings import load_settings, write_settings
     from pcsauvegarde.station.station import open_station
     from pcsauvegarde.station.store import queries
@@ -132,6 +133,7 @@ def run(hours: float, speed: float, root: Path, out=print) -> dict:
     ipps = [r.patient.id for r in queries.inpatients(station.store, unit)][:12]
     for n in range(USERS):
         station.accounts.add(f"soak{n}", f"Infirmière {n}", PASSWORD, ("soins",), (unit,))
+    start_render_pool(station, 1)  # as ``pcsauvegarde serve`` does
     app = create_app(station)
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8)
     assert server.effective_host == "127.0.0.1"  # loopback only
@@ -172,6 +174,8 @@ def run(hours: float, speed: float, root: Path, out=print) -> dict:
         for nurse in nurses:
             nurse.join(10)
         server.close()
+        if station.render_pool is not None:
+            station.render_pool.shutdown(wait=False, cancel_futures=True)
     after = samples[len(samples) // 4:] or samples
     rss = [s[1] for s in after]
     drift = (max(rss) - min(rss)) / min(rss) if rss else 0.0

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pcsauvegarde.core.fsutil import make_private, private_dir
 from pcsauvegarde.station.printing import Printer, PrinterStatus, make_printer
@@ -31,6 +32,8 @@ class Station:
     """Server-side web sessions and break-glass grants."""
     render_pool: Executor | None = None
     """PDF worker processes (``issuing.start_render_pool``); None renders in-thread."""
+    render_lock: threading.Lock = field(default_factory=threading.Lock)
+    """In-thread renders take turns: fpdf2's font state is not thread-safe (soak, issue 11)."""
 
 
 class AuditedPrinter:

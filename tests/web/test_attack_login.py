@@ -107,7 +107,7 @@ def test_every_login_failure_costs_the_same(station, real_cost_hasher):
     for login, password in (("inconnu", "mauvais mot"), ("verrou", PASSWORD),
                             ("verrou", "mauvais mot"), ("inactif", PASSWORD)):
         ratio = cost(login, password) / wrong
-        assert 0.6 < ratio < 1.7, (login, ratio)
+        assert 0.5 < ratio < 2, (login, ratio)  # a skipped hash was 0.03 (4 ms vs 156 ms)
 
 
 def test_every_login_failure_gives_the_same_answer(app, station):

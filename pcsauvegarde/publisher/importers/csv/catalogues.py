@@ -144,7 +144,8 @@ def _add(result: CsvResult, file: str, number: int, rtype: str, values: dict) ->
     try:
         clean, cleaned = clean_data({"type": rtype, **_json(data)})  # control/bidi chars
         result.records.append(record_from_dict(clean))
-        result.cleaned[rtype] += cleaned
+        if cleaned:
+            result.cleaned[rtype] += cleaned
     except RecordError as exc:
         result.rejections.append(CsvRejection(file, number, "", str(exc)))
 

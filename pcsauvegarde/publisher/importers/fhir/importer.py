@@ -149,7 +149,8 @@ def _map_one(entry: Entry, mapper: Mapper, ctx: Context, result: ImportResult,
         for r in mapped if isinstance(mapped, list) else [mapped]:
             data, cleaned = clean_data(r.to_dict())  # control/bidi characters: never printed
             records.append(record_from_dict(data))
-            result.cleaned[r.TYPE] += cleaned
+            if cleaned:
+                result.cleaned[r.TYPE] += cleaned
     except Ignored as exc:
         result.ignored[f"{rtype} : {exc}"] += 1
         return

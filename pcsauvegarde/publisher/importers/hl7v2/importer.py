@@ -187,7 +187,8 @@ class _Ctx:
     def add(self, record: Record) -> None:
         data, cleaned = clean_data(record.to_dict())  # control/bidi characters: never printed
         record = record_from_dict(data)  # the same checks as the station's
-        self.imp.result.cleaned[record.TYPE] += cleaned
+        if cleaned:
+            self.imp.result.cleaned[record.TYPE] += cleaned
         self.imp.state[(record.TYPE, record.id)] = record
         self.count += 1
 

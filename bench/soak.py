@@ -136,7 +136,8 @@ def run(hours: float, speed: float, root: Path, out=print) -> dict:
     start_render_pool(station, 1)  # as ``pcsauvegarde serve`` does
     app = create_app(station)
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8)
-    assert server.effective_host == "127.0.0.1"  # loopback only
+    if server.effective_host != "127.0.0.1":  # loopback only
+        raise SystemExit(f"soak: server bound to {server.effective_host}, not loopback")
     threading.Thread(target=server.run, daemon=True).start()
     base = f"http://127.0.0.1:{server.effective_port}"
     stop, errors = threading.Event(), []

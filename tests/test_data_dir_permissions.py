@@ -64,7 +64,10 @@ def test_everything_in_the_data_dir_is_private_under_umask_022(loose_umask, stat
     assert stat.S_IMODE(os.stat(station_dir).st_mode) == 0o700
 
 
-@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::", "poste.chu.local"])
+ANY = "0.0.0.0"  # noqa: S104 - the address the settings must refuse
+
+
+@pytest.mark.parametrize("host", [ANY, "192.168.1.20", "::", "poste.chu.local"])
 def test_non_loopback_host_is_refused_unless_allowed(tmp_path, host):
     with pytest.raises(ConfigError) as exc:
         load_settings(tmp_path, {"host": host})
@@ -84,10 +87,10 @@ def test_serve_warns_when_the_ui_is_reachable_from_the_network(station_dir, tmp_
     from pcsauvegarde.cli.main import main
     from pcsauvegarde.station.documents import templates
     from pcsauvegarde.station.settings import write_settings
-    write_settings(load_settings(station_dir, {"host": "0.0.0.0", "allow_remote_ui": True}))
+    write_settings(load_settings(station_dir, {"host": ANY, "allow_remote_ui": True}))
     broken = tmp_path / "printtemplates"  # stops serve right after the warning
     shutil.copytree(templates.DEFAULT_DIR, broken)
     (broken / "summary.toml").write_text("= [", encoding="utf-8")
     monkeypatch.setattr(templates, "DEFAULT_DIR", broken)
     r = CliRunner().invoke(main, ["serve", "--data", str(station_dir)])
-    assert "ATTENTION" in r.output and "0.0.0.0" in r.output and r.exit_code == 1
+    assert "ATTENTION" in r.output and ANY in r.output and r.exit_code == 1

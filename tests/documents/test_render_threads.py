@@ -37,7 +37,7 @@ def test_in_thread_renders_never_overlap(station, monkeypatch):
         barrier.wait()
         try:
             issue.issue_patient_document(station, "summary", ipp, "infirmiere")
-        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=nurse, args=(ipp,)) for ipp in ipps]

@@ -212,5 +212,6 @@ def test_session_closes_at_its_absolute_limit_however_active(station):
 
 
 def test_cookie_lifetime_is_the_absolute_limit_not_the_idle_timeout(app, station):
-    assert app.permanent_session_lifetime == dt.timedelta(hours=station.settings.session_max_hours)
-    assert app.permanent_session_lifetime > dt.timedelta(minutes=station.settings.idle_timeout_minutes)
+    s = station.settings
+    assert app.permanent_session_lifetime == dt.timedelta(hours=s.session_max_hours)
+    assert app.permanent_session_lifetime > dt.timedelta(minutes=s.idle_timeout_minutes)

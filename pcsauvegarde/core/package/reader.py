@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, BinaryIO, Literal, Self, overload
+from typing import IO, Any, BinaryIO, Literal, Self, overload
 
 import pyrage
 
@@ -73,7 +73,7 @@ class OpenedPackage:
         if self._plain is not None:
             return _Lines(self.name, open(self._plain, "rb"), None, max_lines)
         if isinstance(self._compressed, Path):
-            source: BinaryIO = open(self._compressed, "rb")  # noqa: SIM115
+            source: BinaryIO = open(self._compressed, "rb")
             size, disk = self._compressed.stat().st_size, self._compressed.parent
         else:
             source, size, disk = io.BytesIO(self._compressed), len(self._compressed), None
@@ -192,10 +192,10 @@ class OpenedPackage:
                 counts.update(map(first_item, rows))  # counted in C, not line by line
                 over = [k for k, v in counts.items() if v > declared.get(k, 0)]
                 if over:  # a lying manifest is caught now, not after writing it all
+                    said = ", ".join(f"{k} : {declared.get(k, 0)} annoncé(s)"
+                                     for k in sorted(over))
                     raise PackageError(name, "counts", "plus d'enregistrements que le manifeste "
-                                       f"n'en annonce ({', '.join(sorted(over))}) : "
-                                       f"{', '.join(f'{k} : {declared.get(k, 0)} annoncé(s)' for k in sorted(over))}",
-                                       lines.number)
+                                       f"n'en annonce ({said})", lines.number)
                 if rows:
                     yield rows
         self._check_counts(counts)
@@ -232,7 +232,7 @@ class _Lines:
     """Line reader over the plaintext mapping gzip failures to PackageError; with a guard,
     every block is counted against the limits before it is split into lines."""
 
-    def __init__(self, name: str, stream: BinaryIO, guard: Guard | None = None,
+    def __init__(self, name: str, stream: IO[bytes] | gzip.GzipFile, guard: Guard | None = None,
                  max_lines: int | None = None, copy_to: BinaryIO | None = None,
                  source: BinaryIO | None = None):
         self.name = name

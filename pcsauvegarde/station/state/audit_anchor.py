@@ -90,7 +90,8 @@ class AuditAnchor:
 
     def read(self) -> tuple[list[Head], list[int]]:
         """Every head whose signature holds, and the line numbers of those that do not."""
-        heads, bad = [], []
+        heads: list[Head] = []
+        bad: list[int] = []
         if not self.path.is_file():
             return heads, bad
         key = self.public_key

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-import statistics
 import threading
 import time
 
@@ -95,19 +94,19 @@ def test_every_login_failure_costs_the_same(station, real_cost_hasher):
 
     def cost(login: str, password: str) -> float:
         times = []
-        for _ in range(7):
+        for _ in range(9):
             start = time.perf_counter()
             assert accounts.authenticate(login, password) is None
             times.append(time.perf_counter() - start)
             with station.state.connect() as db:  # keep "normal" below the lockout
                 db.execute("UPDATE user SET failed_logins=0 WHERE login='normal'")
-        return statistics.median(times)
+        return min(times)  # the least disturbed run: load on the machine only adds time
 
     wrong = cost("normal", "mauvais mot")
     for login, password in (("inconnu", "mauvais mot"), ("verrou", PASSWORD),
                             ("verrou", "mauvais mot"), ("inactif", PASSWORD)):
         ratio = cost(login, password) / wrong
-        assert 0.5 < ratio < 2, (login, ratio)  # a skipped hash was 0.03 (4 ms vs 156 ms)
+        assert 0.4 < ratio < 2.5, (login, ratio)  # a skipped hash was 0.03 (4 ms vs 156 ms)
 
 
 def test_every_login_failure_gives_the_same_answer(app, station):

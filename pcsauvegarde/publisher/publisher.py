@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,12 +10,11 @@ from pathlib import Path
 from pcsauvegarde.core.fsutil import atomic_write
 from pcsauvegarde.core.package import Deletion, Manifest, write_package
 from pcsauvegarde.core.records import DOMAINS, Record
+from pcsauvegarde.publisher.config import PublisherConfigError, read_publisher_toml
 from pcsauvegarde.publisher.keys import signing_key
 from pcsauvegarde.publisher.lines import record_line
+from pcsauvegarde.publisher.scoping import scope_filter
 from pcsauvegarde.publisher.state import PublishState, digest
-
-_STATION = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-PATIENT_DOMAINS = ("dpi", "lab", "imaging")
 
 
 class PublishError(ValueError):
@@ -68,27 +65,18 @@ class PublisherConfig:
 
 
 def load_publisher_config(path: Path) -> PublisherConfig:
-    """Parse publisher.toml; paths are relative to its folder."""
+    """Parse and validate publisher.toml (config.py declares every key); paths are relative to
+    its folder."""
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise PublishError(f"« {path} » : configuration illisible ({exc})") from None
+        values = read_publisher_toml(Path(path))
+    except PublisherConfigError as exc:
+        raise PublishError(str(exc)) from None
     base = Path(path).parent
-    try:
-        stations = tuple(StationScope(s["id"], tuple(s["recipients"]),
-                                      tuple(s.get("units", ["*"])), s.get("group", ""))
-                         for s in data["stations"])
-        config = PublisherConfig(base / data["drop_dir"], base / data["signing_key"],
-                                 base / data.get("state_file", "publisher-state.sqlite"),
-                                 stations, data.get("source", "pcsauvegarde-publisher"),
-                                 int(data.get("full_every_minutes", 60)))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise PublishError(f"« {path} » : clé manquante ou invalide {exc}") from None
-    for s in stations:
-        if not _STATION.match(s.id) or not s.recipients:
-            raise PublishError(f"« {path} » : station « {s.id} » : id invalide ou sans destinataire")
-        if s.group and not _STATION.match(s.group):
-            raise PublishError(f"« {path} » : station « {s.id} » : groupe « {s.group} » invalide")
+    stations = tuple(StationScope(s["id"], tuple(s["recipients"]), tuple(s["units"]),
+                                  s["group"]) for s in values["stations"])
+    config = PublisherConfig(base / values["drop_dir"], base / values["signing_key"],
+                             base / values["state_file"], stations, values["source"],
+                             values["full_every_minutes"])
     scope_groups(config, str(path))  # refuses inconsistent groups now, not at publish time
     return config
 
@@ -128,15 +116,14 @@ def scope_groups(config: PublisherConfig, where: str = "publisher.toml") -> list
 
 def scope_records(records: list[Record], station: StationScope | ScopeGroup
                   ) -> dict[str, list[Record]]:
-    """The records a station may receive, by domain: only patients of its units (and their
-    data), plus every catalogue record."""
-    served_ipps = {r.ipp for r in records if r.TYPE == "stay" and station.serves(r.unit)}
+    """The records a station may receive, by domain: each type scoped by its rule in
+    scoping.py (patients of its units and their data, its units' stock, trays and staff,
+    every shared catalogue)."""
+    keep = scope_filter(records, station.serves)
     by_domain: dict[str, list[Record]] = {d: [] for d in DOMAINS}
     for r in records:
-        ipp = r.id if r.TYPE == "patient" else getattr(r, "ipp", None)
-        if r.DOMAIN in PATIENT_DOMAINS and ipp is not None and ipp not in served_ipps:
-            continue
-        by_domain[r.DOMAIN].append(r)
+        if keep(r):
+            by_domain[r.DOMAIN].append(r)
     return by_domain
 
 

@@ -70,6 +70,12 @@ def keys(data_dir: Path, publisher_dir: Path | None) -> None:
         click.echo(f"  empreinte {key.fingerprint}, fichier {public}")
 
 
+class NothingPublished(click.ClickException):
+    """``publish`` wrote nothing (bad configuration, no usable record): exit code 2."""
+
+    exit_code = 2
+
+
 @main.command()
 @click.option("--config", "config_path", type=click.Path(path_type=Path, exists=True),
               required=True, help="publisher.toml (dépôt, clé de signature, stations).")
@@ -79,27 +85,45 @@ def keys(data_dir: Path, publisher_dir: Path | None) -> None:
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path, exists=True))
 def publish(config_path: Path, kind: str, inputs: tuple[Path, ...]) -> None:
     """Importer des exports (FHIR R4 .ndjson/.json, HL7 v2 .hl7, catalogues .csv) et publier
-    un paquet par domaine et par périmètre de stations."""
+    un paquet par domaine et par périmètre de stations.
+
+    Codes de sortie : 0 tout est publié ; 1 publié, mais des fichiers ou des lignes ont été
+    refusés (voir le verdict de chaque fichier) ; 2 rien n'a été publié (configuration,
+    clé, ou aucun enregistrement utilisable)."""
+    from pcsauvegarde.cli.progress import file_progress
     from pcsauvegarde.core.package import PackageError
+    from pcsauvegarde.publisher.intake import import_files
     from pcsauvegarde.publisher.publisher import PublishError, load_publisher_config
     from pcsauvegarde.publisher.publisher import publish as publish_records
-    from pcsauvegarde.publisher.sources import import_sources
 
     files = [p for i in inputs for p in (sorted(i.iterdir()) if i.is_dir() else [i])]
     try:
         config = load_publisher_config(config_path)
-        records, rejections = import_sources(files)
-        if not records:
-            raise click.ClickException("aucun enregistrement à publier (fichiers .ndjson, .json, "
-                                       ".hl7 ou .csv attendus)")
-        for r in rejections:
-            click.echo(f"refusé : {r}", err=True)
-        written = publish_records(records, config, kind)
+    except PublishError as exc:
+        raise NothingPublished(str(exc)) from None
+    with file_progress(len(files), "Import") as report:
+        intake = import_files(files, report)
+    for message in intake.refusals:
+        click.echo(f"refusé : {message}", err=True)
+    if intake.ignored:
+        click.echo(f"{sum(intake.ignored.values())} ressource(s) volontairement non importée(s)"
+                   " : " + " ; ".join(f"{k} ({n})" for k, n in intake.ignored.most_common()))
+    if not intake.records:
+        raise NothingPublished("aucun enregistrement à publier : voir le verdict de chaque "
+                               "fichier ci-dessus" if files else "aucun fichier en entrée")
+    try:
+        written = publish_records(intake.records, config, kind)
     except (PublishError, PackageError) as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"{len(records)} enregistrements importés, {len(rejections)} refusés")
+        raise NothingPublished(str(exc)) from None
+    click.echo(f"{len(intake.records)} enregistrements importés, {len(intake.refusals)} refusés")
     for path in written:
         click.echo(f"publié : {path}")
+    if not written:
+        click.echo("rien de nouveau à publier (les stations ont déjà ces données)")
+    if not intake.clean:
+        click.echo("ATTENTION : des fichiers ou des lignes ont été refusés (code de sortie 1)",
+                   err=True)
+        sys.exit(1)
 
 
 @main.command()

@@ -11,6 +11,7 @@ from pcsauvegarde.core.fsutil import atomic_write
 from pcsauvegarde.core.package import Deletion, Manifest, write_package
 from pcsauvegarde.core.records import DOMAINS, Record
 from pcsauvegarde.publisher.config import PublisherConfigError, read_publisher_toml
+from pcsauvegarde.publisher.drop_index import write_index
 from pcsauvegarde.publisher.keys import signing_key
 from pcsauvegarde.publisher.lines import record_line
 from pcsauvegarde.publisher.scoping import scope_filter
@@ -154,6 +155,7 @@ def publish(records: list[Record], config: PublisherConfig, kind: str = "auto",
                                    state, config, key)
             if path is not None:
                 written.append(path)
+    write_index(config.drop_dir, now)  # what an HTTPS drop serves (docs/transports.md)
     return written
 
 

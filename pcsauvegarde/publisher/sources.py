@@ -11,30 +11,10 @@ from pcsauvegarde.core.records import Record
 def import_sources(paths: Iterable[Path]) -> tuple[list[Record], list[str]]:
     """FHIR (.ndjson, .json), HL7 v2 (.hl7), CSV catalogues (.csv) → (records, refusals).
 
-    Other files are ignored. A record key (type, id) seen in two sources keeps the last one
-    read, in the order FHIR, HL7 v2, CSV (catalogues are the reference for their types).
+    Other files are ignored (``intake.import_files`` gives each file's verdict). A record key
+    (type, id) seen in two sources keeps the last one read, in the order FHIR, HL7 v2, CSV.
     """
-    from pcsauvegarde.publisher.importers.csv.catalogues import import_catalogues
-    from pcsauvegarde.publisher.importers.fhir.importer import import_fhir
-    from pcsauvegarde.publisher.importers.hl7v2.importer import import_hl7
+    from pcsauvegarde.publisher.intake import import_files
 
-    files = [Path(p) for p in paths]
-    by_ext = {ext: [p for p in files if p.name.lower().endswith(ext)]
-              for ext in (".ndjson", ".json", ".hl7", ".csv")}
-    merged: dict[tuple[str, str], Record] = {}
-    refusals: list[str] = []
-    fhir_files = by_ext[".ndjson"] + by_ext[".json"]
-    results = []
-    if fhir_files:
-        fhir = import_fhir(fhir_files)
-        results.append(fhir.records)
-        refusals += [r.message() for r in fhir.rejections]
-    for importer, ext in ((import_hl7, ".hl7"), (import_catalogues, ".csv")):
-        if by_ext[ext]:
-            result = importer(by_ext[ext])
-            results.append(result.records)
-            refusals += [r.message() for r in result.rejections]
-    for records in results:
-        for record in records:
-            merged[(record.TYPE, record.id)] = record
-    return list(merged.values()), refusals
+    intake = import_files(paths)
+    return intake.records, intake.refusals

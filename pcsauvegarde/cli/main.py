@@ -32,7 +32,7 @@ def init(data_dir: Path, station_id: str) -> None:
     """Créer le dossier de données d'une station et sa clé de déchiffrement."""
     from pcsauvegarde.station.keys import ensure_identity
 
-    settings = settings_of(data_dir, {"station_id": station_id})
+    settings = settings_of(data_dir, {"station_id": station_id}, create=True)
     write_settings(settings)
     recipient = ensure_identity(settings)
     click.echo(f"Station « {station_id} » prête dans {settings.data_dir}")
@@ -161,6 +161,24 @@ def serve(data_dir: Path) -> None:
     _serve(settings)
 
 
+def startup_lines(settings: Settings) -> list[str]:
+    """What ``serve`` prints before it listens: where, which station, its sources, printer."""
+    lines = [f"Interface : http://{settings.host}:{settings.port}/",
+             f"Station : {settings.station_id} (données : {settings.data_dir})"]
+    for s in settings.sources:
+        where = {"folder": s.path, "sftp": f"{s.user}@{s.host}:{s.port}/{s.remote_path}",
+                 "https": s.url}.get(s.kind, "")
+        lines.append(f"Source « {s.id} » : {s.kind} {where}, toutes les "
+                     f"{s.interval_seconds} s" + (", signal de vie" if s.heartbeat else ""))
+    if not settings.sources:
+        lines.append("Aucune source configurée : aucun tirage (sources dans station.toml)")
+    printer = ("fichiers PDF dans " + str(settings.printed_dir) if settings.printer == "file"
+               else f"file CUPS « {settings.printer.removeprefix('cups:')} »"
+               + (f" sur {settings.cups_server}" if settings.cups_server else ""))
+    lines.append(f"Imprimante : {printer}")
+    return lines
+
+
 def _serve(settings: Settings, extra_jobs=()) -> None:
     import waitress
 
@@ -177,6 +195,8 @@ def _serve(settings: Settings, extra_jobs=()) -> None:
     except (TemplateError, DocumentError) as exc:
         raise click.ClickException(f"démarrage refusé : {exc}") from None
     start_render_pool(station)  # PDFs in worker processes: screens never wait behind them
+    for line in startup_lines(settings):
+        click.echo(line)
     scheduler = start_scheduler(jobs(settings, station.store, station_keys(settings))
                                 + list(extra_jobs))
     try:

@@ -12,12 +12,16 @@ from pathlib import Path
 from typing import Any
 
 DATA_ENV = "PCSAUVEGARDE_DATA"
-DEFAULT_DATA_DIR = Path("snapshots/station")  # the one default; the demo puts its station here
+DEFAULT_DATA_DIR = Path("snapshots/station")  # in a checkout; the demo puts its station here
+SYSTEM_DATA_DIR = Path("/var/lib/pcsauvegarde")  # an installed station (install/ creates it)
 
 
 def default_data_dir() -> Path:
-    """The station data dir when none is given: $PCSAUVEGARDE_DATA, else snapshots/station."""
-    return Path(os.environ.get(DATA_ENV) or DEFAULT_DATA_DIR)
+    """The station data dir when none is given: $PCSAUVEGARDE_DATA, else /var/lib/pcsauvegarde
+    when it exists (installed), else snapshots/station (a checkout, `make demo`)."""
+    if os.environ.get(DATA_ENV):
+        return Path(os.environ[DATA_ENV])
+    return SYSTEM_DATA_DIR if SYSTEM_DATA_DIR.is_dir() else DEFAULT_DATA_DIR
 
 
 class ConfigError(ValueError):

@@ -136,8 +136,12 @@ def pull(data_dir: Path) -> None:
     settings = settings_of(data_dir)
     if not settings.sources:
         raise click.ClickException(f"aucune source configurée dans {settings.data_dir}")
+    from pcsauvegarde.cli.progress import package_progress
+
     failed = False
-    for run in pull_all(settings, Store(settings.store_path), station_keys(settings)):
+    with package_progress() as report:
+        runs = pull_all(settings, Store(settings.store_path), station_keys(settings), report)
+    for run in runs:
         if run.frozen:
             raise click.ClickException(run.error)
         click.echo(f"source {run.source} : {run.seen} nouveau(x) paquet(s), "

@@ -19,6 +19,12 @@ def interactive() -> bool:
     return sys.stderr.isatty()
 
 
+def _bar(total: int, label: str) -> Any:
+    """click's bar on standard error, with the current file or package after it."""
+    return click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True,
+                             item_show_func=lambda name: name or "")
+
+
 @contextlib.contextmanager
 def file_progress(total: int, label: str) -> Iterator[Callable[[Any], None]]:
     """Yield ``report(step)``; each step has ``.line()`` (its French verdict) and ``.path``."""
@@ -26,8 +32,7 @@ def file_progress(total: int, label: str) -> Iterator[Callable[[Any], None]]:
         yield lambda step: click.echo(step.line())
         return
     lines: list[str] = []
-    with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True,
-                           item_show_func=lambda name: name or "") as bar:
+    with _bar(total, label) as bar:
         def report(step: Any) -> None:
             lines.append(step.line())
             bar.update(1, step.path.name)
@@ -35,3 +40,44 @@ def file_progress(total: int, label: str) -> Iterator[Callable[[Any], None]]:
         yield report
     for line in lines:
         click.echo(line)
+
+
+@contextlib.contextmanager
+def package_progress() -> Iterator[Callable[[Any], None]]:
+    """Yield ``report(event)`` for ``pull``: a bar per source on a terminal (its length is the
+    source's queue), plain lines otherwise; each finished package's line is printed."""
+    from pcsauvegarde.station.sync.pull import PackageStart
+
+    state: dict[str, Any] = {"bar": None, "lines": []}
+
+    def close() -> None:
+        if state["bar"] is not None:
+            state["bar"].render_finish()
+            state["bar"] = None
+            for line in state["lines"]:
+                click.echo(line)
+            state["lines"] = []
+
+    def report(event: Any) -> None:
+        if not interactive():
+            if isinstance(event, PackageStart):
+                size = f", {event.size / 1_000_000:.1f} Mo".replace(".", ",") if event.size else ""
+                click.echo(f"source {event.source} : paquet {event.index}/{event.total} "
+                           f"« {event.name} »{size}…")
+            else:
+                click.echo("  " + event.line())
+            return
+        if isinstance(event, PackageStart):
+            if event.index == 1:
+                close()
+                state["bar"] = _bar(event.total, f"source {event.source}")
+                state["bar"].render_progress()
+            state["bar"].update(0, event.name)
+        else:
+            state["lines"].append("  " + event.line())
+            state["bar"].update(1)
+
+    try:
+        yield report
+    finally:
+        close()

@@ -226,6 +226,7 @@ def _build(values: dict[str, Any], data_dir: Path, cfg: Path) -> Settings:
             raise ConfigError(f"« {cfg} » : clé inconnue « {key} »")
         if key == "sources":
             kwargs[key] = tuple(_source(s, cfg, i) for i, s in enumerate(value))
+            _no_duplicate_sources(kwargs[key], cfg, data_dir)
         elif key in ("publisher_keys", "scopes"):
             kwargs[key] = tuple(_typed(cfg, key, v, str) for v in value)
         else:
@@ -294,6 +295,28 @@ def _source(value: Any, cfg: Path, index: int) -> Source:
     if source.pin_sha256 and not re.fullmatch(r"[0-9a-fA-F:]{64,95}", source.pin_sha256):
         raise ConfigError(f"{where} : pin_sha256 doit être une empreinte SHA-256 hexadécimale")
     return source
+
+
+def _no_duplicate_sources(sources: tuple[Source, ...], cfg: Path, data_dir: Path) -> None:
+    """Two sources on one drop point fetch every package twice: refuse it at load time."""
+    seen: dict[tuple, str] = {}
+    ids: set[str] = set()
+    for s in sources:
+        if s.id in ids:
+            raise ConfigError(f"« {cfg} » : deux sources portent l'id « {s.id} »")
+        ids.add(s.id)
+        if s.kind == "folder":
+            where: tuple = ("folder", str((data_dir / s.path).resolve()))
+        elif s.kind == "sftp":
+            where = ("sftp", s.host.lower(), s.port, s.remote_path.rstrip("/") or ".")
+        else:
+            where = ("https", s.url.rstrip("/"))
+        if where in seen:
+            raise ConfigError(f"« {cfg} » : les sources « {seen[where]} » et « {s.id} » "
+                              "désignent le même point de dépôt : chaque paquet serait tiré "
+                              "deux fois (et le second mis en quarantaine comme rejeu) ; n'en "
+                              "garder qu'une")
+        seen[where] = s.id
 
 
 # Required settings per transport kind.

@@ -119,6 +119,12 @@ def _check_manifest(settings: Settings, store: Store, name: str, manifest, now,
                         f"{settings.clock_skew_minutes} min) : horloge de la source "
                         "ou de la station à vérifier", "future")
     current = store.snapshot(manifest.domain)
+    if current is not None and manifest.sequence <= current.sequence and (
+            manifest.sequence == current.sequence or store.accepted_before(name)):
+        # the very package already in service or accepted before (e.g. two sources on one
+        # drop): nothing to force, the station already has it
+        raise GateError(name, f"séquence {manifest.sequence} déjà reçue (rejeu, rien de "
+                        "nouveau) : ignoré", "replay")
     if "sequence" not in force and current is not None and manifest.sequence <= current.sequence:
         raise GateError(name, f"séquence {manifest.sequence} déjà reçue ou plus ancienne que "
                         f"la séquence en service ({current.sequence}) : rejeu ou retour en "

@@ -64,10 +64,10 @@ def keys(data_dir: Path, publisher_dir: Path | None) -> None:
         raise click.ClickException(f"clés : {exc}") from None
     click.echo(f"Station (age, destinataire des paquets) : {recipient}")
     click.echo(f"Station (minisign, signe ses signaux de vie) : {signing.to_line()}")
-    click.echo(f"  empreinte {signing.fingerprint}")
+    click.echo(f"  {signing.identification}")
     if key is not None:
         click.echo(f"Émetteur (minisign, à épingler sur les stations) : {key.to_line()}")
-        click.echo(f"  empreinte {key.fingerprint}, fichier {public}")
+        click.echo(f"  {key.identification}, fichier {public}")
 
 
 class NothingPublished(click.ClickException):

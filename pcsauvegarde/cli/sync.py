@@ -129,25 +129,33 @@ def quarantine_accept(data_dir: Path, entry_id: str, yes: bool, domain: str | No
 @click.option("--keys", "keys", multiple=True, required=True,
               type=click.Path(path_type=Path, exists=True),
               help="Clés publiques des stations (fichiers .pub ou dossier), répétable.")
-@click.option("--stale-after", default=120, show_default=True, help="Minutes avant alerte.")
-def fleet(drop: Path, keys: tuple[Path, ...], stale_after: int) -> None:
-    """Côté source : état de chaque station (âge des données, signal signé)."""
-    from pcsauvegarde.core.package import PackageError
-    from pcsauvegarde.publisher.fleet import fleet_status, format_table, load_keys
+@click.option("--stale-after", type=int, default=None,
+              help="Minutes avant alerte pour les stations dont le signal ne donne pas leur "
+                   "propre seuil (défaut : celui du bandeau des stations, stale_after_minutes).")
+def fleet(drop: Path, keys: tuple[Path, ...], stale_after: int | None) -> None:
+    """Côté source : état de chaque station (âge des données, signal signé) ; les stations
+    dont la clé est connue mais qui n'ont écrit aucun signal sont signalées « silencieuses »."""
+    import dataclasses
 
-    try:
-        pubkeys = load_keys(list(keys))
-    except PackageError as exc:
-        raise click.ClickException(str(exc)) from None
+    from pcsauvegarde.publisher.fleet import fleet_status, format_table, load_keys
+    from pcsauvegarde.station.settings import Settings
+
+    if stale_after is None:  # the same default as the station's stale-data banner
+        stale_after = {f.name: f.default for f in dataclasses.fields(Settings)}[
+            "stale_after_minutes"]
+    pubkeys, warnings = load_keys(list(keys))
+    for warning in warnings:
+        click.secho(f"Attention : {warning}", fg="yellow", err=True)
     if not pubkeys:
-        raise click.ClickException("aucune clé publique de station (*.pub) trouvée")
+        raise click.ClickException("aucune clé publique de station (*.pub) utilisable")
     rows = fleet_status(drop, pubkeys, dt.timedelta(minutes=stale_after))
-    if not rows:
+    if not any(r.written_at or r.state == "invalide" for r in rows):
         click.echo(f"Aucun signal de station (heartbeat-*.json) dans {drop}")
-        sys.exit(1)
     click.echo(format_table(rows))
     bad = [r for r in rows if r.state != "ok"]
-    click.echo(f"{len(rows)} station(s), {len(bad)} à vérifier")
+    silent = sum(r.state == "silencieuse" for r in rows)
+    click.echo(f"{len(rows)} station(s), {len(bad)} à vérifier"
+               + (f" dont {silent} silencieuse(s)" if silent else ""))
     sys.exit(1 if bad else 0)
 
 

@@ -79,7 +79,7 @@ def inspect(settings: Settings, entry: Entry, keys) -> dict:
                              "source": m.source, "extracted_at": m.extracted_at,
                              "sequence": m.sequence, "base_sequence": m.base_sequence,
                              "counts": dict(m.counts)},
-                "signer": opened.signer.fingerprint, "error": ""}
+                "signer": opened.signer.identification, "error": ""}
 
 
 class _original_copy:

@@ -127,6 +127,21 @@ class Settings:
     # Every file and folder of the station, in one place (nothing else joins data_dir).
 
     @property
+    def config_path(self) -> Path:
+        """station.toml, the file these settings were read from."""
+        return self.data_dir / CONFIG_NAME
+
+    def config_digest(self) -> str:
+        """SHA-256 of station.toml as it is on disk now ("" when absent): a running ``serve``
+        compares it with the one it started with to say a restart is needed."""
+        import hashlib
+
+        try:
+            return hashlib.sha256(self.config_path.read_bytes()).hexdigest()
+        except FileNotFoundError:
+            return ""
+
+    @property
     def store_path(self) -> Path:
         """The SQLite read model (derived: rebuildable from the kept packages)."""
         return self.data_dir / "store.sqlite"

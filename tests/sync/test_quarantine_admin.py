@@ -250,3 +250,12 @@ def test_a_replay_is_not_forceable(station, settings, keys, drop, make_package, 
     assert "non forçable" in r.output and "rejeu" in r.output
     with pytest.raises(QuarantineError, match="non contournable"):
         force_accept(settings, station.store, entry.id, keys, "admin")
+
+
+def test_admin_page_says_a_restart_is_needed_when_station_toml_changed(admin, station):
+    assert 'id="restart"' not in admin.get("/admin/synchro/").get_data(as_text=True)
+    path = station.settings.config_path
+    path.write_text(path.read_text(encoding="utf-8") + "stale_after_minutes = 30\n",
+                    encoding="utf-8")
+    page = admin.get("/admin/synchro/").get_data(as_text=True)
+    assert 'id="restart"' in page and "redémarrage nécessaire" in page

@@ -83,7 +83,12 @@ def regenerate(docs: Path = DOCS) -> list[Path]:
         page = path.read_text(encoding="utf-8")
         if generated_part(page, name) is None:
             raise SystemExit(f"{path} : marqueurs « {name} » absents")
-        new = _block(name).sub(lambda m: m.group(1) + make() + m.group(3), page)
+        text = make()
+
+        def fill(m: re.Match[str], text: str = text) -> str:
+            return m.group(1) + text + m.group(3)
+
+        new = _block(name).sub(fill, page)
         if new != page:
             path.write_text(new, encoding="utf-8")
             changed.append(path)

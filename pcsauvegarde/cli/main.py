@@ -11,7 +11,9 @@ from pathlib import Path
 import click
 
 from pcsauvegarde.cli import sync as cli_sync
+from pcsauvegarde.cli.accounts import audit, users
 from pcsauvegarde.cli.common import DATA_OPTION, settings_of, station_keys
+from pcsauvegarde.cli.printing import print_document
 from pcsauvegarde.station.settings import DEFAULT_DATA_DIR, Settings, write_settings
 
 
@@ -92,6 +94,7 @@ def publish(config_path: Path, kind: str, inputs: tuple[Path, ...]) -> None:
     clé, ou aucun enregistrement utilisable)."""
     from pcsauvegarde.cli.progress import file_progress
     from pcsauvegarde.core.package import PackageError
+    from pcsauvegarde.publisher.importers.fhir.ignored import report_lines
     from pcsauvegarde.publisher.intake import import_files
     from pcsauvegarde.publisher.publisher import PublishError, load_publisher_config
     from pcsauvegarde.publisher.publisher import publish as publish_records
@@ -105,9 +108,6 @@ def publish(config_path: Path, kind: str, inputs: tuple[Path, ...]) -> None:
         intake = import_files(files, report)
     for message in intake.refusals:
         click.echo(f"refusé : {message}", err=True)
-    if intake.ignored:
-        click.echo(f"{sum(intake.ignored.values())} ressource(s) volontairement non importée(s)"
-                   " : " + " ; ".join(f"{k} ({n})" for k, n in intake.ignored.most_common()))
     if not intake.records:
         raise NothingPublished("aucun enregistrement à publier : voir le verdict de chaque "
                                "fichier ci-dessus" if files else "aucun fichier en entrée")
@@ -116,6 +116,8 @@ def publish(config_path: Path, kind: str, inputs: tuple[Path, ...]) -> None:
     except (PublishError, PackageError) as exc:
         raise NothingPublished(str(exc)) from None
     click.echo(f"{len(intake.records)} enregistrements importés, {len(intake.refusals)} refusés")
+    for line in report_lines(intake.ignored):
+        click.echo(line)
     for path in written:
         click.echo(f"publié : {path}")
     if not written:
@@ -149,6 +151,8 @@ def pull(data_dir: Path) -> None:
         for o in run.outcomes:
             if o.outcome != "accepted":
                 click.echo(f"  {o.message}", err=True)
+            elif o.not_kept:  # accepted, but not everything it carried is kept
+                click.echo(f"  attention : {o.message}")
         if run.error:
             failed = True
             click.echo(f"  erreur : {run.error}", err=True)
@@ -211,9 +215,6 @@ def _serve(settings: Settings, extra_jobs=()) -> None:
             station.render_pool.shutdown(wait=False, cancel_futures=True)
         scheduler.shutdown(wait=False)
 
-
-from pcsauvegarde.cli.accounts import audit, users  # the commands live there
-from pcsauvegarde.cli.printing import print_document
 
 main.add_command(users)
 main.add_command(audit)

@@ -121,6 +121,8 @@ def quarantine_accept(data_dir: Path, entry_id: str, yes: bool, domain: str | No
         raise click.ClickException(str(exc)) from None
     click.echo(f"Paquet « {outcome.file} » accepté ({outcome.domain}, séquence "
                f"{outcome.sequence}) ; action journalisée.")
+    if outcome.not_kept:  # accepted, but not everything it carried is kept
+        click.echo(f"attention : {outcome.message}")
 
 
 @click.command()
@@ -135,14 +137,11 @@ def quarantine_accept(data_dir: Path, entry_id: str, yes: bool, domain: str | No
 def fleet(drop: Path, keys: tuple[Path, ...], stale_after: int | None) -> None:
     """Côté source : état de chaque station (âge des données, signal signé) ; les stations
     dont la clé est connue mais qui n'ont écrit aucun signal sont signalées « silencieuses »."""
-    import dataclasses
-
     from pcsauvegarde.publisher.fleet import fleet_status, format_table, load_keys
-    from pcsauvegarde.station.settings import Settings
+    from pcsauvegarde.station.settings import STALE_AFTER_MINUTES
 
     if stale_after is None:  # the same default as the station's stale-data banner
-        stale_after = {f.name: f.default for f in dataclasses.fields(Settings)}[
-            "stale_after_minutes"]
+        stale_after = STALE_AFTER_MINUTES
     pubkeys, warnings = load_keys(list(keys))
     for warning in warnings:
         click.secho(f"Attention : {warning}", fg="yellow", err=True)

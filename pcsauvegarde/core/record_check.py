@@ -62,8 +62,9 @@ def quick_check(cls: type[records.Record], short: bool = False) -> QuickCheck | 
     """
     hints = typing.get_type_hints(cls)
     fields = dataclasses.fields(cls)
-    kinds = {f.name: _kind(hints[f.name]) for f in fields}
-    if any(k is None for k in kinds.values()):
+    found = {f.name: _kind(hints[f.name]) for f in fields}
+    kinds = {name: kind for name, kind in found.items() if kind is not None}
+    if len(kinds) != len(found):
         return None
     run_check = cls.check is not records.Record.check
     if run_check:
@@ -120,7 +121,8 @@ def quick_checks(domain: str, short: bool = False) -> dict[str, QuickCheck]:
     """Quick checks of the record types of one domain, by type name (types without one left out)."""
     out = {}
     for name in records.types_of_domain(domain):
-        check = quick_check(records.RECORD_TYPES[name], short)
+        cls: type = records.RECORD_TYPES[name]  # as ``type``: see Record.to_dict
+        check = quick_check(cls, short)
         if check is not None:
             out[name] = check
     return out

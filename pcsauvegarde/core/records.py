@@ -80,7 +80,8 @@ class Record:
         """Cross-field checks beyond types; subclasses extend it."""
 
     def to_dict(self) -> dict[str, Any]:
-        return _dict_encoder(type(self))(self)
+        cls: type = type(self)  # as ``type``: mypy checks Record.__hash__ on the class otherwise
+        return _dict_encoder(cls, self.TYPE)(self)
 
 
 @dataclass(frozen=True)
@@ -269,6 +270,11 @@ class LabResult(Record):
     abnormal: str = ""
     validated_at: dt.datetime | None = None
 
+    @property
+    def analysis(self) -> str:
+        """What makes two results the same test: the code, else the label (any case)."""
+        return self.code or self.label.casefold()
+
     def check(self) -> None:
         if self.abnormal not in ABNORMAL_FLAGS:
             raise RecordError(f"lab_result {self.id} : indicateur d'anomalie « {self.abnormal} »")
@@ -409,7 +415,7 @@ def record_from_dict(data: Any) -> Record:
     if cls is None:
         raise RecordError(f"enregistrement : type « {name} » inconnu")
     rid = data.get("id")
-    label = f"{name} {rid}" if isinstance(rid, str) else name
+    label = f"{name} {rid}" if isinstance(rid, str) else str(name)
     record = _build(cls, data, label)
     if not _ID.fullmatch(record.id):
         raise RecordError(f"{label} : identifiant vide, trop long ou avec caractères de contrôle")
@@ -560,7 +566,7 @@ def _decoder(hint: Any) -> Decoder:
         return sequence
     if hint in _SIMPLE:
         return _SIMPLE[hint]
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         def nested(value: Any, label: str, name: str) -> Any:
             if not isinstance(value, dict):
                 _fail(label, name, "objet attendu")
@@ -594,11 +600,11 @@ _PLAIN = frozenset({str, int, float, bool, type(None)})  # values _encode return
 
 
 @functools.cache
-def _dict_encoder(cls: type) -> typing.Callable[[Any], dict[str, Any]]:
+def _dict_encoder(cls: type, type_name: str) -> typing.Callable[[Any], dict[str, Any]]:
     """``to_dict`` of one record class, generated once: same output as _encode field by field,
     with plain values and datetimes handled inline (the publisher encodes every record)."""
     env: dict[str, Any] = {"plain": _PLAIN, "datetime": dt.datetime, "fmt": format_utc,
-                           "enc": _encode, "TYPE": cls.TYPE}
+                           "enc": _encode, "TYPE": type_name}
     body = ["def to_dict(self):", "    d = self.__dict__", "    out = {'type': TYPE}"]
     value = "v if type(v) in plain else fmt(v) if type(v) is datetime else enc(v)"
     for name in _field_names(cls):
@@ -613,7 +619,7 @@ def _encode(value: Any) -> Any:
         return value
     if isinstance(value, (list, tuple)):
         return [_encode(v) for v in value]
-    if dataclasses.is_dataclass(value):
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {name: _encode(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, dt.datetime):
         return format_utc(value)

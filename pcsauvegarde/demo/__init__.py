@@ -15,8 +15,8 @@ from pcsauvegarde.demo.hospital import Hospital
 from pcsauvegarde.demo.tables import UNITS
 
 FILES = ("Patient", "Encounter", "AllergyIntolerance", "Condition", "MedicationRequest",
-         "MedicationAdministration", "Observation", "ServiceRequest", "Location", "Organization",
-         "Practitioner")
+         "MedicationAdministration", "Observation", "ServiceRequest", "CarePlan", "Location",
+         "Organization", "Practitioner")
 MINUTE = dt.timedelta(minutes=1)
 
 

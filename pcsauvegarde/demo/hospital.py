@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from pcsauvegarde.demo import care
+from pcsauvegarde.demo import care, nursing
 from pcsauvegarde.demo.people import make_patient, make_practitioner, new_id
 from pcsauvegarde.demo.tables import ALLERGIES, BASE_DRUGS, CONDITIONS, DRUGS, UNITS, UnitSpec
 from pcsauvegarde.publisher.importers.fhir.systems import (
@@ -42,6 +42,7 @@ class Hospital:
 
     def __init__(self, seed: int, now: dt.datetime, per_unit: tuple[int, int] = (15, 25)) -> None:
         self.rng = random.Random(seed)
+        self.care_rng = nursing.care_rng(seed)
         self.seed = seed
         self.now = now
         self.tz = ZoneInfo("Europe/Paris")
@@ -111,7 +112,7 @@ class Hospital:
                        "physicalType": {"coding": [{"system": LOC_TYPE, "code": "bd"}]}}
                 self.emit(bed)
                 self.free_beds[spec.code].append(bed)
-        for number in range(3):
+        for _ in range(3):
             doctor = make_practitioner(self.rng, len(self.doctors.get("_all", [])) + 1)
             self.doctors.setdefault("_all", []).append(doctor)
             self.doctors.setdefault(spec.code, []).append(doctor)
@@ -178,6 +179,7 @@ class Hospital:
         care.add_labs(self, case, spec.panel, spec.draws_per_day)
         if self.rng.random() < 0.15:
             care.add_imaging(self, case)
+        nursing.add_care_plan(self, case)
         self.inpatients[spec.code].append(case)
         return case
 
@@ -196,5 +198,9 @@ class Hospital:
         case.encounter["location"][0]["status"] = "completed"
         for order in case.orders:
             order["status"] = "completed"
+        for plan in self.out.get("CarePlan", []):
+            if plan["subject"]["reference"] == f"Patient/{case.patient['id']}":
+                plan["status"] = "completed"
         self.inpatients[case.unit].remove(case)
-        self.free_beds[case.unit].append(case.bed)
+        if case.bed is not None:
+            self.free_beds[case.unit].append(case.bed)

@@ -124,9 +124,9 @@ def _check_table(table: dict, keys: tuple[Key, ...], where: _Where,
             values[key.name] = key.default
             continue
         value = table[key.name]
-        ok = (isinstance(value, key.kind) and not isinstance(value, bool)
-              and (key.kind is not list or key.name == "stations"
-                   or all(isinstance(v, str) for v in value)))
+        ok = isinstance(value, key.kind) and not isinstance(value, bool)
+        if ok and isinstance(value, list) and key.name != "stations":
+            ok = all(isinstance(v, str) for v in value)
         if not ok:
             wanted = {str: "un texte entre guillemets", int: "un nombre entier",
                       list: "une liste de textes"}[key.kind]

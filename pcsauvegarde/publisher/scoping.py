@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from pcsauvegarde.core.records import RECORD_TYPES, Record
+from pcsauvegarde.core.records import RECORD_TYPES, Record, Stay, Tray
 
 PATIENT, UNIT, SHARED = "patient", "unit", "shared"
 
@@ -54,8 +54,8 @@ def scope_filter(records: Iterable[Record], serves: Callable[[str], bool]
                  ) -> Callable[[Record], bool]:
     """A predicate saying whether a record goes to a scope whose units ``serves`` accepts."""
     records = list(records)
-    served_ipps = {r.ipp for r in records if r.TYPE == "stay" and serves(r.unit)}
-    served_trays = {r.id for r in records if r.TYPE == "tray"
+    served_ipps = {r.ipp for r in records if isinstance(r, Stay) and serves(r.unit)}
+    served_trays = {r.id for r in records if isinstance(r, Tray)
                     and (not r.owner_unit or serves(r.owner_unit))}
 
     def keep(record: Record) -> bool:

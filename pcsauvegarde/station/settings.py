@@ -14,6 +14,7 @@ from typing import Any
 DATA_ENV = "PCSAUVEGARDE_DATA"
 DEFAULT_DATA_DIR = Path("snapshots/station")  # in a checkout; the demo puts its station here
 SYSTEM_DATA_DIR = Path("/var/lib/pcsauvegarde")  # an installed station (install/ creates it)
+STALE_AFTER_MINUTES = 120  # the banner's default threshold; `fleet` uses it too
 
 
 def default_data_dir() -> Path:
@@ -79,7 +80,7 @@ class Settings:
     """Pinned minisign public keys of the publishers the station trusts (files)."""
     sources: tuple[Source, ...] = ()
     """Where to pull packages from."""
-    stale_after_minutes: int = 120
+    stale_after_minutes: int = STALE_AFTER_MINUTES
     """Past this data age every screen and page says the data is stale."""
     idle_timeout_minutes: int = 10
     """A session unused for this long is logged out."""
@@ -212,10 +213,14 @@ def field_docs(cls: type | None = None) -> dict[str, str]:
 
     tree = ast.parse(inspect.getsource(cls or Settings))
     docs: dict[str, str] = {}
-    body = tree.body[0].body  # type: ignore[attr-defined]
-    for node, nxt in itertools.pairwise(body):
-        if isinstance(node, ast.AnnAssign) and isinstance(nxt, ast.Expr):
-            docs[node.target.id] = nxt.value.value  # type: ignore[union-attr]
+    cls_def = tree.body[0]
+    if not isinstance(cls_def, ast.ClassDef):
+        raise TypeError(f"{cls_def!r} is not a class definition")
+    for node, nxt in itertools.pairwise(cls_def.body):
+        if (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+                and isinstance(nxt, ast.Expr) and isinstance(nxt.value, ast.Constant)
+                and isinstance(nxt.value.value, str)):
+            docs[node.target.id] = nxt.value.value
     return docs
 
 
@@ -358,7 +363,8 @@ def write_settings(settings: Settings) -> Path:
             continue
         lines.append(f"{f.name} = {_toml(value)}")
     for s in settings.sources:
-        lines += ["", "[[sources]]"] + [f"{k} = {_toml(v)}" for k, v in dataclasses.asdict(s).items()]
+        lines += ["", "[[sources]]"]
+        lines += [f"{k} = {_toml(v)}" for k, v in dataclasses.asdict(s).items()]
     path = settings.data_dir / CONFIG_NAME
     atomic_write(path, ("\n".join(lines) + "\n").encode())
     return path

@@ -94,3 +94,13 @@ def test_format_person_age(birth: dt.date, on: dt.date, text: str) -> None:
 ])
 def test_format_timing(timing: Timing, text: str) -> None:
     assert fmt.format_timing(timing) == text
+
+
+def test_decimal_commas_in_values_and_ranges() -> None:
+    from pcsauvegarde.station.documents.fmt import decimal_commas
+
+    assert decimal_commas("142.7") == "142,7"
+    assert decimal_commas("3.5-5.1 mmol/L") == "3,5-5,1 mmol/L"
+    assert decimal_commas("<0.01") == "<0,01"
+    assert decimal_commas("12") == "12" and decimal_commas("3,1") == "3,1"
+    assert decimal_commas("27.11.2026") == "27.11.2026"  # a dotted date is not a number

@@ -136,3 +136,28 @@ def test_long_identity_wraps_instead_of_vanishing(patient_file, ctx) -> None:
     assert "DE LA TOUR D'AUVERGNE-LAURAGUAIS-MONTMORENCY" in flat and "Gwendoline" in flat
     assert "DÉCÉDÉE" in text
     assert IPP in page_barcodes(pdf)[0]
+
+
+def test_last_known_value_of_tests_with_nothing_recent(patient_file, ctx) -> None:
+    import datetime as dt
+
+    from pcsauvegarde.core.records import LabResult
+
+    from .sample import EXTRACTED
+
+    def tsh(rid: str, days: int, value: str) -> LabResult:
+        return LabResult(rid, IPP, "TSH", "Thyréostimuline (TSH)", value,
+                         EXTRACTED - dt.timedelta(days=days), "mUI/L", "0,4–4,0", "H")
+
+    older = (tsh("tsh-1", 12, "6,8"), tsh("tsh-2", 40, "9,9"))
+    both = dataclasses.replace(patient_file, lab_results=patient_file.lab_results + older)
+    text = " ".join("\n".join(page_texts(patient_summary.render(both, ctx))).split())
+    assert "7,4 g/dL 12,0–16,0 LL" in text  # the 72 h table is still there
+    assert "Dernière valeur connue des examens sans résultat sur cette période" in text
+    assert "Thyréostimuline (TSH)" in text and "6,8" in text
+    assert "ancien, il y a 12 j" in text
+    assert "9,9" not in text and "3,1" not in text  # not the last of its test / test is recent
+    only_old = dataclasses.replace(patient_file, lab_results=older)
+    text = " ".join("\n".join(page_texts(patient_summary.render(only_old, ctx))).split())
+    assert "Aucun résultat biologique sur cette période dans l'extrait." in text
+    assert "Thyréostimuline (TSH)" in text and "6,8" in text and "ancien, il y a 12 j" in text

@@ -64,6 +64,28 @@ def test_demo_imports_without_rejection(demo) -> None:
         assert record_from_dict(record.to_dict()) == record
 
 
+def test_demo_care_plans_become_care_tasks(demo) -> None:
+    counts, result = demo
+    tasks = result.of_type("care_task")
+    assert counts["CarePlan"] > 10 and len(tasks) >= 2 * counts["CarePlan"]
+    current = {s.ipp for s in result.of_type("stay") if s.discharge is None}
+    assert {t.ipp for t in tasks} <= current
+    kinds = {t.timing.kind for t in tasks}
+    assert {"text", "fixed_times", "every_hours"} <= kinds
+    assert all(t.comments.startswith("Plan : Plan de soins") for t in tasks)
+
+
+def test_demo_discharge_completes_the_care_plan(tmp_path) -> None:
+    counts = generate_fhir(tmp_path, seed=1, now=NOW, minute=30)
+    plans = [json.loads(line) for line in (tmp_path / "CarePlan.ndjson").read_text().splitlines()]
+    assert counts["CarePlan"] == len(plans)
+    assert {p["status"] for p in plans} == {"active", "completed"}
+    result = import_fhir(sorted(tmp_path.glob("*.ndjson")))
+    done = sum(p["status"] == "completed" for p in plans)
+    key = "CarePlan : plan de soins au statut « completed » : seuls les plans actifs sont importés"
+    assert result.ignored[key] == done
+
+
 def test_demo_references_are_resolved(demo) -> None:
     _, result = demo
     stays = {s.id: s for s in result.of_type("stay")}
@@ -85,7 +107,7 @@ def test_demo_references_are_resolved(demo) -> None:
 def test_official_examples_never_raise(tmp_path: Path) -> None:
     stubs = _ndjson(tmp_path / "stubs.ndjson",
                     _patient("pat1", "99000001"), _patient("dicom", "99000002"))
-    result = import_fhir(sorted(EXAMPLES.glob("*.json")) + [stubs])
+    result = import_fhir([*sorted(EXAMPLES.glob("*.json")), stubs])
     for rejection in result.rejections:
         assert rejection.reason_fr and rejection.resource_type
     patients = {p.id: p for p in result.of_type("patient")}
@@ -101,13 +123,15 @@ def test_official_examples_never_raise(tmp_path: Path) -> None:
     assert orders["medrx0327"].timing.kind == "text"  # three times a week
     assert orders["medrx0303~3"].dose == "1"  # one order per dosage instruction
     assert "medrx0301" not in orders  # completed
-    assert result.ignored["Procedure : type de ressource non pris en charge"] == 2
+    assert result.ignored["Procedure : acte réalisé (historique, non repris sur les documents "
+                          "de mode dégradé)"] == 2
     assert {r.file for r in result.rejections} >= {"encounter-example-f001-heart.json"}
     assert result.of_type("lab_result") and result.of_type("imaging_exam")
 
 
 def test_examples_without_their_patients_are_refused_one_by_one() -> None:
-    result = import_fhir([EXAMPLES / "medicationrequest0318.json", EXAMPLES / "patient-example.json"])
+    result = import_fhir([EXAMPLES / "medicationrequest0318.json",
+                          EXAMPLES / "patient-example.json"])
     assert result.counts() == {"patient": 1}
     (rejection,) = result.rejections
     assert rejection.resource_id == "medrx0318"

@@ -55,7 +55,8 @@ def test_bad_account_forms_are_refused_in_french(admin, station):
                                            "role": ["chef"], "unit": ["*"]})
     assert r.status_code == 400 and "rôle « chef » inconnu" in _text(r)
     r = admin.post("/admin/comptes/infirmiere/mot-de-passe",
-                   data={"password": "nouveau-mdp-2", "confirm": "autre-mdp-22"}, follow_redirects=True)
+                   data={"password": "nouveau-mdp-2", "confirm": "autre-mdp-22"},
+                   follow_redirects=True)
     assert "diffèrent" in _text(r)
     assert admin.get("/admin/comptes/personne").status_code == 404
 

@@ -15,8 +15,9 @@ import pytest
 from tests.conftest import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                                reason=f"{CHROMIUM} absent (apt-get install chromium)")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                                 reason=f"{CHROMIUM} absent (apt-get install chromium)")]
 IDLE_SECONDS = 3
 
 

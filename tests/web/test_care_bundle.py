@@ -22,6 +22,7 @@ def test_unit_page_offers_the_bundle_form(logged_in, station):
     assert "Imprimer le service" in html and 'value="administration_plan"' in html
 
 
+@pytest.mark.slow
 def test_unit_bundle_cover_lists_contents_in_bed_order(logged_in, station):
     unit = smallest_unit(station)
     rows = patients.unit_file(station, unit.code).rows
@@ -114,6 +115,7 @@ def test_broken_template_stops_startup(station, tmp_path, monkeypatch):
     assert str(broken) in str(err.value) and "vigilan" in str(err.value)
 
 
+@pytest.mark.slow
 def test_inner_document_preview_is_taken_from_the_bundle(logged_in, station):
     from pcsauvegarde.station.issuing.issue import documents_dir
     unit = smallest_unit(station)

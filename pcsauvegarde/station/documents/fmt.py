@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 from pcsauvegarde.core.records import Allergy, Timing
@@ -115,3 +116,14 @@ def format_timing(timing: Timing) -> str:
     if kind == "once":
         return "dose unique"
     return timing.text or "rythme non précisé"
+
+
+_DECIMAL_POINT = re.compile(r"(?<![\d.])(\d+)\.(\d+)(?![\d.])")
+
+
+def decimal_commas(text: str) -> str:
+    """Decimal points of the numbers in a text as French commas: « 3.5-5 » → « 3,5-5 ».
+
+    Dotted groups (dates 27.11.2026, versions 1.2.3) are left as they are.
+    """
+    return _DECIMAL_POINT.sub(r"\1,\2", text)

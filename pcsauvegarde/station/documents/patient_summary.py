@@ -10,6 +10,7 @@ from pcsauvegarde.station.documents.base import GREY, INK, MARGIN, DocumentPDF, 
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
 from pcsauvegarde.station.documents.fmt import (
     allergy_text,
+    decimal_commas,
     format_age,
     format_date,
     format_local,
@@ -31,7 +32,9 @@ SCHEMA: dict[str, tuple[str, ...]] = {
        ("title", "empty", "drug", "dose", "route", "timing", "start", "prescriber")},
     "labs.window": ("hours", "since"),
     **{f"labs.{k}": () for k in
-       ("title", "empty", "test", "collected", "value", "unit", "range", "flag", "legend")},
+       ("title", "empty", "test", "collected", "value", "unit", "range", "flag", "legend",
+        "latest")},
+    "labs.old": ("age",),
     **{f"imaging.{k}": () for k in ("title", "empty", "date", "modality", "exam", "room")},
 }
 CONDITION_STATUS = {"inactive": "inactif", "resolved": "résolu", "remission": "en rémission",
@@ -143,7 +146,8 @@ def _treatments(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
     active.sort(key=lambda o: (o.drug.casefold(), o.start))
     columns = [Column(t.text("treatments.drug"), 3.2), Column(t.text("treatments.dose"), 1.3),
                Column(t.text("treatments.route"), 1.1), Column(t.text("treatments.timing"), 2.2),
-               Column(t.text("treatments.start"), 1.4), Column(t.text("treatments.prescriber"), 1.6)]
+               Column(t.text("treatments.start"), 1.4),
+               Column(t.text("treatments.prescriber"), 1.6)]
     rows = []
     for o in active:
         drug = o.drug + (f"\n{o.comments}" if o.comments else "")
@@ -155,6 +159,8 @@ def _treatments(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
 
 
 def _labs(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
+    """The last 72 h of results as a table, then the last known value of every other test
+    with its date, flagged old (a patient whose last results are older still shows them)."""
     ctx = pdf.ctx
     anchor = file.extracted_at.get("lab") or ctx.extracted_at or ctx.printed_at
     since = anchor - dt.timedelta(hours=LAB_WINDOW_HOURS)
@@ -162,16 +168,36 @@ def _labs(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
     source = _source(t, file, ctx, "lab")
     pdf.section(t.text("labs.title"), f"{note}\n{source}" if source else note)
     recent = [r for r in file.lab_results if r.collected_at >= since]
-    if not recent:
-        pdf.paragraph(t.text("labs.empty"))
-        return
+    latest = _latest_older(file.lab_results, {r.analysis for r in recent}, since)
     columns = [Column(t.text("labs.test"), 3), Column(t.text("labs.collected"), 1.8),
                Column(t.text("labs.value"), 1.3, "R"), Column(t.text("labs.unit"), 1.2),
                Column(t.text("labs.range"), 1.6), Column(t.text("labs.flag"), 0.9, "C")]
-    draw_table(pdf, columns, [_lab_row(r) for r in _grouped(recent)], group_first=True)
-    pdf.set_text_color(*GREY)
-    pdf.paragraph(t.text("labs.legend"), "", 8, 4)
-    pdf.set_text_color(*INK)
+    if recent:
+        draw_table(pdf, columns, [_lab_row(r) for r in _grouped(recent)], group_first=True)
+    else:
+        pdf.paragraph(t.text("labs.empty"))
+    if latest:
+        pdf.ensure_space(14)
+        pdf.ln(1)
+        pdf.paragraph(t.text("labs.latest"), "B", 9)
+        old = [_lab_row(r, t.text("labs.old", age=format_age(anchor - r.collected_at)))
+               for r in latest]
+        draw_table(pdf, columns, old)
+    if recent or latest:
+        pdf.set_text_color(*GREY)
+        pdf.paragraph(t.text("labs.legend"), "", 8, 4)
+        pdf.set_text_color(*INK)
+
+
+def _latest_older(results, recent_tests: set[str], since: dt.datetime) -> list[LabResult]:
+    """The newest result of each test with nothing since ``since``, by label."""
+    latest: dict[str, LabResult] = {}
+    for r in results:
+        if r.collected_at < since and r.analysis not in recent_tests:
+            held = latest.get(r.analysis)
+            if held is None or r.collected_at > held.collected_at:
+                latest[r.analysis] = r
+    return sorted(latest.values(), key=lambda r: (r.label.casefold(), r.code))
 
 
 def _grouped(results: list[LabResult]) -> list[LabResult]:
@@ -180,10 +206,11 @@ def _grouped(results: list[LabResult]) -> list[LabResult]:
     return sorted(results, key=lambda r: (r.label.casefold(), r.code))
 
 
-def _lab_row(r: LabResult) -> Row:
+def _lab_row(r: LabResult, old: str = "") -> Row:
     abnormal = r.abnormal not in NORMAL_FLAGS
-    return Row((r.label, format_local(r.collected_at), r.value, r.unit,
-                r.reference_range, r.abnormal if abnormal else ""),
+    collected = format_local(r.collected_at) + (f"\n{old}" if old else "")
+    return Row((r.label, collected, decimal_commas(r.value), r.unit,
+                decimal_commas(r.reference_range), r.abnormal if abnormal else ""),
                bold=abnormal, fill=r.abnormal in ("HH", "LL"))
 
 

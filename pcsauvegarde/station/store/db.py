@@ -7,13 +7,22 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 
 from pcsauvegarde.core.package.manifest import Deletion
 from pcsauvegarde.core.records import Record, parse_utc, types_of_domain
 from pcsauvegarde.core.sqlitedb import Database
+from pcsauvegarde.station.store.keeping import (
+    CLINICAL_DOMAINS,
+    NotKept,
+    domains_covered_by,
+    dpi_covers,
+    drop_discharged,
+    drop_orphans,
+    kept_patients,
+)
 from pcsauvegarde.station.store.patient_index import (
     INDEXED_TYPES,
     fold,  # noqa: F401 - re-exported, callers import it here
@@ -44,7 +53,8 @@ CREATE INDEX IF NOT EXISTS package_log_by_file ON package_log (source, file);
 CREATE TABLE IF NOT EXISTS pull_run (
     id INTEGER PRIMARY KEY, source TEXT NOT NULL, started TEXT NOT NULL, ended TEXT NOT NULL,
     seen INTEGER NOT NULL, accepted INTEGER NOT NULL, quarantined INTEGER NOT NULL,
-    waiting INTEGER NOT NULL, error TEXT NOT NULL DEFAULT '');
+    waiting INTEGER NOT NULL, error TEXT NOT NULL DEFAULT '',
+    not_kept TEXT NOT NULL DEFAULT '{{}}');
 CREATE INDEX IF NOT EXISTS pull_run_by_source ON pull_run (source, id);
 """
 INDEXES = """
@@ -52,6 +62,15 @@ CREATE INDEX IF NOT EXISTS record_by_ipp ON record (ipp, type);
 """
 SCHEMA = SCHEMA.format(indexes=INDEXES)
 BULK = 50_000  # a full package this large is inserted without indexes, rebuilt after
+
+
+@dataclass(frozen=True)
+class Promotion:
+    """What one promotion wrote (records per type) and what it did not keep, and why."""
+
+    counts: dict[str, int]
+    not_kept: NotKept = field(default_factory=Counter)
+    patients_kept: int | None = None  # dpi only: patients in the store afterwards
 
 
 @dataclass(frozen=True)
@@ -76,6 +95,9 @@ class Store(Database):
         with self.connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
+            columns = {r[1] for r in db.execute("PRAGMA table_info(pull_run)")}
+            if "not_kept" not in columns:  # a store created before records not kept were counted
+                db.execute("ALTER TABLE pull_run ADD COLUMN not_kept TEXT NOT NULL DEFAULT '{}'")
 
     # ---- snapshots ------------------------------------------------------------------
 
@@ -89,7 +111,7 @@ class Store(Database):
 
     def promote(self, manifest, rows: Iterable[list[Row]], package: str,
                 sanity=None, discharged_before: dt.datetime | None = None,
-                expected_sequence: int | None | bool = False) -> dict[str, int]:
+                expected_sequence: int | bool | None = False) -> Promotion:
         """Replace (full) or patch (delta) a domain in one transaction; all or nothing.
 
         ``rows`` are batches of ``(type, id, domain, ipp, json_line)`` (``json_line`` None for
@@ -97,7 +119,9 @@ class Store(Database):
         makes them. They may raise while being iterated (bad record, duplicate id in a full
         package): the transaction is rolled back and the previous snapshot stays.
         ``sanity(db, counts)`` may raise to refuse. Patients whose last stay ended before
-        ``discharged_before`` are dropped from the dpi domain. ``expected_sequence`` (None: no
+        ``discharged_before`` are dropped from the dpi domain, and records of other domains
+        whose patient is not kept are not stored (both counted in ``not_kept``; see
+        :mod:`keeping`). ``expected_sequence`` (None: no
         snapshot yet) is the sequence the gates judged against: if another writer promoted
         meanwhile, :class:`SnapshotMoved` is raised and nothing changes.
         """
@@ -121,10 +145,8 @@ class Store(Database):
                 if bulk:  # not executescript(): it would commit the transaction first
                     for statement in INDEXES.strip().splitlines():
                         db.execute(statement)
-                if manifest.domain == "dpi":
-                    if discharged_before is not None:
-                        touched |= _drop_discharged(db, discharged_before)
-                    update_patient_index(db, None if manifest.kind == "full" else touched)
+                not_kept = _keep_patients(db, manifest, touched, discharged_before)
+                kept = kept_patients(db) if manifest.domain == "dpi" else None
                 if sanity is not None:
                     sanity(db, counts)
                 now = dt.datetime.now(dt.UTC).isoformat()
@@ -137,7 +159,7 @@ class Store(Database):
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
-        return counts
+        return Promotion(counts, not_kept, kept)
 
     # ---- package log ----------------------------------------------------------------
 
@@ -169,23 +191,24 @@ class Store(Database):
     # ---- pull runs ------------------------------------------------------------------
 
     def record_run(self, source: str, started: dt.datetime, ended: dt.datetime, seen: int,
-                   accepted: int, quarantined: int, waiting: int, error: str = "") -> None:
-        """Record the outcome of one pull of one source."""
+                   accepted: int, quarantined: int, waiting: int, error: str = "",
+                   not_kept: dict | None = None) -> None:
+        """Record the outcome of one pull of one source (``not_kept``: see sync.notkept)."""
         with self.connect() as db:
             db.execute("INSERT INTO pull_run (source, started, ended, seen, accepted, "
-                       "quarantined, waiting, error) VALUES (?,?,?,?,?,?,?,?)",
+                       "quarantined, waiting, error, not_kept) VALUES (?,?,?,?,?,?,?,?,?)",
                        (source, started.isoformat(), ended.isoformat(), seen, accepted,
-                        quarantined, waiting, error))
+                        quarantined, waiting, error, json.dumps(not_kept or {})))
 
     def pull_runs(self, source: str | None = None, limit: int = 20) -> list[dict]:
         """The latest runs, newest first (of one source, or of all)."""
         where, args = ("WHERE source=?", (source, limit)) if source else ("", (limit,))
         with self.connect() as db:
             db.row_factory = sqlite3.Row
-            rows = db.execute(f"SELECT * FROM pull_run {where} ORDER BY id DESC LIMIT ?",
-                              args).fetchall()
-        return [{**dict(r), "started": parse_utc(r["started"]), "ended": parse_utc(r["ended"])}
-                for r in rows]
+            sql = f"SELECT * FROM pull_run {where} ORDER BY id DESC LIMIT ?"  # noqa: S608 - fixed WHERE
+            rows = db.execute(sql, args).fetchall()
+        return [{**dict(r), "started": parse_utc(r["started"]), "ended": parse_utc(r["ended"]),
+                 "not_kept": json.loads(r["not_kept"] or "{}")} for r in rows]
 
     def last_success(self, source: str) -> dt.datetime | None:
         with self.connect() as db:
@@ -225,16 +248,22 @@ def _insert_unique(db: sqlite3.Connection, rows: list) -> None:
         raise
 
 
-def _drop_discharged(db: sqlite3.Connection, before: dt.datetime) -> set[str]:
-    """Drop the dpi records of patients with no current stay, discharged before ``before``;
-    return their IPPs (their patient index entries go too)."""
-    cutoff = before.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    ipps = [r[0] for r in db.execute(
-        "SELECT ipp FROM record WHERE type='stay' AND ipp IS NOT NULL "
-        "GROUP BY ipp HAVING SUM(json_extract(data, '$.discharge') IS NULL) = 0 "
-        "AND MAX(json_extract(data, '$.discharge')) < ?", (cutoff,))]
-    db.executemany("DELETE FROM record WHERE domain='dpi' AND ipp=?", [(i,) for i in ipps])
-    return set(ipps)
+def _keep_patients(db: sqlite3.Connection, manifest, touched: set[str],
+                   discharged_before: dt.datetime | None) -> NotKept:
+    """Drop what the station does not keep after writing a package (see :mod:`keeping`)."""
+    not_kept: NotKept = NotKept()
+    full = manifest.kind == "full"
+    if manifest.domain == "dpi":
+        if discharged_before is not None:
+            dropped, gone = drop_discharged(db, discharged_before)
+            touched |= dropped
+            not_kept += gone
+        update_patient_index(db, None if full else touched)
+        for domain in domains_covered_by(db, manifest.extracted_at):
+            not_kept += drop_orphans(db, domain, None if full else touched)
+    elif manifest.domain in CLINICAL_DOMAINS and dpi_covers(db, manifest.extracted_at):
+        not_kept += drop_orphans(db, manifest.domain, None if full else touched)
+    return not_kept
 
 
 def record_rows(domain: str, items: Iterable[Record | Deletion]) -> Iterator[list[Row]]:
@@ -270,7 +299,8 @@ def _write_rows(db: sqlite3.Connection, manifest, batches: Iterable[list[Row]]
                 deletions += gone
                 rows = [r for r in rows if r[4] is not None]
                 kinds = Counter(map(first, rows))
-            touched |= _index_ipps(db, [r for r in rows if r[0] in INDEXED_TYPES])
+            touched |= (_index_ipps(db, [r for r in rows if r[0] in INDEXED_TYPES])
+                        if domain == "dpi" else {r[3] for r in rows if r[3] is not None})
         counts.update(kinds)
         if delta:
             db.executemany("INSERT OR REPLACE INTO record VALUES (?,?,?,?,?)", rows)

@@ -12,7 +12,20 @@ import re
 from dataclasses import dataclass
 from typing import TypeVar
 
-from pcsauvegarde.core.records import Allergy, Patient, Record, Stay, record_from_dict
+from pcsauvegarde.core.records import (
+    Allergy,
+    CareTask,
+    Condition,
+    ImagingExam,
+    LabResult,
+    MedicationAdministration,
+    MedicationOrder,
+    Patient,
+    Record,
+    Stay,
+    Unit,
+    record_from_dict,
+)
 from pcsauvegarde.station.documents.context import CensusRow, PatientFile
 from pcsauvegarde.station.store.db import Store, fold
 
@@ -46,13 +59,18 @@ def _records(db, sql: str, args: tuple = ()) -> list[Record]:
 
 def _of_type(db, cls: type[R], where: str, args: tuple) -> list[R]:
     """Records of one class (``cls.TYPE``) matching ``where``, typed as such."""
-    return [r for r in _records(db, f"SELECT data FROM record WHERE type=? AND {where}",
-                                (cls.TYPE, *args)) if isinstance(r, cls)]
+    sql = f"SELECT data FROM record WHERE type=? AND {where}"  # noqa: S608 - fixed WHERE text
+    return _of(cls, _records(db, sql, (cls.TYPE, *args)))
+
+
+def _of(cls: type[R], records: list[Record]) -> list[R]:
+    """The records of one class among ``records``, typed as such."""
+    return [r for r in records if isinstance(r, cls)]
 
 
 def unit_names(store: Store) -> dict[str, str]:
     with store.connect() as db:
-        return {u.id: u.name for u in _records(db, "SELECT data FROM record WHERE type='unit'")}
+        return {u.id: u.name for u in _of_type(db, Unit, "1=1", ())}
 
 
 def units(store: Store) -> list[UnitSummary]:
@@ -72,9 +90,11 @@ FROM patient_index i JOIN record r ON r.type = 'patient' AND r.id = i.ipp
 
 
 def _rows(db, where: str, args: tuple, limit: int) -> list[PatientRow]:
-    sql = f"{_ROW_SQL} WHERE {where} ORDER BY i.current DESC, i.unit, i.room, i.bed, i.names LIMIT ?"
-    found = [(record_from_dict(json.loads(data)), nda, unit, room, bed, current)
-             for data, nda, unit, room, bed, current in db.execute(sql, args + (limit,))]
+    sql = (f"{_ROW_SQL} WHERE {where} "
+           "ORDER BY i.current DESC, i.unit, i.room, i.bed, i.names LIMIT ?")
+    found = [(p, nda, unit, room, bed, current)  # the join is on type = 'patient'
+             for data, nda, unit, room, bed, current in db.execute(sql, (*args, limit))
+             if isinstance(p := record_from_dict(json.loads(data)), Patient)]
     allergic = _with_active_allergy(db, [p.id for p, *_ in found])
     return [PatientRow(p, nda or "", unit or "", room or "", bed or "", bool(current),
                        p.id in allergic) for p, nda, unit, room, bed, current in found]
@@ -124,35 +144,48 @@ def patient_file(store: Store, ipp: str, lab_hours: int = 72,
     """Everything known about one patient, or None if the IPP is unknown."""
     now = now or dt.datetime.now(dt.UTC)
     with store.connect() as db:
-        by_type: dict[str, list[Record]] = {}
-        for rec in _records(db, "SELECT data FROM record WHERE ipp = ?", (ipp,)):
-            by_type.setdefault(rec.TYPE, []).append(rec)
-    patients = by_type.get("patient", [])
+        found = _records(db, "SELECT data FROM record WHERE ipp = ?", (ipp,))
+    patients = _of(Patient, found)
     if not patients:
         return None
-    stays: list[Stay] = sorted(by_type.get("stay", []), key=lambda s: s.admission)
+    stays = sorted(_of(Stay, found), key=lambda s: s.admission)
     current = [s for s in stays if s.discharge is None]
     stay = current[-1] if current else (stays[-1] if stays else None)
-    since = now - dt.timedelta(hours=lab_hours)
+    snaps = store.snapshots()
+    # the window ends at the lab extract, as on the summary: old data still shows its last 72 h
+    lab_at = snaps["lab"].extracted_at if "lab" in snaps else now
+    since = min(now, lab_at) - dt.timedelta(hours=lab_hours)
     return PatientFile(
         patient=patients[0],
         stay=stay,
         unit_name=unit_names(store).get(stay.unit, stay.unit) if stay else "",
-        allergies=tuple(by_type.get("allergy", [])),
-        conditions=tuple(by_type.get("condition", [])),
-        orders=tuple(sorted((o for o in by_type.get("medication_order", [])
-                             if o.status == "active"), key=lambda o: (o.start, o.drug))),
-        administrations=tuple(sorted(by_type.get("medication_administration", []),
+        allergies=tuple(_of(Allergy, found)),
+        conditions=tuple(_of(Condition, found)),
+        orders=tuple(sorted((o for o in _of(MedicationOrder, found) if o.status == "active"),
+                            key=lambda o: (o.start, o.drug))),
+        administrations=tuple(sorted(_of(MedicationAdministration, found),
                                      key=lambda a: a.at)),
-        lab_results=tuple(sorted((r for r in by_type.get("lab_result", [])
-                                  if r.collected_at >= since),
+        lab_results=tuple(sorted(lab_results(_of(LabResult, found), since),
                                  key=lambda r: (r.label, r.collected_at))),
-        imaging_exams=tuple(sorted((e for e in by_type.get("imaging_exam", [])
+        imaging_exams=tuple(sorted((e for e in _of(ImagingExam, found)
                                     if e.scheduled_at >= now - dt.timedelta(hours=1)),
                                    key=lambda e: e.scheduled_at)),
         extracted_at=extracted_at(store),
-        care_tasks=tuple(by_type.get("care_task", [])),
+        care_tasks=tuple(_of(CareTask, found)),
     )
+
+
+def lab_results(results: list[LabResult], since: dt.datetime) -> list[LabResult]:
+    """Results collected since ``since``, plus the last known result of every other test (a
+    patient whose last results are older must not look as if never tested)."""
+    recent = [r for r in results if r.collected_at >= since]
+    seen = {r.analysis for r in recent}
+    latest: dict[str, LabResult] = {}
+    for r in results:
+        key = r.analysis
+        if key not in seen and (key not in latest or r.collected_at > latest[key].collected_at):
+            latest[key] = r
+    return recent + list(latest.values())
 
 
 def census_details(store: Store, rows: list[PatientRow]) -> dict[str, CensusRow]:

@@ -7,13 +7,15 @@ import json
 import logging
 import shutil
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pcsauvegarde.core.fsutil import atomic_write
 from pcsauvegarde.core.package import PackageError, open_package
 from pcsauvegarde.station.settings import Settings
 from pcsauvegarde.station.store import SnapshotMoved, Store
+from pcsauvegarde.station.store.keeping import kept_patients
+from pcsauvegarde.station.sync.notkept import NotKeptTally, describe
 from pcsauvegarde.station.sync.retention import keep_package
 from pcsauvegarde.station.sync.transports import PullError
 
@@ -39,6 +41,7 @@ class IngestOutcome:
     domain: str | None = None
     sequence: int | None = None
     code: str = ""
+    not_kept: NotKeptTally = field(default_factory=NotKeptTally)
 
 
 def ingest(settings: Settings, store: Store, path: Path, keys, source: str = "local",
@@ -75,11 +78,12 @@ def ingest(settings: Settings, store: Store, path: Path, keys, source: str = "lo
             store.log_package(source, name, "waiting", message, manifest.domain, manifest.sequence)
             _discard(path)
             return IngestOutcome(name, "waiting", message, manifest.domain, manifest.sequence)
-        sanity = None if "sanity" in force else _sanity_gate(settings, name, manifest, current)
+        sanity = (None if "sanity" in force
+                  else _sanity_gate(settings, store, name, manifest, current))
         retention = dt.timedelta(days=settings.discharged_retention_days)
-        store.promote(manifest, opened.iter_rows(), name, sanity=sanity,
-                      discharged_before=manifest.extracted_at - retention,
-                      expected_sequence=current.sequence if current else None)
+        promotion = store.promote(manifest, opened.iter_rows(), name, sanity=sanity,
+                                  discharged_before=manifest.extracted_at - retention,
+                                  expected_sequence=current.sequence if current else None)
     except (PackageError, GateError) as exc:
         return _refuse(settings, store, path, source, str(exc), manifest,
                        getattr(exc, "code", "package"), quarantine)
@@ -99,12 +103,20 @@ def ingest(settings: Settings, store: Store, path: Path, keys, source: str = "lo
                         "traité, nouvel essai au prochain tirage") from None
     log.info("accepted %s (%s seq %s)%s", name, manifest.domain, manifest.sequence,
              f" forced past {sorted(force)}" if force else "")
-    store.log_package(source, name, "accepted", "", manifest.domain, manifest.sequence)
+    tally = NotKeptTally(records=promotion.not_kept)
+    if manifest.kind == "full" and promotion.patients_kept is not None:
+        tally.received = promotion.counts.get("patient", 0)
+        tally.kept = promotion.patients_kept
+    # Accepted, yet telling what was not kept: « 1 accepté » must not hide 0 patients kept.
+    message = describe(tally, settings.discharged_retention_days)
+    message = f"« {name} » : {message}" if message else ""
+    store.log_package(source, name, "accepted", message, manifest.domain, manifest.sequence)
     try:
         keep_package(settings, store, path, manifest.domain)
     except OSError as exc:  # promoted already: a missing kept copy only weakens rebuilds
         log.error("could not keep %s: %s", name, exc)
-    return IngestOutcome(name, "accepted", "", manifest.domain, manifest.sequence)
+    return IngestOutcome(name, "accepted", message, manifest.domain, manifest.sequence,
+                         not_kept=tally)
 
 
 def _check_manifest(settings: Settings, store: Store, name: str, manifest, now,
@@ -131,18 +143,30 @@ def _check_manifest(settings: Settings, store: Store, name: str, manifest, now,
                         "arrière refusé", "sequence")
 
 
-def _sanity_gate(settings: Settings, name: str, manifest, current):
-    """Refuse a full package whose patient count collapses against the previous snapshot."""
+def _sanity_gate(settings: Settings, store: Store, name: str, manifest, current):
+    """Refuse a full package whose patient count collapses against the previous snapshot, or
+    after which the station would keep far fewer patients than it keeps now (e.g. every stay
+    sent as ended years ago: a broken source must not empty the station)."""
     if manifest.kind != "full" or current is None:
         return None
     before = current.counts.get("patient", 0)
+    with store.connect() as db:
+        kept_before = kept_patients(db) if manifest.domain == "dpi" else 0
+    floor = 1 - settings.max_patient_drop
 
     def check(db, counts):
         after = counts.get("patient", 0)
-        if before >= 10 and after < before * (1 - settings.max_patient_drop):
+        if before >= 10 and after < before * floor:
             raise GateError(name, f"le nombre de patients chute de {before} à {after} "
                             "(contrôle de cohérence) : paquet mis de côté, données actuelles "
                             "conservées", "sanity")
+        kept = kept_patients(db)
+        if kept_before >= 10 and kept < kept_before * floor:
+            raise GateError(name, f"le paquet porte {after} patient(s) mais la station n'en "
+                            f"conserverait que {kept} au lieu de {kept_before} (sortis depuis "
+                            f"plus de {settings.discharged_retention_days} jours : contrôle de "
+                            "cohérence) : paquet mis de côté, données actuelles conservées",
+                            "sanity")
     return check
 
 

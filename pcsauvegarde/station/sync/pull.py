@@ -16,6 +16,7 @@ from pcsauvegarde.station.settings import Settings, Source
 from pcsauvegarde.station.store import Store
 from pcsauvegarde.station.sync.freeze import is_frozen
 from pcsauvegarde.station.sync.ingest import IngestOutcome, ingest
+from pcsauvegarde.station.sync.notkept import NotKeptTally
 from pcsauvegarde.station.sync.transports import PullError, clean_incoming, make_transport
 
 __all__ = ["PullError", "PullRun", "disk_free_mb", "pull_all", "pull_source"]
@@ -52,6 +53,14 @@ class PullRun:
     @property
     def waiting(self) -> int:
         return self.count("waiting")
+
+    @property
+    def not_kept(self) -> NotKeptTally:
+        """Patients received vs kept and records not kept, over the accepted packages."""
+        tally = NotKeptTally()
+        for o in self.outcomes:
+            tally.add(o.not_kept)
+        return tally
 
 
 @dataclass(frozen=True)
@@ -169,7 +178,7 @@ def pull_source(settings: Settings, store: Store, source: Source, keys: StationK
         log.exception("pull %s failed unexpectedly", source.id)
     run.ended = dt.datetime.now(dt.UTC)
     store.record_run(source.id, run.started, run.ended, run.seen, run.accepted,
-                     run.quarantined, run.waiting, run.error)
+                     run.quarantined, run.waiting, run.error, run.not_kept.to_json())
     return run
 
 

@@ -35,7 +35,7 @@ def access_rules() -> list[AccessRule]:
         view = app.view_functions[rule.endpoint]
         roles = getattr(view, "access_roles", None)
         scoped = bool(rule.arguments & SCOPED_ARGS) and not getattr(view, "scope_exempt", False)
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             rules.append(AccessRule(rule.rule, method, rule.endpoint,
                                     tuple(roles) if roles is not None else None, scoped))
     return sorted(rules, key=lambda r: (r.path, r.method))

@@ -27,18 +27,22 @@ log = logging.getLogger("pcsauvegarde.station.web")
 def index():
     from pcsauvegarde.station.sync.actions import read_actions
     from pcsauvegarde.station.sync.freeze import freeze_state
+    from pcsauvegarde.station.sync.notkept import NotKeptTally, describe
     from pcsauvegarde.station.sync.pull import disk_free_mb
     from pcsauvegarde.station.sync.quarantine import list_entries
 
     station = current_station()
     settings = station.settings
-    sources = [(s, station.store.pull_runs(s.id, 5)) for s in settings.sources]
+    sources = [(s, [{**r, "not_kept": describe(NotKeptTally.from_json(r["not_kept"]),
+                                               settings.discharged_retention_days)}
+                    for r in station.store.pull_runs(s.id, 5)]) for s in settings.sources]
     free = disk_free_mb(settings)
     return render_template("admin_sync_index.html", sources=sources,
                            quarantine=list_entries(settings), freeze=freeze_state(settings),
                            disk_free=free, disk_low=free < settings.min_free_mb,
                            restart_needed=station.restart_needed,
-                           fingerprints=keys.fingerprints(settings), actions=read_actions(settings, 10))
+                           fingerprints=keys.fingerprints(settings),
+                           actions=read_actions(settings, 10))
 
 
 @bp.route("/gel", methods=["POST"])
@@ -91,4 +95,6 @@ def quarantine_accept(entry_id: str):
         return redirect(url_for("admin_sync.quarantine_entry", entry_id=entry_id))
     flash(f"Paquet « {outcome.file} » accepté de force (séquence {outcome.sequence}) ; "
           "action journalisée.", "info")
+    if outcome.not_kept:
+        flash(f"Attention : {outcome.message}", "error")
     return redirect(url_for("admin_sync.index"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -92,7 +93,7 @@ def issue(ipp: str, kind: str):
     file = patients.patient_file(current_station(), ipp[:64])
     if file is None:
         abort(404)
-    options = {}
+    options: dict[str, Any] = {}
     if kind == "labels" and request.form.get("count", "").strip():
         count = request.form["count"].strip()[:4]
         if not count.isdigit():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from pcsauvegarde.publisher.importers.fhir.index import Index
@@ -19,6 +20,7 @@ class Context:
     refused_patients: set[int] = field(default_factory=set)
     nda_of: dict[int, str] = field(default_factory=dict)
     order_of: dict[int, str] = field(default_factory=dict)
+    ignored: Counter[str] = field(default_factory=Counter)  # parts of resources left out
 
     def ipp(self, res: dict, name: str = "subject") -> str:
         """IPP of the patient ``res[name]`` points to; Refused when it is absent or unknown."""
@@ -27,8 +29,10 @@ class Context:
             raise Refused(f"{name} : patient absent")
         target = self.index.resolve(ref, name, res, ("Patient",))
         if target is None or id(target) not in self.ipp_of:
-            shown = ref.get("reference") or ref.get("display") or "?" if isinstance(ref, dict) else "?"
-            why = "refusé" if target is not None and id(target) in self.refused_patients else "inconnu"
+            shown = ((ref.get("reference") or ref.get("display") or "?")
+                     if isinstance(ref, dict) else "?")
+            refused = target is not None and id(target) in self.refused_patients
+            why = "refusé" if refused else "inconnu"
             raise Refused(f"{name} : patient {why} « {shown} »")
         return self.ipp_of[id(target)]
 
@@ -58,7 +62,7 @@ class Context:
 
 
 def pick_identifier(res: dict, systems: tuple[str, ...], type_codes: tuple[str, ...]) -> str:
-    """Value of the identifier in ``systems``, else typed ``type_codes``, else the first, else id."""
+    """Identifier value in ``systems``, else typed ``type_codes``, else the first, else id."""
     idents = [i for i in objs(res, "identifier") if text(i, "value")]
     for system in systems:
         for ident in idents:

@@ -14,6 +14,7 @@ from pcsauvegarde.core.records import (
     allergy_standing,
 )
 from pcsauvegarde.publisher.importers.fhir.context import Context, pick_identifier
+from pcsauvegarde.publisher.importers.fhir.ignored import Ignored
 from pcsauvegarde.publisher.importers.fhir.systems import (
     BIRTH_PLACE_EXTENSION,
     CIM10_SYSTEM,
@@ -22,8 +23,8 @@ from pcsauvegarde.publisher.importers.fhir.systems import (
     INS_SYSTEMS,
 )
 from pcsauvegarde.publisher.importers.fhir.values import (
-    Ignored,
     Refused,
+    codings,
     concept_text,
     fhir_date,
     fhir_datetime,
@@ -118,7 +119,7 @@ def _birth_place(res: dict, strict: bool = True) -> str:
 def map_encounter(res: dict, ctx: Context) -> Stay | None:
     """Encounter in progress or finished -> Stay (unit from location chain or serviceProvider)."""
     status = text(res, "status")
-    if status not in _CURRENT + ("finished",):
+    if status not in (*_CURRENT, "finished"):
         return None
     ipp = ctx.ipp(res)
     period = obj(res, "period")
@@ -137,7 +138,8 @@ def map_encounter(res: dict, ctx: Context) -> Stay | None:
     for part in objs(res, "participant"):
         codes = {first_code(t, "participant.type") for t in lst(part, "type")}
         if not attending or "ATND" in codes:
-            attending = ctx.person(part.get("individual"), "participant.individual", res) or attending
+            attending = (ctx.person(part.get("individual"), "participant.individual", res)
+                         or attending)
     reasons = [concept_text(c, "reasonCode") for c in lst(res, "reasonCode")]
     return Stay(id=pick_identifier(res, ctx.systems.nda, ("VN",)), ipp=ipp, unit=unit,
                 admission=admission, room=room, bed=bed, attending=attending,
@@ -174,7 +176,8 @@ def map_location(res: dict, ctx: Context) -> Unit | list:
     """A ward Location (physicalType wa) -> Unit; rooms and beds only serve resolution ([])."""
     if first_code(res.get("physicalType"), "physicalType") != "wa":
         return []
-    phone = next((text(t, "value") for t in objs(res, "telecom") if text(t, "system") == "phone"), "")
+    phone = next((text(t, "value") for t in objs(res, "telecom")
+                  if text(t, "system") == "phone"), "")
     name = text(res, "name")
     if not name:
         raise Refused("name : nom de l'unité absent")
@@ -207,15 +210,31 @@ def map_condition(res: dict, ctx: Context) -> Condition | None:
     if status_code(res.get("verificationStatus"), "verificationStatus") in ("refuted",
                                                                                "entered-in-error"):
         return None
+    _social_history_rule(res, ctx)
     ipp = ctx.ipp(res)
     label = concept_text(res.get("code"), "code")
     if not label:
         raise Refused("code : libellé de la pathologie absent")
     onset = fhir_date(res["onsetDateTime"], "onsetDateTime") if res.get("onsetDateTime") else None
+    status = status_code(res.get("clinicalStatus"), "clinicalStatus")
+    if not status:  # an abatement without a clinical status still means it is over
+        abated = any(res.get(f"abatement{x}") not in (None, "", False)
+                     for x in ("DateTime", "Age", "Period", "Range", "String", "Boolean"))
+        status = "resolved" if abated else "active"
     return Condition(id=text(res, "id") or pick_identifier(res, (), ()), ipp=ipp, label=label,
                      code=first_code(res.get("code"), "code", (CIM10_SYSTEM,)),
-                     onset=onset,
-                     status=status_code(res.get("clinicalStatus"), "clinicalStatus") or "active")
+                     onset=onset, status=status)
+
+
+def _social_history_rule(res: dict, ctx: Context) -> None:
+    """Leave out social-history findings (employment, housing, education…), per FhirSystems."""
+    categories = {text(c, "code") for concept in lst(res, "category")
+                  for c in codings(concept, "category")}
+    codes = {text(c, "code") for c in codings(res.get("code"), "code")}
+    if (categories & set(ctx.systems.social_history_categories)
+            or codes & ctx.systems.social_history_codes):
+        raise Ignored("mode de vie (emploi, logement, éducation, situation sociale) : hors "
+                      "liste des problèmes (règle social_history de l'import FHIR)")
 
 
 __all__ = [

@@ -1,18 +1,24 @@
 """FHIR R4 importer: Bulk Data NDJSON and Bundle/resource JSON files -> canonical records.
 
 A resource that cannot be mapped is refused alone with a French reason (:class:`Rejection`);
-resources outside the model (unsupported type, cancelled order…) are counted in ``ignored``.
+resources outside the model (unsupported type, vital signs, cancelled order…) are counted in
+``ignored`` per type and reason (see :mod:`ignored`).
 The import MUST NOT raise on bad input.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pcsauvegarde.core.records import Record, RecordError, record_from_dict
+from pcsauvegarde.publisher.importers.fhir.care import (
+    map_care_plan,
+    map_service_request,
+    map_task,
+)
 from pcsauvegarde.publisher.importers.fhir.context import Context
 from pcsauvegarde.publisher.importers.fhir.dpi import (
     map_allergy,
@@ -21,6 +27,7 @@ from pcsauvegarde.publisher.importers.fhir.dpi import (
     map_location,
     map_patient,
 )
+from pcsauvegarde.publisher.importers.fhir.ignored import Ignored, type_reason
 from pcsauvegarde.publisher.importers.fhir.index import Index
 from pcsauvegarde.publisher.importers.fhir.meds import (
     map_medication_administration,
@@ -30,13 +37,12 @@ from pcsauvegarde.publisher.importers.fhir.results import (
     map_appointment,
     map_imaging_study,
     map_observation,
-    map_service_request,
 )
 from pcsauvegarde.publisher.importers.fhir.source import Entry, Unreadable, read_paths
 from pcsauvegarde.publisher.importers.fhir.systems import FhirSystems
-from pcsauvegarde.publisher.importers.fhir.values import Ignored, Refused
+from pcsauvegarde.publisher.importers.fhir.values import Refused
 
-Mapper = Callable[[dict, Context], "Record | list[Record] | None"]
+Mapper = Callable[[dict, Context], "Record | Sequence[Record] | None"]
 
 # Order matters: patients, then stays, then orders before the administrations that cite them.
 MAPPERS: dict[str, Mapper] = {
@@ -49,6 +55,8 @@ MAPPERS: dict[str, Mapper] = {
     "MedicationAdministration": map_medication_administration,
     "Observation": map_observation,
     "ServiceRequest": map_service_request,
+    "CarePlan": map_care_plan,
+    "Task": map_task,
     "ImagingStudy": map_imaging_study,
     "Appointment": map_appointment,
 }
@@ -105,11 +113,12 @@ def import_fhir(paths: Iterable[Path], systems: FhirSystems | None = None) -> Im
     for entry in entries:
         by_type.setdefault(entry.resource["resourceType"], []).append(entry)
     for rtype in sorted(set(by_type) - set(MAPPERS) - set(SUPPORT_TYPES)):
-        result.ignored[f"{rtype} : type de ressource non pris en charge"] += len(by_type[rtype])
+        result.ignored[f"{rtype} : {type_reason(rtype)}"] += len(by_type[rtype])
     seen: set[tuple[str, str]] = set()
     for rtype, mapper in MAPPERS.items():
         for entry in by_type.get(rtype, []):
             _map_one(entry, mapper, ctx, result, seen)
+    result.ignored.update(ctx.ignored)
     result.rejections.sort(key=lambda r: (r.file, r.line_or_index))  # reads like the files
     return result
 
@@ -118,7 +127,7 @@ def _map_one(entry: Entry, mapper: Mapper, ctx: Context, result: ImportResult,
              seen: set[tuple[str, str]]) -> None:
     res = entry.resource
     rtype = res["resourceType"]
-    rid = res.get("id") if isinstance(res.get("id"), str) else ""
+    rid = i if isinstance(i := res.get("id"), str) else ""
 
     def refuse(reason: str) -> None:
         result.rejections.append(Rejection(entry.file, entry.where, rtype, rid, reason))
@@ -128,20 +137,21 @@ def _map_one(entry: Entry, mapper: Mapper, ctx: Context, result: ImportResult,
     try:
         mapped = mapper(res, ctx)
         if mapped is None:
-            status = res.get("status") if isinstance(res.get("status"), str) else ""
-            result.ignored[f"{rtype} : hors périmètre{f' (statut {status})' if status else ''}"] += 1
+            status = s if isinstance(s := res.get("status"), str) else ""
+            why = f" (statut {status})" if status else ""
+            result.ignored[f"{rtype} : hors périmètre{why}"] += 1
             return
         if mapped == []:
             return  # read for reference resolution only (rooms, beds)
         records = [record_from_dict(r.to_dict()) for r in
-                   (mapped if isinstance(mapped, list) else [mapped])]
+                   ([mapped] if isinstance(mapped, Record) else mapped)]
     except Ignored as exc:
         result.ignored[f"{rtype} : {exc}"] += 1
         return
     except (Refused, RecordError) as exc:
         refuse(str(exc))
         return
-    except Exception as exc:  # noqa: BLE001 - one odd resource must never stop the import
+    except Exception as exc:  # one odd resource must never stop the import
         refuse(f"structure inattendue ({exc.__class__.__name__})")
         return
     for record in records:

@@ -20,7 +20,8 @@ class Index:
 
     def add(self, entry: Entry) -> None:
         res = entry.resource
-        rtype, rid = res.get("resourceType"), res.get("id")
+        rtype: str = res["resourceType"]  # source.py yields only resources that have one
+        rid = res.get("id")
         if isinstance(rid, str) and rid:
             self.by_key.setdefault(f"{rtype}/{rid}", res)
         if entry.full_url:
@@ -33,7 +34,7 @@ class Index:
             identifiers = [identifiers]
         for ident in identifiers if isinstance(identifiers, list) else []:
             if isinstance(ident, dict) and isinstance(ident.get("value"), str):
-                system = ident.get("system") if isinstance(ident.get("system"), str) else ""
+                system = s if isinstance(s := ident.get("system"), str) else ""
                 for key in {(rtype, system, ident["value"]), (rtype, "", ident["value"])}:
                     bucket = self.by_identifier.setdefault(key, [])
                     if all(other is not res for other in bucket):
@@ -52,7 +53,7 @@ class Index:
         target = ref.get("reference")
         if target is None and isinstance(ref.get("identifier"), dict):
             ident = ref["identifier"]
-            rtype = ref.get("type") if isinstance(ref.get("type"), str) else (types or ("",))[0]
+            rtype = t if isinstance(t := ref.get("type"), str) else (types or ("",))[0]
             return self._by_identifier(rtype, ident.get("system") or "", ident.get("value"), field)
         if target is None:
             return None

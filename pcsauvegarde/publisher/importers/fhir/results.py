@@ -6,6 +6,7 @@ import re
 
 from pcsauvegarde.core.records import ImagingExam, LabResult
 from pcsauvegarde.publisher.importers.fhir.context import Context
+from pcsauvegarde.publisher.importers.fhir.ignored import Ignored
 from pcsauvegarde.publisher.importers.fhir.systems import DICOM_MODALITY_SYSTEM, LOINC_SYSTEM
 from pcsauvegarde.publisher.importers.fhir.values import (
     Refused,
@@ -29,22 +30,28 @@ _FLAGS = {"N": "N", "L": "L", "H": "H", "LL": "LL", "HH": "HH", "A": "A", "AA": 
 _RESULT_STATUSES = ("final", "amended", "corrected", "preliminary")
 _IMAGING_CATEGORY = ("363679005", "imaging", "radiology", "RAD")
 # Modality guessed from the exam label when no DICOM code is given (French and English words).
-_MODALITY_WORDS = (("MR", r"\bIRM\b|\bMRI\b|résonance"), ("CT", r"scanner|\bTDM\b|\bCT\b|tomodensito"),
+_MODALITY_WORDS = (("MR", r"\bIRM\b|\bMRI\b|résonance"),
+                   ("CT", r"scanner|\bTDM\b|\bCT\b|tomodensito"),
                    ("US", r"écho|echo|ultrason|doppler"), ("NM", r"scintigraph|\bTEP\b|\bPET\b"),
                    ("MG", r"mammograph"), ("XR", r"radio|\bRX\b|x-ray|\bXR\b"))
 
 
-def map_observation(res: dict, ctx: Context) -> LabResult | None:
-    """A laboratory Observation with a result -> LabResult (no category: taken when LOINC)."""
+def map_observation(res: dict, ctx: Context) -> LabResult:
+    """A laboratory Observation with a result -> LabResult (no category: taken when LOINC).
+
+    Other Observations are Ignored with their true reason (vital signs, survey…).
+    """
     cats = [c for concept in lst(res, "category") for c in codings(concept, "category")]
     cat_codes = {text(c, "code") for c in cats}
     loinc = first_code(res.get("code"), "code", (LOINC_SYSTEM,))
     if cats and "laboratory" not in cat_codes:
-        return None
-    if not cats and not any(text(c, "system") == LOINC_SYSTEM for c in codings(res.get("code"), "code")):
-        return None
-    if text(res, "status") not in _RESULT_STATUSES:
-        return None
+        raise Ignored(_category_reason(cats))
+    coded = any(text(c, "system") == LOINC_SYSTEM for c in codings(res.get("code"), "code"))
+    if not cats and not coded:
+        raise Ignored("ni catégorie ni code LOINC : pas reconnue comme résultat de laboratoire")
+    status = text(res, "status")
+    if status not in _RESULT_STATUSES:
+        raise Ignored(_STATUS_REASONS.get(status, f"statut « {status} » : résultat non rendu"))
     ipp = ctx.ipp(res)
     collected = effective_time(res) or optional_datetime(res, "issued")
     if collected is None:
@@ -54,6 +61,32 @@ def map_observation(res: dict, ctx: Context) -> LabResult | None:
                      label=concept_text(res.get("code"), "code"), value=value,
                      collected_at=collected, unit=unit, reference_range=_range(res),
                      abnormal=_flag(res), validated_at=optional_datetime(res, "issued"))
+
+
+_LAB_ONLY = "seuls les résultats de laboratoire sont importés"
+_CATEGORY_REASONS = {
+    "vital-signs": f"signes vitaux (constantes) : {_LAB_ONLY}",
+    "survey": f"questionnaire ou score (survey) : {_LAB_ONLY}",
+    "social-history": f"mode de vie (social-history) : {_LAB_ONLY}",
+    "exam": f"examen clinique : {_LAB_ONLY}",
+    "activity": f"activité physique : {_LAB_ONLY}",
+    "imaging": f"résultat d'imagerie : {_LAB_ONLY}",
+    "procedure": f"mesure pendant un acte : {_LAB_ONLY}",
+    "therapy": f"suivi de traitement : {_LAB_ONLY}",
+}
+_STATUS_REASONS = {
+    "registered": "statut « registered » : résultat attendu, pas encore rendu",
+    "cancelled": "statut « cancelled » : examen annulé",
+    "entered-in-error": "statut « entered-in-error » : saisi par erreur",
+}
+
+
+def _category_reason(cats: list[dict]) -> str:
+    for coding in cats:
+        if text(coding, "code") in _CATEGORY_REASONS:
+            return _CATEGORY_REASONS[text(coding, "code")]
+    shown = text(cats[0], "display") or text(cats[0], "code")
+    return f"catégorie « {shown} » : {_LAB_ONLY}"
 
 
 def _value(res: dict) -> tuple[str, str]:
@@ -111,19 +144,24 @@ def modality_of(label: str, concepts: list) -> str:
     return ""
 
 
-def map_service_request(res: dict, ctx: Context) -> ImagingExam | None:
-    """An imaging ServiceRequest with a date -> planned ImagingExam; other requests ignored."""
-    if text(res, "status") not in ("active", "draft", "on-hold", "completed"):
-        return None
+def is_imaging_request(res: dict) -> bool:
+    """A ServiceRequest for imaging: a DICOM modality, an imaging word or category."""
     label = concept_text(res.get("code"), "code")
     cats = {text(c, "code") for concept in lst(res, "category")
             for c in codings(concept, "category")}
-    modality = modality_of(label, lst(res, "modality") + [res.get("code")])
-    if not modality and not cats & set(_IMAGING_CATEGORY):
+    return bool(modality_of(label, [*lst(res, "modality"), res.get("code")])
+                or cats & set(_IMAGING_CATEGORY))
+
+
+def map_imaging_request(res: dict, ctx: Context) -> ImagingExam | None:
+    """An imaging ServiceRequest with a date -> planned ImagingExam (None: not planned)."""
+    if text(res, "status") not in ("active", "draft", "on-hold", "completed"):
         return None
+    label = concept_text(res.get("code"), "code")
+    modality = modality_of(label, [*lst(res, "modality"), res.get("code")])
     when = effective_time(res, "occurrence")
     if when is None:
-        return None
+        raise Ignored("demande d'imagerie sans date prévue (occurrence[x])")
     ipp = ctx.ipp(res)
     room = " ".join(concept_text(c, "locationCode") for c in lst(res, "locationCode")).strip()
     status = {"active": "planned", "draft": "planned", "completed": "done"}.get(
@@ -138,13 +176,26 @@ def map_imaging_study(res: dict, ctx: Context) -> ImagingExam | None:
     if text(res, "status") not in ("registered", "available") or not res.get("started"):
         return None
     ipp = ctx.ipp(res)
+    series = objs(res, "series")
     label = (text(res, "description")
-             or " ".join(concept_text(c, "procedureCode") for c in lst(res, "procedureCode")))
-    modality = modality_of(label, lst(res, "modality"))
+             or " ".join(concept_text(c, "procedureCode") for c in lst(res, "procedureCode"))
+             or _series_label(series))
+    # Many exports (Synthea among them) give the modality only per series (a Coding there).
+    modality = modality_of(label, lst(res, "modality") + [s.get("modality") for s in series])
     return ImagingExam(id=text(res, "id"), ipp=ipp, modality=modality or "?",
                        label=label.strip() or "examen d'imagerie",
                        scheduled_at=fhir_datetime(res["started"], "started"),
                        status="planned" if text(res, "status") == "registered" else "done")
+
+
+def _series_label(series: list[dict]) -> str:
+    """What the series say was imaged: their descriptions, else their body sites."""
+    words = [text(s, "description") for s in series]
+    if not any(words):
+        # R4 bodySite is a Coding; some exports send a CodeableConcept
+        words = [text(obj(s, "bodySite"), "display")
+                 or concept_text(s.get("bodySite"), "series.bodySite") for s in series]
+    return " ; ".join(dict.fromkeys(w for w in words if w))
 
 
 def map_appointment(res: dict, ctx: Context) -> ImagingExam | None:
@@ -169,9 +220,10 @@ def map_appointment(res: dict, ctx: Context) -> ImagingExam | None:
 
 
 __all__ = [
+    "is_imaging_request",
     "map_appointment",
+    "map_imaging_request",
     "map_imaging_study",
     "map_observation",
-    "map_service_request",
     "number",
 ]

@@ -81,6 +81,10 @@ def _resource(name: str, where: int, data: object, full_url: str,
         yield Unreadable(name, where, "objet JSON sans « resourceType »")
         return
     if data["resourceType"] != "Bundle":
+        if not data.get("id") and _url_id(full_url):
+            # Transaction bundles may name a new resource only by its fullUrl (urn:uuid:…):
+            # that is its id, as a server would assign it.
+            data = {**data, "id": _url_id(full_url)}
         yield Entry(name, where, data, full_url)
         return
     entries = data.get("entry", [])
@@ -99,5 +103,13 @@ def _resource(name: str, where: int, data: object, full_url: str,
         if "resource" not in item:
             yield Unreadable(name, spot, f"entrée {index} du Bundle sans « resource »")
             continue
-        url = item.get("fullUrl") if isinstance(item.get("fullUrl"), str) else ""
+        url = full if isinstance(full := item.get("fullUrl"), str) else ""
         yield from _resource(name, spot, item["resource"], url, depth + 1)
+
+
+def _url_id(full_url: str) -> str:
+    """The id a fullUrl gives: the uuid of urn:uuid:…, the last segment of …/Type/id."""
+    if full_url.startswith("urn:uuid:"):
+        return full_url[len("urn:uuid:"):]
+    parts = full_url.split("/_history/")[0].rstrip("/").split("/")
+    return parts[-1] if len(parts) >= 2 and parts[-2][:1].isupper() else ""

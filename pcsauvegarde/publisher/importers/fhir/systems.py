@@ -39,6 +39,27 @@ EDQM_SYSTEM = "http://standardterms.edqm.eu"
 UCUM_SYSTEM = "http://unitsofmeasure.org"
 DICOM_MODALITY_SYSTEM = "http://dicom.nema.org/resources/ontology/DCM"
 
+# ServiceRequest.category / performerType codes that make a request nursing care (SNOMED CT):
+# nursing procedure, evaluation, education, counselling, wound care, nursing care.
+NURSING_CATEGORY_CODES = frozenset({"9632001", "386053000", "409073007", "409063005",
+                                    "225358003", "1255560000"})
+# performerType codes of nurses (SNOMED CT occupations): registered / professional nurse…
+NURSE_ROLE_CODES = frozenset({"106292003", "224535009", "224571005", "224534008"})
+# CarePlan.category codes that name no plan in particular (US Core assess-plan, « Care plan »).
+GENERIC_CARE_PLAN_CODES = frozenset({"assess-plan", "734163000"})
+
+# Social-history findings exported as Conditions (SNOMED CT, as Synthea and US Core SDOH
+# exports do): employment, education, housing, social situation. They would flood the problem
+# list of a downtime summary; FhirSystems leaves them out by default (counted as ignored).
+SOCIAL_HISTORY_CODES = frozenset({
+    "160903007", "160904001", "73438004", "741062008",            # employment
+    "224299000", "224295006", "473461003", "5251000175109",       # education
+    "105531004", "32911000", "1148447008",                        # housing
+    "422650009", "423315002", "73595000", "266948004", "446654005",  # social situation
+    "706893006", "424393004", "713458007", "160968000",
+})
+SOCIAL_HISTORY_CATEGORIES = ("social-history", "sdoh")
+
 
 @dataclass(frozen=True)
 class FhirSystems:
@@ -52,3 +73,7 @@ class FhirSystems:
     nda: tuple[str, ...] = (NDA_SYSTEM,)
     unit: tuple[str, ...] = (UNIT_SYSTEM,)
     ins: tuple[str, ...] = INS_SYSTEMS
+    social_history_codes: frozenset[str] = SOCIAL_HISTORY_CODES
+    """Condition codes left out as social history (empty: keep every Condition)."""
+    social_history_categories: tuple[str, ...] = SOCIAL_HISTORY_CATEGORIES
+    """Condition.category codes left out as social history (empty: keep them)."""

@@ -17,10 +17,6 @@ class Refused(Exception):
     """A resource that cannot be mapped; the message is French and names the field."""
 
 
-class Ignored(Exception):
-    """A resource deliberately left out; the message is the French reason (counted)."""
-
-
 def obj(res: dict, name: str, required: bool = False) -> dict:
     """The JSON object at ``name`` ({} when absent and optional)."""
     value = res.get(name)

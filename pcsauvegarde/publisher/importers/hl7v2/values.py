@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Literal, overload
 from zoneinfo import ZoneInfo
 
 import hl7
@@ -45,6 +46,12 @@ def person(seg: hl7.Segment | None, field: int, rep: int = 1) -> str:
     if family or given:
         return " ".join(v for v in (given, family.upper()) if v)
     return first
+
+
+@overload
+def timestamp(value: str, where: str, required: Literal[True]) -> dt.datetime: ...
+@overload
+def timestamp(value: str, where: str, required: bool = False) -> dt.datetime | None: ...
 
 
 def timestamp(value: str, where: str, required: bool = False) -> dt.datetime | None:

@@ -41,6 +41,12 @@ def scoping_rules() -> str:
     return "\n".join(out) + "\n"
 
 
+def hl7_types() -> str:
+    from pcsauvegarde.publisher.importers.hl7v2.importer import SUPPORTED
+
+    return f"Messages HL7 v2 pris en charge : {SUPPORTED}.\n"
+
+
 def route_roles() -> str:
     """One row per route of the station's UI: which roles reach it, whether units apply."""
     from pcsauvegarde.station.state.accounts import ROLES
@@ -61,6 +67,7 @@ def route_roles() -> str:
 GENERATED: dict[str, tuple[str, Callable[[], str]]] = {
     "cles-publisher-toml": ("publisher-toml.md", publisher_keys),
     "perimetre-par-type": ("unites-et-domaines.md", scoping_rules),
+    "types-hl7": ("unites-et-domaines.md", hl7_types),
     "roles-par-route": ("roles.md", route_roles),
 }
 

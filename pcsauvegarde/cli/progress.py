@@ -60,12 +60,7 @@ def package_progress() -> Iterator[Callable[[Any], None]]:
 
     def report(event: Any) -> None:
         if not interactive():
-            if isinstance(event, PackageStart):
-                size = f", {event.size / 1_000_000:.1f} Mo".replace(".", ",") if event.size else ""
-                click.echo(f"source {event.source} : paquet {event.index}/{event.total} "
-                           f"« {event.name} »{size}…")
-            else:
-                click.echo("  " + event.line())
+            click.echo(event.line() if isinstance(event, PackageStart) else "  " + event.line())
             return
         if isinstance(event, PackageStart):
             if event.index == 1:

@@ -98,6 +98,11 @@ class PackageStart:
     index: int           # from 1
     total: int
 
+    def line(self) -> str:
+        """« source depot : paquet 1/3 « nom », 12,4 Mo… » (a log shows what is under way)."""
+        size = f", {_size(self.size)}" if self.size else ""
+        return f"source {self.source} : paquet {self.index}/{self.total} « {self.name} »{size}…"
+
 
 OUTCOMES_FR = {"accepted": "accepté", "quarantined": "en quarantaine", "waiting": "en attente",
                "refused": "refusé"}

@@ -86,8 +86,10 @@ class NothingPublished(click.ClickException):
               "dernier complet date de plus de full_every_minutes).")
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path, exists=True))
 def publish(config_path: Path, kind: str, inputs: tuple[Path, ...]) -> None:
-    """Importer des exports (FHIR R4 .ndjson/.json, HL7 v2 .hl7, catalogues .csv) et publier
-    un paquet par domaine et par périmètre de stations.
+    """Importer des exports (FHIR R4 .ndjson/.json, HL7 v2 .hl7 ou tout fichier commençant par
+    MSH, catalogues .csv) et publier un paquet par domaine et par périmètre de stations ;
+    affiche le verdict de chaque fichier et le bilan par type (importés → dans le périmètre →
+    envoyés).
 
     Codes de sortie : 0 tout est publié ; 1 publié, mais des fichiers ou des lignes ont été
     refusés (voir le verdict de chaque fichier) ; 2 rien n'a été publié (configuration,
@@ -95,36 +97,45 @@ def publish(config_path: Path, kind: str, inputs: tuple[Path, ...]) -> None:
     from pcsauvegarde.cli.progress import file_progress
     from pcsauvegarde.core.package import PackageError
     from pcsauvegarde.publisher.importers.fhir.ignored import report_lines
-    from pcsauvegarde.publisher.intake import import_files
+    from pcsauvegarde.publisher.importers.hl7v2.importer import PARTIAL
+    from pcsauvegarde.publisher.intake import IGNORED, import_files
     from pcsauvegarde.publisher.publisher import PublishError, load_publisher_config
     from pcsauvegarde.publisher.publisher import publish as publish_records
+    from pcsauvegarde.publisher.report import PublishReport
 
     files = [p for i in inputs for p in (sorted(i.iterdir()) if i.is_dir() else [i])]
     try:
         config = load_publisher_config(config_path)
     except PublishError as exc:
         raise NothingPublished(str(exc)) from None
-    with file_progress(len(files), "Import") as report:
-        intake = import_files(files, report)
-    for message in intake.refusals:
-        click.echo(f"refusé : {message}", err=True)
+    with file_progress(len(files), "Import") as progress:
+        intake = import_files(files, progress, config.hl7)
+    partial = [r for r in intake.refusals if PARTIAL in r]  # applied, with what was left out
+    refused = [r for r in intake.refusals if PARTIAL not in r and IGNORED not in r]
+    for r in intake.refusals:
+        if IGNORED not in r:  # unknown files: their verdict line says it already
+            click.echo(f"{'signalé : ' if PARTIAL in r else 'refusé : '}{r}", err=True)
     if not intake.records:
         raise NothingPublished("aucun enregistrement à publier : voir le verdict de chaque "
                                "fichier ci-dessus" if files else "aucun fichier en entrée")
+    report = PublishReport()
     try:
-        written = publish_records(intake.records, config, kind)
+        written = publish_records(intake.records, config, kind, report=report)
     except (PublishError, PackageError) as exc:
         raise NothingPublished(str(exc)) from None
-    click.echo(f"{len(intake.records)} enregistrements importés, {len(intake.refusals)} refusés")
+    click.echo(f"{len(intake.records)} enregistrements importés, {len(refused)} refusés, "
+               f"{len(partial)} signalements (messages appliqués en partie)")
     for line in report_lines(intake.ignored):
+        click.echo(line)
+    for line in report.lines():
         click.echo(line)
     for path in written:
         click.echo(f"publié : {path}")
     if not written:
         click.echo("rien de nouveau à publier (les stations ont déjà ces données)")
     if not intake.clean:
-        click.echo("ATTENTION : des fichiers ou des lignes ont été refusés (code de sortie 1)",
-                   err=True)
+        click.echo("ATTENTION : des fichiers ou des lignes ont été refusés ou appliqués en "
+                   "partie (code de sortie 1)", err=True)
         sys.exit(1)
 
 

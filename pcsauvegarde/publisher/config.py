@@ -44,8 +44,19 @@ TOP_KEYS = (
         default="pcsauvegarde-publisher"),
     Key("full_every_minutes", int, "Avec `--kind auto` : un paquet complet quand le dernier "
         "date de plus de ce nombre de minutes (au moins 1).", default=60),
+    Key("hl7v2", dict, "Comment le flux HL7 v2 de l'hôpital porte ses identifiants : un bloc "
+        "`[hl7v2]` (clés `hl7v2.*` ci-dessous).", default={}),
     Key("stations", list, "Les stations servies : un bloc `[[stations]]` par station.",
         required=True),
+)
+HL7_KEYS = (
+    Key("ipp_authorities", list, "Espace de noms ou OID (PID-3.4) de l'index patient de "
+        "l'hôpital ; vide : accepté tant qu'un message ne porte qu'un identifiant du bon type.",
+        default=[]),
+    Key("ipp_types", list, "Types d'identifiant (PID-3.5) qui portent l'IPP (`PI` selon IHE PAM "
+        "France).", default=["PI"]),
+    Key("nda_field", str, "Où se trouve le numéro de séjour (NDA) : `PV1-19` ou `PID-18`.",
+        default="PV1-19"),
 )
 STATION_KEYS = (
     Key("id", str, "Identifiant de la station (minuscules, chiffres, tirets), celui de son "
@@ -57,6 +68,9 @@ STATION_KEYS = (
         "toutes, explicitement.", required=True, example='["REA", "MED"]'),
     Key("group", str, "Groupe de stations partageant un seul paquet par domaine (mêmes "
         "unités) ; les stations l'ajoutent à leur réglage `scopes`.", default=""),
+    Key("patients_without_stay", bool, "Reçoit aussi les patients qu'aucune station ne sert "
+        "par leurs séjours (sans séjour, ou séjours dans des unités non desservies) : la "
+        "station « consultations / urgences ».", default=False),
 )
 _STATION_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
@@ -71,6 +85,7 @@ def read_publisher_toml(path: Path) -> dict[str, Any]:
         raise PublisherConfigError(f"« {path} » : configuration illisible ({exc})") from None
     where = _Where(path, text)
     values = _check_table(data, TOP_KEYS, where, None)
+    values["hl7v2"] = _check_table(values["hl7v2"], HL7_KEYS, where, "hl7v2")
     stations = values["stations"]
     if not stations or not all(isinstance(s, dict) for s in stations):
         raise PublisherConfigError(f"{where.at('stations', None)} : au moins un bloc "
@@ -105,7 +120,7 @@ def _check_station(station: dict, where: _Where, index: int) -> dict[str, Any]:
 
 
 def _check_table(table: dict, keys: tuple[Key, ...], where: _Where,
-                 index: int | None) -> dict[str, Any]:
+                 index: int | str | None) -> dict[str, Any]:
     declared = {k.name: k for k in keys}
     for name in table:
         if name not in declared:
@@ -118,18 +133,20 @@ def _check_table(table: dict, keys: tuple[Key, ...], where: _Where,
     for key in keys:
         if key.name not in table:
             if key.required:
-                block = "le fichier" if index is None else f"le bloc [[stations]] n° {index + 1}"
+                block = ("le fichier" if index is None else f"le bloc [{index}]"
+                         if isinstance(index, str) else f"le bloc [[stations]] n° {index + 1}")
                 raise PublisherConfigError(f"« {where.path} » : clé « {key.name} » manquante "
                                            f"dans {block}")
             values[key.name] = key.default
             continue
         value = table[key.name]
-        ok = isinstance(value, key.kind) and not isinstance(value, bool)
+        ok = isinstance(value, key.kind) and (key.kind is bool or not isinstance(value, bool))
         if ok and isinstance(value, list) and key.name != "stations":
             ok = all(isinstance(v, str) for v in value)
         if not ok:
             wanted = {str: "un texte entre guillemets", int: "un nombre entier",
-                      list: "une liste de textes"}[key.kind]
+                      list: "une liste de textes", bool: "true ou false",
+                      dict: "un bloc [table]"}[key.kind]
             raise PublisherConfigError(f"{where.at(key.name, index)} : « {key.name} » doit être "
                                        f"{wanted}")
         values[key.name] = value
@@ -143,33 +160,44 @@ class _Where:
         self.path = path
         self.lines = text.splitlines()
 
-    def at(self, key: str, station: int | None) -> str:
+    def at(self, key: str, station: int | str | None) -> str:
         line = self._line(key, station)
         return f"« {self.path} », ligne {line}" if line else f"« {self.path} »"
 
-    def _line(self, key: str, station: int | None) -> int | None:
+    def _line(self, key: str, table: int | str | None) -> int | None:
+        """``table``: None (top level), the index of a [[stations]] block, or a table name."""
         pattern = re.compile(rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\")\s*=")
-        block, seen = None, -1
+        block: int | str | None = None
+        seen = -1
         for number, line in enumerate(self.lines, 1):
             stripped = line.strip()
-            if stripped.startswith("["):
+            if stripped.startswith("[["):
                 seen += stripped.startswith("[[stations]]")
-                block = seen if stripped.startswith("[[stations]]") else "other"
+                block = seen if stripped.startswith("[[stations]]") else "?"
                 continue
-            if pattern.match(line) and block == (station if station is not None else None):
+            if stripped.startswith("["):
+                block = stripped.strip("[] ").split("]")[0]
+                continue
+            if pattern.match(line) and block == table:
                 return number
+        if table is None and key in {k.name for k in TOP_KEYS if k.kind is dict}:
+            return next((n for n, line in enumerate(self.lines, 1)
+                         if line.strip() == f"[{key}]"), None)
         return None
 
 
 def reference_markdown() -> str:
     """The key reference of publisher.toml, from the declaration the validator uses."""
     out = ["| Clé | Type | Obligatoire | Défaut | Rôle |", "|---|---|---|---|---|"]
-    for prefix, keys in (("", TOP_KEYS), ("stations.", STATION_KEYS)):
+    for prefix, keys in (("", TOP_KEYS), ("hl7v2.", HL7_KEYS), ("stations.", STATION_KEYS)):
         for k in keys:
-            kind = {str: "texte", int: "entier", list: "liste"}[k.kind]
+            kind = {str: "texte", int: "entier", list: "liste", bool: "vrai/faux",
+                    dict: "bloc `[hl7v2]`"}[k.kind]
             if k.name == "stations":
                 kind = "blocs `[[stations]]`"
-            default = "—" if k.required or k.default is None else f"`{k.default!r}`"
+            default = "—" if k.required or k.default in (None, {}) else (
+                f"`{str(k.default).lower()}`" if isinstance(k.default, bool)
+                else f"`{k.default!r}`")
             out.append(f"| `{prefix}{k.name}` | {kind} | {'oui' if k.required else 'non'} | "
                        f"{default.replace(chr(39), chr(34))} | {k.help} |")
     return "\n".join(out) + "\n"

@@ -14,12 +14,17 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pcsauvegarde.core.records import Record
+from pcsauvegarde.publisher.importers.hl7v2.identity import Hl7Options
 
 FORMATS = {"fhir": (".ndjson", ".jsonl", ".json", ".ndjson.gz", ".jsonl.gz", ".json.gz"),
            "hl7": (".hl7",), "csv": (".csv",)}
 FORMAT_NAMES = {"fhir": "FHIR R4", "hl7": "HL7 v2", "csv": "CSV"}
+IGNORED = "ignoré : extension inconnue"
+UNKNOWN = (f"{IGNORED} (.ndjson, .json, .hl7 ou .csv attendus, ou un fichier HL7 v2 "
+           "commençant par MSH)")
 
 
 @dataclass
@@ -30,6 +35,7 @@ class FileVerdict:
     format: str = ""                 # fhir | hl7 | csv; empty: not a source file
     read: int = 0                    # resources, messages or data lines read
     refusals: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)   # HL7 messages applied in part
     ignored_columns: list[str] = field(default_factory=list)
     refused_whole: str = ""          # why the whole file was refused
     seconds: float = 0.0             # time of its format's import, shared by its files
@@ -42,12 +48,13 @@ class FileVerdict:
         """One French line: the verdict as printed by ``publish``."""
         name = self.path.name
         if not self.format:
-            return (f"{name} : ignoré (extension inconnue ; attendu .ndjson, .json, .hl7 "
-                    "ou .csv)")
+            return f"{name} : {UNKNOWN}"
         if self.refused_whole:
             return f"{name} : REFUSÉ — {self.refused_whole}"
         text = (f"{name} ({FORMAT_NAMES[self.format]}) : {self.read} lu(s), "
                 f"{len(self.refusals)} refusé(s)")
+        if self.warnings:
+            text += f", {len(self.warnings)} appliqué(s) en partie"
         if self.seconds > 0:
             text += f", {_number(self.rate)}/s"
         if self.ignored_columns:
@@ -57,7 +64,8 @@ class FileVerdict:
 
     @property
     def ok(self) -> bool:
-        return bool(self.format) and not self.refused_whole and not self.refusals
+        return (bool(self.format) and not self.refused_whole and not self.refusals
+                and not self.warnings)
 
 
 @dataclass
@@ -70,7 +78,10 @@ class Intake:
 
     @property
     def refusals(self) -> list[str]:
-        return [m for f in self.files for m in f.refusals]
+        """Every refusal, warning and unknown file, file by file, in input order."""
+        return [m for f in self.files
+                for m in (f.refusals + f.warnings if f.format
+                          else [f"{f.path.name} : {UNKNOWN}"])]
 
     @property
     def clean(self) -> bool:
@@ -79,12 +90,24 @@ class Intake:
 
 
 def format_of(path: Path) -> str:
+    """The format by extension; a file of another extension holding HL7 v2 (``.txt``,
+    ``.msg``…) is HL7 v2; "" for anything else."""
+    from pcsauvegarde.publisher.importers.hl7v2.importer import looks_like_hl7
+
     name = path.name.lower()
-    return next((fmt for fmt, exts in FORMATS.items() if name.endswith(exts)), "")
+    by_name = next((fmt for fmt, exts in FORMATS.items() if name.endswith(exts)), "")
+    if by_name:
+        return by_name
+    try:
+        with path.open("rb") as handle:
+            return "hl7" if looks_like_hl7(handle.read(64)) else ""
+    except OSError:
+        return ""
 
 
 def import_files(paths: Iterable[Path],
-                 progress: Callable[[FileVerdict], None] | None = None) -> Intake:
+                 progress: Callable[[FileVerdict], None] | None = None,
+                 hl7_options: Hl7Options | None = None) -> Intake:
     """Import FHIR, HL7 v2 and CSV files (each format's files together: they reference each
     other) and return the merged records with one verdict per file, in input order.
 
@@ -94,13 +117,15 @@ def import_files(paths: Iterable[Path],
     """
     from pcsauvegarde.publisher.importers.csv.catalogues import import_catalogues
     from pcsauvegarde.publisher.importers.fhir.importer import import_fhir
-    from pcsauvegarde.publisher.importers.hl7v2.importer import import_hl7
+    from pcsauvegarde.publisher.importers.hl7v2.importer import PARTIAL, import_hl7
 
     verdicts = [FileVerdict(Path(p), format_of(Path(p))) for p in paths]
     merged: dict[tuple[str, str], Record] = {}
     ignored: Counter[str] = Counter()
-    for fmt, importer in (("fhir", import_fhir), ("hl7", import_hl7),
-                          ("csv", import_catalogues)):
+    importers: tuple[tuple[str, Callable[[list[Path]], Any]], ...] = (
+        ("fhir", import_fhir), ("hl7", lambda files: import_hl7(files, hl7_options)),
+        ("csv", import_catalogues))
+    for fmt, importer in importers:
         mine = [v for v in verdicts if v.format == fmt]
         if not mine:
             continue
@@ -114,7 +139,8 @@ def import_files(paths: Iterable[Path],
                 continue
             if getattr(rejection, "line", None) == 0 and fmt == "csv":
                 verdict.refused_whole = rejection.reason_fr
-            verdict.refusals.append(rejection.message())
+            message = rejection.message()
+            (verdict.warnings if PARTIAL in message else verdict.refusals).append(message)
         for name, columns in getattr(result, "ignored_columns", {}).items():
             if name in by_name:
                 by_name[name].ignored_columns = list(columns)

@@ -1,20 +1,86 @@
-"""Which records a station's units may receive: one rule per record type (data minimisation).
+"""Which scopes (station groups) receive each record: patients by their stays, unit records by
+their unit, shared catalogues everywhere (data minimisation).
 
-Every record type MUST be declared here (a test checks it), so a new type cannot go out
-unscoped by default. Three kinds of rule:
+Patients: a patient goes to the scopes with ``units = ["*"]`` and to every scope that names the
+unit of one of their stays (current or past: the last encounter included). A patient no scope
+names that way (no stay at all, e.g. the lab result of an outpatient, or stays only in units no
+scope names) also goes to the scopes marked ``patients_without_stay`` (« consultations/
+urgences »). Their whole record follows them.
 
-- ``patient``: follows its patient (``ipp``, or the id of a ``patient``); a patient is served
-  when one of their stays is in a served unit, and then their whole record goes (history too).
-- ``unit``: the record belongs to the unit named in one of its fields (empty field: shared,
-  e.g. a tray without owner, a transversal staff member).
+Every record type MUST have a rule in ``RULES`` (a test checks it), so a new type cannot go
+out unscoped by default:
+
+- ``patient``: follows its patient (``ipp``, or the id of a ``patient``), as above;
+- ``unit``: belongs to the unit named in one of its fields (empty field: shared, e.g. a tray
+  without owner, a transversal staff member); a sterilisation cycle goes where one of its
+  trays goes;
 - ``shared``: a catalogue every unit uses (products, suppliers, the unit directory).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from pcsauvegarde.core.records import RECORD_TYPES, Record, Stay, Tray
+
+PATIENT_DOMAINS = ("dpi", "lab", "imaging")
+
+
+class Scope(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def units(self) -> tuple[str, ...]: ...
+    @property
+    def patients_without_stay(self) -> bool: ...
+
+    def serves(self, unit: str) -> bool: ...
+
+
+@dataclass
+class Routing:
+    """Scope ids per IPP, and the French reason for every IPP no scope receives."""
+
+    by_ipp: dict[str, frozenset[str]] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)
+
+    def receives(self, scope_id: str, ipp: str) -> bool:
+        return scope_id in self.by_ipp.get(ipp, ())
+
+
+def record_ipp(record: Record) -> str | None:
+    """The IPP a patient-domain record belongs to (None for catalogue records)."""
+    if record.DOMAIN not in PATIENT_DOMAINS:
+        return None
+    return record.id if record.TYPE == "patient" else getattr(record, "ipp", None)
+
+
+def route_patients(records: Iterable[Record], scopes: Sequence[Scope]) -> Routing:
+    """Decide, once for every scope, who receives each patient (see the module docstring)."""
+    units: dict[str, set[str]] = {}
+    for r in records:
+        ipp = record_ipp(r)
+        if ipp is not None:
+            bucket = units.setdefault(ipp, set())
+            if isinstance(r, Stay):
+                bucket.add(r.unit)
+    star = frozenset(s.id for s in scopes if "*" in s.units)
+    fallback = frozenset(s.id for s in scopes if s.patients_without_stay)
+    routing = Routing()
+    for ipp, stay_units in units.items():
+        named = frozenset(s.id for s in scopes if stay_units & set(s.units))
+        targets = star | (named or fallback)
+        routing.by_ipp[ipp] = targets
+        if not targets:
+            routing.reasons[ipp] = (
+                "patient sans séjour et aucune station « patients_without_stay »"
+                if not stay_units else
+                f"séjours en unité non desservie ({', '.join(sorted(stay_units))}) et "
+                "aucune station « patients_without_stay »")
+    return routing
+
 
 PATIENT, UNIT, SHARED = "patient", "unit", "shared"
 
@@ -50,23 +116,19 @@ def unscoped_types() -> set[str]:
     return set(RECORD_TYPES) - set(RULES)
 
 
-def scope_filter(records: Iterable[Record], serves: Callable[[str], bool]
-                 ) -> Callable[[Record], bool]:
-    """A predicate saying whether a record goes to a scope whose units ``serves`` accepts."""
-    records = list(records)
-    served_ipps = {r.ipp for r in records if isinstance(r, Stay) and serves(r.unit)}
+def unit_filter(records: Iterable[Record], serves: Callable[[str], bool]
+                ) -> Callable[[Record], bool]:
+    """Whether a non-patient record goes to a scope whose units ``serves`` accepts."""
     served_trays = {r.id for r in records if isinstance(r, Tray)
                     and (not r.owner_unit or serves(r.owner_unit))}
 
     def keep(record: Record) -> bool:
-        rule, field = RULES[record.TYPE]
-        value = getattr(record, field, "")
-        if rule == PATIENT:
-            return value in served_ipps
-        if rule == UNIT:
-            if record.TYPE == "sterilisation_cycle":
-                return not value or any(t in served_trays for t in value)
-            return not value or serves(value)
-        return True
+        rule, field_name = RULES[record.TYPE]
+        if rule != UNIT:
+            return True
+        value = getattr(record, field_name, "")
+        if record.TYPE == "sterilisation_cycle":
+            return not value or any(t in served_trays for t in value)
+        return not value or serves(value)
 
     return keep

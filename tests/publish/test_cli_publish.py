@@ -48,7 +48,7 @@ def test_every_file_gets_a_verdict_and_exit_codes_say_how_it_went(tmp_path):
     r = CliRunner().invoke(main, ["publish", "--config", str(toml), str(notes),
                                   str(DATA / "dotations_sans_quantite.csv")])
     assert r.exit_code == 2, r.output  # nothing published: the reasons are printed
-    assert "notes.txt : ignoré (extension inconnue" in r.output
+    assert "notes.txt : ignoré : extension inconnue" in r.output
     assert ("dotations_sans_quantite.csv : REFUSÉ — colonne(s) obligatoire(s) absente(s) : "
             "quantite") in r.output
     assert "aucun enregistrement à publier : voir le verdict de chaque fichier" in r.output

@@ -162,3 +162,16 @@ def test_wrong_types_are_refused_with_their_line(tmp_path):
         _load(tmp_path, 'units = ["MED"]', head='full_every_minutes = "30"\n')
     with pytest.raises(PublishError, match="ligne 12 : « units » doit être une liste"):
         _load(tmp_path, 'units = "MED"')
+
+
+def test_hl7v2_table_and_booleans_are_validated_too(tmp_path):
+    with pytest.raises(PublishError, match=r"ligne 15 : clé inconnue « ipp_type » ; "
+                                           r"vouliez-vous dire « ipp_types » \?"):
+        _load(tmp_path, 'units = ["MED"]\n\n[hl7v2]\nipp_type = ["PI"]')
+    with pytest.raises(PublishError, match="ligne 13 : « patients_without_stay » doit être "
+                                           "true ou false"):
+        _load(tmp_path, 'units = ["MED"]\npatients_without_stay = "oui"')
+    config = _load(tmp_path, 'units = ["MED"]\npatients_without_stay = true\n\n[hl7v2]\n'
+                   'ipp_authorities = ["1.2.250.1.999"]')
+    assert config.stations[1].patients_without_stay
+    assert config.hl7.ipp_authorities == ("1.2.250.1.999",)

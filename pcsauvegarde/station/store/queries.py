@@ -126,8 +126,9 @@ def search(store: Store, query: str, limit: int = 50) -> list[PatientRow]:
     if not q:
         return []
     with store.connect() as db:
-        if q.isdigit():
-            return _rows(db, "i.ipp = ? OR i.nda = ?", (q, q), limit)
+        if q.isdigit():  # an IPP or NDA (a key lookup), else an IPP merged into another one
+            return (_rows(db, "i.ipp = ? OR i.nda = ?", (q, q), limit)
+                    or _rows(db, "' ' || i.names || ' ' LIKE ?", (f"% {q} %",), limit))
         m = _DATE.match(q)
         if m:
             iso = f"{m[3]}-{m[2]}-{m[1]}"
@@ -149,7 +150,7 @@ def patient_file(store: Store, ipp: str, lab_hours: int = 72,
     if not patients:
         return None
     stays = sorted(_of(Stay, found), key=lambda s: s.admission)
-    current = [s for s in stays if s.discharge is None]
+    current = [s for s in stays if s.discharge is None and not s.planned]
     stay = current[-1] if current else (stays[-1] if stays else None)
     snaps = store.snapshots()
     # the window ends at the lab extract, as on the summary: old data still shows its last 72 h

@@ -31,12 +31,12 @@ def test_generated_tables_are_up_to_date(name):
 
 
 def test_publisher_toml_reference_lists_exactly_the_validated_keys():
-    from pcsauvegarde.publisher.config import STATION_KEYS, TOP_KEYS
+    from pcsauvegarde.publisher.config import HL7_KEYS, STATION_KEYS, TOP_KEYS
 
     table = docgen.publisher_keys()
-    documented = set(re.findall(r"^\| `([a-z_.]+)`", table, re.M))
-    assert documented == {k.name for k in TOP_KEYS} | {f"stations.{k.name}"
-                                                      for k in STATION_KEYS}
+    documented = set(re.findall(r"^\| `([a-z0-9_.]+)`", table, re.M))
+    assert documented == ({k.name for k in TOP_KEYS} | {f"hl7v2.{k.name}" for k in HL7_KEYS}
+                          | {f"stations.{k.name}" for k in STATION_KEYS})
 
 
 def test_toml_examples_load(tmp_path):

@@ -91,6 +91,20 @@ def test_pull_shows_each_package_as_plain_lines_in_a_log(station_dir):
     assert "\r" not in r.output  # no terminal control in a log
 
 
+def test_pull_reports_records_inside_a_long_package(station_dir):
+    """A full package reports its records as they are checked: a line per quarter in a log."""
+    from pcsauvegarde.station.settings import load_settings
+    from pcsauvegarde.station.store import Store
+    from pcsauvegarde.station.sync.pull import PackageRecords, pull_all
+
+    settings = load_settings(station_dir)
+    events: list = []
+    pull_all(settings, Store(settings.store_path), None, events.append)
+    dpi = [e for e in events if isinstance(e, PackageRecords) and ".dpi." in e.name]
+    assert dpi and dpi[-1].done == dpi[-1].total > 0
+    assert [e.done for e in dpi] == sorted(e.done for e in dpi)
+
+
 def test_pull_and_publish_show_a_bar_on_a_terminal(station_dir, monkeypatch, tmp_path):
     import click._termui_impl
 

@@ -46,9 +46,9 @@ def file_progress(total: int, label: str) -> Iterator[Callable[[Any], None]]:
 def package_progress() -> Iterator[Callable[[Any], None]]:
     """Yield ``report(event)`` for ``pull``: a bar per source on a terminal (its length is the
     source's queue), plain lines otherwise; each finished package's line is printed."""
-    from pcsauvegarde.station.sync.pull import PackageStart
+    from pcsauvegarde.station.sync.pull import PackageRecords, PackageStart
 
-    state: dict[str, Any] = {"bar": None, "lines": []}
+    state: dict[str, Any] = {"bar": None, "lines": [], "quarter": 0}
 
     def close() -> None:
         if state["bar"] is not None:
@@ -59,7 +59,11 @@ def package_progress() -> Iterator[Callable[[Any], None]]:
             state["lines"] = []
 
     def report(event: Any) -> None:
+        if isinstance(event, PackageRecords):
+            records(event)
+            return
         if not interactive():
+            state["quarter"] = 0
             click.echo(event.line() if isinstance(event, PackageStart) else "  " + event.line())
             return
         if isinstance(event, PackageStart):
@@ -71,6 +75,16 @@ def package_progress() -> Iterator[Callable[[Any], None]]:
         else:
             state["lines"].append("  " + event.line())
             state["bar"].update(1)
+
+    def records(event: Any) -> None:
+        if interactive():
+            if state["bar"] is not None:
+                state["bar"].update(0, f"{event.name} {event.done}/{event.total}")
+            return
+        quarter = 4 * event.done // event.total if event.total else 4
+        if quarter > state["quarter"] and event.done < event.total:  # a line per 25 %
+            state["quarter"] = quarter
+            click.echo(event.line())
 
     try:
         yield report

@@ -104,6 +104,20 @@ class PackageStart:
         return f"source {self.source} : paquet {self.index}/{self.total} « {self.name} »{size}…"
 
 
+@dataclass(frozen=True)
+class PackageRecords:
+    """Records of a package checked and written so far (a long full package)."""
+
+    name: str
+    source: str
+    done: int
+    total: int
+
+    def line(self) -> str:
+        return (f"  « {self.name} » : {_int(self.done)}/{_int(self.total)} enregistrements "
+                "vérifiés")
+
+
 OUTCOMES_FR = {"accepted": "accepté", "quarantined": "en quarantaine", "waiting": "en attente",
                "refused": "refusé"}
 
@@ -120,7 +134,7 @@ def _size(size: float) -> str:
     return f"{_dec(size / 1_000_000)} Mo" if size >= 1_000_000 else f"{_int(size / 1000)} ko"
 
 
-Progress = Callable[[PackageStart | PackageStep], None]
+Progress = Callable[[PackageStart | PackageRecords | PackageStep], None]
 
 
 def _order(names: list[str], station: str | tuple[str, ...]) -> list[str]:
@@ -209,7 +223,11 @@ def _pull(settings, store, source, keys, transport, run, incoming, now, progress
             log.info("skipped %s (changing or gone): next run", name)
             continue
         fetched, size = time.perf_counter(), local.stat().st_size
-        outcome = ingest(settings, store, local, keys, source.id, now)
+        def on_records(done: int, total: int, name: str = name) -> None:
+            if progress is not None:
+                progress(PackageRecords(name, source.id, done, total))
+
+        outcome = ingest(settings, store, local, keys, source.id, now, progress=on_records)
         run.outcomes.append(outcome)
         if progress is not None:
             snapshot = store.snapshot(outcome.domain) if outcome.domain else None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -13,11 +12,7 @@ from pcsauvegarde.station.keys import load_station_keys
 from pcsauvegarde.station.settings import load_settings
 from pcsauvegarde.station.station import open_station
 from pcsauvegarde.station.sync.pull import pull_all
-
-# Ten minutes ago: recent enough to be fresh, old enough to test the stale threshold.
-NOW = (dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
-       - dt.timedelta(minutes=10))
-PASSWORD = "correct horse battery"
+from tests.support.constants import NOW, PASSWORD
 
 
 @pytest.fixture(autouse=True, scope="session")

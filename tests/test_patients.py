@@ -14,7 +14,7 @@ from pcsauvegarde.station.documents import RENDERERS
 from pcsauvegarde.station.issuing.bundling import BUNDLE_KINDS, issue_unit_bundle
 from pcsauvegarde.station.issuing.issue import issue_patient_document, issue_unit_document
 from pcsauvegarde.station.state.admissions import AdmissionRequest
-from tests.pdfcheck import page_texts
+from tests.support.pdfcheck import page_texts
 
 BIRTH_NAME = "DE LA TOUR D'AUVERGNE-LAURAGAIS"
 

@@ -17,9 +17,8 @@ from pcsauvegarde.station.documents import (
     patient_summary,
 )
 from pcsauvegarde.station.documents.context import CensusRow, UnitFile
-
-from .helpers import page_barcodes, page_texts
-from .sample import IPP
+from tests.support.pdfcheck import page_barcodes, page_texts
+from tests.support.sample import IPP
 
 KINDS = (administration_plan, care_plan, patient_summary)
 

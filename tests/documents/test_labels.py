@@ -11,9 +11,8 @@ import pytest
 
 from pcsauvegarde.station.documents import RENDERERS, admission_kit, labels, wristband
 from pcsauvegarde.station.documents.templates import DEFAULT_DIR, TemplateError
-
-from .helpers import page_barcodes, page_texts
-from .sample import DOC_NUMBER, IPP
+from tests.support.pdfcheck import page_barcodes, page_texts
+from tests.support.sample import DOC_NUMBER, IPP
 
 
 def _identity_ok(text: str, file) -> None:
@@ -36,7 +35,7 @@ def test_default_sheet_is_24_labels_that_each_scan_to_the_ipp(patient_file, ctx)
     _identity_ok(text, patient_file)
     [codes] = page_barcodes(pdf)
     assert codes == {IPP}
-    from tests.pdfcheck import barcodes
+    from tests.support.pdfcheck import barcodes
     assert barcodes(pdf) == [IPP] * 24
     print(f"\n[mesure] planche de 24 étiquettes : {elapsed * 1000:.0f} ms par rendu")
 

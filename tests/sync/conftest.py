@@ -15,7 +15,7 @@ from pcsauvegarde.station.keys import load_station_keys
 from pcsauvegarde.station.settings import load_settings, write_settings
 from pcsauvegarde.station.station import open_station
 from pcsauvegarde.station.sync.pull import pull_all
-from tests.conftest import PASSWORD
+from tests.support.constants import PASSWORD
 
 
 @pytest.fixture(scope="session")

@@ -5,21 +5,9 @@ from __future__ import annotations
 import pytest
 
 from pcsauvegarde.station.state.accounts import ROLES
-from tests.conftest import PASSWORD
+from tests.support.constants import PASSWORD
 
 IN_UNIT, OUT_UNIT = "CHD", "REA"  # units of the demo hospital
-
-
-def client_as(app, login: str):
-    """A test client holding an open server-side session for ``login``."""
-    from pcsauvegarde.station.web import station_of
-    from pcsauvegarde.station.web.auth import SESSION_KEY
-
-    client = app.test_client()
-    token = station_of(app).sessions.open(login)
-    with client.session_transaction() as sess:
-        sess[SESSION_KEY] = token
-    return client
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import threading
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.support.constants import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.slow,
@@ -133,7 +133,7 @@ def test_keyboard_only_with_visible_focus_and_big_targets(page, served):
 def test_a_nurse_prints_her_unit(page, served):
     """Unit page → « Imprimer le service » (administration plans only) → one PDF, beds in order."""
     from pcsauvegarde.station import patients
-    from tests.pdfcheck import page_texts
+    from tests.support.pdfcheck import page_texts
     base, station = served
     rows = patients.inpatients(station, "REA")
     _log_in(page, base)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 import re
 
-from tests.conftest import PASSWORD
-from tests.pdfcheck import barcodes, page_texts
+from tests.support.constants import PASSWORD
+from tests.support.pdfcheck import barcodes, page_texts
 
 
 def first_inpatient(station):

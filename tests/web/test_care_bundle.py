@@ -7,8 +7,8 @@ import re
 import pytest
 
 from pcsauvegarde.station import patients
-from tests.conftest import PASSWORD
-from tests.pdfcheck import barcodes, page_texts
+from tests.support.constants import PASSWORD
+from tests.support.pdfcheck import barcodes, page_texts
 
 
 def smallest_unit(station):

@@ -43,20 +43,20 @@ def test_pull_reports_outcomes(station_dir):
     assert "accepté(s)" in r.output and "0 en quarantaine" in r.output
 
 
-def test_serve_refuses_a_broken_print_template_in_one_line(station_dir, tmp_path, monkeypatch):
-    """A hospital's typo in printtemplates/ stops start-up with the file named, no traceback."""
-    import shutil
-
+def test_serve_refuses_a_broken_print_template_in_one_line(station_dir):
+    """A hospital's typo in its own print templates stops start-up: file and key named."""
     from pcsauvegarde.station.documents import templates
-    broken = tmp_path / "printtemplates"
-    shutil.copytree(templates.DEFAULT_DIR, broken)
-    text = (broken / "summary.toml").read_text(encoding="utf-8")
-    (broken / "summary.toml").write_text(text.replace("=", "= [", 1), encoding="utf-8")
-    monkeypatch.setattr(templates, "DEFAULT_DIR", broken)
+    own = station_dir / "modeles"
+    own.mkdir()
+    text = (templates.DEFAULT_DIR / "summary.toml").read_text(encoding="utf-8")
+    (own / "summary.toml").write_text(text.replace('title = "Allergies"', 'titre = "Allergies"'),
+                                      encoding="utf-8")
+    with (station_dir / "station.toml").open("a", encoding="utf-8") as f:
+        f.write('print_templates_dir = "modeles"\n')
     r = CliRunner().invoke(main, ["serve", "--data", str(station_dir)])
     assert r.exit_code == 1, r.output
-    assert "summary.toml" in r.output and "démarrage refusé" in r.output
-    assert "Traceback" not in r.output
+    assert "démarrage refusé" in r.output and str(own / "summary.toml") in r.output
+    assert "allergies.titre" in r.output and "Traceback" not in r.output
 
 
 def test_print_reprints_a_journalled_document(station):

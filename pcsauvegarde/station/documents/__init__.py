@@ -19,7 +19,7 @@ from pcsauvegarde.station.documents import (
 )
 from pcsauvegarde.station.documents.base import DocumentPDF
 from pcsauvegarde.station.documents.context import DocumentContext
-from pcsauvegarde.station.documents.templates import load_template
+from pcsauvegarde.station.documents.templates import TemplateError, load_template
 
 
 class Renderer(Protocol):
@@ -72,11 +72,22 @@ TITLES: dict[str, str] = {
 def check_templates(directory: Path | str | None = None) -> None:
     """Load every print template once; raise TemplateError (naming file and key) if one is bad.
 
-    Called at start-up so that a broken template stops the station before an outage, not
-    when a nurse prints.
+    ``directory`` is the hospital's override directory (settings). Called at start-up so that
+    a broken template stops the station before an outage, not when a nurse prints; a file
+    there that no document reads (a misspelt name) is refused too, not ignored in silence.
     """
+    modules = (administration_plan, prescriptions, care_plan, census, bundle, labels, wristband)
+    if directory is not None:
+        folder = Path(directory)
+        if not folder.is_dir():
+            raise TemplateError(f"{folder} : dossier des modèles d'impression introuvable "
+                                "(réglage print_templates_dir)")
+        known = {patient_summary.KIND, schedule.KIND, *(m.KIND for m in modules)}
+        for path in sorted(folder.glob("*.toml")):
+            if path.stem not in known:
+                raise TemplateError(f"{path} : modèle inconnu, aucun document ne le lit "
+                                    f"(noms possibles : {', '.join(sorted(known))})")
     load_template(patient_summary.KIND, patient_summary.SCHEMA, directory)
     schedule.load_standard_hours(directory)
-    for module in (administration_plan, prescriptions, care_plan, census, bundle, labels,
-                   wristband):
+    for module in modules:
         module.load(directory)

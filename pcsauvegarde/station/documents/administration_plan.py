@@ -65,8 +65,8 @@ def render(file: PatientFile, ctx: DocumentContext, *,
 def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
          templates_dir: Path | str | None = None) -> None:
     """Add the 72-h administration plan, as its own document, to ``pdf``."""
-    t = load(templates_dir)
-    hours = load_standard_hours(templates_dir)
+    t = load(templates_dir or ctx.templates_dir)
+    hours = load_standard_hours(templates_dir or ctx.templates_dir)
     now = ctx.printed_at
     start = now - dt.timedelta(hours=t.number("window.hours_back", 1, 72))
     end = now + dt.timedelta(hours=t.number("window.hours_ahead", 1, 96))

@@ -15,8 +15,8 @@ TITLE = "Étiquettes et bracelet d'identification"
 def render(file: PatientFile, ctx: DocumentContext, *, count: int | None = None,
            templates_dir: Path | str | None = None) -> bytes:
     """Label sheet(s) first, then the wristband page (pure)."""
-    label_layout = labels.load(templates_dir)
-    band_layout = wristband.load(templates_dir)
+    label_layout = labels.load(templates_dir or ctx.templates_dir)
+    band_layout = wristband.load(templates_dir or ctx.templates_dir)
     pdf = StockPDF(ctx, TITLE)
     pdf.patient_file = file
     labels.add_label_pages(pdf, label_layout, file, count)

@@ -102,7 +102,7 @@ def render_cover(cover: BundleCover, ctx: DocumentContext, *,
 def draw_cover(pdf: DocumentPDF, cover: BundleCover, ctx: DocumentContext, *,
                templates_dir: Path | str | None = None) -> None:
     """The cover: what the bundle holds, patients × documents with their numbers and pages."""
-    t = load(templates_dir)
+    t = load(templates_dir or ctx.templates_dir)
     pdf.begin_document(ctx, t.text("document.title", unit=cover.unit_name or cover.unit_code),
                        landscape=True)
     pdf.add_page()

@@ -40,8 +40,8 @@ def render(file: PatientFile, ctx: DocumentContext, *,
 def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
          templates_dir: Path | str | None = None) -> None:
     """Add the 24-h care plan, as its own document, to ``pdf``."""
-    t = load(templates_dir)
-    hours = load_standard_hours(templates_dir)
+    t = load(templates_dir or ctx.templates_dir)
+    hours = load_standard_hours(templates_dir or ctx.templates_dir)
     start = ctx.printed_at
     end = start + dt.timedelta(hours=t.number("window.hours", 1, 48))
     blocks = grid.blocks(start, end, t.number("window.block_hours", 1, 12), start)

@@ -41,7 +41,7 @@ def render(unit: UnitFile, ctx: DocumentContext, *,
 def draw(pdf: DocumentPDF, unit: UnitFile, ctx: DocumentContext, *,
          templates_dir: Path | str | None = None) -> None:
     """Add the census of a unit, as its own document, to ``pdf``."""
-    t = load(templates_dir)
+    t = load(templates_dir or ctx.templates_dir)
     pdf.begin_document(ctx, t.text("document.title", unit=unit.name or unit.code),
                        landscape=True)
     pdf.add_page()

@@ -55,7 +55,7 @@ def render(file: PatientFile, ctx: DocumentContext, *,
 def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
          templates_dir: Path | str | None = None) -> None:
     """Add the patient summary, as its own document, to ``pdf``."""
-    t = load_template(KIND, SCHEMA, templates_dir)
+    t = load_template(KIND, SCHEMA, templates_dir or ctx.templates_dir)
     pdf.begin_document(ctx, t.text("document.title"), patient=file)
     pdf.add_page()
     _stay(pdf, t, file)

@@ -43,8 +43,8 @@ def render(file: PatientFile, ctx: DocumentContext, *,
 def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
          templates_dir: Path | str | None = None) -> None:
     """Add the active prescriptions, as their own document, to ``pdf``."""
-    t = load(templates_dir)
-    hours = load_standard_hours(templates_dir)
+    t = load(templates_dir or ctx.templates_dir)
+    hours = load_standard_hours(templates_dir or ctx.templates_dir)
     pdf.begin_document(ctx, t.text("document.title"), patient=file)
     pdf.add_page()
     _allergies(pdf, t, file)

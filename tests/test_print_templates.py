@@ -102,7 +102,7 @@ def test_an_installed_wheel_prints_outside_the_source_tree(tmp_path: Path) -> No
                     str(site), str(wheel)], check=True, capture_output=True, cwd=tmp_path)
     own_summary(tmp_path / "modeles")
     script = textwrap.dedent(f"""
-        import datetime as dt, io, json
+        import datetime as dt, io, json, pathlib
         import pcsauvegarde
         from pcsauvegarde.core.records import Patient
         from pcsauvegarde.station.documents import check_templates, patient_summary
@@ -113,7 +113,7 @@ def test_an_installed_wheel_prints_outside_the_source_tree(tmp_path: Path) -> No
         now = dt.datetime(2026, 11, 27, 13, 5, tzinfo=dt.UTC)
         file = PatientFile(Patient("P1", "Durand", "Léa", dt.date(1950, 1, 2), "F"))
         texts = []
-        for folder in (None, "modeles"):
+        for folder in (None, pathlib.Path("modeles")):
             ctx = DocumentContext("CH", "st-1", "IDE", now, now, "SYN-1", templates_dir=folder)
             pdf = patient_summary.render(file, ctx)
             texts.append(pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text())

@@ -32,16 +32,14 @@ def load(directory: Path | str | None = None) -> Template:
     return t
 
 
-def render(unit: UnitFile, ctx: DocumentContext, *,
-           templates_dir: Path | str | None = None) -> bytes:
+def render(unit: UnitFile, ctx: DocumentContext) -> bytes:
     """Render the census of a unit as PDF bytes (pure: records in, bytes out)."""
-    return render_document(draw, TITLE, unit, ctx, landscape=True, templates_dir=templates_dir)
+    return render_document(draw, TITLE, unit, ctx, landscape=True)
 
 
-def draw(pdf: DocumentPDF, unit: UnitFile, ctx: DocumentContext, *,
-         templates_dir: Path | str | None = None) -> None:
+def draw(pdf: DocumentPDF, unit: UnitFile, ctx: DocumentContext) -> None:
     """Add the census of a unit, as its own document, to ``pdf``."""
-    t = load(templates_dir or ctx.templates_dir)
+    t = load(ctx.templates_dir)
     pdf.begin_document(ctx, t.text("document.title", unit=unit.name or unit.code),
                        landscape=True)
     pdf.add_page()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from pcsauvegarde.core.records import LabResult
 from pcsauvegarde.station.documents.base import GREY, INK, MARGIN, DocumentPDF, render_document
@@ -46,16 +45,14 @@ MODALITIES = {"CT": "Scanner", "MR": "IRM", "US": "Échographie", "CR": "Radiogr
 NORMAL_FLAGS = ("", "N")
 
 
-def render(file: PatientFile, ctx: DocumentContext, *,
-           templates_dir: Path | str | None = None) -> bytes:
+def render(file: PatientFile, ctx: DocumentContext) -> bytes:
     """Render the patient summary as PDF bytes (pure: records in, bytes out)."""
-    return render_document(draw, TITLE, file, ctx, landscape=False, templates_dir=templates_dir)
+    return render_document(draw, TITLE, file, ctx, landscape=False)
 
 
-def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
-         templates_dir: Path | str | None = None) -> None:
+def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext) -> None:
     """Add the patient summary, as its own document, to ``pdf``."""
-    t = load_template(KIND, SCHEMA, templates_dir or ctx.templates_dir)
+    t = load_template(KIND, SCHEMA, ctx.templates_dir)
     pdf.begin_document(ctx, t.text("document.title"), patient=file)
     pdf.add_page()
     _stay(pdf, t, file)

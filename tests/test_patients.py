@@ -60,6 +60,7 @@ def test_census_pdf_lists_the_admission(station, admitted):
     assert f"{len(unit_file.rows)} patient" in text
 
 
+@pytest.mark.slow
 def test_unit_bundle_holds_every_document_of_the_admission(station, admitted):
     issued = issue_unit_bundle(station, admitted.request.unit, BUNDLE_KINDS, "infirmiere")
     texts = [_flat(t) for t in page_texts(issued.pdf)]

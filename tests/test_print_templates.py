@@ -46,6 +46,7 @@ def test_the_hospital_folder_wins_file_by_file(tmp_path: Path) -> None:
     check_templates(tmp_path)
 
 
+@pytest.mark.slow
 def test_station_documents_use_the_hospital_templates(station) -> None:
     from pcsauvegarde.station import patients
     from pcsauvegarde.station.documents import census

@@ -93,6 +93,7 @@ def test_each_document_keeps_its_identity_and_orientation(rendered) -> None:
     assert summary.mediabox.width < summary.mediabox.height
 
 
+@pytest.mark.slow
 def test_inner_document_extracted_alone(rendered) -> None:
     out, _ = rendered
     summary = out.placed[1 + 3]

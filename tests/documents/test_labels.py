@@ -94,6 +94,7 @@ def test_bad_layouts_are_refused_naming_file_and_key(patient_file, ctx, tmp_path
         assert w in str(exc.value)
 
 
+@pytest.mark.slow
 def test_calibration_offset_moves_the_print(patient_file, ctx, tmp_path):
     import pypdfium2 as pdfium
     import zxingcpp

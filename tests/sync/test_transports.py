@@ -71,6 +71,7 @@ def test_sftp_wrong_host_key_is_refused_in_french(settings, sshd, keys, tmp_path
 
 @needs_sshd
 # paramiko's prefetch thread dies with the killed server: expected, the run error is checked.
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
 def test_sftp_server_dying_mid_transfer_then_next_run_works(settings, sshd, keys, drop,
                                                            make_package, demo_records):

@@ -13,6 +13,7 @@ from pcsauvegarde.station.settings import load_settings, write_settings
 from pcsauvegarde.station.station import open_station
 from pcsauvegarde.station.sync.pull import pull_all
 from tests.support.constants import NOW, PASSWORD
+from tests.support.stations import unpull
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -89,10 +90,7 @@ def station(settings):
 @pytest.fixture
 def unpulled(settings):
     """The same station before its first pull: no read model, no kept package."""
-    for p in settings.data_dir.glob("store.sqlite*"):
-        p.unlink()
-    shutil.rmtree(settings.packages_dir, ignore_errors=True)
-    return settings
+    return unpull(settings)
 
 
 @pytest.fixture

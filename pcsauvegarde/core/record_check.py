@@ -31,6 +31,8 @@ def _kind(hint: typing.Any) -> tuple[typing.Any, bool] | None:
         hint, optional = args[0], True
     if hint in (str, int, bool, float, dt.datetime, dt.date):
         return hint, optional
+    if typing.get_origin(hint) is tuple and typing.get_args(hint) == (str, ...):
+        return list, optional  # a list of texts (patient.merged_ipps)
     return None
 
 
@@ -47,6 +49,7 @@ _TESTS = {
     int: "type(v) is int",
     bool: "type(v) is bool",
     float: "(type(v) is int or type(v) is float)",
+    list: "v is M or (type(v) is list and all(type(x) is str and len(x) <= 4000 for x in v))",
 }
 
 
@@ -85,7 +88,9 @@ def quick_check(cls: type[records.Record], short: bool = False) -> QuickCheck | 
         if f.name == "id":
             continue
         kind, optional = kinds[f.name]
-        if f.default is not dataclasses.MISSING:
+        if kind is list:
+            body.append(f"    v = get({f.name!r}, M)")  # absent: the default, never null
+        elif f.default is not dataclasses.MISSING:
             env[f"d_{f.name}"] = f.default
             body.append(f"    v = get({f.name!r}, d_{f.name})")
         elif f.default_factory is not dataclasses.MISSING:

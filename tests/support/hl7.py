@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
+from tests.support.pam import seg
+
 MSH = "MSH|^~\\&|DPI|CHD|SAUVEGARDE|CHD|{ts}||{type}|{ctl}|P|2.5|||||FRA|{charset}"
 
 
-def seg(name: str, fields: dict[int, str]) -> str:
-    """A segment with the given fields at their HL7 positions (others empty)."""
-    return "|".join([name] + [fields.get(n, "") for n in range(1, max(fields) + 1)])
-
-
-PID = seg("PID", {1: "1", 3: "900123^^^CHD^PI~123456789012345^^^ASIP-SANTE-INS-NIR"
+PID = seg("PID", {1: "1", 3: "900123^^^CHD^PI~123456789012311^^^ASIP-SANTE-INS-NIR"
                               "&1.2.250.1.213.1.4.8&ISO^INS",
                   5: "LÉGER^Hélène^Marie^^^^L~DUPRÉ^Hélène^^^^^D", 7: "19480309", 8: "F",
                   11: "^^^^^^BDL^^75056", 32: "VALI"})

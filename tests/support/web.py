@@ -27,3 +27,18 @@ def sample_url(rule, values: dict) -> str:
     missing = rule.arguments - set(values)
     assert not missing, f"{rule.rule}: add a sample value for {missing} in tests/web/conftest.py"
     return rule.build({a: values[a] for a in rule.arguments})[1]
+
+
+def print_unit(client, unit: str, kinds, **form):
+    """POST « Imprimer le service » and follow its progress page to the document's redirect."""
+    import time
+    r = client.post(f"/services/{unit}/imprimer", data={"kinds": list(kinds), **form})
+    deadline = time.monotonic() + 120
+    while r.status_code in (200, 302) and "/impression/" in r.headers.get("Location", ""):
+        progress = r.headers["Location"]
+        r = client.get(progress)
+        while r.status_code == 200 and time.monotonic() < deadline:
+            assert 'id="bundle-progress"' in r.get_data(as_text=True)
+            time.sleep(0.2)
+            r = client.get(progress)
+    return r

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from pcsauvegarde.station.state.accounts import ROLES
-from tests.support.constants import PASSWORD
+from tests.support.constants import NOW, PASSWORD
+from tests.support.odd import odd_hospital
+from tests.support.stations import station_of_records
 
 IN_UNIT, OUT_UNIT = "CHD", "REA"  # units of the demo hospital
 
@@ -34,6 +36,16 @@ def samples(station):
     doc_in = issue_patient_document(station, "summary", ipp_in, "infirmiere").document.number
     doc_out = issue_patient_document(station, "summary", ipp_out, "infirmiere").document.number
     return {"in": {"ipp": ipp_in, "unit": IN_UNIT, "number": doc_in, "kind": "summary",
-                   "login": "infirmiere", "job_id": 1,
+                   "login": "infirmiere", "job_id": 1, "page": 1,
                    "entry_id": "20261127T000000000000-absent.age"},
             "out": {"ipp": ipp_out, "unit": OUT_UNIT, "number": doc_out}}
+
+
+@pytest.fixture
+def odd_app(settings, keys, drop, make_package):
+    """The UI of a station holding ``odd_hospital`` only."""
+    from pcsauvegarde.station.web import create_app
+    st = station_of_records(settings, keys, drop, make_package, odd_hospital(NOW))
+    return create_app(st, {"TESTING": True, "WTF_CSRF_ENABLED": False})
+
+

@@ -114,6 +114,9 @@ class Settings:
     """After a failed run, retries at 1, 2, 4… times this, never later than the interval."""
     signing_key_file: str = "keys/station-sign.key"
     """The station's minisign key signing its heartbeats, relative to data_dir."""
+    print_templates_dir: str = ""
+    """The hospital's own print templates (``<kind>.toml``), relative to data_dir unless
+    absolute; each file replaces the packaged one of that name. Empty: the packaged ones."""
 
     def path(self, relative: str | Path) -> Path:
         """A path relative to data_dir (absolute paths are kept)."""
@@ -196,6 +199,10 @@ class Settings:
     @property
     def signing_key_path(self) -> Path:
         return self.path(self.signing_key_file)
+
+    @property
+    def print_templates_path(self) -> Path | None:
+        return self.path(self.print_templates_dir) if self.print_templates_dir else None
 
     @property
     def publisher_key_paths(self) -> tuple[Path, ...]:

@@ -8,8 +8,7 @@ from pcsauvegarde.station.documents import KINDS, DocumentKind, check_templates,
 from pcsauvegarde.station.documents.context import CensusRow, UnitFile
 from pcsauvegarde.station.documents.templates import DEFAULT_DIR, TemplateError
 from pcsauvegarde.station.issuing.bundling import BUNDLE_KINDS
-
-from .helpers import page_texts
+from tests.support.pdfcheck import page_texts
 
 
 def test_every_kind_is_complete() -> None:

@@ -29,7 +29,8 @@ def create_app(station: Station | Settings | Path | None = None,
         station = open_station(station)
 
     from pcsauvegarde.station.documents import check_templates
-    check_templates()  # a broken print template stops start-up, naming the file and key
+    # A broken print template stops start-up, naming the file and key.
+    check_templates(station.settings.print_templates_path)
 
     app = Flask(__name__)
     app.config.update(

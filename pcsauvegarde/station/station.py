@@ -34,6 +34,13 @@ class Station:
     """PDF worker processes (``issuing.start_render_pool``); None renders in-thread."""
     render_lock: threading.Lock = field(default_factory=threading.Lock)
     """In-thread renders take turns: fpdf2's font state is not thread-safe (soak, issue 11)."""
+    config_digest: str = ""
+    """station.toml's digest when these objects were built from it."""
+
+    @property
+    def restart_needed(self) -> bool:
+        """station.toml changed since start-up: the running station still uses the old one."""
+        return self.settings.config_digest() != self.config_digest
 
 
 class AuditedPrinter:
@@ -78,4 +85,4 @@ def open_station(settings: Settings) -> Station:
                    Journal(state, settings.station_id, audit),
                    AuditedPrinter(make_printer(settings.printer, settings.printed_dir,
                                                settings.cups_server), audit),
-                   audit, Sessions(state))
+                   audit, Sessions(state), config_digest=settings.config_digest())

@@ -11,8 +11,8 @@ from pcsauvegarde.publisher.importers.csv.catalogues import import_catalogues
 from pcsauvegarde.publisher.importers.fhir.importer import import_fhir
 from pcsauvegarde.publisher.importers.hl7v2.importer import import_hl7
 from pcsauvegarde.publisher.sources import import_sources
-from tests.publish.test_fhir import _ndjson, _patient
-from tests.publish.test_hl7v2 import PID, _msg, _pv1, _write
+from tests.support.fhir import ndjson_file, patient_resource
+from tests.support.hl7 import PID, message, visit, write_messages
 
 HOSTILE = "\x00\u202e\x1b[31m"
 DATA = Path(__file__).with_name("data")
@@ -27,9 +27,9 @@ def test_the_rule_keeps_text_and_line_breaks():
 
 
 def test_fhir_names_are_cleaned_and_counted(tmp_path):
-    p = _patient(name=[{"use": "official", "family": f"Lef{HOSTILE}èvre",
+    p = patient_resource(name=[{"use": "official", "family": f"Lef{HOSTILE}èvre",
                         "given": [f"Hé{HOSTILE}lène"]}])
-    result = import_fhir([_ndjson(tmp_path / "p.ndjson", p)])
+    result = import_fhir([ndjson_file(tmp_path / "p.ndjson", p)])
     [patient] = result.of_type("patient")
     assert patient.birth_name == "Lef[31mèvre" and "\x00" not in patient.first_names
     assert result.cleaned["patient"] == 2 and not result.rejections
@@ -37,8 +37,9 @@ def test_fhir_names_are_cleaned_and_counted(tmp_path):
 
 def test_hl7_names_are_cleaned_and_counted(tmp_path):
     pid = PID.replace("LÉGER", f"LÉ{HOSTILE}GER")
-    path = _write(tmp_path, "adt.hl7", _msg("ADT^A01^ADT_A01", "1", "EVN|A01|202611250830",
-                                            pid, _pv1()))
+    path = write_messages(tmp_path, "adt.hl7",
+                          message("ADT^A01^ADT_A01", "1", "EVN|A01|202611250830",
+                                  pid, visit()))
     result = import_hl7([path])
     [patient] = result.of_type("patient")
     assert not any(c in patient.birth_name for c in "\x00\u202e\x1b")
@@ -56,10 +57,10 @@ def test_csv_labels_are_cleaned_and_counted(tmp_path):
 
 
 def test_publish_report_says_how_many_fields_were_cleaned(tmp_path):
-    p = _patient(name=[{"use": "official", "family": f"X{HOSTILE}", "given": ["Y"]}])
+    p = patient_resource(name=[{"use": "official", "family": f"X{HOSTILE}", "given": ["Y"]}])
     shutil.copy(DATA / "produits.csv", tmp_path / "produits.csv")
     cleaned = Counter()
-    import_sources([_ndjson(tmp_path / "p.ndjson", p), tmp_path / "produits.csv"],
+    import_sources([ndjson_file(tmp_path / "p.ndjson", p), tmp_path / "produits.csv"],
                    cleaned=cleaned)
     assert cleaned == {"patient": 1}
 

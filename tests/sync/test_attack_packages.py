@@ -14,8 +14,8 @@ import pytest
 from pcsauvegarde.core.package import limits as limits_module
 from pcsauvegarde.station.settings import load_settings
 from pcsauvegarde.station.sync.pull import pull_all
-from tests.sync.poison import gz, poisoned, timed
-from tests.sync.test_ingest import dpi, state
+from tests.support.drops import dpi, state
+from tests.support.poison import gz, poisoned, timed
 
 LAB_SEQ = 10**5
 

@@ -12,7 +12,7 @@ import pytest
 
 from pcsauvegarde.station.ratelimit import RateLimit
 from pcsauvegarde.station.state import accounts as accounts_module
-from tests.conftest import PASSWORD
+from tests.support.constants import PASSWORD
 
 
 def _parallel(n: int, fn) -> list:

@@ -10,7 +10,7 @@ from pcsauvegarde.station.printing import FilePrinter
 from pcsauvegarde.station.printing.retry import PrintQueue
 from pcsauvegarde.station.store import queries
 from pcsauvegarde.station.sync.pull import pull_all
-from tests.web.conftest import IN_UNIT, OUT_UNIT, client_as
+from tests.support.web import IN_UNIT, OUT_UNIT, client_as
 
 
 def _drop_patient_from_extract(station, make_package, demo_records, drop, keys, ipp):

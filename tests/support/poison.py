@@ -9,7 +9,7 @@ from pathlib import Path
 from bench.attacks import write_poisoned
 from pcsauvegarde.core.package.age import public_key_of
 from pcsauvegarde.core.package.minisign import load_secret_key
-from tests.conftest import NOW
+from tests.support.constants import NOW
 
 
 def poisoned(world, keys, drop: Path, body: bytes, counts: dict[str, int], *,

@@ -7,8 +7,8 @@ import statistics
 from pcsauvegarde.station.issuing.bundling import PRESETS, bundle_plan, issue_unit_bundle
 from pcsauvegarde.station.patients import unit_file
 from pcsauvegarde.station.store import queries
-from tests.conftest import NOW
-from tests.pdfcheck import page_texts
+from tests.support.constants import NOW
+from tests.support.pdfcheck import page_texts
 
 
 def biggest_unit(station):

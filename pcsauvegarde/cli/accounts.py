@@ -52,6 +52,19 @@ def users_add(data_dir: Path, login: str, name: str, roles: tuple, units: tuple)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Compte « {user.login} » créé ({', '.join(user.roles)}).")
+    _warn_units(data_dir, units)
+
+
+def _warn_units(data_dir: Path, units: tuple[str, ...]) -> None:
+    """An account for a unit the station has never heard of is probably a typo: say so."""
+    unknown = administration.unknown_units(_station(data_dir), units)
+    if unknown is None:
+        click.echo("Attention : aucune unité connue (aucune donnée tirée) ; unités non "
+                   "vérifiées.", err=True)
+    elif unknown:
+        click.echo("Attention : unité(s) inconnue(s) de cette station : "
+                   + ", ".join(f"« {u} »" for u in unknown)
+                   + " (le compte ne verra aucun patient de ces codes).", err=True)
 
 
 def _set_active(data_dir: Path, login: str, active: bool) -> None:
@@ -113,16 +126,17 @@ def audit() -> None:
 @DATA_OPTION
 def audit_verify(data_dir: Path) -> None:
     """Vérifier la chaîne ; nomme la première entrée altérée (code de sortie 1)."""
-    from pcsauvegarde.station.state.audit import Audit
-    from pcsauvegarde.station.state.statedb import StateDB
+    from pcsauvegarde.station.station import open_audit
 
     path = settings_of(data_dir).state_path
     if not path.is_file():
         raise click.ClickException(f"aucun journal dans {data_dir} ({path.name} absent)")
-    result = Audit(StateDB(path)).verify()
+    result = open_audit(settings_of(data_dir)).verify()
     if result.ok:
-        click.echo(f"Journal d'audit intègre : {result.entries} entrée(s) vérifiée(s).")
+        signed = ("" if result.signed_seq is None else
+                  f" ; signé jusqu'à l'entrée n° {result.signed_seq}")
+        click.echo(f"Journal d'audit intègre : {result.entries} entrée(s) vérifiée(s){signed}.")
         return
-    click.echo(f"JOURNAL D'AUDIT ALTÉRÉ : première entrée en défaut n° {result.broken_seq} "
-               f"({result.reason}).", err=True)
+    where = f"première entrée en défaut n° {result.broken_seq} " if result.broken_seq else ""
+    click.echo(f"JOURNAL D'AUDIT ALTÉRÉ : {where}({result.reason}).", err=True)
     sys.exit(1)

@@ -43,6 +43,7 @@ def ensure_signing_key(settings: Settings) -> minisign.PublicKey:
     if not secret.exists():
         _private_dir(secret)
         minisign.save_keypair(minisign.generate_keypair(), secret, secret.with_suffix(".pub"))
+        secret.with_suffix(".pub").chmod(0o600)  # everything in the data dir is private
     return signing_key(settings).public_key
 
 
@@ -76,7 +77,7 @@ def fingerprints(settings: Settings) -> list[tuple[str, str]]:
     for p in settings.publisher_keys:
         try:
             out.append((f"Émetteur épinglé ({p})",
-                        minisign.load_public_key(settings.path(p)).fingerprint))
+                        minisign.load_public_key(settings.path(p)).identification))
         except PackageError as exc:
             out.append((f"Émetteur épinglé ({p})", f"illisible : {exc}"))
     try:
@@ -86,7 +87,7 @@ def fingerprints(settings: Settings) -> list[tuple[str, str]]:
     signing = settings.signing_key_path
     try:
         out.append(("Station, signature des signaux de vie",
-                    signing_key(settings).public_key.fingerprint if signing.exists()
+                    signing_key(settings).public_key.identification if signing.exists()
                     else "absente (pcsauvegarde keys)"))
     except PackageError as exc:
         out.append(("Station, signature des signaux de vie", f"illisible : {exc}"))

@@ -12,12 +12,17 @@ from pathlib import Path
 from typing import Any
 
 DATA_ENV = "PCSAUVEGARDE_DATA"
-DEFAULT_DATA_DIR = Path("snapshots/station")  # the one default; the demo puts its station here
+DEFAULT_DATA_DIR = Path("snapshots/station")  # in a checkout; the demo puts its station here
+SYSTEM_DATA_DIR = Path("/var/lib/pcsauvegarde")  # an installed station (install/ creates it)
+STALE_AFTER_MINUTES = 120  # the banner's default threshold; `fleet` uses it too
 
 
 def default_data_dir() -> Path:
-    """The station data dir when none is given: $PCSAUVEGARDE_DATA, else snapshots/station."""
-    return Path(os.environ.get(DATA_ENV) or DEFAULT_DATA_DIR)
+    """The station data dir when none is given: $PCSAUVEGARDE_DATA, else /var/lib/pcsauvegarde
+    when it exists (installed), else snapshots/station (a checkout, `make demo`)."""
+    if os.environ.get(DATA_ENV):
+        return Path(os.environ[DATA_ENV])
+    return SYSTEM_DATA_DIR if SYSTEM_DATA_DIR.is_dir() else DEFAULT_DATA_DIR
 
 
 class ConfigError(ValueError):
@@ -75,12 +80,20 @@ class Settings:
     """Pinned minisign public keys of the publishers the station trusts (files)."""
     sources: tuple[Source, ...] = ()
     """Where to pull packages from."""
-    stale_after_minutes: int = 120
+    stale_after_minutes: int = STALE_AFTER_MINUTES
     """Past this data age every screen and page says the data is stale."""
     idle_timeout_minutes: int = 10
     """A session unused for this long is logged out."""
+    session_max_hours: int = 12
+    """A session is closed this long after login, however active (a shift, then log in again)."""
+    login_attempts_per_minute: int = 10
+    """Login attempts accepted per minute from one client; beyond, « réessayez plus tard »."""
+    login_attempts_total_per_minute: int = 30
+    """Login attempts accepted per minute from all clients together."""
     host: str = "127.0.0.1"
-    """Address the UI listens on; keep it on loopback."""
+    """Address the UI listens on; loopback only unless ``allow_remote_ui`` is set."""
+    allow_remote_ui: bool = False
+    """Let ``host`` be a non-loopback address (the UI is then reachable from the network)."""
     port: int = 8080
     """Port the UI listens on."""
     printer: str = "file"
@@ -91,8 +104,19 @@ class Settings:
     """Provisional IPPs this station gives to downtime admissions (reserved, real IPP length)."""
     provisional_nda_range: str = "900000001-900999999"
     """Provisional NDAs (stays) of downtime admissions (reserved, real NDA length)."""
-    max_package_bytes: int = 2 * 1024**3
-    """Larger packages are refused before they are read."""
+    max_package_bytes: int = 0
+    """Larger packages are refused before they are read (0: a quarter of the RAM, ≤ 2 GiB)."""
+    max_expanded_bytes: int = 0
+    """A package whose plaintext grows past this is refused while decompressing (0: the RAM,
+    at most 8 GiB)."""
+    max_expansion_ratio: int = 200
+    """A package expanding to more than this many times its compressed size is refused."""
+    ingest_budget_seconds: int = 600
+    """Wall-clock time allowed to check one package; beyond, it is quarantined."""
+    quarantine_max_mb: int = 1024
+    """Quarantine size cap (MiB): past it, the oldest files go (unsigned first), reasons stay."""
+    quarantine_max_files: int = 200
+    """Quarantine entry cap: past it, the oldest entries go (unsigned first)."""
     keep_packages: int = 30
     """Accepted packages kept per domain (the last good one is always kept)."""
     max_patient_drop: float = 0.5
@@ -109,6 +133,9 @@ class Settings:
     """After a failed run, retries at 1, 2, 4… times this, never later than the interval."""
     signing_key_file: str = "keys/station-sign.key"
     """The station's minisign key signing its heartbeats, relative to data_dir."""
+    print_templates_dir: str = ""
+    """The hospital's own print templates (``<kind>.toml``), relative to data_dir unless
+    absolute; each file replaces the packaged one of that name. Empty: the packaged ones."""
 
     def path(self, relative: str | Path) -> Path:
         """A path relative to data_dir (absolute paths are kept)."""
@@ -123,6 +150,33 @@ class Settings:
     # Every file and folder of the station, in one place (nothing else joins data_dir).
 
     @property
+    def package_size_limit(self) -> int:
+        """``max_package_bytes``, or when 0 a quarter of the station's RAM (at most 2 GiB)."""
+        from pcsauvegarde.core.package.limits import GiB, ram_bytes
+        return self.max_package_bytes or min(2 * GiB, ram_bytes() // 4)
+
+    @property
+    def expanded_size_limit(self) -> int:
+        """``max_expanded_bytes``, or when 0 the station's RAM (at most 8 GiB)."""
+        from pcsauvegarde.core.package.limits import GiB, ram_bytes
+        return self.max_expanded_bytes or min(8 * GiB, ram_bytes())
+
+    @property
+    def config_path(self) -> Path:
+        """station.toml, the file these settings were read from."""
+        return self.data_dir / CONFIG_NAME
+
+    def config_digest(self) -> str:
+        """SHA-256 of station.toml as it is on disk now ("" when absent): a running ``serve``
+        compares it with the one it started with to say a restart is needed."""
+        import hashlib
+
+        try:
+            return hashlib.sha256(self.config_path.read_bytes()).hexdigest()
+        except FileNotFoundError:
+            return ""
+
+    @property
     def store_path(self) -> Path:
         """The SQLite read model (derived: rebuildable from the kept packages)."""
         return self.data_dir / "store.sqlite"
@@ -131,6 +185,11 @@ class Settings:
     def state_path(self) -> Path:
         """Accounts, sessions, audit, issue journal, numbering, admissions, print jobs."""
         return self.data_dir / "station.sqlite"
+
+    @property
+    def audit_heads_path(self) -> Path:
+        """Signed heads of the audit chain, append-only (state/audit_anchor.py)."""
+        return self.data_dir / "audit-heads.log"
 
     @property
     def packages_dir(self) -> Path:
@@ -176,6 +235,10 @@ class Settings:
     @property
     def signing_key_path(self) -> Path:
         return self.path(self.signing_key_file)
+
+    @property
+    def print_templates_path(self) -> Path | None:
+        return self.path(self.print_templates_dir) if self.print_templates_dir else None
 
     @property
     def publisher_key_paths(self) -> tuple[Path, ...]:
@@ -226,6 +289,7 @@ def _build(values: dict[str, Any], data_dir: Path, cfg: Path) -> Settings:
             raise ConfigError(f"« {cfg} » : clé inconnue « {key} »")
         if key == "sources":
             kwargs[key] = tuple(_source(s, cfg, i) for i, s in enumerate(value))
+            _no_duplicate_sources(kwargs[key], cfg, data_dir)
         elif key in ("publisher_keys", "scopes"):
             kwargs[key] = tuple(_typed(cfg, key, v, str) for v in value)
         else:
@@ -239,14 +303,40 @@ def _build(values: dict[str, Any], data_dir: Path, cfg: Path) -> Settings:
         if not _STATION_ID.match(scope):
             raise ConfigError(f"« {cfg} » : scopes : groupe « {scope} » invalide "
                               "(minuscules, chiffres et tirets)")
+    _check_host(settings, cfg)
     if not 1 <= settings.port <= 65535:
         raise ConfigError(f"« {cfg} » : port {settings.port} hors limites")
     _check_numbers_and_printer(settings, cfg)
+    for key in ("idle_timeout_minutes", "session_max_hours", "login_attempts_per_minute",
+                "login_attempts_total_per_minute"):
+        if getattr(settings, key) < 1:
+            raise ConfigError(f"« {cfg} » : « {key} » doit être au moins 1")
     for key in ("clock_skew_minutes", "discharged_retention_days", "min_free_mb",
-                "retry_base_seconds", "keep_packages"):
+                "retry_base_seconds", "keep_packages", "max_package_bytes", "max_expanded_bytes",
+                "max_expansion_ratio", "ingest_budget_seconds", "quarantine_max_mb",
+                "quarantine_max_files"):
         if getattr(settings, key) < 0:
             raise ConfigError(f"« {cfg} » : « {key} » ne peut pas être négatif")
     return settings
+
+
+def is_loopback(host: str) -> bool:
+    """True for ``localhost`` and loopback addresses (127.0.0.0/8, ::1)."""
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_host(settings: Settings, cfg: Path) -> None:
+    if not is_loopback(settings.host) and not settings.allow_remote_ui:
+        raise ConfigError(f"« {cfg} » : host « {settings.host} » n'est pas une adresse locale "
+                          "(127.0.0.1) : l'interface serait joignable depuis le réseau. "
+                          "Mettez allow_remote_ui = true pour l'accepter sciemment.")
 
 
 def _check_numbers_and_printer(settings: Settings, cfg: Path) -> None:
@@ -296,6 +386,28 @@ def _source(value: Any, cfg: Path, index: int) -> Source:
     return source
 
 
+def _no_duplicate_sources(sources: tuple[Source, ...], cfg: Path, data_dir: Path) -> None:
+    """Two sources on one drop point fetch every package twice: refuse it at load time."""
+    seen: dict[tuple, str] = {}
+    ids: set[str] = set()
+    for s in sources:
+        if s.id in ids:
+            raise ConfigError(f"« {cfg} » : deux sources portent l'id « {s.id} »")
+        ids.add(s.id)
+        if s.kind == "folder":
+            where: tuple = ("folder", str((data_dir / s.path).resolve()))
+        elif s.kind == "sftp":
+            where = ("sftp", s.host.lower(), s.port, s.remote_path.rstrip("/") or ".")
+        else:
+            where = ("https", s.url.rstrip("/"))
+        if where in seen:
+            raise ConfigError(f"« {cfg} » : les sources « {seen[where]} » et « {s.id} » "
+                              "désignent le même point de dépôt : chaque paquet serait tiré "
+                              "deux fois (et le second mis en quarantaine comme rejeu) ; n'en "
+                              "garder qu'une")
+        seen[where] = s.id
+
+
 # Required settings per transport kind.
 KINDS = {"folder": ("path",), "sftp": ("host", "user", "key_file", "host_key"),
          "https": ("url",)}
@@ -323,7 +435,7 @@ def write_settings(settings: Settings) -> Path:
         lines += ["", "[[sources]]"]
         lines += [f"{k} = {_toml(v)}" for k, v in dataclasses.asdict(s).items()]
     path = settings.data_dir / CONFIG_NAME
-    atomic_write(path, ("\n".join(lines) + "\n").encode())
+    atomic_write(path, ("\n".join(lines) + "\n").encode(), mode=0o600)
     return path
 
 

@@ -10,10 +10,9 @@ import pytest
 
 from pcsauvegarde.core.records import ImagingExam, MedicationAdministration, Timing
 from pcsauvegarde.station.documents import administration_plan, care_plan, prescriptions
-
-from ..support.page_quality import problems
-from .sample import DOC_NUMBER, make_long_patient_file
-from .test_mar_orders import INSULINE, NORADRENALINE, RANGE, SYNTHEA, order
+from tests.support.orders import INSULINE, NORADRENALINE, RANGE, SYNTHEA, order
+from tests.support.page_quality import problems
+from tests.support.sample import DOC_NUMBER, make_long_patient_file
 
 pytestmark = pytest.mark.slow
 UTC = dt.UTC

@@ -7,9 +7,8 @@ import datetime as dt
 
 from pcsauvegarde.core.records import Allergy, ImagingExam, SurgeryCase
 from pcsauvegarde.station.documents import care_plan
-
-from .helpers import page_texts
-from .sample import IPP
+from tests.support.pdfcheck import page_texts
+from tests.support.sample import IPP
 
 UTC = dt.UTC
 

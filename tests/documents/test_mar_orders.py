@@ -7,33 +7,13 @@ import datetime as dt
 
 import pytest
 
-from pcsauvegarde.core.records import MedicationOrder, Timing
+from pcsauvegarde.core.records import Timing
 from pcsauvegarde.station.documents import administration_plan, orders
 from pcsauvegarde.station.documents.fmt import format_timing
 from pcsauvegarde.station.documents.schedule import order_slots
-
-from .helpers import page_texts
-from .sample import IPP
-
-UTC = dt.UTC
-START = dt.datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
-
-
-def order(oid: str, drug: str, timing: Timing, dose: str = "1", unit: str = "mg",
-          route: str = "IV", **more) -> MedicationOrder:
-    return MedicationOrder(oid, IPP, drug, dose, timing, START, unit, route, **more)
-
-
-NORADRENALINE = order("nad", "Noradrénaline 8 mg/50 mL, seringue électrique",
-                      Timing("text", text="IVSE, débit adapté pour PAM > 65 mmHg"), "8")
-INSULINE = order("ins", "Insuline asparte 100 UI/mL",
-                 Timing("text", text="Selon protocole, dextro toutes les 4 h"), "", "UI", "SC")
-# « Every four to six hours » arrived as 4 doses a day, dose « 1 » without unit (issue 9).
-SYNTHEA = order("syn", "Oxycodone 5 mg", Timing("times_per_day", per_day=4,
-                                                text="Take 1 tablet every four to six hours"),
-                "1", "", "PO")
-RANGE = order("rng", "Hydrocodone", Timing("times_per_day", per_day=3,
-                                           text="one to two tablets every 4-6 hours as needed"))
+from tests.support.orders import INSULINE, NORADRENALINE, RANGE, SYNTHEA, UTC, order
+from tests.support.pdfcheck import font_sizes, page_texts
+from tests.support.sample import IPP
 
 
 @pytest.mark.parametrize(("o", "mode"), [
@@ -138,20 +118,6 @@ def test_prescriptions_keep_the_prescriber_words(patient_file, ctx) -> None:
     assert "À VÉRIFIER : « Take 1 tablet every four to six hours »" in text
     assert "4 fois par jour" not in text and "06:00, 12:00" not in text
     assert "CONTINU : « IVSE, débit adapté" in text and "PROTOCOLE : « Selon protocole" in text
-
-
-def font_sizes(pdf: bytes) -> set[float]:
-    """Every font size set in the PDF's page contents (Tf operators)."""
-    import io
-    import re
-
-    import pypdf
-
-    sizes: set[float] = set()
-    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
-        data = page.get_contents().get_data().decode("latin-1")
-        sizes |= {float(s) for s in re.findall(r"/F\d+ ([\d.]+) Tf", data)}
-    return sizes
 
 
 def test_prn_dose_within_its_interval_is_flagged_and_nothing_under_7_pt(patient_file, ctx):

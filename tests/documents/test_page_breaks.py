@@ -9,9 +9,8 @@ import pytest
 from pcsauvegarde.core.records import CareTask, Timing
 from pcsauvegarde.station.documents import administration_plan, care_plan, prescriptions
 from pcsauvegarde.station.documents.table import Column, Row, fit_widths
-
-from .helpers import page_texts
-from .sample import IPP
+from tests.support.pdfcheck import page_texts
+from tests.support.sample import IPP
 
 
 def body(page: str) -> str:

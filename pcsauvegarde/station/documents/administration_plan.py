@@ -77,21 +77,20 @@ def load(directory: Path | str | None = None) -> Template:
     return t
 
 
-def render(file: PatientFile, ctx: DocumentContext, *,
-           templates_dir: Path | str | None = None) -> bytes:
+def render(file: PatientFile, ctx: DocumentContext) -> bytes:
     """Render the 72-h administration plan as PDF bytes (pure: records in, bytes out)."""
-    return render_document(draw, TITLE, file, ctx, landscape=True, templates_dir=templates_dir)
+    return render_document(draw, TITLE, file, ctx, landscape=True)
 
 
 def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
-         templates_dir: Path | str | None = None, compact: bool = False) -> None:
+         compact: bool = False) -> None:
     """Add the 72-h administration plan, as its own document, to ``pdf``.
 
     ``compact`` (the night bundle): one line of dose, route and rhythm per order, without
     start date and prescriber (on the prescriptions), and COMPACT_NEW_ROWS blank rows.
     """
-    t = load(templates_dir)
-    hours = load_standard_hours(templates_dir)
+    t = load(ctx.templates_dir)
+    hours = load_standard_hours(ctx.templates_dir)
     now = ctx.printed_at
     extracted = file.extracted_at.get("dpi") or ctx.extracted_at or now
     wanted = (now - dt.timedelta(hours=t.number("window.hours_back", 1, 72)),

@@ -74,29 +74,26 @@ def load(directory: Path | str | None = None) -> Template:
 
 
 def render(unit_code: str, unit_name: str, patients: int, parts: Sequence[BundlePart],
-           ctx: DocumentContext, *, templates_dir: Path | str | None = None,
-           cover: bool = True,
+           ctx: DocumentContext, *, cover: bool = True,
            progress: Callable[[int, int, int], None] | None = None) -> RenderedBundle:
     """The cover (``ctx``) then every part in order, in one PDF (pure: records in, bytes out).
 
     Without ``cover`` (a bundle of unit documents only, such as the census alone), the parts.
     ``progress(parts drawn, parts, pages drawn)``, when given, is called after each part.
     """
-    pdf = _lay_out(unit_code, unit_name, patients, parts, ctx, templates_dir, cover, progress)
+    pdf = _lay_out(unit_code, unit_name, patients, parts, ctx, cover, progress)
     data = pdf.output_bytes()
     return RenderedBundle(data, tuple(pdf.placed), pdf.pages_count)
 
 
 def page_counts(unit_code: str, unit_name: str, patients: int, parts: Sequence[BundlePart],
-                ctx: DocumentContext, *, templates_dir: Path | str | None = None,
-                cover: bool = True) -> tuple[Placed, ...]:
+                ctx: DocumentContext, *, cover: bool = True) -> tuple[Placed, ...]:
     """Where each document would lie, cover first: laid out as printed, no PDF written."""
-    return tuple(_lay_out(unit_code, unit_name, patients, parts, ctx, templates_dir,
-                          cover).placed)
+    return tuple(_lay_out(unit_code, unit_name, patients, parts, ctx, cover).placed)
 
 
 def _lay_out(unit_code: str, unit_name: str, patients: int, parts: Sequence[BundlePart],
-             ctx: DocumentContext, templates_dir: Path | str | None, cover: bool,
+             ctx: DocumentContext, cover: bool,
              progress: Callable[[int, int, int], None] | None = None) -> DocumentPDF:
     pdf = DocumentPDF(ctx, TITLE, landscape=True)
     if progress is not None:
@@ -111,26 +108,23 @@ def _lay_out(unit_code: str, unit_name: str, patients: int, parts: Sequence[Bund
     entries = tuple(BundleEntry(part.bed, part.patient, part.title, placed.number, placed.pages)
                     for part, placed in zip(parts, pdf.placed, strict=True))
     first_cover_page = pdf.page + 1
-    draw_cover(pdf, BundleCover(unit_code, unit_name, patients, entries), ctx,
-               templates_dir=templates_dir)
+    draw_cover(pdf, BundleCover(unit_code, unit_name, patients, entries), ctx)
     pdf.end_document()
     pdf.set_title(pdf.doc_title)
     pdf.move_to_front(first_cover_page)
     return pdf
 
 
-def render_cover(cover: BundleCover, ctx: DocumentContext, *,
-                 templates_dir: Path | str | None = None) -> bytes:
+def render_cover(cover: BundleCover, ctx: DocumentContext) -> bytes:
     """The cover alone, as PDF bytes."""
     pdf = DocumentPDF(ctx, TITLE, landscape=True)
-    draw_cover(pdf, cover, ctx, templates_dir=templates_dir)
+    draw_cover(pdf, cover, ctx)
     return pdf.output_bytes()
 
 
-def draw_cover(pdf: DocumentPDF, cover: BundleCover, ctx: DocumentContext, *,
-               templates_dir: Path | str | None = None) -> None:
+def draw_cover(pdf: DocumentPDF, cover: BundleCover, ctx: DocumentContext) -> None:
     """The cover: what the bundle holds, patients × documents with their numbers and pages."""
-    t = load(templates_dir)
+    t = load(ctx.templates_dir)
     pdf.begin_document(ctx, t.text("document.title", unit=cover.unit_name or cover.unit_code),
                        landscape=True)
     pdf.add_page()

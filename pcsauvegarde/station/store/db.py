@@ -157,7 +157,10 @@ class Store(Database):
                      json.dumps(dict(manifest.counts))))
                 db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                # SQLite may have rolled back already (disk full): a second ROLLBACK would
+                # replace the real error with « no transaction is active ».
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
                 raise
         return Promotion(counts, not_kept, kept)
 
@@ -179,6 +182,13 @@ class Store(Database):
             row = db.execute("SELECT 1 FROM package_log WHERE source=? AND file=? UNION ALL "
                              "SELECT 1 FROM snapshot WHERE package=? LIMIT 1",
                              (source, file, file)).fetchone()
+        return row is not None
+
+    def accepted_before(self, file: str) -> bool:
+        """Whether a package of this name was accepted before, from any source."""
+        with self.connect() as db:
+            row = db.execute("SELECT 1 FROM package_log WHERE file=? AND outcome='accepted' "
+                             "LIMIT 1", (file,)).fetchone()
         return row is not None
 
     # ---- pull runs ------------------------------------------------------------------

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pcsauvegarde.core.records import Record, RecordError, Tray, TrayLine, record_from_dict
+from pcsauvegarde.core.text import clean_data
 from pcsauvegarde.publisher.importers.csv.specs import KINDS, CellError, FileKind
 
 
@@ -46,6 +47,8 @@ class CsvResult:
     records: list[Record] = field(default_factory=list)
     rejections: list[CsvRejection] = field(default_factory=list)
     ignored_columns: dict[str, list[str]] = field(default_factory=dict)
+    cleaned: Counter[str] = field(default_factory=Counter)
+    """Fields per record type from which control or bidi characters were removed."""
 
     def counts(self) -> dict[str, int]:
         return dict(Counter(r.TYPE for r in self.records))
@@ -77,6 +80,17 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
+
+
+def _double_encoded(text: str) -> str:
+    """The text as it was meant when it is UTF-8 read as Windows-1252 (« UnitÃ© »), else ""."""
+    if not any(c in text for c in "ÃÂÅ"):
+        return ""
+    try:
+        fixed = text.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return ""
+    return fixed if fixed != text else ""
 
 
 def sniff_separator(header: str) -> str:
@@ -139,7 +153,10 @@ def import_catalogues(paths: Iterable[Path]) -> CsvResult:
 def _add(result: CsvResult, file: str, number: int, rtype: str, values: dict) -> None:
     data = {k: v for k, v in values.items() if v not in ("", None)}
     try:
-        result.records.append(record_from_dict({"type": rtype, **_json(data)}))
+        clean, cleaned = clean_data({"type": rtype, **_json(data)})  # control/bidi chars
+        result.records.append(record_from_dict(clean))
+        if cleaned:
+            result.cleaned[rtype] += cleaned
     except RecordError as exc:
         result.rejections.append(CsvRejection(file, number, "", str(exc)))
 
@@ -169,10 +186,19 @@ def _read(path: Path, kind: FileKind, result: CsvResult):
     first = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_separator(first))
     try:
-        header = [normalise(h) for h in next(reader)]
+        raw_header = next(reader)
     except StopIteration:
         result.rejections.append(CsvRejection(path.name, 0, "", "fichier vide"))
         return
+    garbled = [(h, fixed) for h in raw_header if (fixed := _double_encoded(h))]
+    if garbled:
+        seen, fixed = garbled[0]
+        result.rejections.append(CsvRejection(
+            path.name, 0, "", f"problème d'encodage : l'en-tête « {seen} » devrait se lire "
+            f"« {fixed} » (fichier UTF-8 relu en Windows-1252 puis réenregistré) ; "
+            "réexporter le fichier en UTF-8 ou en Windows-1252 : fichier refusé"))
+        return
+    header = [normalise(h) for h in raw_header]
     missing = [c for c in kind.required() if c not in header]
     if missing:
         result.rejections.append(CsvRejection(

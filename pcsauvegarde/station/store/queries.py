@@ -23,6 +23,7 @@ from pcsauvegarde.core.records import (
     Patient,
     Record,
     Stay,
+    SurgeryCase,
     Unit,
     record_from_dict,
 )
@@ -190,6 +191,9 @@ def patient_file(store: Store, ipp: str, lab_hours: int = 72,
                                    key=lambda e: e.scheduled_at)),
         extracted_at=extracted_at(store),
         care_tasks=tuple(_of(CareTask, found)),
+        surgery_cases=tuple(sorted((c for c in _of(SurgeryCase, found)
+                                    if c.scheduled_at >= now - dt.timedelta(hours=1)),
+                                   key=lambda c: c.scheduled_at)),
     )
 
 

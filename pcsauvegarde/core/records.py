@@ -15,6 +15,7 @@ import functools
 import re
 import types
 import typing
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -182,6 +183,12 @@ class Allergy(Record):
         return allergy_standing(self.status, self.verification) != ALLERGY_NOT_ACTIVE
 
     @property
+    def absence(self) -> str | None:
+        """What this record says is absent (« no known drug allergy » → "drug"), or None for a
+        real allergy: see :func:`allergy_absence`."""
+        return allergy_absence(self.code, self.substance)
+
+    @property
     def unconfirmed(self) -> bool:
         """Active but not confirmed: shown, saying « non confirmée »."""
         return allergy_standing(self.status, self.verification) == ALLERGY_UNCONFIRMED
@@ -191,6 +198,28 @@ ALLERGY_ACTIVE, ALLERGY_UNCONFIRMED, ALLERGY_NOT_ACTIVE = "active", "unconfirmed
 _ALLERGY_UNTRUE = frozenset({"refuted", "entered-in-error"})
 _ALLERGY_OVER = frozenset({"inactive", "resolved"})
 _ALLERGY_UNSURE = frozenset({"unconfirmed", "presumed", "suspected"})
+
+
+# Allergy records that state an ABSENCE (« no known … allergy »), by code (SNOMED CT and the
+# usual HL7 v2 AL1-3 codes) or by their words: what they say is absent.
+NO_KNOWN_ALLERGY_CODES = {"716186003": "all", "409137002": "drug", "429625007": "food",
+                          "428607008": "environment", "NKA": "all", "NKDA": "drug"}
+NO_KNOWN_ALLERGY_TEXTS = {"no known allergy": "all", "no known allergies": "all", "nka": "all",
+                          "aucune allergie connue": "all", "pas d'allergie connue": "all",
+                          "nkda": "drug", "no known drug allergy": "drug",
+                          "no known drug allergies": "drug",
+                          "aucune allergie medicamenteuse connue": "drug"}
+
+
+def allergy_absence(code: str, substance: str) -> str | None:
+    """THE rule for an allergy record that states an absence: "all", "drug", "food" or
+    "environment" (what is known to be absent), None for a real allergy. Screens and paper
+    MUST NOT show such a record as an allergy: it is « aucune allergie connue »."""
+    by_code = NO_KNOWN_ALLERGY_CODES.get(code.strip().upper())
+    if by_code:
+        return by_code
+    folded = unicodedata.normalize("NFKD", substance.strip().casefold())
+    return NO_KNOWN_ALLERGY_TEXTS.get("".join(c for c in folded if not unicodedata.combining(c)))
 
 
 def allergy_standing(clinical: str, verification: str) -> str:

@@ -114,7 +114,7 @@ def _active_allergies(db, ipps: list[str]) -> dict[str, tuple[str, ...]]:
         chunk = ipps[start:start + 500]
         marks = ",".join("?" * len(chunk))
         for a in _of_type(db, Allergy, f"ipp IN ({marks})", tuple(chunk)):
-            if a.active:
+            if a.active and a.absence is None:   # « no known allergy » is not a badge
                 out[a.ipp] = (*out.get(a.ipp, ()), allergy_text(a))
     return out
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pcsauvegarde.core.heartbeat import read_heartbeat
+from pcsauvegarde.core.numberrange import NumberingError, overlapping, parse_range
 from pcsauvegarde.core.package import PackageError
 from pcsauvegarde.core.package.minisign import PublicKey, load_public_key
 from pcsauvegarde.core.records import RecordError, parse_utc
@@ -33,6 +34,7 @@ def fleet_status(drop: Path, keys: list[PublicKey], stale_after: dt.timedelta,
     """One line per heartbeat file; the data age counts from the heartbeat to ``now``."""
     now = now or dt.datetime.now(dt.UTC)
     out = []
+    ranges: dict[str, dict] = {}
     for path in sorted(drop.glob("heartbeat-*.json")):
         station = path.name[len("heartbeat-"):-len(".json")]
         try:
@@ -47,9 +49,32 @@ def fleet_status(drop: Path, keys: list[PublicKey], stale_after: dt.timedelta,
             continue
         last_error = (status.get("last_run") or {}).get("error", "")
         stale = data_age is None or data_age > stale_after
+        ranges[station] = status.get("ranges") or {}
         out.append(StationStatus(station, written, data_age, last_error,
                                  "périmée" if stale else "ok"))
-    return out
+    clashes = range_overlaps(ranges)
+    return [StationStatus(r.station, r.written_at, r.data_age, r.last_error, "chevauchement",
+                          "; ".join(clashes[r.station])) if r.station in clashes else r
+            for r in out]
+
+
+def range_overlaps(ranges: dict[str, dict]) -> dict[str, list[str]]:
+    """Station → what its reserved ranges overlap on other stations (same number twice)."""
+    parsed = []
+    for station, named in ranges.items():
+        for name, info in named.items():
+            try:
+                parsed.append((f"{station}/{name}", parse_range(name, str(info.get("range")))))
+            except (NumberingError, AttributeError):
+                continue
+    clashes: dict[str, list[str]] = {}
+    for a, b in overlapping(parsed):
+        sa, sb = a.split("/")[0], b.split("/")[0]
+        if sa == sb:
+            continue
+        clashes.setdefault(sa, []).append(f"plage {a.split('/')[1]} chevauche {b}")
+        clashes.setdefault(sb, []).append(f"plage {b.split('/')[1]} chevauche {a}")
+    return clashes
 
 
 def format_table(rows: list[StationStatus]) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from pcsauvegarde.core.records import SEXES
+from pcsauvegarde.station.state.highwater import HighWater
 from pcsauvegarde.station.state.numbering import Numbering, NumberRange, parse_range
 from pcsauvegarde.station.state.statedb import StateDB
 from pcsauvegarde.station.store.db import fold
@@ -142,10 +143,11 @@ def _parse_date(text: str) -> dt.date | None:
 class Admissions:
     """Downtime admissions of this station, on its state database."""
 
-    def __init__(self, db: StateDB, station_id: str, ipp_range: str, nda_range: str):
+    def __init__(self, db: StateDB, station_id: str, ipp_range: str, nda_range: str,
+                 high_water: HighWater | None = None):
         self.db = db
         self.station_id = station_id
-        self.numbering = Numbering(db)
+        self.numbering = Numbering(db, high_water)
         self.ipp_range: NumberRange = parse_range("ipp-provisoire", ipp_range)
         self.nda_range: NumberRange = parse_range("nda-provisoire", nda_range)
         with db.connect() as conn:

@@ -11,6 +11,7 @@ from pcsauvegarde.station.documents import (
     bundle,
     care_plan,
     census,
+    lab_labels,
     labels,
     patient_summary,
     prescriptions,
@@ -66,6 +67,7 @@ TITLES: dict[str, str] = {
     labels.KIND: labels.TITLE,
     wristband.KIND: wristband.TITLE,
     admission_kit.KIND: admission_kit.TITLE,
+    lab_labels.KIND: lab_labels.TITLE,
 }
 
 
@@ -78,5 +80,5 @@ def check_templates(directory: Path | str | None = None) -> None:
     load_template(patient_summary.KIND, patient_summary.SCHEMA, directory)
     schedule.load_standard_hours(directory)
     for module in (administration_plan, prescriptions, care_plan, census, bundle, labels,
-                   wristband):
+                   wristband, lab_labels):
         module.load(directory)

@@ -143,6 +143,13 @@ class LabRegister:
             conn.execute("UPDATE lab_batch SET status=?, error=?, prints=prints+? WHERE id=?",
                          ("printed" if ok else "print_failed", error, int(ok), batch_id))
 
+    def mark_document_printed(self, document_number: str, ok: bool, error: str = "") -> None:
+        """Journal the print of a document that carries lab labels (the admission kit)."""
+        with self.db.transaction() as conn:
+            conn.execute("UPDATE lab_batch SET status=?, error=?, prints=prints+? "
+                         "WHERE document_number=?",
+                         ("printed" if ok else "print_failed", error, int(ok), document_number))
+
     def batch(self, batch_id: int) -> Batch | None:
         rows = self._batches("id = ?", (batch_id,), 1)
         return rows[0] if rows else None

@@ -9,6 +9,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 
 from pcsauvegarde.station import admitting, patients
 from pcsauvegarde.station.documents import fmt
+from pcsauvegarde.station.lab.register import register_of as lab_register_of
 from pcsauvegarde.station.state.admissions import LIMITS, AdmissionError, AdmissionInvalid, validate
 from pcsauvegarde.station.state.numbering import NumberingError
 from pcsauvegarde.station.web.access import current_station, requires
@@ -61,6 +62,13 @@ def admit():
         return redirect(url_for("patients.patient", ipp=admission.ipp))
     flash(f"Patient admis : IPP provisoire {admission.ipp}, NDA provisoire {admission.nda}.",
           "info")
+    if done.lab_numbers:
+        flash(f"Étiquettes de laboratoire jointes : n° {', '.join(done.lab_numbers)}.", "info")
+    elif done.lab_error:
+        flash(f"Étiquettes de laboratoire non jointes : {done.lab_error}", "error")
     if request.form.get("send") == "printer":
-        send_to_printer(done.kit.document.number, done.kit.pdf)
+        outcome = send_to_printer(done.kit.document.number, done.kit.pdf)
+        if done.lab_numbers:
+            lab_register_of(station).mark_document_printed(done.kit.document.number,
+                                                          outcome.ok, outcome.error)
     return redirect(url_for("patients.document", number=done.kit.document.number))

@@ -250,7 +250,7 @@ def demo(root: Path, port: int, no_serve: bool) -> None:
                    f"{run.quarantined} en quarantaine")
     try:
         station.accounts.add(demostation.DEMO_LOGIN, "Infirmière de démonstration",
-                             demostation.DEMO_PASSWORD, ("soins", "admin"))
+                             demostation.DEMO_PASSWORD, ("soins", "laboratoire", "admin"))
     except AccountError:
         pass  # already there from an earlier run
     if no_serve:

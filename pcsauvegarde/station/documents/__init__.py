@@ -12,6 +12,10 @@ from pcsauvegarde.station.documents import (
     care_plan,
     census,
     lab_labels,
+    lab_menu,
+    lab_register,
+    lab_request,
+    lab_results,
     labels,
     patient_summary,
     prescriptions,
@@ -68,6 +72,10 @@ TITLES: dict[str, str] = {
     wristband.KIND: wristband.TITLE,
     admission_kit.KIND: admission_kit.TITLE,
     lab_labels.KIND: lab_labels.TITLE,
+    lab_request.KIND: lab_request.TITLE,
+    lab_register.KIND: lab_register.TITLE,
+    lab_results.ENTRY_KIND: lab_results.ENTRY_TITLE,
+    lab_results.CUMULATIVE_KIND: lab_results.CUMULATIVE_TITLE,
 }
 
 
@@ -80,5 +88,5 @@ def check_templates(directory: Path | str | None = None) -> None:
     load_template(patient_summary.KIND, patient_summary.SCHEMA, directory)
     schedule.load_standard_hours(directory)
     for module in (administration_plan, prescriptions, care_plan, census, bundle, labels,
-                   wristband, lab_labels):
+                   wristband, lab_labels, lab_menu):
         module.load(directory)

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 from pcsauvegarde.core.fsutil import atomic_write
 from pcsauvegarde.station import patients
-from pcsauvegarde.station.documents import lab_labels
+from pcsauvegarde.station.documents import lab_labels, lab_menu, lab_request
 from pcsauvegarde.station.documents.context import PatientFile
 from pcsauvegarde.station.documents.lab_labels import LabLabel, LabLabelSet
+from pcsauvegarde.station.documents.lab_request import LabRequestForm
 from pcsauvegarde.station.documents.templates import TemplateError
 from pcsauvegarde.station.issuing.issue import context, snapshot_label, stored_pdf
 from pcsauvegarde.station.issuing.send import send_document
@@ -109,6 +110,42 @@ def _send(station: Station, register: LabRegister, batch: Batch, number: str, pd
     outcome = send_document(station, number, pdf, user)
     register.mark_printed(batch.id, outcome.ok, outcome.error)
     return LabIssued(register.batch(batch.id) or batch, pdf, outcome)
+
+
+def issue_request_form(station: Station, req: LabelRequest, user: str, *, send: bool = False,
+                       now: dt.datetime | None = None) -> LabIssued:
+    """A request form for one new lab number of a patient, with that number's tube labels."""
+    now = now or dt.datetime.now(dt.UTC)
+    if not req.ipp:
+        raise LabError("un bon de demande est toujours établi pour un patient")
+    if req.format not in lab_labels.FORMATS:
+        raise LabError(f"format « {req.format} » inconnu ({', '.join(lab_labels.FORMATS)})")
+    register = register_of(station)
+    file = patients.patient_file(station, req.ipp, now=now)
+    if file is None:
+        raise LabError(f"patient IPP {req.ipp} introuvable dans les données de la station")
+    try:
+        lab_menu.load()
+    except TemplateError as exc:
+        raise LabError(str(exc)) from None
+    unit = file.stay.unit if file.stay else None
+    batch = register.allocate("patient", 1, req.tubes, user, ipp=req.ipp, unit=unit,
+                              urgent=req.urgent, now=now)
+    labels = label_set(register.range, batch, file, req.tube_types, "a4")
+    form = LabRequestForm(file, batch.numbers[0], labels)
+    doc = station.journal.issue(lab_request.KIND, user, ipp=req.ipp, unit=unit,
+                                snapshot=snapshot_label(station), now=now)
+    register.set_document(batch.id, doc.number)
+    try:
+        pdf = lab_request.render(form, context(station, doc.number, user, now,
+                                               file.extracted_at))
+    except TemplateError as exc:
+        register.mark_printed(batch.id, False, str(exc))
+        raise LabError(f"numéro {batch.numbers[0]} réservé mais bon non produit : {exc}") from None
+    atomic_write(station.settings.documents_dir / f"{doc.number}.pdf", pdf, mode=0o600)
+    batch = register.batch(batch.id) or batch
+    return _send(station, register, batch, doc.number, pdf, user) if send else LabIssued(batch,
+                                                                                          pdf)
 
 
 def reprint(station: Station, batch_id: int, user: str) -> LabIssued:

@@ -25,6 +25,11 @@ def send_to_printer(number: str, pdf: bytes) -> PrintOutcome:
     return outcome
 
 
+def flash_outcome(outcome: PrintOutcome) -> None:
+    """Say on screen what happened to a print (for views that send documents themselves)."""
+    _flash(outcome)
+
+
 def _flash(outcome: PrintOutcome) -> None:
     if outcome.ok:
         now = fmt.format_local(dt.datetime.now(dt.UTC))

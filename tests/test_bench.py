@@ -21,3 +21,13 @@ def test_bench_small_runs(tmp_path):
     text = "\n".join(lines)
     assert "station full ingest (5 packages)" in text and "one-minute delta" in text
     assert figures["full_s"] > 0 and figures["delta_s"] > 0 and 0 < figures["rss_mb"] < 500
+
+
+@pytest.mark.slow
+def test_lab_labels_bench_runs(tmp_path):
+    from bench.lab_labels import run as run_lab
+
+    lines: list[str] = []
+    figures = run_lab(80, tmp_path, out=lines.append)
+    assert "a4       80 labels" in "\n".join(lines) and figures["thermal_cpu_s"] > 0
+    assert figures["a4_decoded"] >= 40 or figures["a4_decoded"] == -1

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from pcsauvegarde.station.documents.barcodes import MODULE_WIDTH_MM, QUIET_ZONE_MM
 from pcsauvegarde.station.documents.base import FAMILY, GREY, INK
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
 from pcsauvegarde.station.documents.fmt import format_date
@@ -19,6 +20,8 @@ from pcsauvegarde.station.documents.labelstock import (
     Spec,
     StockPDF,
     Text,
+    bar_runs,
+    bars_width,
     load_layout,
 )
 from pcsauvegarde.station.documents.templates import TemplateError
@@ -119,12 +122,13 @@ def add_label_pages(pdf: StockPDF, lay: Layout, data: LabLabelSet) -> None:
         raise TemplateError(f"nombre d'étiquettes {len(data.labels)} hors limites "
                             f"(1 à {lay['content.max_labels']})")
     pdf.set_stock_title(lay.text("texts.title"))
+    fitted: dict = {}
     if data.format == "thermal":
         w, h = lay["thermal.label_width"], lay["thermal.label_height"]
         for label in data.labels:
             pdf.add_stock_page(w, h, 0.0)
             draw_label(pdf, lay, data, label, lay["thermal.offset_x"],
-                       lay["thermal.offset_y"], w, h, lay["thermal.padding"])
+                       lay["thermal.offset_y"], w, h, lay["thermal.padding"], fitted)
         return
     per_page = lay["sheet.columns"] * lay["sheet.rows"]
     for i, label in enumerate(data.labels):
@@ -137,12 +141,37 @@ def add_label_pages(pdf: StockPDF, lay: Layout, data: LabLabelSet) -> None:
         y = (lay["sheet.margin_top"] + lay["sheet.offset_y"]
              + row * (lay["sheet.label_height"] + lay["sheet.gap_y"]))
         draw_label(pdf, lay, data, label, x, y, lay["sheet.label_width"],
-                   lay["sheet.label_height"], lay["sheet.padding"])
+                   lay["sheet.label_height"], lay["sheet.padding"], fitted)
+
+
+def draw_bars(pdf: StockPDF, value: str, x: float, y: float, height: float) -> float:
+    """Code 128 of ``value`` at its natural size (quiet zones white); return its width in mm.
+
+    Every label has its own number: the bars are written as one PDF path in module units
+    (as DocumentPDF.barcode does) from python-barcode's modules, without an SVG per label.
+    """
+    k, top, width = pdf.k, pdf.h - y, bars_width(value)
+    runs = " ".join(f"{start} 0 {count} 1 re" for start, count in bar_runs(value))
+    white = f"{x * k:.2f} {top * k:.2f} {width * k:.2f} {-height * k:.2f} re f"
+    matrix = (f"{MODULE_WIDTH_MM * k:.5f} 0 0 {-height * k:.4f} "
+              f"{(x + QUIET_ZONE_MM) * k:.3f} {top * k:.3f}")
+    pdf._out(f"q 1 g {white} 0 g {matrix} cm {runs} f Q")
+    return width
+
+
+def _fit(pdf: StockPDF, text: str, w: float, size: float) -> float:
+    pdf.set_font(FAMILY, "B", size)
+    while size > MIN_PT and pdf.get_string_width(text) > w - 2 * pdf.c_margin:
+        size -= 0.5
+        pdf.set_font(FAMILY, "B", size)
+    return size
 
 
 def draw_label(pdf: StockPDF, lay: Layout, data: LabLabelSet, label: LabLabel, x: float,
-               y: float, width: float, height: float, pad: float) -> None:
+               y: float, width: float, height: float, pad: float,
+               fitted: dict | None = None) -> None:
     """One tube label in the box (x, y, width, height)."""
+    fitted = {} if fitted is None else fitted
     left, top, w = x + pad, y + pad, width - 2 * pad
     pdf.set_text_color(*INK)
     # Row 1: the number in clear (exactly what the barcode carries), URGENT reversed.
@@ -155,12 +184,16 @@ def draw_label(pdf: StockPDF, lay: Layout, data: LabLabelSet, label: LabLabel, x
             pdf.set_xy(left + w - urgent_w, top)
             pdf.cell(urgent_w, 3.4, text, align="C", fill=True)
     pdf.set_xy(left, top)
-    pdf.fit_cell(w - urgent_w - 0.5, 3.4, label.code, "B", 9, min_size=MIN_PT)
+    # Every code of a set has the same length and digits have one width: fit the first only.
+    size = fitted.setdefault((len(label.code), w - urgent_w), _fit(pdf, label.code,
+                                                                  w - urgent_w - 0.5, 9))
+    pdf.set_font(FAMILY, "B", size)
+    pdf.cell(w - urgent_w - 0.5, 3.4, label.code)
     # Row 2: the barcode; the tube beside it.
     bar_h = lay["content.barcode_height"]
     by = top + ROW1
     bx = left - 1.0   # the quiet zone may eat into the padding, not the bars
-    code_w = pdf.bars(label.code, bx, by, bar_h)
+    code_w = draw_bars(pdf, label.code, bx, by, bar_h)
     side_x, side_w = bx + code_w, left + w - (bx + code_w)
     tube = lay.text("texts.tube", tube=label.tube, tubes=label.tubes)
     kind = label.tube_type or lay.text("texts.tube_type_blank")

@@ -30,7 +30,8 @@ ABNORMAL_FLAGS = ("", "N", "L", "H", "LL", "HH", "A")
 RESULT_STATUSES = ("final", "preliminary", "corrected")
 ENCOUNTER_CLASSES = ("", "inpatient", "outpatient", "emergency", "recurring")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-_ID = re.compile(r"^[^\x00-\x1f\x7f]{1,128}$")
+MAX_ID_LENGTH = 128  # ids of every shape: UUIDs, letters, HL7 CX values
+_ID = re.compile(rf"^[^\x00-\x1f\x7f]{{1,{MAX_ID_LENGTH}}}$")
 
 
 class RecordError(ValueError):

@@ -211,6 +211,13 @@ class Audit:
             args.append(until.astimezone(dt.UTC).isoformat(timespec="microseconds"))
         return ("WHERE " + " AND ".join(clauses) if clauses else ""), tuple(args)
 
+    def last(self, action: str, target: str) -> Entry | None:
+        """The latest entry of ``action`` on ``target`` (e.g. when a document was last printed)."""
+        with self.db.connect() as conn:
+            row = conn.execute("SELECT * FROM audit WHERE action = ? AND target = ? "
+                               "ORDER BY seq DESC LIMIT 1", (action, target)).fetchone()
+        return Entry(*row) if row else None
+
     def actors(self) -> list[str]:
         with self.db.connect() as conn:
             return [r[0] for r in conn.execute("SELECT DISTINCT actor FROM audit ORDER BY actor")]

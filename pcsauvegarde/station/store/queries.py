@@ -27,6 +27,7 @@ from pcsauvegarde.core.records import (
     record_from_dict,
 )
 from pcsauvegarde.station.documents.context import CensusRow, PatientFile
+from pcsauvegarde.station.documents.fmt import allergy_text
 from pcsauvegarde.station.store.db import Store, fold
 
 R = TypeVar("R", bound=Record)
@@ -51,6 +52,8 @@ class PatientRow:
     current: bool
     has_allergy: bool
     provisional: bool = False   # a downtime admission (provisional IPP/NDA), see admissions.py
+    allergies: tuple[str, ...] = ()         # substances of the active allergies
+    discharge: dt.datetime | None = None    # of the listed stay, when it has ended
 
 
 def _records(db, sql: str, args: tuple = ()) -> list[Record]:
@@ -84,7 +87,7 @@ def units(store: Store) -> list[UnitSummary]:
 
 
 _ROW_SQL = """
-SELECT r.data, i.nda, i.unit, i.room, i.bed, i.current
+SELECT r.data, i.nda, i.unit, i.room, i.bed, i.current, i.discharge
 FROM patient_index i JOIN record r ON r.type = 'patient' AND r.id = i.ipp
 """
 
@@ -92,22 +95,26 @@ FROM patient_index i JOIN record r ON r.type = 'patient' AND r.id = i.ipp
 def _rows(db, where: str, args: tuple, limit: int) -> list[PatientRow]:
     sql = (f"{_ROW_SQL} WHERE {where} "
            "ORDER BY i.current DESC, i.unit, i.room, i.bed, i.names LIMIT ?")
-    found = [(p, nda, unit, room, bed, current)  # the join is on type = 'patient'
-             for data, nda, unit, room, bed, current in db.execute(sql, (*args, limit))
+    found = [(p, nda, unit, room, bed, current, discharge)  # the join is on type = 'patient'
+             for data, nda, unit, room, bed, current, discharge
+             in db.execute(sql, (*args, limit))
              if isinstance(p := record_from_dict(json.loads(data)), Patient)]
-    allergic = _with_active_allergy(db, [p.id for p, *_ in found])
+    allergies = _active_allergies(db, [p.id for p, *_ in found])
     return [PatientRow(p, nda or "", unit or "", room or "", bed or "", bool(current),
-                       p.id in allergic) for p, nda, unit, room, bed, current in found]
+                       p.id in allergies, allergies=allergies.get(p.id, ()),
+                       discharge=dt.datetime.fromisoformat(discharge) if discharge else None)
+            for p, nda, unit, room, bed, current, discharge in found]
 
 
-def _with_active_allergy(db, ipps: list[str]) -> set[str]:
-    """The IPPs among ``ipps`` with at least one active allergy (Allergy.active)."""
-    out: set[str] = set()
+def _active_allergies(db, ipps: list[str]) -> dict[str, tuple[str, ...]]:
+    """The active allergies (Allergy.active) of ``ipps`` as named on screen, by IPP."""
+    out: dict[str, tuple[str, ...]] = {}
     for start in range(0, len(ipps), 500):  # under SQLite's bound-parameter limit
         chunk = ipps[start:start + 500]
         marks = ",".join("?" * len(chunk))
-        out |= {a.ipp for a in _of_type(db, Allergy, f"ipp IN ({marks})", tuple(chunk))
-                if a.active}
+        for a in _of_type(db, Allergy, f"ipp IN ({marks})", tuple(chunk)):
+            if a.active:
+                out[a.ipp] = (*out.get(a.ipp, ()), allergy_text(a))
     return out
 
 
@@ -117,18 +124,28 @@ def inpatients(store: Store, unit: str) -> list[PatientRow]:
         return _rows(db, "i.unit = ? AND i.current = 1", (unit,), 1000)
 
 
+def with_stays(store: Store, limit: int = 500) -> list[PatientRow]:
+    """Patients with a stay kept by the station: current stays first, then recent discharges."""
+    with store.connect() as db:
+        return _rows(db, "i.nda IS NOT NULL", (), limit)
+
+
 _DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
 
 
 def search(store: Store, query: str, limit: int = 50) -> list[PatientRow]:
-    """Find patients by name (accent/case-insensitive), birth date (JJ/MM/AAAA), IPP or NDA."""
+    """Find patients by IPP or NDA (exact, any shape), birth date (JJ/MM/AAAA) or name."""
     q = query.strip()[:100]
     if not q:
         return []
     with store.connect() as db:
-        if q.isdigit():  # an IPP or NDA (a key lookup), else an IPP merged into another one
-            return (_rows(db, "i.ipp = ? OR i.nda = ?", (q, q), limit)
-                    or _rows(db, "' ' || i.names || ' ' LIKE ?", (f"% {q} %",), limit))
+        if not any(c.isspace() for c in q):
+            # a scanned or typed IPP/NDA of any shape (digits, letters, UUID) is matched whole
+            rows = _rows(db, "i.ipp = ? OR i.nda = ?", (q, q), limit)
+            if rows:
+                return rows
+            if q.isdigit():  # else an IPP merged into another one
+                return _rows(db, "' ' || i.names || ' ' LIKE ?", (f"% {q} %",), limit)
         m = _DATE.match(q)
         if m:
             iso = f"{m[3]}-{m[2]}-{m[1]}"

@@ -12,10 +12,10 @@ from pcsauvegarde.station.documents.table import Column, Row, draw_table
 
 KIND = "lab_register"
 TITLE = "Registre des numéros de laboratoire"
-COLUMNS = [Column("Heure", 0.6), Column("N° de laboratoire", 1.2), Column("Lot", 0.5),
-           Column("Type", 0.9), Column("Tubes", 0.5, "C"), Column("Patient (IPP, identité)", 2.6),
-           Column("Unité", 0.7), Column("Émis par", 0.9), Column("Document", 1.4),
-           Column("Statut", 1.1), Column("Patient si lot vierge / vérifié", 2.2)]
+COLUMNS = [Column("Heure", 0.8), Column("N° de laboratoire", 1.3), Column("Lot", 0.7),
+           Column("Type", 1.5), Column("Tubes", 0.8, "C"), Column("Patient (IPP, identité)", 3.0),
+           Column("Unité", 1.3), Column("Émis par", 1.0), Column("Document", 1.9),
+           Column("Statut", 1.7), Column("Patient si lot vierge / vérifié", 1.8)]
 
 
 @dataclass(frozen=True)
@@ -68,4 +68,4 @@ def draw(pdf: DocumentPDF, data: RegisterDay, ctx: DocumentContext) -> None:
                  str(line.tubes), line.patient or "—", line.unit or "—", line.issued_by,
                  line.document or "—", line.status, ""), bold=line.status.startswith("Échec"))
             for line in data.lines]
-    draw_table(pdf, COLUMNS, rows, size=8.5)
+    draw_table(pdf, COLUMNS, rows, size=8)

@@ -167,3 +167,16 @@ def test_kill_9_while_allocating_lab_numbers_never_reissues(tmp_path):
     assert handed_out <= {e.number for e in reg.all()}
     fresh = reg.allocate("blank", 10, 1, "labo").numbers
     assert not set(fresh) & handed_out
+
+
+def test_register_search_by_number_tube_ipp_of_any_case_and_document(tmp_path):
+    reg = register(tmp_path)
+    ipp = "b5c1e8a2-3d4f-4a6b-9c7d-1e2f3a4b5c6d"
+    blank = reg.allocate("blank", 2, 3, "labo")
+    mine = reg.allocate("patient", 1, 3, "labo", ipp=ipp)
+    reg.set_document(mine.id, "STATION-DEMO-0000007")
+    assert [e.number for e in reg.search(ipp)] == list(mine.numbers)
+    assert [e.number for e in reg.search(mine.numbers[0] + "03")] == list(mine.numbers)
+    assert [e.number for e in reg.search("station-demo-0000007")] == list(mine.numbers)
+    assert [e.number for e in reg.search(blank.numbers[1][:7])] == list(blank.numbers[1:])
+    assert reg.search("   ") == [] and reg.search("%") == []

@@ -164,12 +164,12 @@ class LabRegister:
 
     def search(self, query: str, limit: int = 200) -> list[Entry]:
         """By number (whole or start, with or without tube suffix), IPP or document number."""
-        q = "".join(query.split())[:80].upper()
+        q = "".join(query.split())[:80]
         if not q:
             return []
-        number = q[:self.range.length]
+        number = q.upper()[:self.range.length]   # identifiers of any case: IPP as typed
         return self._entries("l.number LIKE ? ESCAPE '\\' OR l.ipp = ? OR b.document_number = ?",
-                             (_like_prefix(number), q, q), limit)
+                             (_like_prefix(number), q, q.upper()), limit)
 
     def on_day(self, start: dt.datetime, end: dt.datetime) -> list[Entry]:
         """Every number issued in [start, end) (UTC), in issue order: the day's register."""

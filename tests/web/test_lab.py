@@ -113,3 +113,26 @@ def test_demo_station_has_a_lab_range_and_a_lab_login(tmp_path):
     html = client.get("/labo").get_data(as_text=True)
     assert "Laboratoire — étiquettes pré-numérotées" in html and "99999" in html
     assert 'href="/labo"' in client.get("/").get_data(as_text=True)
+
+
+def test_printing_from_the_document_page_or_retry_list_is_journalled(app, station):
+    from pcsauvegarde.station.lab.register import register_of
+    from pcsauvegarde.station.printing import FilePrinter
+
+    client = _lab(app, station)
+    number, _ = _document(client, client.post("/labo/lots", data={"sets": "2"}))
+    register = register_of(station)
+    assert register.batches(1)[0].status == "issued"
+    good = station.printer
+    blocker = station.settings.data_dir / "blocked"
+    blocker.write_text("not a folder")
+    station.printer = FilePrinter(blocker / "printed")
+    client.post(f"/documents/{number}/imprimer")
+    assert register.batches(1)[0].status == "print_failed"
+    assert "Lots à réimprimer" in client.get("/labo").get_data(as_text=True)
+    station.printer = good
+    jobs = client.get("/impressions").get_data(as_text=True)
+    job_id = re.search(r"/impressions/(\d+)/reessayer", jobs).group(1)
+    client.post(f"/impressions/{job_id}/reessayer")
+    assert register.batches(1)[0].status == "printed"
+    assert "Lots à réimprimer" not in client.get("/labo").get_data(as_text=True)

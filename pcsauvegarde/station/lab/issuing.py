@@ -107,8 +107,7 @@ def _issue(station: Station, register: LabRegister, batch: Batch, data: LabLabel
 
 def _send(station: Station, register: LabRegister, batch: Batch, number: str, pdf: bytes,
           user: str) -> LabIssued:
-    outcome = send_document(station, number, pdf, user)
-    register.mark_printed(batch.id, outcome.ok, outcome.error)
+    outcome = send_document(station, number, pdf, user)   # journals the print on the batch
     return LabIssued(register.batch(batch.id) or batch, pdf, outcome)
 
 

@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS lab_label (
     position INTEGER NOT NULL, ipp TEXT);
 CREATE INDEX IF NOT EXISTS lab_label_batch ON lab_label (batch);
 CREATE INDEX IF NOT EXISTS lab_batch_day ON lab_batch (issued_at);
+CREATE INDEX IF NOT EXISTS lab_batch_document ON lab_batch (document_number);
 """
 KINDS = {"blank": "Lot pré-numéroté", "patient": "Patient", "admission": "Admission"}
 STATUSES = {"allocated": "Numéros réservés, non imprimés", "issued": "Document produit",
@@ -138,17 +139,10 @@ class LabRegister:
                          (document_number, batch_id))
 
     def mark_printed(self, batch_id: int, ok: bool, error: str = "") -> None:
-        """Journal a print attempt: printed, or printed-failed (listed to reprint)."""
+        """Journal a failure to produce a batch's labels (listed to reprint)."""
         with self.db.transaction() as conn:
             conn.execute("UPDATE lab_batch SET status=?, error=?, prints=prints+? WHERE id=?",
                          ("printed" if ok else "print_failed", error, int(ok), batch_id))
-
-    def mark_document_printed(self, document_number: str, ok: bool, error: str = "") -> None:
-        """Journal the print of a document that carries lab labels (the admission kit)."""
-        with self.db.transaction() as conn:
-            conn.execute("UPDATE lab_batch SET status=?, error=?, prints=prints+? "
-                         "WHERE document_number=?",
-                         ("printed" if ok else "print_failed", error, int(ok), document_number))
 
     def batch(self, batch_id: int) -> Batch | None:
         rows = self._batches("id = ?", (batch_id,), 1)
@@ -213,6 +207,20 @@ def _batch(r, numbers: tuple[str, ...]) -> Batch:
 
 def _like_prefix(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def journal_print(db: StateDB, document_number: str, ok: bool, error: str = "") -> None:
+    """Journal a print attempt of any document on the batches it carries (none: nothing).
+
+    Called for every print (send.py): a lab document printed from its preview page, the
+    retry list or the lab screen is journalled the same way — printed, or printed-failed and
+    listed « à réimprimer »."""
+    with db.transaction() as conn:
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name='lab_batch'").fetchone():
+            conn.execute("UPDATE lab_batch SET status=?, error=?, prints=prints+? "
+                         "WHERE document_number=?",
+                         ("printed" if ok else "print_failed", error, int(ok),
+                          document_number))
 
 
 def register_of(station) -> LabRegister:

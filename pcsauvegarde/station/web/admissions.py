@@ -9,7 +9,6 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 
 from pcsauvegarde.station import admitting, patients
 from pcsauvegarde.station.documents import fmt
-from pcsauvegarde.station.lab.register import register_of as lab_register_of
 from pcsauvegarde.station.state.admissions import LIMITS, AdmissionError, AdmissionInvalid, validate
 from pcsauvegarde.station.state.numbering import NumberingError
 from pcsauvegarde.station.web.access import current_station, requires
@@ -67,8 +66,5 @@ def admit():
     elif done.lab_error:
         flash(f"Étiquettes de laboratoire non jointes : {done.lab_error}", "error")
     if request.form.get("send") == "printer":
-        outcome = send_to_printer(done.kit.document.number, done.kit.pdf)
-        if done.lab_numbers:
-            lab_register_of(station).mark_document_printed(done.kit.document.number,
-                                                          outcome.ok, outcome.error)
+        send_to_printer(done.kit.document.number, done.kit.pdf)
     return redirect(url_for("patients.document", number=done.kit.document.number))

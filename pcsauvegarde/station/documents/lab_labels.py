@@ -13,7 +13,7 @@ from pathlib import Path
 from pcsauvegarde.station.documents.barcodes import MODULE_WIDTH_MM, QUIET_ZONE_MM
 from pcsauvegarde.station.documents.base import FAMILY, GREY, INK
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
-from pcsauvegarde.station.documents.fmt import format_date
+from pcsauvegarde.station.documents.identity import identity_lines
 from pcsauvegarde.station.documents.labelstock import (
     Layout,
     Number,
@@ -45,10 +45,9 @@ SPEC: Spec = {
     "content.tube_types": Text(),
     "texts.title": Text(), "texts.urgent": Text(), "texts.tube": Text(("tube", "tubes")),
     "texts.tube_type_blank": Text(), "texts.name_blank": Text(), "texts.born_blank": Text(),
-    "texts.born": Text(("born", "birth_date", "sex")), "texts.collection": Text(),
+    "texts.born": Text(("birth", "sex")), "texts.collection": Text(),
     "texts.degraded": Text(("number",)),
 }
-BORN = {"F": "Née", "M": "Né"}
 LINE = 2.75       # mm per 7 pt line: nothing on a label is smaller than 7 pt
 MIN_PT = 7.0
 ROW1 = 3.4        # the number in clear
@@ -229,15 +228,15 @@ def _identity_lines(pdf: StockPDF, lay: Layout, file: PatientFile | None,
     if file is None:
         return [(lay.text("texts.name_blank"), ""), (lay.text("texts.born_blank"), "")]
     p = file.patient
-    born = lay.text("texts.born", born=BORN.get(p.sex, "Né(e)"),
-                    birth_date=format_date(p.birth_date), sex=p.sex)
-    whole = f"{p.birth_name.upper()} {p.first_names}"
+    who = identity_lines(pdf.identity_texts, p, file.stay)   # one wording of the identity
+    born = lay.text("texts.born", birth=who.birth, sex=p.sex if p.sex in "FMI" else "I")
+    whole = who.names
     pdf.set_font(FAMILY, "B", MIN_PT)
     if pdf.get_string_width(whole) <= w - 2 * pdf.c_margin:
         return [(whole, "B"), (born, "")]
     # A long identity: birth name and first names on two lines, each cut with « … » if it
     # still does not fit at 7 pt (the full identity is on the request form and the register).
-    return [(_clip(pdf, p.birth_name.upper(), w), "B"), (_clip(pdf, p.first_names, w), "B"),
+    return [(_clip(pdf, who.birth_name, w), "B"), (_clip(pdf, who.first_names, w), "B"),
             (born, "")]
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from pcsauvegarde.station.documents.templates import DEFAULT_DIR, TemplateError
 
 KIND = "lab_request"
-TEXTS = {"allergies": (), "no_allergy": (), "number": (), "tubes": ("tubes", "first", "last"),
+TEXTS = {"number": (), "tubes": ("tubes", "first", "last"),
          "unit": ("unit",), "prescriber": (), "collection": (), "clinical": (), "others": (),
          "urgent": (), "note": ()}
 MAX_SECTIONS, MAX_TESTS, MAX_TEXT = 12, 40, 80

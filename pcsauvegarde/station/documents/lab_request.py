@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pcsauvegarde.station.documents import lab_labels, lab_menu
-from pcsauvegarde.station.documents.base import FAMILY, INK, MARGIN, DocumentPDF
+from pcsauvegarde.station.documents.base import FAMILY, INK, MARGIN
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
-from pcsauvegarde.station.documents.fmt import allergy_text
 from pcsauvegarde.station.documents.lab_labels import LabLabelSet
 from pcsauvegarde.station.documents.labelstock import StockPDF
 
@@ -42,8 +41,7 @@ def draw_form(pdf: StockPDF, t: lab_menu.RequestTemplate, data: LabRequestForm) 
     """The A4 request form, identity band and footer from the shared layout."""
     pdf.add_document_page(t.title)
     file, labels = data.file, data.labels.labels
-    allergy_box(pdf, t, file)
-    top = pdf.y + 1
+    top = pdf.content_top   # allergies: in the identity band of every page (base.py)
     pdf.set_line_width(0.5)
     pdf.rect(MARGIN, top, pdf.epw, 17)
     pdf.set_xy(MARGIN + 2, top + 1.5)
@@ -85,22 +83,6 @@ def draw_form(pdf: StockPDF, t: lab_menu.RequestTemplate, data: LabRequestForm) 
     pdf.set_font(FAMILY, "", 8)
     pdf.set_x(MARGIN)
     pdf.text_lines(pdf.epw, 3.8, t.text("note"))
-
-
-def allergy_box(pdf: DocumentPDF, t: lab_menu.RequestTemplate, file: PatientFile) -> None:
-    """The patient's active allergies in a box (bold frame when there are some)."""
-    names = [allergy_text(a) for a in file.allergies]
-    text = (f"⚠ {t.text('allergies')} {', '.join(names)}" if names
-            else f"{t.text('allergies')} {t.text('no_allergy')}")
-    pdf.set_font(FAMILY, "B", 10)
-    lines = pdf.wrap(pdf.epw - 4, text)
-    top = pdf.content_top
-    pdf.set_xy(MARGIN + 2, top + 1.2)
-    pdf.text_lines(pdf.epw - 4, 4.8, text)
-    pdf.set_line_width(0.8 if names else 0.3)
-    pdf.rect(MARGIN, top, pdf.epw, 4.8 * len(lines) + 2.4)
-    pdf.set_line_width(0.2)
-    pdf.set_xy(MARGIN, top + 4.8 * len(lines) + 3)
 
 
 def _menu(pdf: StockPDF, t: lab_menu.RequestTemplate) -> None:

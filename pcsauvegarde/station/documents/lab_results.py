@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pcsauvegarde.core.records import LabResult
-from pcsauvegarde.station.documents import lab_menu
 from pcsauvegarde.station.documents.base import GREY, INK, MARGIN, DocumentPDF, render_document
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
 from pcsauvegarde.station.documents.fmt import decimal_commas, to_local
-from pcsauvegarde.station.documents.lab_request import allergy_box
 from pcsauvegarde.station.documents.table import Column, Row, draw_table
 
 ENTRY_KIND = "lab_results_entry"
@@ -37,10 +35,8 @@ def render_entry(data: ResultsEntry, ctx: DocumentContext) -> bytes:
     """The results-entry sheet of one lab number (pure)."""
     pdf = DocumentPDF(ctx, ENTRY_TITLE, patient=data.file)
     pdf.add_page()
-    if data.file is not None:
-        allergy_box(pdf, lab_menu.load(), data.file)
-    else:
-        pdf.set_xy(MARGIN, pdf.content_top)
+    pdf.set_xy(MARGIN, pdf.content_top)   # a known patient: band with allergies (base.py)
+    if data.file is None:
         for text in ("Nom de naissance : ______________________   Prénoms : ________________",
                      "Né(e) le ___/___/______   Sexe : ___   IPP : ______________________"):
             pdf.set_x(MARGIN)
@@ -64,7 +60,11 @@ def render_entry(data: ResultsEntry, ctx: DocumentContext) -> bytes:
     columns = [Column("Examen", 2.5), Column("Résultat", 1.3), Column("Unité", 0.9),
                Column("Valeurs de référence", 1.4), Column("Anomalie", 1.1),
                Column("Validé par, heure", 1.6)]
-    draw_table(pdf, columns, [Row(("\n\n",) + ("",) * 5)] * ENTRY_ROWS, size=9)
+    # As many handwriting rows as the page holds under a tall identity band (≈ 10,7 mm each,
+    # heading and the signature line kept on the page), at most ENTRY_ROWS.
+    room = pdf.page_break_trigger - pdf.y - 12 - 12
+    rows = max(4, min(ENTRY_ROWS, int(room // 10.8)))
+    draw_table(pdf, columns, [Row(("\n\n",) + ("",) * 5)] * rows, size=9)
     pdf.paragraph("Biologiste (nom, signature) : ______________________________   "
                   "Résultat transmis au service le ___/___ à ___h___ à ____________", "", 9)
     return pdf.output_bytes()
@@ -78,7 +78,6 @@ def render_cumulative(file: PatientFile, ctx: DocumentContext) -> bytes:
 def draw_cumulative(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext) -> None:
     pdf.begin_document(ctx, CUMULATIVE_TITLE, patient=file, landscape=True)
     pdf.add_page()
-    allergy_box(pdf, lab_menu.load(), file)
     results = list(file.lab_results)
     if not results:
         pdf.paragraph("Aucun résultat de laboratoire pour ce patient dans l'extrait du "

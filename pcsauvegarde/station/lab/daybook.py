@@ -9,7 +9,7 @@ from pcsauvegarde.station import patients
 from pcsauvegarde.station.documents import lab_register
 from pcsauvegarde.station.documents.fmt import PARIS
 from pcsauvegarde.station.documents.lab_register import RegisterDay, RegisterLine
-from pcsauvegarde.station.issuing.issue import context, snapshot_label
+from pcsauvegarde.station.issuing.issue import context, render, snapshot_label
 from pcsauvegarde.station.lab.register import register_of
 from pcsauvegarde.station.station import Station
 from pcsauvegarde.station.store import queries
@@ -54,6 +54,7 @@ def issue_register_day(station: Station, day: dt.date, user: str,
     doc = station.journal.issue(lab_register.KIND, user, snapshot=snapshot_label(station),
                                 now=now)
     extracted = queries.extracted_at(station.store)
-    pdf = lab_register.render(data, context(station, doc.number, user, now, extracted))
+    pdf = render(station, lab_register.KIND, data,
+                 context(station, doc.number, user, now, extracted))
     atomic_write(station.settings.documents_dir / f"{doc.number}.pdf", pdf, mode=0o600)
     return doc.number, pdf

@@ -17,7 +17,7 @@ from pcsauvegarde.station.documents.context import PatientFile
 from pcsauvegarde.station.documents.lab_labels import LabLabel, LabLabelSet
 from pcsauvegarde.station.documents.lab_request import LabRequestForm
 from pcsauvegarde.station.documents.templates import TemplateError
-from pcsauvegarde.station.issuing.issue import context, snapshot_label, stored_pdf
+from pcsauvegarde.station.issuing.issue import context, render, snapshot_label, stored_pdf
 from pcsauvegarde.station.issuing.send import send_document
 from pcsauvegarde.station.lab.ranges import LabRange
 from pcsauvegarde.station.lab.register import Batch, LabError, LabRegister, register_of
@@ -93,7 +93,8 @@ def _issue(station: Station, register: LabRegister, batch: Batch, data: LabLabel
     register.set_document(batch.id, doc.number)
     extracted = data.patient.extracted_at if data.patient else {}
     try:
-        pdf = lab_labels.render(data, context(station, doc.number, user, now, extracted))
+        pdf = render(station, lab_labels.KIND, data,
+                     context(station, doc.number, user, now, extracted))
     except TemplateError as exc:
         register.mark_printed(batch.id, False, str(exc))
         raise LabError(f"numéros {batch.numbers[0]}… réservés mais étiquettes non produites : "
@@ -136,8 +137,8 @@ def issue_request_form(station: Station, req: LabelRequest, user: str, *, send: 
                                 snapshot=snapshot_label(station), now=now)
     register.set_document(batch.id, doc.number)
     try:
-        pdf = lab_request.render(form, context(station, doc.number, user, now,
-                                               file.extracted_at))
+        pdf = render(station, lab_request.KIND, form,
+                     context(station, doc.number, user, now, file.extracted_at))
     except TemplateError as exc:
         register.mark_printed(batch.id, False, str(exc))
         raise LabError(f"numéro {batch.numbers[0]} réservé mais bon non produit : {exc}") from None

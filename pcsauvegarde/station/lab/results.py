@@ -9,7 +9,7 @@ from pcsauvegarde.station import patients
 from pcsauvegarde.station.documents import lab_results
 from pcsauvegarde.station.documents.fmt import format_local
 from pcsauvegarde.station.documents.templates import TemplateError
-from pcsauvegarde.station.issuing.issue import context, snapshot_label
+from pcsauvegarde.station.issuing.issue import context, render, snapshot_label
 from pcsauvegarde.station.lab.register import Entry, LabError, register_of
 from pcsauvegarde.station.station import Station
 from pcsauvegarde.station.store import queries
@@ -36,7 +36,7 @@ def issue_entry_sheet(station: Station, number: str, user: str,
                                     f"{format_local(b.issued_at)} par {b.issued_by}", file)
     extracted = file.extracted_at if file else queries.extracted_at(station.store)
     return _keep(station, lab_results.ENTRY_KIND, user, now, entry.ipp, extracted,
-                 lambda ctx: lab_results.render_entry(data, ctx))
+                 data)
 
 
 def issue_cumulative(station: Station, ipp: str, user: str,
@@ -47,16 +47,16 @@ def issue_cumulative(station: Station, ipp: str, user: str,
     if file is None:
         raise LabError(f"patient IPP {ipp} introuvable dans les données de la station")
     return _keep(station, lab_results.CUMULATIVE_KIND, user, now, ipp, file.extracted_at,
-                 lambda ctx: lab_results.render_cumulative(file, ctx))
+                 file)
 
 
 def _keep(station: Station, kind: str, user: str, now: dt.datetime, ipp: str | None,
-          extracted: dict, render) -> tuple[str, bytes]:
+          extracted: dict, data: object) -> tuple[str, bytes]:
     unit = patients.patient_unit(station, ipp)[1] if ipp else None
     doc = station.journal.issue(kind, user, ipp=ipp, unit=unit,
                                 snapshot=snapshot_label(station), now=now)
     try:
-        pdf = render(context(station, doc.number, user, now, extracted))
+        pdf = render(station, kind, data, context(station, doc.number, user, now, extracted))
     except TemplateError as exc:
         raise LabError(str(exc)) from None
     atomic_write(station.settings.documents_dir / f"{doc.number}.pdf", pdf, mode=0o600)

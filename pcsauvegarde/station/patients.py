@@ -119,6 +119,11 @@ def patient_file(station: Station, ipp: str,
                        extracted_at=queries.extracted_at(station.store), provisional=True)
 
 
+def extracted_at(station: Station) -> dict[str, dt.datetime]:
+    """When each domain's snapshot was extracted (the data age of a page naming patients)."""
+    return queries.extracted_at(station.store)
+
+
 def is_known_number(station: Station, number: str) -> bool:
     """True when an IPP or NDA of the hospital's data already uses ``number``."""
     return bool(queries.search(station.store, number, limit=1))

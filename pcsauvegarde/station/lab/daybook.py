@@ -12,7 +12,6 @@ from pcsauvegarde.station.documents.lab_register import RegisterDay, RegisterLin
 from pcsauvegarde.station.issuing.issue import context, render, snapshot_label
 from pcsauvegarde.station.lab.register import register_of
 from pcsauvegarde.station.station import Station
-from pcsauvegarde.station.store import queries
 
 
 def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -53,7 +52,7 @@ def issue_register_day(station: Station, day: dt.date, user: str,
     data = register_day(station, day)
     doc = station.journal.issue(lab_register.KIND, user, snapshot=snapshot_label(station),
                                 now=now)
-    extracted = queries.extracted_at(station.store)
+    extracted = patients.extracted_at(station)
     pdf = render(station, lab_register.KIND, data,
                  context(station, doc.number, user, now, extracted))
     atomic_write(station.settings.documents_dir / f"{doc.number}.pdf", pdf, mode=0o600)

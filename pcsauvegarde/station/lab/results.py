@@ -12,7 +12,6 @@ from pcsauvegarde.station.documents.templates import TemplateError
 from pcsauvegarde.station.issuing.issue import context, render, snapshot_label
 from pcsauvegarde.station.lab.register import Entry, LabError, register_of
 from pcsauvegarde.station.station import Station
-from pcsauvegarde.station.store import queries
 
 
 def find_number(station: Station, text: str) -> Entry:
@@ -34,7 +33,7 @@ def issue_entry_sheet(station: Station, number: str, user: str,
     b = entry.batch
     data = lab_results.ResultsEntry(entry.number, b.tubes,
                                     f"{format_local(b.issued_at)} par {b.issued_by}", file)
-    extracted = file.extracted_at if file else queries.extracted_at(station.store)
+    extracted = file.extracted_at if file else patients.extracted_at(station)
     return _keep(station, lab_results.ENTRY_KIND, user, now, entry.ipp, extracted,
                  data)
 

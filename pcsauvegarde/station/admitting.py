@@ -68,7 +68,7 @@ def admission_lab_set(station: Station, admission: Admission, user: str,
     give lab numbers: the admission and its identity labels go ahead without them."""
     try:
         register = lab_register_of(station)
-        layout = lab_labels.load()
+        layout = lab_labels.load(station.settings.print_templates_path)
         sets, tubes = layout["content.admission_sets"], layout["content.tubes"]
         if sets == 0:
             return None, ""

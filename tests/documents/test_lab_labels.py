@@ -9,18 +9,10 @@ import pypdf
 import pytest
 
 from pcsauvegarde.station.documents import lab_labels
-from pcsauvegarde.station.documents.lab_labels import LabLabel, LabLabelSet
+from pcsauvegarde.station.documents.lab_labels import LabLabelSet
 from pcsauvegarde.station.lab.ranges import parse_lab_range
-from tests.pdfcheck import barcodes, page_texts
-
-LONG_ID = "X" * 36
-
-
-def labels(n: int, tubes: int = 4, rng=None) -> tuple[LabLabel, ...]:
-    rng = rng or parse_lab_range("9500001-9599999", 8, "luhn", 2)
-    nums = [rng.number(rng.serial.format(rng.serial.first + i)) for i in range(n)]
-    return tuple(LabLabel(rng.tube(num, t), num, t, tubes, "EDTA (violet)" if t == 2 else "")
-                 for num in nums for t in range(1, tubes + 1))
+from tests.support.lab import LONG_ID, labels
+from tests.support.pdfcheck import barcodes, page_texts
 
 
 def test_a4_sheet_every_barcode_decodes_to_its_printed_text(ctx):

@@ -12,7 +12,7 @@ from pcsauvegarde.station.documents import lab_labels, lab_register, lab_request
 from pcsauvegarde.station.documents.lab_labels import LabLabelSet
 from pcsauvegarde.station.documents.lab_register import RegisterDay, RegisterLine
 from pcsauvegarde.station.documents.lab_request import LabRequestForm
-from tests.documents.test_lab_labels import LONG_ID, labels
+from tests.support.lab import LONG_ID, labels
 from tests.support.page_quality import assert_page_quality
 
 

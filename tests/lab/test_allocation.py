@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from pcsauvegarde.station.lab.checkchar import is_valid
 from pcsauvegarde.station.lab.register import LabError
 from pcsauvegarde.station.state.highwater import HighWater, HighWaterError
-from tests.lab.helpers import register
+from tests.support.lab import register
 
 
 class Crash(Exception):
@@ -140,7 +140,7 @@ def test_processes_never_share_a_lab_number(tmp_path):
 ALLOCATOR = """
 import sys
 from pathlib import Path
-from tests.lab.helpers import register
+from tests.support.lab import register
 reg = register(Path(sys.argv[1]))
 while True:
     for number in reg.allocate("blank", 2, 1, "labo").numbers:

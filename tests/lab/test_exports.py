@@ -6,7 +6,7 @@ import csv
 import io
 
 from pcsauvegarde.station.lab.exports import COLUMNS, accession_system, export_csv, export_fhir
-from tests.lab.helpers import register
+from tests.support.lab import register
 
 
 def test_csv_is_formula_safe_and_lists_every_number(tmp_path):

@@ -8,7 +8,7 @@ from pcsauvegarde.station import patients
 from pcsauvegarde.station.lab.issuing import LabelRequest, issue_labels, reprint
 from pcsauvegarde.station.lab.register import LabError, register_of
 from pcsauvegarde.station.printing import FilePrinter
-from tests.pdfcheck import barcodes, page_texts
+from tests.support.pdfcheck import barcodes, page_texts
 
 
 def test_blank_batch_ahead_of_time(station):

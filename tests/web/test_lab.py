@@ -8,9 +8,9 @@ import json
 import re
 
 from pcsauvegarde.station import patients
-from tests.conftest import PASSWORD
-from tests.pdfcheck import barcodes, page_texts
-from tests.web.conftest import client_as
+from tests.support.constants import PASSWORD
+from tests.support.pdfcheck import barcodes, page_texts
+from tests.support.web import client_as
 
 
 def _lab(app, station, units=("*",)):

@@ -3,8 +3,6 @@ has a lab range, the patient's pre-numbered lab labels, in one print job."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pcsauvegarde.station.documents import lab_labels, labels, wristband
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
 from pcsauvegarde.station.documents.labelstock import StockPDF
@@ -14,15 +12,14 @@ TITLE = "Étiquettes et bracelet d'identification"
 
 
 def render(file: PatientFile, ctx: DocumentContext, *, count: int | None = None,
-           templates_dir: Path | str | None = None,
            lab: lab_labels.LabLabelSet | None = None) -> bytes:
     """Label sheet(s) first, then the wristband page, then the lab labels (pure)."""
-    label_layout = labels.load(templates_dir)
-    band_layout = wristband.load(templates_dir)
-    pdf = StockPDF(ctx, TITLE, templates_dir=templates_dir)
+    label_layout = labels.load(ctx.templates_dir)
+    band_layout = wristband.load(ctx.templates_dir)
+    pdf = StockPDF(ctx, TITLE)
     pdf.patient_file = file
     labels.add_label_pages(pdf, label_layout, file, count)
     wristband.add_wristband_pages(pdf, band_layout, file)
     if lab is not None:
-        lab_labels.add_label_pages(pdf, lab_labels.load(templates_dir), lab)
+        lab_labels.add_label_pages(pdf, lab_labels.load(ctx.templates_dir), lab)
     return pdf.output_bytes()

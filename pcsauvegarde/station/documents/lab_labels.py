@@ -105,10 +105,9 @@ def _footer_room(lay: Layout) -> float:
     return lay["sheet.page_height"] - bottom
 
 
-def render(data: LabLabelSet, ctx: DocumentContext, *,
-           templates_dir: Path | str | None = None) -> bytes:
-    """The labels of ``data`` as a PDF (pure)."""
-    lay = load(templates_dir)
+def render(data: LabLabelSet, ctx: DocumentContext) -> bytes:
+    """The labels of ``data`` as a PDF (pure; the hospital's templates: ctx.templates_dir)."""
+    lay = load(ctx.templates_dir)
     pdf = StockPDF(ctx, lay.text("texts.title"))
     pdf.patient_file = data.patient
     add_label_pages(pdf, lay, data)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from pcsauvegarde.station.documents.templates import DEFAULT_DIR, TemplateError
+from pcsauvegarde.station.documents.templates import TemplateError, read_toml
 
 KIND = "lab_request"
 TEXTS = {"number": (), "tubes": ("tubes", "first", "last"),
@@ -35,13 +34,7 @@ class RequestTemplate:
 
 def load(directory: Path | str | None = None) -> RequestTemplate:
     """Read and check ``lab_request.toml``; MUST raise TemplateError naming file and key."""
-    path = (Path(directory) if directory is not None else DEFAULT_DIR) / f"{KIND}.toml"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise TemplateError(f"{path} : fichier de modèle introuvable") from None
-    except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
-        raise TemplateError(f"{path} : lecture impossible ({exc})") from None
+    path, data = read_toml(KIND, directory)   # the hospital's own file, else the shipped one
     unknown = set(data) - {"document", "texts", "menu"}
     if unknown:
         raise TemplateError(f"{path} : clé « {sorted(unknown)[0]} » inconnue")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from pcsauvegarde.station.documents import lab_labels, lab_menu
 from pcsauvegarde.station.documents.base import FAMILY, INK, MARGIN
@@ -26,14 +25,13 @@ class LabRequestForm:
     labels: LabLabelSet
 
 
-def render(data: LabRequestForm, ctx: DocumentContext, *,
-           templates_dir: Path | str | None = None) -> bytes:
+def render(data: LabRequestForm, ctx: DocumentContext) -> bytes:
     """The form page(s), then the label sheet of the same number (pure)."""
-    t = lab_menu.load(templates_dir)
+    t = lab_menu.load(ctx.templates_dir)
     pdf = StockPDF(ctx, t.title)
     pdf.patient_file = data.file
     draw_form(pdf, t, data)
-    lab_labels.add_label_pages(pdf, lab_labels.load(templates_dir), data.labels)
+    lab_labels.add_label_pages(pdf, lab_labels.load(ctx.templates_dir), data.labels)
     return pdf.output_bytes()
 
 

@@ -98,7 +98,8 @@ def context(station: Station, number: str, user: str, now: dt.datetime,
     oldest = min(extracted_at.values()) if extracted_at else None
     return DocumentContext(establishment=station.settings.establishment,
                            station=station.settings.station_id, printed_by=user,
-                           printed_at=now, extracted_at=oldest, document_number=number)
+                           printed_at=now, extracted_at=oldest, document_number=number,
+                           templates_dir=station.settings.print_templates_path)
 
 
 def _render_and_keep(station: Station, doc: IssuedDocument, kind: str, data,

@@ -72,7 +72,7 @@ def issue_labels(station: Station, req: LabelRequest, user: str, *, send: bool =
         file = patients.patient_file(station, req.ipp, now=now)
         if file is None:
             raise LabError(f"patient IPP {req.ipp} introuvable dans les données de la station")
-    layout = _layout()
+    layout = _layout(station)
     if req.sets * req.tubes > layout["content.max_labels"]:
         raise LabError(f"{req.sets} × {req.tubes} = {req.sets * req.tubes} étiquettes : "
                        f"{layout['content.max_labels']} au plus par impression ; rien n'a été "
@@ -125,7 +125,7 @@ def issue_request_form(station: Station, req: LabelRequest, user: str, *, send: 
     if file is None:
         raise LabError(f"patient IPP {req.ipp} introuvable dans les données de la station")
     try:
-        lab_menu.load()
+        lab_menu.load(station.settings.print_templates_path)
     except TemplateError as exc:
         raise LabError(str(exc)) from None
     unit = file.stay.unit if file.stay else None
@@ -160,8 +160,8 @@ def reprint(station: Station, batch_id: int, user: str) -> LabIssued:
     return _send(station, register, batch, batch.document_number, pdf, user)
 
 
-def _layout():
+def _layout(station: Station):
     try:
-        return lab_labels.load()
+        return lab_labels.load(station.settings.print_templates_path)
     except TemplateError as exc:
         raise LabError(str(exc)) from None

@@ -58,7 +58,7 @@ def _register():
 
 
 def _layout():
-    return lab_labels.load()
+    return lab_labels.load(current_station().settings.print_templates_path)
 
 
 @bp.route("")

@@ -5,6 +5,8 @@ Written once for every screen that prints and for ``pcsauvegarde print``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pcsauvegarde.station.issuing.issue import stored_pdf
 from pcsauvegarde.station.lab.register import journal_print
 from pcsauvegarde.station.printing.retry import PrintOutcome, PrintQueue
@@ -42,9 +44,11 @@ def retry(station: Station, job_id: int, user: str) -> PrintOutcome | None:
         job_id, lambda n: stored_pdf(station, n), user))
 
 
-def retry_all(station: Station, user: str) -> list[PrintOutcome]:
-    """Send the failed jobs again, oldest first, stopping at the first failure."""
-    outcomes = print_queue(station).retry_all(lambda n: stored_pdf(station, n), user)
+def retry_all(station: Station, user: str,
+              visible: Callable[[str], bool] | None = None) -> list[PrintOutcome]:
+    """Send the failed jobs again (those ``visible`` accepts: the user's), oldest first,
+    stopping at the first failure."""
+    outcomes = print_queue(station).retry_all(lambda n: stored_pdf(station, n), user, visible)
     for outcome in outcomes:
         _journalled(station, outcome)
     return outcomes

@@ -13,6 +13,7 @@ import click
 from pcsauvegarde.cli import sync as cli_sync
 from pcsauvegarde.cli.accounts import audit, users
 from pcsauvegarde.cli.common import DATA_OPTION, settings_of, station_keys
+from pcsauvegarde.cli.lab import lab
 from pcsauvegarde.cli.printing import print_document
 from pcsauvegarde.station.settings import DEFAULT_DATA_DIR, Settings, write_settings
 
@@ -240,6 +241,7 @@ def _serve(settings: Settings, extra_jobs=()) -> None:
 main.add_command(users)
 main.add_command(audit)
 main.add_command(print_document)
+main.add_command(lab)
 
 
 @main.group()
@@ -304,7 +306,7 @@ def demo(root: Path, port: int, no_serve: bool) -> None:
                    f"{run.quarantined} en quarantaine")
     try:
         station.accounts.add(demostation.DEMO_LOGIN, "Infirmière de démonstration",
-                             demostation.DEMO_PASSWORD, ("soins", "admin"))
+                             demostation.DEMO_PASSWORD, ("soins", "laboratoire", "admin"))
     except AccountError:
         pass  # already there from an earlier run
     if no_serve:

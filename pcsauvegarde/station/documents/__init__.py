@@ -18,6 +18,11 @@ from pcsauvegarde.station.documents import (
     care_plan,
     census,
     identity,
+    lab_labels,
+    lab_menu,
+    lab_register,
+    lab_request,
+    lab_results,
     labels,
     patient_summary,
     prescriptions,
@@ -41,14 +46,15 @@ class Drawer(Protocol):
     def __call__(self, pdf: DocumentPDF, data: Any, ctx: DocumentContext, /) -> None: ...
 
 
-Scope = Literal["patient", "unit"]
+Scope = Literal["patient", "unit", "lab"]
 
 
 @dataclass(frozen=True)
 class DocumentKind:
     """One kind of printed document, as the station issues it.
 
-    ``scope``: "patient" (data is a PatientFile) or "unit" (data is a UnitFile).
+    ``scope``: "patient" (data is a PatientFile), "unit" (data is a UnitFile) or "lab" (data
+    is the lab module's own dataclass; issued by station/lab only).
     ``draw`` is None for kinds that cannot share a PDF with others (label stock).
     ``templates``: the printtemplates/ files it reads, checked at start-up by ``load``.
     """
@@ -69,6 +75,10 @@ def _both(*loaders: Callable[[Path | str | None], Any]) -> Callable[[Path | str 
     return load
 
 
+def _no_template(directory: Path | str | None = None) -> None:
+    """For kinds that read no print template."""
+
+
 KINDS: dict[str, DocumentKind] = {k.name: k for k in (
     DocumentKind(patient_summary.KIND, patient_summary.TITLE, "patient", patient_summary.render,
                  patient_summary.draw, ("summary.toml",), patient_summary.load),
@@ -87,9 +97,22 @@ KINDS: dict[str, DocumentKind] = {k.name: k for k in (
     DocumentKind(wristband.KIND, wristband.TITLE, "patient", wristband.render, None,
                  ("wristband.toml",), wristband.load),
     DocumentKind(admission_kit.KIND, admission_kit.TITLE, "patient", admission_kit.render, None,
-                 ("labels.toml", "wristband.toml"), _both(labels.load, wristband.load)),
+                 ("labels.toml", "wristband.toml", "lab_labels.toml"),
+                 _both(labels.load, wristband.load, lab_labels.load)),
     DocumentKind(census.KIND, census.TITLE, "unit", census.render, census.draw,
                  ("census.toml",), census.load),
+    DocumentKind(lab_labels.KIND, lab_labels.TITLE, "lab", lab_labels.render, None,
+                 ("lab_labels.toml",), lab_labels.load),
+    DocumentKind(lab_request.KIND, lab_request.TITLE, "lab", lab_request.render, None,
+                 ("lab_request.toml", "lab_labels.toml"),
+                 _both(lab_menu.load, lab_labels.load)),
+    DocumentKind(lab_register.KIND, lab_register.TITLE, "lab", lab_register.render,
+                 lab_register.draw, (), _no_template),
+    DocumentKind(lab_results.ENTRY_KIND, lab_results.ENTRY_TITLE, "lab",
+                 lab_results.render_entry, None, ("lab_request.toml",), lab_menu.load),
+    DocumentKind(lab_results.CUMULATIVE_KIND, lab_results.CUMULATIVE_TITLE, "lab",
+                 lab_results.render_cumulative, lab_results.draw_cumulative,
+                 ("lab_request.toml",), lab_menu.load),
 )}
 
 

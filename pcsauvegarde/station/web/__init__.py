@@ -83,12 +83,13 @@ def blueprints() -> list:
         admissions,
         auth,
         care,
+        lab,
         patients,
         printing,
         scope,
     )
     return [m.bp for m in (auth, patients, scope, care, admissions, printing, admin,
-                           admin_journal, admin_sync)]
+                           admin_journal, admin_sync, lab)]
 
 
 def station_of(app: Flask) -> Station:

@@ -328,6 +328,7 @@ class SurgeryCase(Record):
     surgeon: str = ""
     anaesthetist: str = ""
     status: str = "planned"
+    tray_ids: tuple[str, ...] = ()  # trays planned for it (the OR's preference cards)
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,8 @@ class Settings:
     """Provisional IPPs this station gives to downtime admissions (reserved, real IPP length)."""
     provisional_nda_range: str = "900000001-900999999"
     """Provisional NDAs (stays) of downtime admissions (reserved, real NDA length)."""
+    sterilisation_circulation_range: str = "ST000001-ST999999"
+    """Circulation numbers of the tray labels this station prints (reserved per station)."""
     max_package_bytes: int = 2 * 1024**3
     """Larger packages are refused before they are read."""
     keep_packages: int = 30
@@ -253,7 +255,8 @@ def _check_numbers_and_printer(settings: Settings, cfg: Path) -> None:
     from pcsauvegarde.station.state.numbering import NumberingError, parse_range
 
     try:
-        for key in ("provisional_ipp_range", "provisional_nda_range"):
+        for key in ("provisional_ipp_range", "provisional_nda_range",
+                    "sterilisation_circulation_range"):
             parse_range(key, getattr(settings, key))
     except NumberingError as exc:
         raise ConfigError(f"« {cfg} » : {exc}") from None

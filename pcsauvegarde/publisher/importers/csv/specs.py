@@ -59,7 +59,7 @@ def local_datetime(value: str) -> dt.datetime:
 
 
 def equipment_kind(value: str) -> str:
-    """« laveur » / « laveur-désinfecteur » → washer; « autoclave » / « stérilisateur » → autoclave."""
+    """« laveur(-désinfecteur) » → washer; « autoclave » / « stérilisateur » → autoclave."""
     word = value.strip().lower()
     if word.startswith("lav"):
         return "washer"

@@ -47,6 +47,13 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "admin_sync.freeze": ADMIN,
     "admin_sync.quarantine_entry": ADMIN,
     "admin_sync.quarantine_accept": ADMIN,
+    "sterilisation.index": ("stérilisation",),
+    "sterilisation.issue": ("stérilisation",),
+    "sterilisation_cycles.cycles": ("stérilisation",),
+    "sterilisation_docs.document": ("stérilisation",),
+    "sterilisation_docs.document_page": ("stérilisation",),
+    "sterilisation_docs.document_pdf": ("stérilisation",),
+    "sterilisation_docs.print_document": ("stérilisation",),
 }
 SCOPED_ARGS = {"ipp", "unit", "number"}
 

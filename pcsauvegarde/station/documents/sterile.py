@@ -9,6 +9,7 @@ from pcsauvegarde.station.sterilisation.catalogue import TrayCard
 BLANK = "…………………………"
 SHORT_BLANK = "…………"   # in a table cell
 CHECK_BOX = "☐"
+CHECKED_BOX = "☒"
 
 
 def value_or_blank(value: str) -> str:

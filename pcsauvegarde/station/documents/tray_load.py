@@ -7,6 +7,7 @@ from pcsauvegarde.station.documents.context import DocumentContext
 from pcsauvegarde.station.documents.fmt import format_local
 from pcsauvegarde.station.documents.sterile import (
     CHECK_BOX,
+    CHECKED_BOX,
     blank_note,
     expiry_text,
     field_grid,
@@ -62,8 +63,10 @@ def draw(pdf: DocumentPDF, data: LoadForm, ctx: DocumentContext) -> None:
     pdf.section("Plateaux de la charge", "Cocher chaque plateau effectivement chargé ; ajouter "
                 "à la main ceux qui ne sont pas imprimés.")
     draw_table(pdf, columns, rows, size=8.5)
+    if data.entered:
+        pdf.paragraph(data.entered, "B", 8.5)
     if autoclave:
-        _autoclave_release(pdf)
+        _autoclave_release(pdf, data.decision)
     else:
         _washer_result(pdf)
 
@@ -76,7 +79,7 @@ def _washer_result(pdf: DocumentPDF) -> None:
                           "(nom, heure, signature)"])
 
 
-def _autoclave_release(pdf: DocumentPDF) -> None:
+def _autoclave_release(pdf: DocumentPDF, decision: str = "") -> None:
     pdf.section("Contrôles et libération de la charge")
     _choices(pdf, ["Test de Bowie-Dick du jour conforme", "Paramètres du cycle conformes",
                    "Emballages intègres et secs"])
@@ -94,10 +97,12 @@ def _autoclave_release(pdf: DocumentPDF) -> None:
     pdf.set_xy(x, y)
     pdf.set_font(FAMILY, "B", 9)
     pdf.cell(60, 5, "Décision de libération")
+    chosen = {"released": 0, "rejected": 1}.get(decision)
     for k, text in enumerate(("Charge LIBÉRÉE", "Charge NON LIBÉRÉE", "motif :")):
         pdf.set_xy(x, y + 7 + 7 * k)
         pdf.set_font(FAMILY, "B" if k < 2 else "", 10 if k < 2 else 9)
-        pdf.cell(60, 6, f"{CHECK_BOX}  {text}" if k < 2 else text)
+        box = CHECKED_BOX if k == chosen else CHECK_BOX
+        pdf.cell(60, 6, f"{box}  {text}" if k < 2 else text)
     pdf.set_xy(MARGIN, y + 43)
     signature_block(pdf, ["Libérée par (nom, fonction)", "Date et heure de libération",
                           "Signature"])

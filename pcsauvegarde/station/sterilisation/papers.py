@@ -53,6 +53,8 @@ class LoadForm:
     operator: str = ""
     problems: tuple[str, ...] = ()        # beyond the cards' own (a cycle's missing tray…)
     extracted_at: dict[str, dt.datetime] = field(default_factory=dict)
+    decision: str = ""                    # typed on screen: « released » / « rejected »
+    entered: str = ""                     # « saisi à l'écran le … par … » when typed
 
 
 @dataclass(frozen=True)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from pcsauvegarde.core.records import SterilisationCycle, SurgeryCase
 from pcsauvegarde.station import patients
 from pcsauvegarde.station.documents import or_traceability, tray_labels, tray_list
-from pcsauvegarde.station.documents.fmt import format_date, to_local
+from pcsauvegarde.station.documents.fmt import format_date, format_local, to_local
 from pcsauvegarde.station.documents.tray_load import KIND_OF as LOAD_KIND
 from pcsauvegarde.station.documents.tray_transfer import KIND_OF as TRANSFER_KIND
 from pcsauvegarde.station.issuing.issue import Issued
 from pcsauvegarde.station.station import Station
 from pcsauvegarde.station.sterilisation import catalogue as cat
 from pcsauvegarde.station.sterilisation.circulation import CirculationRegister
+from pcsauvegarde.station.sterilisation.entries import CycleEntries, CycleEntry
 from pcsauvegarde.station.sterilisation.issuing import issue
 from pcsauvegarde.station.sterilisation.papers import (
     LoadForm,
@@ -96,6 +98,29 @@ def issue_tray_labels(station: Station, codes: list[str], user: str, *,
     return issue(station, tray_labels.KIND, data, user, unit=_unit(cards), now=now)
 
 
+def entries(station: Station) -> CycleEntries:
+    return CycleEntries(station.state)
+
+
+def record_cycle(station: Station, entry: CycleEntry, user: str,
+                 now: dt.datetime | None = None) -> tuple[CycleEntry, Issued]:
+    """Keep a cycle typed on screen, then issue its load form (journalled) as its paper copy."""
+    now = now or dt.datetime.now(dt.UTC)
+    register_ = entries(station)
+    kept = register_.add(entry, user, now)
+    station.audit.record(user, "sterilisation.cycle_entered", f"{kept.equipment} "
+                         f"{kept.cycle_number}", {"kind": kept.kind, "found": len(kept.trays)},
+                         now=now)
+    form = load_form(station, kept.kind, [], cycle=kept.as_cycle(), operator=kept.operator,
+                     now=now)
+    form = replace(form, decision=kept.decision,
+                   entered=f"Saisi à l'écran le {format_local(now)} par {user} (saisie "
+                           f"n° {kept.id}) : à ressaisir dans le logiciel de stérilisation.")
+    issued = issue_load_form(station, form, user, now=now)
+    register_.set_document(kept.id, issued.document.number)
+    return replace(kept, document=issued.document.number), issued
+
+
 def load_form(station: Station, kind: str, codes: list[str], *, equipment: str = "",
               cycle: SterilisationCycle | None = None, operator: str = "",
               now: dt.datetime | None = None) -> LoadForm:
@@ -150,7 +175,6 @@ def issue_transfer(station: Station, kind: str, unit: str, codes: list[str], use
 
 def _with_label_expiry(card: cat.TrayCard, circ) -> cat.TrayCard:
     """The expiry printed on the tray's last label; none (to copy from it) without a label."""
-    from dataclasses import replace
     return replace(card, expiry=circ.expiry if circ is not None else None)
 
 
@@ -165,13 +189,22 @@ def issue_or_sheet(station: Station, case_id: str, codes: list[str], user: str,
     cards = tuple(c.card(code, to_local(now).date())
                   for code in _codes([*case.tray_ids, *codes]))
     circ = register(station).latest([k.code for k in cards])
-    cycles = {k.code: cy for k in cards if (cy := c.last_cycle(k.code)) is not None}
+    typed = [e.as_cycle() for e in entries(station).recent(500) if e.kind == "autoclave"]
+    cycles = {k.code: cy for k in cards if (cy := last_cycle(c, typed, k.code)) is not None}
     file = patients.patient_file(station, case.ipp, now=now)
     extracted = {**c.extracted_at, **(file.extracted_at if file else {})}
     data = OrSheet(case, file, cards, {k: v.number for k, v in circ.items()}, cycles,
                    extracted)
     unit = file.stay.unit if file and file.stay else None
     return issue(station, or_traceability.KIND, data, user, ipp=case.ipp, unit=unit, now=now)
+
+
+def last_cycle(c: cat.Catalogue, typed: list[SterilisationCycle],
+               code: str) -> SterilisationCycle | None:
+    """The latest autoclave cycle of ``code``: from the snapshot or typed on this station."""
+    held = [cy for cy in typed if code in cy.tray_ids]
+    known = c.last_cycle(code)
+    return max([*held, *([known] if known else [])], key=lambda cy: cy.at, default=None)
 
 
 def or_heading(now: dt.datetime) -> str:

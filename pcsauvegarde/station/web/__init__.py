@@ -56,9 +56,12 @@ def create_app(station: Station | Settings | Path | None = None,
         patients,
         printing,
         scope,
+        sterilisation,
+        sterilisation_cycles,
+        sterilisation_docs,
     )
     for blueprint in (auth, patients, scope, care, admissions, printing, admin, admin_journal,
-                      admin_sync):
+                      admin_sync, sterilisation, sterilisation_docs, sterilisation_cycles):
         app.register_blueprint(blueprint.bp)
     app.before_request(auth.load_user)
     app.before_request(scope.enforce_scope)  # unit scoping of every <ipp>/<unit>/<number> view

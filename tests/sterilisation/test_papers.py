@@ -138,3 +138,10 @@ def test_or_sheet_per_intervention(station):
     assert station.journal.get(issued.document.number)["ipp"] == case.ipp
     with pytest.raises(SterilisationError, match="absente du programme"):
         service.issue_or_sheet(station, "NOPE", [], "agent")
+
+
+def test_bench_runs_on_a_few_trays():
+    from bench.sterilisation import run
+    lines: list[str] = []
+    figures = run(4, out=lines.append)
+    assert figures["pages"] >= 4 and "4 composition lists" in lines[0]

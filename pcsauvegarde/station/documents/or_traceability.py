@@ -5,12 +5,11 @@ from __future__ import annotations
 from pcsauvegarde.station.documents.base import (
     GREY,
     INK,
-    MARGIN,
     DocumentPDF,
     render_document,
 )
 from pcsauvegarde.station.documents.context import DocumentContext
-from pcsauvegarde.station.documents.fmt import allergy_text, format_local
+from pcsauvegarde.station.documents.fmt import format_local
 from pcsauvegarde.station.documents.sterile import (
     BLANK,
     SHORT_BLANK,
@@ -41,13 +40,6 @@ def draw(pdf: DocumentPDF, data: OrSheet, ctx: DocumentContext) -> None:
         problems.insert(0, f"patient IPP {case.ipp} absent des données de la station : "
                            "coller une étiquette patient et vérifier l'identité")
         field_grid(pdf, [("IPP", case.ipp), ("Nom, prénom", BLANK)])
-    else:
-        allergies = data.patient.allergies
-        pdf.set_x(MARGIN)
-        pdf.paragraph("Allergies : " + ("; ".join(allergy_text(a) for a in allergies)
-                                        if allergies else "aucune allergie active connue"),
-                      "B", 9.5)
-        pdf.ln(1)
     field_grid(pdf, [("Intervention", case.procedure), ("Salle", value_or_blank(case.room)),
                      ("Date et heure", format_local(case.scheduled_at)),
                      ("Chirurgien", value_or_blank(case.surgeon)),

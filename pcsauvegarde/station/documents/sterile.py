@@ -24,22 +24,31 @@ def expiry_text(card: TrayCard) -> str:
 
 def field_grid(pdf: DocumentPDF, pairs: list[tuple[str, str]], columns: int = 2,
                h: float = 6.5) -> None:
-    """Boxed « label : value » cells, ``columns`` a row; a long value shrinks to fit."""
+    """Boxed « label : value » cells, ``columns`` a row; a long value wraps (never cut)."""
     w = pdf.epw / columns
-    rows = [pairs[i:i + columns] for i in range(0, len(pairs), columns)]
-    pdf.ensure_space(h * len(rows) + 2)
-    pdf.set_line_width(0.2)
-    for row in rows:
-        y = pdf.y
-        for k, (label, value) in enumerate(row):
-            x = MARGIN + k * w
-            pdf.rect(x, y, w, h)
-            pdf.set_xy(x + 0.5, y + 0.8)
+    line_h = 4.2
+    for start in range(0, len(pairs), columns):
+        row = pairs[start:start + columns]
+        laid = []
+        for label, value in row:
             pdf.set_font(FAMILY, "B", 8)
-            label_w = min(pdf.get_string_width(label) + 3, w * 0.5)
-            pdf.fit_cell(label_w, h - 1.6, label, "B", 8, min_size=7)
-            pdf.fit_cell(w - label_w - 1, h - 1.6, value, "", 9.5, min_size=7)
-        pdf.set_xy(MARGIN, y + h)
+            label_w = min(pdf.get_string_width(label) + 3, w * 0.45)
+            pdf.set_font(FAMILY, "", 9)
+            laid.append((label, label_w, pdf.wrap_words(w - label_w - 1.5, value) or [""]))
+        row_h = max(h, max(len(lines) for _, _, lines in laid) * line_h + 2.3)
+        pdf.ensure_space(row_h + 2)
+        y = pdf.y
+        pdf.set_line_width(0.2)
+        for k, (label, label_w, lines) in enumerate(laid):
+            x = MARGIN + k * w
+            pdf.rect(x, y, w, row_h)
+            pdf.set_xy(x + 0.5, y + 1.1)
+            pdf.fit_cell(label_w, line_h, label, "B", 8)
+            pdf.set_font(FAMILY, "", 9)
+            for n, line in enumerate(lines):
+                pdf.set_xy(x + 0.5 + label_w, y + 1.1 + n * line_h)
+                pdf.cell(w - label_w - 1, line_h, line)
+        pdf.set_xy(MARGIN, y + row_h)
     pdf.ln(1.5)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pcsauvegarde.station.documents.barcodes import code128
 from pcsauvegarde.station.documents.base import (
     FAMILY,
     GREY,
@@ -56,9 +55,11 @@ def draw_tray(pdf: DocumentPDF, card: TrayCard, data: TrayLists) -> None:
         pdf.set_text_color(*GREY)
         pdf.paragraph(data.heading, "", 8.5)
         pdf.set_text_color(*INK)
-    pdf.set_x(MARGIN)
-    pdf.fit_cell(pdf.epw, 7, f"{card.code} — {card.name}", "B", 13, min_size=8)
-    pdf.ln(7.5)
+    pdf.set_font(FAMILY, "B", 12)
+    for line in pdf.wrap_words(pdf.epw, f"{card.code} — {card.name}")[:4]:
+        pdf.set_x(MARGIN)
+        pdf.cell(pdf.epw, 5.8, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
     code_barcode(pdf, card.code)
     packaging = card.packaging_label or (tray.packaging if tray else "")
     if card.shelf_life:
@@ -90,14 +91,10 @@ def draw_tray(pdf: DocumentPDF, card: TrayCard, data: TrayLists) -> None:
 
 
 def code_barcode(pdf: DocumentPDF, value: str, height: float = 8) -> None:
-    """The tray code as a Code 128 under the title (a code too long for the page is said)."""
+    """The tray code under the title: Code 128, or a QR code when too long for the page."""
     y = pdf.y
-    if code128(value, height).width > pdf.epw:
-        pdf.paragraph(f"Code « {value} » trop long pour un code-barres : le saisir au clavier.",
-                      "", 8)
-        return
-    width = pdf.barcode(value, MARGIN - 3, y, height)
-    pdf.set_xy(MARGIN + width, y + height - 4)
+    width, h = pdf.patient_code(value, MARGIN - 3, y, pdf.epw - 40, height)
+    pdf.set_xy(MARGIN + width, y + h - 4)
     pdf.set_font(FAMILY, "", 8)
     pdf.cell(40, 4, "code du plateau")
-    pdf.set_xy(MARGIN, y + height + 2)
+    pdf.set_xy(MARGIN, y + h + 2)

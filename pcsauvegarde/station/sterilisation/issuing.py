@@ -7,26 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 from pcsauvegarde.core.fsutil import atomic_write
-from pcsauvegarde.station.documents import (
-    or_traceability,
-    tray_labels,
-    tray_list,
-    tray_load,
-    tray_transfer,
-)
+from pcsauvegarde.station import documents
 from pcsauvegarde.station.issuing.issue import Issued, context, documents_dir, snapshot_label
 from pcsauvegarde.station.station import Station
 
-# kind → (renderer, French title); journalled under these kinds.
+# kind → (renderer, French title): the registry's sterilisation kinds, journalled as such.
 KINDS: dict[str, tuple[Callable[..., bytes], str]] = {
-    tray_list.KIND: (tray_list.render, tray_list.TITLE),
-    tray_labels.KIND: (tray_labels.render, tray_labels.TITLE),
-    tray_load.WASHER_KIND: (tray_load.render, tray_load.WASHER_TITLE),
-    tray_load.AUTOCLAVE_KIND: (tray_load.render, tray_load.AUTOCLAVE_TITLE),
-    tray_transfer.RECEPTION_KIND: (tray_transfer.render, tray_transfer.RECEPTION_TITLE),
-    tray_transfer.DELIVERY_KIND: (tray_transfer.render, tray_transfer.DELIVERY_TITLE),
-    or_traceability.KIND: (or_traceability.render, or_traceability.TITLE),
-}
+    k.name: (k.render, k.title) for k in documents.KINDS.values() if k.scope == "sterilisation"}
 
 
 def issue(station: Station, kind: str, data: Any, user: str, *, unit: str | None = None,

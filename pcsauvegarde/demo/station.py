@@ -22,6 +22,7 @@ from pcsauvegarde.station.settings import Settings, load_settings, write_setting
 log = logging.getLogger("pcsauvegarde.demo")
 DEMO_LOGIN = "demo"
 DEMO_PASSWORD = "demo-sauvegarde"
+DEMO_STERILISATION_LOGIN = "demo-sterilisation"
 DEMO_STATION = "station-demo"
 
 

@@ -57,6 +57,12 @@ def test_every_paper_from_the_screen(app, station):
     r = client.post("/sterilisation/imprimer", data={"action": "or_sheet", "case": case.id})
     assert case.procedure in page_texts(client.get(
         f"/sterilisation/documents/{_issued(station, r)}.pdf").data)[0]
+    r = client.post("/sterilisation/imprimer", data={"action": "unit_lists", "list_unit": "REA"})
+    text = " ".join(page_texts(client.get(
+        f"/sterilisation/documents/{_issued(station, r)}.pdf").data))
+    assert "Plateaux de l'unité Réanimation" in text and "DRAIN-03" in text and "TRACH-02" in text
+    assert "APPEND-01" not in text
+    assert "print-unit-lists" in client.get("/sterilisation?unit=REA").get_data(as_text=True)
     r = client.post("/sterilisation/imprimer", data={"action": "or_lists"})
     text = " ".join(page_texts(client.get(
         f"/sterilisation/documents/{_issued(station, r)}.pdf").data))

@@ -21,7 +21,8 @@ bp = Blueprint("sterilisation", __name__)
 log = logging.getLogger("pcsauvegarde.station.web")
 ROLE = "stérilisation"
 MAX_CODES_TEXT = 20_000
-ACTIONS = ("list", "or_lists", "labels", WASHER, AUTOCLAVE, RECEPTION, DELIVERY, "or_sheet")
+ACTIONS = ("list", "unit_lists", "or_lists", "labels", WASHER, AUTOCLAVE, RECEPTION, DELIVERY,
+           "or_sheet")
 
 
 def visible(unit: str) -> bool:
@@ -93,6 +94,17 @@ def _issue(station, action: str, codes: list[str], day: dt.date, operator: str,
     if action == "list":
         return service.issue_tray_lists(station, codes, user, recomposed_on=day,
                                         operator=operator)
+    if action == "unit_lists":
+        unit = clean_text(form.get("list_unit"), 128)
+        if unit and not visible(unit):
+            abort(403)
+        c = service.catalogue(station)
+        planned = [t.id for t in c.search("", unit)] if unit else []
+        if not planned:
+            raise SterilisationError("Choisissez une unité qui a des plateaux.")
+        return service.issue_tray_lists(station, planned, user, recomposed_on=day,
+                                        operator=operator,
+                                        heading=f"Plateaux de l'unité {c.units.get(unit, unit)}")
     if action == "or_lists":
         cases = service.or_day(station, now)
         if not cases:

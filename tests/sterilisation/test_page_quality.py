@@ -29,15 +29,15 @@ from pcsauvegarde.station.sterilisation.papers import (
     TrayLabels,
     TrayLists,
 )
-from tests.documents.sample import (
+from tests.support.page_quality import assert_page_quality
+from tests.support.pdfcheck import page_texts
+from tests.support.sample import (
     DOC_NUMBER,
     EXTRACTED,
     LONG_UNIT,
     make_ctx,
     make_long_patient_file,
 )
-from tests.pdfcheck import page_texts
-from tests.support.page_quality import assert_page_quality
 
 pytestmark = pytest.mark.slow   # renders, reads every word's box, decodes every code
 

@@ -9,7 +9,7 @@ import pytest
 
 from pcsauvegarde.station.sterilisation import service
 from pcsauvegarde.station.sterilisation.service import SterilisationError
-from tests.pdfcheck import barcodes, page_texts
+from tests.support.pdfcheck import barcodes, page_texts
 
 AUG31 = dt.date(2026, 8, 31)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from pcsauvegarde.station.sterilisation import service
-from tests.conftest import PASSWORD
-from tests.pdfcheck import page_texts
-from tests.web.conftest import client_as
+from tests.support.constants import PASSWORD
+from tests.support.pdfcheck import page_texts
+from tests.support.web import client_as
 
 
 def _agent(app, station, units=("*",)):

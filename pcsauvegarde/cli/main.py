@@ -309,6 +309,11 @@ def demo(root: Path, port: int, no_serve: bool) -> None:
                              demostation.DEMO_PASSWORD, ("soins", "laboratoire", "admin"))
     except AccountError:
         pass  # already there from an earlier run
+    try:   # the sterilisation screen has its own role
+        station.accounts.add(demostation.DEMO_STERILISATION_LOGIN, "Agent de stérilisation",
+                             demostation.DEMO_PASSWORD, ("stérilisation",))
+    except AccountError:
+        pass
     if no_serve:
         return
     minutes = itertools.count(1)
@@ -319,6 +324,8 @@ def demo(root: Path, port: int, no_serve: bool) -> None:
     from apscheduler.triggers.interval import IntervalTrigger
     click.echo(f"Interface : http://{settings.host}:{settings.port}/  —  identifiant "
                f"« {demostation.DEMO_LOGIN} », mot de passe « {demostation.DEMO_PASSWORD} »")
+    click.echo(f"Stérilisation : identifiant « {demostation.DEMO_STERILISATION_LOGIN} », même "
+               "mot de passe")
     started = format_local(dt.datetime.now(dt.UTC))
     click.echo(f"La démonstration publie un extrait modifié chaque minute "
                f"(démarrée le {started}). Ctrl+C pour arrêter.")

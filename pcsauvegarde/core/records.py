@@ -29,6 +29,7 @@ TIMING_KINDS = ("fixed_times", "every_hours", "times_per_day", "as_needed", "onc
 ADMIN_STATUSES = ("given", "not_given", "refused", "held", "partial")
 ABNORMAL_FLAGS = ("", "N", "L", "H", "LL", "HH", "A")
 RESULT_STATUSES = ("final", "preliminary", "corrected")
+EQUIPMENT_KINDS = ("washer", "autoclave")
 ENCOUNTER_CLASSES = ("", "inpatient", "outpatient", "emergency", "recurring")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 MAX_ID_LENGTH = 128  # ids of every shape: UUIDs, letters, HL7 CX values
@@ -363,6 +364,7 @@ class SurgeryCase(Record):
     surgeon: str = ""
     anaesthetist: str = ""
     status: str = "planned"
+    tray_ids: tuple[str, ...] = ()  # trays planned for it (the OR's preference cards)
 
 
 @dataclass(frozen=True)
@@ -431,6 +433,40 @@ class SterilisationCycle(Record):
     at: dt.datetime
     lot: str = ""
     tray_ids: tuple[str, ...] = ()
+    program: str = ""
+
+
+@dataclass(frozen=True)
+class PackagingType(Record):
+    """A sterile packaging type (id is its code) and its shelf life: months, then days."""
+
+    TYPE = "packaging_type"
+    DOMAIN = "sterilisation"
+    label: str
+    shelf_life_months: int = 0
+    shelf_life_days: int = 0
+
+    def check(self) -> None:
+        if self.shelf_life_months < 0 or self.shelf_life_days < 0:
+            raise RecordError(f"packaging_type {self.id} : durée de validité négative")
+        if not (self.shelf_life_months or self.shelf_life_days):
+            raise RecordError(f"packaging_type {self.id} : durée de validité absente "
+                              "(mois ou jours)")
+
+
+@dataclass(frozen=True)
+class SterilisationEquipment(Record):
+    """A washer-disinfector or a sterilizer (id is its code); kind is washer or autoclave."""
+
+    TYPE = "sterilisation_equipment"
+    DOMAIN = "sterilisation"
+    name: str
+    kind: str = "autoclave"
+
+    def check(self) -> None:
+        if self.kind not in EQUIPMENT_KINDS:
+            raise RecordError(f"sterilisation_equipment {self.id} : type « {self.kind} » inconnu "
+                              f"(attendu : {', '.join(EQUIPMENT_KINDS)})")
 
 
 @dataclass(frozen=True)
@@ -457,7 +493,8 @@ RECORD_TYPES: dict[str, type[Record]] = {
     cls.TYPE: cls
     for cls in (Patient, Stay, Allergy, Condition, MedicationOrder, MedicationAdministration,
                 CareTask, LabResult, ImagingExam, SurgeryCase, Product, Supplier, WardStock,
-                Tray, SterilisationCycle, Unit, StaffEntry)
+                Tray, SterilisationCycle, PackagingType, SterilisationEquipment, Unit,
+                StaffEntry)
 }
 # what a French report calls each record type (plural: counts are printed)
 TYPE_LABELS_FR = {"patient": "patients", "stay": "séjours", "allergy": "allergies",
@@ -466,7 +503,9 @@ TYPE_LABELS_FR = {"patient": "patients", "stay": "séjours", "allergy": "allergi
                   "lab_result": "résultats de biologie", "imaging_exam": "examens d'imagerie",
                   "surgery_case": "interventions", "product": "produits",
                   "supplier": "fournisseurs", "ward_stock": "dotations", "tray": "plateaux",
-                  "sterilisation_cycle": "cycles de stérilisation", "unit": "unités",
+                  "sterilisation_cycle": "cycles de stérilisation",
+                  "packaging_type": "types d'emballage",
+                  "sterilisation_equipment": "laveurs et stérilisateurs", "unit": "unités",
                   "staff": "annuaire"}
 DOMAINS = ("dpi", "lab", "pharmacy", "imaging", "sterilisation", "directory")
 

@@ -119,6 +119,8 @@ class Settings:
     """Where the next number of every reserved range is also kept, relative to data_dir: keep
     it out of the backup set, so that a station restored from a backup never gives a number
     twice."""
+    sterilisation_circulation_range: str = "ST000001-ST999999"
+    """Circulation numbers of the tray labels this station prints (reserved per station)."""
     max_package_bytes: int = 0
     """Larger packages are refused before they are read (0: a quarter of the RAM, ≤ 2 GiB)."""
     max_expanded_bytes: int = 0
@@ -367,6 +369,9 @@ def _check_numbers_and_printer(settings: Settings, cfg: Path) -> None:
                   for key in ("provisional_ipp_range", "provisional_nda_range")]
         if settings.lab_range:
             ranges.append(("lab_range", lab_range_of(settings).serial))
+        ranges.append(("sterilisation_circulation_range",
+                       parse_range("sterilisation_circulation_range",
+                                   settings.sterilisation_circulation_range)))
     except NumberingError as exc:
         raise ConfigError(f"« {cfg} » : {exc}") from None
     for a, b in overlapping(ranges):

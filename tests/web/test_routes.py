@@ -58,6 +58,13 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "lab.registry_print": ("laboratoire",),
     "lab.registry_csv": ("laboratoire",),
     "lab.registry_fhir": ("laboratoire",),
+    "sterilisation.index": ("stérilisation",),
+    "sterilisation.issue": ("stérilisation",),
+    "sterilisation_cycles.cycles": ("stérilisation",),
+    "sterilisation_docs.document": ("stérilisation",),
+    "sterilisation_docs.document_page": ("stérilisation",),
+    "sterilisation_docs.document_pdf": ("stérilisation",),
+    "sterilisation_docs.print_document": ("stérilisation",),
 }
 SCOPED_ARGS = {"ipp", "unit", "number"}
 

@@ -24,9 +24,14 @@ from pcsauvegarde.station.documents import (
     lab_request,
     lab_results,
     labels,
+    or_traceability,
     patient_summary,
     prescriptions,
     schedule,
+    tray_labels,
+    tray_list,
+    tray_load,
+    tray_transfer,
     wristband,
 )
 from pcsauvegarde.station.documents.base import DocumentPDF
@@ -46,15 +51,16 @@ class Drawer(Protocol):
     def __call__(self, pdf: DocumentPDF, data: Any, ctx: DocumentContext, /) -> None: ...
 
 
-Scope = Literal["patient", "unit", "lab"]
+Scope = Literal["patient", "unit", "lab", "sterilisation"]
 
 
 @dataclass(frozen=True)
 class DocumentKind:
     """One kind of printed document, as the station issues it.
 
-    ``scope``: "patient" (data is a PatientFile), "unit" (data is a UnitFile) or "lab" (data
-    is the lab module's own dataclass; issued by station/lab only).
+    ``scope``: "patient" (data is a PatientFile), "unit" (data is a UnitFile), "lab" (data
+    is the lab module's own dataclass; issued by station/lab only) or "sterilisation"
+    (data is one of station.sterilisation.papers, issued by that package).
     ``draw`` is None for kinds that cannot share a PDF with others (label stock).
     ``templates``: the printtemplates/ files it reads, checked at start-up by ``load``.
     """
@@ -113,6 +119,15 @@ KINDS: dict[str, DocumentKind] = {k.name: k for k in (
     DocumentKind(lab_results.CUMULATIVE_KIND, lab_results.CUMULATIVE_TITLE, "lab",
                  lab_results.render_cumulative, lab_results.draw_cumulative,
                  ("lab_request.toml",), lab_menu.load),
+    *(DocumentKind(kind, title, "sterilisation", render, None, (), _no_template)
+      for kind, title, render in (
+          (tray_list.KIND, tray_list.TITLE, tray_list.render),
+          (tray_labels.KIND, tray_labels.TITLE, tray_labels.render),
+          (tray_load.WASHER_KIND, tray_load.WASHER_TITLE, tray_load.render),
+          (tray_load.AUTOCLAVE_KIND, tray_load.AUTOCLAVE_TITLE, tray_load.render),
+          (tray_transfer.RECEPTION_KIND, tray_transfer.RECEPTION_TITLE, tray_transfer.render),
+          (tray_transfer.DELIVERY_KIND, tray_transfer.DELIVERY_TITLE, tray_transfer.render),
+          (or_traceability.KIND, or_traceability.TITLE, or_traceability.render))),
 )}
 
 

@@ -87,9 +87,13 @@ def blueprints() -> list:
         patients,
         printing,
         scope,
+        sterilisation,
+        sterilisation_cycles,
+        sterilisation_docs,
     )
     return [m.bp for m in (auth, patients, scope, care, admissions, printing, admin,
-                           admin_journal, admin_sync, lab)]
+                           admin_journal, admin_sync, lab, sterilisation,
+                           sterilisation_docs, sterilisation_cycles)]
 
 
 def station_of(app: Flask) -> Station:

@@ -72,3 +72,21 @@ def test_exhausted_range_says_so_and_gives_nothing(tmp_path):
 def test_bad_range_setting_is_refused(tmp_path):
     with pytest.raises(NumberingError, match="illisible"):
         CirculationRegister(StateDB(tmp_path / "s.sqlite"), "plateaux")
+
+
+def test_a_station_restored_from_a_backup_never_gives_a_circulation_number_twice(tmp_path):
+    """The high-water mark (outside the database) survives the restore of station.sqlite."""
+    import shutil
+
+    from pcsauvegarde.station.state.highwater import HighWater
+
+    path, backup = tmp_path / "s.sqlite", tmp_path / "backup.sqlite"
+    mark = HighWater(tmp_path / "high-water.json")
+    register = CirculationRegister(StateDB(path), SPEC, mark)
+    register.allocate([("A", "", None)], DAY, "", "u")
+    shutil.copy(path, backup)                      # last night's backup
+    issued = register.allocate([("B", "", None)], DAY, "", "u")[0].number
+    path.unlink()
+    shutil.copy(backup, path)                      # the station is restored from it
+    again = CirculationRegister(StateDB(path), SPEC, mark).allocate([("C", "", None)], DAY, "", "u")
+    assert again[0].number > issued

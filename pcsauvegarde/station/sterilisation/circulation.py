@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from pcsauvegarde.station.state.highwater import HighWater
 from pcsauvegarde.station.state.numbering import Numbering, NumberRange, parse_range
 from pcsauvegarde.station.state.statedb import StateDB
 
@@ -38,10 +39,12 @@ class Circulation:
 class CirculationRegister:
     """Gives circulation numbers to trays and remembers which tray has which."""
 
-    def __init__(self, db: StateDB, range_spec: str):
+    def __init__(self, db: StateDB, range_spec: str, high_water: HighWater | None = None):
         self.db = db
         self.range: NumberRange = parse_range(RANGE_NAME, range_spec)
-        self.numbering = Numbering(db)
+        # The lab's high-water mark too: a station restored from a backup never gives a
+        # circulation number twice (the mark lives outside the restored database).
+        self.numbering = Numbering(db, high_water)
         with db.connect() as conn:
             conn.executescript(SCHEMA)
 

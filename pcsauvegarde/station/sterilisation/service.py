@@ -12,6 +12,7 @@ from pcsauvegarde.station.documents.fmt import format_date, format_local, to_loc
 from pcsauvegarde.station.documents.tray_load import KIND_OF as LOAD_KIND
 from pcsauvegarde.station.documents.tray_transfer import KIND_OF as TRANSFER_KIND
 from pcsauvegarde.station.issuing.issue import Issued
+from pcsauvegarde.station.state.highwater import HighWater
 from pcsauvegarde.station.station import Station
 from pcsauvegarde.station.sterilisation import catalogue as cat
 from pcsauvegarde.station.sterilisation.circulation import CirculationRegister
@@ -34,7 +35,8 @@ class SterilisationError(ValueError):
 
 
 def register(station: Station) -> CirculationRegister:
-    return CirculationRegister(station.state, station.settings.sterilisation_circulation_range)
+    return CirculationRegister(station.state, station.settings.sterilisation_circulation_range,
+                               HighWater(station.settings.high_water_path))
 
 
 def catalogue(station: Station) -> cat.Catalogue:

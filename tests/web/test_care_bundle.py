@@ -190,3 +190,42 @@ def test_a_failing_bundle_says_so_on_screen(logged_in, station, monkeypatch):
     assert r.status_code == 302 and r.headers["Location"].endswith(f"/services/{unit.code}")
     page = logged_in.get(r.headers["Location"]).get_data(as_text=True)
     assert "l&#39;impression du service a échoué (RuntimeError)" in page
+
+
+def _pdf_pages(client, location: str) -> int:
+    import io
+
+    import pypdf
+    number = location.rsplit("/", 1)[-1]
+    return len(pypdf.PdfReader(io.BytesIO(client.get(f"/documents/{number}.pdf").data)).pages)
+
+
+def test_the_page_estimate_is_shown_before_printing_and_matches_the_print(logged_in, station):
+    """« Combien de pages ? » says what the bundle holds and its pages; nothing is journalled."""
+    unit = smallest_unit(station)
+    kinds = ["census", "administration_plan"]
+    before = station.journal.recent(1)
+    r = logged_in.post(f"/services/{unit.code}/imprimer",
+                       data={"kinds": kinds, "estimate": "1"}, follow_redirects=True)
+    html = " ".join(r.get_data(as_text=True).split())
+    found = re.search(r"Total estimé : (\d+) pages? pour (\d+) patients?", html)
+    assert found, html[:2000]
+    from markupsafe import escape
+
+    from pcsauvegarde.station.documents import KINDS
+    assert all(escape(KINDS[k].title) in html for k in kinds), html[:2000]
+    assert station.journal.recent(1) == before      # an estimate journals nothing
+    printed = print_unit(logged_in, unit.code, kinds)
+    assert _pdf_pages(logged_in, printed.headers["Location"]) == int(found.group(1))
+
+
+def test_the_night_bundle_is_one_press_and_shorter(logged_in, station):
+    unit = smallest_unit(station)
+    full = print_unit(logged_in, unit.code, ["census", "administration_plan"])
+    night = print_unit(logged_in, unit.code, [], preset="nuit")
+    assert night.status_code == 302 and "/documents/" in night.headers["Location"]
+    pages_night = _pdf_pages(logged_in, night.headers["Location"])
+    assert pages_night <= _pdf_pages(logged_in, full.headers["Location"])
+    r = logged_in.post(f"/services/{unit.code}/imprimer", data={"estimate": "nuit"},
+                       follow_redirects=True)
+    assert "Lot de nuit compact du service" in r.get_data(as_text=True)

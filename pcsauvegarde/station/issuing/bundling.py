@@ -162,6 +162,21 @@ def bundle_plan(station: Station, unit: str, kinds: Sequence[str], user: str = "
                       placed[0].pages if cover else 0, sum(p.pages for p in placed), compact)
 
 
+def plan_text(plan: BundlePlan) -> str:
+    """The plan in one French sentence, shown before printing."""
+    def count(n: int, word: str) -> str:
+        return f"{n} {word}{'s' if n > 1 else ''}"
+    lines = [f"{line.title} : {count(line.documents, 'document')}, {count(line.pages, 'page')}"
+             for line in plan.lines]
+    if plan.cover_pages:
+        lines.append(f"page de garde : {count(plan.cover_pages, 'page')}")
+    per = f"{plan.pages_per_patient:.1f}".replace(".", ",")
+    kind = "Lot de nuit compact" if plan.compact else "Lot"
+    return (f"{kind} du service {plan.unit_name or plan.unit} — {' · '.join(lines)}. Total "
+            f"estimé : {count(plan.pages, 'page')} pour {count(plan.patients, 'patient')} "
+            f"({per} par patient), selon les données actuelles.")
+
+
 def _has_cover(parts: Sequence[bundle.BundlePart]) -> bool:
     """A cover lists patients' documents; a bundle of unit documents only needs none."""
     return any(part.patient for part in parts)

@@ -32,6 +32,7 @@ class BundleJob:
     unit: str
     kinds: tuple[str, ...]
     started: dt.datetime
+    compact: bool = False    # the night bundle's compact administration plans
     stage: str = ""          # « patients » (reading their files), then « documents »
     done: int = 0            # patients read / documents drawn so far
     total: int = 0           # patients / documents in the bundle (0 until known)
@@ -58,14 +59,15 @@ class BundleJobs:
         self._lock = threading.Lock()
 
     def start(self, station: Station, unit: str, kinds: list[str], user: str,
-              then: Callable[[BundleJob, Issued], None] | None = None) -> BundleJob:
+              then: Callable[[BundleJob, Issued], None] | None = None, *,
+              compact: bool = False) -> BundleJob:
         """Start issuing, or return the job already running for this user and unit."""
         with self._lock:
             for job in self._jobs.values():
                 if job.running and job.user == user and job.unit == unit:
                     return job
             job = BundleJob(secrets.token_urlsafe(9), user, unit, tuple(kinds),
-                            dt.datetime.now(dt.UTC))
+                            dt.datetime.now(dt.UTC), compact)
             self._jobs[job.id] = job
             self._forget_old()
         context = contextvars.copy_context()  # the audit's actor follows into the thread
@@ -81,7 +83,7 @@ class BundleJobs:
     def _run(job: BundleJob, station: Station, then) -> None:
         try:
             issued = issue_unit_bundle(station, job.unit, list(job.kinds), job.user,
-                                       progress=job.progress)
+                                       progress=job.progress, compact=job.compact)
             job.number = issued.document.number
             if then is not None:
                 then(job, issued)

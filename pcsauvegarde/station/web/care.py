@@ -19,8 +19,8 @@ from flask import (
 
 from pcsauvegarde.station import patients
 from pcsauvegarde.station.documents import KINDS
-from pcsauvegarde.station.issuing.bundling import BUNDLE_KINDS
-from pcsauvegarde.station.issuing.issue import Issued
+from pcsauvegarde.station.issuing.bundling import BUNDLE_KINDS, PRESETS, bundle_plan, plan_text
+from pcsauvegarde.station.issuing.issue import Issued, IssueError
 from pcsauvegarde.station.issuing.jobs import BundleJob, BundleJobs
 from pcsauvegarde.station.printing.retry import PrintQueue
 from pcsauvegarde.station.station import Station
@@ -41,7 +41,8 @@ BUNDLE_CHOICES = tuple((k, KINDS[k].title, k in ("census", "administration_plan"
 
 @bp.app_context_processor
 def _care_globals() -> dict:
-    return {"bundle_choices": BUNDLE_CHOICES, "patient_documents": PATIENT_DOCUMENTS}
+    return {"bundle_choices": BUNDLE_CHOICES, "patient_documents": PATIENT_DOCUMENTS,
+            "bundle_presets": PRESETS}
 
 
 def _jobs() -> BundleJobs:
@@ -57,17 +58,39 @@ def print_unit(unit: str):
         abort(403)
     if not patients.is_unit(current_station(), unit):
         abort(404)
-    kinds = [k for k in request.form.getlist("kinds") if k in BUNDLE_KINDS]
+    kinds, compact = _chosen_bundle()
     if not kinds:
         flash("Cochez au moins un document à imprimer.", "error")
         return redirect(url_for("patients.unit", unit=unit))
     station = current_station()
+    if request.form.get("estimate"):
+        return _estimate(station, unit, kinds, compact)
     then = (functools.partial(_send_to_printer, station)
             if request.form.get("send") == "printer" else None)
-    job = _jobs().start(station, unit, kinds, g.user.login, then)
+    job = _jobs().start(station, unit, kinds, g.user.login, then, compact=compact)
     if not job.finished.wait(WAIT_SECONDS):
         return redirect(url_for("care.bundle_progress", unit=unit, job_id=job.id))
     return _follow(job)
+
+
+def _chosen_bundle() -> tuple[list[str], bool]:
+    """The kinds ticked (or those of the preset button pressed) and whether the MAR is compact."""
+    asked = request.form.get("preset") or request.form.get("estimate")
+    preset = next((p for p in PRESETS if p.key == asked), None)
+    if preset is not None:
+        return list(preset.kinds), preset.compact
+    return [k for k in request.form.getlist("kinds") if k in BUNDLE_KINDS], False
+
+
+def _estimate(station: Station, unit: str, kinds: list[str], compact: bool):
+    """What the bundle would hold and how many pages, before anything is printed."""
+    try:
+        plan = bundle_plan(station, unit, kinds, g.user.login, compact=compact)
+    except IssueError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("patients.unit", unit=unit))
+    flash(plan_text(plan), "info")
+    return redirect(url_for("patients.unit", unit=unit))
 
 
 @bp.route("/services/<unit>/impression/<job_id>")

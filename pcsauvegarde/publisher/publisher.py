@@ -14,7 +14,7 @@ from pcsauvegarde.core.package import Deletion, Manifest, write_package
 from pcsauvegarde.core.records import DOMAINS, Record
 from pcsauvegarde.publisher.keys import signing_key
 from pcsauvegarde.publisher.lines import record_line
-from pcsauvegarde.publisher.state import PublishState, digest
+from pcsauvegarde.publisher.state import PublishState, digest, first_sequence
 
 _STATION = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 PATIENT_DOMAINS = ("dpi", "lab", "imaging")
@@ -211,7 +211,8 @@ def _publish_domain(items: list[Record], group: ScopeGroup, domain: str, kind: s
             return None  # nothing new: the station's snapshot is still exact
         payload = [(current[k][0].to_dict(), current[k][1]) for k, _ in changed]
         payload += [Deletion(t, i) for t, i in deleted]
-    sequence = known.next_sequence
+    sequence = known.next_sequence if known.last or known.reserved else first_sequence(
+        config.drop_dir, group.id, domain)
     manifest = Manifest(kind="full" if full else "delta", domain=domain, station=group.id,
                         source=config.source, extracted_at=now, sequence=sequence,
                         base_sequence=None if full else known.last)

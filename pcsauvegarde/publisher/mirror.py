@@ -1,0 +1,160 @@
+"""The publisher's working copy of the source: each record as its line, and what changed.
+
+Records enter through :meth:`Mirror.upsert` (out of an importer, so already checked by the
+reference validator ``record_from_dict``) and leave through :meth:`Mirror.remove`. A record is
+kept as what publishing needs only (its line, the line's digest, its patient), not as an
+object: the hospital's 470,000 records fit in about half the memory. Every key whose line
+changed is *pending* until a publish takes it; a record upserted unchanged costs one encoding
+and one digest, nothing more. A new Mirror compares everything once (see ``compared``), so a
+restart costs one full comparison and never misses a change or a deletion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from pcsauvegarde.core.records import DOMAINS, RECORD_TYPES, Record, record_from_dict
+from pcsauvegarde.publisher.lines import record_line
+from pcsauvegarde.publisher.publisher import PATIENT_DOMAINS
+from pcsauvegarde.publisher.state import Key, digest
+
+_DOMAIN_OF = {name: cls.DOMAIN for name, cls in RECORD_TYPES.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One record as published: its patient (None for catalogues), line and digest."""
+
+    ipp: str | None
+    line: bytes
+    hash: bytes
+
+
+@dataclass
+class Pending:
+    """What changed since the last publish: keys per domain and patients whose units moved."""
+
+    keys: dict[str, set[Key]] = field(default_factory=lambda: {d: set() for d in DOMAINS})
+    moved: set[str] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.moved) or any(self.keys.values())
+
+    def merge(self, other: Pending) -> None:
+        for domain, keys in other.keys.items():
+            self.keys[domain] |= keys
+        self.moved |= other.moved
+
+
+class Mirror:
+    """Current records by domain, indexed by patient and by stay unit for scoping."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, dict[Key, Entry]] = {d: {} for d in DOMAINS}
+        self.by_ipp: dict[str, set[Key]] = {}                # patient-domain keys per IPP
+        self.stay_units: dict[str, dict[str, str]] = {}      # IPP → {stay id: unit}
+        self.pending = Pending()
+        self.compared: set[tuple[str, str]] = set()          # (scope, domain) compared whole
+
+    def __len__(self) -> int:
+        return sum(len(e) for e in self.entries.values())
+
+    def upsert(self, records: Iterable[Record], check: bool = False) -> int:
+        """Add or replace records; return how many actually changed.
+
+        Records MUST come out of ``record_from_dict`` (every importer's output does); pass
+        ``check=True`` for records built otherwise, to run that reference check here.
+        """
+        changed = 0
+        for r in records:
+            if check:
+                record_from_dict(r.to_dict())  # raises RecordError naming the field
+            line = record_line(r)
+            h = digest(line)
+            key = (r.TYPE, r.id)
+            domain = r.DOMAIN
+            old = self.entries[domain].get(key)
+            if old is not None and old.hash == h:
+                continue
+            ipp = r.id if r.TYPE == "patient" else getattr(r, "ipp", None)
+            if old is not None:
+                self._unindex(key, domain, old)
+            self.entries[domain][key] = Entry(ipp, line, h)
+            if ipp is not None and domain in PATIENT_DOMAINS:
+                self.by_ipp.setdefault(ipp, set()).add(key)
+            if r.TYPE == "stay" and ipp is not None:
+                units = self.stay_units.setdefault(ipp, {})
+                if units.get(r.id) != r.unit:
+                    units[r.id] = r.unit
+                    self.pending.moved.add(ipp)
+            self.pending.keys[domain].add(key)
+            changed += 1
+        return changed
+
+    def remove(self, keys: Iterable[Key]) -> int:
+        """Forget records (deleted at the source); return how many were known."""
+        removed = 0
+        for key in keys:
+            domain = _DOMAIN_OF.get(key[0])
+            old = self.entries[domain].pop(key, None) if domain else None
+            if old is None:
+                continue
+            self._unindex(key, domain, old)
+            self.pending.keys[domain].add(key)
+            removed += 1
+        return removed
+
+    def _unindex(self, key: Key, domain: str, old: Entry) -> None:
+        if old.ipp is None:
+            return
+        keys = self.by_ipp.get(old.ipp)
+        if keys is not None:
+            keys.discard(key)
+            if not keys:
+                del self.by_ipp[old.ipp]
+        if key[0] == "stay":
+            units = self.stay_units.get(old.ipp, {})
+            if units.pop(key[1], None) is not None:
+                self.pending.moved.add(old.ipp)
+            if not units:
+                self.stay_units.pop(old.ipp, None)
+
+    def take(self, domains: Iterable[str]) -> Pending:
+        """Hand over (and clear) what changed in ``domains``; moved patients go with them."""
+        taken = Pending()
+        domains = set(domains)
+        for domain in domains:
+            taken.keys[domain], self.pending.keys[domain] = self.pending.keys[domain], set()
+        taken.moved = set(self.pending.moved)
+        if domains >= set(PATIENT_DOMAINS):  # else the other domains still need them
+            self.pending.moved = set()
+        return taken
+
+    def give_back(self, pending: Pending) -> None:
+        """A publish failed: what it took is pending again, and every scope is compared whole."""
+        self.pending.merge(pending)
+        self.compared.clear()
+
+    def served(self, serves) -> set[str]:
+        """IPPs with a stay in a unit ``serves(unit)`` accepts (discharged stays included)."""
+        return {ipp for ipp, units in self.stay_units.items()
+                if any(serves(u) for u in units.values())}
+
+    def in_scope(self, domain: str, served: set[str]) -> Iterator[tuple[Key, Entry]]:
+        """Every record of ``domain`` a scope with these patients receives."""
+        entries = self.entries[domain]
+        if domain not in PATIENT_DOMAINS:
+            yield from entries.items()
+            return
+        for key, entry in entries.items():
+            if entry.ipp is None or entry.ipp in served:
+                yield key, entry
+
+    def candidates(self, domain: str, pending: Pending) -> set[Key]:
+        """Keys a delta of ``domain`` must look at: changed ones, and all of moved patients."""
+        keys = set(pending.keys[domain])
+        if domain in PATIENT_DOMAINS:
+            for ipp in pending.moved:
+                keys |= {k for k in self.by_ipp.get(ipp, ()) if _DOMAIN_OF[k[0]] == domain}
+        return keys

@@ -180,6 +180,20 @@ class Store(Database):
                              (source, file, file)).fetchone()
         return row is not None
 
+    def unseen(self, source: str, files: list[str]) -> list[str]:
+        """The files not yet handled (see :meth:`seen`), in one connection: a no-op pull
+        stays one listing and a few indexed lookups, however long the package log."""
+        handled: set[str] = set()
+        with self.connect() as db:
+            for start in range(0, len(files), 500):
+                chunk = files[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                handled.update(r[0] for r in db.execute(
+                    f"SELECT file FROM package_log WHERE source=? AND file IN ({marks}) "
+                    f"UNION SELECT package FROM snapshot WHERE package IN ({marks})",
+                    (source, *chunk, *chunk)))
+        return [f for f in files if f not in handled]
+
     # ---- pull runs ------------------------------------------------------------------
 
     def record_run(self, source: str, started: dt.datetime, ended: dt.datetime, seen: int,

@@ -125,7 +125,8 @@ def pull_source(settings: Settings, store: Store, source: Source, keys: StationK
 
 
 def _pull(settings, store, source, keys, transport, run, incoming, now) -> None:
-    listed = {f.name: f for f in transport.list() if not store.seen(source.id, f.name)}
+    everything = {f.name: f for f in transport.list()}
+    listed = {n: everything[n] for n in store.unseen(source.id, list(everything))}
     for name in _order(list(listed), settings.accepted_stations):
         if is_frozen(settings):
             break  # frozen mid-run: stop before the next package

@@ -43,6 +43,7 @@ lint: venv
 
 bench: venv
 	$(PY) -m bench
+	$(PY) -m bench.freshness
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

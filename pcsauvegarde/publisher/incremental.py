@@ -13,7 +13,13 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
-from pcsauvegarde.core.package import Deletion, EncodedRecord, Manifest, write_package
+from pcsauvegarde.core.package import (
+    Deletion,
+    EncodedLines,
+    EncodedRecord,
+    Manifest,
+    write_package,
+)
 from pcsauvegarde.core.records import DOMAINS
 from pcsauvegarde.publisher.keys import signing_key
 from pcsauvegarde.publisher.mirror import Mirror, Pending
@@ -71,16 +77,16 @@ def _domain(mirror: Mirror, pending: Pending, served: set[str], group, domain: s
     deleted: list[Key] = []
     full = _is_full(kind, known, now, config)
     if full:
-        scoped = list(mirror.in_scope(domain, served))
+        scoped = mirror.scoped(domain, served)
         if not scoped:
             return None
-        payload: list = [EncodedRecord(k[0], e.line) for k, e in scoped]
+        payload: Iterable = EncodedLines([k[0] for k, _ in scoped], [e.line for _, e in scoped])
         changed = [(k, e.hash) for k, e in scoped]
     else:
         entries = mirror.entries[domain]
         if scope_key not in mirror.compared:  # fresh mirror: everything, deletions included
             old = state.digests(group.id, domain)
-            current = dict(mirror.in_scope(domain, served))
+            current = dict(mirror.scoped(domain, served))
             changed = [(k, e.hash) for k, e in current.items() if old.get(k) != e.hash]
             deleted = [k for k in old if k not in current]
         else:

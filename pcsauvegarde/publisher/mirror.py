@@ -11,7 +11,7 @@ restart costs one full comparison and never misses a change or a deletion.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pcsauvegarde.core.records import DOMAINS, RECORD_TYPES, Record, record_from_dict
@@ -36,15 +36,22 @@ class Pending:
     """What changed since the last publish: keys per domain and patients whose units moved."""
 
     keys: dict[str, set[Key]] = field(default_factory=lambda: {d: set() for d in DOMAINS})
-    moved: set[str] = field(default_factory=set)
+    moved: dict[str, set[str]] = field(default_factory=lambda: {d: set()
+                                                                for d in PATIENT_DOMAINS})
 
     def __bool__(self) -> bool:
-        return bool(self.moved) or any(self.keys.values())
+        return any(self.moved.values()) or any(self.keys.values())
 
     def merge(self, other: Pending) -> None:
         for domain, keys in other.keys.items():
             self.keys[domain] |= keys
-        self.moved |= other.moved
+        for domain, ipps in other.moved.items():
+            self.moved[domain] |= ipps
+
+    def move(self, ipp: str) -> None:
+        """A patient's units changed: each patient domain must look at all their records."""
+        for ipps in self.moved.values():
+            ipps.add(ipp)
 
 
 class Mirror:
@@ -87,7 +94,7 @@ class Mirror:
                 units = self.stay_units.setdefault(ipp, {})
                 if units.get(r.id) != r.unit:
                     units[r.id] = r.unit
-                    self.pending.moved.add(ipp)
+                    self.pending.move(ipp)
             self.pending.keys[domain].add(key)
             changed += 1
         return changed
@@ -116,19 +123,17 @@ class Mirror:
         if key[0] == "stay":
             units = self.stay_units.get(old.ipp, {})
             if units.pop(key[1], None) is not None:
-                self.pending.moved.add(old.ipp)
+                self.pending.move(old.ipp)
             if not units:
                 self.stay_units.pop(old.ipp, None)
 
     def take(self, domains: Iterable[str]) -> Pending:
         """Hand over (and clear) what changed in ``domains``; moved patients go with them."""
         taken = Pending()
-        domains = set(domains)
         for domain in domains:
             taken.keys[domain], self.pending.keys[domain] = self.pending.keys[domain], set()
-        taken.moved = set(self.pending.moved)
-        if domains >= set(PATIENT_DOMAINS):  # else the other domains still need them
-            self.pending.moved = set()
+            if domain in self.pending.moved:
+                taken.moved[domain], self.pending.moved[domain] = self.pending.moved[domain], set()
         return taken
 
     def give_back(self, pending: Pending) -> None:
@@ -141,20 +146,17 @@ class Mirror:
         return {ipp for ipp, units in self.stay_units.items()
                 if any(serves(u) for u in units.values())}
 
-    def in_scope(self, domain: str, served: set[str]) -> Iterator[tuple[Key, Entry]]:
+    def scoped(self, domain: str, served: set[str]) -> list[tuple[Key, Entry]]:
         """Every record of ``domain`` a scope with these patients receives."""
         entries = self.entries[domain]
         if domain not in PATIENT_DOMAINS:
-            yield from entries.items()
-            return
-        for key, entry in entries.items():
-            if entry.ipp is None or entry.ipp in served:
-                yield key, entry
+            return list(entries.items())
+        return [(k, e) for k, e in entries.items() if e.ipp is None or e.ipp in served]
 
     def candidates(self, domain: str, pending: Pending) -> set[Key]:
         """Keys a delta of ``domain`` must look at: changed ones, and all of moved patients."""
         keys = set(pending.keys[domain])
         if domain in PATIENT_DOMAINS:
-            for ipp in pending.moved:
+            for ipp in pending.moved[domain]:
                 keys |= {k for k in self.by_ipp.get(ipp, ()) if _DOMAIN_OF[k[0]] == domain}
         return keys

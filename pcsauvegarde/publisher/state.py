@@ -125,13 +125,17 @@ class PublishState:
         with self._connect() as db:
             db.execute("BEGIN IMMEDIATE")
             try:
-                if kind == "full":  # the domain starts again: plain inserts in key order
-                    db.execute("DELETE FROM digest WHERE scope=? AND domain=?", (scope, domain))
-                    db.executemany("INSERT INTO digest VALUES (?,?,?,?,?)",
-                                   ((scope, domain, t, i, h) for (t, i), h in sorted(changed)))
-                else:
-                    db.executemany("INSERT OR REPLACE INTO digest VALUES (?,?,?,?,?)",
-                                   ((scope, domain, t, i, h) for (t, i), h in changed))
+                if kind == "full":
+                    # the package replaces everything: keep the rows it leaves as they are
+                    # (a periodic full mostly re-sends what the state already describes)
+                    old = {(t, i): h for t, i, h in db.execute(
+                        "SELECT type, id, hash FROM digest WHERE scope=? AND domain=?",
+                        (scope, domain))}
+                    now_sent = dict(changed)
+                    deleted = [k for k in old if k not in now_sent]
+                    changed = sorted((k, h) for k, h in now_sent.items() if old.get(k) != h)
+                db.executemany("INSERT OR REPLACE INTO digest VALUES (?,?,?,?,?)",
+                               ((scope, domain, t, i, h) for (t, i), h in changed))
                 db.executemany("DELETE FROM digest WHERE scope=? AND domain=? AND type=? AND id=?",
                                ((scope, domain, t, i) for t, i in deleted))
                 db.execute("UPDATE sequence SET last=?, reserved=? WHERE scope=? AND domain=?",

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from pcsauvegarde.core.records import Allergy, LabResult, RecordError, Stay
+from pcsauvegarde.core.records import DOMAINS, Allergy, LabResult, RecordError, Stay
 from pcsauvegarde.publisher.incremental import publish_mirror
 from pcsauvegarde.publisher.mirror import Mirror
 from pcsauvegarde.publisher.publisher import publish
@@ -131,3 +131,16 @@ def test_unchecked_records_are_checked_on_request():
     bad = LabResult("K1", "900001", "2823-3", "Potassium", "4,1", T0, abnormal="très")
     with pytest.raises(RecordError):
         Mirror().upsert([bad], check=True)
+
+
+def test_domain_by_domain_fulls_leave_no_patient_to_look_at_again(tmp_path, monkeypatch):
+    config, _ = publisher(tmp_path / "pub", SCOPES)
+    mirror = Mirror()
+    mirror.upsert(hospital(), check=True)  # every stay is new: every patient "moved"
+    for domain in DOMAINS:
+        publish_mirror(mirror, config, "full", now=T0, domains=[domain])
+    assert not mirror.pending
+    mirror.upsert([LabResult("K99", "900001", "2823-3", "Potassium", "4.4", T0)])
+    monkeypatch.setattr(PublishState, "digests", lambda *a: pytest.fail("whole digest set read"))
+    (path,) = publish_mirror(mirror, config, "delta", now=T0 + MIN)
+    assert path.name == "usic-1.lab.delta.0000000002.age"

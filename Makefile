@@ -42,6 +42,7 @@ lint: venv
 	$(VENV)/bin/ruff check pcsauvegarde tests bench
 
 bench: venv
+	$(PY) -m pip install -q -e '.[bench]'
 	$(PY) -m bench
 	$(PY) -m bench.freshness
 

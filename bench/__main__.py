@@ -19,6 +19,7 @@ from pathlib import Path
 import pyrage
 
 from bench.generate import Scale
+from bench.parse import compare as compare_parsers
 from pcsauvegarde.core.package import minisign
 from pcsauvegarde.core.package.age import generate_identity, public_key_of, save_identity
 from pcsauvegarde.publisher.publisher import (
@@ -66,7 +67,8 @@ FLOOR_SCHEMA = ("CREATE TABLE record (type TEXT NOT NULL, id TEXT NOT NULL, data
                 "PRIMARY KEY (type, id)) WITHOUT ROWID")
 
 
-def floor(paths: list[Path], pubkey, identity, db_path: Path) -> tuple[float, float, int]:
+def floor(paths: list[Path], pubkey, identity, db_path: Path,
+          keep: list[bytes] | None = None) -> tuple[float, float, int]:
     """Least possible work on the same bytes: verify, decrypt, gunzip, json.loads each line,
     and one bulk insert of (type, id, line) into a fresh SQLite table (WAL, one transaction).
 
@@ -83,7 +85,10 @@ def floor(paths: list[Path], pubkey, identity, db_path: Path) -> tuple[float, fl
         sig = path.with_name(path.name + ".minisig").read_text()
         minisign.verify(data, sig, [pubkey], path.name)
         rows = []
-        for line in gzip.decompress(pyrage.decrypt(data, [identity])).splitlines()[1:]:
+        plain = gzip.decompress(pyrage.decrypt(data, [identity])).splitlines()[1:]
+        if keep is not None:
+            keep += plain
+        for line in plain:
             item = json.loads(line)
             rows.append((item["type"], item["id"], line))
             lines += 1
@@ -138,7 +143,9 @@ def run(scale: Scale, root: Path, out=print) -> dict:
     out(f"publisher peak RSS while publishing: {pub['publish_rss_kb'] / 1024:.0f} MB")
 
     full_paths = sorted(config.drop_dir.glob("*.age"))
-    floor_s, floor_cpu, lines = floor(full_paths, pubkey, identity, root / "floor.sqlite")
+    package_lines: list[bytes] = []
+    floor_s, floor_cpu, lines = floor(full_paths, pubkey, identity, root / "floor.sqlite",
+                                      package_lines)
     full = ingest(station)
     for path in (root / "publisher" / "later").iterdir():
         shutil.move(path, config.drop_dir / path.name)
@@ -157,6 +164,8 @@ def run(scale: Scale, root: Path, out=print) -> dict:
         f"{full['seconds'] / floor_s:.2f} x), peak RSS {full['maxrss_kb'] / 1024:.0f} MB")
     out(f"one-minute delta ingest: {delta_in['seconds']:.3f} s wall ({delta_in['cpu']:.3f} s "
         f"CPU), peak RSS {delta_in['maxrss_kb'] / 1024:.0f} MB")
+    compare_parsers(package_lines, full["cpu"], out)
+    del package_lines
     out("\ntargets (figure / target = ratio):")
     for key, label, unit, target in TARGETS:
         ok = figures[key] <= target

@@ -3,7 +3,8 @@
 The loop scans the input folders every ``scan_seconds`` (cheap: a listing and a stat per
 file), brings changed files into the mirror, and publishes when something is pending and the
 last publish is at least ``interval`` seconds old (or a full package is due). A failed publish
-is logged and retried at the next turn with nothing lost (the mirror keeps what it took). It
+is logged and retried after the interval with nothing lost (the mirror keeps what it took).
+After a full package, the drop keeps the last two fulls and their deltas only (drop.py). It
 stops between two turns when ``stop`` is set (SIGTERM/SIGINT in the CLI).
 """
 
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pcsauvegarde.core.package import PackageError
+from pcsauvegarde.publisher.drop import prune_drop
 from pcsauvegarde.publisher.incremental import publish_mirror
 from pcsauvegarde.publisher.inputs import Refresh, SourceInputs
 from pcsauvegarde.publisher.mirror import Mirror
@@ -35,6 +37,7 @@ class Turn:
     written: list[Path] = field(default_factory=list)
     error: str = ""
     published: bool = False
+    pruned: list[Path] = field(default_factory=list)
 
 
 @dataclass
@@ -68,6 +71,8 @@ class Watcher:
             try:
                 turn.written = publish_mirror(self.mirror, self.config, "auto", now)
                 turn.published = True
+                if any(".full." in p.name for p in turn.written):
+                    turn.pruned = prune_drop(self.config.drop_dir)
                 self.last_publish = tick
                 self.full_check_at = tick + 60
             except (PublishError, PackageError, OSError) as exc:

@@ -178,3 +178,21 @@ def test_cli_watch_publishes_then_stops_cleanly_on_sigterm(tmp_path):
     assert proc.returncode == 0, err
     assert "publié :" in out and "Publication continue arrêtée." in out
     assert "Traceback" not in err
+
+
+def test_drop_keeps_the_last_two_fulls_and_their_deltas(tmp_path):
+    from pcsauvegarde.publisher.drop import prune_drop
+
+    names = ["s.dpi.full.0000000001.age", "s.dpi.delta.0000000002.age",
+             "s.dpi.full.0000000003.age", "s.dpi.delta.0000000004.age",
+             "s.dpi.full.0000000005.age", "s.dpi.delta.0000000006.age",
+             "s.lab.full.0000000001.age", "heartbeat-s.json", "autre.age"]
+    for name in names:
+        (tmp_path / name).write_bytes(b"x")
+        (tmp_path / (name + ".minisig")).write_bytes(b"x")
+    removed = prune_drop(tmp_path)
+    assert [p.name for p in removed] == ["s.dpi.delta.0000000002.age",
+                                         "s.dpi.full.0000000001.age"]
+    left = sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".minisig"))
+    assert left == sorted(set(names) - {p.name for p in removed})
+    assert not (tmp_path / "s.dpi.full.0000000001.age.minisig").exists()

@@ -155,7 +155,8 @@ def main() -> None:
     small, big = peak_rss_mb(100), peak_rss_mb(1000)
     print(f"Peak RSS, label pages: 100 → {small:.0f} MB, 1,000 → {big:.0f} MB "
           f"(+{(big - small) / 900 * 1024:.0f} kB/page)")
-    print(f"This process: peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"This process: peak RSS {peak_mb:.0f} MB")
 
 
 if __name__ == "__main__":

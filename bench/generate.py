@@ -107,7 +107,8 @@ def hospital(scale: Scale, now: dt.datetime, seed: int = 1) -> list[Record]:
                      f"commandes@{s.lower()}.fr") for s in suppliers]
     products = [f"9{n:06d}" for n in range(scale.products)]
     out += [Product(p, f"Produit {n} 500 mg comprimé", "comprimé", "boîte de 30",
-                    rng.choice(suppliers), f"REF-{n}", f"Z{n % 20}") for n, p in enumerate(products)]
+                    rng.choice(suppliers), f"REF-{n}", f"Z{n % 20}")
+            for n, p in enumerate(products)]
     out += [WardStock(f"{u}-{p}", u, p, rng.randint(1, 50))
             for u in units for p in rng.sample(products, min(len(products), 100))]
     trays = [f"PL{n:05d}" for n in range(scale.trays)]

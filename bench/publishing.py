@@ -1,10 +1,11 @@
 """Child process of the benchmark: the publisher's side, timed, with its peak RSS.
 
 ``python -m bench.publishing ROOT SCALE_JSON NOW`` loads the generated hospital into a
-mirror (as the importers would hand it over), then times: a full publish per domain, one minute of changes
-published as deltas, and the same minute for a fleet of 200 stations (40 scope groups of 5,
-one per unit). Peak RSS is reset once the mirror is loaded (``/proc/self/clear_refs``), so it
-is the publisher's while publishing; the loading peak is reported apart.
+mirror (as the importers would hand it over), then times: a full publish per domain, one
+minute of changes published as deltas, and the same minute for a fleet of 200 stations
+(40 scope groups of 5, one per unit). Peak RSS is reset once the mirror is loaded
+(``/proc/self/clear_refs``): the figure is the publisher's while publishing (memory Python
+kept from generating the records included); the loading peak is reported apart.
 """
 
 from __future__ import annotations

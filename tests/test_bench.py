@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from bench.__main__ import run
 from bench.generate import Scale
 
 
+@pytest.mark.slow
 def test_bench_small_runs(tmp_path):
     lines: list[str] = []
     scale = dataclasses.replace(Scale().small(), lab_results=5000)  # keeps the test short

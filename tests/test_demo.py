@@ -16,7 +16,8 @@ NOW = dt.datetime(2026, 11, 27, 13, 5, tzinfo=dt.UTC)
 
 
 def _read(folder: Path, rtype: str) -> list[dict]:
-    return [json.loads(line) for line in (folder / f"{rtype}.ndjson").read_text("utf-8").splitlines()]
+    lines = (folder / f"{rtype}.ndjson").read_text("utf-8").splitlines()
+    return [json.loads(line) for line in lines]
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +30,8 @@ def demo(tmp_path_factory) -> Path:
 def test_same_seed_same_files(demo: Path, tmp_path: Path) -> None:
     counts = generate_fhir(tmp_path, seed=1, now=NOW)
     for rtype in FILES:
-        assert (tmp_path / f"{rtype}.ndjson").read_bytes() == (demo / f"{rtype}.ndjson").read_bytes()
+        name = f"{rtype}.ndjson"
+        assert (tmp_path / name).read_bytes() == (demo / name).read_bytes()
     assert counts["Patient"] == len(_read(demo, "Patient"))
 
 
@@ -109,7 +111,8 @@ def test_timings_cover_each_kind(demo: Path) -> None:
             kinds.add("text")
         assert order["medicationCodeableConcept"]["coding"][0]["code"].isdigit()
     assert kinds == {"prn", "fixed", "every", "per_day", "once", "text"}
-    assert any("?identifier=" in o["requester"]["reference"] for o in _read(demo, "MedicationRequest"))
+    orders = _read(demo, "MedicationRequest")
+    assert any("?identifier=" in o["requester"]["reference"] for o in orders)
 
 
 def test_administrations_labs_and_imaging(demo: Path) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from pcsauvegarde.demo import station as demostation
 from pcsauvegarde.station import patients
 from pcsauvegarde.station.keys import load_station_keys
@@ -14,6 +16,7 @@ from tests.conftest import NOW
 from tests.pdfcheck import barcodes, page_texts
 
 
+@pytest.mark.slow
 def test_publish_pull_login_print(tmp_path):
     paths, settings, config = demostation.setup(tmp_path / "demo")
     written = demostation.publish_demo(paths, config, now=NOW)

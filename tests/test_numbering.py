@@ -1,4 +1,4 @@
-"""Reserved number ranges: contiguous, never reissued, safe across threads, processes and kill -9."""
+"""Reserved number ranges: contiguous, never reissued, safe across threads, processes, kill -9."""
 
 from __future__ import annotations
 
@@ -97,6 +97,7 @@ def _allocate_in_process(path: str, count: int, queue) -> None:
     queue.put([numbering.allocate(RANGE)[0] for _ in range(count)])
 
 
+@pytest.mark.slow
 def test_processes_never_share_a_number(tmp_path):
     path = tmp_path / "station.sqlite"
     Numbering(StateDB(path))

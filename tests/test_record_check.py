@@ -88,3 +88,17 @@ def test_quick_checks_cover_the_bulk_types():
     assert record_check.quick_check(records.MedicationOrder) is None  # nested timing
     assert record_check.ipp_field("patient") == "id"
     assert record_check.ipp_field("unit") is None
+
+
+@pytest.mark.parametrize(("merged", "valid"), [
+    (["900001", "IPP-AB 2"], True), ([], True), (None, False), ([1], False), ("900001", False),
+])
+def test_quick_check_of_a_list_of_texts_agrees_with_the_reference(merged, valid):
+    data = {"type": "patient", "id": "900002", "birth_name": "A", "first_names": "B",
+            "birth_date": "2000-01-01", "sex": "F", "merged_ipps": merged}
+    assert record_check.quick_check(records.Patient)(data) is valid
+    if valid:
+        assert records.record_from_dict(data).merged_ipps == tuple(merged)
+    else:
+        with pytest.raises(records.RecordError):
+            records.record_from_dict(data)

@@ -11,7 +11,9 @@ from pathlib import Path
 import click
 
 from pcsauvegarde.cli import sync as cli_sync
+from pcsauvegarde.cli.accounts import audit, users
 from pcsauvegarde.cli.common import DATA_OPTION, settings_of, station_keys
+from pcsauvegarde.cli.printing import print_document
 from pcsauvegarde.station.settings import DEFAULT_DATA_DIR, Settings, write_settings
 
 
@@ -83,8 +85,9 @@ def keys(data_dir: Path, publisher_dir: Path | None) -> None:
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path, exists=True))
 def publish(config_path: Path, kind: str, watch: bool, interval: float,
             inputs: tuple[Path, ...]) -> None:
-    """Importer des exports (FHIR R4 .ndjson/.json, HL7 v2 .hl7, catalogues .csv) et publier
-    un paquet par domaine et par périmètre de stations."""
+    """Importer des exports (FHIR R4 .ndjson/.json, HL7 v2 .hl7 ou tout fichier commençant par
+    MSH, catalogues .csv) et publier un paquet par domaine et par périmètre de stations ;
+    affiche le bilan par type (importés → dans le périmètre → envoyés)."""
     if watch:
         from pcsauvegarde.cli.watching import run_watch
         from pcsauvegarde.publisher.publisher import PublishError, load_publisher_config
@@ -100,25 +103,33 @@ def publish(config_path: Path, kind: str, watch: bool, interval: float,
 
     from pcsauvegarde.core.package import PackageError
     from pcsauvegarde.publisher.importers.fhir.ignored import report_lines
+    from pcsauvegarde.publisher.importers.hl7v2.importer import PARTIAL
     from pcsauvegarde.publisher.publisher import PublishError, load_publisher_config
     from pcsauvegarde.publisher.publisher import publish as publish_records
-    from pcsauvegarde.publisher.sources import import_sources
+    from pcsauvegarde.publisher.report import PublishReport
+    from pcsauvegarde.publisher.sources import IGNORED, import_sources
 
     files = [p for i in inputs for p in (sorted(i.iterdir()) if i.is_dir() else [i])]
     ignored: Counter[str] = Counter()
     try:
         config = load_publisher_config(config_path)
-        records, rejections = import_sources(files, ignored=ignored)
+        records, rejections = import_sources(files, config.hl7, ignored=ignored)
         if not records:
             raise click.ClickException("aucun enregistrement à publier (fichiers .ndjson, .json, "
                                        ".hl7 ou .csv attendus)")
+        partial = [r for r in rejections if PARTIAL in r]  # applied, with what was left out
         for r in rejections:
-            click.echo(f"refusé : {r}", err=True)
-        written = publish_records(records, config, kind)
+            label = "signalé : " if PARTIAL in r else "" if IGNORED in r else "refusé : "
+            click.echo(f"{label}{r}", err=True)
+        report = PublishReport()
+        written = publish_records(records, config, kind, report=report)
     except (PublishError, PackageError) as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"{len(records)} enregistrements importés, {len(rejections)} refusés")
+    click.echo(f"{len(records)} enregistrements importés, {len(rejections) - len(partial)} "
+               f"refusés, {len(partial)} signalements (messages appliqués en partie)")
     for line in report_lines(ignored):
+        click.echo(line)
+    for line in report.lines():
         click.echo(line)
     for path in written:
         click.echo(f"publié : {path}")
@@ -187,9 +198,6 @@ def _serve(settings: Settings, extra_jobs=()) -> None:
             station.render_pool.shutdown(wait=False, cancel_futures=True)
         scheduler.shutdown(wait=False)
 
-
-from pcsauvegarde.cli.accounts import audit, users  # the commands live there
-from pcsauvegarde.cli.printing import print_document
 
 main.add_command(users)
 main.add_command(audit)

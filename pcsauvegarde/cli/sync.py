@@ -91,8 +91,8 @@ def quarantine_accept(data_dir: Path, entry_id: str, yes: bool) -> None:
         entry = get_entry(settings, entry_id)
         if not yes:
             click.confirm(f"Remplacer les données en service par « {entry.file} » ?", abort=True)
-        outcome = force_accept(settings, Store(settings.store_path), entry_id, station_keys(settings),
-                               console_actor())
+        outcome = force_accept(settings, Store(settings.store_path), entry_id,
+                               station_keys(settings), console_actor())
     except QuarantineError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Paquet « {outcome.file} » accepté ({outcome.domain}, séquence "

@@ -31,6 +31,8 @@ def _kind(hint: typing.Any) -> tuple[typing.Any, bool] | None:
         hint, optional = args[0], True
     if hint in (str, int, bool, float, dt.datetime, dt.date):
         return hint, optional
+    if typing.get_origin(hint) is tuple and typing.get_args(hint) == (str, ...):
+        return list, optional  # a list of texts (patient.merged_ipps)
     return None
 
 
@@ -47,6 +49,7 @@ _TESTS = {
     int: "type(v) is int",
     bool: "type(v) is bool",
     float: "(type(v) is int or type(v) is float)",
+    list: "v is M or (type(v) is list and all(type(x) is str and len(x) <= 4000 for x in v))",
 }
 
 
@@ -62,8 +65,9 @@ def quick_check(cls: type[records.Record], short: bool = False) -> QuickCheck | 
     """
     hints = typing.get_type_hints(cls)
     fields = dataclasses.fields(cls)
-    kinds = {f.name: _kind(hints[f.name]) for f in fields}
-    if any(k is None for k in kinds.values()):
+    found = {f.name: _kind(hints[f.name]) for f in fields}
+    kinds = {name: kind for name, kind in found.items() if kind is not None}
+    if len(kinds) != len(found):
         return None
     run_check = cls.check is not records.Record.check
     if run_check:
@@ -84,7 +88,9 @@ def quick_check(cls: type[records.Record], short: bool = False) -> QuickCheck | 
         if f.name == "id":
             continue
         kind, optional = kinds[f.name]
-        if f.default is not dataclasses.MISSING:
+        if kind is list:
+            body.append(f"    v = get({f.name!r}, M)")  # absent: the default, never null
+        elif f.default is not dataclasses.MISSING:
             env[f"d_{f.name}"] = f.default
             body.append(f"    v = get({f.name!r}, d_{f.name})")
         elif f.default_factory is not dataclasses.MISSING:
@@ -120,7 +126,8 @@ def quick_checks(domain: str, short: bool = False) -> dict[str, QuickCheck]:
     """Quick checks of the record types of one domain, by type name (types without one left out)."""
     out = {}
     for name in records.types_of_domain(domain):
-        check = quick_check(records.RECORD_TYPES[name], short)
+        cls: type = records.RECORD_TYPES[name]  # as ``type``: see Record.to_dict
+        check = quick_check(cls, short)
         if check is not None:
             out[name] = check
     return out

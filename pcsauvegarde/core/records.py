@@ -18,6 +18,8 @@ import typing
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from pcsauvegarde.core.ins import ins_problem
+
 UTC = dt.UTC
 
 SEXES = ("M", "F", "I")  # INS traits: masculin, féminin, indéterminé
@@ -25,8 +27,11 @@ INS_STATUSES = ("provisoire", "récupérée", "validée", "qualifiée")
 TIMING_KINDS = ("fixed_times", "every_hours", "times_per_day", "as_needed", "once", "text")
 ADMIN_STATUSES = ("given", "not_given", "refused", "held", "partial")
 ABNORMAL_FLAGS = ("", "N", "L", "H", "LL", "HH", "A")
+RESULT_STATUSES = ("final", "preliminary", "corrected")
+ENCOUNTER_CLASSES = ("", "inpatient", "outpatient", "emergency", "recurring")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-_ID = re.compile(r"^[^\x00-\x1f\x7f]{1,128}$")
+MAX_ID_LENGTH = 128  # ids of every shape: UUIDs, letters, HL7 CX values
+_ID = re.compile(rf"^[^\x00-\x1f\x7f]{{1,{MAX_ID_LENGTH}}}$")
 
 
 class RecordError(ValueError):
@@ -80,12 +85,18 @@ class Record:
         """Cross-field checks beyond types; subclasses extend it."""
 
     def to_dict(self) -> dict[str, Any]:
-        return _dict_encoder(type(self))(self)
+        cls: type = type(self)  # as ``type``: mypy checks Record.__hash__ on the class otherwise
+        return _dict_encoder(cls, self.TYPE)(self)
 
 
 @dataclass(frozen=True)
 class Patient(Record):
-    """A person, with the INS identity traits (id is the IPP)."""
+    """A person, with the INS identity traits (id is the IPP).
+
+    ``first_names`` is the full list of given names (« prénoms »), ``first_name`` the first
+    given name (« premier prénom », INS trait) when the source tells it apart;
+    ``merged_ipps`` are IPPs merged into this one (they must still find this patient).
+    """
 
     TYPE = "patient"
     DOMAIN = "dpi"
@@ -99,6 +110,8 @@ class Patient(Record):
     ins: str = ""
     ins_status: str = ""
     deceased: bool = False
+    first_name: str = ""
+    merged_ipps: tuple[str, ...] = ()
 
     @property
     def ipp(self) -> str:
@@ -107,8 +120,9 @@ class Patient(Record):
     def check(self) -> None:
         if self.sex not in SEXES:
             raise RecordError(f"patient {self.id} : sexe « {self.sex} » invalide (M, F ou I)")
-        if self.ins and not re.fullmatch(r"[12]\d{14}", self.ins):
-            raise RecordError(f"patient {self.id} : INS « {self.ins} » invalide (15 chiffres)")
+        problem = ins_problem(self.ins, check_key=False) if self.ins else ""
+        if problem:
+            raise RecordError(f"patient {self.id} : INS « {self.ins} » invalide ({problem})")
         if self.ins_status and self.ins_status not in INS_STATUSES:
             raise RecordError(f"patient {self.id} : statut INS « {self.ins_status} » inconnu")
         if not self.birth_name.strip() or not self.first_names.strip():
@@ -117,7 +131,8 @@ class Patient(Record):
 
 @dataclass(frozen=True)
 class Stay(Record):
-    """A hospital stay (id is the NDA); current when ``discharge`` is empty."""
+    """A hospital stay (id is the NDA); current when ``discharge`` is empty and not ``planned``
+    (a pre-admission). ``encounter_class``: inpatient, outpatient, emergency, recurring."""
 
     TYPE = "stay"
     DOMAIN = "dpi"
@@ -129,6 +144,13 @@ class Stay(Record):
     attending: str = ""
     discharge: dt.datetime | None = None
     reason: str = ""
+    encounter_class: str = ""
+    planned: bool = False
+
+    def check(self) -> None:
+        if self.encounter_class not in ENCOUNTER_CLASSES:
+            raise RecordError(f"stay {self.id} : classe de venue « {self.encounter_class} » "
+                              "inconnue")
 
 
 @dataclass(frozen=True)
@@ -268,6 +290,7 @@ class LabResult(Record):
     reference_range: str = ""
     abnormal: str = ""
     validated_at: dt.datetime | None = None
+    status: str = "final"  # final, preliminary (« provisoire ») or corrected (« corrigé »)
 
     @property
     def analysis(self) -> str:
@@ -277,6 +300,8 @@ class LabResult(Record):
     def check(self) -> None:
         if self.abnormal not in ABNORMAL_FLAGS:
             raise RecordError(f"lab_result {self.id} : indicateur d'anomalie « {self.abnormal} »")
+        if self.status not in RESULT_STATUSES:
+            raise RecordError(f"lab_result {self.id} : statut « {self.status} » inconnu")
 
 
 @dataclass(frozen=True)
@@ -398,6 +423,15 @@ RECORD_TYPES: dict[str, type[Record]] = {
                 CareTask, LabResult, ImagingExam, SurgeryCase, Product, Supplier, WardStock,
                 Tray, SterilisationCycle, Unit, StaffEntry)
 }
+# what a French report calls each record type (plural: counts are printed)
+TYPE_LABELS_FR = {"patient": "patients", "stay": "séjours", "allergy": "allergies",
+                  "condition": "antécédents", "medication_order": "prescriptions",
+                  "medication_administration": "administrations", "care_task": "soins",
+                  "lab_result": "résultats de biologie", "imaging_exam": "examens d'imagerie",
+                  "surgery_case": "interventions", "product": "produits",
+                  "supplier": "fournisseurs", "ward_stock": "dotations", "tray": "plateaux",
+                  "sterilisation_cycle": "cycles de stérilisation", "unit": "unités",
+                  "staff": "annuaire"}
 DOMAINS = ("dpi", "lab", "pharmacy", "imaging", "sterilisation", "directory")
 
 
@@ -414,7 +448,7 @@ def record_from_dict(data: Any) -> Record:
     if cls is None:
         raise RecordError(f"enregistrement : type « {name} » inconnu")
     rid = data.get("id")
-    label = f"{name} {rid}" if isinstance(rid, str) else name
+    label = f"{name} {rid}" if isinstance(rid, str) else str(name)
     record = _build(cls, data, label)
     if not _ID.fullmatch(record.id):
         raise RecordError(f"{label} : identifiant vide, trop long ou avec caractères de contrôle")
@@ -565,7 +599,7 @@ def _decoder(hint: Any) -> Decoder:
         return sequence
     if hint in _SIMPLE:
         return _SIMPLE[hint]
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         def nested(value: Any, label: str, name: str) -> Any:
             if not isinstance(value, dict):
                 _fail(label, name, "objet attendu")
@@ -599,11 +633,11 @@ _PLAIN = frozenset({str, int, float, bool, type(None)})  # values _encode return
 
 
 @functools.cache
-def _dict_encoder(cls: type) -> typing.Callable[[Any], dict[str, Any]]:
+def _dict_encoder(cls: type, type_name: str) -> typing.Callable[[Any], dict[str, Any]]:
     """``to_dict`` of one record class, generated once: same output as _encode field by field,
     with plain values and datetimes handled inline (the publisher encodes every record)."""
     env: dict[str, Any] = {"plain": _PLAIN, "datetime": dt.datetime, "fmt": format_utc,
-                           "enc": _encode, "TYPE": cls.TYPE}
+                           "enc": _encode, "TYPE": type_name}
     body = ["def to_dict(self):", "    d = self.__dict__", "    out = {'type': TYPE}"]
     value = "v if type(v) in plain else fmt(v) if type(v) is datetime else enc(v)"
     for name in _field_names(cls):
@@ -618,7 +652,7 @@ def _encode(value: Any) -> Any:
         return value
     if isinstance(value, (list, tuple)):
         return [_encode(v) for v in value]
-    if dataclasses.is_dataclass(value):
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {name: _encode(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, dt.datetime):
         return format_utc(value)

@@ -112,7 +112,7 @@ class Hospital:
                        "physicalType": {"coding": [{"system": LOC_TYPE, "code": "bd"}]}}
                 self.emit(bed)
                 self.free_beds[spec.code].append(bed)
-        for number in range(3):
+        for _ in range(3):
             doctor = make_practitioner(self.rng, len(self.doctors.get("_all", [])) + 1)
             self.doctors.setdefault("_all", []).append(doctor)
             self.doctors.setdefault(spec.code, []).append(doctor)
@@ -202,4 +202,5 @@ class Hospital:
             if plan["subject"]["reference"] == f"Patient/{case.patient['id']}":
                 plan["status"] = "completed"
         self.inpatients[case.unit].remove(case)
-        self.free_beds[case.unit].append(case.bed)
+        if case.bed is not None:
+            self.free_beds[case.unit].append(case.bed)

@@ -23,13 +23,8 @@ from pcsauvegarde.core.package import (
 from pcsauvegarde.core.records import DOMAINS
 from pcsauvegarde.publisher.keys import signing_key
 from pcsauvegarde.publisher.mirror import Mirror, Pending
-from pcsauvegarde.publisher.publisher import (
-    KINDS,
-    PATIENT_DOMAINS,
-    PublisherConfig,
-    PublishError,
-    scope_groups,
-)
+from pcsauvegarde.publisher.publisher import KINDS, PublisherConfig, PublishError, scope_groups
+from pcsauvegarde.publisher.scoping import PATIENT_DOMAINS
 from pcsauvegarde.publisher.state import DomainState, Key, PublishState, first_sequence
 
 _LOOKUP_LIMIT = 20_000  # beyond this many candidates, reading the scope's digests is cheaper
@@ -50,8 +45,9 @@ def publish_mirror(mirror: Mirror, config: PublisherConfig, kind: str = "auto",
     pending = mirror.take(domains)
     written: list[Path] = []
     try:
+        routing = mirror.routing(groups)
         for group in groups:
-            served = mirror.served(group.serves)
+            served = routing[group.id]
             for domain in domains:
                 path = _domain(mirror, pending, served, group, domain, kind, now, state,
                                config, key)

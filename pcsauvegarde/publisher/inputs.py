@@ -4,7 +4,8 @@ A file is looked at again only when its size or modification time moved, and par
 when its content digest (BLAKE2b) changed. Then:
 - FHIR (.ndjson, .json, .ndjson.gz): new or newer resources (``meta.lastUpdated``) are mapped in
   the context of everything read before (Bulk Data ``_since`` exports, bundles);
-- HL7 v2 (.hl7): messages are events, replayed onto the state earlier messages left;
+- HL7 v2 (.hl7, or any file starting with MSH): messages are events, replayed onto the state
+  earlier messages left (a cancel or a merge removes what it undoes);
 - CSV catalogues (.csv): a snapshot of their types; when one changes the set is read again
   (trays join their compositions across files) and what it no longer lists is deleted.
 A file removed from the folder deletes nothing (exports are archived, not retracted). Files
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from pcsauvegarde.publisher.importers.csv.catalogues import import_catalogues
 from pcsauvegarde.publisher.importers.fhir.session import FhirSession
+from pcsauvegarde.publisher.importers.hl7v2.importer import looks_like_hl7
 from pcsauvegarde.publisher.importers.hl7v2.session import Hl7Session
 from pcsauvegarde.publisher.mirror import Mirror
 from pcsauvegarde.publisher.state import Key
@@ -45,11 +47,16 @@ class Refresh:
 
 
 def kind_of(path: Path) -> str | None:
+    """fhir, hl7 or csv by extension; another file starting with MSH is HL7 v2 too."""
     name = path.name.lower()
     for kind, suffixes in KINDS:
         if name.endswith(suffixes):
             return kind
-    return None
+    try:
+        with open(path, "rb") as f:
+            return "hl7" if looks_like_hl7(f.read(64)) else None
+    except OSError:
+        return None
 
 
 class SourceInputs:
@@ -100,7 +107,9 @@ class SourceInputs:
                 continue
             self.digests[path] = data_digest
             if kind is None:
-                report.ignored["fichier ni FHIR, ni HL7 v2, ni CSV : non lu"] += 1
+                report.rejections.append(f"{path.name} : ignoré : extension inconnue "
+                                         "(.ndjson, .json, .hl7 ou .csv attendus, ou un "
+                                         "fichier HL7 v2 commençant par MSH)")
                 continue
             by_kind[kind].append(path)
             report.files += 1
@@ -111,8 +120,9 @@ class SourceInputs:
             report.rejections += [r.message() for r in changes.result.rejections]
             report.ignored.update(changes.result.ignored)
         if by_kind["hl7"]:
-            result = self.hl7.apply(by_kind["hl7"])
+            result, gone = self.hl7.apply(by_kind["hl7"])
             report.changed += self.mirror.upsert(result.records)
+            report.removed += self.mirror.remove(gone)
             report.rejections += [r.message() for r in result.rejections]
         if by_kind["csv"]:
             self._catalogues(report)

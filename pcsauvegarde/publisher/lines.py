@@ -13,6 +13,7 @@ import functools
 import json
 import typing
 from collections.abc import Callable
+from typing import Any
 
 from pcsauvegarde.core.package.seal import dumps_line
 from pcsauvegarde.core.records import Record, _field_names, format_utc
@@ -21,7 +22,8 @@ from pcsauvegarde.core.records import Record, _field_names, format_utc
 def record_line(record: Record) -> bytes:
     """The record's line, as the package carries it (newline included)."""
     try:
-        return _line_writer(type(record))(record)
+        cls: type = type(record)  # as ``type``: see Record.to_dict
+        return _line_writer(cls, record.TYPE)(record)
     except _Slow:
         return dumps_line(record.to_dict())
 
@@ -30,7 +32,7 @@ class _Slow(Exception):
     """A value the inline writer leaves to the JSON encoder (lists, objects, floats…)."""
 
 
-def _value(v: object) -> str:
+def _value(v: Any) -> str:
     """JSON text of a value whose type the field's hint did not predict."""
     t = type(v)
     if t is str:
@@ -52,11 +54,12 @@ _esc = json.encoder.encode_basestring  # what the C encoder uses with ensure_asc
 
 
 @functools.cache
-def _line_writer(cls: type) -> Callable[[Record], bytes]:
+def _line_writer(cls: type, type_name: str) -> Callable[[Record], bytes]:
     """One f-string per class: the expected type of each field inline, others via _value."""
     hints = typing.get_type_hints(cls)
-    env = {"esc": _esc, "fmt": format_utc, "value": _value, "datetime": dt.datetime, "Q": '"'}
-    parts = [json.dumps("type") + ":" + json.dumps(cls.TYPE, ensure_ascii=False)]
+    env: dict[str, Any] = {"esc": _esc, "fmt": format_utc, "value": _value,
+                           "datetime": dt.datetime, "Q": '"'}
+    parts = [json.dumps("type") + ":" + json.dumps(type_name, ensure_ascii=False)]
     body = ["def line(self):", "    d = self.__dict__"]
     for i, name in enumerate(_field_names(cls)):
         hint = hints[name]

@@ -11,12 +11,12 @@ restart costs one full comparison and never misses a change or a deletion.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from pcsauvegarde.core.records import DOMAINS, RECORD_TYPES, Record, record_from_dict
+from pcsauvegarde.core.records import DOMAINS, RECORD_TYPES, Record, Stay, record_from_dict
 from pcsauvegarde.publisher.lines import record_line
-from pcsauvegarde.publisher.publisher import PATIENT_DOMAINS
+from pcsauvegarde.publisher.scoping import PATIENT_DOMAINS, Scope, record_ipp
 from pcsauvegarde.publisher.state import Key, digest
 
 _DOMAIN_OF = {name: cls.DOMAIN for name, cls in RECORD_TYPES.items()}
@@ -84,13 +84,13 @@ class Mirror:
             old = self.entries[domain].get(key)
             if old is not None and old.hash == h:
                 continue
-            ipp = r.id if r.TYPE == "patient" else getattr(r, "ipp", None)
+            ipp = record_ipp(r)
             if old is not None:
                 self._unindex(key, domain, old)
             self.entries[domain][key] = Entry(ipp, line, h)
             if ipp is not None and domain in PATIENT_DOMAINS:
                 self.by_ipp.setdefault(ipp, set()).add(key)
-            if r.TYPE == "stay" and ipp is not None:
+            if isinstance(r, Stay) and ipp is not None:
                 units = self.stay_units.setdefault(ipp, {})
                 if units.get(r.id) != r.unit:
                     units[r.id] = r.unit
@@ -104,8 +104,8 @@ class Mirror:
         removed = 0
         for key in keys:
             domain = _DOMAIN_OF.get(key[0])
-            old = self.entries[domain].pop(key, None) if domain else None
-            if old is None:
+            old = self.entries[domain].pop(key, None) if domain is not None else None
+            if domain is None or old is None:
                 continue
             self._unindex(key, domain, old)
             self.pending.keys[domain].add(key)
@@ -141,10 +141,26 @@ class Mirror:
         self.pending.merge(pending)
         self.compared.clear()
 
-    def served(self, serves) -> set[str]:
-        """IPPs with a stay in a unit ``serves(unit)`` accepts (discharged stays included)."""
-        return {ipp for ipp, units in self.stay_units.items()
-                if any(serves(u) for u in units.values())}
+    def routing(self, scopes: Sequence[Scope]) -> dict[str, set[str]]:
+        """The IPPs each scope receives, by the rule of :func:`scoping.route_patients`: every
+        patient for ``*`` scopes; else the scopes naming one of their stays' units, else the
+        ``patients_without_stay`` ones."""
+        star = [s.id for s in scopes if "*" in s.units]
+        fallback = [s.id for s in scopes if s.patients_without_stay]
+        naming: dict[str, list[str]] = {}
+        for s in scopes:
+            for unit in s.units:
+                if unit != "*":
+                    naming.setdefault(unit, []).append(s.id)
+        served: dict[str, set[str]] = {s.id: set() for s in scopes}
+        for ipp in self.by_ipp:
+            named = {sid for u in self.stay_units.get(ipp, {}).values()
+                     for sid in naming.get(u, ())}
+            for sid in (named or fallback):
+                served[sid].add(ipp)
+            for sid in star:
+                served[sid].add(ipp)
+        return served
 
     def scoped(self, domain: str, served: set[str]) -> list[tuple[Key, Entry]]:
         """Every record of ``domain`` a scope with these patients receives."""

@@ -6,18 +6,20 @@ import datetime as dt
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pcsauvegarde.core.fsutil import atomic_write
 from pcsauvegarde.core.package import Deletion, Manifest, write_package
 from pcsauvegarde.core.records import DOMAINS, Record
+from pcsauvegarde.publisher.importers.hl7v2.identity import NDA_FIELDS, Hl7Options
 from pcsauvegarde.publisher.keys import signing_key
 from pcsauvegarde.publisher.lines import record_line
+from pcsauvegarde.publisher.report import DOMAIN_SKIPPED, UNCHANGED, PublishReport
+from pcsauvegarde.publisher.scoping import Routing, record_ipp, route_patients
 from pcsauvegarde.publisher.state import PublishState, digest, first_sequence
 
 _STATION = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-PATIENT_DOMAINS = ("dpi", "lab", "imaging")
 
 
 class PublishError(ValueError):
@@ -36,6 +38,8 @@ class StationScope:
     recipients: tuple[str, ...]
     units: tuple[str, ...] = ("*",)
     group: str = ""
+    patients_without_stay: bool = False
+    """Also receives the patients no station serves by their stays (« consultations/urgences »)."""
 
     def serves(self, unit: str) -> bool:
         return "*" in self.units or unit in self.units
@@ -49,6 +53,7 @@ class ScopeGroup:
     recipients: tuple[str, ...]
     units: tuple[str, ...]
     stations: tuple[str, ...]
+    patients_without_stay: bool = False
 
     def serves(self, unit: str) -> bool:
         return "*" in self.units or unit in self.units
@@ -65,6 +70,8 @@ class PublisherConfig:
     source: str = "pcsauvegarde-publisher"
     full_every_minutes: int = 60
     """With ``--kind auto``, a full package when the last one is older than this."""
+    hl7: Hl7Options = field(default_factory=Hl7Options)
+    """``[hl7v2]``: which PID-3 identifier is the IPP, where the NDA is."""
 
 
 def load_publisher_config(path: Path) -> PublisherConfig:
@@ -76,21 +83,42 @@ def load_publisher_config(path: Path) -> PublisherConfig:
     base = Path(path).parent
     try:
         stations = tuple(StationScope(s["id"], tuple(s["recipients"]),
-                                      tuple(s.get("units", ["*"])), s.get("group", ""))
+                                      tuple(s.get("units", ["*"])), s.get("group", ""),
+                                      s.get("patients_without_stay", False))
                          for s in data["stations"])
         config = PublisherConfig(base / data["drop_dir"], base / data["signing_key"],
                                  base / data.get("state_file", "publisher-state.sqlite"),
                                  stations, data.get("source", "pcsauvegarde-publisher"),
-                                 int(data.get("full_every_minutes", 60)))
+                                 int(data.get("full_every_minutes", 60)),
+                                 _hl7_options(data.get("hl7v2", {}), str(path)))
     except (KeyError, TypeError, ValueError) as exc:
         raise PublishError(f"« {path} » : clé manquante ou invalide {exc}") from None
     for s in stations:
         if not _STATION.match(s.id) or not s.recipients:
-            raise PublishError(f"« {path} » : station « {s.id} » : id invalide ou sans destinataire")
+            raise PublishError(
+                f"« {path} » : station « {s.id} » : id invalide ou sans destinataire")
+        if not isinstance(s.patients_without_stay, bool):
+            raise PublishError(f"« {path} » : station « {s.id} » : patients_without_stay : "
+                               "true ou false attendu")
         if s.group and not _STATION.match(s.group):
             raise PublishError(f"« {path} » : station « {s.id} » : groupe « {s.group} » invalide")
     scope_groups(config, str(path))  # refuses inconsistent groups now, not at publish time
     return config
+
+
+def _hl7_options(data: dict, where: str) -> Hl7Options:
+    """The ``[hl7v2]`` table: ipp_authorities, ipp_types (lists of text), nda_field."""
+    options = Hl7Options(tuple(data.get("ipp_authorities", ())),
+                         tuple(t.upper() for t in data.get("ipp_types", ("PI",))),
+                         data.get("nda_field", "PV1-19").upper())
+    if options.nda_field not in NDA_FIELDS:
+        raise PublishError(f"« {where} » : hl7v2.nda_field « {options.nda_field} » inconnu "
+                           "(PV1-19 ou PID-18)")
+    if not options.ipp_types or not all(isinstance(v, str) and v for v in
+                                        options.ipp_authorities + options.ipp_types):
+        raise PublishError(f"« {where} » : hl7v2.ipp_authorities et hl7v2.ipp_types : listes "
+                           "de textes non vides attendues")
+    return options
 
 
 def write_publisher_config(path: Path, drop_dir: str, signing_key: str,
@@ -100,6 +128,7 @@ def write_publisher_config(path: Path, drop_dir: str, signing_key: str,
         lines += ["[[stations]]", f'id = "{s.id}"',
                   "recipients = [" + ", ".join(f'"{r}"' for r in s.recipients) + "]",
                   "units = [" + ", ".join(f'"{u}"' for u in s.units) + "]"]
+        lines += ["patients_without_stay = true"] if s.patients_without_stay else []
         lines += [f'group = "{s.group}"', ""] if s.group else [""]
     atomic_write(Path(path), "\n".join(lines).encode())
 
@@ -114,6 +143,10 @@ def scope_groups(config: PublisherConfig, where: str = "publisher.toml") -> list
     for gid, stations in members.items():
         units = sorted(set(stations[0].units))
         for s in stations[1:]:
+            if s.patients_without_stay != stations[0].patients_without_stay:
+                raise PublishError(f"« {where} » : groupe « {gid} » : les stations "
+                                   f"« {stations[0].id} » et « {s.id} » n'ont pas le même "
+                                   "patients_without_stay (un groupe partage un seul paquet)")
             if sorted(set(s.units)) != units:
                 raise PublishError(f"« {where} » : groupe « {gid} » : les stations "
                                    f"« {stations[0].id} » et « {s.id} » n'ont pas les mêmes "
@@ -122,19 +155,21 @@ def scope_groups(config: PublisherConfig, where: str = "publisher.toml") -> list
             raise PublishError(f"« {where} » : groupe « {gid} » : porte le nom d'une autre "
                                "station")
         recipients = tuple(dict.fromkeys(r for s in stations for r in s.recipients))
-        groups.append(ScopeGroup(gid, recipients, tuple(units), tuple(s.id for s in stations)))
+        groups.append(ScopeGroup(gid, recipients, tuple(units), tuple(s.id for s in stations),
+                                 stations[0].patients_without_stay))
     return groups
 
 
-def scope_records(records: list[Record], station: StationScope | ScopeGroup
-                  ) -> dict[str, list[Record]]:
-    """The records a station may receive, by domain: only patients of its units (and their
-    data), plus every catalogue record."""
-    served_ipps = {r.ipp for r in records if r.TYPE == "stay" and station.serves(r.unit)}
+def scope_records(records: list[Record], station: StationScope | ScopeGroup,
+                  routing: Routing | None = None) -> dict[str, list[Record]]:
+    """The records a station may receive, by domain: only its patients (see
+    :mod:`scoping`; ``routing`` decided for every scope at once) and every catalogue record."""
+    if routing is None:
+        routing = route_patients(records, [station])
     by_domain: dict[str, list[Record]] = {d: [] for d in DOMAINS}
     for r in records:
-        ipp = r.id if r.TYPE == "patient" else getattr(r, "ipp", None)
-        if r.DOMAIN in PATIENT_DOMAINS and ipp is not None and ipp not in served_ipps:
+        ipp = record_ipp(r)
+        if ipp is not None and not routing.receives(station.id, ipp):
             continue
         by_domain[r.DOMAIN].append(r)
     return by_domain
@@ -144,8 +179,11 @@ KINDS = ("full", "delta", "auto")
 
 
 def publish(records: list[Record], config: PublisherConfig, kind: str = "auto",
-            now: dt.datetime | None = None, domains: Iterable[str] = DOMAINS) -> list[Path]:
+            now: dt.datetime | None = None, domains: Iterable[str] = DOMAINS,
+            report: PublishReport | None = None) -> list[Path]:
     """Write one package per scope group and domain; return the files written.
+
+    ``report``, when given, is filled with what became of every record (see report.py).
 
     ``full``: the whole scope of each non-empty domain. ``delta``: only what changed since the
     last package (new or changed records, deletions); nothing when nothing changed; a full
@@ -159,15 +197,46 @@ def publish(records: list[Record], config: PublisherConfig, kind: str = "auto",
     state = PublishState(config.state_file)
     config.drop_dir.mkdir(parents=True, exist_ok=True)
     full_every = dt.timedelta(minutes=config.full_every_minutes)
+    domains = tuple(domains)
+    groups = scope_groups(config)
+    routing = route_patients(records, groups)
     written = []
-    for group in scope_groups(config):
-        scoped = scope_records(records, group)
-        for domain in domains:
-            path = _publish_domain(scoped[domain], group, domain, kind, now, full_every,
-                                   state, config, key)
+    in_scope: set[tuple[str, str]] = set()
+    sent: set[tuple[str, str]] = set()
+    for group in groups:
+        scoped = scope_records(records, group, routing)
+        for domain in DOMAINS:
+            in_scope.update((r.TYPE, r.id) for r in scoped[domain])
+            if domain not in domains:
+                continue
+            path, keys = _publish_domain(scoped[domain], group, domain, kind, now, full_every,
+                                         state, config, key)
+            sent |= keys
             if path is not None:
                 written.append(path)
+    if report is not None:
+        _fill_report(report, records, routing, in_scope, sent, domains, written)
     return written
+
+
+def _fill_report(report: PublishReport, records: list[Record], routing: Routing,
+                 in_scope: set, sent: set, domains: tuple[str, ...], written: list[Path]
+                 ) -> None:
+    report.packages += written
+    for r in records:
+        t = report.of(r.TYPE)
+        t.imported += 1
+        key = (r.TYPE, r.id)
+        if key not in in_scope:
+            ipp = record_ipp(r)
+            t.not_sent[routing.reasons.get(ipp, "hors périmètre") if ipp else
+                       "hors périmètre"] += 1
+            continue
+        t.in_scope += 1
+        if key in sent:
+            t.sent += 1
+        else:
+            t.not_sent[UNCHANGED if r.DOMAIN in domains else DOMAIN_SKIPPED] += 1
 
 
 def publish_full(records: list[Record], config: PublisherConfig,
@@ -186,7 +255,7 @@ def publish_delta(records: list[Record], config: PublisherConfig,
 
 def _publish_domain(items: list[Record], group: ScopeGroup, domain: str, kind: str,
                     now: dt.datetime, full_every: dt.timedelta, state: PublishState,
-                    config: PublisherConfig, key) -> Path | None:
+                    config: PublisherConfig, key) -> tuple[Path | None, set]:
     # each record's line is written once, straight from its fields: hashed for the delta,
     # then sent as is; only records that go into the package are turned into dicts (checked)
     current: dict[tuple[str, str], tuple[Record, bytes, bytes]] = {}
@@ -199,7 +268,7 @@ def _publish_domain(items: list[Record], group: ScopeGroup, domain: str, kind: s
                                     or now - known.last_full_at >= full_every)))
     if full:
         if not current:
-            return None
+            return None, set()
         payload: list = [(r.to_dict(), line) for r, line, _ in current.values()]
         changed = [(k, h) for k, (_, _, h) in current.items()]
         deleted: list[tuple[str, str]] = []
@@ -208,7 +277,7 @@ def _publish_domain(items: list[Record], group: ScopeGroup, domain: str, kind: s
         changed = [(k, h) for k, (_, _, h) in current.items() if old.get(k) != h]
         deleted = [k for k in old if k not in current]
         if not changed and not deleted:
-            return None  # nothing new: the station's snapshot is still exact
+            return None, set()  # nothing new: the station's snapshot is still exact
         payload = [(current[k][0].to_dict(), current[k][1]) for k, _ in changed]
         payload += [Deletion(t, i) for t, i in deleted]
     sequence = known.next_sequence if known.last or known.reserved else first_sequence(
@@ -219,4 +288,4 @@ def _publish_domain(items: list[Record], group: ScopeGroup, domain: str, kind: s
     state.reserve(group.id, domain, sequence)
     path = write_package(config.drop_dir, manifest, payload, list(group.recipients), key)
     state.commit(group.id, domain, sequence, manifest.kind, now, changed, deleted)
-    return path
+    return path, {k for k, _ in changed}

@@ -41,7 +41,7 @@ class Freshness:
     @property
     def oldest(self) -> dt.datetime | None:
         """The oldest extraction among received domains (what a page may claim at best)."""
-        dates = [d.extracted_at for d in self.received]
+        dates = [d.extracted_at for d in self.domains if d.extracted_at is not None]
         return min(dates) if dates else None
 
     @property

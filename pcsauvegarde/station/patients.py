@@ -97,6 +97,12 @@ def unit_file(station: Station, unit: str) -> UnitFile:
                     queries.extracted_at(station.store))
 
 
+def with_stays(station: Station, limit: int = 500) -> list[PatientRow]:
+    """Current stays, then recent discharges, then provisional patients (the home's list)."""
+    rows = queries.with_stays(station.store, limit)
+    return rows + [row_of(a) for a in admissions_of(station).all()][: max(0, limit - len(rows))]
+
+
 def patient_file(station: Station, ipp: str,
                  now: dt.datetime | None = None) -> PatientFile | None:
     """The store's patient file, else a provisional patient's, else None."""

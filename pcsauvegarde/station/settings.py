@@ -196,10 +196,14 @@ def field_docs(cls: type | None = None) -> dict[str, str]:
 
     tree = ast.parse(inspect.getsource(cls or Settings))
     docs: dict[str, str] = {}
-    body = tree.body[0].body  # type: ignore[attr-defined]
-    for node, nxt in itertools.pairwise(body):
-        if isinstance(node, ast.AnnAssign) and isinstance(nxt, ast.Expr):
-            docs[node.target.id] = nxt.value.value  # type: ignore[union-attr]
+    cls_def = tree.body[0]
+    if not isinstance(cls_def, ast.ClassDef):
+        raise TypeError(f"{cls_def!r} is not a class definition")
+    for node, nxt in itertools.pairwise(cls_def.body):
+        if (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+                and isinstance(nxt, ast.Expr) and isinstance(nxt.value, ast.Constant)
+                and isinstance(nxt.value.value, str)):
+            docs[node.target.id] = nxt.value.value
     return docs
 
 
@@ -321,7 +325,8 @@ def write_settings(settings: Settings) -> Path:
             continue
         lines.append(f"{f.name} = {_toml(value)}")
     for s in settings.sources:
-        lines += ["", "[[sources]]"] + [f"{k} = {_toml(v)}" for k, v in dataclasses.asdict(s).items()]
+        lines += ["", "[[sources]]"]
+        lines += [f"{k} = {_toml(v)}" for k, v in dataclasses.asdict(s).items()]
     path = settings.data_dir / CONFIG_NAME
     atomic_write(path, ("\n".join(lines) + "\n").encode())
     return path

@@ -47,7 +47,7 @@ LAB_SERIES = [
 def _labs() -> tuple[LabResult, ...]:
     out = []
     for code, label, unit, ref, values, flags in LAB_SERIES:
-        for i, (value, flag) in enumerate(zip(values, flags)):
+        for i, (value, flag) in enumerate(zip(values, flags, strict=True)):
             at = EXTRACTED - dt.timedelta(hours=60 - 12 * i)
             out.append(LabResult(f"{code}-{i}", IPP, code, label, value, at, unit, ref, flag))
     # Older than the 72 h window: MUST NOT be printed.

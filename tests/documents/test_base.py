@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pcsauvegarde.station.documents.barcodes import MODULE_WIDTH_MM, code128
 from pcsauvegarde.station.documents.base import DocumentPDF, font_files, format_ins
 from pcsauvegarde.station.documents.table import Column, Row, draw_table
@@ -26,6 +28,7 @@ def test_format_ins() -> None:
     assert format_ins("248027512345678") == "2 48 02 75 123 456 78"
 
 
+@pytest.mark.slow
 def test_landscape_table_rows_never_split(patient_file, context_with) -> None:
     pdf = DocumentPDF(context_with(exercise=True), "Essai paysage", patient=patient_file,
                       landscape=True)

@@ -56,7 +56,7 @@ def test_cover_first_then_documents_in_order(rendered) -> None:
     starts = [p.first_page for p in out.placed]
     assert starts == sorted(starts)
     assert all(a.first_page + a.pages == b.first_page
-               for a, b in zip(out.placed, out.placed[1:]))
+               for a, b in zip(out.placed, out.placed[1:], strict=False))
     # The cover lists every document in drawing (bed) order, with its own page count.
     cover_text = "\n".join(texts[:cover.pages])
     assert "Impression du service" in cover_text
@@ -83,7 +83,7 @@ def test_each_document_numbers_its_own_pages(rendered) -> None:
 def test_each_document_keeps_its_identity_and_orientation(rendered) -> None:
     out, parts = rendered
     texts = page_texts(out.pdf)
-    for part, placed in zip(parts, out.placed[1:]):
+    for part, placed in zip(parts, out.placed[1:], strict=True):
         for i in range(placed.first_page - 1, placed.first_page - 1 + placed.pages):
             if part.patient:
                 assert part.patient.split(" (")[0] in texts[i]

@@ -31,7 +31,8 @@ def test_default_sheet_is_24_labels_that_each_scan_to_the_ipp(patient_file, ctx)
     assert text.count(patient_file.patient.birth_name.upper()) == 24
     assert text.count("Nom utilisé : MARTIN") == 24
     # every label says degraded mode, data date, document number and page
-    assert text.count(f"MODE DÉGRADÉ — données du 27/11/2026 14:05 · N° {DOC_NUMBER} · p. 1/1") == 24
+    footer = f"MODE DÉGRADÉ — données du 27/11/2026 14:05 · N° {DOC_NUMBER} · p. 1/1"
+    assert text.count(footer) == 24
     _identity_ok(text, patient_file)
     [codes] = page_barcodes(pdf)
     assert codes == {IPP}
@@ -63,7 +64,8 @@ def _layout_dir(tmp_path: Path, kind: str, **replace: str) -> Path:
 
 def test_2x7_stock_gets_the_page_footer_with_document_barcode(patient_file, ctx, tmp_path):
     d = _layout_dir(tmp_path, "labels", **{
-        "columns__3": "columns = 2", "rows__8": "rows = 7", "label_width__70.0": "label_width = 99.1",
+        "columns__3": "columns = 2", "rows__8": "rows = 7",
+        "label_width__70.0": "label_width = 99.1",
         "label_height__37.0": "label_height = 38.1", "margin_top__0.5": "margin_top = 15.15",
         "margin_left__0.0": "margin_left = 4.65", "gap_x__0.0": "gap_x = 2.5",
         'barcode__"ipp"': 'barcode = "nda"'})

@@ -91,6 +91,19 @@ def test_recent_labs_with_flags_in_bold(pdf, pages) -> None:
     assert "Scanner thoracique" not in text  # done, not planned
 
 
+def test_preliminary_and_corrected_results_say_so(patient_file, ctx) -> None:
+    labs = list(patient_file.lab_results)
+    k = next(i for i, r in enumerate(labs) if r.value == "6,4")
+    hb = next(i for i, r in enumerate(labs) if r.value == "7,4")
+    labs[k] = dataclasses.replace(labs[k], status="preliminary")
+    labs[hb] = dataclasses.replace(labs[hb], status="corrected")
+    file = dataclasses.replace(patient_file, lab_results=tuple(labs))
+    text = "\n".join(page_texts(patient_summary.render(file, ctx)))
+    assert "6,4\nprovisoire" in text or "6,4 provisoire" in text
+    assert "7,4\ncorrigé" in text or "7,4 corrigé" in text
+    assert text.count("provisoire") == 1 and text.count("corrigé") == 1
+
+
 def test_exercise_watermark_on_every_page(patient_file, context_with) -> None:
     pages = page_texts(patient_summary.render(patient_file, context_with(exercise=True)))
     assert all("EXERCICE" in p for p in pages)

@@ -63,5 +63,5 @@ def test_summary_refuses_a_broken_template_dir(tmp_path, patient_file, ctx) -> N
     text = (DEFAULT_DIR / "summary.toml").read_text(encoding="utf-8")
     (tmp_path / "summary.toml").write_text(text.replace('title = "Allergies"\n', ""),
                                            encoding="utf-8")
-    with pytest.raises(TemplateError, match="« allergies.title » absente"):
+    with pytest.raises(TemplateError, match=r"« allergies\.title » absente"):
         patient_summary.render(patient_file, ctx, templates_dir=tmp_path)

@@ -29,7 +29,11 @@ def test_vector_opens_and_matches_plaintext(name):
     lines = (VECTORS / name.replace(".age", ".ndjson")).read_text(encoding="utf-8").splitlines()
     assert manifest == Manifest.from_dict(json.loads(lines[0]))
     expected = [json.loads(line) for line in lines[1:]]
-    assert [i.to_dict() for i in items] == expected
+    # a vector written before an optional field existed reads with that field's default
+    assert [i.to_dict() for i in items] == [
+        e if e["type"] == "deleted" else records.record_from_dict(e).to_dict() for e in expected]
+    for item, line in zip(items, expected, strict=True):
+        assert {k: v for k, v in item.to_dict().items() if k in line} == line
     plain = gzip.decompress(pyrage.decrypt((VECTORS / name).read_bytes(), [identity]))
     assert plain.decode("utf-8").splitlines() == lines
 

@@ -89,7 +89,10 @@ def test_auto_is_full_when_old_or_interrupted_and_delta_otherwise(tmp_path, monk
     config, _ = publisher(tmp_path / "pub", [("urg-1", "", ("*",))])
     config = dataclasses.replace(config, full_every_minutes=30)
     records = hospital()
-    kinds = lambda paths: {p.name.split(".")[2] for p in paths}
+
+    def kinds(paths):
+        return {p.name.split(".")[2] for p in paths}
+
     assert kinds(publish(records, config, "auto", now=T0, domains=["dpi"])) == {"full"}
     records = replace(records, "stay", "NDA01", room="999")
     assert kinds(publish(records, config, "auto", now=T0 + MIN, domains=["dpi"])) == {"delta"}

@@ -107,7 +107,7 @@ def test_demo_references_are_resolved(demo) -> None:
 def test_official_examples_never_raise(tmp_path: Path) -> None:
     stubs = _ndjson(tmp_path / "stubs.ndjson",
                     _patient("pat1", "99000001"), _patient("dicom", "99000002"))
-    result = import_fhir(sorted(EXAMPLES.glob("*.json")) + [stubs])
+    result = import_fhir([*sorted(EXAMPLES.glob("*.json")), stubs])
     for rejection in result.rejections:
         assert rejection.reason_fr and rejection.resource_type
     patients = {p.id: p for p in result.of_type("patient")}
@@ -130,7 +130,8 @@ def test_official_examples_never_raise(tmp_path: Path) -> None:
 
 
 def test_examples_without_their_patients_are_refused_one_by_one() -> None:
-    result = import_fhir([EXAMPLES / "medicationrequest0318.json", EXAMPLES / "patient-example.json"])
+    result = import_fhir([EXAMPLES / "medicationrequest0318.json",
+                          EXAMPLES / "patient-example.json"])
     assert result.counts() == {"patient": 1}
     (rejection,) = result.rejections
     assert rejection.resource_id == "medrx0318"

@@ -132,8 +132,8 @@ def test_abatement_without_clinical_status_means_resolved(tmp_path):
 
 
 def test_imaging_modality_read_from_the_series():
-    result = import_fhir(sorted((DATA / "bulk").iterdir())
-                         + [DATA / "bundles" / "discharged_years_ago.json"])
+    result = import_fhir([*sorted((DATA / "bulk").iterdir()),
+                          DATA / "bundles" / "discharged_years_ago.json"])
     exams = {e.id: (e.modality, e.label) for e in result.of_type("imaging_exam")}
     assert exams["is-chest"] == ("DX", "Plain chest X-ray (procedure)")
     assert exams["is-knee"] == ("CT", "Right knee without contrast")  # nothing at top level

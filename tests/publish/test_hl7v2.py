@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pcsauvegarde.publisher.importers.hl7v2.identity import Hl7Options
 from pcsauvegarde.publisher.importers.hl7v2.importer import import_hl7
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "testdata" / "hl7v2"
@@ -22,7 +23,7 @@ def seg(name: str, fields: dict[int, str]) -> str:
     return "|".join([name] + [fields.get(n, "") for n in range(1, max(fields) + 1)])
 
 
-PID = seg("PID", {1: "1", 3: "900123^^^CHD^PI~123456789012345^^^ASIP-SANTE-INS-NIR"
+PID = seg("PID", {1: "1", 3: "900123^^^CHD^PI~123456789012311^^^ASIP-SANTE-INS-NIR"
                               "&1.2.250.1.213.1.4.8&ISO^INS",
                   5: "LÉGER^Hélène^Marie^^^^L~DUPRÉ^Hélène^^^^^D", 7: "19480309", 8: "F",
                   11: "^^^^^^BDL^^75056", 32: "VALI"})
@@ -62,7 +63,7 @@ def test_adt_flow_admission_transfer_update_discharge(tmp_path):
     (patient,) = result.of_type("patient")
     assert patient.id == "900123" and patient.birth_name == "LÉGER"
     assert patient.first_names == "Hélène Marie" and patient.used_name == "DUPRÈS"
-    assert patient.ins == "123456789012345" and patient.ins_status == "validée"
+    assert patient.ins == "123456789012311" and patient.ins_status == "validée"
     assert patient.birth_place_code == "75056" and patient.birth_date == dt.date(1948, 3, 9)
     (stay,) = result.of_type("stay")
     assert (stay.id, stay.unit, stay.room) == ("NDA77", "USIC", "3")
@@ -145,18 +146,20 @@ def test_unknown_patient_without_identity_refused_known_one_kept(tmp_path):
 def test_shared_samples_import_or_are_refused_with_a_reason():
     files = sorted(SAMPLES.glob("*.hl7"))
     assert len(files) >= 10
-    result = import_hl7(files)
-    refused = {r.file for r in result.rejections}
+    # US samples: the record number is an MR identifier of no declared authority
+    result = import_hl7(files, Hl7Options(ipp_types=("PI", "MR")))
+    refused = {r.file for r in result.rejections if not r.kept}
     imported = {f.name for f in files} - refused
-    assert {"l4h_ORU_R01_orc_obr_obx.hl7", "l4h_ORU_R01_two_obr.hl7", "l4h_RDE_O11_full.hl7",
+    assert {"l4h_ORU_R01_orc_obr_obx.hl7", "l4h_RDE_O11_full.hl7",
             "l4h_RDE_O11_allergy.hl7", "l4h_sample_unix_ADT_A01.hl7"} <= imported
     for r in result.rejections:
         assert r.reason_fr and r.file in r.message()
     reasons = {r.file: r.reason_fr for r in result.rejections}
     assert "non pris en charge" in reasons["l4h_ORM_O01_obr.hl7"]
     assert "PID-7" in reasons["l4h_ADT_A01_full.hl7"]
+    assert "aucun IPP (type PI/MR) (trouvés : sans type)" in reasons["l4h_ORU_R01_two_obr.hl7"]
     flags = {r.code: r.abnormal for r in result.of_type("lab_result")}
-    assert flags["22316-4"] == "H" and flags["625-4"] == "A"
+    assert flags["22316-4"] == "H"
     (order,) = result.of_type("medication_order")
     assert order.timing.kind == "fixed_times" and order.timing.times == ("06:00",)
     assert order.route == "IM" and order.dose == "2" and order.unit == "g"

@@ -40,7 +40,10 @@ def test_mirror_deltas_follow_admissions_transfers_and_deletions(tmp_path, monke
     records = hospital()
     mirror = Mirror()
     mirror.upsert(records, check=True)
-    names = lambda paths: sorted(p.name for p in paths)
+
+    def names(paths):
+        return sorted(p.name for p in paths)
+
     assert len(publish_mirror(mirror, config, "delta", now=T0)) == 8  # 4 domains x 2 scopes, full
     for settings, store in stations.values():
         pull(settings, store)

@@ -51,17 +51,18 @@ def reference(store: Store) -> list[tuple]:
     best: dict = {}
     for s in stays:
         b = best.get(s.ipp)
-        if b is None or (b.discharge is not None and
-                         (s.discharge is None or s.admission > b.admission)):
+        current = s.discharge is None and not s.planned
+        if b is None or (not (b.discharge is None and not b.planned) and
+                         (current or s.admission > b.admission)):
             best[s.ipp] = s
     rows = []
     for p in patients:
         s = best.get(p.id)
         names = fold(" ".join(filter(None, (p.birth_name, p.used_name, p.first_names,
-                                            p.used_first_name))))
+                                            p.used_first_name, *p.merged_ipps))))
         rows.append((p.id, names, p.birth_date.isoformat(), s.id if s else None,
                      s.unit if s else None, s.room if s else None, s.bed if s else None,
-                     int(s is not None and s.discharge is None),
+                     int(s is not None and s.discharge is None and not s.planned),
                      s.admission.isoformat() if s else None,
                      s.discharge.isoformat() if s and s.discharge else None))
     return sorted(rows)
@@ -84,6 +85,8 @@ def test_full_then_deltas_match_a_full_rebuild(tmp_path):
         [dataclasses.replace(records[0], used_first_name="Zoë")],       # renamed
         [Stay("N98", "P98", "U1", T0)],                                 # stay before patient
         [Patient("P98", "TARDIF", "Noé", dt.date(1980, 1, 1), "M")],
+        [Stay("N97", "P98", "U3", T0 + dt.timedelta(days=2), planned=True)],  # pre-admission
+        [dataclasses.replace(records[3], merged_ipps=("P77", "IPP-X 7"))],     # merge (A40)
     ]
     for sequence, items in enumerate(deltas, start=2):
         store.promote(manifest("delta", sequence), record_rows("dpi", items), f"d{sequence}")
@@ -92,3 +95,18 @@ def test_full_then_deltas_match_a_full_rebuild(tmp_path):
         update_patient_index(db)
     assert index(store) == reference(store)
     assert ("P6",) not in [r[:1] for r in index(store)]
+
+
+def test_planned_stay_is_not_current_and_merged_ipps_find_the_survivor(tmp_path):
+    from pcsauvegarde.station.store import queries
+
+    store = Store(tmp_path / "store.sqlite")
+    items = [Patient("900222", "MARTIN", "Zoé", dt.date(1950, 1, 1), "F",
+                     merged_ipps=("900111", "IPP-AB")),
+             Patient("900333", "DURAND", "Léa", dt.date(1960, 1, 1), "F"),
+             Stay("V3", "900333", "U1", T0 + dt.timedelta(days=1), planned=True)]
+    store.promote(manifest("full", 1), record_rows("dpi", items), "full")
+    assert [r.patient.id for r in queries.search(store, "900111")] == ["900222"]
+    assert [r.patient.id for r in queries.search(store, "ipp-ab")] == ["900222"]
+    assert queries.search(store, "9001") == []  # a whole IPP, not a part of one
+    assert queries.inpatients(store, "U1") == []

@@ -90,6 +90,7 @@ def check_whole(data_dir: Path, base: int) -> int:
     return which
 
 
+@pytest.mark.slow
 def test_kill_9_during_ingest_never_leaves_a_mixed_snapshot(template, keys, tmp_path):
     settings, b, base = template
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}

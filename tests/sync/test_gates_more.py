@@ -19,7 +19,7 @@ def test_duplicate_id_in_a_full_package_is_refused(station, settings, keys, drop
     records = dpi(demo_records)
     p = next(r for r in records if r.TYPE == "patient")
     twin = dataclasses.replace(p, used_name="AUTRE")
-    path = make_package(drop, records + [twin], sequence=before[0] + 1)
+    path = make_package(drop, [*records, twin], sequence=before[0] + 1)
     run = pull_all(settings, station.store, keys)[0]
     assert run.quarantined == 1
     reason = quarantined(settings, path.name)
@@ -48,7 +48,7 @@ def test_discharged_patients_leave_the_read_model_after_retention(station, setti
                   discharge=NOW - dt.timedelta(days=60)),
              Stay(id="NDA-NEW", ipp=recent.id, unit="MED", admission=NOW - dt.timedelta(days=12),
                   discharge=NOW - dt.timedelta(days=10))]
-    make_package(drop, dpi(demo_records) + [old, recent] + stays, sequence=before[0] + 1)
+    make_package(drop, [*dpi(demo_records), old, recent, *stays], sequence=before[0] + 1)
     assert pull_all(settings, station.store, keys)[0].accepted == 1
     with station.store.connect() as db:
         ipps = {r[0] for r in db.execute("SELECT ipp FROM record WHERE domain='dpi'")}

@@ -47,7 +47,7 @@ def test_newer_full_package_replaces_snapshot(station, settings, keys, drop, mak
     records = dpi(demo_records)
     extra = Patient(id="99999999", birth_name="NOUVEAU", first_names="Test",
                     birth_date=dt.date(1990, 1, 1), sex="F")
-    make_package(drop, records + [extra], sequence=before[0] + 1)
+    make_package(drop, [*records, extra], sequence=before[0] + 1)
     runs = pull_all(settings, station.store, keys)
     assert runs[0].accepted == 1
     assert state(station) == (before[0] + 1, f"station-demo.dpi.full.{before[0] + 1:010d}.age",

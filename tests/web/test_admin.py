@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html as htmllib
+import re
 
 import pytest
 
@@ -55,7 +56,8 @@ def test_bad_account_forms_are_refused_in_french(admin, station):
                                            "role": ["chef"], "unit": ["*"]})
     assert r.status_code == 400 and "rôle « chef » inconnu" in _text(r)
     r = admin.post("/admin/comptes/infirmiere/mot-de-passe",
-                   data={"password": "nouveau-mdp-2", "confirm": "autre-mdp-22"}, follow_redirects=True)
+                   data={"password": "nouveau-mdp-2", "confirm": "autre-mdp-22"},
+                   follow_redirects=True)
     assert "diffèrent" in _text(r)
     assert admin.get("/admin/comptes/personne").status_code == 404
 
@@ -133,8 +135,10 @@ def test_unit_page_offers_print_actions_and_allergy_flags(logged_in, station):
     rows = patients.inpatients(station, "REA")
     text = _text(logged_in.get("/services/REA"))
     assert text.count("Imprimer la synthèse de") == len(rows)
-    if any(r.has_allergy for r in rows):
-        assert "ALLERGIE" in text
+    assert any(r.allergies for r in rows)
+    for r in rows:  # each badge names the substance
+        for substance in r.allergies:
+            assert f'<span class="flag-allergy">{substance}</span>' in text
 
 
 def test_admin_home_links_every_admin_page_that_exists(app, people):
@@ -142,3 +146,30 @@ def test_admin_home_links_every_admin_page_that_exists(app, people):
     from pcsauvegarde.station.web.navigation import sections_for
     admin = next(s for s in sections_for(("admin",), app.url_map) if s.title == "Administration")
     assert all(t.href for t in admin.tiles), [t.title for t in admin.tiles if not t.href]
+
+
+def test_screens_show_no_internal_labels(app, people, station):
+    """No « folder », raw JSON, Mo counts or printer codes on the admin's screens."""
+    admin = client_as(app, "chef")
+    client_as(app, "infirmiere").get("/recherche", query_string={"q": "martin"})
+    sync = _text(admin.get("/admin/synchro/"))
+    assert "(dossier, toutes les" in sync and "(folder" not in sync
+    assert re.search(r'id="disk-free">\d+(,\d)? [GM]o libres<', sync), sync
+    journal = _text(admin.get("/admin/journal"))
+    assert "{" not in journal.split("<tbody>")[1].split("</tbody>")[0]  # no JSON in Détails
+    assert "trouvés : " in journal
+    printing = _text(client_as(app, "infirmiere").get("/impressions"))
+    assert "Imprimante <strong>dossier d'impression (démonstration)</strong>" in printing
+
+
+def test_journal_date_filters_are_french_whatever_the_browser(app, people):
+    admin = client_as(app, "chef")
+    text = _text(admin.get("/admin/journal", query_string={"du": "27/11/2026"}))
+    assert 'value="27/11/2026"' in text and 'type="date"' not in text
+    assert 'placeholder="JJ/MM/AAAA"' in text
+
+
+def test_megabytes_in_words():
+    from pcsauvegarde.station.web.labels import megabytes
+    assert megabytes(78878) == "77 Go" and megabytes(7680) == "7,5 Go"
+    assert megabytes(850) == "850 Mo"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from pcsauvegarde.station import patients
 from tests.pdfcheck import barcodes, page_texts
 
@@ -16,6 +18,7 @@ def _unit(station):
     return patients.units(station)[0]
 
 
+@pytest.mark.slow
 def test_admission_end_to_end(logged_in, station):
     unit = _unit(station)
     page = logged_in.get("/admissions").get_data(as_text=True)

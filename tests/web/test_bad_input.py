@@ -9,6 +9,8 @@ from __future__ import annotations
 import urllib.parse
 from html.parser import HTMLParser
 
+import pytest
+
 from pcsauvegarde.station.web import station_of
 from tests.web.conftest import client_as
 from tests.web.test_routes import _rules, _url
@@ -65,6 +67,7 @@ def test_odd_values_in_every_url_argument_and_query(app, people, samples):
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.slow
 def test_odd_values_in_every_form_field(app, people, samples):
     failures: list[str] = []
     forms: dict[tuple, dict] = {}

@@ -6,6 +6,7 @@ banner, get logged out when idle, and use it all with the keyboard.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import threading
@@ -15,8 +16,9 @@ import pytest
 from tests.conftest import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                                reason=f"{CHROMIUM} absent (apt-get install chromium)")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                                 reason=f"{CHROMIUM} absent (apt-get install chromium)")]
 IDLE_SECONDS = 3
 
 
@@ -29,25 +31,53 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def served(station):
-    """The app (CSRF on, short idle timeout) on a loopback port, in this process."""
+@contextlib.contextmanager
+def _serving(station, config: dict):
     from werkzeug.serving import make_server
 
     from pcsauvegarde.station.web import create_app
-    app = create_app(station, {"IDLE_TIMEOUT_SECONDS": IDLE_SECONDS})
+    app = create_app(station, config)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", station
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", station
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture
+def served(station):
+    """The app (CSRF on, default idle timeout) on a loopback port, in this process."""
+    with _serving(station, {}) as out:
+        yield out
+
+
+@pytest.fixture
+def served_short_idle(station):
+    """The same with a few seconds of idle timeout (a first PDF may take longer than that on
+    a loaded machine, so only the idle test uses it)."""
+    with _serving(station, {"IDLE_TIMEOUT_SECONDS": IDLE_SECONDS}) as out:
+        yield out
+
+
+def _new_page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="fr-FR")
+    pg = context.new_page()
+    pg.set_default_timeout(10_000)
+    return context, pg
 
 
 @pytest.fixture
 def page(browser, served):
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="fr-FR")
-    pg = context.new_page()
-    pg.set_default_timeout(10_000)
+    context, pg = _new_page(browser)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def idle_page(browser, served_short_idle):
+    context, pg = _new_page(browser)
     yield pg
     context.close()
 
@@ -72,9 +102,9 @@ def test_scan_open_print(page, served):
     page.keyboard.press("Enter")
     page.wait_for_url(f"{base}/patients/{row.patient.id}")
     assert row.patient.birth_name.upper() in page.locator("h1").inner_text()
-    assert "séquence" in page.locator(".snapshot").inner_text()
+    assert "Dossier patient : données du" in page.locator(".snapshot").inner_text()
     page.get_by_role("button", name="Imprimer la synthèse").click()
-    page.wait_for_url(f"{base}/documents/*")
+    page.wait_for_url(f"{base}/documents/*", timeout=60_000)
     number = page.url.rsplit("/", 1)[-1]
     pdf = page.request.get(f"{base}/documents/{number}.pdf")
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
@@ -92,8 +122,8 @@ def test_stale_banner_when_data_is_old(page, served):
     assert color == "rgb(176, 0, 32)"
 
 
-def test_logged_out_after_idle_timeout(page, served):
-    base, _ = served
+def test_logged_out_after_idle_timeout(idle_page, served_short_idle):
+    page, (base, _) = idle_page, served_short_idle
     _log_in(page, base)
     # no action: the page reloads itself once the server-side session has expired
     page.wait_for_selector("text=Session fermée après inactivité",
@@ -155,3 +185,88 @@ def test_a_nurse_prints_her_unit(page, served):
     body = [" ".join(t.split()) for t in texts[1:]]
     assert all("MODE DÉGRADÉ" in t for t in body)
     assert any(rows[0].patient.birth_name.upper() in t for t in body)
+
+
+class Actions:
+    """Counts what a nurse does after logging in: each click, each scan (typed + Enter)."""
+
+    def __init__(self, page):
+        self.page, self.count = page, 0
+
+    def click(self, locator) -> None:
+        self.count += 1
+        locator.click()
+
+    def scan(self, text: str) -> None:
+        self.count += 1  # a barcode scanner types the identifier then Enter: one gesture
+        self.page.keyboard.type(text)
+        self.page.keyboard.press("Enter")
+
+
+def _log_in_as(page, base, login):
+    page.goto(base + "/")
+    page.get_by_label("Identifiant").fill(login)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(base + "/")
+
+
+def _printed_unit(page, base, station, actions, unit_name):
+    from tests.pdfcheck import page_texts
+    page.wait_for_url(f"{base}/documents/*", timeout=60_000)
+    number = page.url.rsplit("/", 1)[-1]
+    assert station.journal.get(number)["kind"] == "bundle"
+    cover = " ".join(page_texts(page.request.get(f"{base}/documents/{number}.pdf").body())[0]
+                     .split())
+    assert unit_name in cover
+    return number
+
+
+def test_nurse_of_one_unit_prints_it_in_one_action_after_login(page, served):
+    """Account scoped to REA: « Imprimer le service » is on her home page (≤ 4 actions)."""
+    base, station = served
+    station.accounts.add("ide-rea", "Infirmière REA", PASSWORD, ("soins",), ("REA",))
+    _log_in_as(page, base, "ide-rea")
+    actions = Actions(page)
+    actions.click(page.get_by_role("button", name="Imprimer le service", exact=True))
+    _printed_unit(page, base, station, actions, "Réanimation")
+    assert actions.count <= 4 and actions.count == 1
+
+
+def test_home_remembers_the_unit_a_nurse_printed(page, served):
+    """All-unit account: the first time unit tile + print; after a new login, print at once."""
+    base, station = served
+    _log_in_as(page, base, "infirmiere")
+    actions = Actions(page)
+    actions.click(page.get_by_role("link", name="Réanimation"))
+    actions.click(page.get_by_role("button", name="Imprimer le service", exact=True))
+    _printed_unit(page, base, station, actions, "Réanimation")
+    assert actions.count == 2
+    page.get_by_role("button", name="Se déconnecter").click()
+    _log_in_as(page, base, "infirmiere")
+    assert "Réanimation" in page.locator("#own-unit").inner_text()
+    actions = Actions(page)
+    actions.click(page.get_by_role("button", name="Imprimer le service", exact=True))
+    _printed_unit(page, base, station, actions, "Réanimation")
+    assert actions.count <= 4 and actions.count == 1
+
+
+def test_a_patients_plan_from_a_scan_in_three_actions(page, served):
+    """Scan → patient → « Plan d'administration » → sent to the printer: 3 actions."""
+    from pcsauvegarde.station.store import queries
+    base, station = served
+    row = queries.inpatients(station.store, "REA")[0]
+    _log_in(page, base)
+    actions = Actions(page)
+    actions.scan(row.patient.id)
+    page.wait_for_url(f"{base}/patients/{row.patient.id}")
+    actions.click(page.get_by_role("button", name="Plan d'administration (72 h)"))
+    page.wait_for_url(f"{base}/documents/*", timeout=60_000)
+    number = page.url.rsplit("/", 1)[-1]
+    assert "Plan d'administration" in page.locator("h1").inner_text()
+    actions.click(page.get_by_role("button", name="Envoyer à l'imprimante"))
+    page.wait_for_selector("#printed")
+    assert "réimprimer ?" in page.locator("#printed").inner_text()
+    assert station.audit.last("document.printed", number) is not None
+    assert station.journal.get(number)["kind"] == "administration_plan"
+    assert actions.count <= 3

@@ -61,7 +61,8 @@ def test_patient_page_shows_identity_and_snapshot(logged_in, station):
     _, row = first_inpatient(station)
     html = logged_in.get(f"/patients/{row.patient.id}").get_data(as_text=True)
     assert row.patient.birth_name.upper() in html and row.patient.first_names in html
-    assert "séquence" in html and "Imprimer la synthèse" in html
+    assert "Dossier patient : données du" in html and "Imprimer la synthèse" in html
+    assert "séquence" not in html  # no internal labels (« dpi séquence 1 »)
 
 
 def test_print_summary_pdf(logged_in, station):
@@ -131,3 +132,43 @@ def test_every_route_declares_its_access(app):
             continue
         view = app.view_functions[rule.endpoint]
         assert hasattr(view, "access_roles"), f"{rule.rule} ({rule.endpoint}) declares no access"
+
+
+def test_lab_results_with_decimal_commas_and_arrows(logged_in, station):
+    import html
+    import re
+
+    from pcsauvegarde.station.store import queries
+    for row in queries.units(station.store):
+        for r in queries.inpatients(station.store, row.code):
+            f = queries.patient_file(station.store, r.patient.id)
+            decimal = [x for x in f.lab_results if re.search(r"\d\.\d", x.value)]
+            flagged = [x for x in f.lab_results if x.abnormal in ("H", "L")]
+            if decimal and flagged:
+                text = html.unescape(logged_in.get(f"/patients/{r.patient.id}")
+                                     .get_data(as_text=True))
+                assert decimal[0].value.replace(".", ",") in text
+                assert re.search(r"\d\.\d", decimal[0].value) and decimal[0].value not in text
+                arrow = {"H": "↑", "L": "↓"}[flagged[0].abnormal]
+                assert f'<strong class="lab-flag">{arrow}</strong>' in text
+                assert "↑ haut, ↓ bas" in text
+                return
+    raise AssertionError("the demo has no patient with decimal and flagged lab results")
+
+
+def test_failed_login_keeps_the_identifier(client):
+    r = client.post("/connexion", data={"login": "infirmiere", "password": "faux"})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 401 and 'value="infirmiere"' in html
+    # the password is typed again, where the cursor already is
+    assert re.search(r'id="password"[^>]* autofocus', html)
+    assert not re.search(r'id="login"[^>]* autofocus', html)
+
+
+def test_banner_lists_every_domain_even_never_received(odd_app):
+    from tests.web.conftest import client_as
+    html = client_as(odd_app, "infirmiere").get("/").get_data(as_text=True)
+    for label in ("Pharmacie", "Laboratoire", "Stérilisation", "Imagerie / bloc"):
+        assert '<span class="domain is-missing" id="fresh-' in html
+        assert f"{label} : jamais reçu</span>" in html
+    assert "Dossier patient : données du" in html

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
 from pcsauvegarde.station import patients
 from tests.conftest import PASSWORD
 from tests.pdfcheck import barcodes, page_texts
+from tests.web.conftest import print_unit
 
 
 def smallest_unit(station):
@@ -22,11 +24,11 @@ def test_unit_page_offers_the_bundle_form(logged_in, station):
     assert "Imprimer le service" in html and 'value="administration_plan"' in html
 
 
+@pytest.mark.slow
 def test_unit_bundle_cover_lists_contents_in_bed_order(logged_in, station):
     unit = smallest_unit(station)
     rows = patients.unit_file(station, unit.code).rows
-    r = logged_in.post(f"/services/{unit.code}/imprimer",
-                       data={"kinds": ["census", "administration_plan"]})
+    r = print_unit(logged_in, unit.code, ["census", "administration_plan"])
     assert r.status_code == 302
     number = r.headers["Location"].rsplit("/", 1)[-1]
     assert logged_in.get(f"/documents/{number}").status_code == 200
@@ -114,11 +116,11 @@ def test_broken_template_stops_startup(station, tmp_path, monkeypatch):
     assert str(broken) in str(err.value) and "vigilan" in str(err.value)
 
 
+@pytest.mark.slow
 def test_inner_document_preview_is_taken_from_the_bundle(logged_in, station):
     from pcsauvegarde.station.issuing.issue import documents_dir
     unit = smallest_unit(station)
-    r = logged_in.post(f"/services/{unit.code}/imprimer",
-                       data={"kinds": ["administration_plan", "summary"]})
+    r = print_unit(logged_in, unit.code, ["administration_plan", "summary"])
     number = r.headers["Location"].rsplit("/", 1)[-1]
     bundle_pages = len(page_texts(logged_in.get(f"/documents/{number}.pdf").data))
     inner = [d for d in station.journal.recent(200) if d["seq"] < int(number[-7:])
@@ -139,3 +141,52 @@ def test_inner_document_preview_is_taken_from_the_bundle(logged_in, station):
         total += len(texts)
     assert total < bundle_pages
     assert logged_in.get("/documents/STATION-DEMO-9999999.pdf").status_code == 404
+
+
+def test_a_long_bundle_shows_its_progress_and_runs_once(logged_in, station, monkeypatch):
+    """Past WAIT_SECONDS the screen follows the job; asking again joins the running job."""
+    from pcsauvegarde.station.web import care
+    monkeypatch.setattr(care, "WAIT_SECONDS", 0)
+    unit = smallest_unit(station)
+    before = len(station.journal.recent(1000))
+    first = logged_in.post(f"/services/{unit.code}/imprimer",
+                           data={"kinds": ["administration_plan", "care_plan"]})
+    second = logged_in.post(f"/services/{unit.code}/imprimer",
+                            data={"kinds": ["administration_plan", "care_plan"]})
+    assert "/impression/" in first.headers["Location"]
+    assert second.headers["Location"] == first.headers["Location"]  # the same job, not a 2nd
+    page = logged_in.get(first.headers["Location"])
+    if page.status_code == 200:  # still running: where it stands, reloading itself
+        html = page.get_data(as_text=True)
+        assert 'id="bundle-progress"' in html and 'http-equiv="refresh"' in html
+        said = ("Préparation des documents", "Lecture des dossiers", "Mise en page")
+        assert "<progress" in html and any(w in html for w in said)
+    while page.status_code == 200:
+        time.sleep(0.2)
+        page = logged_in.get(first.headers["Location"])
+    number = page.headers["Location"].rsplit("/", 1)[-1]
+    job = next(iter(logged_in.application.extensions[care.JOBS]._jobs.values()))
+    assert job.number == number and job.stage == "documents"
+    assert job.done == job.total > 0 and job.pages > 0
+    bundles = [d for d in station.journal.recent(1000)[:len(station.journal.recent(1000))
+                                                        - before] if d["kind"] == "bundle"]
+    assert len(bundles) == 1  # one bundle for two requests
+
+
+def test_progress_of_an_unknown_job_goes_back_to_the_unit(logged_in):
+    r = logged_in.get("/services/REA/impression/inconnu", follow_redirects=True)
+    assert "plus suivie" in r.get_data(as_text=True)
+
+
+def test_a_failing_bundle_says_so_on_screen(logged_in, station, monkeypatch):
+    """A bundle that breaks in its thread ends on the unit page with a French message."""
+    from pcsauvegarde.station.issuing import jobs
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+    monkeypatch.setattr(jobs, "issue_unit_bundle", broken)
+    unit = smallest_unit(station)
+    r = print_unit(logged_in, unit.code, ["census"])
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/services/{unit.code}")
+    page = logged_in.get(r.headers["Location"]).get_data(as_text=True)
+    assert "l&#39;impression du service a échoué (RuntimeError)" in page

@@ -6,6 +6,8 @@ reach it; its URL arguments need a sample value in ``samples`` (tests/web/confte
 
 from __future__ import annotations
 
+import pytest
+
 from pcsauvegarde.station.state.accounts import ROLES
 from tests.web.conftest import client_as
 
@@ -23,6 +25,7 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "patients.issue": ("soins",),
     "patients.document": CLINICAL,
     "patients.document_pdf": CLINICAL,
+    "patients.document_page": CLINICAL,
     "patients.print_document": CLINICAL,
     "scope.breakglass": CLINICAL,
     "admin.home": ADMIN,
@@ -34,6 +37,7 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "admin_journal.journal_csv": ADMIN,
     "admin_journal.verify": ADMIN,
     "care.print_unit": ("soins",),
+    "care.bundle_progress": ("soins",),
     "admissions.admit": ("soins",),
     "printing.jobs": ANY,
     "printing.retry": ANY,
@@ -75,6 +79,7 @@ def test_every_route_has_an_access_rule(app):
     assert set(ACCESS) - endpoints == set(), "rules for routes that no longer exist"
 
 
+@pytest.mark.slow
 def test_roles_on_every_route(app, people, samples):
     """Each role gets the page (2xx/3xx/400/422 on an empty form) or a clean 403, as declared."""
     failures = []
@@ -84,7 +89,7 @@ def test_roles_on_every_route(app, people, samples):
         allowed = ACCESS[rule.endpoint]
         r = _call(anonymous, method, url)
         if allowed == PUBLIC:
-            if r.status_code >= 500 or _to_login(r) and rule.endpoint != "auth.logout":
+            if r.status_code >= 500 or (_to_login(r) and rule.endpoint != "auth.logout"):
                 failures.append(f"anonymous {method} {url}: {r.status_code}")
             continue
         if not _to_login(r):

@@ -24,6 +24,7 @@ from pcsauvegarde.core.package.seal import (
     write_package,
 )
 
-__all__ = ["DEFAULT_MAX_SIZE", "DELETED", "FORMAT", "Deletion", "EncodedLines", "EncodedRecord", "Item", "Manifest",
+__all__ = ["DEFAULT_MAX_SIZE", "DELETED", "FORMAT", "Deletion", "EncodedLines", "EncodedRecord",
+           "Item", "Manifest",
            "OpenedPackage", "PackageError", "compress", "open_package", "parse_file_name",
            "read_package", "seal", "sign_package", "write_package"]

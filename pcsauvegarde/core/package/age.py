@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 PathLike = str | os.PathLike
-_SECRET_PREFIX = "AGE-SECRET-KEY-1"
+_SECRET_PREFIX = "AGE-SECRET-KEY-1"  # noqa: S105 - the format's public prefix, not a secret
 
 
 def generate_identity() -> Identity:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from pcsauvegarde.core import records
 from pcsauvegarde.core.package.errors import PackageError
@@ -22,7 +22,7 @@ _FIELDS = ("format", "kind", "domain", "station", "source", "extracted_at", "seq
 MAX_SEQUENCE = 9_999_999_999  # ten digits in the file name
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

@@ -43,7 +43,8 @@ def _unb64(text: str, size: int, name: str, what: str, reason: str) -> bytes:
     except (binascii.Error, ValueError):
         raise PackageError(name, reason, f"{what} illisible (base64 invalide)") from None
     if len(raw) != size:
-        raise PackageError(name, reason, f"{what} illisible (longueur {len(raw)} au lieu de {size})")
+        raise PackageError(name, reason,
+                           f"{what} illisible (longueur {len(raw)} au lieu de {size})")
     return raw
 
 
@@ -161,7 +162,8 @@ def load_secret_key(path: PathLike) -> SecretKey:
     secret = SecretKey(key_id, seed)
     expected_chk = hashlib.blake2b(_ALG_KEY + key_id + seed + pk, digest_size=32).digest()
     if secret.public_key.key != pk or chk not in (bytes(32), expected_chk):
-        raise PackageError(name, "key", "clé secrète incohérente (clé publique ou somme de contrôle)")
+        raise PackageError(name, "key",
+                           "clé secrète incohérente (clé publique ou somme de contrôle)")
     return secret
 
 

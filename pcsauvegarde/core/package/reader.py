@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
-from typing import Self
+from typing import Any, Literal, Self, overload
 
 import orjson
 import pyrage
@@ -56,6 +56,11 @@ class OpenedPackage:
     size: int
     _compressed: bytes = field(repr=False)
 
+    @overload
+    def iter_records(self, raw: Literal[False] = False) -> Iterator[Item]: ...
+    @overload
+    def iter_records(self, raw: Literal[True]) -> Iterator[tuple[Item, str]]: ...
+
     def iter_records(self, raw: bool = False) -> Iterator[Item] | Iterator[tuple[Item, str]]:
         """Yield each validated Record or Deletion; raise PackageError with the line number.
 
@@ -70,10 +75,12 @@ class OpenedPackage:
                 text, data = _json(self.name, line, lines.number, "record")
                 try:
                     # the common case inline (a record of the domain); item_from_dict otherwise
+                    item: Item
                     if type(data) is dict and data.get("type") != DELETED:
-                        item = from_dict(data)
-                        if item.DOMAIN != domain:
-                            item = item_from_dict(data, self.manifest)  # raises, same message
+                        record = from_dict(data)
+                        # a record of another domain: item_from_dict raises, same message
+                        item = (record if record.DOMAIN == domain
+                                else item_from_dict(data, self.manifest))
                     else:
                         item = item_from_dict(data, self.manifest)
                 except records.RecordError as exc:
@@ -101,24 +108,24 @@ class OpenedPackage:
             while (block := lines.block()) is not None:
                 first, raws = block
                 try:  # one decode per block; a bad byte is found line by line below
-                    texts = b"\n".join(raws).decode("utf-8").split("\n")
+                    texts: Sequence[str | None] = b"\n".join(raws).decode("utf-8").split("\n")
                 except UnicodeDecodeError:
-                    texts = [None] * len(raws)
+                    texts = [None] * len(raws)  # then line by line, each with its message
                 rows: list[Row] = []
                 for number, text in enumerate(texts, start=first):
                     try:
-                        data = loads(text)
-                        plain = text[0] == "{" and text[-1] == "}"
-                    except Exception:  # noqa: BLE001 - json.loads below gives the error
+                        data = loads(text) if text is not None else None
+                        plain = text is not None and text[:1] == "{" and text[-1:] == "}"
+                    except ValueError:  # json.loads below gives the error
                         data, plain = None, False
-                    if not plain:  # not one plain JSON object: blank, spaces, or invalid
+                    if not plain or text is None:  # blank, spaces, invalid, not UTF-8…
                         raw = raws[number - first]
                         if not raw.strip():
                             continue
                         text, data = _json(name, raw, number, "record")
                         text = text.strip()
                     if type(data) is dict:
-                        kind = data.get("type")
+                        kind = data.get("type", "")
                         check = (quick_short if len(text) <= short else quick).get(kind)
                         if check is not None and check(data):
                             field = ipp_of[kind]
@@ -151,7 +158,8 @@ class OpenedPackage:
             diff = ", ".join(f"{k} : {declared.get(k, 0)} annoncé(s), {actual.get(k, 0)} reçu(s)"
                              for k in sorted(set(declared) | set(actual))
                              if declared.get(k, 0) != actual.get(k, 0))
-            raise PackageError(self.name, "manifest", f"nombre d'enregistrements incorrect ({diff})")
+            raise PackageError(self.name, "manifest",
+                               f"nombre d'enregistrements incorrect ({diff})")
 
     def read_records(self) -> list[Item]:
         """All records as a list (convenience for small packages and tests)."""
@@ -226,7 +234,7 @@ class _Lines:
         return False
 
 
-def _json(name: str, raw: bytes, number: int, reason: str) -> tuple[str, object]:
+def _json(name: str, raw: bytes, number: int, reason: str) -> tuple[str, Any]:
     """(the line as text, its JSON value)."""
     try:
         text = raw.decode("utf-8")
@@ -266,7 +274,8 @@ def _read_signature(sig_path: Path, name: str) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise PackageError(name, "signature", "fichier de signature illisible (non UTF-8)") from None
+        raise PackageError(name, "signature",
+                           "fichier de signature illisible (non UTF-8)") from None
 
 
 def _check_trusted_comment(name: str, comment: str, parts: dict) -> None:

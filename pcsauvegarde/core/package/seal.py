@@ -57,7 +57,8 @@ _GZIP_LEVEL = 6
 _LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
 # The C encoder json.dumps would build for each call, built once (the publisher encodes every
 # record of every run); same arguments as JSONEncoder.iterencode gives it, so the same text.
-_C_LINE = json.encoder.c_make_encoder and json.encoder.c_make_encoder(
+# typeshed does not declare c_make_encoder (None when the C accelerator is missing).
+_C_LINE = json.encoder.c_make_encoder and json.encoder.c_make_encoder(  # type: ignore[attr-defined]
     None, _LINE.default, json.encoder.encode_basestring, None, ":", ",", False, False, True)
 
 
@@ -92,11 +93,11 @@ def _records_member(manifest: Manifest, items: Iterable[SealInput],
                 continue
             if type(item) is EncodedRecord:
                 data, line = json.loads(item.line), item.line
-            elif type(item) is tuple:  # (data, its line): encoded once by the caller
+            elif isinstance(item, tuple):  # (data, its line): encoded once by the caller
                 data, line = item
             else:
                 data, line = item if isinstance(item, dict) else item.to_dict(), None
-            check = quick.get(data.get("type"))
+            check = quick.get(data.get("type", ""))
             if validate and (check is None or not check(data)):
                 try:  # the reference check: accepts, or names the field
                     item_from_dict(data, manifest)

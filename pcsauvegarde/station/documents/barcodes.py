@@ -41,7 +41,8 @@ def code128(value: str, bar_height: float = 8.0) -> Barcode:
     size = _SIZE.search(svg)
     if size is None:  # python-barcode changed its output: fail loudly, not with a bad print
         raise RuntimeError("python-barcode SVG without width/height in mm")
-    bars = tuple(tuple(float(v) for v in m.groups()) for m in _RECT.finditer(svg))
+    bars = tuple((float(x), float(y), float(w), float(h))
+                 for x, y, w, h in (m.groups() for m in _RECT.finditer(svg)))
     width, height = size.group(1), size.group(2)
     # Unitless coordinates plus a viewBox: fpdf2 then maps the SVG exactly onto w × h mm.
     svg = _MM.sub(rb'="\1"', svg).replace(

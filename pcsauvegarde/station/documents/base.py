@@ -36,7 +36,7 @@ def format_ins(ins: str) -> str:
     if len(ins) != 15:
         return ins
     cuts = (1, 3, 5, 7, 10, 13, 15)
-    return " ".join(ins[a:b] for a, b in zip((0,) + cuts[:-1], cuts))
+    return " ".join(ins[a:b] for a, b in zip((0, *cuts[:-1]), cuts, strict=True))
 
 
 @dataclass(frozen=True)

@@ -73,11 +73,19 @@ def load(directory: Path | str | None = None) -> Template:
 
 
 def render(unit_code: str, unit_name: str, patients: int, parts: Sequence[BundlePart],
-           ctx: DocumentContext, *, templates_dir: Path | str | None = None) -> RenderedBundle:
-    """The cover (``ctx``) then every part in order, in one PDF (pure: records in, bytes out)."""
+           ctx: DocumentContext, *, templates_dir: Path | str | None = None,
+           progress: Callable[[int, int, int], None] | None = None) -> RenderedBundle:
+    """The cover (``ctx``) then every part in order, in one PDF (pure: records in, bytes out).
+
+    ``progress(parts drawn, parts, pages drawn)``, when given, is called after each part.
+    """
     pdf = DocumentPDF(ctx, TITLE, landscape=True)
-    for part in parts:
+    if progress is not None:
+        progress(0, len(parts), 0)
+    for done, part in enumerate(parts, 1):
         part.draw(pdf, part.data, part.ctx)
+        if progress is not None:
+            progress(done, len(parts), pdf.page)
     pdf.end_document()
     entries = tuple(BundleEntry(part.bed, part.patient, part.title, placed.number, placed.pages)
                     for part, placed in zip(parts, pdf.placed, strict=True))

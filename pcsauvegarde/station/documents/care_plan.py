@@ -52,7 +52,7 @@ def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
                   "", 8, 3.8)
     pdf.set_text_color(*INK)
     g = grid.Grid(pdf, blocks, t.text("columns.task"))
-    empty = [[] for _ in blocks]
+    empty: list[list[grid.Entry]] = [[] for _ in blocks]
 
     g.heading(t.text("tasks.title"))
     tasks = sorted(file.care_tasks, key=lambda c: c.label.casefold())

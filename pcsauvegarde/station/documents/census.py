@@ -68,6 +68,6 @@ def _row(t: Template, r: CensusRow, today) -> Row:
     allergy = (f"{t.text('list.allergy')}\n{', '.join(allergy_text(a) for a in r.allergies)}"
                if r.allergies else "")
     bed = " / ".join(x for x in (s.room, s.bed) if x) or "—"
-    return Row((bed, name, f"{format_date(p.birth_date)}\n({format_person_age(p.birth_date, today)})",
-                p.sex, f"{p.ipp}\n{s.id}", allergy, s.attending or "—",
+    born = f"{format_date(p.birth_date)}\n({format_person_age(p.birth_date, today)})"
+    return Row((bed, name, born, p.sex, f"{p.ipp}\n{s.id}", allergy, s.attending or "—",
                 format_local(s.admission), s.reason or "—"))

@@ -12,13 +12,13 @@ import functools
 import io
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.enums import TextMode
 from fpdf.fonts import SubsetMap, TTFFont
-from fpdf.output import OutputProducer
+from fpdf.output import OutputProducer, PDFContentStream, PDFPage
 from fpdf.syntax import Name
 
 FAMILY = "DejaVu"
@@ -136,23 +136,30 @@ class EnginePDF(FPDF):
     # multi_cell re-sums the whole line for every character it adds (quadratic): together
     # most of a document's render time. Plain text in one DejaVu style needs neither.
 
-    def _plain_text(self) -> bool:
-        return (isinstance(self.current_font, TTFFont) and not self.text_shaping
-                and self.font_stretching == 100 and not self.char_spacing)
+    def _plain_font(self) -> TTFFont | None:
+        """The current font when text is plain (one TTF style, no shaping), else None."""
+        font = self.current_font
+        if (isinstance(font, TTFFont) and not self.text_shaping
+                and self.font_stretching == 100 and not self.char_spacing):
+            return font
+        return None
 
     def get_string_width(self, s: str, normalized: bool = False,
                          markdown: bool = False) -> float:
         """Width of ``s`` in mm with the current font (fpdf2's own result, computed directly)."""
-        if markdown or not self._plain_text():
+        font = self._plain_font()
+        if markdown or font is None:
             return super().get_string_width(s, normalized, markdown)
-        cw = self.current_font.cw
+        cw = font.cw
         return sum(map(cw.__getitem__, map(ord, s))) * self.font_size_pt * 0.001 / self.k
 
     def wrap(self, w: float, text: str) -> list[str]:
         """The lines ``multi_cell(w, …, text)`` would print with the current font (no markdown)."""
-        if not self._plain_text():
-            return self.multi_cell(w, 4, text, dry_run=True, output="LINES", padding=0)
-        cw = self.current_font.cw
+        font = self._plain_font()
+        if font is None:  # output="LINES": the list of lines (fpdf2 types every output kind)
+            return cast(list[str], self.multi_cell(w, 4, text, dry_run=True, output="LINES",
+                                                   padding=0))
+        cw = font.cw
         scale = self.font_size_pt * 0.001 / self.k
         room = w - 2 * self.c_margin + 1e-6
         lines: list[str] = []
@@ -195,18 +202,17 @@ class EnginePDF(FPDF):
         """
         if (not self.FAST_TEXT or args or kwargs or border or w is None or h is None
                 or align not in _ALIGN or new_x not in _NEW_X or new_y not in ("TOP", "NEXT")
-                or not self._plain_text() or self.underline or self.strikethrough
+                or (font := self._plain_font()) is None or self.underline or self.strikethrough
                 or self.text_mode != TextMode.FILL or self._record_text_quad_points
                 or self._fallback_font_ids or (self.str_alias_nb_pages or "\0") in text):
-            return super().cell(w, h, text, border, *args, align=align, new_x=new_x,
-                                new_y=new_y, **kwargs)
+            kwargs.update(align=align, new_x=new_x, new_y=new_y)
+            return super().cell(w, h, text, border, *args, **kwargs)
         if not self.page:
             return super().cell(w, h, text)   # raises: no page open
         broke = self._perform_page_break_if_need_be(h)
         if w == 0:
             w = self.w - self.r_margin - self.x
         if text:
-            font = self.current_font
             k, size = self.k, self.font_size
             width = self.get_string_width(text)
             align = _ALIGN[align]
@@ -214,9 +220,10 @@ class EnginePDF(FPDF):
                   else (w - width) / 2 if align == "C" else self.c_margin)
             baseline = self.h - self.y - 0.5 * h - 0.3 * size
             out = [f"BT {(self.x + dx) * k:.2f} {baseline * k:.2f} Td"]
-            recolored = self.text_color != self.fill_color   # as fpdf2: color inside q … Q
-            if recolored:
-                out.append(self.text_color.serialize().lower())
+            color = self.text_color
+            recolored = color != self.fill_color   # as fpdf2: color inside q … Q
+            if recolored and color is not None:
+                out.append(color.serialize().lower())
             if not self.current_font_is_set_on_page:
                 self._out(self._set_font_for_page(font, self.font_size_pt))
             pick = font.subset.pick
@@ -258,7 +265,7 @@ class EnginePDF(FPDF):
         """Compress a finished page (a label page: ~24 kB of operators → ~4 kB)."""
         if number not in self._deflated:
             page = self.pages[number]
-            page.contents = bytearray(zlib.compress(page.contents))
+            page.contents = bytearray(zlib.compress(_operators(page)))
             self._deflated.add(number)
 
     def substitute(self, number: int, total: str) -> None:
@@ -268,12 +275,12 @@ class EnginePDF(FPDF):
         if not items:
             return
         deflated = number in self._deflated
-        data = zlib.decompress(page.contents) if deflated else bytes(page.contents)
+        data = zlib.decompress(_operators(page)) if deflated else bytes(_operators(page))
         for item in items:
             data = data.replace(item.get_placeholder_string().encode("latin-1"),
                                 item.render_text_substitution(total).encode("latin-1"))
         page.contents = bytearray(zlib.compress(data) if deflated else data)
-        items.clear()
+        page._text_substitution_fragments.clear()  # the list get_text_substitutions shows
 
     def output(self, *args: Any, **kwargs: Any) -> Any:
         """fpdf2's output; pages with aliases left MUST be substituted first (deflated)."""
@@ -284,11 +291,20 @@ class EnginePDF(FPDF):
         return super().output(*args, **kwargs)
 
 
+def _operators(page: PDFPage) -> bytearray:
+    """A page's content operators, as fpdf2 keeps them until output."""
+    if not isinstance(page.contents, bytearray):  # only after OutputProducer: not ours to touch
+        raise TypeError(f"page contents already serialised ({type(page.contents).__name__})")
+    return page.contents
+
+
 class _DeflatedPagesProducer(OutputProducer):
     """fpdf2's producer, for pages whose contents EnginePDF has already compressed."""
 
     def _add_pages(self, _slice: slice = slice(0, None)) -> list:
         fpdf = self.fpdf
+        if not isinstance(fpdf, EnginePDF):
+            raise TypeError("_DeflatedPagesProducer serialises EnginePDF documents only")
         for number in fpdf.pages:
             fpdf._deflate(number)
         compress, fpdf.compress = fpdf.compress, False    # not twice
@@ -297,5 +313,7 @@ class _DeflatedPagesProducer(OutputProducer):
         finally:
             fpdf.compress = compress
         for page in page_objs:
+            if not isinstance(page.contents, PDFContentStream):  # what _add_pages makes
+                raise TypeError(f"page contents not a stream ({type(page.contents).__name__})")
             page.contents.filter = Name("FlateDecode")
         return page_objs

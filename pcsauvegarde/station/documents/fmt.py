@@ -129,3 +129,13 @@ def decimal_commas(text: str) -> str:
     Dotted groups (dates 27.11.2026, versions 1.2.3) are left as they are.
     """
     return _DECIMAL_POINT.sub(r"\1,\2", text)
+
+
+# Lab abnormal flags (HL7 v2 OBX-8 codes) as a nurse reads them; LAB_FLAG_LEGEND explains them.
+LAB_FLAGS = {"H": "↑", "L": "↓", "HH": "↑↑", "LL": "↓↓", "A": "anormal"}
+LAB_FLAG_LEGEND = "↑ haut, ↓ bas, ↑↑ / ↓↓ critique"
+
+
+def format_lab_flag(flag: str) -> str:
+    """« ↑ », « ↓↓ », « anormal »; nothing for a normal result."""
+    return LAB_FLAGS.get(flag, "" if flag in ("", "N") else flag)

@@ -67,7 +67,7 @@ def blocks(start: dt.datetime, end: dt.datetime, hours: int,
     local = start.astimezone(PARIS)
     day = local.date()
     h = local.hour - local.hour % hours
-    out = []
+    out: list[Block] = []
     while True:
         a = dt.datetime.combine(day, dt.time(h), PARIS).astimezone(dt.UTC)
         h += hours
@@ -187,7 +187,7 @@ class Grid:
             pdf.text_lines(self.desc_w - 2 * PAD, size * 0.45, text)
             ty = pdf.get_y()
         pdf.set_text_color(*INK)
-        for i, (b, entries) in enumerate(zip(self.blocks, row.cells)):
+        for i, (b, entries) in enumerate(zip(self.blocks, row.cells, strict=True)):
             x = self._x(i)
             if b.past:
                 pdf.set_fill_color(PAST_FILL + 12)

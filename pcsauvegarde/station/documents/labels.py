@@ -11,6 +11,7 @@ from pcsauvegarde.station.documents.labelstock import (
     Choice,
     Layout,
     Number,
+    Spec,
     StockPDF,
     Text,
     load_layout,
@@ -20,7 +21,7 @@ from pcsauvegarde.station.documents.templates import TemplateError
 KIND = "labels"
 TITLE = "Étiquettes patient"
 MM = Number(0.0, 500.0)
-SPEC = {
+SPEC: Spec = {
     "sheet.page_width": Number(50, 500), "sheet.page_height": Number(50, 500),
     "sheet.columns": Number(1, 10, True), "sheet.rows": Number(1, 30, True),
     "sheet.label_width": Number(20, 300), "sheet.label_height": Number(15, 300),

@@ -215,7 +215,8 @@ class StockPDF(DocumentPDF):
         text_w = self.w - 2 * left - code.width - 3
         self.set_text_color(*INK)
         self.set_xy(left, top + 0.5)
-        self.fit_cell(text_w, 3.5, freshness(ctx.extracted_at, ctx.printed_at), "B", 7.5, min_size=5)
+        self.fit_cell(text_w, 3.5, freshness(ctx.extracted_at, ctx.printed_at), "B", 7.5,
+                      min_size=5)
         self.set_text_color(*GREY)
         self.set_xy(left, top + 4.5)
         self.fit_cell(text_w, 3, f"{self.doc_title} — imprimé le {format_local(ctx.printed_at)} "

@@ -33,7 +33,7 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "labs.window": ("hours", "since"),
     **{f"labs.{k}": () for k in
        ("title", "empty", "test", "collected", "value", "unit", "range", "flag", "legend",
-        "latest")},
+        "latest", "preliminary", "corrected")},
     "labs.old": ("age",),
     **{f"imaging.{k}": () for k in ("title", "empty", "date", "modality", "exam", "room")},
 }
@@ -146,7 +146,8 @@ def _treatments(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
     active.sort(key=lambda o: (o.drug.casefold(), o.start))
     columns = [Column(t.text("treatments.drug"), 3.2), Column(t.text("treatments.dose"), 1.3),
                Column(t.text("treatments.route"), 1.1), Column(t.text("treatments.timing"), 2.2),
-               Column(t.text("treatments.start"), 1.4), Column(t.text("treatments.prescriber"), 1.6)]
+               Column(t.text("treatments.start"), 1.4),
+               Column(t.text("treatments.prescriber"), 1.6)]
     rows = []
     for o in active:
         drug = o.drug + (f"\n{o.comments}" if o.comments else "")
@@ -172,14 +173,14 @@ def _labs(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
                Column(t.text("labs.value"), 1.3, "R"), Column(t.text("labs.unit"), 1.2),
                Column(t.text("labs.range"), 1.6), Column(t.text("labs.flag"), 0.9, "C")]
     if recent:
-        draw_table(pdf, columns, [_lab_row(r) for r in _grouped(recent)], group_first=True)
+        draw_table(pdf, columns, [_lab_row(r, t) for r in _grouped(recent)], group_first=True)
     else:
         pdf.paragraph(t.text("labs.empty"))
     if latest:
         pdf.ensure_space(14)
         pdf.ln(1)
         pdf.paragraph(t.text("labs.latest"), "B", 9)
-        old = [_lab_row(r, t.text("labs.old", age=format_age(anchor - r.collected_at)))
+        old = [_lab_row(r, t, t.text("labs.old", age=format_age(anchor - r.collected_at)))
                for r in latest]
         draw_table(pdf, columns, old)
     if recent or latest:
@@ -205,10 +206,13 @@ def _grouped(results: list[LabResult]) -> list[LabResult]:
     return sorted(results, key=lambda r: (r.label.casefold(), r.code))
 
 
-def _lab_row(r: LabResult, old: str = "") -> Row:
+def _lab_row(r: LabResult, t: Template, old: str = "") -> Row:
     abnormal = r.abnormal not in NORMAL_FLAGS
     collected = format_local(r.collected_at) + (f"\n{old}" if old else "")
-    return Row((r.label, collected, decimal_commas(r.value), r.unit,
+    value = decimal_commas(r.value)
+    if r.status != "final":  # not final yet, or corrected since: said under the value
+        value = f"{value}\n{t.text('labs.' + r.status)}"
+    return Row((r.label, collected, value, r.unit,
                 decimal_commas(r.reference_range), r.abnormal if abnormal else ""),
                bold=abnormal, fill=r.abnormal in ("HH", "LL"))
 

@@ -57,7 +57,7 @@ def draw_table(pdf: DocumentPDF, columns: list[Column], rows: list[Row], *,
             _draw_row(pdf, columns, widths, heading, size, line_h, HEAD_FILL)
             previous = None
         if group_first and previous is not None and cells[0] == previous:
-            cells = ("",) + cells[1:]
+            cells = ("", *cells[1:])
         previous = row.cells[0]
         _draw_row(pdf, columns, widths, Row(cells, row.bold, row.fill), size, line_h,
                   ROW_FILL if row.fill else None, h)
@@ -74,7 +74,7 @@ def _lines(pdf: DocumentPDF, w: float, text: str) -> list[str]:
 def _height(pdf: DocumentPDF, widths: list[float], row: Row, size: float,
             line_h: float) -> float:
     pdf.set_font(FAMILY, "B" if row.bold else "", size)
-    n = max(len(_lines(pdf, w, t)) for w, t in zip(widths, row.cells))
+    n = max(len(_lines(pdf, w, t)) for w, t in zip(widths, row.cells, strict=True))
     return n * line_h + 2 * PAD
 
 
@@ -83,9 +83,9 @@ def _truncate(pdf: DocumentPDF, widths: list[float], row: Row, size: float,
     pdf.set_font(FAMILY, "B" if row.bold else "", size)
     keep = max(int((room - 2 * PAD) // line_h) - 1, 1)
     cells = []
-    for w, text in zip(widths, row.cells):
+    for w, text in zip(widths, row.cells, strict=True):
         lines = _lines(pdf, w, text)
-        cells.append("\n".join(lines[:keep] + ["… (suite tronquée)"])
+        cells.append("\n".join([*lines[:keep], "… (suite tronquée)"])
                      if len(lines) > keep else text)
     return Row(tuple(cells), row.bold, row.fill)
 
@@ -99,7 +99,7 @@ def _draw_row(pdf: DocumentPDF, columns: list[Column], widths: list[float], row:
     x, y = MARGIN, pdf.y
     auto = pdf.auto_page_break
     pdf.set_auto_page_break(False, pdf.b_margin)
-    for col, w, text in zip(columns, widths, row.cells):
+    for col, w, text in zip(columns, widths, row.cells, strict=True):
         if fill is not None:
             pdf.set_fill_color(fill)
         pdf.rect(x, y, w, h, style="DF" if fill is not None else "D")

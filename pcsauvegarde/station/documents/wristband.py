@@ -12,6 +12,7 @@ from pcsauvegarde.station.documents.labelstock import (
     Choice,
     Layout,
     Number,
+    Spec,
     StockPDF,
     Text,
     bars_width,
@@ -21,7 +22,7 @@ from pcsauvegarde.station.documents.templates import TemplateError
 
 KIND = "wristband"
 TITLE = "Bracelet d'identification"
-SPEC = {
+SPEC: Spec = {
     "band.mode": Choice(("a4", "band")), "band.width": Number(150, 290),
     "band.height": Number(15, 40), "band.count": Number(1, 4, True),
     "band.closure_left": Number(0, 80), "band.closure_right": Number(0, 80),
@@ -101,7 +102,8 @@ def draw_band(pdf: StockPDF, lay: Layout, file: PatientFile, x: float, y: float,
     text_w = right - left - codes_w - 3
     if text_w < 60:
         raise TemplateError(f"{lay.path} : bracelet trop court pour l'identité et les codes-barres")
-    lines = [(f"{p.birth_name.upper()}  {p.first_names}", "B", 10, 4.6)]
+    lines: list[tuple[str, str, float, float]] = [
+        (f"{p.birth_name.upper()}  {p.first_names}", "B", 10, 4.6)]
     born = lay.text("texts.born", born=BORN.get(p.sex, "Né(e)"),
                     birth_date=format_date(p.birth_date), sex=p.sex)
     if p.used_name and p.used_name.casefold() != p.birth_name.casefold():

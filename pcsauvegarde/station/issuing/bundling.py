@@ -9,6 +9,8 @@ records where each inner document's pages lie, so it can be previewed and reprin
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 
 from pcsauvegarde.core.fsutil import atomic_write
 from pcsauvegarde.station import patients
@@ -25,13 +27,19 @@ from pcsauvegarde.station.issuing.issue import (
 )
 from pcsauvegarde.station.station import Station
 
+Progress = Callable[[str, int, int, int], None]   # (stage, done, total, pages drawn)
 # Order of the documents inside a bundle: unit documents first, then per patient.
 BUNDLE_KINDS = ("census", "administration_plan", "care_plan", "prescriptions", "summary")
 
 
 def issue_unit_bundle(station: Station, unit: str, kinds: list[str] | tuple[str, ...],
-                      user: str, now: dt.datetime | None = None) -> Issued:
-    """Issue the chosen kinds for a unit's inpatients and the bundle holding them all."""
+                      user: str, now: dt.datetime | None = None,
+                      progress: Progress | None = None) -> Issued:
+    """Issue the chosen kinds for a unit's inpatients and the bundle holding them all.
+
+    ``progress(stage, done, total, pages)`` follows it: stage « patients » while their
+    files are read, then « documents » as the bundle is drawn.
+    """
     now = now or dt.datetime.now(dt.UTC)
     unknown = [k for k in kinds if k not in BUNDLE_KINDS]
     if unknown or not kinds:
@@ -47,7 +55,9 @@ def issue_unit_bundle(station: Station, unit: str, kinds: list[str] | tuple[str,
                 context(station, doc.number, user, now, unit_file.extracted_at),
                 "", "", TITLES[kind]))
     patient_kinds = [k for k in chosen if k in RENDERERS]
-    for row in unit_file.rows if patient_kinds else ():
+    for at, row in enumerate(unit_file.rows if patient_kinds else ()):
+        if progress is not None:
+            progress("patients", at, len(unit_file.rows), 0)
         file = patients.patient_file(station, row.patient.id, now=now)
         if file is None:  # vanished between the two queries (a pull promoted meanwhile)
             continue
@@ -64,7 +74,9 @@ def issue_unit_bundle(station: Station, unit: str, kinds: list[str] | tuple[str,
     try:
         rendered = bundle.render(unit, unit_file.name, len(unit_file.rows), parts,
                                  context(station, doc.number, user, now,
-                                         unit_file.extracted_at))
+                                         unit_file.extracted_at),
+                                 progress=functools.partial(progress, "documents")
+                                 if progress is not None else None)
     except TemplateError as exc:
         raise IssueError(str(exc)) from None
     atomic_write(documents_dir(station) / f"{doc.number}.pdf", rendered.pdf, mode=0o600)

@@ -106,7 +106,8 @@ def parse_status(lpstat_p: str, lpstat_a: str) -> PrinterStatus:
     first = lpstat_p.strip().splitlines()[0] if lpstat_p.strip() else ""
     m = _ALERTS.search(lpstat_p)
     reasons = [r for r in (m.group(1).split() if m else []) if r != "none"]
-    problems, warnings = [], []
+    problems: list[str] = []
+    warnings: list[str] = []
     for reason in reasons:
         key = re.sub(r"-(error|warning|report)$", "", reason)
         label = REASONS.get(key)

@@ -59,7 +59,7 @@ class Accounts:
                        " created_at) VALUES (?,?,?,?,?,?)",
                        (login, name, _hasher.hash(password), ",".join(roles), ",".join(units),
                         dt.datetime.now(dt.UTC).isoformat()))
-        return self.get(login)
+        return self.require(login)
 
     def list(self) -> list[User]:
         with self.db.connect() as db:
@@ -76,7 +76,7 @@ class Accounts:
             db.execute("UPDATE user SET display_name=?, roles=?, units=? WHERE login=?",
                        (clean_name(display_name) or login, ",".join(roles), ",".join(units),
                         login))
-        return self.get(login)
+        return self.require(login)
 
     def set_active(self, login: str, active: bool) -> User:
         user = self.require(login)
@@ -85,7 +85,7 @@ class Accounts:
         with self.db.connect() as db:
             db.execute("UPDATE user SET active=?, failed_logins=0, locked_until=NULL"
                        " WHERE login=?", (int(active), login))
-        return self.get(login)
+        return self.require(login)
 
     def set_password(self, login: str, password: str) -> User:
         """New password (also lifts a lockout)."""
@@ -94,7 +94,7 @@ class Accounts:
         with self.db.connect() as db:
             db.execute("UPDATE user SET password_hash=?, failed_logins=0, locked_until=NULL"
                        " WHERE login=?", (_hasher.hash(password), login))
-        return self.get(login)
+        return self.require(login)
 
     def require(self, login: str) -> User:
         """The account, or AccountError « compte … inconnu »."""
@@ -135,7 +135,7 @@ class Accounts:
         if row["locked_until"] and dt.datetime.fromisoformat(row["locked_until"]) > now:
             return None
         try:
-            ok = _hasher.verify(row["password_hash"], password[:256])
+            ok: bool = _hasher.verify(row["password_hash"], password[:256])
         except (VerificationError, InvalidHashError):
             ok = False
         with self.db.transaction() as db:

@@ -119,9 +119,10 @@ def validate(form: Mapping[str, str], units: Mapping[str, str],
         errors["sex"] = "M, F ou I (indéterminé)"
     if values.get("unit") and values["unit"] not in units:
         errors["unit"] = f"unité « {values['unit']} » inconnue de la station"
-    if errors:
+    if birth is None and "birth_date" not in errors:
+        errors["birth_date"] = "obligatoire"
+    if errors or birth is None:
         raise AdmissionInvalid(errors)
-    assert birth is not None
     return AdmissionRequest(
         birth_name=values["birth_name"].upper(), first_names=values["first_names"],
         birth_date=birth, sex=values["sex"].upper(), unit=values["unit"],
@@ -220,8 +221,9 @@ class Admissions:
 
     def _select(self, where: str, args: tuple, limit: int = 1000) -> list[Admission]:
         with self.db.connect() as conn:
-            rows = conn.execute(f"SELECT * FROM downtime_admission WHERE {where} "
-                                "ORDER BY admitted_at DESC LIMIT ?", (*args, limit)).fetchall()
+            sql = (f"SELECT * FROM downtime_admission WHERE {where} "  # noqa: S608 - callers pass fixed WHERE text, values bound as ?
+                   "ORDER BY admitted_at DESC LIMIT ?")
+            rows = conn.execute(sql, (*args, limit)).fetchall()
         return [_admission(r) for r in rows]
 
 

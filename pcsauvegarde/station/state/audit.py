@@ -178,9 +178,10 @@ class Audit:
         """Entries matching the filters, newest first, and how many match in total."""
         where, args = self._where(actor, action, since, until)
         with self.db.connect() as conn:
-            total = conn.execute(f"SELECT COUNT(*) FROM audit {where}", args).fetchone()[0]
-            rows = conn.execute(f"SELECT * FROM audit {where} ORDER BY seq DESC LIMIT ? OFFSET ?",
-                                (*args, limit, offset)).fetchall()
+            sql = f"SELECT COUNT(*) FROM audit {where}"  # noqa: S608 - WHERE built from fixed fragments, values bound as ?
+            total = conn.execute(sql, args).fetchone()[0]
+            sql = f"SELECT * FROM audit {where} ORDER BY seq DESC LIMIT ? OFFSET ?"  # noqa: S608 - WHERE built from fixed fragments, values bound as ?
+            rows = conn.execute(sql, (*args, limit, offset)).fetchall()
         return [Entry(*r) for r in rows], total
 
     def iter_entries(self, actor: str = "", action: str = "", since: dt.datetime | None = None,
@@ -188,7 +189,8 @@ class Audit:
         """Every matching entry, oldest first (exports)."""
         where, args = self._where(actor, action, since, until)
         with self.db.connect() as conn:
-            for row in conn.execute(f"SELECT * FROM audit {where} ORDER BY seq", args):
+            sql = f"SELECT * FROM audit {where} ORDER BY seq"  # noqa: S608 - WHERE built from fixed fragments, values bound as ?
+            for row in conn.execute(sql, args):
                 yield Entry(*row)
 
     @staticmethod
@@ -208,6 +210,13 @@ class Audit:
             clauses.append("at < ?")
             args.append(until.astimezone(dt.UTC).isoformat(timespec="microseconds"))
         return ("WHERE " + " AND ".join(clauses) if clauses else ""), tuple(args)
+
+    def last(self, action: str, target: str) -> Entry | None:
+        """The latest entry of ``action`` on ``target`` (e.g. when a document was last printed)."""
+        with self.db.connect() as conn:
+            row = conn.execute("SELECT * FROM audit WHERE action = ? AND target = ? "
+                               "ORDER BY seq DESC LIMIT 1", (action, target)).fetchone()
+        return Entry(*row) if row else None
 
     def actors(self) -> list[str]:
         with self.db.connect() as conn:

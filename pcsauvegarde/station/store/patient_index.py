@@ -42,22 +42,25 @@ def update_patient_index(db: sqlite3.Connection, ipps: Iterable[str] | None = No
     best: dict[str, tuple] = {}
     for data in stays:
         s = json.loads(data)
+        discharge = parse_utc(s["discharge"]) if s.get("discharge") is not None else None
+        # a pre-admission (planned) is not a current stay
         stay = (s["id"], s["unit"], s.get("room", ""), s.get("bed", ""),
-                parse_utc(s["admission"]),
-                parse_utc(s["discharge"]) if s.get("discharge") is not None else None)
+                parse_utc(s["admission"]), discharge,
+                discharge is None and not s.get("planned", False))
         held = best.get(s["ipp"])
         # the current stay wins; otherwise the latest admission
-        if held is None or (held[5] is not None and
-                            (stay[5] is None or stay[4] > held[4])):
+        if held is None or (not held[6] and (stay[6] or stay[4] > held[4])):
             best[s["ipp"]] = stay
     rows = []
     for data in patients:
         p = json.loads(data)
         s = best.get(p["id"])
+        # IPPs merged into this patient (HL7 A40) are searchable words of its row
         names = fold(" ".join(filter(None, (p["birth_name"], p.get("used_name", ""),
-                                            p["first_names"], p.get("used_first_name", "")))))
+                                            p["first_names"], p.get("used_first_name", ""),
+                                            *p.get("merged_ipps", ())))))
         rows.append((p["id"], names, dt.date.fromisoformat(p["birth_date"]).isoformat())
-                    + ((s[0], s[1], s[2], s[3], int(s[5] is None), s[4].isoformat(),
+                    + ((s[0], s[1], s[2], s[3], int(s[6]), s[4].isoformat(),
                         s[5].isoformat() if s[5] else None) if s else
                        (None, None, None, None, 0, None, None)))
     db.executemany("INSERT INTO patient_index VALUES (?,?,?,?,?,?,?,?,?,?)", rows)

@@ -12,8 +12,22 @@ import re
 from dataclasses import dataclass
 from typing import TypeVar
 
-from pcsauvegarde.core.records import Allergy, LabResult, Patient, Record, Stay, record_from_dict
+from pcsauvegarde.core.records import (
+    Allergy,
+    CareTask,
+    Condition,
+    ImagingExam,
+    LabResult,
+    MedicationAdministration,
+    MedicationOrder,
+    Patient,
+    Record,
+    Stay,
+    Unit,
+    record_from_dict,
+)
 from pcsauvegarde.station.documents.context import CensusRow, PatientFile
+from pcsauvegarde.station.documents.fmt import allergy_text
 from pcsauvegarde.station.store.db import Store, fold
 
 R = TypeVar("R", bound=Record)
@@ -38,6 +52,8 @@ class PatientRow:
     current: bool
     has_allergy: bool
     provisional: bool = False   # a downtime admission (provisional IPP/NDA), see admissions.py
+    allergies: tuple[str, ...] = ()         # substances of the active allergies
+    discharge: dt.datetime | None = None    # of the listed stay, when it has ended
 
 
 def _records(db, sql: str, args: tuple = ()) -> list[Record]:
@@ -46,13 +62,18 @@ def _records(db, sql: str, args: tuple = ()) -> list[Record]:
 
 def _of_type(db, cls: type[R], where: str, args: tuple) -> list[R]:
     """Records of one class (``cls.TYPE``) matching ``where``, typed as such."""
-    return [r for r in _records(db, f"SELECT data FROM record WHERE type=? AND {where}",
-                                (cls.TYPE, *args)) if isinstance(r, cls)]
+    sql = f"SELECT data FROM record WHERE type=? AND {where}"  # noqa: S608 - fixed WHERE text
+    return _of(cls, _records(db, sql, (cls.TYPE, *args)))
+
+
+def _of(cls: type[R], records: list[Record]) -> list[R]:
+    """The records of one class among ``records``, typed as such."""
+    return [r for r in records if isinstance(r, cls)]
 
 
 def unit_names(store: Store) -> dict[str, str]:
     with store.connect() as db:
-        return {u.id: u.name for u in _records(db, "SELECT data FROM record WHERE type='unit'")}
+        return {u.id: u.name for u in _of_type(db, Unit, "1=1", ())}
 
 
 def units(store: Store) -> list[UnitSummary]:
@@ -66,28 +87,34 @@ def units(store: Store) -> list[UnitSummary]:
 
 
 _ROW_SQL = """
-SELECT r.data, i.nda, i.unit, i.room, i.bed, i.current
+SELECT r.data, i.nda, i.unit, i.room, i.bed, i.current, i.discharge
 FROM patient_index i JOIN record r ON r.type = 'patient' AND r.id = i.ipp
 """
 
 
 def _rows(db, where: str, args: tuple, limit: int) -> list[PatientRow]:
-    sql = f"{_ROW_SQL} WHERE {where} ORDER BY i.current DESC, i.unit, i.room, i.bed, i.names LIMIT ?"
-    found = [(record_from_dict(json.loads(data)), nda, unit, room, bed, current)
-             for data, nda, unit, room, bed, current in db.execute(sql, args + (limit,))]
-    allergic = _with_active_allergy(db, [p.id for p, *_ in found])
+    sql = (f"{_ROW_SQL} WHERE {where} "
+           "ORDER BY i.current DESC, i.unit, i.room, i.bed, i.names LIMIT ?")
+    found = [(p, nda, unit, room, bed, current, discharge)  # the join is on type = 'patient'
+             for data, nda, unit, room, bed, current, discharge
+             in db.execute(sql, (*args, limit))
+             if isinstance(p := record_from_dict(json.loads(data)), Patient)]
+    allergies = _active_allergies(db, [p.id for p, *_ in found])
     return [PatientRow(p, nda or "", unit or "", room or "", bed or "", bool(current),
-                       p.id in allergic) for p, nda, unit, room, bed, current in found]
+                       p.id in allergies, allergies=allergies.get(p.id, ()),
+                       discharge=dt.datetime.fromisoformat(discharge) if discharge else None)
+            for p, nda, unit, room, bed, current, discharge in found]
 
 
-def _with_active_allergy(db, ipps: list[str]) -> set[str]:
-    """The IPPs among ``ipps`` with at least one active allergy (Allergy.active)."""
-    out: set[str] = set()
+def _active_allergies(db, ipps: list[str]) -> dict[str, tuple[str, ...]]:
+    """The active allergies (Allergy.active) of ``ipps`` as named on screen, by IPP."""
+    out: dict[str, tuple[str, ...]] = {}
     for start in range(0, len(ipps), 500):  # under SQLite's bound-parameter limit
         chunk = ipps[start:start + 500]
         marks = ",".join("?" * len(chunk))
-        out |= {a.ipp for a in _of_type(db, Allergy, f"ipp IN ({marks})", tuple(chunk))
-                if a.active}
+        for a in _of_type(db, Allergy, f"ipp IN ({marks})", tuple(chunk)):
+            if a.active:
+                out[a.ipp] = (*out.get(a.ipp, ()), allergy_text(a))
     return out
 
 
@@ -97,17 +124,28 @@ def inpatients(store: Store, unit: str) -> list[PatientRow]:
         return _rows(db, "i.unit = ? AND i.current = 1", (unit,), 1000)
 
 
+def with_stays(store: Store, limit: int = 500) -> list[PatientRow]:
+    """Patients with a stay kept by the station: current stays first, then recent discharges."""
+    with store.connect() as db:
+        return _rows(db, "i.nda IS NOT NULL", (), limit)
+
+
 _DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
 
 
 def search(store: Store, query: str, limit: int = 50) -> list[PatientRow]:
-    """Find patients by name (accent/case-insensitive), birth date (JJ/MM/AAAA), IPP or NDA."""
+    """Find patients by IPP or NDA (exact, any shape), birth date (JJ/MM/AAAA) or name."""
     q = query.strip()[:100]
     if not q:
         return []
     with store.connect() as db:
-        if q.isdigit():
-            return _rows(db, "i.ipp = ? OR i.nda = ?", (q, q), limit)
+        if not any(c.isspace() for c in q):
+            # a scanned or typed IPP/NDA of any shape (digits, letters, UUID) is matched whole
+            rows = _rows(db, "i.ipp = ? OR i.nda = ?", (q, q), limit)
+            if rows:
+                return rows
+            if q.isdigit():  # else an IPP merged into another one
+                return _rows(db, "' ' || i.names || ' ' LIKE ?", (f"% {q} %",), limit)
         m = _DATE.match(q)
         if m:
             iso = f"{m[3]}-{m[2]}-{m[1]}"
@@ -124,14 +162,12 @@ def patient_file(store: Store, ipp: str, lab_hours: int = 72,
     """Everything known about one patient, or None if the IPP is unknown."""
     now = now or dt.datetime.now(dt.UTC)
     with store.connect() as db:
-        by_type: dict[str, list[Record]] = {}
-        for rec in _records(db, "SELECT data FROM record WHERE ipp = ?", (ipp,)):
-            by_type.setdefault(rec.TYPE, []).append(rec)
-    patients = by_type.get("patient", [])
+        found = _records(db, "SELECT data FROM record WHERE ipp = ?", (ipp,))
+    patients = _of(Patient, found)
     if not patients:
         return None
-    stays: list[Stay] = sorted(by_type.get("stay", []), key=lambda s: s.admission)
-    current = [s for s in stays if s.discharge is None]
+    stays = sorted(_of(Stay, found), key=lambda s: s.admission)
+    current = [s for s in stays if s.discharge is None and not s.planned]
     stay = current[-1] if current else (stays[-1] if stays else None)
     snaps = store.snapshots()
     # the window ends at the lab extract, as on the summary: old data still shows its last 72 h
@@ -141,19 +177,19 @@ def patient_file(store: Store, ipp: str, lab_hours: int = 72,
         patient=patients[0],
         stay=stay,
         unit_name=unit_names(store).get(stay.unit, stay.unit) if stay else "",
-        allergies=tuple(by_type.get("allergy", [])),
-        conditions=tuple(by_type.get("condition", [])),
-        orders=tuple(sorted((o for o in by_type.get("medication_order", [])
-                             if o.status == "active"), key=lambda o: (o.start, o.drug))),
-        administrations=tuple(sorted(by_type.get("medication_administration", []),
+        allergies=tuple(_of(Allergy, found)),
+        conditions=tuple(_of(Condition, found)),
+        orders=tuple(sorted((o for o in _of(MedicationOrder, found) if o.status == "active"),
+                            key=lambda o: (o.start, o.drug))),
+        administrations=tuple(sorted(_of(MedicationAdministration, found),
                                      key=lambda a: a.at)),
-        lab_results=tuple(sorted(lab_results(by_type.get("lab_result", []), since),
+        lab_results=tuple(sorted(lab_results(_of(LabResult, found), since),
                                  key=lambda r: (r.label, r.collected_at))),
-        imaging_exams=tuple(sorted((e for e in by_type.get("imaging_exam", [])
+        imaging_exams=tuple(sorted((e for e in _of(ImagingExam, found)
                                     if e.scheduled_at >= now - dt.timedelta(hours=1)),
                                    key=lambda e: e.scheduled_at)),
         extracted_at=extracted_at(store),
-        care_tasks=tuple(by_type.get("care_task", [])),
+        care_tasks=tuple(_of(CareTask, found)),
     )
 
 

@@ -70,6 +70,10 @@ def create_app(station: Station | Settings | Path | None = None,
     for name in ("format_local", "format_date", "format_age", "format_timing", "allergy_text"):
         if hasattr(fmt, name):
             app.add_template_filter(getattr(fmt, name), name)
+    from pcsauvegarde.station.web.labels import FILTERS, GLOBALS, TESTS
+    app.jinja_env.filters.update(FILTERS)
+    app.jinja_env.tests.update(TESTS)
+    app.jinja_env.globals.update(GLOBALS)
     return app
 
 

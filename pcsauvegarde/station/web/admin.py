@@ -133,4 +133,4 @@ def _units(user: User | None = None) -> list[tuple[str, str]]:
     known = [(u.code, u.name) for u in patients.units(current_station())]
     codes = {c for c, _ in known}
     extra = [(c, c) for c in (user.units if user else ()) if c != "*" and c not in codes]
-    return [("*", "Tous les services")] + known + extra
+    return [("*", "Tous les services"), *known, *extra]

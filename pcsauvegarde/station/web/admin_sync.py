@@ -40,7 +40,8 @@ def index():
     return render_template("admin_sync_index.html", sources=sources,
                            quarantine=list_entries(settings), freeze=freeze_state(settings),
                            disk_free=free, disk_low=free < settings.min_free_mb,
-                           fingerprints=keys.fingerprints(settings), actions=read_actions(settings, 10))
+                           fingerprints=keys.fingerprints(settings),
+                           actions=read_actions(settings, 10))
 
 
 @bp.route("/gel", methods=["POST"])

@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 
-from flask import Blueprint, abort, flash, g, redirect, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from pcsauvegarde.station import patients
 from pcsauvegarde.station.documents import TITLES
-from pcsauvegarde.station.issuing.bundling import BUNDLE_KINDS, issue_unit_bundle
-from pcsauvegarde.station.issuing.issue import IssueError
+from pcsauvegarde.station.issuing.bundling import BUNDLE_KINDS
+from pcsauvegarde.station.issuing.issue import Issued
+from pcsauvegarde.station.issuing.jobs import BundleJob, BundleJobs
+from pcsauvegarde.station.printing.retry import PrintQueue
+from pcsauvegarde.station.station import Station
 from pcsauvegarde.station.web.access import current_station, requires
-from pcsauvegarde.station.web.printing import send_to_printer
+from pcsauvegarde.station.web.forms import url_id
 
 bp = Blueprint("care", __name__)
 log = logging.getLogger("pcsauvegarde.station.web")
+JOBS = "pcsauvegarde.bundle_jobs"   # the app's BundleJobs on ``app.extensions``
+WAIT_SECONDS = 1.0  # a bundle ready within this shows at once; a longer one shows its progress
 # (kind, label, checked by default) in the order they are printed.
 PATIENT_DOCUMENTS = (("administration_plan", "Plan d'administration (72 h)"),
                      ("care_plan", "Plan de soins (24 h)"),
@@ -28,11 +44,15 @@ def _care_globals() -> dict:
     return {"bundle_choices": BUNDLE_CHOICES, "patient_documents": PATIENT_DOCUMENTS}
 
 
+def _jobs() -> BundleJobs:
+    return current_app.extensions.setdefault(JOBS, BundleJobs())
+
+
 @bp.route("/services/<unit>/imprimer", methods=["POST"])
 @requires("soins")
 def print_unit(unit: str):
-    """Issue a bundle for a unit the user may see, then show it (preview / print)."""
-    unit = unit[:32]
+    """Issue a bundle for a unit the user may see in the background; show it or its progress."""
+    unit = url_id(unit)
     if not g.user.can_see_unit(unit):
         abort(403)
     if not patients.is_unit(current_station(), unit):
@@ -41,12 +61,44 @@ def print_unit(unit: str):
     if not kinds:
         flash("Cochez au moins un document à imprimer.", "error")
         return redirect(url_for("patients.unit", unit=unit))
-    try:
-        issued = issue_unit_bundle(current_station(), unit, kinds, g.user.login)
-    except IssueError as exc:
-        flash(str(exc), "error")
+    station = current_station()
+    then = (functools.partial(_send_to_printer, station)
+            if request.form.get("send") == "printer" else None)
+    job = _jobs().start(station, unit, kinds, g.user.login, then)
+    if not job.finished.wait(WAIT_SECONDS):
+        return redirect(url_for("care.bundle_progress", unit=unit, job_id=job.id))
+    return _follow(job)
+
+
+@bp.route("/services/<unit>/impression/<job_id>")
+@requires("soins")
+def bundle_progress(unit: str, job_id: str):
+    """Where a long bundle stands (the page reloads itself until the document is ready)."""
+    job = _jobs().get(job_id[:32])
+    unit = url_id(unit)
+    if job is None or job.user != g.user.login or job.unit != unit:
+        flash("Cette impression n'est plus suivie (station redémarrée ?) : relancez-la si "
+              "son document n'apparaît pas dans le journal.", "error")
         return redirect(url_for("patients.unit", unit=unit))
-    log.info("issued bundle %s (%s)", issued.document.number, ",".join(kinds))
-    if request.form.get("send") == "printer":
-        send_to_printer(issued.document.number, issued.pdf)
-    return redirect(url_for("patients.document", number=issued.document.number))
+    return _follow(job)
+
+
+def _follow(job: BundleJob):
+    if job.running:
+        names = patients.unit_names(current_station())
+        return render_template("bundle_progress.html", job=job,
+                               unit_name=names.get(job.unit, job.unit))
+    if job.error:
+        flash(job.error, "error")
+        return redirect(url_for("patients.unit", unit=job.unit))
+    if job.after:
+        flash(job.after, "info" if job.after_ok else "error")
+    log.info("issued bundle %s (%s)", job.number, ",".join(job.kinds))
+    return redirect(url_for("patients.document", number=job.number))
+
+
+def _send_to_printer(station: Station, job: BundleJob, issued: Issued) -> None:
+    """In the job's thread: print the bundle; a failure stays on the retry list."""
+    outcome = PrintQueue(station.state, station.printer).send(job.number, issued.pdf, job.user)
+    from pcsauvegarde.station.web.printing import outcome_message
+    job.after, job.after_ok = outcome_message(outcome), outcome.ok

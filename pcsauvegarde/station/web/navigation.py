@@ -43,7 +43,7 @@ ROLE_TILES: dict[str, tuple[str, list[tuple[str, str, tuple[str, ...]]]]] = {
 
 
 def _get_paths(url_map: Map) -> set[str]:
-    return {r.rule for r in url_map.iter_rules() if not r.arguments and "GET" in r.methods}
+    return {r.rule for r in url_map.iter_rules() if not r.arguments and "GET" in (r.methods or ())}
 
 
 def sections_for(roles: tuple[str, ...], url_map: Map) -> list[Section]:

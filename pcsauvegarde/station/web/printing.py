@@ -25,16 +25,21 @@ def send_to_printer(number: str, pdf: bytes) -> PrintOutcome:
     return outcome
 
 
-def _flash(outcome: PrintOutcome) -> None:
+def outcome_message(outcome: PrintOutcome) -> str:
+    """What the screen says after a print attempt (French)."""
     if outcome.ok:
         now = fmt.format_local(dt.datetime.now(dt.UTC))
-        flash(f"Document {outcome.number} envoyé à l'imprimante (travail {outcome.job}) "
-              f"le {now}.", "info")
+        return f"Document {outcome.number} envoyé à l'imprimante le {now}."
+    return (f"Échec de l'impression de {outcome.number} : {outcome.error}. Le travail reste "
+            "dans la liste « Impressions en échec » pour être réessayé ; en attendant, "
+            "utilisez l'aperçu du navigateur pour imprimer.")
+
+
+def _flash(outcome: PrintOutcome) -> None:
+    flash(outcome_message(outcome), "info" if outcome.ok else "error")
+    if outcome.ok:
         log.info("printed %s as %s", outcome.number, outcome.job)
     else:
-        flash(f"Échec de l'impression de {outcome.number} : {outcome.error}. Le travail reste "
-              "dans la liste « Impressions en échec » pour être réessayé ; en attendant, "
-              "utilisez l'aperçu du navigateur pour imprimer.", "error")
         log.warning("print of %s failed", outcome.number)
 
 

@@ -21,7 +21,7 @@ from flask import (
 
 from pcsauvegarde.station import patients
 from pcsauvegarde.station.web.access import CLINICAL, current_station, requires
-from pcsauvegarde.station.web.forms import clean_text
+from pcsauvegarde.station.web.forms import clean_text, url_id
 
 bp = Blueprint("scope", __name__)
 MIN_REASON = 15
@@ -56,7 +56,7 @@ def enforce_scope():
             return None  # the view answers 404
         ipp, unit = doc["ipp"], doc["unit"]
     if ipp is not None:
-        known, unit = patients.patient_unit(station, str(ipp)[:64])
+        known, unit = patients.patient_unit(station, str(ipp))
         if not known:
             return None
         if not _may_open(user, str(ipp), unit):
@@ -91,7 +91,7 @@ def _breakglass_page(ipp: str, status: int, reason: str = ""):
 @scope_exempt
 def breakglass(ipp: str):
     """Open a patient outside one's units after typing a reason (journalled, this session)."""
-    ipp = ipp[:64]
+    ipp = url_id(ipp)
     known, unit = patients.patient_unit(current_station(), ipp)
     if not known:
         abort(404)

@@ -115,13 +115,14 @@ KINDS: dict[str, FileKind] = {k.name: k for k in (
         C("nom", "name", True, "nom du plateau", "Boîte prothèse de hanche"),
         C("unite", "owner_unit", False, "unité propriétaire", "BLOC-ORTHO"),
         C("conditionnement", "packaging", False, "type d'emballage", "conteneur"),
-        C("peremption_jours", "shelf_life_days", False, "durée de validité stérile en jours (entier)",
-          "90", integer),
+        C("peremption_jours", "shelf_life_days", False,
+          "durée de validité stérile en jours (entier)", "90", integer),
     )),
     FileKind("compositions", "tray_line", "Composition des plateaux", (
         C("plateau", "tray", True, "code du plateau (plateaux.csv)", "ORTHO-12"),
         C("instrument", "instrument", True, "désignation de l'instrument", "Pince de Kocher"),
-        C("quantite", "quantity", True, "nombre d'exemplaires dans le plateau (entier)", "2", integer),
+        C("quantite", "quantity", True, "nombre d'exemplaires dans le plateau (entier)", "2",
+          integer),
         C("reference", "ref", False, "référence de l'instrument", "BH-123"),
     )),
     FileKind("cycles", "sterilisation_cycle", "Cycles de stérilisation", (

@@ -29,8 +29,10 @@ class Context:
             raise Refused(f"{name} : patient absent")
         target = self.index.resolve(ref, name, res, ("Patient",))
         if target is None or id(target) not in self.ipp_of:
-            shown = ref.get("reference") or ref.get("display") or "?" if isinstance(ref, dict) else "?"
-            why = "refusé" if target is not None and id(target) in self.refused_patients else "inconnu"
+            shown = ((ref.get("reference") or ref.get("display") or "?")
+                     if isinstance(ref, dict) else "?")
+            refused = target is not None and id(target) in self.refused_patients
+            why = "refusé" if refused else "inconnu"
             raise Refused(f"{name} : patient {why} « {shown} »")
         return self.ipp_of[id(target)]
 
@@ -60,7 +62,7 @@ class Context:
 
 
 def pick_identifier(res: dict, systems: tuple[str, ...], type_codes: tuple[str, ...]) -> str:
-    """Value of the identifier in ``systems``, else typed ``type_codes``, else the first, else id."""
+    """Identifier value in ``systems``, else typed ``type_codes``, else the first, else id."""
     idents = [i for i in objs(res, "identifier") if text(i, "value")]
     for system in systems:
         for ident in idents:

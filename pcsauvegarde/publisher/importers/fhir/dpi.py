@@ -119,7 +119,7 @@ def _birth_place(res: dict, strict: bool = True) -> str:
 def map_encounter(res: dict, ctx: Context) -> Stay | None:
     """Encounter in progress or finished -> Stay (unit from location chain or serviceProvider)."""
     status = text(res, "status")
-    if status not in _CURRENT + ("finished",):
+    if status not in (*_CURRENT, "finished"):
         return None
     ipp = ctx.ipp(res)
     period = obj(res, "period")
@@ -138,7 +138,8 @@ def map_encounter(res: dict, ctx: Context) -> Stay | None:
     for part in objs(res, "participant"):
         codes = {first_code(t, "participant.type") for t in lst(part, "type")}
         if not attending or "ATND" in codes:
-            attending = ctx.person(part.get("individual"), "participant.individual", res) or attending
+            attending = (ctx.person(part.get("individual"), "participant.individual", res)
+                         or attending)
     reasons = [concept_text(c, "reasonCode") for c in lst(res, "reasonCode")]
     return Stay(id=pick_identifier(res, ctx.systems.nda, ("VN",)), ipp=ipp, unit=unit,
                 admission=admission, room=room, bed=bed, attending=attending,
@@ -175,7 +176,8 @@ def map_location(res: dict, ctx: Context) -> Unit | list:
     """A ward Location (physicalType wa) -> Unit; rooms and beds only serve resolution ([])."""
     if first_code(res.get("physicalType"), "physicalType") != "wa":
         return []
-    phone = next((text(t, "value") for t in objs(res, "telecom") if text(t, "system") == "phone"), "")
+    phone = next((text(t, "value") for t in objs(res, "telecom")
+                  if text(t, "system") == "phone"), "")
     name = text(res, "name")
     if not name:
         raise Refused("name : nom de l'unité absent")

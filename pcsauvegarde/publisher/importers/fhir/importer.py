@@ -9,7 +9,7 @@ The import MUST NOT raise on bad input.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,7 +42,7 @@ from pcsauvegarde.publisher.importers.fhir.source import Entry, Unreadable, read
 from pcsauvegarde.publisher.importers.fhir.systems import FhirSystems
 from pcsauvegarde.publisher.importers.fhir.values import Refused
 
-Mapper = Callable[[dict, Context], "Record | list[Record] | None"]
+Mapper = Callable[[dict, Context], "Record | Sequence[Record] | None"]
 
 # Order matters: patients, then stays, then orders before the administrations that cite them.
 MAPPERS: dict[str, Mapper] = {
@@ -127,7 +127,7 @@ def _map_one(entry: Entry, mapper: Mapper, ctx: Context, result: ImportResult,
              seen: set[tuple[str, str]]) -> None:
     res = entry.resource
     rtype = res["resourceType"]
-    rid = res.get("id") if isinstance(res.get("id"), str) else ""
+    rid = i if isinstance(i := res.get("id"), str) else ""
 
     def refuse(reason: str) -> None:
         result.rejections.append(Rejection(entry.file, entry.where, rtype, rid, reason))
@@ -137,20 +137,21 @@ def _map_one(entry: Entry, mapper: Mapper, ctx: Context, result: ImportResult,
     try:
         mapped = mapper(res, ctx)
         if mapped is None:
-            status = res.get("status") if isinstance(res.get("status"), str) else ""
-            result.ignored[f"{rtype} : hors périmètre{f' (statut {status})' if status else ''}"] += 1
+            status = s if isinstance(s := res.get("status"), str) else ""
+            why = f" (statut {status})" if status else ""
+            result.ignored[f"{rtype} : hors périmètre{why}"] += 1
             return
         if mapped == []:
             return  # read for reference resolution only (rooms, beds)
         records = [record_from_dict(r.to_dict()) for r in
-                   (mapped if isinstance(mapped, list) else [mapped])]
+                   ([mapped] if isinstance(mapped, Record) else mapped)]
     except Ignored as exc:
         result.ignored[f"{rtype} : {exc}"] += 1
         return
     except (Refused, RecordError) as exc:
         refuse(str(exc))
         return
-    except Exception as exc:  # noqa: BLE001 - one odd resource must never stop the import
+    except Exception as exc:  # one odd resource must never stop the import
         refuse(f"structure inattendue ({exc.__class__.__name__})")
         return
     for record in records:

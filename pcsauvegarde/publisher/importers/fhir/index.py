@@ -20,7 +20,8 @@ class Index:
 
     def add(self, entry: Entry) -> None:
         res = entry.resource
-        rtype, rid = res.get("resourceType"), res.get("id")
+        rtype: str = res["resourceType"]  # source.py yields only resources that have one
+        rid = res.get("id")
         if isinstance(rid, str) and rid:
             self.by_key.setdefault(f"{rtype}/{rid}", res)
         if entry.full_url:
@@ -33,7 +34,7 @@ class Index:
             identifiers = [identifiers]
         for ident in identifiers if isinstance(identifiers, list) else []:
             if isinstance(ident, dict) and isinstance(ident.get("value"), str):
-                system = ident.get("system") if isinstance(ident.get("system"), str) else ""
+                system = s if isinstance(s := ident.get("system"), str) else ""
                 for key in {(rtype, system, ident["value"]), (rtype, "", ident["value"])}:
                     bucket = self.by_identifier.setdefault(key, [])
                     if all(other is not res for other in bucket):
@@ -42,7 +43,8 @@ class Index:
     def replace(self, old: Entry, entry: Entry) -> None:
         """A newer version of a resource: ``old`` is no longer findable, ``entry`` is."""
         res = old.resource
-        rtype, rid = res.get("resourceType"), res.get("id")
+        rtype: str = res["resourceType"]
+        rid = res.get("id")
         keys = [f"{rtype}/{rid}"] if isinstance(rid, str) else []
         keys += [_type_id_tail(old.full_url)] if old.full_url else []
         for key in keys:
@@ -53,13 +55,13 @@ class Index:
         identifiers = res.get("identifier")
         for ident in identifiers if isinstance(identifiers, list) else [identifiers]:
             if isinstance(ident, dict) and isinstance(ident.get("value"), str):
-                system = ident.get("system") if isinstance(ident.get("system"), str) else ""
-                for key in {(rtype, system, ident["value"]), (rtype, "", ident["value"])}:
-                    bucket = [r for r in self.by_identifier.get(key, []) if r is not res]
+                system = s if isinstance(s := ident.get("system"), str) else ""
+                for ikey in {(rtype, system, ident["value"]), (rtype, "", ident["value"])}:
+                    bucket = [r for r in self.by_identifier.get(ikey, []) if r is not res]
                     if bucket:
-                        self.by_identifier[key] = bucket
+                        self.by_identifier[ikey] = bucket
                     else:
-                        self.by_identifier.pop(key, None)
+                        self.by_identifier.pop(ikey, None)
         self.add(entry)
 
     def resolve(self, ref: object, field: str, container: dict | None = None,
@@ -75,7 +77,7 @@ class Index:
         target = ref.get("reference")
         if target is None and isinstance(ref.get("identifier"), dict):
             ident = ref["identifier"]
-            rtype = ref.get("type") if isinstance(ref.get("type"), str) else (types or ("",))[0]
+            rtype = t if isinstance(t := ref.get("type"), str) else (types or ("",))[0]
             return self._by_identifier(rtype, ident.get("system") or "", ident.get("value"), field)
         if target is None:
             return None

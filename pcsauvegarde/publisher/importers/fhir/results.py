@@ -30,7 +30,8 @@ _FLAGS = {"N": "N", "L": "L", "H": "H", "LL": "LL", "HH": "HH", "A": "A", "AA": 
 _RESULT_STATUSES = ("final", "amended", "corrected", "preliminary")
 _IMAGING_CATEGORY = ("363679005", "imaging", "radiology", "RAD")
 # Modality guessed from the exam label when no DICOM code is given (French and English words).
-_MODALITY_WORDS = (("MR", r"\bIRM\b|\bMRI\b|résonance"), ("CT", r"scanner|\bTDM\b|\bCT\b|tomodensito"),
+_MODALITY_WORDS = (("MR", r"\bIRM\b|\bMRI\b|résonance"),
+                   ("CT", r"scanner|\bTDM\b|\bCT\b|tomodensito"),
                    ("US", r"écho|echo|ultrason|doppler"), ("NM", r"scintigraph|\bTEP\b|\bPET\b"),
                    ("MG", r"mammograph"), ("XR", r"radio|\bRX\b|x-ray|\bXR\b"))
 
@@ -45,7 +46,8 @@ def map_observation(res: dict, ctx: Context) -> LabResult:
     loinc = first_code(res.get("code"), "code", (LOINC_SYSTEM,))
     if cats and "laboratory" not in cat_codes:
         raise Ignored(_category_reason(cats))
-    if not cats and not any(text(c, "system") == LOINC_SYSTEM for c in codings(res.get("code"), "code")):
+    coded = any(text(c, "system") == LOINC_SYSTEM for c in codings(res.get("code"), "code"))
+    if not cats and not coded:
         raise Ignored("ni catégorie ni code LOINC : pas reconnue comme résultat de laboratoire")
     status = text(res, "status")
     if status not in _RESULT_STATUSES:
@@ -147,7 +149,7 @@ def is_imaging_request(res: dict) -> bool:
     label = concept_text(res.get("code"), "code")
     cats = {text(c, "code") for concept in lst(res, "category")
             for c in codings(concept, "category")}
-    return bool(modality_of(label, lst(res, "modality") + [res.get("code")])
+    return bool(modality_of(label, [*lst(res, "modality"), res.get("code")])
                 or cats & set(_IMAGING_CATEGORY))
 
 
@@ -156,7 +158,7 @@ def map_imaging_request(res: dict, ctx: Context) -> ImagingExam | None:
     if text(res, "status") not in ("active", "draft", "on-hold", "completed"):
         return None
     label = concept_text(res.get("code"), "code")
-    modality = modality_of(label, lst(res, "modality") + [res.get("code")])
+    modality = modality_of(label, [*lst(res, "modality"), res.get("code")])
     when = effective_time(res, "occurrence")
     if when is None:
         raise Ignored("demande d'imagerie sans date prévue (occurrence[x])")

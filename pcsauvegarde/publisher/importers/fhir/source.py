@@ -103,7 +103,7 @@ def _resource(name: str, where: int, data: object, full_url: str,
         if "resource" not in item:
             yield Unreadable(name, spot, f"entrée {index} du Bundle sans « resource »")
             continue
-        url = item.get("fullUrl") if isinstance(item.get("fullUrl"), str) else ""
+        url = full if isinstance(full := item.get("fullUrl"), str) else ""
         yield from _resource(name, spot, item["resource"], url, depth + 1)
 
 

@@ -66,7 +66,8 @@ def timing_of(dosage: dict, dose: str, dose_unit: str) -> Timing:
 def dosage_words(dosage: dict) -> str:
     """The prescriber's words: text, additional instructions and patient instruction."""
     parts = [text(dosage, "text")]
-    parts += [concept_text(c, "additionalInstruction") for c in lst(dosage, "additionalInstruction")]
+    parts += [concept_text(c, "additionalInstruction")
+              for c in lst(dosage, "additionalInstruction")]
     parts.append(text(dosage, "patientInstruction"))
     seen: list[str] = []
     for part in parts:

@@ -1,13 +1,14 @@
-"""HL7 v2 importer: ADT A01/A02/A03/A08, ORU^R01, RDE^O11 → canonical records.
+"""HL7 v2 importer (IHE PAM France ADT, ORU^R01, RDE^O11, RAS^O17) → canonical records.
 
 Messages are replayed in file order and the result is the state they describe: a later
-message about the same record (same NDA, order, result…) replaces the earlier one. A message
-that cannot be used is refused alone (:class:`Hl7Rejection`, French reason naming the file,
-message and segment); a bad AL1/DG1/OBX/order inside a usable message is refused alone too.
-Patients come from ADT only; ORU and RDE refer to them by IPP (PID-3).
-Parsing is python-hl7 (``hl7``): tolerant, small, handles separators and escape sequences.
-Segments may end with ``\\r``, ``\\n`` or ``\\r\\n``; the charset is MSH-18 (UTF-8 by default,
-ISO 8859-1 accepted).
+message about the same record (same NDA, order, result…) replaces the earlier one, cancels
+remove it, merges move everything to the surviving IPP. A message is applied whole or
+refused whole (:class:`Hl7Rejection`, French reason naming the file, message and field);
+when a part of a usable message (an AL1, an OBX, an order, an invalid INS) is left out, the
+rejection says so and lists exactly what was kept.
+Parsing is python-hl7 (``hl7``) for segments; fields are read by :mod:`values`.
+Segments may end with ``\\r``, ``\\n`` or ``\\r\\n``; MLLP framing and FHS/BHS batches are
+accepted; the charset is MSH-18 (UTF-8 by default, ISO 8859-1 accepted).
 """
 
 from __future__ import annotations
@@ -19,20 +20,20 @@ from pathlib import Path
 
 import hl7
 
-from pcsauvegarde.core.records import Record, RecordError, Stay, record_from_dict
-from pcsauvegarde.publisher.importers.hl7v2 import mapping as m
+from pcsauvegarde.core.records import TYPE_LABELS_FR, Record, RecordError, record_from_dict
+from pcsauvegarde.publisher.importers.hl7v2.events import EVENTS, SUPPORTED, Message
+from pcsauvegarde.publisher.importers.hl7v2.identity import Hl7Options
 from pcsauvegarde.publisher.importers.hl7v2.values import Refused, get
 
-ADT_EVENTS = ("A01", "A02", "A03", "A08")
-SUPPORTED = "ADT A01/A02/A03/A08, ORU^R01, RDE^O11"
 CHARSETS = {"": "utf-8", "UNICODE UTF-8": "utf-8", "UTF-8": "utf-8", "UTF8": "utf-8",
             "ASCII": "utf-8", "8859/1": "latin-1", "8859/15": "iso8859-15"}
 _BATCH = (b"FHS", b"BHS", b"BTS", b"FTS")
+PARTIAL = "appliqué en partie"  # in the text of a rejection that is not a whole refusal
 
 
 @dataclass(frozen=True)
 class Hl7Rejection:
-    """A refused message (or segment of a message): where it is and why, in French."""
+    """A refused message, or a part of an applied one (``kept`` says what was applied)."""
 
     file: str
     message_number: int   # 1 for the first message of the file
@@ -40,12 +41,16 @@ class Hl7Rejection:
     message_type: str
     control_id: str
     reason_fr: str
+    kept: str = ""        # "" when the whole message was refused
 
     def message(self) -> str:
         kind = f"{self.message_type} " if self.message_type else ""
         ctl = f" ({self.control_id})" if self.control_id else ""
-        return (f"{self.file}, message {self.message_number} (ligne {self.line}) : "
-                f"{kind}refusé{ctl} — {self.reason_fr}")
+        where = f"{self.file}, message {self.message_number} (ligne {self.line}) : "
+        if self.kept:
+            return (f"{where}{kind}{PARTIAL}{ctl} — {self.reason_fr} ; "
+                    f"conservé : {self.kept}")
+        return f"{where}{kind}refusé{ctl} — {self.reason_fr}"
 
     __str__ = message
 
@@ -57,6 +62,7 @@ class Hl7Result:
     records: list[Record] = field(default_factory=list)
     rejections: list[Hl7Rejection] = field(default_factory=list)
     messages: int = 0
+    events: Counter = field(default_factory=Counter)  # applied messages per TYPE^EVENT
 
     def counts(self) -> dict[str, int]:
         return dict(Counter(r.TYPE for r in self.records))
@@ -73,9 +79,9 @@ class _Raw:
     segments: list[bytes]
 
 
-def import_hl7(paths: Iterable[Path]) -> Hl7Result:
+def import_hl7(paths: Iterable[Path], options: Hl7Options | None = None) -> Hl7Result:
     """Read HL7 v2 files (one or more messages each) and map them; never raises on content."""
-    importer = _Importer()
+    importer = _Importer(options or Hl7Options())
     for path in paths:
         path = Path(path)
         try:
@@ -90,9 +96,15 @@ def import_hl7(paths: Iterable[Path]) -> Hl7Result:
     return importer.result
 
 
+def looks_like_hl7(data: bytes) -> bool:
+    """Whether a file's first bytes are an HL7 v2 message or batch (MLLP framing allowed)."""
+    head = data[:64].lstrip(b"\xef\xbb\xbf\x0b \t\r\n")
+    return head[:3] in (b"MSH", b"FHS", b"BHS") and head[3:4] not in (b"", b"\n")
+
+
 def split_messages(name: str, data: bytes) -> list[_Raw]:
     """Cut a file into messages at each MSH; any of CR, LF, CRLF ends a segment."""
-    text = data.replace(b"\x0b", b"").replace(b"\x1c", b"")
+    text = data.removeprefix(b"\xef\xbb\xbf").replace(b"\x0b", b"").replace(b"\x1c", b"")
     lines = text.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
     messages: list[_Raw] = []
     for number, line in enumerate(lines, start=1):
@@ -108,9 +120,14 @@ def split_messages(name: str, data: bytes) -> list[_Raw]:
 
 
 class _Importer:
-    def __init__(self) -> None:
+    """The state replayed so far, and the message being applied on top of it."""
+
+    def __init__(self, options: Hl7Options) -> None:
+        self.options = options
         self.result = Hl7Result()
         self.state: dict[tuple[str, str], Record] = {}
+        self.merged: dict[str, str] = {}  # merged IPP → surviving IPP (A40)
+        self.history: dict[str, list[tuple[str, str, str]]] = {}  # NDA → earlier locations
 
     def message(self, raw: _Raw) -> None:
         self.result.messages += 1
@@ -134,135 +151,107 @@ class _Importer:
             self._refuse(raw, mtype, control, "texte non UTF-8 : déclarer MSH-18 = 8859/1 pour "
                          "un message en ISO 8859-1 (latin-1)")
             return
+        ctx = _Ctx(self, raw, mtype, control)
         try:
             msg = hl7.parse(text)
-            found = self._dispatch(raw, msg, mtype, control)
-        except Refused as exc:
-            self._refuse(raw, mtype, control, str(exc))
+            msh = msg.segment("MSH")
+            kind, trigger = get(msh, 9, 1).upper(), get(msh, 9, 2).upper()
+            handler = EVENTS.get((kind, trigger))
+            if handler is None:
+                raise Refused(f"type de message « {kind}^{trigger} » non pris en charge "
+                              f"({SUPPORTED})")
+            handler(Message(ctx, list(msg), trigger, self.options))
+            if not ctx.pending and not ctx.partial:
+                raise Refused("aucun enregistrement exploitable dans le message")
+        except (Refused, RecordError, ValueError) as exc:
+            self._refuse(raw, mtype, control, str(exc))  # nothing of it is applied
             return
-        except (RecordError, ValueError) as exc:
-            self._refuse(raw, mtype, control, str(exc))
-            return
-        already = any(r.file == raw.file and r.message_number == raw.number
-                      for r in self.result.rejections) if not found else True
-        if not already:
-            self._refuse(raw, mtype, control, "aucun enregistrement exploitable dans le message")
+        ctx.commit(f"{kind}^{trigger}")
 
-    def _refuse(self, raw: _Raw, mtype: str, control: str, reason: str) -> None:
+    def _refuse(self, raw: _Raw, mtype: str, control: str, reason: str, kept: str = "") -> None:
         self.result.rejections.append(
-            Hl7Rejection(raw.file, raw.number, raw.line, mtype, control, reason))
-
-    def _dispatch(self, raw: _Raw, msg: hl7.Message, mtype: str, control: str) -> int:
-        msh = msg.segment("MSH")
-        kind, trigger = get(msh, 9, 1).upper(), get(msh, 9, 2).upper()
-        segments = list(msg)
-        ctx = _Ctx(self, raw, mtype, control, segments)
-        if kind == "ADT" and trigger in ADT_EVENTS:
-            return ctx.adt(trigger)
-        if kind == "ORU" and trigger == "R01":
-            return ctx.oru()
-        if kind == "RDE" and trigger in ("O11", "O01"):
-            return ctx.rde()
-        raise Refused(f"type de message « {kind}^{trigger} » non pris en charge ({SUPPORTED})")
+            Hl7Rejection(raw.file, raw.number, raw.line, mtype, control, reason, kept))
 
 
 class _Ctx:
-    """One message being mapped: its segments and where to put records and refusals."""
+    """One message being applied: its changes stay pending until the whole message is read."""
 
-    def __init__(self, imp: _Importer, raw: _Raw, mtype: str, control: str, segments: list):
+    def __init__(self, imp: _Importer, raw: _Raw, mtype: str, control: str):
         self.imp, self.raw, self.mtype, self.control = imp, raw, mtype, control
-        self.segments = segments
-        self.msh = self.first("MSH")
-        self.pid = self.first("PID")
-        self.pv1 = self.first("PV1")
-        self.count = 0
-        self.refused = 0
+        self.pending: dict[tuple[str, str], Record | None] = {}  # None: removed
+        self.partial: list[str] = []
+        self.merges: dict[str, str] = {}
+        self.history: dict[str, list[tuple[str, str, str]]] = {}
 
-    def first(self, name: str):
-        return next((s for s in self.segments if str(s[0]) == name), None)
+    def lookup(self, kind: str, rid: str) -> Record | None:
+        key = (kind, rid)
+        return self.pending[key] if key in self.pending else self.imp.state.get(key)
 
-    def add(self, record: Record) -> None:
+    def put(self, record: Record) -> None:
         record = record_from_dict(record.to_dict())  # the same checks as the station's
-        self.imp.state[(record.TYPE, record.id)] = record
-        self.count += 1
+        self.pending[(record.TYPE, record.id)] = record
+
+    def delete(self, kind: str, rid: str) -> None:
+        if self.lookup(kind, rid) is not None:
+            self.pending[(kind, rid)] = None
+
+    def note(self, text: str) -> None:
+        self.partial.append(text)
+
+    def locations(self, nda: str) -> list[tuple[str, str, str]]:
+        if nda not in self.history:
+            self.history[nda] = list(self.imp.history.get(nda, []))
+        return self.history[nda]
+
+    def resolve(self, ipp: str) -> str:
+        """The surviving IPP of a merged one (A40), else the IPP itself."""
+        seen = set()
+        while ipp in {**self.imp.merged, **self.merges} and ipp not in seen:
+            seen.add(ipp)
+            ipp = self.merges.get(ipp) or self.imp.merged[ipp]
+        return ipp
+
+    def with_ipp(self, ipp: str) -> list[Record]:
+        """Every record (pending or replayed) that belongs to ``ipp``."""
+        keys = {k for k, r in self.imp.state.items() if getattr(r, "ipp", None) == ipp}
+        keys |= {k for k, r in self.pending.items() if r is not None
+                 and getattr(r, "ipp", None) == ipp}
+        return [r for k in sorted(keys) if (r := self.lookup(*k)) is not None]
 
     def try_add(self, what: str, build) -> None:
-        """Map one sub-record; a failure refuses it alone, naming the segment."""
+        """Map one part of the message; a failure leaves it out alone, naming the segment."""
         try:
             record = build()
             if record is not None:
-                self.add(record)
+                self.put(record)
         except (Refused, RecordError, ValueError) as exc:
-            self.refused += 1
-            self.imp._refuse(self.raw, self.mtype, self.control, f"{what} : {exc}")
+            self.partial.append(f"{what} : {exc}")
 
-    def ipp(self) -> str:
-        if self.pid is None:
-            raise Refused("segment PID absent")
-        return m.ipp_of(self.pid)
+    def commit(self, event: str) -> None:
+        state = self.imp.state
+        for key, record in self.pending.items():
+            if record is None:
+                state.pop(key, None)
+            else:
+                state[key] = record
+        self.imp.history.update(self.history)
+        self.imp.merged.update(self.merges)
+        self.imp.result.events[event] += 1
+        if self.partial:
+            kept = self.kept()
+            for reason in self.partial:
+                self.imp._refuse(self.raw, self.mtype, self.control, reason, kept)
 
-    def adt(self, event: str) -> int:
-        ipp = self.ipp()
-        try:
-            self.add(m.map_patient(self.pid))
-        except Refused:
-            if ("patient", ipp) not in self.imp.state:
-                raise  # an unknown patient without a usable identity: nothing can be kept
-        if self.pv1 is not None and get(self.pv1, 19):
-            previous = self.imp.state.get(("stay", get(self.pv1, 19)))
-            event_at = get(self.first("EVN"), 2) or get(self.msh, 7)
-            self.add(m.map_stay(self.pv1, ipp, event, event_at,
-                                previous if isinstance(previous, Stay) else None))
-        self._allergies_and_conditions(ipp)
-        return self.count
-
-    def _allergies_and_conditions(self, ipp: str) -> None:
-        for seg in self.segments:
-            name = str(seg[0])
-            if name == "AL1":
-                self.try_add(f"AL1 {get(seg, 1)}", lambda s=seg: m.map_allergy(s, ipp))
-            elif name == "DG1":
-                self.try_add(f"DG1 {get(seg, 1)}", lambda s=seg: m.map_condition(s, ipp))
-
-    def oru(self) -> int:
-        ipp = self.ipp()
-        orc = obr = None
-        order_id = ""
-        groups = 0
-        for seg in self.segments:
-            name = str(seg[0])
-            if name == "ORC":
-                orc = seg
-            elif name == "OBR":
-                obr, groups = seg, groups + 1
-                order_id = (get(obr, 3) or get(obr, 2) or get(orc, 3) or get(orc, 2)
-                            or f"{self.control or 'message'}-{groups}")
-            elif name == "OBX":
-                self.try_add(f"OBX {get(seg, 1) or '?'}", lambda s=seg, o=obr, i=order_id:
-                             m.map_result(s, o, i or f"{self.control}-0", ipp))
-        if not self.count and not self.refused and any(str(s[0]) == "OBX" for s in self.segments):
-            raise Refused("aucun résultat codé : les OBX sans code d'analyse (OBX-3) sont du "
-                          "texte de compte rendu, non importé")
-        return self.count
-
-    def rde(self) -> int:
-        ipp = self.ipp()
-        nda = get(self.pv1, 19)
-        self._allergies_and_conditions(ipp)
-        groups: list[dict] = []
-        for seg in self.segments:
-            name = str(seg[0])
-            if name == "ORC" or (name == "RXE" and (not groups or "RXE" in groups[-1])):
-                groups.append({})
-            if name in ("ORC", "RXE", "RXR", "TQ1") and groups:
-                groups[-1].setdefault(name, seg)
-            elif name == "NTE" and groups:
-                groups[-1].setdefault("NTE", []).append(get(seg, 3))
-        for n, group in enumerate((g for g in groups if "RXE" in g), start=1):
-            orc, rxe = group.get("ORC"), group["RXE"]
-            order_id = (get(orc, 2) or get(orc, 3) or get(rxe, 15) or get(orc, 4)
-                        or f"{self.control or 'message'}-{n}")
-            self.try_add(f"commande {order_id}", lambda o=orc, r=rxe, g=group, i=order_id:
-                         m.map_order(o, r, g.get("RXR"), g.get("TQ1"), ipp, nda, i,
-                                     get(self.msh, 7), g.get("NTE", [])))
-        return self.count
+    def kept(self) -> str:
+        """What the message applied, in French: ``patient 900123, séjour NDA77, allergies : 2``."""
+        done = Counter(k[0] for k, r in self.pending.items() if r is not None)
+        removed = sum(1 for r in self.pending.values() if r is None)
+        parts = []
+        for kind, count in done.items():
+            ids = [k[1] for k, r in self.pending.items() if k[0] == kind and r is not None]
+            one = {"patient": "patient", "stay": "séjour"}.get(kind)
+            parts.append(f"{one} {ids[0]}" if one and count == 1
+                         else f"{TYPE_LABELS_FR.get(kind, kind)} : {count}")
+        if removed:
+            parts.append(f"suppressions : {removed}")
+        return ", ".join(parts)  # "": nothing applied, the lines read as refusals

@@ -1,4 +1,8 @@
-"""HL7 v2 segments → canonical records: PID, PV1, AL1, DG1, OBR/OBX, ORC/RXE/RXR/TQ1."""
+"""HL7 v2 segments → canonical records: AL1, DG1, OBR/OBX, ORC/RXE/RXR/TQ1, RXA.
+
+Identity (PID) is in identity.py, stays (PV1/ZBE) in movements.py. Refusals raised here do
+not repeat the segment's name: the importer prefixes it once.
+"""
 
 from __future__ import annotations
 
@@ -7,101 +11,36 @@ import unicodedata
 
 import hl7
 
-from pcsauvegarde.core.records import Allergy, Condition, LabResult, MedicationOrder, Patient, Stay
+from pcsauvegarde.core.records import (
+    Allergy,
+    Condition,
+    LabResult,
+    MedicationAdministration,
+    MedicationOrder,
+)
 from pcsauvegarde.publisher.importers.hl7v2.timing import timing_from
 from pcsauvegarde.publisher.importers.hl7v2.values import (
     Refused,
-    date,
+    decimal_fr,
     get,
     person,
     reps,
+    text,
     timestamp,
 )
 
-# French INS (NIR / NIA) assigning authorities, and PAM FR identity reliability codes (PID-32).
-INS_OIDS = ("1.2.250.1.213.1.4.8", "1.2.250.1.213.1.4.9", "1.2.250.1.213.1.4.10",
-            "1.2.250.1.213.1.4.11")
-INS_STATUS = {"PROV": "provisoire", "RECUP": "récupérée", "VALI": "validée", "QUAL": "qualifiée"}
-SEX = {"M": "M", "F": "F", "U": "I", "O": "I", "A": "I", "N": "I", "I": "I"}
-SEVERITY = {"SV": "sévère", "MO": "modérée", "MI": "légère"}
+SEVERITY = {"SV": "sévère", "SEVERE": "sévère", "MO": "modérée", "MODERATE": "modérée",
+            "MI": "légère", "MILD": "légère", "U": "", "UNKNOWN": ""}
 FLAGS = {"N": "N", "L": "L", "H": "H", "LL": "LL", "HH": "HH", "A": "A", "AA": "A",
          "<": "L", ">": "H", "": ""}
-SKIPPED_RESULT_STATUS = ("D", "W", "X")  # deleted, wrong patient, result cannot be obtained
+REMOVED_RESULT_STATUS = ("D", "W", "X")  # deleted, wrong patient, result cannot be obtained
+RESULT_STATUS = {"F": "final", "": "final", "U": "final", "P": "preliminary",
+                 "S": "preliminary", "R": "preliminary", "I": "preliminary", "C": "corrected"}
+MDC_UNITS = {"MMHG": "mmHg", "PERCENT": "%", "BEAT_PER_MIN": "/min", "RESP_PER_MIN": "/min",
+             "DEGC": "°C", "KILO_G": "kg", "CENTI_M": "cm", "MILLI_L": "mL", "MILLI_MOLE_PER_L":
+             "mmol/L", "MILLI_G_PER_DL": "mg/dL", "X_G_PER_DL": "g/dL"}
 STOPPED_CONTROLS = ("CA", "DC", "OC", "OD", "CR", "DR")
 DRUG_SYSTEMS = ("UCD", "CIP", "UCD7", "UCD13", "CIP7", "CIP13")
-
-
-def ipp_of(pid: hl7.Segment | None) -> str:
-    """PID-3: the first identifier that is not an INS (IPP); refuse when there is none."""
-    for rep in range(1, reps(pid, 3) + 1):
-        value, authority, kind = get(pid, 3, 1, rep), get(pid, 3, 4, rep, 2), get(pid, 3, 5, rep)
-        if value and not _is_ins(authority, kind):
-            return value
-    raise Refused("PID-3 : identifiant du patient (IPP) absent")
-
-
-def _is_ins(authority: str, kind: str) -> bool:
-    return authority in INS_OIDS or kind.upper().startswith("INS")
-
-
-def map_patient(pid: hl7.Segment) -> Patient:
-    """PID → Patient; birth name from the L (legal) name, used name from D (display)."""
-    ipp = ipp_of(pid)
-    ins = ""
-    for rep in range(1, reps(pid, 3) + 1):
-        if _is_ins(get(pid, 3, 4, rep, 2), get(pid, 3, 5, rep)) and get(pid, 3, 1, rep):
-            ins = get(pid, 3, 1, rep)
-    names = {get(pid, 5, 7, rep).upper() or "L": rep for rep in range(reps(pid, 5), 0, -1)}
-    legal = names.get("L", 1)
-    birth_name = get(pid, 5, 1, legal)
-    first_names = " ".join(v for v in (get(pid, 5, 2, legal), get(pid, 5, 3, legal)) if v)
-    used = names.get("D")
-    if not birth_name or not first_names:
-        raise Refused("PID-5 : nom de naissance ou prénom absent")
-    sex = SEX.get(get(pid, 8).upper())
-    if sex is None:
-        raise Refused(f"PID-8 : sexe « {get(pid, 8)} » absent ou inconnu (M, F, U, O, A, N)")
-    birth_place = ""
-    for rep in range(1, reps(pid, 11) + 1):
-        if get(pid, 11, 7, rep).upper() == "BDL":
-            birth_place = get(pid, 11, 9, rep)
-    return Patient(
-        id=ipp, birth_name=birth_name.upper(), first_names=first_names,
-        birth_date=date(get(pid, 7), "PID-7 (date de naissance)"), sex=sex,
-        used_name=get(pid, 5, 1, used).upper() if used else "",
-        used_first_name=get(pid, 5, 2, used) if used else "",
-        birth_place_code=birth_place, ins=ins,
-        ins_status=INS_STATUS.get(get(pid, 32).upper(), "") if ins else "",
-        deceased=get(pid, 30).upper() == "Y")
-
-
-def map_stay(pv1: hl7.Segment | None, ipp: str, event: str, event_at: str,
-             previous: Stay | None) -> Stay:
-    """PV1 → Stay (NDA = PV1-19); an A03 without PV1-45 is discharged at the event time.
-
-    Fields a message leaves empty keep the value of the same stay from an earlier message.
-    """
-    nda = get(pv1, 19)
-    if not nda:
-        raise Refused("PV1-19 : numéro de séjour (NDA) absent")
-    unit = get(pv1, 3) or get(pv1, 10) or (previous.unit if previous else "")
-    if not unit:
-        raise Refused("PV1-3 : unité de soins absente (ni PV1-3 ni PV1-10)")
-    admission = timestamp(get(pv1, 44), "PV1-44 (admission)") or (
-        previous.admission if previous else None)
-    if admission is None:
-        raise Refused("PV1-44 : date d'admission absente")
-    discharge = timestamp(get(pv1, 45), "PV1-45 (sortie)")
-    if event == "A03" and discharge is None:
-        discharge = timestamp(event_at, "EVN-2 (date de l'événement)", required=True)
-    if event != "A03" and discharge is None and previous is not None:
-        discharge = previous.discharge
-    keep = previous if previous is not None and not get(pv1, 3) else None
-    return Stay(id=nda, ipp=ipp, unit=unit, admission=admission,
-                room=get(pv1, 3, 2) or (keep.room if keep else ""),
-                bed=get(pv1, 3, 3) or (keep.bed if keep else ""),
-                attending=person(pv1, 7) or (previous.attending if previous else ""),
-                discharge=discharge, reason=previous.reason if previous else "")
 
 
 def map_allergy(al1: hl7.Segment, ipp: str) -> Allergy:
@@ -123,35 +62,76 @@ def map_condition(dg1: hl7.Segment, ipp: str) -> Condition:
     return Condition(id=f"{ipp}-{code or slug(label)}", ipp=ipp, label=label, code=code)
 
 
+def result_key(obx: hl7.Segment, order_id: str) -> str:
+    """The id of an OBX's result: order, test code and OBX-4 sub-id."""
+    sub = get(obx, 4)
+    return f"{order_id}-{get(obx, 3, 1)}{'-' + sub if sub else ''}"
+
+
 def map_result(obx: hl7.Segment, obr: hl7.Segment | None, order_id: str,
                ipp: str) -> LabResult | None:
-    """OBX (with its OBR) → LabResult; None for deleted/wrong results and empty text lines."""
-    where = f"OBX {get(obx, 1) or '?'}"
-    if get(obx, 11).upper() in SKIPPED_RESULT_STATUS:
-        return None
+    """OBX (with its OBR) → LabResult; None for empty values and uncoded narrative lines.
+
+    Deleted / wrong results (OBX-11 D, W, X) are the importer's business (they remove).
+    """
     code = get(obx, 3, 1)
     kind = get(obx, 2).upper()
-    value = get(obx, 5, 2) or get(obx, 5, 1) if kind in ("CWE", "CE", "CNE") else get(obx, 5)
-    if kind == "SN":
+    if kind in ("CWE", "CE", "CNE"):
+        value = get(obx, 5, 2) or get(obx, 5, 1)
+    elif kind == "SN":
         value = "".join(get(obx, 5, c) for c in (1, 2, 3, 4))
+    elif kind in ("TX", "FT"):
+        value = text(obx, 5)
+    else:
+        value = get(obx, 5)
     if not code:
         if kind in ("TX", "FT") or not value:
             return None  # narrative report line, not a result
-        raise Refused(f"{where} : OBX-3 (code de l'analyse) absent")
+        raise Refused("OBX-3 (code de l'analyse) absent")
     if not value:
         return None
     flag = get(obx, 8, 1).upper()
     if flag not in FLAGS:
-        raise Refused(f"{where} : OBX-8 indicateur d'anomalie « {flag} » inconnu "
+        raise Refused(f"OBX-8 indicateur d'anomalie « {flag} » inconnu "
                       "(N, L, H, LL, HH, A, AA, <, >)")
-    collected = timestamp(get(obx, 14) or get(obr, 7), f"{where} : OBX-14/OBR-7 (prélèvement)",
+    status = RESULT_STATUS.get(get(obx, 11).upper())
+    if status is None:
+        raise Refused(f"OBX-11 statut du résultat « {get(obx, 11)} » inconnu "
+                      "(F, P, C, S, R, U, D, W, X)")
+    collected = timestamp(get(obx, 14) or get(obr, 7), "OBX-14/OBR-7 (prélèvement)",
                           required=True)
-    sub = get(obx, 4)
-    return LabResult(id=f"{order_id}-{code}{'-' + sub if sub else ''}", ipp=ipp, code=code,
+    return LabResult(id=result_key(obx, order_id), ipp=ipp, code=code,
                      label=get(obx, 3, 2) or code, value=value, collected_at=collected,
-                     unit=get(obx, 6, 1) or get(obx, 6, 2), reference_range=get(obx, 7),
-                     abnormal=FLAGS[flag],
-                     validated_at=timestamp(get(obr, 22), f"{where} : OBR-22 (validation)"))
+                     unit=unit_of(obx), reference_range=reference_range(obx),
+                     abnormal=FLAGS[flag], status=status,
+                     validated_at=timestamp(get(obr, 22), "OBR-22 (validation)"))
+
+
+def unit_of(obx: hl7.Segment) -> str:
+    """OBX-6: the UCUM or textual unit, never a bare numeric code (MDC ``266016``)."""
+    systems = (get(obx, 6, 3).upper(), get(obx, 6, 6).upper())
+    candidates = [(get(obx, 6, 1), systems[0]), (get(obx, 6, 2), ""),
+                  (get(obx, 6, 4), systems[1]), (get(obx, 6, 5), "")]
+    for value, system in candidates:
+        if value and not value.isdigit():
+            if value.upper().startswith("MDC_DIM_"):
+                return MDC_UNITS.get(value.upper()[8:], value[8:].lower())
+            if system != "MDC":
+                return value
+    return get(obx, 6, 1)
+
+
+def reference_range(obx: hl7.Segment) -> str:
+    """OBX-7 in any form (``3.5-5.0``, ``<10``, ``^^10.000000`` …), trailing zeros trimmed."""
+    parts = [_trim(get(obx, 7, c)) for c in range(1, 4)]
+    parts = [p for p in parts if p]
+    return "-".join(parts) if len(parts) == 2 else " ".join(parts)
+
+
+def _trim(value: str) -> str:
+    """``10.000000`` → ``10``, ``3.50`` → ``3.5`` inside a range text."""
+    return re.sub(r"(\d)\.(\d*?)0+(?!\d)", lambda m: m[1] + ("." + m[2] if m[2] else ""),
+                  value)
 
 
 def map_order(orc: hl7.Segment | None, rxe: hl7.Segment, rxr: hl7.Segment | None,
@@ -165,8 +145,8 @@ def map_order(orc: hl7.Segment | None, rxe: hl7.Segment, rxr: hl7.Segment | None
     system = get(rxe, 2, 3).upper()
     if not (system in DRUG_SYSTEMS or re.fullmatch(r"\d{7}|\d{13}", code)):
         code = ""
-    low, high = get(rxe, 3), get(rxe, 4)
-    dose = "-".join(v for v in (low, high) if v)
+    low, high = decimal_fr(get(rxe, 3)), decimal_fr(get(rxe, 4))
+    dose = f"{low} à {high}" if low and high and low != high else (low or high)
     tq_src, tq_field = (rxe, 1) if get(rxe, 1, 2) or get(rxe, 1, 4) else (orc, 7)
     if tq1 is not None:
         pattern = get(tq1, 3, 1)
@@ -197,3 +177,22 @@ def slug(text: str) -> str:
     """ASCII, lower-case, hyphenated form of a label (a stable id part when no code exists)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60] or "x"
+
+
+ADMIN_STATUS = {"CP": "given", "": "given", "RE": "refused", "NA": "not_given",
+                "PA": "partial"}
+
+
+def map_administration(orc: hl7.Segment | None, rxa: hl7.Segment, ipp: str,
+                       order_id: str) -> MedicationAdministration:
+    """ORC + RXA (RAS^O17) → MedicationAdministration (what was given, when, by whom)."""
+    at = timestamp(get(rxa, 3), "RXA-3 (date d'administration)", required=True)
+    status = ADMIN_STATUS.get(get(rxa, 20).upper())
+    if status is None:
+        raise Refused(f"RXA-20 statut « {get(rxa, 20)} » inconnu (CP, RE, NA, PA)")
+    amount = decimal_fr(get(rxa, 6))
+    dose = " ".join(v for v in (amount, get(rxa, 7, 1) or get(rxa, 7, 2)) if v)
+    counter = get(rxa, 2) or get(rxa, 3)  # RXA-2: administration sub-id counter
+    return MedicationAdministration(
+        id=f"{order_id}-{counter}", ipp=ipp, order_id=order_id, at=at,
+        dose_given=dose if amount not in ("", "0") else "", by=person(rxa, 10), status=status)

@@ -55,12 +55,16 @@ class HttpsTransport(Transport):
 
     def _get(self, name: str) -> tuple[http.client.HTTPSConnection, http.client.HTTPResponse]:
         where = f"{self.host}:{self.port}"
-        conn = http.client.HTTPSConnection(self.host, self.port, timeout=self.source.timeout_seconds,
+        conn = http.client.HTTPSConnection(self.host, self.port,
+                                           timeout=self.source.timeout_seconds,
                                            context=self._context())
         try:
             conn.connect()
             if self.pin:
-                got = cert_fingerprint(conn.sock.getpeercert(binary_form=True))
+                der = conn.sock.getpeercert(binary_form=True)
+                if der is None:  # no certificate: nothing to compare with the pin
+                    raise self.error(f"{where} n'a présenté aucun certificat : connexion refusée")
+                got = cert_fingerprint(der)
                 if got != self.pin:
                     raise self.error(f"certificat de {where} inattendu (SHA-256 {got[:16]}…) : "
                                      "connexion refusée (serveur usurpé ou certificat changé — "

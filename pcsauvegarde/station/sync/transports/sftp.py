@@ -116,7 +116,11 @@ class SftpTransport(Transport):
                              f"({exc.strerror if isinstance(exc, OSError) else exc})") from None
         self._client = client
         self._sftp = client.open_sftp()
-        self._sftp.get_channel().settimeout(s.timeout_seconds)
+        channel = self._sftp.get_channel()
+        if channel is None:
+            client.close()
+            raise self.error(f"connexion SFTP à {self._where()} sans canal ouvert")
+        channel.settimeout(s.timeout_seconds)
 
     def _path(self, name: str) -> str:
         return f"{self.source.remote_path.rstrip('/')}/{name}"
@@ -140,7 +144,7 @@ class SftpTransport(Transport):
                 return None
             with self.sftp.open(self._path(name), "rb") as fh:
                 fh.prefetch(before.st_size)
-                size = copy_stream(fh, part, self.settings.max_package_bytes)
+                size = copy_stream(fh.read, part, self.settings.max_package_bytes)
             after = self.sftp.stat(self._path(name))
             if (before.st_size, before.st_mtime) != (after.st_size, after.st_mtime) \
                     or size != after.st_size:
@@ -149,7 +153,7 @@ class SftpTransport(Transport):
             sig = name + ".minisig"
             try:
                 with self.sftp.open(self._path(sig), "rb") as fh:
-                    copy_stream(fh, dest / sig, 64 * 1024)
+                    copy_stream(fh.read, dest / sig, 64 * 1024)
             except FileNotFoundError:
                 pass  # the signature gate will say so
             os.replace(part, dest / name)

@@ -1,0 +1,152 @@
+"""Template filters: record codes in the French words the paper uses (no English code shown)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from pcsauvegarde.core.records import Allergy
+from pcsauvegarde.station.documents import fmt
+from pcsauvegarde.station.documents.base import format_ins
+from pcsauvegarde.station.documents.context import PatientFile
+from pcsauvegarde.station.documents.patient_summary import (
+    CONDITION_STATUS,
+    HIDDEN_STATUS,
+    LAB_WINDOW_HOURS,
+)
+
+# FHIR AllergyIntolerance reaction severity / criticality codes (the importer keeps either in
+# ``severity``) and HL7 v2 AL1-4 codes, as printed on paper.
+SEVERITY = {"severe": "réaction sévère", "sv": "réaction sévère",
+            "moderate": "réaction modérée", "mo": "réaction modérée",
+            "mild": "réaction légère", "mi": "réaction légère",
+            "high": "criticité élevée", "low": "criticité faible",
+            "unable-to-assess": "criticité non évaluable"}
+ANAPHYLAXIS = ("anaphyla", "quincke")
+
+
+def shown(records: Iterable[Any]) -> list[Any]:
+    """Conditions minus those the source says were wrong (refuted, in error)."""
+    return [r for r in records if r.status not in HIDDEN_STATUS]
+
+
+def condition_status(code: str) -> str:
+    """« résolu », « en rémission »…; nothing for an active one."""
+    return "" if code in ("", "active") else CONDITION_STATUS.get(code, code)
+
+
+def allergy_details(a: Allergy) -> str:
+    """« anaphylaxie, criticité élevée, suspectée »: what follows the substance."""
+    words = [a.reaction] if a.reaction else []
+    for code in (a.severity, getattr(a, "criticality", "")):
+        if code:
+            words.append(SEVERITY.get(code.strip().lower(), code))
+    return ", ".join(words)  # « non confirmée » is allergy_text's (fmt), after the substance
+
+
+def printer_name(spec: str) -> str:
+    """The printer setting in words: « dossier d'impression (démonstration) », « file CUPS X »."""
+    if spec.startswith("cups:"):
+        return f"file CUPS « {spec.removeprefix('cups:')} »"
+    return "dossier d'impression (démonstration)" if spec == "file" else spec
+
+
+TRANSPORTS = {"folder": "dossier", "sftp": "SFTP", "https": "HTTPS"}
+PACKAGE_KINDS = {"full": "complet", "delta": "différentiel"}
+# Keys of the audit journal's details, in the admin's words (unknown keys are shown as they are).
+DETAIL_LABELS = {"found": "trouvés", "page": "page", "unit": "service", "reason": "motif",
+                 "locked": "compte verrouillé", "printer": "imprimante", "job": "travail",
+                 "bytes": "octets", "roles": "rôles", "units": "services", "before": "avant",
+                 "sessions_closed": "sessions fermées", "kind": "document", "ipp": "IPP",
+                 "snapshot": "données", "path": "adresse", "file": "fichier",
+                 "quarantine_id": "quarantaine", "outcome": "résultat", "message": "message",
+                 "utilisateur": "utilisateur", "action": "action", "du": "du", "au": "au"}
+WORDS = {True: "oui", False: "non", "accepted": "accepté", "quarantined": "en quarantaine",
+         "rejected": "refusé", "*": "tous", "patients.patient": "dossier du patient"}
+
+
+def transport(kind: str) -> str:
+    return TRANSPORTS.get(kind, kind)
+
+
+def package_kind(kind: str) -> str:
+    return PACKAGE_KINDS.get(kind, kind)
+
+
+def every(seconds: int) -> str:
+    """« toutes les 30 s », « toutes les minutes », « toutes les 5 min »."""
+    if seconds % 60:
+        return f"toutes les {seconds} s"
+    return "toutes les minutes" if seconds == 60 else f"toutes les {seconds // 60} min"
+
+
+def megabytes(mb: float) -> str:
+    """« 77 Go », « 7,5 Go », « 850 Mo » (a disk's free space as people say it)."""
+    if mb < 1000:
+        return f"{round(mb)} Mo"
+    go = mb / 1024
+    return f"{fmt.format_number(round(go, 1) if go < 10 else round(go))} Go"
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, dict):
+        return " ; ".join(f"{DETAIL_LABELS.get(k, k)} : {_value(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_value(v) for v in value) or "—"
+    if isinstance(value, bool) or value in WORDS:
+        return WORDS[value]
+    return str(value)
+
+
+def audit_details(details: dict) -> list[tuple[str, str]]:
+    """An audit entry's details as (label, value) pairs, in words (never raw JSON)."""
+    if not isinstance(details, dict):
+        return [("", str(details))]
+    from pcsauvegarde.station.issuing.preview import title_of
+    special = {"kind": title_of, "snapshot": snapshots}
+    return [(DETAIL_LABELS.get(k, k), special[k](v) if k in special and isinstance(v, str)
+             else _value(v)) for k, v in details.items() if v not in ("", None)]
+
+
+def snapshots(label: str) -> str:
+    """« dpi:12,lab:7 » → « Dossier patient n° 12, Laboratoire n° 7 »."""
+    from pcsauvegarde.station.freshness import DOMAIN_LABELS
+    parts = [p.partition(":") for p in label.split(",") if p]
+    return ", ".join(f"{DOMAIN_LABELS.get(d, d)} n° {n}" for d, _, n in parts)
+
+
+def iso_day(value: str) -> str:
+    """« 2026-11-27 » → « 27/11/2026 » (a date filter shown the French way, any browser)."""
+    try:
+        return fmt.format_date(dt.date.fromisoformat(value)) if value else ""
+    except ValueError:
+        return value
+
+
+def lab_window_start(file: PatientFile) -> dt.datetime:
+    """Where the recent lab window starts: LAB_WINDOW_HOURS before the lab extract, as on the
+    summary; results before it are the last known values, shown flagged as old."""
+    anchor = file.extracted_at.get("lab") or dt.datetime.now(dt.UTC)
+    return anchor - dt.timedelta(hours=LAB_WINDOW_HOURS)
+
+
+def is_anaphylaxis(a: Allergy) -> bool:
+    text = f"{a.reaction} {a.substance}".casefold()
+    return any(w in text for w in ANAPHYLAXIS)
+
+
+def sex_label(code: str) -> str:
+    return fmt.SEX_LABELS.get(code, code)
+
+
+FILTERS = {"format_ins": format_ins, "condition_status": condition_status,
+           "allergy_details": allergy_details, "shown": shown,
+           "decimal_commas": fmt.decimal_commas, "format_time": fmt.format_time,
+           "lab_flag": fmt.format_lab_flag, "printer_name": printer_name,
+           "transport": transport, "every": every, "package_kind": package_kind,
+           "megabytes": megabytes, "audit_details": audit_details, "iso_day": iso_day,
+           "sex_label": sex_label}
+TESTS = {"anaphylaxis": is_anaphylaxis}
+GLOBALS = {"LAB_FLAG_LEGEND": fmt.LAB_FLAG_LEGEND, "LAB_WINDOW_HOURS": LAB_WINDOW_HOURS,
+           "lab_window_start": lab_window_start}

@@ -147,3 +147,22 @@ def test_domain_by_domain_fulls_leave_no_patient_to_look_at_again(tmp_path, monk
     monkeypatch.setattr(PublishState, "digests", lambda *a: pytest.fail("whole digest set read"))
     (path,) = publish_mirror(mirror, config, "delta", now=T0 + MIN)
     assert path.name == "usic-1.lab.delta.0000000002.age"
+
+
+def test_mirror_routes_patients_as_the_scoping_rule_does():
+    from pcsauvegarde.publisher.publisher import ScopeGroup
+    from pcsauvegarde.publisher.scoping import route_patients
+
+    records = hospital() + patient(8, "PNEUMO")  # a unit no scope names
+    records.append(LabResult("K50", "900050", "2823-3", "Potassium", "4.0", T0))  # no stay
+    groups = [ScopeGroup("tout", ("age1",), ("*",), ("tout",)),
+              ScopeGroup("cardio", ("age2",), ("CARDIO",), ("cardio",)),
+              ScopeGroup("urgences", ("age3",), ("URG",), ("urgences",), True)]
+    mirror = Mirror()
+    mirror.upsert(records)
+    expected = route_patients(records, groups)
+    got = mirror.routing(groups)
+    for group in groups:
+        assert got[group.id] == {ipp for ipp, ids in expected.by_ipp.items() if group.id in ids}
+    assert "900050" in got["urgences"] and "900008" in got["urgences"]
+    assert "900050" in got["tout"] and "900050" not in got["cardio"]

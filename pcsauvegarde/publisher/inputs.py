@@ -25,6 +25,7 @@ from pathlib import Path
 
 from pcsauvegarde.publisher.importers.csv.catalogues import import_catalogues
 from pcsauvegarde.publisher.importers.fhir.session import FhirSession
+from pcsauvegarde.publisher.importers.hl7v2.identity import Hl7Options
 from pcsauvegarde.publisher.importers.hl7v2.importer import looks_like_hl7
 from pcsauvegarde.publisher.importers.hl7v2.session import Hl7Session
 from pcsauvegarde.publisher.mirror import Mirror
@@ -62,13 +63,14 @@ def kind_of(path: Path) -> str | None:
 class SourceInputs:
     """The export files known so far (stat and digest) and the importer sessions fed by them."""
 
-    def __init__(self, mirror: Mirror, settle: float = 1.0) -> None:
+    def __init__(self, mirror: Mirror, settle: float = 1.0,
+                 hl7_options: Hl7Options | None = None) -> None:
         self.mirror = mirror
         self.settle = settle
         self.stats: dict[Path, tuple[int, int]] = {}
         self.digests: dict[Path, bytes] = {}
         self.fhir = FhirSession()
-        self.hl7 = Hl7Session()
+        self.hl7 = Hl7Session(hl7_options)
         self.csv_keys: set[Key] = set()
 
     def scan(self, roots: Iterable[Path]) -> list[Path]:

@@ -56,7 +56,7 @@ class Watcher:
         if not 1 <= self.interval <= 3600:
             raise PublishError(f"intervalle de publication {self.interval:g} s hors limites "
                                "(1–3600 s)")
-        self.sources = SourceInputs(self.mirror, self.settle)
+        self.sources = SourceInputs(self.mirror, self.settle, self.config.hl7)
         self.last_publish: float | None = None
         self.full_check_at = 0.0
 

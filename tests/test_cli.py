@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from click.testing import CliRunner
 
 from pcsauvegarde.cli.main import main
@@ -75,3 +77,53 @@ def test_print_reprints_a_journalled_document(station):
     assert entries and entries[0].actor.startswith("console")
     r = CliRunner().invoke(main, ["print", "--data", data, "STATION-DEMO-9999999"])
     assert r.exit_code == 1 and "introuvable sur la station" in r.output
+
+
+def test_pull_shows_each_package_as_plain_lines_in_a_log(station_dir):
+    r = CliRunner().invoke(main, ["pull", "--data", str(station_dir)])
+    assert r.exit_code == 0, r.output
+    starts = [line for line in r.output.splitlines() if line.startswith("source test-drop : "
+                                                                        "paquet ")]
+    assert starts and starts[0].startswith("source test-drop : paquet 1/")
+    done = [line for line in r.output.splitlines() if "vérifié et mis en service" in line]
+    assert len(done) == len(starts)
+    assert "o/s)" in done[0] and "enregistrements, " in done[0] and "/s)" in done[0]
+    assert "\r" not in r.output  # no terminal control in a log
+
+
+def test_pull_reports_records_inside_a_long_package(station_dir):
+    """A full package reports its records as they are checked: a line per quarter in a log."""
+    from pcsauvegarde.station.settings import load_settings
+    from pcsauvegarde.station.store import Store
+    from pcsauvegarde.station.sync.pull import PackageRecords, pull_all
+
+    settings = load_settings(station_dir)
+    events: list = []
+    pull_all(settings, Store(settings.store_path), None, events.append)
+    dpi = [e for e in events if isinstance(e, PackageRecords) and ".dpi." in e.name]
+    assert dpi and dpi[-1].done == dpi[-1].total > 0
+    assert [e.done for e in dpi] == sorted(e.done for e in dpi)
+
+
+def test_pull_and_publish_show_a_bar_on_a_terminal(station_dir, monkeypatch, tmp_path):
+    import click._termui_impl
+
+    from pcsauvegarde.cli import progress
+
+    monkeypatch.setattr(progress, "interactive", lambda: True)
+    monkeypatch.setattr(click._termui_impl, "isatty", lambda _: True)  # CliRunner's stderr
+    r = CliRunner().invoke(main, ["pull", "--data", str(station_dir)])
+    assert r.exit_code == 0, r.output
+    assert "\rsource test-drop  [" in r.output and "0/4" in r.output  # click's bar
+    assert "vérifié et mis en service" in r.output  # then the same lines as in a log
+    from pcsauvegarde.publisher.publisher import write_publisher_config
+    from tests.publish.hospital import publisher
+
+    config, _ = publisher(tmp_path / "pub", [("urg-1", "", ("*",))])
+    toml = tmp_path / "pub" / "publisher.toml"
+    write_publisher_config(toml, "drop", "publisher.key", config.stations)
+    data = Path(__file__).parent / "publish" / "data"
+    r = CliRunner().invoke(main, ["publish", "--config", str(toml), str(data / "unites.csv"),
+                                  str(data / "produits.csv")])
+    assert "Import" in r.output and "2/2" in r.output
+    assert "unites.csv (CSV) : 2 lu(s), 0 refusé(s)" in r.output

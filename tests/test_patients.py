@@ -10,7 +10,7 @@ import pytest
 
 import pcsauvegarde
 from pcsauvegarde.station import patients
-from pcsauvegarde.station.documents import RENDERERS
+from pcsauvegarde.station.documents import KINDS
 from pcsauvegarde.station.issuing.bundling import BUNDLE_KINDS, issue_unit_bundle
 from pcsauvegarde.station.issuing.issue import issue_patient_document, issue_unit_document
 from pcsauvegarde.station.state.admissions import AdmissionRequest
@@ -66,7 +66,7 @@ def test_unit_bundle_holds_every_document_of_the_admission(station, admitted):
     cover = next(t for t in texts if "Impression du service" in t)
     assert f"(IPP {admitted.ipp})" in cover
     journal = [d for d in station.journal.recent(500) if d["ipp"] == admitted.ipp]
-    patient_kinds = [k for k in BUNDLE_KINDS if k in RENDERERS]
+    patient_kinds = [k for k in BUNDLE_KINDS if KINDS[k].scope == "patient"]
     assert sorted(d["kind"] for d in journal) == sorted(patient_kinds)
     for doc in journal:  # each inner document of the patient names them on its pages
         pages = [t for t in texts if doc["number"] in t]
@@ -75,7 +75,7 @@ def test_unit_bundle_holds_every_document_of_the_admission(station, admitted):
     assert admitted.ipp in census
 
 
-@pytest.mark.parametrize("kind", sorted(RENDERERS))
+@pytest.mark.parametrize("kind", sorted(k for k, v in KINDS.items() if v.scope == "patient"))
 def test_every_patient_document_of_the_admission(station, admitted, kind):
     pdf = issue_patient_document(station, kind, admitted.ipp, "infirmiere").pdf
     texts = [_flat(t) for t in page_texts(pdf)]

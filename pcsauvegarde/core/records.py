@@ -155,7 +155,12 @@ class Stay(Record):
 
 @dataclass(frozen=True)
 class Allergy(Record):
-    """An allergy or intolerance; whether it is to be acted on: :func:`allergy_standing`."""
+    """An allergy or intolerance, or the statement that none is known (``code`` says which);
+    whether it is to be acted on: :func:`allergy_standing`.
+
+    ``severity`` is the reaction's (FHIR mild/moderate/severe, HL7 AL1-4), ``criticality``
+    the risk of a future reaction (FHIR low/high/unable-to-assess); both as the source says.
+    """
 
     TYPE = "allergy"
     DOMAIN = "dpi"
@@ -168,6 +173,8 @@ class Allergy(Record):
     verification: str = ""
     """Verification status (FHIR verificationStatus): unconfirmed, presumed, confirmed,
     refuted, entered-in-error; empty: not said."""
+    criticality: str = ""
+    code: str = ""          # substance code as the source gives it (SNOMED CT, AL1-3.1…)
 
     @property
     def active(self) -> bool:

@@ -24,7 +24,6 @@ from pcsauvegarde.core.records import DOMAINS
 from pcsauvegarde.publisher.keys import signing_key
 from pcsauvegarde.publisher.mirror import Mirror, Pending
 from pcsauvegarde.publisher.publisher import KINDS, PublisherConfig, PublishError, scope_groups
-from pcsauvegarde.publisher.scoping import PATIENT_DOMAINS
 from pcsauvegarde.publisher.state import DomainState, Key, PublishState, first_sequence
 
 _LOOKUP_LIMIT = 20_000  # beyond this many candidates, reading the scope's digests is cheaper
@@ -47,10 +46,10 @@ def publish_mirror(mirror: Mirror, config: PublisherConfig, kind: str = "auto",
     try:
         routing = mirror.routing(groups)
         for group in groups:
-            served = routing[group.id]
+            served, keep = routing[group.id], mirror.unit_keep(group.serves)
             for domain in domains:
-                path = _domain(mirror, pending, served, group, domain, kind, now, state,
-                               config, key)
+                path = _domain(mirror, pending, (served, keep), group, domain, kind, now,
+                               state, config, key)
                 if path is not None:
                     written.append(path)
     except BaseException:
@@ -66,14 +65,15 @@ def _is_full(kind: str, known: DomainState, now: dt.datetime, config: PublisherC
                                     or now - known.last_full_at >= every)))
 
 
-def _domain(mirror: Mirror, pending: Pending, served: set[str], group, domain: str, kind: str,
+def _domain(mirror: Mirror, pending: Pending, scope: tuple, group, domain: str, kind: str,
             now: dt.datetime, state: PublishState, config: PublisherConfig, key) -> Path | None:
+    served, keep = scope
     known = state.domain(group.id, domain)
     scope_key = (group.id, domain)
     deleted: list[Key] = []
     full = _is_full(kind, known, now, config)
     if full:
-        scoped = mirror.scoped(domain, served)
+        scoped = mirror.scoped(domain, served, keep)
         if not scoped:
             return None
         payload: Iterable = EncodedLines([k[0] for k, _ in scoped], [e.line for _, e in scoped])
@@ -82,7 +82,7 @@ def _domain(mirror: Mirror, pending: Pending, served: set[str], group, domain: s
         entries = mirror.entries[domain]
         if scope_key not in mirror.compared:  # fresh mirror: everything, deletions included
             old = state.digests(group.id, domain)
-            current = dict(mirror.scoped(domain, served))
+            current = dict(mirror.scoped(domain, served, keep))
             changed = [(k, e.hash) for k, e in current.items() if old.get(k) != e.hash]
             deleted = [k for k in old if k not in current]
         else:
@@ -94,8 +94,7 @@ def _domain(mirror: Mirror, pending: Pending, served: set[str], group, domain: s
             changed = []
             for k in sorted(candidates):
                 entry = entries.get(k)
-                if entry is not None and (entry.ipp is None or domain not in PATIENT_DOMAINS
-                                          or entry.ipp in served):
+                if entry is not None and mirror.in_scope(k, entry, served, keep):
                     if old.get(k) != entry.hash:
                         changed.append((k, entry.hash))
                 elif k in old:

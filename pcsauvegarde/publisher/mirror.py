@@ -11,12 +11,12 @@ restart costs one full comparison and never misses a change or a deletion.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from pcsauvegarde.core.records import DOMAINS, RECORD_TYPES, Record, Stay, record_from_dict
 from pcsauvegarde.publisher.lines import record_line
-from pcsauvegarde.publisher.scoping import PATIENT_DOMAINS, Scope, record_ipp
+from pcsauvegarde.publisher.scoping import PATIENT_DOMAINS, RULES, UNIT, Scope, record_ipp
 from pcsauvegarde.publisher.state import Key, digest
 
 _DOMAIN_OF = {name: cls.DOMAIN for name, cls in RECORD_TYPES.items()}
@@ -24,11 +24,13 @@ _DOMAIN_OF = {name: cls.DOMAIN for name, cls in RECORD_TYPES.items()}
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One record as published: its patient (None for catalogues), line and digest."""
+    """One record as published: its patient (None for catalogues), line and digest, and for
+    unit-scoped records (scoping.RULES) the owning unit, or a cycle's trays."""
 
     ipp: str | None
     line: bytes
     hash: bytes
+    owner: str | tuple[str, ...] | None = None
 
 
 @dataclass
@@ -87,7 +89,13 @@ class Mirror:
             ipp = record_ipp(r)
             if old is not None:
                 self._unindex(key, domain, old)
-            self.entries[domain][key] = Entry(ipp, line, h)
+            rule, field_name = RULES[r.TYPE]
+            owner = getattr(r, field_name, None) if rule == UNIT else None
+            if r.TYPE == "tray" and (old is None or old.owner != owner):
+                # a tray changing unit may move the cycles that carry it to other scopes
+                self.pending.keys[domain] |= {k for k in self.entries[domain]
+                                              if k[0] == "sterilisation_cycle"}
+            self.entries[domain][key] = Entry(ipp, line, h, owner)
             if ipp is not None and domain in PATIENT_DOMAINS:
                 self.by_ipp.setdefault(ipp, set()).add(key)
             if isinstance(r, Stay) and ipp is not None:
@@ -162,12 +170,33 @@ class Mirror:
                 served[sid].add(ipp)
         return served
 
-    def scoped(self, domain: str, served: set[str]) -> list[tuple[Key, Entry]]:
-        """Every record of ``domain`` a scope with these patients receives."""
+    def unit_keep(self, serves: Callable[[str], bool]) -> Callable[[Key, Entry], bool]:
+        """Whether a non-patient record goes to a scope whose units ``serves`` accepts: the
+        rule of :func:`scoping.unit_filter`, on the mirror's entries."""
+        served_trays = {k[1] for k, e in self.entries["sterilisation"].items()
+                        if k[0] == "tray" and (not e.owner or serves(str(e.owner)))}
+
+        def keep(key: Key, entry: Entry) -> bool:
+            if not entry.owner:
+                return True
+            if key[0] == "sterilisation_cycle":
+                return any(t in served_trays for t in entry.owner)
+            return serves(str(entry.owner))
+
+        return keep
+
+    def in_scope(self, key: Key, entry: Entry, served: set[str],
+                 keep: Callable[[Key, Entry], bool]) -> bool:
+        """A patient's record if the scope receives the patient; others by ``keep``."""
+        return entry.ipp in served if entry.ipp is not None else keep(key, entry)
+
+    def scoped(self, domain: str, served: set[str],
+               keep: Callable[[Key, Entry], bool]) -> list[tuple[Key, Entry]]:
+        """Every record of ``domain`` a scope with these patients and units receives."""
         entries = self.entries[domain]
-        if domain not in PATIENT_DOMAINS:
-            return list(entries.items())
-        return [(k, e) for k, e in entries.items() if e.ipp is None or e.ipp in served]
+        if domain in PATIENT_DOMAINS:
+            return [(k, e) for k, e in entries.items() if e.ipp is None or e.ipp in served]
+        return [(k, e) for k, e in entries.items() if keep(k, e)]
 
     def candidates(self, domain: str, pending: Pending) -> set[Key]:
         """Keys a delta of ``domain`` must look at: changed ones, and all of moved patients."""

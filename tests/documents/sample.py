@@ -104,3 +104,27 @@ def make_ctx(**changes: object) -> DocumentContext:
     base = DocumentContext("Centre hospitalier de Saint-Étienne-du-Rouvray", "PCS-CARD-01",
                            "Mme Åsa Nguyễn", PRINTED, EXTRACTED, DOC_NUMBER)
     return dataclasses.replace(base, **changes)
+
+
+LONG_IPP = "IPP-" + "7f3c9a2e-41b8-4d6a-9c0e-5b2f8d1a3e67" + "-CHU-SAINT-ETIENNE-DU-RO"  # 64
+LONG_NDA = "NDA-2026-" + "0b5e7d9c-2f4a-4c1b-8e3d-6a9f0c2b4d81" + "-URGENCES-ADULTES-B"  # 64
+LONG_UNIT = "UF-" + "MEDECINE-INTERNE-ET-MALADIES-INFECTIEUSES-TROPICALES-SECT-B2X"  # 64
+UUID_IPP = "f47ac10b-58cc-4372-a567-0e02b2c3d479"                                     # 36
+LONG_BIRTH_NAME = "de La Rochefoucauld-Montmorency-Aubignée"                           # 40
+
+
+def make_long_patient_file(ipp: str = LONG_IPP, nda: str = LONG_NDA) -> PatientFile:
+    """The same record with identifiers of 64 characters, a 40-character compound birth name,
+    three first names and no used name (issue 9: every layout MUST hold them)."""
+    base = make_patient_file()
+    patient = dataclasses.replace(base.patient, id=ipp, birth_name=LONG_BIRTH_NAME,
+                                  first_names="Marie-Charlotte Anne-Sophie Eugénie-Victoire",
+                                  used_name="")
+    stay = dataclasses.replace(base.stay, id=nda, ipp=ipp, unit=LONG_UNIT,
+                               room="Chambre d'isolement 12-bis", bed="Fenêtre")
+    return dataclasses.replace(
+        base, patient=patient, stay=stay, unit_name="",
+        allergies=tuple(dataclasses.replace(a, ipp=ipp) for a in base.allergies),
+        orders=tuple(dataclasses.replace(o, ipp=ipp) for o in base.orders),
+        lab_results=tuple(dataclasses.replace(r, ipp=ipp) for r in base.lab_results),
+        imaging_exams=tuple(dataclasses.replace(e, ipp=ipp) for e in base.imaging_exams))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pcsauvegarde.station.documents.barcodes import MODULE_WIDTH_MM, code128
-from pcsauvegarde.station.documents.base import DocumentPDF, font_files, format_ins
+from pcsauvegarde.station.documents.base import DocumentPDF, font_files
+from pcsauvegarde.station.documents.identity import format_ins
 from pcsauvegarde.station.documents.table import Column, Row, draw_table
 
 from .helpers import page_barcodes, page_texts

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from pcsauvegarde.station.documents import RENDERERS, TITLES, patient_summary
+from pcsauvegarde.station.documents import KINDS, patient_summary
 from pcsauvegarde.station.documents.context import PatientFile
 
 from .helpers import fonts_of, page_barcodes, page_texts
@@ -27,8 +27,8 @@ def pages(pdf) -> list[str]:
 
 
 def test_registry_knows_the_summary() -> None:
-    assert RENDERERS["summary"] is patient_summary.render
-    assert TITLES["summary"] == "Synthèse patient"
+    assert KINDS["summary"].render is patient_summary.render
+    assert KINDS["summary"].title == "Synthèse patient"
 
 
 def test_spans_several_pages_with_identity_on_each(pages) -> None:
@@ -40,10 +40,10 @@ def test_spans_several_pages_with_identity_on_each(pages) -> None:
 
 def test_identity_details(pages) -> None:
     first = pages[0]
-    assert "Nom utilisé : MARTIN" in first
+    assert "Nom d'usage : MARTIN" in first
     assert "NDA : 2026000789" in first
     assert "INS : 2 48 02 75 123 456 78 (qualifiée)" in first
-    assert "Unité : Cardiologie" in first and "Chambre 12" in first and "Lit B" in first
+    assert "Cardiologie · ch. 12 · lit B" in first
 
 
 def test_footer_on_every_page(pages) -> None:
@@ -64,8 +64,8 @@ def test_barcodes_decode_on_every_page(pdf) -> None:
 def test_stay_allergies_and_antecedents(pages) -> None:
     first = pages[0]
     assert "Décompensation cardiaque gauche" in first and "Dr Benoît Château" in first
-    assert "Pénicilline — urticaire généralisée, sévère" in first
-    assert "Produits de contraste iodés (non confirmée)" in first
+    assert "⚠ Pénicilline (urticaire généralisée, réaction sévère)" in first
+    assert "⚠ Produits de contraste iodés (non confirmée)" in first
     for gone in ("Latex", "Arachide", "Codéine"):  # entered in error, resolved, refuted
         assert gone not in first
     assert "Diabète de type 2 (E11) — depuis le 12/09/2015" in first
@@ -117,7 +117,7 @@ def test_unknown_extraction_date(patient_file, context_with) -> None:
 def test_empty_file_says_what_the_extract_lacks(patient_file, ctx) -> None:
     bare = PatientFile(dataclasses.replace(patient_file.patient, ins="", used_name=""))
     (text,) = page_texts(patient_summary.render(bare, ctx))
-    assert "Aucune allergie renseignée dans l'extrait" in text
+    assert "Allergies : non renseignées — à vérifier" in text
     assert "Aucun séjour en cours dans l'extrait." in text
     assert "Aucun traitement actif dans l'extrait." in text
     assert "INS" not in text and "NDA" not in text

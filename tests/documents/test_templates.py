@@ -20,7 +20,7 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_shipped_summary_template_is_complete() -> None:
     t = load_template("summary", patient_summary.SCHEMA)
     assert t.path == DEFAULT_DIR / "summary.toml"
-    assert t.text("allergies.empty").startswith("Aucune allergie renseignée dans l'extrait")
+    assert t.text("allergies.title") == "Allergies"
 
 
 def test_placeholders_are_filled(tmp_path: Path) -> None:

@@ -219,3 +219,23 @@ def test_record_id_with_trailing_newline_is_refused():
     from pcsauvegarde.core.records import RecordError, record_from_dict
     with pytest.raises(RecordError):
         record_from_dict({"type": "unit", "id": "REA\n", "name": "Réanimation"})
+
+
+def test_allergy_keeps_severity_criticality_and_no_known_allergy(tmp_path: Path) -> None:
+    snomed = "http://snomed.info/sct"
+    allergy = {"resourceType": "AllergyIntolerance", "id": "al1", "criticality": "high",
+               "patient": {"reference": "Patient/p1"},
+               "code": {"coding": [{"system": snomed, "code": "91936005"}],
+                        "text": "Pénicilline"},
+               "reaction": [{"severity": "severe",
+                             "manifestation": [{"text": "choc anaphylactique"}]}]}
+    none = {"resourceType": "AllergyIntolerance", "id": "al2",
+            "patient": {"reference": "Patient/p1"},
+            "code": {"coding": [{"system": snomed, "code": "716186003",
+                                 "display": "No known allergy"}]}}
+    result = import_fhir([_ndjson(tmp_path / "a.ndjson", _patient(), allergy, none)])
+    assert result.rejections == []
+    found = {a.id: a for a in result.of_type("allergy")}
+    assert (found["al1"].severity, found["al1"].criticality, found["al1"].code) == \
+        ("severe", "high", "91936005")
+    assert found["al2"].code == "716186003"

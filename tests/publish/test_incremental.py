@@ -149,20 +149,32 @@ def test_domain_by_domain_fulls_leave_no_patient_to_look_at_again(tmp_path, monk
     assert path.name == "usic-1.lab.delta.0000000002.age"
 
 
-def test_mirror_routes_patients_as_the_scoping_rule_does():
-    from pcsauvegarde.publisher.publisher import ScopeGroup
+def test_mirror_scopes_every_record_as_scope_records_does():
+    from pcsauvegarde.core.records import StaffEntry, SterilisationCycle, Tray, WardStock
+    from pcsauvegarde.publisher.publisher import ScopeGroup, scope_records
     from pcsauvegarde.publisher.scoping import route_patients
 
     records = hospital() + patient(8, "PNEUMO")  # a unit no scope names
     records.append(LabResult("K50", "900050", "2823-3", "Potassium", "4.0", T0))  # no stay
+    records += [WardStock("CARDIO-1", "CARDIO", "9213718", 4),
+                WardStock("USIC-1", "USIC", "9213718", 2),
+                Tray("PL1", "Boîte cardio", owner_unit="CARDIO"), Tray("PL2", "Boîte commune"),
+                Tray("PL3", "Boîte USIC", owner_unit="USIC"),
+                SterilisationCycle("C1", "AUTO-1", "1", T0, tray_ids=("PL1",)),
+                SterilisationCycle("C3", "AUTO-1", "2", T0, tray_ids=("PL3",)),
+                StaffEntry("S1", "Dr Cœur", unit="CARDIO"), StaffEntry("S2", "Standard")]
     groups = [ScopeGroup("tout", ("age1",), ("*",), ("tout",)),
               ScopeGroup("cardio", ("age2",), ("CARDIO",), ("cardio",)),
               ScopeGroup("urgences", ("age3",), ("URG",), ("urgences",), True)]
     mirror = Mirror()
     mirror.upsert(records)
-    expected = route_patients(records, groups)
-    got = mirror.routing(groups)
+    routing = route_patients(records, groups)
+    served = mirror.routing(groups)
     for group in groups:
-        assert got[group.id] == {ipp for ipp, ids in expected.by_ipp.items() if group.id in ids}
-    assert "900050" in got["urgences"] and "900008" in got["urgences"]
-    assert "900050" in got["tout"] and "900050" not in got["cardio"]
+        expected = {(r.TYPE, r.id) for rs in scope_records(records, group, routing).values()
+                    for r in rs}
+        keep = mirror.unit_keep(group.serves)
+        got = {k for d in DOMAINS for k, _ in mirror.scoped(d, served[group.id], keep)}
+        assert got == expected, group.id
+    assert "900050" in served["urgences"] and "900008" in served["urgences"]
+    assert "900050" in served["tout"] and "900050" not in served["cardio"]

@@ -1,9 +1,15 @@
-"""Printed documents: one module per kind, shared layout in base.py, registry below."""
+"""Printed documents: one module per kind, shared layout in base.py, one registry below.
+
+Adding a kind MUST mean one module (KIND, TITLE, ``render``, optionally ``draw`` and ``load``)
+plus one entry in :data:`KINDS`; the station issues, bundles and checks it from there.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from pcsauvegarde.station.documents import (
     administration_plan,
@@ -11,6 +17,7 @@ from pcsauvegarde.station.documents import (
     bundle,
     care_plan,
     census,
+    identity,
     labels,
     patient_summary,
     prescriptions,
@@ -19,7 +26,6 @@ from pcsauvegarde.station.documents import (
 )
 from pcsauvegarde.station.documents.base import DocumentPDF
 from pcsauvegarde.station.documents.context import DocumentContext
-from pcsauvegarde.station.documents.templates import load_template
 
 
 class Renderer(Protocol):
@@ -34,39 +40,62 @@ class Drawer(Protocol):
     def __call__(self, pdf: DocumentPDF, data: Any, ctx: DocumentContext, /) -> None: ...
 
 
-# Patient documents: data is a PatientFile.
-RENDERERS: dict[str, Renderer] = {
-    patient_summary.KIND: patient_summary.render,
-    administration_plan.KIND: administration_plan.render,
-    prescriptions.KIND: prescriptions.render,
-    care_plan.KIND: care_plan.render,
-    labels.KIND: labels.render,
-    wristband.KIND: wristband.render,
-    admission_kit.KIND: admission_kit.render,
-}
+Scope = Literal["patient", "unit"]
 
-# Unit documents: data is a UnitFile.
-UNIT_RENDERERS: dict[str, Renderer] = {
-    census.KIND: census.render,
-}
-# Kinds that can share one PDF with others (a unit bundle): data as in the registries above.
-DRAWERS: dict[str, Drawer] = {
-    census.KIND: census.draw,
-    administration_plan.KIND: administration_plan.draw,
-    care_plan.KIND: care_plan.draw,
-    prescriptions.KIND: prescriptions.draw,
-    patient_summary.KIND: patient_summary.draw,
-}
-TITLES: dict[str, str] = {
-    patient_summary.KIND: patient_summary.TITLE,
-    administration_plan.KIND: administration_plan.TITLE,
-    prescriptions.KIND: prescriptions.TITLE,
-    care_plan.KIND: care_plan.TITLE,
-    census.KIND: census.TITLE,
-    labels.KIND: labels.TITLE,
-    wristband.KIND: wristband.TITLE,
-    admission_kit.KIND: admission_kit.TITLE,
-}
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """One kind of printed document, as the station issues it.
+
+    ``scope``: "patient" (data is a PatientFile) or "unit" (data is a UnitFile).
+    ``draw`` is None for kinds that cannot share a PDF with others (label stock).
+    ``templates``: the printtemplates/ files it reads, checked at start-up by ``load``.
+    """
+
+    name: str
+    title: str
+    scope: Scope
+    render: Renderer
+    draw: Drawer | None
+    templates: tuple[str, ...]
+    load: Callable[[Path | str | None], Any]
+
+
+def _both(*loaders: Callable[[Path | str | None], Any]) -> Callable[[Path | str | None], None]:
+    def load(directory: Path | str | None = None) -> None:
+        for loader in loaders:
+            loader(directory)
+    return load
+
+
+KINDS: dict[str, DocumentKind] = {k.name: k for k in (
+    DocumentKind(patient_summary.KIND, patient_summary.TITLE, "patient", patient_summary.render,
+                 patient_summary.draw, ("summary.toml",), patient_summary.load),
+    DocumentKind(administration_plan.KIND, administration_plan.TITLE, "patient",
+                 administration_plan.render, administration_plan.draw,
+                 ("administration_plan.toml", "schedule.toml"),
+                 _both(administration_plan.load, schedule.load_standard_hours)),
+    DocumentKind(prescriptions.KIND, prescriptions.TITLE, "patient", prescriptions.render,
+                 prescriptions.draw, ("prescriptions.toml", "schedule.toml"),
+                 _both(prescriptions.load, schedule.load_standard_hours)),
+    DocumentKind(care_plan.KIND, care_plan.TITLE, "patient", care_plan.render, care_plan.draw,
+                 ("care_plan.toml", "schedule.toml"),
+                 _both(care_plan.load, schedule.load_standard_hours)),
+    DocumentKind(labels.KIND, labels.TITLE, "patient", labels.render, None, ("labels.toml",),
+                 labels.load),
+    DocumentKind(wristband.KIND, wristband.TITLE, "patient", wristband.render, None,
+                 ("wristband.toml",), wristband.load),
+    DocumentKind(admission_kit.KIND, admission_kit.TITLE, "patient", admission_kit.render, None,
+                 ("labels.toml", "wristband.toml"), _both(labels.load, wristband.load)),
+    DocumentKind(census.KIND, census.TITLE, "unit", census.render, census.draw,
+                 ("census.toml",), census.load),
+)}
+
+
+def document_kind(name: str, scope: Scope | None = None) -> DocumentKind | None:
+    """The registered kind ``name`` (of ``scope`` when given), or None."""
+    found = KINDS.get(name)
+    return found if found is not None and scope in (None, found.scope) else None
 
 
 def check_templates(directory: Path | str | None = None) -> None:
@@ -75,8 +104,7 @@ def check_templates(directory: Path | str | None = None) -> None:
     Called at start-up so that a broken template stops the station before an outage, not
     when a nurse prints.
     """
-    load_template(patient_summary.KIND, patient_summary.SCHEMA, directory)
-    schedule.load_standard_hours(directory)
-    for module in (administration_plan, prescriptions, care_plan, census, bundle, labels,
-                   wristband):
-        module.load(directory)
+    identity.load(directory)   # the identity band of every patient document
+    bundle.load(directory)
+    for kind in KINDS.values():
+        kind.load(directory)

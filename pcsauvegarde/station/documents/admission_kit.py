@@ -17,7 +17,7 @@ def render(file: PatientFile, ctx: DocumentContext, *, count: int | None = None,
     """Label sheet(s) first, then the wristband page (pure)."""
     label_layout = labels.load(templates_dir)
     band_layout = wristband.load(templates_dir)
-    pdf = StockPDF(ctx, TITLE)
+    pdf = StockPDF(ctx, TITLE, templates_dir=templates_dir)
     pdf.patient_file = file
     labels.add_label_pages(pdf, label_layout, file, count)
     wristband.add_wristband_pages(pdf, band_layout, file)

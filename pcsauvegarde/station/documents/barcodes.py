@@ -61,3 +61,56 @@ def module_bars(value: str, bar_height: float = 8.0) -> str | None:
         return None
     return " ".join(f"{round(bx / MODULE_WIDTH_MM)} 0 {round(bw / MODULE_WIDTH_MM)} 1 re"
                     for bx, _, bw, _ in code.bars)
+
+
+QR_QUIET_MODULES = 4      # the QR quiet zone (ISO/IEC 18004), in modules
+
+
+@dataclass(frozen=True)
+class QRCode:
+    """A QR code as dark runs per row, printed ``module`` mm a module, quiet zone included."""
+
+    value: str
+    modules: int                               # symbol side in modules, without quiet zone
+    runs: tuple[tuple[int, int, int], ...]     # (row, first column, length) of dark modules
+    module: float
+
+    @property
+    def side(self) -> float:
+        """Printed side in mm, quiet zones included."""
+        return (self.modules + 2 * QR_QUIET_MODULES) * self.module
+
+    width = height = side
+
+
+@lru_cache(maxsize=256)
+def qr_code(value: str, module: float = 0.5) -> QRCode:
+    """``value`` as a QR code (error correction M, boosted when free); cached per value."""
+    import segno
+
+    symbol = segno.make_qr(value, error="m")
+    runs = []
+    for r, row in enumerate(symbol.matrix):
+        c = 0
+        while c < len(row):
+            if row[c]:
+                start = c
+                while c < len(row) and row[c]:
+                    c += 1
+                runs.append((r, start, c - start))
+            else:
+                c += 1
+    return QRCode(value, len(symbol.matrix), tuple(runs), module)
+
+
+@lru_cache(maxsize=1024)
+def code128_width(value: str) -> float:
+    """Printed width in mm of ``value`` as Code 128, quiet zones included (no SVG built)."""
+    modules = barcode.get("code128", value).build()[0]
+    return len(modules) * MODULE_WIDTH_MM + 2 * QUIET_ZONE_MM
+
+
+def fits_code128(value: str, max_width: float) -> bool:
+    """Whether ``value`` prints as a scannable Code 128 within ``max_width`` mm; else a 2D code
+    MUST be used (a narrower module would not scan reliably on a 300 dpi printer)."""
+    return code128_width(value) <= max_width + 1e-6

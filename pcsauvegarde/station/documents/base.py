@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
-from pcsauvegarde.station.documents.barcodes import MODULE_WIDTH_MM, code128, module_bars
+from pcsauvegarde.station.documents.band import BandPDF
+from pcsauvegarde.station.documents.barcodes import code128
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
 from pcsauvegarde.station.documents.engine import (  # noqa: F401 - re-exported: the layout's vocabulary
     FAMILY,
@@ -15,28 +17,17 @@ from pcsauvegarde.station.documents.engine import (  # noqa: F401 - re-exported:
     EnginePDF,
     font_files,
 )
-from pcsauvegarde.station.documents.fmt import (
-    SEX_LABELS,
-    format_date,
-    format_local,
-    format_person_age,
-    freshness,
-    to_local,
+from pcsauvegarde.station.documents.fmt import format_local, freshness
+from pcsauvegarde.station.documents.ink import (  # noqa: F401 - re-exported: the layout's colours
+    ALLERGY_RED,
+    GREY,
+    INK,
+    UNKNOWN_INK,
+    WATERMARK,
 )
 
 MARGIN = 10.0
 FOOTER_H = 24.0          # reserved at the bottom of every page for the footer
-INK = (0, 0, 0)
-GREY = (90, 90, 90)
-WATERMARK = (215, 215, 215)
-
-
-def format_ins(ins: str) -> str:
-    """INS/NIR grouped as printed on the Carte Vitale: « 2 48 02 75 123 456 78 »."""
-    if len(ins) != 15:
-        return ins
-    cuts = (1, 3, 5, 7, 10, 13, 15)
-    return " ".join(ins[a:b] for a, b in zip((0, *cuts[:-1]), cuts, strict=True))
 
 
 @dataclass(frozen=True)
@@ -48,7 +39,7 @@ class Placed:
     pages: int
 
 
-class DocumentPDF(EnginePDF):
+class DocumentPDF(BandPDF):
     """A4 page with header, optional identity band, freshness footer on every page.
 
     Subclass or instantiate per document; call ``add_page()`` then draw below ``content_top``.
@@ -57,9 +48,11 @@ class DocumentPDF(EnginePDF):
     """
 
     def __init__(self, ctx: DocumentContext, title: str, *,
-                 patient: PatientFile | None = None, landscape: bool = False) -> None:
+                 patient: PatientFile | None = None, landscape: bool = False,
+                 templates_dir: Path | str | None = None) -> None:
         super().__init__(orientation="L" if landscape else "P", unit="mm", format="A4")
         self.ctx = ctx
+        self.templates_dir = templates_dir   # where the identity band's texts are read
         self.doc_title = title
         self.patient_file = patient
         self.doc_landscape = landscape
@@ -186,34 +179,6 @@ class DocumentPDF(EnginePDF):
 
     # ---- building blocks for subclasses and renderers ------------------------------------
 
-    def fit_cell(self, w: float, h: float, text: str, style: str = "", size: float = 9,
-                 align: str = "L", min_size: float = 6) -> None:
-        """One-line cell whose font shrinks (down to ``min_size``) so the text never overflows."""
-        self.set_font(FAMILY, style, size)
-        while size > min_size and self.get_string_width(text) > w - 2 * self.c_margin:
-            size -= 0.5
-            self.set_font(FAMILY, style, size)
-        self.cell(w, h, text, align=align)
-
-    def barcode(self, value: str, x: float, y: float, bar_height: float = 8.0) -> float:
-        """Draw ``value`` as a vector Code 128 at its natural size; return its width in mm."""
-        code = code128(value, bar_height)
-        k, top = self.k, self.h - y
-        # White under the bars and quiet zones, even over the EXERCICE watermark; then the
-        # bars, in module units under a scaling matrix: exact module widths, and a third of
-        # the bytes of one rectangle in mm per bar (barcodes are most of a label page).
-        white = f"{x * k:.2f} {top * k:.2f} {code.width * k:.2f} {-code.height * k:.2f} re f"
-        bars = module_bars(value, bar_height)
-        if bars is None:    # pragma: no cover - bars of unequal height: plain rectangles
-            bars = " ".join(f"{(x + bx) * k:.2f} {(top - by) * k:.2f} {bw * k:.2f} "
-                            f"{-bh * k:.2f} re" for bx, by, bw, bh in code.bars)
-            self._out(f"q 1 g {white} 0 g {bars} f Q")
-        else:
-            matrix = (f"{MODULE_WIDTH_MM * k:.5f} 0 0 {-code.height * k:.4f} "
-                      f"{x * k:.3f} {top * k:.3f}")
-            self._out(f"q 1 g {white} 0 g {matrix} cm {bars} f Q")
-        return code.width
-
     def ensure_space(self, height: float) -> None:
         """Start a new page unless ``height`` mm still fit above the footer."""
         if self.will_page_break(height):
@@ -274,69 +239,11 @@ class DocumentPDF(EnginePDF):
             with self.rotation(angle=45 if self.h > self.w else 30, x=cx, y=cy):
                 self.text(cx - self.get_string_width(text) / 2, cy + 14, text)
 
-    def _identity_band(self, file: PatientFile, top: float) -> float:
-        """Draw the identity band from ``top``; return its bottom y."""
-        p, stay = file.patient, file.stay
-        code = code128(p.ipp, 9.0)
-        text_w = self.epw - code.width - 6
-        x = MARGIN + 2
-        today = to_local(self.ctx.printed_at).date()
-        born = {"F": "Née", "M": "Né"}.get(p.sex, "Né(e)")
-        lines: list[tuple[str, str, float]] = [
-            (f"{p.birth_name.upper()}  {p.first_names}", "B", 12)]
-        used = []
-        if p.used_name and p.used_name.casefold() != p.birth_name.casefold():
-            used.append(f"Nom utilisé : {p.used_name.upper()}")
-        if p.used_first_name:
-            used.append(f"Prénom utilisé : {p.used_first_name}")
-        if used:
-            lines.append(("   ".join(used), "", 9))
-        birth = (f"{born} le {format_date(p.birth_date)} "
-                 f"({format_person_age(p.birth_date, today)})   "
-                 f"Sexe : {SEX_LABELS.get(p.sex, p.sex)}")
-        if p.deceased:
-            birth += "   " + {"F": "DÉCÉDÉE", "M": "DÉCÉDÉ"}.get(p.sex, "DÉCÉDÉ(E)")
-        lines.append((birth, "", 9))
-        ids = [f"IPP : {p.ipp}"]
-        if stay is not None:
-            ids.append(f"NDA : {stay.id}")
-        if p.ins:
-            status = f" ({p.ins_status})" if p.ins_status else ""
-            ids.append(f"INS : {format_ins(p.ins)}{status}")
-        lines.append(("   ".join(ids), "B", 9))
-        if stay is not None:
-            where = [f"Unité : {file.unit_name or stay.unit}"]
-            if stay.room:
-                where.append(f"Chambre {stay.room}")
-            if stay.bed:
-                where.append(f"Lit {stay.bed}")
-            lines.append(("   ".join(where), "", 9))
-        y = top + 1.5
-        for text, style, size in lines:
-            self.set_xy(x, y)
-            h = 5.5 if size > 10 else 4.4
-            self.set_font(FAMILY, style, size - 2)
-            if size > 10 and self.get_string_width(text) > text_w - 2 * self.c_margin:
-                # A long identity wraps rather than shrinking out of legibility.
-                self.text_lines(text_w, 5, text)
-                y = self.y
-                continue
-            self.fit_cell(text_w, h, text, style, size)
-            y += h
-        bottom = max(y, top + code.height + 7) + 1.5
-        self.set_line_width(0.5)
-        self.rect(MARGIN, top, self.epw, bottom - top)
-        bx = self.w - MARGIN - code.width - 2
-        self.barcode(p.ipp, bx, top + 1.5, 9.0)
-        self.set_xy(bx, top + 2 + code.height)
-        self.set_font(FAMILY, "", 8)
-        self.cell(code.width, 3.5, f"IPP {p.ipp}", align="C")
-        return bottom
-
 
 def render_document(draw, title: str, data, ctx: DocumentContext, *, landscape: bool = False,
                     **options) -> bytes:
     """The ``render()`` of a document kind: a new PDF, ``draw(pdf, data, ctx)``, its bytes."""
-    pdf = DocumentPDF(ctx, title, landscape=landscape)
+    pdf = DocumentPDF(ctx, title, landscape=landscape,
+                      templates_dir=options.get("templates_dir"))
     draw(pdf, data, ctx, **options)
     return pdf.output_bytes()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pcsauvegarde.station.documents.base import FAMILY, GREY, INK, format_ins
+from pcsauvegarde.station.documents.band import MIN_PT
+from pcsauvegarde.station.documents.base import FAMILY, GREY, INK
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
-from pcsauvegarde.station.documents.fmt import format_date, format_local
+from pcsauvegarde.station.documents.fmt import format_local
+from pcsauvegarde.station.documents.identity import identity_lines
 from pcsauvegarde.station.documents.labelstock import (
     Choice,
     Layout,
@@ -30,12 +32,10 @@ SPEC: Spec = {
     "sheet.offset_y": Number(-20, 20), "sheet.padding": Number(0, 10),
     "content.barcode": Choice(("ipp", "nda")), "content.barcode_height": Number(4, 20),
     "content.default_count": Number(1, 1000, True), "content.max_count": Number(1, 1000, True),
-    "texts.title": Text(), "texts.provisional": Text(), "texts.used_name": Text(("used_name",)),
-    "texts.born": Text(("born", "birth_date", "sex")), "texts.ids": Text(("ipp", "nda")),
-    "texts.ins": Text(("ins",)), "texts.where": Text(("unit", "room")),
-    "texts.degraded": Text(("date", "number", "page")),
+    "texts.title": Text(), "texts.degraded": Text(("date", "number", "page")),
 }
-BORN = {"F": "Née", "M": "Né"}
+LINE_H = 3.1     # mm a line of 7–8.5 pt
+QR_MODULE = 0.4  # mm: a 64-character identifier in 16.4 mm, two name lines above it
 
 
 def load(templates_dir: Path | str | None = None) -> Layout:
@@ -60,7 +60,7 @@ def render(file: PatientFile, ctx: DocumentContext, *, count: int | None = None,
            start: int = 1, templates_dir: Path | str | None = None) -> bytes:
     """``count`` labels of one patient from position ``start`` of the first sheet (pure)."""
     lay = load(templates_dir)
-    pdf = StockPDF(ctx, lay.text("texts.title"))
+    pdf = StockPDF(ctx, lay.text("texts.title"), templates_dir=templates_dir)
     add_label_pages(pdf, lay, file, count, start)
     return pdf.output_bytes()
 
@@ -91,53 +91,73 @@ def add_label_pages(pdf: StockPDF, lay: Layout, file: PatientFile, count: int | 
 
 
 def draw_label(pdf: StockPDF, lay: Layout, file: PatientFile, x: float, y: float) -> None:
-    """One identity label with its top-left corner at (x, y)."""
+    """One identity label with its top-left corner at (x, y); nothing under 7 pt, nothing out.
+
+    The code (Code 128, or QR when the identifier is too long for one) sits at the bottom, the
+    degraded-mode line under it; identity lines fill the rest in order of importance (birth
+    name and first names, birth date and sex, IPP, NDA, then used name, INS, unit), each shrunk
+    then cut with « … » — the code always holds the whole identifier.
+    """
     p, stay = file.patient, file.stay
     pad = lay["sheet.padding"]
     w = lay["sheet.label_width"] - 2 * pad
     h = lay["sheet.label_height"] - 2 * pad
     left, top = x + pad, y + pad
-    nda = stay.id if stay else ""
-    bar_h = lay["content.barcode_height"]
-    lines: list[tuple[str, str, float, float]] = [
-        (f"{p.birth_name.upper()}  {p.first_names}", "B", 8.5, 3.6)]
-    if p.used_name and p.used_name.casefold() != p.birth_name.casefold():
-        lines.append((lay.text("texts.used_name", used_name=p.used_name.upper()), "", 6.5, 2.9))
-    lines.append((lay.text("texts.born", born=BORN.get(p.sex, "Né(e)"),
-                           birth_date=format_date(p.birth_date), sex=p.sex), "", 7, 3.1))
-    lines.append((lay.text("texts.ids", ipp=p.id, nda=nda or "—").strip(), "B", 7, 3.1))
-    optional = []
-    if p.ins:
-        optional.append((lay.text("texts.ins", ins=format_ins(p.ins)), "", 6.5, 2.9))
-    if stay is not None:
-        room = " ".join(x for x in (f"ch. {stay.room}" if stay.room else "",
-                                    f"lit {stay.bed}" if stay.bed else "") if x)
-        optional.append((lay.text("texts.where", unit=file.unit_name or stay.unit, room=room)
-                         .strip(), "", 6.5, 2.9))
-    room_left = h - bar_h - 3.0 - sum(line[3] for line in lines)
-    for line in optional:  # a short label drops the optional lines rather than overflow
-        if line[3] <= room_left:
-            lines.append(line)
-            room_left -= line[3]
-    pdf.set_text_color(*INK)
-    cy = top
-    for text, style, size, lh in lines:
-        pdf.set_xy(left, cy)
-        pdf.fit_cell(w, lh, text, style, size, min_size=4.5)
-        cy += lh
-    value = nda if lay["content.barcode"] == "nda" and nda else p.id
-    by = top + h - 2.6 - bar_h
-    bx = left - 1.0  # the quiet zone may eat into the padding, not the bars
-    code_w = pdf.bars(value, bx, by, bar_h)
-    if file.provisional:
-        pdf.set_xy(bx + code_w, by + 0.5)
-        pdf.fit_cell(max(w - code_w + 1, 5), 3, lay.text("texts.provisional"), "B", 6.5,
-                     min_size=4)
-    pdf.set_text_color(*GREY)
-    pdf.set_xy(left, top + h - 2.4)
+    who = identity_lines(pdf.identity_texts, p, stay, unit_name=file.unit_name,
+                         provisional=file.provisional)
+    value = stay.id if lay["content.barcode"] == "nda" and stay is not None else p.id
     page = f"{pdf.page_no()}/{{nb}}"
     date = format_local(pdf.ctx.extracted_at) if pdf.ctx.extracted_at else "date inconnue"
-    pdf.fit_cell(w, 2.4, lay.text("texts.degraded", date=date, number=pdf.ctx.document_number,
-                                  page=page), "", 5, min_size=3.8)
+    degraded, _ = pdf.fit_lines(w, lay.text("texts.degraded", date=date,
+                                            number=pdf.ctx.document_number, page=page),
+                                "", MIN_PT, 2)
+    foot_h = LINE_H * len(degraded)
+    # The quiet zones of the code may eat into the padding, never the bars.
+    code_w, code_h = pdf.code_size(value, w + 2, lay["content.barcode_height"], QR_MODULE)
+    qr = code_h != lay["content.barcode_height"]
+    code_top = top + h - foot_h - code_h - (0 if qr else 0.3)
+    code_x = left + w + 1 - code_w if qr else left - 1
+    # A QR sits at the right: lines beside it are narrower; a Code 128 spans the width.
+    text_bottom = top + h - foot_h if qr else code_top
+
+    def width_at(cy: float) -> float:
+        return w - code_w + 0.5 if qr and cy + LINE_H > code_top else w
+
+    names = [(who.names, "B", 8.5)]
+    pdf.set_font(FAMILY, "B", MIN_PT)
+    if pdf.get_string_width(who.names) > width_at(top) - 2 * pdf.c_margin:
+        names = [(who.birth_name, "B", 8.5), (who.first_names, "B", 8)]
+    born = " · ".join(v for v in (who.birth, who.sex) if v)
+    required = [*names, (who.provisional, "B", 7.5), (born, "", 7.5)]
+    ids = f"{who.ipp}  {who.nda}".strip()
+    pdf.set_font(FAMILY, "B", MIN_PT)
+    if pdf.get_string_width(ids) <= width_at(top + LINE_H * 4) - 2 * pdf.c_margin:
+        required.append((ids, "B", 7.5))
+    else:
+        required += [(who.ipp, "B", 7.5), (who.nda, "B", 7.5)]
+    lines = [line for line in required if line[0]]
+    room = int((text_bottom - top + 0.01) // LINE_H) - len(lines)
+    # A short label drops the optional lines rather than overflow: used name, INS, unit.
+    optional = [line for line in ((who.used, "", 7), (who.ins, "", 7), (who.where, "", 7))
+                if line[0]][:max(room, 0)]
+    if optional and optional[0][0] == who.used:   # the used name reads with the names
+        lines.insert(len(names), optional.pop(0))
+    lines += optional
+    pdf.set_text_color(*INK)
+    cy = top
+    for text, style, size in lines[:max(int((text_bottom - top + 0.01) // LINE_H), 0)]:
+        pdf.set_xy(left, cy)
+        pdf.fit_cell(width_at(cy), LINE_H, text, style, size)
+        cy += LINE_H
+    if qr:
+        pdf.qr(value, code_x, code_top, QR_MODULE)
+    else:
+        pdf.bars(value, code_x, code_top, code_h)
+    pdf.set_text_color(*GREY)
+    cy = top + h - foot_h
+    for line in degraded:
+        pdf.set_xy(left, cy)
+        pdf.fit_cell(w, LINE_H, line, "", MIN_PT)
+        cy += LINE_H
     pdf.set_text_color(*INK)
     pdf.set_font(FAMILY, "", 9)

@@ -135,15 +135,16 @@ class StockPDF(DocumentPDF):
     """Pages of label stock (no header; compact footer in the bottom margin when it fits)
     mixed, in one PDF, with ordinary A4 document pages (``kind="document"``)."""
 
-    def __init__(self, ctx: DocumentContext, title: str) -> None:
-        super().__init__(ctx, title)
+    def __init__(self, ctx: DocumentContext, title: str, *,
+                 templates_dir: Path | str | None = None) -> None:
+        super().__init__(ctx, title, templates_dir=templates_dir)
         self.set_auto_page_break(False)
         self.page_kind = "document"
         self.footer_room = 0.0
         # What the next page will be: applied in header(), after fpdf2 has drawn the footer of
         # the previous page (add_page() calls footer() of the old page first).
         self._next: tuple[str, float, str] = ("document", 0.0, title)
-        self._fitted: dict[tuple, float] = {}
+        self._fitted: dict[tuple, tuple[str, float]] = {}
 
     def add_stock_page(self, width: float, height: float, footer_room: float) -> None:
         """A page of label stock ``width`` × ``height`` mm; ``footer_room``: free bottom mm."""
@@ -173,22 +174,17 @@ class StockPDF(DocumentPDF):
         elif self.footer_room >= FOOTER_ROOM:
             self._stock_footer()
 
-    def fit_cell(self, w: float, h: float, text: str, style: str = "", size: float = 9,
-                 align: str = "L", min_size: float = 6) -> None:
-        """As DocumentPDF.fit_cell, with the fitted size remembered: a sheet repeats the same
-        texts 24 times and measuring a TTF string is the costly part."""
+    def fitted(self, w: float, text: str, style: str = "", size: float = 9,
+               min_size: float = 7.0) -> tuple[str, float]:
+        """As DocumentPDF.fitted, remembered: a sheet repeats the same texts 24 times and
+        measuring a TTF string is the costly part."""
         key = (w, text, style, size, min_size)
-        fitted = self._fitted.get(key)
-        if fitted is None:
-            fitted = size
-            self.set_font(FAMILY, style, fitted)
-            while fitted > min_size and self.get_string_width(text) > w - 2 * self.c_margin:
-                fitted -= 0.5
-                self.set_font(FAMILY, style, fitted)
-            self._fitted[key] = fitted
+        found = self._fitted.get(key)
+        if found is None:
+            found = self._fitted[key] = super().fitted(w, text, style, size, min_size)
         else:
-            self.set_font(FAMILY, style, fitted)
-        self.cell(w, h, text, align=align)
+            self.set_font(FAMILY, style, found[1])
+        return found
 
     def bars(self, value: str, x: float, y: float, height: float) -> float:
         """Code 128 of ``value`` drawn as filled rectangles, same geometry as ``barcode()``.
@@ -215,16 +211,15 @@ class StockPDF(DocumentPDF):
         text_w = self.w - 2 * left - code.width - 3
         self.set_text_color(*INK)
         self.set_xy(left, top + 0.5)
-        self.fit_cell(text_w, 3.5, freshness(ctx.extracted_at, ctx.printed_at), "B", 7.5,
-                      min_size=5)
+        self.fit_cell(text_w, 3.5, freshness(ctx.extracted_at, ctx.printed_at), "B", 7.5)
         self.set_text_color(*GREY)
         self.set_xy(left, top + 4.5)
-        self.fit_cell(text_w, 3, f"{self.doc_title} — imprimé le {format_local(ctx.printed_at)} "
-                                 f"par {ctx.printed_by} sur {ctx.station} — page "
-                                 f"{self.page_no()}/{{nb}}", "", 6.5, min_size=4.5)
+        # Page first: if the line must be cut, the station name goes, not « page n/N ».
+        self.fit_cell(text_w, 3, f"Page {self.page_no()}/{{nb}} — {self.doc_title} — imprimé le "
+                                 f"{format_local(ctx.printed_at)} par {ctx.printed_by} sur "
+                                 f"{ctx.station}", "", 7)
         self.set_text_color(*INK)
         x = self.w - left - code.width
         self.barcode(ctx.document_number, x, top, 5.0)
         self.set_xy(x, top + code.height + 0.3)
-        self.set_font(FAMILY, "", 6)
-        self.cell(code.width, 2.5, f"N° {ctx.document_number}", align="C")
+        self.fit_cell(code.width, 2.8, f"N° {ctx.document_number}", "", 7, align="C")

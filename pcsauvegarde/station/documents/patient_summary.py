@@ -6,10 +6,24 @@ import datetime as dt
 from pathlib import Path
 
 from pcsauvegarde.core.records import LabResult
-from pcsauvegarde.station.documents.base import GREY, INK, MARGIN, DocumentPDF, render_document
+from pcsauvegarde.station.documents.allergies import (
+    absence_text,
+    allergy_state,
+    describe,
+    is_anaphylaxis,
+)
+from pcsauvegarde.station.documents.base import (
+    ALLERGY_RED,
+    FAMILY,
+    GREY,
+    INK,
+    MARGIN,
+    UNKNOWN_INK,
+    DocumentPDF,
+    render_document,
+)
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
 from pcsauvegarde.station.documents.fmt import (
-    allergy_text,
     decimal_commas,
     format_age,
     format_date,
@@ -23,10 +37,10 @@ KIND = "summary"
 TITLE = "Synthèse patient"
 LAB_WINDOW_HOURS = 72
 SCHEMA: dict[str, tuple[str, ...]] = {
-    "document.title": (), "common.source": ("date", "age"),
+    "document.title": (), "common.source": ("date", "age"), "stay.title_ended": ("date",),
     **{f"stay.{k}": () for k in
        ("title", "empty", "unit", "room", "admission", "discharge", "attending", "reason")},
-    "allergies.title": (), "allergies.empty": (),
+    "allergies.title": (),
     "conditions.title": (), "conditions.empty": (),
     **{f"treatments.{k}": () for k in
        ("title", "empty", "drug", "dose", "route", "timing", "start", "prescriber")},
@@ -46,6 +60,11 @@ MODALITIES = {"CT": "Scanner", "MR": "IRM", "US": "Échographie", "CR": "Radiogr
 NORMAL_FLAGS = ("", "N")
 
 
+def load(directory: Path | str | None = None) -> Template:
+    """The summary template (TemplateError names file and key)."""
+    return load_template(KIND, SCHEMA, directory)
+
+
 def render(file: PatientFile, ctx: DocumentContext, *,
            templates_dir: Path | str | None = None) -> bytes:
     """Render the patient summary as PDF bytes (pure: records in, bytes out)."""
@@ -55,7 +74,7 @@ def render(file: PatientFile, ctx: DocumentContext, *,
 def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
          templates_dir: Path | str | None = None) -> None:
     """Add the patient summary, as its own document, to ``pdf``."""
-    t = load_template(KIND, SCHEMA, templates_dir)
+    t = load(templates_dir)
     pdf.begin_document(ctx, t.text("document.title"), patient=file)
     pdf.add_page()
     _stay(pdf, t, file)
@@ -74,8 +93,11 @@ def _source(t: Template, file: PatientFile, ctx: DocumentContext, domain: str) -
 
 
 def _stay(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
-    pdf.section(t.text("stay.title"), _source(t, file, pdf.ctx, "dpi"))
     stay = file.stay
+    title = t.text("stay.title")
+    if stay is not None and stay.discharge is not None:   # never « en cours » once ended
+        title = t.text("stay.title_ended", date=format_local(stay.discharge))
+    pdf.section(title, _source(t, file, pdf.ctx, "dpi"))
     if stay is None:
         pdf.paragraph(t.text("stay.empty"))
         return
@@ -91,31 +113,38 @@ def _stay(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
 
 
 def _allergies(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
-    """A heavy-framed box: the one thing nobody may miss on this page."""
+    """A heavy-framed box: the one thing nobody may miss on this page (same words as the band)."""
     pdf.section(t.text("allergies.title"), _source(t, file, pdf.ctx, "dpi"))
-    items = []
-    for a in file.allergies:  # active ones only (PatientFile)
-        text = allergy_text(a)
-        details = [d for d in (a.reaction, a.severity) if d]
-        items.append(f"⚠ {text}" + (f" — {', '.join(details)}" if details else ""))
-    lines = items or [t.text("allergies.empty")]
-    style = "B" if items else ""
+    words = pdf.identity_texts
+    state = allergy_state(file.allergies)
+    lines: list[tuple[str, tuple[int, int, int], str]] = []
+    for a in state.current:
+        text = f"⚠ {describe(a, words)}"
+        if is_anaphylaxis(a):
+            text = f"{words.text('allergies.anaphylaxis')} — {describe(a, words)}"
+        lines.append((text, ALLERGY_RED, "B"))
+    if not state.current:
+        lines.append((absence_text(state, words), INK if state.informed else UNKNOWN_INK, "B"))
     width = pdf.epw - 6
-    pdf.set_font("DejaVu", style, 10)
-    heights = [5 * len(pdf.wrap(width, s)) for s in lines]
-    total = sum(heights) + 4
-    pdf.ensure_space(total)
+    heights = []
+    for text, _, style in lines:
+        pdf.set_font(FAMILY, style, 10)
+        heights.append(5 * len(pdf.wrap(width, text)))
+    pdf.ensure_space(sum(heights) + 4)
     top, page = pdf.y, pdf.page
     pdf.set_y(top + 2)
-    for text in lines:
+    for text, color, style in lines:
+        pdf.set_font(FAMILY, style, 10)
+        pdf.set_text_color(*color)
         pdf.set_x(MARGIN + 3)
         pdf.text_lines(width, 5, text)
+    pdf.set_text_color(*INK)
     if pdf.page == page:  # same page: frame it (a list longer than a page simply flows)
         pdf.set_line_width(0.9)
         pdf.rect(MARGIN, top, pdf.epw, pdf.y + 2 - top)
         pdf.set_line_width(0.2)
     pdf.set_y(pdf.y + 3)
-    pdf.set_font("DejaVu", "", 9)
+    pdf.set_font(FAMILY, "", 9)
 
 
 def _conditions(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from pcsauvegarde.core.records import MedicationOrder
+from pcsauvegarde.station.documents.allergies import absence_text, allergy_state, describe
 from pcsauvegarde.station.documents.base import (
+    ALLERGY_RED,
     FAMILY,
     GREY,
     INK,
@@ -14,7 +16,7 @@ from pcsauvegarde.station.documents.base import (
     render_document,
 )
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
-from pcsauvegarde.station.documents.fmt import allergy_text, format_local, format_timing
+from pcsauvegarde.station.documents.fmt import format_local, format_timing
 from pcsauvegarde.station.documents.schedule import StandardHours, day_times, load_standard_hours
 from pcsauvegarde.station.documents.table import Column, Row, draw_table
 from pcsauvegarde.station.documents.templates import Template, load_template
@@ -22,7 +24,7 @@ from pcsauvegarde.station.documents.templates import Template, load_template
 KIND = "prescriptions"
 TITLE = "Prescriptions en cours"
 SCHEMA: dict[str, tuple[str, ...]] = {
-    "document.title": (), "allergies.title": (), "allergies.empty": (),
+    "document.title": (), "allergies.title": (),
     "scheduled.title": (), "scheduled.empty": (), "prn.title": (), "prn.empty": (),
     **{f"columns.{k}": () for k in ("drug", "dose", "route", "timing", "dates", "prescriber")},
     "footer.count": ("count",), "footer.check": (),
@@ -70,14 +72,17 @@ def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
 
 
 def _allergies(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
-    names = [allergy_text(a) for a in file.allergies]
-    text = ", ".join(names) if names else t.text("allergies.empty")
+    state = allergy_state(file.allergies)   # the identity band's rule and words
+    names = [describe(a, pdf.identity_texts) for a in state.current]
+    text = (f"⚠ {t.text('allergies.title')} {', '.join(names)}" if names
+            else absence_text(state, pdf.identity_texts))
     pdf.set_font(FAMILY, "B", 10)
-    lines = pdf.wrap(pdf.epw - 4, f"{t.text('allergies.title')} {text}")
+    lines = pdf.wrap(pdf.epw - 4, text)
     top = pdf.y
     pdf.set_xy(MARGIN + 2, top + 1.5)
-    pdf.text_lines(pdf.epw - 4, 5, f"⚠ {t.text('allergies.title')} {text}" if names
-                   else f"{t.text('allergies.title')} {text}")
+    pdf.set_text_color(*(ALLERGY_RED if names else INK))
+    pdf.text_lines(pdf.epw - 4, 5, text)
+    pdf.set_text_color(*INK)
     pdf.set_line_width(0.8 if names else 0.3)
     pdf.rect(MARGIN, top, pdf.epw, 5 * len(lines) + 3)
     pdf.set_line_width(0.2)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pcsauvegarde.station.documents.base import FAMILY, MARGIN, DocumentPDF
+from pcsauvegarde.station.documents.base import ALLERGY_RED, FAMILY, INK, MARGIN, DocumentPDF
 
 PAD = 1.0
 HEAD_FILL = 225
@@ -13,20 +13,23 @@ ROW_FILL = 238
 
 @dataclass(frozen=True)
 class Column:
-    """A column: heading, relative width, alignment (L, C, R)."""
+    """A column: heading, relative width, alignment (L, C, R), wrapped or fitted."""
 
     title: str
     weight: float = 1.0
     align: str = "L"
+    fit: bool = False   # one line per « \n » part, shrunk then cut with « … » (identifiers)
 
 
 @dataclass(frozen=True)
 class Row:
-    """A row of texts; ``bold`` emphasises it (abnormal result), ``fill`` greys it (critical)."""
+    """A row of texts; ``bold`` emphasises it (abnormal result), ``fill`` greys it (critical),
+    ``red`` names the columns that MUST not be missed (allergies)."""
 
     cells: tuple[str, ...]
     bold: bool = False
     fill: bool = False
+    red: frozenset[int] = frozenset()   # columns printed red and bold (allergies)
 
 
 def draw_table(pdf: DocumentPDF, columns: list[Column], rows: list[Row], *,
@@ -35,77 +38,100 @@ def draw_table(pdf: DocumentPDF, columns: list[Column], rows: list[Row], *,
 
     With ``group_first``, a first-column value equal to the previous row's is left blank,
     except on the first row of a page so a group continued on the next page stays named.
+    Cells wrap at spaces and after hyphens; a word wider than its cell is broken with a
+    hyphen; ``fit`` columns keep one line per part, shrunk then cut with « … ».
     """
     total = sum(c.weight for c in columns)
     widths = [pdf.epw * c.weight / total for c in columns]
     line_h = size * 0.48
     heading = Row(tuple(c.title for c in columns), bold=True)
-    head_h = _height(pdf, widths, heading, size, line_h)
+    head_cols = [Column(c.title, c.weight, c.align) for c in columns]   # headings wrap
+    head_h = _height(pdf, head_cols, widths, heading, size, line_h)
     room = pdf.page_break_trigger - pdf.content_top - head_h - 1
 
-    pdf.ensure_space(head_h + _height(pdf, widths, rows[0], size, line_h) if rows else head_h)
-    _draw_row(pdf, columns, widths, heading, size, line_h, HEAD_FILL)
+    pdf.ensure_space(head_h + _height(pdf, columns, widths, rows[0], size, line_h) if rows
+                     else head_h)
+    _draw_row(pdf, head_cols, widths, heading, size, line_h, HEAD_FILL)
     previous = None
     for row in rows:
         cells = row.cells
-        h = _height(pdf, widths, row, size, line_h)
+        h = _height(pdf, columns, widths, row, size, line_h)
         if h > room:  # taller than a whole page: cut it rather than overflow into the footer
-            row = _truncate(pdf, widths, row, size, line_h, room)
+            row = _truncate(pdf, columns, widths, row, size, line_h, room)
             cells, h = row.cells, room
         if pdf.will_page_break(h):
             pdf.add_page()
-            _draw_row(pdf, columns, widths, heading, size, line_h, HEAD_FILL)
+            _draw_row(pdf, head_cols, widths, heading, size, line_h, HEAD_FILL)
             previous = None
         if group_first and previous is not None and cells[0] == previous:
             cells = ("", *cells[1:])
         previous = row.cells[0]
-        _draw_row(pdf, columns, widths, Row(cells, row.bold, row.fill), size, line_h,
+        _draw_row(pdf, columns, widths, Row(cells, row.bold, row.fill, row.red), size, line_h,
                   ROW_FILL if row.fill else None, h)
     pdf.set_font(FAMILY, "", 9)
     pdf.ln(1)
 
 
-def _lines(pdf: DocumentPDF, w: float, text: str) -> list[str]:
+def _lines(pdf: DocumentPDF, col: Column, w: float, text: str) -> list[str]:
+    """The lines a cell prints with the current font."""
     if not text:
         return [""]
-    return pdf.wrap(w - 2 * PAD, text)
+    if col.fit:
+        return text.split("\n")
+    return pdf.wrap_words(w - 2 * PAD, text)
 
 
-def _height(pdf: DocumentPDF, widths: list[float], row: Row, size: float,
-            line_h: float) -> float:
-    pdf.set_font(FAMILY, "B" if row.bold else "", size)
-    n = max(len(_lines(pdf, w, t)) for w, t in zip(widths, row.cells, strict=True))
+def _style(row: Row, i: int) -> str:
+    return "B" if row.bold or i in row.red else ""
+
+
+def _height(pdf: DocumentPDF, columns: list[Column], widths: list[float], row: Row,
+            size: float, line_h: float) -> float:
+    n = 1
+    for i, (col, w, t) in enumerate(zip(columns, widths, row.cells, strict=True)):
+        pdf.set_font(FAMILY, _style(row, i), size)
+        n = max(n, len(_lines(pdf, col, w, t)))
     return n * line_h + 2 * PAD
 
 
-def _truncate(pdf: DocumentPDF, widths: list[float], row: Row, size: float,
-              line_h: float, room: float) -> Row:
-    pdf.set_font(FAMILY, "B" if row.bold else "", size)
+def _truncate(pdf: DocumentPDF, columns: list[Column], widths: list[float], row: Row,
+              size: float, line_h: float, room: float) -> Row:
     keep = max(int((room - 2 * PAD) // line_h) - 1, 1)
     cells = []
-    for w, text in zip(widths, row.cells, strict=True):
-        lines = _lines(pdf, w, text)
+    for i, (col, w, text) in enumerate(zip(columns, widths, row.cells, strict=True)):
+        pdf.set_font(FAMILY, _style(row, i), size)
+        lines = _lines(pdf, col, w, text)
         cells.append("\n".join([*lines[:keep], "… (suite tronquée)"])
-                     if len(lines) > keep else text)
-    return Row(tuple(cells), row.bold, row.fill)
+                     if len(lines) > keep else "\n".join(lines))
+    return Row(tuple(cells), row.bold, row.fill, row.red)
 
 
 def _draw_row(pdf: DocumentPDF, columns: list[Column], widths: list[float], row: Row,
               size: float, line_h: float, fill: int | None, h: float | None = None) -> None:
     if h is None:
-        h = _height(pdf, widths, row, size, line_h)
-    pdf.set_font(FAMILY, "B" if row.bold else "", size)
+        h = _height(pdf, columns, widths, row, size, line_h)
     pdf.set_line_width(0.2)
     x, y = MARGIN, pdf.y
     auto = pdf.auto_page_break
     pdf.set_auto_page_break(False, pdf.b_margin)
-    for col, w, text in zip(columns, widths, row.cells, strict=True):
+    for i, (col, w, text) in enumerate(zip(columns, widths, row.cells, strict=True)):
         if fill is not None:
             pdf.set_fill_color(fill)
         pdf.rect(x, y, w, h, style="DF" if fill is not None else "D")
-        pdf.set_xy(x + PAD, y + PAD)
         if text:
-            pdf.text_lines(w - 2 * PAD, line_h, text, col.align)
+            style = _style(row, i)
+            pdf.set_font(FAMILY, style, size)
+            if i in row.red:
+                pdf.set_text_color(*ALLERGY_RED)
+            ty = y + PAD
+            for line in _lines(pdf, col, w, text):
+                pdf.set_xy(x + PAD, ty)
+                if col.fit:
+                    pdf.fit_cell(w - 2 * PAD, line_h, line, style, size, align=col.align)
+                else:
+                    pdf.cell(w - 2 * PAD, line_h, line, align=col.align)
+                ty += line_h
+            pdf.set_text_color(*INK)
         x += w
     pdf.set_auto_page_break(auto, pdf.b_margin)
     pdf.set_xy(MARGIN, y + h)

@@ -1,13 +1,14 @@
-"""« Bracelet d'identification »: identity traits and Code 128 of the IPP (and NDA)."""
+"""« Bracelet d'identification »: identity traits and codes of the IPP (and NDA)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pcsauvegarde.station.documents.base import FAMILY, GREY, INK, format_ins
+from pcsauvegarde.station.documents.band import MIN_PT
+from pcsauvegarde.station.documents.base import FAMILY, GREY, INK
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
-from pcsauvegarde.station.documents.fmt import format_date, format_local
-from pcsauvegarde.station.documents.labels import BORN
+from pcsauvegarde.station.documents.fmt import format_local
+from pcsauvegarde.station.documents.identity import identity_lines
 from pcsauvegarde.station.documents.labelstock import (
     Choice,
     Layout,
@@ -15,7 +16,6 @@ from pcsauvegarde.station.documents.labelstock import (
     Spec,
     StockPDF,
     Text,
-    bars_width,
     load_layout,
 )
 from pcsauvegarde.station.documents.templates import TemplateError
@@ -30,12 +30,14 @@ SPEC: Spec = {
     "band.offset_y": Number(-20, 20),
     "content.barcodes": Choice(("ipp", "ipp+nda")), "content.barcode_height": Number(5, 30),
     "texts.title": Text(), "texts.instructions": Text(), "texts.provisional": Text(),
-    "texts.born": Text(("born", "birth_date", "sex")), "texts.used_name": Text(("used_name",)),
-    "texts.ids": Text(("ipp", "nda")), "texts.where": Text(("unit", "room")),
     "texts.degraded": Text(("date", "number")),
 }
 A4_LONG, A4_SHORT = 297.0, 210.0
 BAND_GAP = 12.0
+LINE_H = 3.2          # mm a line of 7–7.5 pt
+CODE_GAP = 2.0
+MIN_TEXT_W = 110.0    # mm of text wanted beside the codes; longer codes become QR codes
+BAND_QR_MODULE = 0.4  # mm: a 64-character identifier stays under 17 mm on a 25 mm band
 
 
 def load(templates_dir: Path | str | None = None) -> Layout:
@@ -51,7 +53,7 @@ def render(file: PatientFile, ctx: DocumentContext, *,
            templates_dir: Path | str | None = None) -> bytes:
     """The wristband of one patient as PDF bytes (pure)."""
     lay = load(templates_dir)
-    pdf = StockPDF(ctx, lay.text("texts.title"))
+    pdf = StockPDF(ctx, lay.text("texts.title"), templates_dir=templates_dir)
     pdf.patient_file = file
     add_wristband_pages(pdf, lay, file)
     return pdf.output_bytes()
@@ -85,7 +87,11 @@ def add_wristband_pages(pdf: StockPDF, lay: Layout, file: PatientFile) -> None:
 
 def draw_band(pdf: StockPDF, lay: Layout, file: PatientFile, x: float, y: float, *,
               cut_marks: bool) -> None:
-    """One band with its top-left corner at (x, y)."""
+    """One band with its top-left corner at (x, y); nothing under 7 pt, nothing out.
+
+    Identifiers too long for a Code 128 in the room left get a QR code; identity lines are
+    shrunk then cut with « … » (the codes hold the whole identifiers).
+    """
     p, stay = file.patient, file.stay
     bw, bh = lay["band.width"], lay["band.height"]
     if cut_marks:
@@ -93,52 +99,58 @@ def draw_band(pdf: StockPDF, lay: Layout, file: PatientFile, x: float, y: float,
     pad = lay["band.padding"]
     left = x + lay["band.closure_left"]
     right = x + bw - lay["band.closure_right"]
-    nda = stay.id if stay else ""
+    inner = bh - 2 * pad
+    who = identity_lines(pdf.identity_texts, p, stay, unit_name=file.unit_name,
+                         provisional=file.provisional)
     values = [("IPP", p.id)]
-    if lay["content.barcodes"] == "ipp+nda" and nda:
-        values.append(("NDA", nda))
+    if lay["content.barcodes"] == "ipp+nda" and stay is not None:
+        values.append(("NDA", stay.id))
     bar_h = lay["content.barcode_height"]
-    codes_w = sum(bars_width(v) for _, v in values) + 2 * (len(values) - 1)
+    budget = (right - left - MIN_TEXT_W) / len(values) - CODE_GAP
+    sizes = [pdf.code_size(v, budget, bar_h, BAND_QR_MODULE) for _, v in values]
+    codes_w = sum(w for w, _ in sizes) + CODE_GAP * (len(values) - 1)
     text_w = right - left - codes_w - 3
-    if text_w < 60:
-        raise TemplateError(f"{lay.path} : bracelet trop court pour l'identité et les codes-barres")
-    lines: list[tuple[str, str, float, float]] = [
-        (f"{p.birth_name.upper()}  {p.first_names}", "B", 10, 4.6)]
-    born = lay.text("texts.born", born=BORN.get(p.sex, "Né(e)"),
-                    birth_date=format_date(p.birth_date), sex=p.sex)
-    if p.used_name and p.used_name.casefold() != p.birth_name.casefold():
-        born += " · " + lay.text("texts.used_name", used_name=p.used_name.upper())
-    lines.append((born, "", 7.5, 3.4))
-    ids = lay.text("texts.ids", ipp=p.id, nda=nda or "—")
-    if p.ins:
-        ids += f"   INS {format_ins(p.ins)}"
-    lines.append((ids, "B", 7.5, 3.4))
-    if stay is not None:
-        room = " ".join(v for v in (f"ch. {stay.room}" if stay.room else "",
-                                    f"lit {stay.bed}" if stay.bed else "") if v)
-        lines.append((lay.text("texts.where", unit=file.unit_name or stay.unit, room=room)
-                      .strip(), "", 6.5, 3.0))
-    cy = y + pad
-    for text, style, size, lh in lines:
-        pdf.set_xy(left, cy)
-        pdf.fit_cell(text_w, lh, text, style, size, min_size=5)
-        cy += lh
+    if text_w < MIN_TEXT_W / 2:
+        raise TemplateError(f"{lay.path} : bracelet trop court pour l'identité et les codes "
+                            "(réduire « band.closure_left » ou « band.closure_right »)")
+    born = " · ".join(v for v in (who.birth, who.sex, who.used) if v)
+    ids = f"{who.ipp}   {who.nda}".strip()
+    pdf.set_font(FAMILY, "B", MIN_PT)
+    split = pdf.get_string_width(ids) > text_w - 2 * pdf.c_margin
+    lines = [(who.names, "B", 10, 4.6), (born, "", 7.5, LINE_H)]
+    lines += ([(who.ipp, "B", 7.5, LINE_H), (who.nda, "B", 7.5, LINE_H)] if split
+              else [(ids, "B", 7.5, LINE_H)])
+    lines += [(who.ins, "", 7, LINE_H), (who.where, "", 7, LINE_H)]
+    lines = [line for line in lines if line[0]]
     date = format_local(pdf.ctx.extracted_at) if pdf.ctx.extracted_at else "date inconnue"
     degraded = lay.text("texts.degraded", date=date, number=pdf.ctx.document_number)
     if file.provisional:
-        degraded = f"{lay.text('texts.provisional')} · {degraded}"
+        degraded = f"{who.provisional} · {degraded}"
+    room = inner - LINE_H   # the degraded-mode line keeps its place at the bottom
+    cy = y + pad
+    for text, style, size, lh in lines:   # the last (least important) lines give way
+        if cy + lh > y + pad + room + 0.01:
+            break
+        pdf.set_xy(left, cy)
+        pdf.fit_cell(text_w, lh, text, style, size)
+        cy += lh
     pdf.set_text_color(*GREY)
-    pdf.set_xy(left, y + bh - pad - 2.8)
-    pdf.fit_cell(text_w, 2.8, degraded, "B" if file.provisional else "", 5.5, min_size=4)
+    pdf.set_xy(left, y + bh - pad - LINE_H)
+    pdf.fit_cell(text_w, LINE_H, degraded, "B" if file.provisional else "", MIN_PT)
     pdf.set_text_color(*INK)
     bx = left + text_w + 3
-    by = y + (bh - bar_h - 3) / 2
-    for label, value in values:
-        width = pdf.bars(value, bx, by, bar_h)
-        pdf.set_xy(bx, by + bar_h + 0.2)
-        pdf.set_font(FAMILY, "", 6)
-        pdf.cell(width, 2.6, f"{label} {value}", align="C")
-        bx += width + 2
+    for (label, value), (w, h) in zip(values, sizes, strict=True):
+        if h == bar_h:   # Code 128 with its caption under it
+            by = y + (bh - bar_h - LINE_H) / 2
+            pdf.bars(value, bx, by, bar_h)
+            pdf.set_xy(bx, by + bar_h + 0.2)
+            pdf.fit_cell(w, LINE_H - 0.4, f"{label} {value}", "", MIN_PT, align="C")
+        else:            # QR, its caption beside the symbol inside the quiet zone's height
+            by = y + (bh - h - LINE_H) / 2
+            pdf.qr(value, bx, by, BAND_QR_MODULE)
+            pdf.set_xy(bx, by + h - 4 * BAND_QR_MODULE + 0.2)
+            pdf.fit_cell(w, LINE_H - 0.4, label, "B", MIN_PT, align="C")
+        bx += w + CODE_GAP
     pdf.set_font(FAMILY, "", 9)
 
 

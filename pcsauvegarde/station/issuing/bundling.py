@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from pcsauvegarde.core.fsutil import atomic_write
 from pcsauvegarde.station import patients
-from pcsauvegarde.station.documents import DRAWERS, RENDERERS, TITLES, UNIT_RENDERERS, bundle
+from pcsauvegarde.station.documents import KINDS, Drawer, bundle
 from pcsauvegarde.station.documents.templates import TemplateError
 from pcsauvegarde.station.issuing.issue import (
     Issued,
@@ -48,13 +48,13 @@ def issue_unit_bundle(station: Station, unit: str, kinds: list[str] | tuple[str,
     unit_file = patients.unit_file(station, unit)
     parts: list[bundle.BundlePart] = []
     for kind in chosen:
-        if kind in UNIT_RENDERERS:
+        if KINDS[kind].scope == "unit":
             doc = journal_unit_document(station, kind, unit_file, user, now)
             parts.append(bundle.BundlePart(
-                DRAWERS[kind], unit_file,
+                _drawer(kind), unit_file,
                 context(station, doc.number, user, now, unit_file.extracted_at),
-                "", "", TITLES[kind]))
-    patient_kinds = [k for k in chosen if k in RENDERERS]
+                "", "", KINDS[kind].title))
+    patient_kinds = [k for k in chosen if KINDS[k].scope == "patient"]
     for at, row in enumerate(unit_file.rows if patient_kinds else ()):
         if progress is not None:
             progress("patients", at, len(unit_file.rows), 0)
@@ -66,8 +66,9 @@ def issue_unit_bundle(station: Station, unit: str, kinds: list[str] | tuple[str,
         for kind in patient_kinds:
             doc = journal_file_document(station, kind, file, user, now)
             parts.append(bundle.BundlePart(
-                DRAWERS[kind], file, context(station, doc.number, user, now, file.extracted_at),
-                bed, who, TITLES[kind]))
+                _drawer(kind), file,
+                context(station, doc.number, user, now, file.extracted_at),
+                bed, who, KINDS[kind].title))
 
     doc = station.journal.issue(bundle.KIND, user, unit=unit, snapshot=snapshot_label(station),
                                 now=now)
@@ -84,3 +85,11 @@ def issue_unit_bundle(station: Station, unit: str, kinds: list[str] | tuple[str,
                                        for p in rendered.placed])
     station.journal.set_pages(doc.number, rendered.pages)
     return Issued(doc, rendered.pdf)
+
+
+def _drawer(kind: str) -> Drawer:
+    """The drawer of a bundle kind (every BUNDLE_KINDS entry has one: tested)."""
+    drawer = KINDS[kind].draw
+    if drawer is None:
+        raise IssueError(f"« {kind} » ne peut pas être imprimé dans un lot")
+    return drawer

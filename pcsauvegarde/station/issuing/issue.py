@@ -12,7 +12,7 @@ from typing import Any
 
 from pcsauvegarde.core.fsutil import atomic_write
 from pcsauvegarde.station import patients
-from pcsauvegarde.station.documents import RENDERERS, UNIT_RENDERERS
+from pcsauvegarde.station.documents import KINDS, document_kind
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile, UnitFile
 from pcsauvegarde.station.documents.templates import TemplateError
 from pcsauvegarde.station.state.journal import IssuedDocument
@@ -42,7 +42,7 @@ def issue_patient_document(station: Station, kind: str, ipp: str, user: str,
     ``options`` go to the renderer (e.g. ``count`` of labels); provisional patients (downtime
     admissions) are found as well as the store's."""
     now = now or dt.datetime.now(dt.UTC)
-    if kind not in RENDERERS:
+    if document_kind(kind, "patient") is None:
         raise IssueError(f"type de document « {kind} » inconnu")
     file = patients.patient_file(station, ipp, now=now)
     if file is None:
@@ -54,7 +54,7 @@ def issue_file_document(station: Station, kind: str, file: PatientFile, user: st
                         now: dt.datetime | None = None, **options: Any) -> Issued:
     """Journal, render and keep one patient document for an already loaded PatientFile."""
     now = now or dt.datetime.now(dt.UTC)
-    if kind not in RENDERERS:
+    if document_kind(kind, "patient") is None:
         raise IssueError(f"type de document « {kind} » inconnu")
     doc = journal_file_document(station, kind, file, user, now)
     return _render_and_keep(station, doc, kind, file, file.extracted_at, user, now,
@@ -65,7 +65,7 @@ def issue_unit_document(station: Station, kind: str, unit: UnitFile, user: str,
                         now: dt.datetime | None = None) -> Issued:
     """Journal, render and keep one unit document (census…)."""
     now = now or dt.datetime.now(dt.UTC)
-    if kind not in UNIT_RENDERERS:
+    if document_kind(kind, "unit") is None:
         raise IssueError(f"type de document de service « {kind} » inconnu")
     doc = journal_unit_document(station, kind, unit, user, now)
     return _render_and_keep(station, doc, kind, unit, unit.extracted_at, user, now)
@@ -114,8 +114,7 @@ def _render_and_keep(station: Station, doc: IssuedDocument, kind: str, data,
 
 
 def _render(kind: str, data, ctx: DocumentContext, options: dict[str, Any]) -> bytes:
-    renderer = RENDERERS.get(kind) or UNIT_RENDERERS[kind]
-    return renderer(data, ctx, **options)
+    return KINDS[kind].render(data, ctx, **options)
 
 
 def render(station: Station, kind: str, data, ctx: DocumentContext, **options: Any) -> bytes:

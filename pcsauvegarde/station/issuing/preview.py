@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pcsauvegarde.core.records import Patient
 from pcsauvegarde.station import patients
-from pcsauvegarde.station.documents import TITLES, admission_kit, bundle
+from pcsauvegarde.station.documents import KINDS, bundle
 from pcsauvegarde.station.issuing.issue import stored_pdf
 from pcsauvegarde.station.station import Station
 
@@ -39,8 +39,9 @@ class DocumentInfo:
 
 def title_of(kind: str) -> str:
     """The French title of a document kind (« Synthèse patient », « Impression du service »)."""
-    return {**TITLES, bundle.KIND: bundle.TITLE, admission_kit.KIND: admission_kit.TITLE}.get(
-        kind, kind)
+    if kind == bundle.KIND:
+        return bundle.TITLE
+    return KINDS[kind].title if kind in KINDS else kind
 
 
 def describe(station: Station, number: str) -> DocumentInfo | None:

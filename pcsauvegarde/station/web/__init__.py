@@ -46,20 +46,9 @@ def create_app(station: Station | Settings | Path | None = None,
     app.extensions[EXTENSION] = station
     CSRFProtect(app)
 
-    from pcsauvegarde.station.web import (
-        admin,
-        admin_journal,
-        admin_sync,
-        admissions,
-        auth,
-        care,
-        patients,
-        printing,
-        scope,
-    )
-    for blueprint in (auth, patients, scope, care, admissions, printing, admin, admin_journal,
-                      admin_sync):
-        app.register_blueprint(blueprint.bp)
+    from pcsauvegarde.station.web import auth, scope
+    for blueprint in blueprints():
+        app.register_blueprint(blueprint)
     app.before_request(auth.load_user)
     app.before_request(scope.enforce_scope)  # unit scoping of every <ipp>/<unit>/<number> view
     app.after_request(_security_headers)
@@ -75,6 +64,23 @@ def create_app(station: Station | Settings | Path | None = None,
     app.jinja_env.tests.update(TESTS)
     app.jinja_env.globals.update(GLOBALS)
     return app
+
+
+def blueprints() -> list:
+    """Every blueprint of the UI, in registration order (create_app, the roles table)."""
+    from pcsauvegarde.station.web import (
+        admin,
+        admin_journal,
+        admin_sync,
+        admissions,
+        auth,
+        care,
+        patients,
+        printing,
+        scope,
+    )
+    return [m.bp for m in (auth, patients, scope, care, admissions, printing, admin,
+                           admin_journal, admin_sync)]
 
 
 def station_of(app: Flask) -> Station:

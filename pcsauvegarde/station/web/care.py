@@ -18,7 +18,7 @@ from flask import (
 )
 
 from pcsauvegarde.station import patients
-from pcsauvegarde.station.documents import TITLES
+from pcsauvegarde.station.documents import KINDS
 from pcsauvegarde.station.issuing.bundling import BUNDLE_KINDS
 from pcsauvegarde.station.issuing.issue import Issued
 from pcsauvegarde.station.issuing.jobs import BundleJob, BundleJobs
@@ -35,7 +35,7 @@ WAIT_SECONDS = 1.0  # a bundle ready within this shows at once; a longer one sho
 PATIENT_DOCUMENTS = (("administration_plan", "Plan d'administration (72 h)"),
                      ("care_plan", "Plan de soins (24 h)"),
                      ("prescriptions", "Prescriptions en cours"))
-BUNDLE_CHOICES = tuple((k, TITLES[k], k in ("census", "administration_plan", "care_plan"))
+BUNDLE_CHOICES = tuple((k, KINDS[k].title, k in ("census", "administration_plan", "care_plan"))
                        for k in BUNDLE_KINDS)
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from pcsauvegarde.core.records import Allergy
 from pcsauvegarde.station.documents import fmt
-from pcsauvegarde.station.documents.base import format_ins
 from pcsauvegarde.station.documents.context import PatientFile
+from pcsauvegarde.station.documents.identity import format_ins
 from pcsauvegarde.station.documents.patient_summary import (
     CONDITION_STATUS,
     HIDDEN_STATUS,

@@ -21,6 +21,7 @@ from pcsauvegarde.publisher.importers.fhir.systems import (
     IDENTITY_STATUS_CODES,
     IDENTITY_STATUS_SYSTEM,
     INS_SYSTEMS,
+    SNOMED_SYSTEM,
 )
 from pcsauvegarde.publisher.importers.fhir.values import (
     Refused,
@@ -200,8 +201,9 @@ def map_allergy(res: dict, ctx: Context) -> Allergy:
              for r in reactions for m in lst(r, "manifestation")]
     severity = next((text(r, "severity") for r in reactions if text(r, "severity")), "")
     return Allergy(id=text(res, "id") or pick_identifier(res, (), ()), ipp=ipp, substance=substance,
-                   reaction=", ".join(w for w in words if w),
-                   severity=severity or text(res, "criticality"),
+                   reaction=", ".join(w for w in words if w), severity=severity,
+                   criticality=text(res, "criticality"),
+                   code=first_code(res.get("code"), "code", (SNOMED_SYSTEM,)),
                    status=clinical or "active", verification=verification)
 
 

@@ -35,6 +35,7 @@ DRUG_CODE_SYSTEMS = (UCD_SYSTEM, "urn:oid:1.2.250.1.213.2.3.2", CIP_SYSTEM,
 
 LOINC_SYSTEM = "http://loinc.org"
 CIM10_SYSTEM = "http://hl7.org/fhir/sid/icd-10"
+SNOMED_SYSTEM = "http://snomed.info/sct"   # allergy codes, incl. « no known allergy » (716186003)
 EDQM_SYSTEM = "http://standardterms.edqm.eu"
 UCUM_SYSTEM = "http://unitsofmeasure.org"
 DICOM_MODALITY_SYSTEM = "http://dicom.nema.org/resources/ontology/DCM"

@@ -51,7 +51,8 @@ def map_allergy(al1: hl7.Segment, ipp: str) -> Allergy:
     reactions = [get(al1, 5, 1, r) for r in range(1, reps(al1, 5) + 1)]
     return Allergy(id=f"{ipp}-{code}", ipp=ipp, substance=substance,
                    reaction=", ".join(r for r in reactions if r),
-                   severity=SEVERITY.get(get(al1, 4).upper(), get(al1, 4)))
+                   severity=SEVERITY.get(get(al1, 4).upper(), get(al1, 4)),
+                   code=get(al1, 3, 1))
 
 
 def map_condition(dg1: hl7.Segment, ipp: str) -> Condition:

@@ -10,7 +10,7 @@ import pytest
 from pcsauvegarde.cli import docgen
 from pcsauvegarde.publisher.publisher import load_publisher_config
 from pcsauvegarde.station.settings import load_settings
-from tests.docs_runner import DOCS, KINDS, blocks, run_page
+from tests.support.docs_runner import DOCS, KINDS, blocks, run_page
 
 RUNNABLE = ["publisher-toml.md", "unites-et-domaines.md", "roles.md", "exploitation.md",
             "depot-https.md", "imprimante-cups.md"]

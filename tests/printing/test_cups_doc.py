@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.docs_runner import run_page
+from tests.support.docs_runner import run_page
 
 
 @pytest.mark.slow

@@ -8,8 +8,8 @@ from click.testing import CliRunner
 
 from pcsauvegarde.cli.main import main
 from pcsauvegarde.publisher.publisher import write_publisher_config
-from tests.publish.hospital import publisher
-from tests.publish.test_hl7v2 import PID, _msg, _pv1
+from tests.support.hl7 import PID, message, visit
+from tests.support.hospital import publisher
 
 DATA = Path(__file__).parent / "data"
 
@@ -19,7 +19,7 @@ def test_publish_hl7_and_csv_full_then_delta(tmp_path):
     toml = tmp_path / "pub" / "publisher.toml"
     write_publisher_config(toml, "drop", "publisher.key", config.stations)
     adt = tmp_path / "adt.hl7"
-    adt.write_text(_msg("ADT^A01", "1", PID, _pv1(admit="202611250830")), encoding="utf-8")
+    adt.write_text(message("ADT^A01", "1", PID, visit(admit="202611250830")), encoding="utf-8")
     args = ["publish", "--config", str(toml), str(adt), str(DATA / "produits.csv"),
             str(DATA / "unites.csv")]
     r = CliRunner().invoke(main, [*args[:3], "--kind", "full", *args[3:]])

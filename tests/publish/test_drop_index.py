@@ -8,9 +8,8 @@ from pcsauvegarde.publisher.publisher import publish
 from pcsauvegarde.station.keys import load_station_keys
 from pcsauvegarde.station.settings import load_settings
 from pcsauvegarde.station.sync.pull import pull_all
-from tests.publish.hospital import T0, hospital, publisher
-from tests.publish.test_deltas import station
-from tests.sync.peers import HttpsDrop
+from tests.support.hospital import T0, hospital, publisher, station
+from tests.support.peers import HttpsDrop
 
 
 def test_index_lists_every_signed_package_with_its_size(tmp_path):

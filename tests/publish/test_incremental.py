@@ -12,8 +12,7 @@ from pcsauvegarde.publisher.incremental import publish_mirror
 from pcsauvegarde.publisher.mirror import Mirror
 from pcsauvegarde.publisher.publisher import publish
 from pcsauvegarde.publisher.state import PublishState
-from tests.publish.hospital import T0, hospital, patient, publisher
-from tests.publish.test_deltas import dump, pull, station
+from tests.support.hospital import T0, dump, hospital, patient, publisher, pull, station
 
 MIN = dt.timedelta(minutes=1)
 SCOPES = [("cardio-1", "", ("CARDIO",)), ("usic-1", "", ("USIC",))]

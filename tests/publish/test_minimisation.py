@@ -33,7 +33,7 @@ from pcsauvegarde.core.records import (
 )
 from pcsauvegarde.publisher.publisher import PublishError, load_publisher_config, publish
 from pcsauvegarde.publisher.scoping import RULES, SHARED, unscoped_types
-from tests.publish.hospital import T0, publisher
+from tests.support.hospital import T0, publisher
 
 UNITS = ("REA", "MED", "CHD")
 

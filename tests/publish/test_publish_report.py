@@ -20,8 +20,8 @@ from pcsauvegarde.publisher.publisher import (
 )
 from pcsauvegarde.publisher.report import PublishReport
 from pcsauvegarde.publisher.scoping import route_patients
-from tests.publish.hospital import T0, hospital, publisher
-from tests.publish.pam import HOSPITAL, adt, msh, pid, pv1, seg
+from tests.support.hospital import T0, hospital, publisher
+from tests.support.pam import HOSPITAL, adt, msh, pid, pv1, seg
 
 
 def outpatients() -> list:

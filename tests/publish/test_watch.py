@@ -17,10 +17,12 @@ from pcsauvegarde.publisher.inputs import SourceInputs
 from pcsauvegarde.publisher.mirror import Mirror
 from pcsauvegarde.publisher.publisher import write_publisher_config
 from pcsauvegarde.publisher.watch import Watcher
-from tests.publish.hospital import publisher
-from tests.publish.test_deltas import pull, station
-from tests.publish.test_fhir import IPP, _patient
-from tests.publish.test_hl7v2 import PID, _msg, _pv1
+from tests.support.fhir import IPP
+from tests.support.fhir import patient_resource as _patient
+from tests.support.hl7 import PID
+from tests.support.hl7 import message as _msg
+from tests.support.hl7 import visit as _pv1
+from tests.support.hospital import publisher, pull, station
 
 DATA = Path(__file__).parent / "data"
 

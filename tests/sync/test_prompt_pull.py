@@ -11,7 +11,7 @@ from pcsauvegarde.station.sync import pull as pull_module
 from pcsauvegarde.station.sync.pull import pull_all
 from pcsauvegarde.station.sync.react import SLOWEST, FolderReactor
 from pcsauvegarde.station.sync.scheduler import jobs, start_scheduler
-from tests.sync.test_ingest import dpi, state
+from tests.support.drops import dpi, state
 
 
 def test_default_interval_is_fifteen_seconds():

@@ -11,8 +11,8 @@ from pcsauvegarde.cli.main import main
 from pcsauvegarde.station.sync.actions import read_actions
 from pcsauvegarde.station.sync.pull import pull_all
 from pcsauvegarde.station.sync.quarantine import QuarantineError, force_accept, list_entries
-from tests.conftest import PASSWORD
-from tests.sync.test_ingest import dpi, state
+from tests.support.constants import PASSWORD
+from tests.support.drops import dpi, state
 
 
 @pytest.fixture
@@ -189,7 +189,7 @@ def older(station, settings, keys, drop, make_package, demo_records):
     """A genuine package older than the data in service (a rollback), quarantined."""
     import datetime as dt
 
-    from tests.conftest import NOW
+    from tests.support.constants import NOW
 
     base = state(station)[0]
     make_package(drop, dpi(demo_records), sequence=base + 10)

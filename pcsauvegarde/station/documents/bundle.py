@@ -73,7 +73,7 @@ def load(directory: Path | str | None = None) -> Template:
 
 
 def render(unit_code: str, unit_name: str, patients: int, parts: Sequence[BundlePart],
-           ctx: DocumentContext, *, templates_dir: Path | str | None = None,
+           ctx: DocumentContext, *,
            progress: Callable[[int, int, int], None] | None = None) -> RenderedBundle:
     """The cover (``ctx``) then every part in order, in one PDF (pure: records in, bytes out).
 
@@ -90,8 +90,7 @@ def render(unit_code: str, unit_name: str, patients: int, parts: Sequence[Bundle
     entries = tuple(BundleEntry(part.bed, part.patient, part.title, placed.number, placed.pages)
                     for part, placed in zip(parts, pdf.placed, strict=True))
     first_cover_page = pdf.page + 1
-    draw_cover(pdf, BundleCover(unit_code, unit_name, patients, entries), ctx,
-               templates_dir=templates_dir)
+    draw_cover(pdf, BundleCover(unit_code, unit_name, patients, entries), ctx)
     pdf.end_document()
     pdf.set_title(pdf.doc_title)
     pdf.move_to_front(first_cover_page)
@@ -99,18 +98,16 @@ def render(unit_code: str, unit_name: str, patients: int, parts: Sequence[Bundle
     return RenderedBundle(data, tuple(pdf.placed), pdf.pages_count)
 
 
-def render_cover(cover: BundleCover, ctx: DocumentContext, *,
-                 templates_dir: Path | str | None = None) -> bytes:
+def render_cover(cover: BundleCover, ctx: DocumentContext) -> bytes:
     """The cover alone, as PDF bytes."""
     pdf = DocumentPDF(ctx, TITLE, landscape=True)
-    draw_cover(pdf, cover, ctx, templates_dir=templates_dir)
+    draw_cover(pdf, cover, ctx)
     return pdf.output_bytes()
 
 
-def draw_cover(pdf: DocumentPDF, cover: BundleCover, ctx: DocumentContext, *,
-               templates_dir: Path | str | None = None) -> None:
+def draw_cover(pdf: DocumentPDF, cover: BundleCover, ctx: DocumentContext) -> None:
     """The cover: what the bundle holds, patients × documents with their numbers and pages."""
-    t = load(templates_dir)
+    t = load(ctx.templates_dir)
     pdf.begin_document(ctx, t.text("document.title", unit=cover.unit_name or cover.unit_code),
                        landscape=True)
     pdf.add_page()

@@ -98,7 +98,8 @@ def context(station: Station, number: str, user: str, now: dt.datetime,
     oldest = min(extracted_at.values()) if extracted_at else None
     return DocumentContext(establishment=station.settings.establishment,
                            station=station.settings.station_id, printed_by=user,
-                           printed_at=now, extracted_at=oldest, document_number=number)
+                           printed_at=now, extracted_at=oldest, document_number=number,
+                           templates_dir=station.settings.print_templates_path)
 
 
 def _render_and_keep(station: Station, doc: IssuedDocument, kind: str, data,
@@ -121,12 +122,12 @@ def render(station: Station, kind: str, data, ctx: DocumentContext, **options: A
     """Render in the station's worker processes when it has some (PDFs are CPU-bound and the
     GIL would make every screen wait behind them), else in this thread."""
     pool = station.render_pool
-    if pool is None:
-        return _render(kind, data, ctx, options)
-    try:
-        return pool.submit(_render, kind, data, ctx, options).result(timeout=120)
-    except BrokenExecutor:
-        station.render_pool = None  # a worker died: keep printing, in-thread
+    if pool is not None:
+        try:
+            return pool.submit(_render, kind, data, ctx, options).result(timeout=120)
+        except BrokenExecutor:
+            station.render_pool = None  # a worker died: keep printing, in-thread
+    with station.render_lock:  # two fpdf2 documents built at once in one process can clash
         return _render(kind, data, ctx, options)
 
 

@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 BLOCK = re.compile(r"^```([^\n]*)\n(.*?)^```\s*$", re.S | re.M)
 KINDS = {"sh", "toml publisher", "toml station"}
 SANDBOX_PAGE = "exploitation.md"

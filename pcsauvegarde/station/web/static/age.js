@@ -16,11 +16,11 @@ if (typeof document !== "undefined") {
   (function () {
     var spans = document.querySelectorAll("[data-extracted]");
     if (!spans.length) { return; }
-    var serverNow = Date.parse(document.body.dataset.now || "");
-    var skew = isNaN(serverNow) ? 0 : serverNow - Date.now();  // the server's clock decides
+    // the kiosk browser runs on the station itself: its clock is the server's (no per-request
+    // timestamp in the page, so two answers to the same request stay byte for byte equal)
     function tick() {
       spans.forEach(function (span) {
-        var age = (Date.now() + skew - Date.parse(span.dataset.extracted)) / 1000;
+        var age = (Date.now() - Date.parse(span.dataset.extracted)) / 1000;
         var text = span.querySelector(".age");
         if (text) { text.textContent = pcsAgeText(age); }
       });

@@ -55,7 +55,9 @@ lint: venv
 	$(VENV)/bin/lint-imports
 
 bench: venv
+	$(PY) -m pip install -q 'msgspec>=0.18'  # compared with json and orjson (bench/parse.py)
 	$(PY) -m bench
+	$(PY) -m bench.freshness
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

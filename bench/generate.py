@@ -121,17 +121,28 @@ def hospital(scale: Scale, now: dt.datetime, seed: int = 1) -> list[Record]:
     return out
 
 
-def one_minute(records: list[Record], now: dt.datetime, seed: int = 2) -> list[Record]:
-    """The hospital a minute later: 3 admissions, 1 discharge, 20 new results."""
-    rng = random.Random(seed)
-    later = list(records)
-    stays = [i for i, r in enumerate(later) if r.TYPE == "stay" and r.discharge is None]
-    i = stays[0]
-    later[i] = Stay(**{**later[i].__dict__, "discharge": now})
+def minute_of_changes(records: list[Record], now: dt.datetime, minute: int = 0,
+                      seed: int = 2) -> list[Record]:
+    """What the source reports in one minute, as records: 3 admissions, 1 transfer, 1 discharge,
+    35 new lab results (2,000 an hour), 2 new orders."""
+    rng = random.Random(seed + minute)
+    open_stays = [r for r in records if r.TYPE == "stay" and r.discharge is None]
+    units = sorted({s.unit for s in open_stays})
+    out: list[Record] = []
+    out.append(Stay(**{**open_stays[minute % len(open_stays)].__dict__, "discharge": now}))
+    moved = open_stays[(minute + 7) % len(open_stays)]
+    out.append(Stay(**{**moved.__dict__, "unit": units[(units.index(moved.unit) + 1)
+                                                      % len(units)]}))
     for n in range(3):
-        ipp = f"79999999{n}"
-        later += [Patient(ipp, "NOUVEAU", "Zoé", dt.date(1970, 1, 1), "F"),
-                  Stay(f"NDANEW{n}", ipp, "U01", now)]
-    later += [LabResult(f"LRNEW{n}", later[-1].ipp, "2823-3", "Potassium",
-                        f"{rng.uniform(3, 6):.1f}", now, unit="mmol/L") for n in range(20)]
-    return later
+        ipp = f"7{minute:05d}{n:03d}"
+        out += [Patient(ipp, "NOUVEAU", "Zoé", dt.date(1970, 1, 1), "F"),
+                Stay(f"NDANEW{minute}-{n}", ipp, rng.choice(units), now)]
+    for n in range(35):
+        code, label, unit, low, high = LABS[n % len(LABS)]
+        out.append(LabResult(f"LRNEW{minute}-{n}", rng.choice(open_stays).ipp, code, label,
+                             f"{rng.uniform(low, high):.1f}", now, unit=unit))
+    code, drug, dose, unit, route = DRUGS[minute % len(DRUGS)]
+    out += [MedicationOrder(f"MONEW{minute}-{n}", rng.choice(open_stays).ipp, drug, dose,
+                            TIMINGS[n], now, unit=unit, route=route, code=code)
+            for n in range(2)]
+    return out

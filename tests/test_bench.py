@@ -19,8 +19,10 @@ def test_bench_small_runs(tmp_path):
     scale = dataclasses.replace(Scale().small(), lab_results=5000)  # keeps the test short
     figures = run(scale, tmp_path, out=lines.append)
     text = "\n".join(lines)
-    assert "station full ingest (5 packages)" in text and "one-minute delta" in text
+    assert "station full ingest (5 packages)" in text and "one-minute delta publish" in text
+    assert "200 stations" in text and "publisher peak RSS" in text
     assert figures["full_s"] > 0 and figures["delta_s"] > 0 and 0 < figures["rss_mb"] < 500
+    assert 0 < figures["publish_delta_s"] and 0 < figures["fleet_delta_s"]
 
 
 def test_soak_runs_bounded_on_loopback(tmp_path):

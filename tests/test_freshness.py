@@ -29,4 +29,6 @@ def test_nothing_received_says_nothing_old(tmp_path):
 def test_home_banner_shows_the_text(logged_in, station):
     html = logged_in.get("/").get_data(as_text=True)
     extracted = station.store.snapshot("dpi").extracted_at
-    assert f"Dossier patient : données du {fmt.format_local(extracted)} (il y a " in html
+    # the age is its own element, kept ticking by static/age.js
+    assert (f'Dossier patient : données du {fmt.format_local(extracted)} '
+            '(<span class="age">il y a ') in html

@@ -85,8 +85,13 @@ class NothingPublished(click.ClickException):
 @click.option("--kind", type=click.Choice(["full", "delta", "auto"]), default="auto",
               show_default=True, help="Paquets complets, deltas, ou auto (complet quand le "
               "dernier complet date de plus de full_every_minutes).")
+@click.option("--watch", is_flag=True, help="Publier en continu : lire les exports à leur "
+              "arrivée et publier les changements (arrêt par Ctrl-C ou SIGTERM).")
+@click.option("--interval", type=click.FloatRange(1, 3600), default=15, show_default=True,
+              help="Avec --watch : au plus une publication toutes les N secondes.")
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path, exists=True))
-def publish(config_path: Path, kind: str, inputs: tuple[Path, ...]) -> None:
+def publish(config_path: Path, kind: str, watch: bool, interval: float,
+            inputs: tuple[Path, ...]) -> None:
     """Importer des exports (FHIR R4 .ndjson/.json, HL7 v2 .hl7 ou tout fichier commençant par
     MSH, catalogues .csv) et publier un paquet par domaine et par périmètre de stations ;
     affiche le verdict de chaque fichier et le bilan par type (importés → dans le périmètre →
@@ -94,7 +99,19 @@ def publish(config_path: Path, kind: str, inputs: tuple[Path, ...]) -> None:
 
     Codes de sortie : 0 tout est publié ; 1 publié, mais des fichiers ou des lignes ont été
     refusés (voir le verdict de chaque fichier) ; 2 rien n'a été publié (configuration,
-    clé, ou aucun enregistrement utilisable)."""
+    clé, ou aucun enregistrement utilisable). Avec --watch : publication continue (arrêt
+    propre par Ctrl-C ou SIGTERM, code 0)."""
+    if watch:
+        from pcsauvegarde.cli.watching import run_watch
+        from pcsauvegarde.publisher.publisher import PublishError, load_publisher_config
+
+        if not inputs:
+            raise click.ClickException("--watch : indiquez au moins un dossier d'exports")
+        try:
+            run_watch(load_publisher_config(config_path), inputs, interval)
+        except PublishError as exc:
+            raise click.ClickException(str(exc)) from None
+        return
     from pcsauvegarde.cli.progress import file_progress
     from pcsauvegarde.core.package import PackageError
     from pcsauvegarde.publisher.importers.fhir.ignored import report_lines

@@ -17,7 +17,7 @@ from pcsauvegarde.publisher.keys import signing_key
 from pcsauvegarde.publisher.lines import record_line
 from pcsauvegarde.publisher.report import DOMAIN_SKIPPED, UNCHANGED, PublishReport
 from pcsauvegarde.publisher.scoping import Routing, record_ipp, route_patients, unit_filter
-from pcsauvegarde.publisher.state import PublishState, digest
+from pcsauvegarde.publisher.state import PublishState, digest, first_sequence
 
 
 class PublishError(ValueError):
@@ -271,7 +271,8 @@ def _publish_domain(items: list[Record], group: ScopeGroup, domain: str, kind: s
             return None, set()  # nothing new: the station's snapshot is still exact
         payload = [(current[k][0].to_dict(), current[k][1]) for k, _ in changed]
         payload += [Deletion(t, i) for t, i in deleted]
-    sequence = known.next_sequence
+    sequence = known.next_sequence if known.last or known.reserved else first_sequence(
+        config.drop_dir, group.id, domain)
     manifest = Manifest(kind="full" if full else "delta", domain=domain, station=group.id,
                         source=config.source, extracted_at=now, sequence=sequence,
                         base_sequence=None if full else known.last)

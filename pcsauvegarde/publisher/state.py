@@ -17,6 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from pcsauvegarde.core.package import PackageError, parse_file_name
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sequence (
     scope TEXT NOT NULL, domain TEXT NOT NULL, last INTEGER NOT NULL DEFAULT 0,
@@ -31,6 +33,25 @@ Key = tuple[str, str]  # (record type, id)
 
 def digest(line: bytes) -> bytes:
     return hashlib.blake2b(line, digest_size=16).digest()
+
+
+def first_sequence(drop_dir: Path, scope: str, domain: str) -> int:
+    """The sequence to use when the state knows nothing of (scope, domain): after the drop's.
+
+    A lost or fresh state MUST NOT restart at 1 where stations already hold a higher sequence
+    (they would refuse every package as a replay).
+    """
+    prefix, highest = f"{scope}.{domain}.", 0
+    try:
+        names = [p.name for p in Path(drop_dir).iterdir() if p.name.startswith(prefix)]
+    except OSError:
+        return 1
+    for name in names:
+        try:
+            highest = max(highest, int(parse_file_name(name.removesuffix(".minisig"))["sequence"]))
+        except PackageError:
+            continue
+    return highest + 1
 
 
 @dataclass(frozen=True)
@@ -81,6 +102,17 @@ class PublishState:
                               (scope, domain))
             return {(t, i): h for t, i, h in rows}
 
+    def digests_of(self, scope: str, domain: str, keys: Iterable[Key]) -> dict[Key, bytes]:
+        """The digests of some keys only (a delta's candidates): cost in proportion to them."""
+        found: dict[Key, bytes] = {}
+        with self._connect() as db:
+            for t, i in keys:
+                row = db.execute("SELECT hash FROM digest WHERE scope=? AND domain=? AND type=? "
+                                 "AND id=?", (scope, domain, t, i)).fetchone()
+                if row is not None:
+                    found[(t, i)] = row[0]
+        return found
+
     def reserve(self, scope: str, domain: str, sequence: int) -> None:
         with self._connect() as db:
             db.execute("INSERT INTO sequence (scope, domain, reserved) VALUES (?,?,?) "
@@ -94,7 +126,14 @@ class PublishState:
             db.execute("BEGIN IMMEDIATE")
             try:
                 if kind == "full":
-                    db.execute("DELETE FROM digest WHERE scope=? AND domain=?", (scope, domain))
+                    # the package replaces everything: keep the rows it leaves as they are
+                    # (a periodic full mostly re-sends what the state already describes)
+                    old = {(t, i): h for t, i, h in db.execute(
+                        "SELECT type, id, hash FROM digest WHERE scope=? AND domain=?",
+                        (scope, domain))}
+                    now_sent = dict(changed)
+                    deleted = [k for k in old if k not in now_sent]
+                    changed = sorted((k, h) for k, h in now_sent.items() if old.get(k) != h)
                 db.executemany("INSERT OR REPLACE INTO digest VALUES (?,?,?,?,?)",
                                ((scope, domain, t, i, h) for (t, i), h in changed))
                 db.executemany("DELETE FROM digest WHERE scope=? AND domain=? AND type=? AND id=?",

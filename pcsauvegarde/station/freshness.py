@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from pcsauvegarde.core.records import DOMAINS
-from pcsauvegarde.station.documents.fmt import data_age
+from pcsauvegarde.station.documents.fmt import data_age, format_age
 from pcsauvegarde.station.store import Store
 
 DOMAIN_LABELS = {"dpi": "Dossier patient", "lab": "Laboratoire", "pharmacy": "Pharmacie",
@@ -27,6 +27,8 @@ class DomainFreshness:
     sequence: int | None
     text: str = ""
     """« données du 27/11/2026 14:05 (il y a 12 min) » (fmt.data_age)."""
+    age_text: str = ""
+    """« il y a 12 min » (fmt.format_age): the part of ``text`` the screen keeps ticking."""
 
 
 @dataclass(frozen=True)
@@ -62,5 +64,6 @@ def freshness(store: Store, stale_after_minutes: int,
         out.append(DomainFreshness(domain, DOMAIN_LABELS[domain], s.extracted_at if s else None,
                                    age, bool(age is not None and age > limit),
                                    s.sequence if s else None,
-                                   data_age(s.extracted_at, now) if s else ""))
+                                   data_age(s.extracted_at, now) if s else "",
+                                   format_age(age) if age is not None else ""))
     return Freshness(tuple(out), limit)

@@ -38,8 +38,8 @@ class Source:
     """Transport: ``folder`` (local or mounted directory), ``sftp`` or ``https``."""
     path: str = ""
     """For ``folder``: the drop directory to read packages from."""
-    interval_seconds: int = 60
-    """How often the scheduler pulls this source."""
+    interval_seconds: int = 15
+    """How often the scheduler pulls this source (a pull with nothing new is one listing)."""
     host: str = ""
     """For ``sftp``: the server's name or address."""
     port: int = 22
@@ -62,6 +62,9 @@ class Source:
     """Network timeout of one connection or read (sftp, https)."""
     heartbeat: bool = False
     """After each run, write a signed ``heartbeat-<station>.json`` to the drop point."""
+    react: bool = False
+    """For ``folder``: also watch the folder (polling, 1 s, backing off to 8 s when quiet)
+    and pull as soon as a new package lands, without waiting for the interval."""
 
 
 @dataclass(frozen=True)
@@ -412,6 +415,8 @@ def _source(value: Any, cfg: Path, index: int) -> Source:
         raise ConfigError(f"{where} : interval_seconds hors limites (5–86400)")
     if not 1 <= source.timeout_seconds <= 600:
         raise ConfigError(f"{where} : timeout_seconds hors limites (1–600)")
+    if source.react and source.kind != "folder":
+        raise ConfigError(f"{where} : react ne vaut que pour un dossier (kind = \"folder\")")
     missing = [k for k in KINDS[source.kind] if not getattr(source, k)]
     if source.kind == "https" and not (source.pin_sha256 or source.ca_file):
         missing.append("pin_sha256 ou ca_file")

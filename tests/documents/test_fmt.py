@@ -36,7 +36,9 @@ def test_format_date() -> None:
 
 
 @pytest.mark.parametrize(("delta", "text"), [
-    (dt.timedelta(seconds=20), "il y a moins d'1 min"),
+    (dt.timedelta(seconds=20), "il y a 20 s"),
+    (dt.timedelta(seconds=59.9), "il y a 59 s"),
+    (dt.timedelta(seconds=-30), "il y a 0 s"),
     (dt.timedelta(minutes=12), "il y a 12 min"),
     (dt.timedelta(minutes=59, seconds=59), "il y a 59 min"),
     (dt.timedelta(hours=2, minutes=5), "il y a 2 h 05"),

@@ -252,3 +252,19 @@ def test_not_gzip_inside(tmp_path, signing_key, identity):
     with pytest.raises(PackageError, match="gzip") as err:
         _open(path, signing_key, identity)
     assert err.value.reason == "format"
+
+
+def test_encoded_lines_are_sealed_as_is_or_checked_on_request():
+    from pcsauvegarde.core.package import EncodedLines
+    from pcsauvegarde.publisher.lines import record_line
+
+    recs = sample_records(2)
+    lines = EncodedLines([r.TYPE for r in recs], [record_line(r) for r in recs])
+    fast, m = compress(manifest(), lines, validate=False)
+    checked, _ = compress(manifest(), lines)
+    assert gzip.decompress(fast) == gzip.decompress(checked)
+    assert m.counts == {"medication_order": 2, "patient": 2}
+    bad = EncodedLines(["patient"], [b'{"type":"patient","id":"P1"}\n'])
+    with pytest.raises(PackageError) as err:
+        compress(manifest(), bad)  # validate=True: the reference check names what is wrong
+    assert err.value.reason == "record"

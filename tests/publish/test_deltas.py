@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import sqlite3
 
 import pytest
 
@@ -12,16 +11,18 @@ from pcsauvegarde.core.package import read_package
 from pcsauvegarde.core.package.minisign import load_public_key
 from pcsauvegarde.core.records import Allergy
 from pcsauvegarde.publisher.publisher import PublishError, publish
-from pcsauvegarde.station.store import Store
-from tests.support.hospital import T0, hospital, patient, publisher, pull, replace, station
+from tests.support.hospital import (
+    T0,
+    dump,
+    hospital,
+    patient,
+    publisher,
+    pull,
+    replace,
+    station,
+)
 
 MIN = dt.timedelta(minutes=1)
-
-
-def dump(store: Store) -> tuple[list, list]:
-    with sqlite3.connect(store.path) as db:
-        return (db.execute("SELECT type, id, data FROM record ORDER BY type, id").fetchall(),
-                db.execute("SELECT * FROM patient_index ORDER BY ipp").fetchall())
 
 
 def test_full_then_three_deltas_equal_a_fresh_full(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import shutil
+import sqlite3
 from pathlib import Path
 
 from pcsauvegarde.core.package.age import generate_identity, public_key_of, save_identity
@@ -78,3 +79,10 @@ def pull(settings, store) -> list:
     (run,) = pull_all(settings, store, load_station_keys(settings))
     assert run.quarantined == 0 and not run.error, run.outcomes
     return run.outcomes
+
+
+def dump(store: Store) -> tuple[list, list]:
+    """Every record and patient-index row of a station's store, in key order (to compare)."""
+    with sqlite3.connect(store.path) as db:
+        return (db.execute("SELECT type, id, data FROM record ORDER BY type, id").fetchall(),
+                db.execute("SELECT * FROM patient_index ORDER BY ipp").fetchall())

@@ -15,8 +15,16 @@ from pcsauvegarde.core.package.reader import (
            open_package,
            read_package,
 )
-from pcsauvegarde.core.package.seal import compress, seal, sign_package, write_package
+from pcsauvegarde.core.package.seal import (
+    EncodedLines,
+    EncodedRecord,
+    compress,
+    seal,
+    sign_package,
+    write_package,
+)
 
-__all__ = ["DEFAULT_MAX_SIZE", "DELETED", "FORMAT", "Deletion", "Item", "Manifest",
+__all__ = ["DEFAULT_MAX_SIZE", "DELETED", "FORMAT", "Deletion", "EncodedLines", "EncodedRecord",
+           "Item", "Manifest",
            "OpenedPackage", "PackageError", "compress", "open_package", "parse_file_name",
            "read_package", "seal", "sign_package", "write_package"]

@@ -8,9 +8,9 @@ import io
 import json
 import os
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyrage
 
@@ -22,8 +22,36 @@ from pcsauvegarde.core.package.errors import PackageError
 from pcsauvegarde.core.package.manifest import Deletion, Manifest, item_from_dict
 from pcsauvegarde.core.record_check import quick_checks
 
-SealInput = records.Record | Deletion | dict | tuple[dict, bytes]  # tuple: (data, dumps_line)
+
+class EncodedRecord(NamedTuple):
+    """A record already checked by the reference validator, as its line: counted, sealed as is.
+
+    With ``validate=True`` the line is parsed and checked again like any other item.
+    """
+
+    type: str
+    line: bytes
+
+
+@dataclasses.dataclass(frozen=True)
+class EncodedLines:
+    """Many checked records' lines at once, and their types (the publisher's fast path: no
+    object per record). Iterating gives :class:`EncodedRecord` items, so ``validate=True``
+    still checks every line."""
+
+    types: list[str]
+    lines: list[bytes]
+
+    def __iter__(self) -> Iterator[EncodedRecord]:
+        return map(EncodedRecord, self.types, self.lines)
+
+
+SealInput = records.Record | Deletion | dict | tuple[dict, bytes] | EncodedRecord
 _CHUNK = 1 << 20
+# zlib level 6: a quarter of level 9's CPU on our lines for packages 8 % larger (measured on
+# the bench's 95 MB of lab lines: 1.0 s against 4.0 s); the publisher's full run is on the
+# data-age path, the bytes are not.
+_GZIP_LEVEL = 6
 
 
 _LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
@@ -48,9 +76,24 @@ def _records_member(manifest: Manifest, items: Iterable[SealInput],
     pending: list[bytes] = []
     size = 0
     quick = quick_checks(manifest.domain) if validate else {}
-    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as gz:
+    if isinstance(items, EncodedLines) and not validate:
+        with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, compresslevel=_GZIP_LEVEL) as gz:
+            for start in range(0, len(items.lines), 4096):  # ~1 MB per gzip call
+                gz.write(b"".join(items.lines[start:start + 4096]))
+        return buffer.getvalue(), Counter(items.types)
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, compresslevel=_GZIP_LEVEL) as gz:
         for number, item in enumerate(items, start=2):
-            if isinstance(item, tuple):  # (data, its line): encoded once by the caller
+            if type(item) is EncodedRecord and not validate:
+                counts[item.type] += 1
+                pending.append(item.line)
+                size += len(item.line)
+                if size >= _CHUNK:
+                    gz.write(b"".join(pending))
+                    pending, size = [], 0
+                continue
+            if type(item) is EncodedRecord:
+                data, line = json.loads(item.line), item.line
+            elif isinstance(item, tuple):  # (data, its line): encoded once by the caller
                 data, line = item
             else:
                 data, line = item if isinstance(item, dict) else item.to_dict(), None
@@ -88,7 +131,7 @@ def compress(manifest: Manifest, items: Iterable[SealInput],
                            f"counts du manifeste {declared} ≠ enregistrements {actual}")
     if not manifest.counts:
         manifest = dataclasses.replace(manifest, counts=dict(sorted(actual.items())))
-    head = gzip.compress(dumps_line(manifest.to_dict()), mtime=0)
+    head = gzip.compress(dumps_line(manifest.to_dict()), compresslevel=_GZIP_LEVEL, mtime=0)
     return head + body, manifest
 
 

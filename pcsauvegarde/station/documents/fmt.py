@@ -38,13 +38,15 @@ def format_date(value: dt.date) -> str:
 
 
 def format_age(delta: dt.timedelta) -> str:
-    """How old data is, in words: « il y a 12 min », « il y a 2 h 05 », « il y a 3 j »."""
-    minutes = int(delta.total_seconds() // 60)
+    """How old data is, in words: « il y a 42 s », « il y a 12 min », « il y a 2 h 05 »…"""
+    seconds = int(delta.total_seconds())
+    minutes = seconds // 60
     if minutes < -1:
         # The extract claims to be from the future: a clock is wrong somewhere; say so.
         return "date postérieure à l'impression — vérifier l'horloge"
     if minutes < 1:
-        return "il y a moins d'1 min"
+        # pulls every 15 s: under a minute the age is said to the second
+        return f"il y a {max(seconds, 0)} s"
     if minutes < 60:
         return f"il y a {minutes} min"
     hours, mins = divmod(minutes, 60)

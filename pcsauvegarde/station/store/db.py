@@ -184,6 +184,17 @@ class Store(Database):
                              (source, file, file)).fetchone()
         return row is not None
 
+    def unseen(self, source: str, files: list[str]) -> list[str]:
+        """The files not yet handled (see :meth:`seen`), in one connection: a no-op pull
+        stays one listing and a few indexed lookups, however long the package log."""
+        names = json.dumps(files)
+        with self.connect() as db:
+            handled = {r[0] for r in db.execute(
+                "SELECT file FROM package_log WHERE source=? AND file IN "
+                "(SELECT value FROM json_each(?)) UNION SELECT package FROM snapshot WHERE "
+                "package IN (SELECT value FROM json_each(?))", (source, names, names))}
+        return [f for f in files if f not in handled]
+
     def accepted_before(self, file: str) -> bool:
         """Whether a package of this name was accepted before, from any source."""
         with self.connect() as db:

@@ -203,7 +203,8 @@ def pull_source(settings: Settings, store: Store, source: Source, keys: StationK
 
 
 def _pull(settings, store, source, keys, transport, run, incoming, now, progress) -> None:
-    listed = {f.name: f for f in transport.list() if not store.seen(source.id, f.name)}
+    everything = {f.name: f for f in transport.list()}
+    listed = {n: everything[n] for n in store.unseen(source.id, list(everything))}
     queue = _order(list(listed), settings.accepted_stations)
     for index, name in enumerate(queue, 1):
         if progress is not None:

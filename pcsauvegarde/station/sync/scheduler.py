@@ -7,6 +7,7 @@ import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -15,6 +16,7 @@ from pcsauvegarde.station.keys import StationKeys
 from pcsauvegarde.station.settings import Settings, Source
 from pcsauvegarde.station.store import Store
 from pcsauvegarde.station.sync.pull import PullRun, pull_source
+from pcsauvegarde.station.sync.react import FolderReactor
 
 log = logging.getLogger("pcsauvegarde.station.sync")
 
@@ -62,9 +64,12 @@ class SourceRunner:
 
 
 def jobs(settings: Settings, store: Store, keys: StationKeys) -> list[Job]:
-    """The table of scheduled jobs: (id, trigger, function), one per source."""
-    return [Job(f"pull:{s.id}", IntervalTrigger(seconds=s.interval_seconds),
-                SourceRunner(settings, store, s, keys)) for s in settings.sources]
+    """The table of scheduled jobs: one pull per source, one look a second per reacting folder."""
+    table = [Job(f"pull:{s.id}", IntervalTrigger(seconds=s.interval_seconds),
+                 SourceRunner(settings, store, s, keys)) for s in settings.sources]
+    table += [Job(f"react:{s.id}", IntervalTrigger(seconds=1), FolderReactor(Path(s.path)))
+              for s in settings.sources if s.react and s.kind == "folder"]
+    return table
 
 
 def start_scheduler(table: list[Job]) -> BackgroundScheduler:
@@ -77,6 +82,9 @@ def start_scheduler(table: list[Job]) -> BackgroundScheduler:
                           misfire_grace_time=30, **first)
         if isinstance(job.func, SourceRunner):
             job.func.reschedule = functools.partial(_retry_in, scheduler, job.id)
+        if isinstance(job.func, FolderReactor):
+            job.func.trigger = functools.partial(_retry_in, scheduler,
+                                                 "pull:" + job.id.removeprefix("react:"), 0)
     scheduler.start()
     return scheduler
 

@@ -40,6 +40,30 @@ class Index:
                     if all(other is not res for other in bucket):
                         bucket.append(res)
 
+    def replace(self, old: Entry, entry: Entry) -> None:
+        """A newer version of a resource: ``old`` is no longer findable, ``entry`` is."""
+        res = old.resource
+        rtype: str = res["resourceType"]
+        rid = res.get("id")
+        keys = [f"{rtype}/{rid}"] if isinstance(rid, str) else []
+        keys += [_type_id_tail(old.full_url)] if old.full_url else []
+        for key in keys:
+            if self.by_key.get(key) is res:
+                del self.by_key[key]
+        if old.full_url and self.by_url.get(old.full_url) is res:
+            del self.by_url[old.full_url]
+        identifiers = res.get("identifier")
+        for ident in identifiers if isinstance(identifiers, list) else [identifiers]:
+            if isinstance(ident, dict) and isinstance(ident.get("value"), str):
+                system = s if isinstance(s := ident.get("system"), str) else ""
+                for ikey in {(rtype, system, ident["value"]), (rtype, "", ident["value"])}:
+                    bucket = [r for r in self.by_identifier.get(ikey, []) if r is not res]
+                    if bucket:
+                        self.by_identifier[ikey] = bucket
+                    else:
+                        self.by_identifier.pop(ikey, None)
+        self.add(entry)
+
     def resolve(self, ref: object, field: str, container: dict | None = None,
                 types: tuple[str, ...] = ()) -> dict | None:
         """The resource a Reference points to, None when it is not in the import.

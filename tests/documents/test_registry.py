@@ -9,11 +9,12 @@ from pcsauvegarde.station.documents.context import CensusRow, UnitFile
 from pcsauvegarde.station.documents.templates import DEFAULT_DIR, TemplateError
 from pcsauvegarde.station.issuing.bundling import BUNDLE_KINDS
 from tests.support.pdfcheck import page_texts
+from tests.support.pharmacy import sample_ward_stock
 
 
 def test_every_kind_is_complete() -> None:
     assert set(KINDS) == {"summary", "administration_plan", "prescriptions", "care_plan",
-                          "labels", "wristband", "admission", "census"}
+                          "labels", "wristband", "admission", "census", "dotation"}
     for name, kind in KINDS.items():
         assert isinstance(kind, DocumentKind) and kind.name == name and kind.title
         assert kind.scope in ("patient", "unit")
@@ -37,11 +38,15 @@ def test_lookup_by_scope() -> None:
 @pytest.mark.parametrize("name", sorted(KINDS))
 def test_every_kind_renders_from_its_entry(name, patient_file, ctx) -> None:
     kind = KINDS[name]
-    data = (patient_file if kind.scope == "patient"
-            else UnitFile("CARD", "Cardiologie", (CensusRow(patient_file.patient,
-                                                            patient_file.stay),)))
+    if name == "dotation":   # a unit document without patients: the PUI's ward stock list
+        data, expected = sample_ward_stock(), "Doliprane 1000 mg"
+    else:
+        data = (patient_file if kind.scope == "patient"
+                else UnitFile("CARD", "Cardiologie", (CensusRow(patient_file.patient,
+                                                                patient_file.stay),)))
+        expected = "LEFÈVRE-DUBOIS"
     text = " ".join(page_texts(kind.render(data, ctx)))
-    assert "LEFÈVRE-DUBOIS" in text and "MODE DÉGRADÉ" in text
+    assert expected in text and "MODE DÉGRADÉ" in text
 
 
 def test_check_templates_loads_every_entry(tmp_path) -> None:

@@ -47,6 +47,9 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "admin_sync.freeze": ADMIN,
     "admin_sync.quarantine_entry": ADMIN,
     "admin_sync.quarantine_accept": ADMIN,
+    "pharmacy.dotation_units": ("pharmacie",),
+    "pharmacy.dotation": ("pharmacie",),
+    "pharmacy.print_dotation": ("pharmacie",),
 }
 SCOPED_ARGS = {"ipp", "unit", "number"}
 

@@ -17,6 +17,7 @@ from pcsauvegarde.station.documents import (
     bundle,
     care_plan,
     census,
+    dotation,
     identity,
     labels,
     patient_summary,
@@ -48,7 +49,8 @@ Scope = Literal["patient", "unit"]
 class DocumentKind:
     """One kind of printed document, as the station issues it.
 
-    ``scope``: "patient" (data is a PatientFile) or "unit" (data is a UnitFile).
+    ``scope``: "patient" (data is a PatientFile) or "unit" (data is a UnitFile, or another
+    unit-keyed file with ``code`` and ``extracted_at``: the pharmacy's WardStockList).
     ``draw`` is None for kinds that cannot share a PDF with others (label stock).
     ``templates``: the printtemplates/ files it reads, checked at start-up by ``load``.
     """
@@ -90,6 +92,8 @@ KINDS: dict[str, DocumentKind] = {k.name: k for k in (
                  ("labels.toml", "wristband.toml"), _both(labels.load, wristband.load)),
     DocumentKind(census.KIND, census.TITLE, "unit", census.render, census.draw,
                  ("census.toml",), census.load),
+    DocumentKind(dotation.KIND, dotation.TITLE, "unit", dotation.render, dotation.draw,
+                 ("dotation.toml",), dotation.load),
 )}
 
 

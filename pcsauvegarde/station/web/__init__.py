@@ -77,11 +77,12 @@ def blueprints() -> list:
         auth,
         care,
         patients,
+        pharmacy,
         printing,
         scope,
     )
     return [m.bp for m in (auth, patients, scope, care, admissions, printing, admin,
-                           admin_journal, admin_sync)]
+                           admin_journal, admin_sync, pharmacy)]
 
 
 def station_of(app: Flask) -> Station:

@@ -57,6 +57,8 @@ def setup(root: Path, interval_seconds: int = 60) -> tuple[DemoPaths, Settings, 
     # The station's own settings (an existing station.toml: identity_file…) name its key files.
     settings = load_settings(paths.station, {
         "station_id": DEMO_STATION,
+        "delivery_address": "Pharmacie à usage intérieur, quai de livraison n° 2 | "
+                            "1 rue de l'Hôpital | 75012 Paris",
         "sources": [{"id": "demo-drop", "kind": "folder", "path": str(paths.drop),
                      "interval_seconds": interval_seconds}]})
     recipient = keys.ensure_identity(settings)
@@ -70,8 +72,10 @@ def setup(root: Path, interval_seconds: int = 60) -> tuple[DemoPaths, Settings, 
 
 def publish_demo(paths: DemoPaths, config: PublisherConfig, minute: int = 0,
                  now: dt.datetime | None = None, seed: int = 1) -> list[Path]:
-    """Export the demo hospital as FHIR (as its DPI would), import it and publish it."""
+    """Export the demo hospital as FHIR (as its DPI would), import it, add the pharmacy's
+    catalogue and publish it all."""
     from pcsauvegarde.demo import generate_fhir
+    from pcsauvegarde.demo.pharmacy import demo_pharmacy
     from pcsauvegarde.publisher.importers.fhir.importer import import_fhir
 
     now = now or dt.datetime.now(dt.UTC)
@@ -79,4 +83,5 @@ def publish_demo(paths: DemoPaths, config: PublisherConfig, minute: int = 0,
     result = import_fhir(sorted(paths.fhir.glob("*.ndjson")))
     for rejection in result.rejections:
         log.warning("demo FHIR rejected: %s", rejection)
-    return publish_full(list(result.records), config, now=now)
+    # The PUI's catalogue comes from its own software (CSV catalogues), not from the DPI.
+    return publish_full([*result.records, *demo_pharmacy(now, seed)], config, now=now)

@@ -9,15 +9,16 @@ from pcsauvegarde.station.documents.context import CensusRow, UnitFile
 from pcsauvegarde.station.documents.templates import DEFAULT_DIR, TemplateError
 from pcsauvegarde.station.issuing.bundling import BUNDLE_KINDS
 from tests.support.pdfcheck import page_texts
-from tests.support.pharmacy import sample_ward_stock
+from tests.support.pharmacy import sample_order_form, sample_ward_stock
 
 
 def test_every_kind_is_complete() -> None:
     assert set(KINDS) == {"summary", "administration_plan", "prescriptions", "care_plan",
-                          "labels", "wristband", "admission", "census", "dotation"}
+                          "labels", "wristband", "admission", "census", "dotation",
+                          "supplier_order"}
     for name, kind in KINDS.items():
         assert isinstance(kind, DocumentKind) and kind.name == name and kind.title
-        assert kind.scope in ("patient", "unit")
+        assert kind.scope in ("patient", "unit", "supplier")
         for template in kind.templates:
             assert (DEFAULT_DIR / template).is_file(), (name, template)
         kind.load(None)
@@ -40,6 +41,8 @@ def test_every_kind_renders_from_its_entry(name, patient_file, ctx) -> None:
     kind = KINDS[name]
     if name == "dotation":   # a unit document without patients: the PUI's ward stock list
         data, expected = sample_ward_stock(), "Doliprane 1000 mg"
+    elif name == "supplier_order":
+        data, expected = sample_order_form(), "Laboratoires Dupré"
     else:
         data = (patient_file if kind.scope == "patient"
                 else UnitFile("CARD", "Cardiologie", (CensusRow(patient_file.patient,

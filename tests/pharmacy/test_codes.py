@@ -49,3 +49,18 @@ def test_bad_shapes_are_refused_in_french(code: str) -> None:
 def test_13_digits_outside_3400_are_not_cip() -> None:
     with pytest.raises(ProductCodeError, match="commence par 3400"):
         check_product_code("4006381333931")
+
+
+def test_demo_catalogue_is_a_few_hundred_valid_codes() -> None:
+    import datetime as dt
+
+    from pcsauvegarde.core.records import Product, SupplierOrderLine, WardStock
+    from pcsauvegarde.demo.pharmacy import demo_pharmacy
+    from pcsauvegarde.demo.tables import UNITS
+
+    records = demo_pharmacy(dt.datetime(2026, 11, 27, tzinfo=dt.UTC))
+    products = [r for r in records if isinstance(r, Product)]
+    assert len(products) >= 250
+    assert {check_product_code(p.id) for p in products} == {"UCD13"}
+    assert {r.unit for r in records if isinstance(r, WardStock)} == {u.code for u in UNITS}
+    assert any(isinstance(r, SupplierOrderLine) for r in records)

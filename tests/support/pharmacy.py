@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pcsauvegarde.core.records import Product, Supplier, Unit, WardStock
+import datetime as dt
+
+from pcsauvegarde.core.records import Product, Supplier, SupplierOrderLine, Unit, WardStock
 from pcsauvegarde.station.pharmacy.dotations import build
 from pcsauvegarde.station.pharmacy.model import WardStockList
 
@@ -12,6 +14,7 @@ DAFALGAN_1G = "3400936404649"      # Dafalgan 1 g, comprimé pelliculé, boîte 
 EFFERALGAN_1G = "3400936403253"    # Efferalgan 1 g, comprimé effervescent, boîte de 8
 SPASFON = "3400930049358"          # Spasfon, comprimé enrobé, boîte de 30
 BAD_KEY = "3400935955831"          # Doliprane's code with its key changed (8 → 1)
+UCD_PARACETAMOL = "3400890000017"  # UCD13 of the demo tables (valid key)
 LONG_UNIT = "UF-" + "MEDECINE-INTERNE-ET-MALADIES-INFECTIEUSES-TROPICALES-SECT-B2X"  # 64
 
 
@@ -40,7 +43,43 @@ def pharmacy_records(unit: str = "CHD") -> list:
         WardStock(f"{unit}-{BAD_KEY}", unit=unit, product_id=BAD_KEY, quantity=5),
         WardStock(f"{unit}-9999999", unit=unit, product_id="9999999", quantity=2),
         WardStock(f"{other}-{SPASFON}", unit=other, product_id=SPASFON, quantity=1),
+        Supplier("F002", name="Répartition Sans-Contact"),
+        Product(UCD_PARACETAMOL, label="Paracétamol 500 mg", form="comprimé",
+                packaging="boîte de 100", supplier_id="F002", storage_zone="C1"),
+        *order_history(),
     ]
+
+
+def order_history() -> list[SupplierOrderLine]:
+    """Doliprane ordered 3 times (100, 30 + 20 in one order, 45), Dafalgan once (20)."""
+    at = dt.datetime(2026, 11, 2, 8, 30, tzinfo=dt.UTC)
+    return [
+        SupplierOrderLine("CMD-1-D", order_number="CMD-1", product_id=DOLIPRANE_1G,
+                          quantity=100, ordered_at=at),
+        SupplierOrderLine("CMD-1-F", order_number="CMD-1", product_id=DAFALGAN_1G,
+                          quantity=20, ordered_at=at),
+        SupplierOrderLine("CMD-2-D", order_number="CMD-2", product_id=DOLIPRANE_1G,
+                          quantity=30, ordered_at=at + dt.timedelta(days=7)),
+        SupplierOrderLine("CMD-2-D2", order_number="CMD-2", product_id=DOLIPRANE_1G,
+                          quantity=20, ordered_at=at + dt.timedelta(days=7)),
+        SupplierOrderLine("CMD-3-D", order_number="CMD-3", product_id=DOLIPRANE_1G,
+                          quantity=45, ordered_at=at + dt.timedelta(days=14),
+                          supplier_id="F001"),
+        SupplierOrderLine("CMD-9-P", order_number="CMD-9", product_id=UCD_PARACETAMOL,
+                          quantity=10, ordered_at=at),
+    ]
+
+
+def sample_order_form(supplier: str = "F001",
+                      address: tuple[str, ...] = ("Pharmacie à usage intérieur, quai 3",
+                                                  "12 rue de l'Hôpital",
+                                                  "76800 Saint-Étienne-du-Rouvray")):
+    """The order form of ``supplier`` built from :func:`pharmacy_records`."""
+    from pcsauvegarde.station.pharmacy.orders import build as build_order
+    records = pharmacy_records()
+    found = next(r for r in records if isinstance(r, Supplier) and r.id == supplier)
+    return build_order(found, [r for r in records if isinstance(r, Product)],
+                       [r for r in records if isinstance(r, SupplierOrderLine)], address)
 
 
 def sample_ward_stock(unit: str = "CHD", name: str = "Cardiologie") -> WardStockList:

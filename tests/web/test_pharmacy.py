@@ -66,7 +66,36 @@ def test_printing_journals_the_dotation_with_its_unit(pharmacy_app) -> None:
     assert page.status_code == 200 and number in page.get_data(as_text=True)
 
 
+def test_supplier_list_shows_orphan_products_and_contactless_suppliers(pharmacy_app) -> None:
+    html = client_as(pharmacy_app, "pui").get("/pharmacie/fournisseurs").get_data(as_text=True)
+    assert "Laboratoires Dupré" in html and "Répartition Sans-Contact" in html
+    assert "2 produit(s) sans fournisseur connu" in html and "« F999 » absent" in html
+    assert "aucun contact" in html
+
+
+def test_order_form_screen_and_print_are_journalled(pharmacy_app) -> None:
+    from pcsauvegarde.station.issuing.issue import stored_pdf
+    from pcsauvegarde.station.web import station_of
+
+    client = client_as(pharmacy_app, "pui")
+    html = client.get("/pharmacie/fournisseurs/F001").get_data(as_text=True)
+    assert "commandes@dupre.fr" in html and "65 <small>(sur 3 commande(s))" in html
+    assert "1 rue de l&#39;Hôpital" in html   # the station's delivery_address setting
+    assert client.get("/pharmacie/fournisseurs/F404").status_code == 404
+    r = client.post("/pharmacie/fournisseurs/F001/imprimer")
+    assert r.status_code == 302
+    number = r.headers["Location"].rsplit("/", 1)[1]
+    station = station_of(pharmacy_app)
+    doc = station.journal.get(number)
+    assert doc["kind"] == "supplier_order" and doc["unit"] is None and doc["ipp"] is None
+    flat = " ".join(" ".join(page_texts(stored_pdf(station, number))).split())
+    assert f"Commande n° {number}" in flat and "65 sur 3 cde" in flat
+    assert "1 rue de l'Hôpital" in flat and "commandes@dupre.fr" in flat
+    assert client.get(r.headers["Location"]).status_code == 200
+
+
 def test_nurse_cannot_reach_the_pharmacy(pharmacy_app) -> None:
     pharmacy_app_station = pharmacy_app.extensions["pcsauvegarde"]
     pharmacy_app_station.accounts.add("ide", "Infirmière", PASSWORD, ("soins",), ("*",))
-    assert client_as(pharmacy_app, "ide").get("/pharmacie/dotations").status_code == 403
+    for url in ("/pharmacie/dotations", "/pharmacie/fournisseurs"):
+        assert client_as(pharmacy_app, "ide").get(url).status_code == 403

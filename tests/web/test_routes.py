@@ -50,6 +50,9 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "pharmacy.dotation_units": ("pharmacie",),
     "pharmacy.dotation": ("pharmacie",),
     "pharmacy.print_dotation": ("pharmacie",),
+    "pharmacy.suppliers": ("pharmacie",),
+    "pharmacy.supplier_order": ("pharmacie",),
+    "pharmacy.print_supplier_order": ("pharmacie",),
 }
 SCOPED_ARGS = {"ipp", "unit", "number"}
 

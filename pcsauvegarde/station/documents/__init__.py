@@ -23,6 +23,7 @@ from pcsauvegarde.station.documents import (
     patient_summary,
     prescriptions,
     schedule,
+    supplier_order,
     wristband,
 )
 from pcsauvegarde.station.documents.base import DocumentPDF
@@ -42,7 +43,7 @@ class Drawer(Protocol):
     def __call__(self, pdf: DocumentPDF, data: Any, ctx: DocumentContext, /) -> None: ...
 
 
-Scope = Literal["patient", "unit"]
+Scope = Literal["patient", "unit", "supplier"]
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,8 @@ class DocumentKind:
     """One kind of printed document, as the station issues it.
 
     ``scope``: "patient" (data is a PatientFile) or "unit" (data is a UnitFile, or another
-    unit-keyed file with ``code`` and ``extracted_at``: the pharmacy's WardStockList).
+    unit-keyed file with ``code`` and ``extracted_at``: the pharmacy's WardStockList) or
+    "supplier" (data is an OrderForm; journalled with no patient and no unit).
     ``draw`` is None for kinds that cannot share a PDF with others (label stock).
     ``templates``: the printtemplates/ files it reads, checked at start-up by ``load``.
     """
@@ -94,6 +96,8 @@ KINDS: dict[str, DocumentKind] = {k.name: k for k in (
                  ("census.toml",), census.load),
     DocumentKind(dotation.KIND, dotation.TITLE, "unit", dotation.render, dotation.draw,
                  ("dotation.toml",), dotation.load),
+    DocumentKind(supplier_order.KIND, supplier_order.TITLE, "supplier", supplier_order.render,
+                 supplier_order.draw, ("supplier_order.toml",), supplier_order.load),
 )}
 
 

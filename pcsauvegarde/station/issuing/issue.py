@@ -81,6 +81,16 @@ def issue_unit_document(station: Station, kind: str, unit: UnitData, user: str,
     return _render_and_keep(station, doc, kind, unit, unit.extracted_at, user, now)
 
 
+def issue_supplier_document(station: Station, kind: str, form: UnitData, user: str,
+                            now: dt.datetime | None = None) -> Issued:
+    """Journal (no patient, no unit), render and keep one supplier document (order form)."""
+    now = now or dt.datetime.now(dt.UTC)
+    if document_kind(kind, "supplier") is None:
+        raise IssueError(f"type de document fournisseur « {kind} » inconnu")
+    doc = station.journal.issue(kind, user, snapshot=snapshot_label(station), now=now)
+    return _render_and_keep(station, doc, kind, form, form.extracted_at, user, now)
+
+
 def journal_file_document(station: Station, kind: str, file: PatientFile, user: str,
                           now: dt.datetime) -> IssuedDocument:
     """Number a patient document in the journal (rendering is the caller's)."""

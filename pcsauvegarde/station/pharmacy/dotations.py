@@ -8,7 +8,7 @@ import re
 from pcsauvegarde.core.pharmacy_codes import ProductCodeError, check_product_code
 from pcsauvegarde.core.records import Product, Supplier, WardStock
 from pcsauvegarde.station.pharmacy.model import DotationLine, WardStockList
-from pcsauvegarde.station.store import queries
+from pcsauvegarde.station.store import catalogue
 from pcsauvegarde.station.store.db import Store
 
 # Past the last zone: products with no storage zone are picked last, not mixed in.
@@ -62,15 +62,14 @@ def build(unit: str, unit_name: str, stock: list[WardStock], products: dict[str,
 def dotation_units(store: Store) -> dict[str, int]:
     """Unit code → number of products in its dotation (units with a dotation only)."""
     counts: dict[str, int] = {}
-    for s in queries.catalogue(store, WardStock):
+    for s in catalogue.records_of(store, WardStock):
         counts[s.unit] = counts.get(s.unit, 0) + 1
     return dict(sorted(counts.items()))
 
 
 def ward_stock_list(store: Store, unit: str, unit_name: str = "") -> WardStockList:
     """The dotation of ``unit`` from the station's pharmacy extract."""
-    products = {p.id: p for p in queries.catalogue(store, Product)}
-    suppliers = {s.id: s for s in queries.catalogue(store, Supplier)}
-    dates = queries.extracted_at(store)
-    return build(unit, unit_name, queries.catalogue(store, WardStock), products, suppliers,
-                 {d: v for d, v in dates.items() if d == "pharmacy"})
+    products = {p.id: p for p in catalogue.records_of(store, Product)}
+    suppliers = {s.id: s for s in catalogue.records_of(store, Supplier)}
+    return build(unit, unit_name, catalogue.records_of(store, WardStock), products, suppliers,
+                 catalogue.extracted_at(store, "pharmacy"))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pcsauvegarde.core.pharmacy_codes import ProductCodeError, check_product_code
 from pcsauvegarde.core.records import Product, Supplier, SupplierOrderLine
 from pcsauvegarde.station.pharmacy.model import OrderForm, OrderLine
-from pcsauvegarde.station.store import queries
+from pcsauvegarde.station.store import catalogue
 from pcsauvegarde.station.store.db import Store
 
 
@@ -65,8 +65,8 @@ def build(supplier: Supplier, products: list[Product], history: list[SupplierOrd
 
 def suppliers(store: Store) -> tuple[list[SupplierSummary], list[Product]]:
     """Every supplier of the extract, and the products no known supplier supplies."""
-    known = queries.catalogue(store, Supplier)
-    products = queries.catalogue(store, Product)
+    known = catalogue.records_of(store, Supplier)
+    products = catalogue.records_of(store, Product)
     counts: dict[str, int] = {}
     for p in products:
         counts[p.supplier_id] = counts.get(p.supplier_id, 0) + 1
@@ -78,10 +78,9 @@ def suppliers(store: Store) -> tuple[list[SupplierSummary], list[Product]]:
 
 def order_form(store: Store, supplier_id: str, address_setting: str) -> OrderForm | None:
     """The form of one supplier from the station's pharmacy extract, or None if unknown."""
-    found = [s for s in queries.catalogue(store, Supplier) if s.id == supplier_id]
+    found = [s for s in catalogue.records_of(store, Supplier) if s.id == supplier_id]
     if not found:
         return None
-    dates = {d: v for d, v in queries.extracted_at(store).items() if d == "pharmacy"}
-    return build(found[0], queries.catalogue(store, Product),
-                 queries.catalogue(store, SupplierOrderLine), address_lines(address_setting),
-                 dates)
+    return build(found[0], catalogue.records_of(store, Product),
+                 catalogue.records_of(store, SupplierOrderLine), address_lines(address_setting),
+                 catalogue.extracted_at(store, "pharmacy"))

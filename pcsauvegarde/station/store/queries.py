@@ -71,12 +71,6 @@ def _of(cls: type[R], records: list[Record]) -> list[R]:
     return [r for r in records if isinstance(r, cls)]
 
 
-def catalogue(store: Store, cls: type[R]) -> list[R]:
-    """Every record of one catalogue class (products, suppliers, dotations…), by id."""
-    with store.connect() as db:
-        return sorted(_of_type(db, cls, "1=1", ()), key=lambda r: r.id)
-
-
 def unit_names(store: Store) -> dict[str, str]:
     with store.connect() as db:
         return {u.id: u.name for u in _of_type(db, Unit, "1=1", ())}

@@ -407,6 +407,23 @@ class WardStock(Record):
 
 
 @dataclass(frozen=True)
+class SupplierOrderLine(Record):
+    """One product of a past supplier order (the « antériorité des commandes »)."""
+
+    TYPE = "supplier_order_line"
+    DOMAIN = "pharmacy"
+    order_number: str
+    product_id: str
+    quantity: int
+    ordered_at: dt.datetime
+    supplier_id: str = ""   # empty: the product's supplier
+
+    def check(self) -> None:
+        if self.quantity < 0:
+            raise RecordError(f"supplier_order_line {self.id} : quantité négative")
+
+
+@dataclass(frozen=True)
 class TrayLine:
     instrument: str
     quantity: int
@@ -493,6 +510,7 @@ RECORD_TYPES: dict[str, type[Record]] = {
     cls.TYPE: cls
     for cls in (Patient, Stay, Allergy, Condition, MedicationOrder, MedicationAdministration,
                 CareTask, LabResult, ImagingExam, SurgeryCase, Product, Supplier, WardStock,
+                SupplierOrderLine,
                 Tray, SterilisationCycle, PackagingType, SterilisationEquipment, Unit,
                 StaffEntry)
 }
@@ -502,7 +520,8 @@ TYPE_LABELS_FR = {"patient": "patients", "stay": "séjours", "allergy": "allergi
                   "medication_administration": "administrations", "care_task": "soins",
                   "lab_result": "résultats de biologie", "imaging_exam": "examens d'imagerie",
                   "surgery_case": "interventions", "product": "produits",
-                  "supplier": "fournisseurs", "ward_stock": "dotations", "tray": "plateaux",
+                  "supplier": "fournisseurs", "ward_stock": "dotations",
+                  "supplier_order_line": "lignes de commandes fournisseurs", "tray": "plateaux",
                   "sterilisation_cycle": "cycles de stérilisation",
                   "packaging_type": "types d'emballage",
                   "sterilisation_equipment": "laveurs et stérilisateurs", "unit": "unités",

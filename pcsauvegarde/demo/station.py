@@ -60,6 +60,8 @@ def setup(root: Path, interval_seconds: int = 60) -> tuple[DemoPaths, Settings, 
         "station_id": DEMO_STATION,
         # The demo lab's accession numbers: 8 digits, the last a Luhn check; tubes add 01, 02…
         "lab_range": "9500001-9599999", "lab_number_length": 8, "lab_check": "luhn",
+        "delivery_address": "Pharmacie à usage intérieur, quai de livraison n° 2 | "
+                            "1 rue de l'Hôpital | 75012 Paris",
         "sources": [{"id": "demo-drop", "kind": "folder", "path": str(paths.drop),
                      "interval_seconds": interval_seconds}]})
     recipient = keys.ensure_identity(settings)
@@ -73,8 +75,10 @@ def setup(root: Path, interval_seconds: int = 60) -> tuple[DemoPaths, Settings, 
 
 def publish_demo(paths: DemoPaths, config: PublisherConfig, minute: int = 0,
                  now: dt.datetime | None = None, seed: int = 1) -> list[Path]:
-    """Export the demo hospital as FHIR (as its DPI would), import it and publish it."""
+    """Export the demo hospital as FHIR (as its DPI would), import it, add the pharmacy's
+    catalogue and publish it all."""
     from pcsauvegarde.demo import generate_fhir
+    from pcsauvegarde.demo.pharmacy import demo_pharmacy
     from pcsauvegarde.publisher.importers.fhir.importer import import_fhir
 
     now = now or dt.datetime.now(dt.UTC)
@@ -82,7 +86,7 @@ def publish_demo(paths: DemoPaths, config: PublisherConfig, minute: int = 0,
     result = import_fhir(sorted(paths.fhir.glob("*.ndjson")))
     for rejection in result.rejections:
         log.warning("demo FHIR rejected: %s", rejection)
-    records = list(result.records)
+    records = [*result.records, *demo_pharmacy(now, seed)]
     records += sterilisation_records(paths, records, now)
     return publish_full(records, config, now=now)
 

@@ -102,6 +102,7 @@ RULES: dict[str, tuple[str, str]] = {
     "staff": (UNIT, "unit"),                    # staff phone numbers are personal data too
     "product": (SHARED, ""),
     "supplier": (SHARED, ""),
+    "supplier_order_line": (SHARED, ""),
     "unit": (SHARED, ""),
     "packaging_type": (SHARED, ""),
     "sterilisation_equipment": (SHARED, ""),
@@ -109,6 +110,8 @@ RULES: dict[str, tuple[str, str]] = {
 WHY_SHARED = {
     "product": "catalogue des produits de la pharmacie, commun à toutes les unités",
     "supplier": "annuaire des fournisseurs, commun",
+    "supplier_order_line": "commandes passées par la PUI (quantités moyennes des bons de "
+                           "commande), commun",
     "unit": "annuaire des unités (téléphones) : chaque unité doit pouvoir appeler les autres",
     "packaging_type": "types d'emballage stérile et leurs durées de validité, communs",
     "sterilisation_equipment": "laveurs et autoclaves de la stérilisation centrale, communs",

@@ -77,6 +77,8 @@ class Settings:
     """This station's id; packages addressed to another station are refused."""
     establishment: str = "Centre hospitalier de démonstration"
     """Printed on the header of every document."""
+    delivery_address: str = ""
+    """The pharmacy's delivery address printed on supplier order forms (« | » between lines)."""
     identity_file: str = "keys/station.agekey"
     """age identity (secret) of the station, relative to data_dir unless absolute."""
     publisher_keys: tuple[str, ...] = ("keys/publisher.pub",)

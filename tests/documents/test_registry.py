@@ -9,6 +9,7 @@ from pcsauvegarde.station.documents.context import CensusRow, UnitFile
 from pcsauvegarde.station.documents.templates import DEFAULT_DIR, TemplateError
 from pcsauvegarde.station.issuing.bundling import BUNDLE_KINDS
 from tests.support.pdfcheck import page_texts
+from tests.support.pharmacy import sample_order_form, sample_ward_stock
 
 
 def test_every_kind_is_complete() -> None:
@@ -16,10 +17,11 @@ def test_every_kind_is_complete() -> None:
                           "labels", "wristband", "admission", "census", "lab_labels",
                           "lab_request", "lab_register", "lab_results_entry",
                           "lab_results_cumulative", "tray_list", "tray_labels", "washer_load",
-                          "autoclave_load", "tray_reception", "tray_delivery", "or_traceability"}
+                          "autoclave_load", "tray_reception", "tray_delivery", "or_traceability",
+                          "dotation", "supplier_order"}
     for name, kind in KINDS.items():
         assert isinstance(kind, DocumentKind) and kind.name == name and kind.title
-        assert kind.scope in ("patient", "unit", "lab", "sterilisation")
+        assert kind.scope in ("patient", "unit", "lab", "sterilisation", "supplier")
         for template in kind.templates:
             assert (DEFAULT_DIR / template).is_file(), (name, template)
         kind.load(None)
@@ -42,13 +44,18 @@ def test_lookup_by_scope() -> None:
 def test_every_kind_renders_from_its_entry(name, patient_file, ctx) -> None:
     kind = KINDS[name]
     if kind.scope == "lab":
-        data = _lab_data(name, patient_file)
+        data, expected = _lab_data(name, patient_file), "LEFÈVRE-DUBOIS"
+    elif name == "dotation":   # a unit document without patients: the PUI's ward stock list
+        data, expected = sample_ward_stock(), "Doliprane 1000 mg"
+    elif name == "supplier_order":
+        data, expected = sample_order_form(), "Laboratoires Dupré"
     else:
         data = (patient_file if kind.scope == "patient"
                 else UnitFile("CARD", "Cardiologie", (CensusRow(patient_file.patient,
                                                                 patient_file.stay),)))
+        expected = "LEFÈVRE-DUBOIS"
     text = " ".join(page_texts(kind.render(data, ctx)))
-    assert "LEFÈVRE-DUBOIS" in text and "MODE DÉGRADÉ" in text
+    assert expected in text and "MODE DÉGRADÉ" in text
 
 
 def test_check_templates_loads_every_entry(tmp_path) -> None:

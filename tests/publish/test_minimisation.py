@@ -27,6 +27,7 @@ from pcsauvegarde.core.records import (
     SterilisationCycle,
     SterilisationEquipment,
     Supplier,
+    SupplierOrderLine,
     SurgeryCase,
     Timing,
     Tray,
@@ -64,6 +65,7 @@ def unit_records(unit: str, n: int) -> list[Record]:
 
 def three_units() -> list[Record]:
     shared: list[Record] = [Product("9213718", "Paracétamol 1 g"), Supplier("S1", "Dupré"),
+                            SupplierOrderLine("CMD-1-9213718", "CMD-1", "9213718", 20, T0),
                             *(Unit(u, u) for u in UNITS),
                             Tray("TRAY-COMMUNE", "Boîte commune"),
                             StaffEntry("STAFF-GARDE", "Pharmacien de garde"),

@@ -65,6 +65,12 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "sterilisation_docs.document_page": ("stérilisation",),
     "sterilisation_docs.document_pdf": ("stérilisation",),
     "sterilisation_docs.print_document": ("stérilisation",),
+    "pharmacy.dotation_units": ("pharmacie",),
+    "pharmacy.dotation": ("pharmacie",),
+    "pharmacy.print_dotation": ("pharmacie",),
+    "pharmacy.suppliers": ("pharmacie",),
+    "pharmacy.supplier_order": ("pharmacie",),
+    "pharmacy.print_supplier_order": ("pharmacie",),
 }
 SCOPED_ARGS = {"ipp", "unit", "number"}
 

@@ -17,6 +17,7 @@ from pcsauvegarde.station.documents import (
     bundle,
     care_plan,
     census,
+    dotation,
     identity,
     lab_labels,
     lab_menu,
@@ -28,6 +29,7 @@ from pcsauvegarde.station.documents import (
     patient_summary,
     prescriptions,
     schedule,
+    supplier_order,
     tray_labels,
     tray_list,
     tray_load,
@@ -51,16 +53,18 @@ class Drawer(Protocol):
     def __call__(self, pdf: DocumentPDF, data: Any, ctx: DocumentContext, /) -> None: ...
 
 
-Scope = Literal["patient", "unit", "lab", "sterilisation"]
+Scope = Literal["patient", "unit", "lab", "sterilisation", "supplier"]
 
 
 @dataclass(frozen=True)
 class DocumentKind:
     """One kind of printed document, as the station issues it.
 
-    ``scope``: "patient" (data is a PatientFile), "unit" (data is a UnitFile), "lab" (data
-    is the lab module's own dataclass; issued by station/lab only) or "sterilisation"
-    (data is one of station.sterilisation.papers, issued by that package).
+    ``scope``: "patient" (data is a PatientFile), "unit" (data is a UnitFile, or another
+    unit-keyed file with ``code`` and ``extracted_at``: the pharmacy's WardStockList),
+    "lab" (data is the lab module's own dataclass; issued by station/lab only),
+    "sterilisation" (data is one of station.sterilisation.papers, issued by that
+    package) or "supplier" (data is an OrderForm; journalled with no patient, no unit).
     ``draw`` is None for kinds that cannot share a PDF with others (label stock).
     ``templates``: the printtemplates/ files it reads, checked at start-up by ``load``.
     """
@@ -128,6 +132,10 @@ KINDS: dict[str, DocumentKind] = {k.name: k for k in (
           (tray_transfer.RECEPTION_KIND, tray_transfer.RECEPTION_TITLE, tray_transfer.render),
           (tray_transfer.DELIVERY_KIND, tray_transfer.DELIVERY_TITLE, tray_transfer.render),
           (or_traceability.KIND, or_traceability.TITLE, or_traceability.render))),
+    DocumentKind(dotation.KIND, dotation.TITLE, "unit", dotation.render, dotation.draw,
+                 ("dotation.toml",), dotation.load),
+    DocumentKind(supplier_order.KIND, supplier_order.TITLE, "supplier", supplier_order.render,
+                 supplier_order.draw, ("supplier_order.toml",), supplier_order.load),
 )}
 
 

@@ -8,17 +8,27 @@ import re
 from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pcsauvegarde.core.fsutil import atomic_write
 from pcsauvegarde.station import patients
 from pcsauvegarde.station.documents import KINDS, document_kind
-from pcsauvegarde.station.documents.context import DocumentContext, PatientFile, UnitFile
+from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
 from pcsauvegarde.station.documents.templates import TemplateError
 from pcsauvegarde.station.state.journal import IssuedDocument
 from pcsauvegarde.station.station import Station
 
 _NUMBER = re.compile(r"^[A-Z0-9-]{1,80}$")
+
+
+class UnitData(Protocol):
+    """What a unit document is journalled by: the unit code and the age of its data."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def extracted_at(self) -> dict[str, dt.datetime]: ...
 
 
 class IssueError(LookupError):
@@ -61,14 +71,24 @@ def issue_file_document(station: Station, kind: str, file: PatientFile, user: st
                             **options)
 
 
-def issue_unit_document(station: Station, kind: str, unit: UnitFile, user: str,
+def issue_unit_document(station: Station, kind: str, unit: UnitData, user: str,
                         now: dt.datetime | None = None) -> Issued:
-    """Journal, render and keep one unit document (census…)."""
+    """Journal, render and keep one unit document (census, dotation…)."""
     now = now or dt.datetime.now(dt.UTC)
     if document_kind(kind, "unit") is None:
         raise IssueError(f"type de document de service « {kind} » inconnu")
     doc = journal_unit_document(station, kind, unit, user, now)
     return _render_and_keep(station, doc, kind, unit, unit.extracted_at, user, now)
+
+
+def issue_supplier_document(station: Station, kind: str, form: UnitData, user: str,
+                            now: dt.datetime | None = None) -> Issued:
+    """Journal (no patient, no unit), render and keep one supplier document (order form)."""
+    now = now or dt.datetime.now(dt.UTC)
+    if document_kind(kind, "supplier") is None:
+        raise IssueError(f"type de document fournisseur « {kind} » inconnu")
+    doc = station.journal.issue(kind, user, snapshot=snapshot_label(station), now=now)
+    return _render_and_keep(station, doc, kind, form, form.extracted_at, user, now)
 
 
 def journal_file_document(station: Station, kind: str, file: PatientFile, user: str,
@@ -79,7 +99,7 @@ def journal_file_document(station: Station, kind: str, file: PatientFile, user: 
                                  snapshot=snapshot_label(station), now=now)
 
 
-def journal_unit_document(station: Station, kind: str, unit: UnitFile, user: str,
+def journal_unit_document(station: Station, kind: str, unit: UnitData, user: str,
                           now: dt.datetime) -> IssuedDocument:
     """Number a unit document in the journal (rendering is the caller's)."""
     return station.journal.issue(kind, user, unit=unit.code, snapshot=snapshot_label(station),

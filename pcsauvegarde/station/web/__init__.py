@@ -85,6 +85,7 @@ def blueprints() -> list:
         care,
         lab,
         patients,
+        pharmacy,
         printing,
         scope,
         sterilisation,
@@ -93,7 +94,7 @@ def blueprints() -> list:
     )
     return [m.bp for m in (auth, patients, scope, care, admissions, printing, admin,
                            admin_journal, admin_sync, lab, sterilisation,
-                           sterilisation_docs, sterilisation_cycles)]
+                           sterilisation_docs, sterilisation_cycles, pharmacy)]
 
 
 def station_of(app: Flask) -> Station:

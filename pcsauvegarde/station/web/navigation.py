@@ -26,8 +26,10 @@ ROLE_TILES: dict[str, tuple[str, list[tuple[str, str, tuple[str, ...]]]]] = {
         ("Étiquettes de laboratoire", "Étiquettes pré-numérotées de panne et bons de demande",
          ("/labo",))]),
     "pharmacie": ("Pharmacie", [
-        ("Dotations des services", "Listes de dotation, bons de commande, inventaires",
-         ("/pharmacie/dotations", "/pharmacie"))]),
+        ("Dotations des services", "Listes de dotation par service, dans l'ordre des zones",
+         ("/pharmacie/dotations", "/pharmacie")),
+        ("Bons de commande fournisseurs", "Contacts, produits, quantités moyennes des "
+         "commandes précédentes", ("/pharmacie/fournisseurs",))]),
     "stérilisation": ("Stérilisation", [
         ("Stérilisation", "Compositions de plateaux, étiquettes, feuilles de charge",
          ("/sterilisation",))]),

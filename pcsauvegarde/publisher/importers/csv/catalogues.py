@@ -122,6 +122,8 @@ def import_catalogues(paths: Iterable[Path]) -> CsvResult:
             kind = KINDS[kind_name]
             if kind.record_type == "ward_stock":
                 values["id"] = f"{values['unit']}-{values['product_id']}"
+            elif kind.record_type == "supplier_order_line":
+                values["id"] = f"{values['order_number']}-{values['product_id']}"
             elif kind.record_type == "sterilisation_cycle":
                 values["id"] = f"{values['sterilizer']}-{values['cycle_number']}"
             key = (kind.record_type, values["id"])

@@ -120,6 +120,15 @@ KINDS: dict[str, FileKind] = {k.name: k for k in (
         C("produit", "product_id", True, "code UCD/CIP du produit (produits.csv)", "9213718"),
         C("quantite", "quantity", True, "quantité de la dotation (entier)", "20", integer),
     )),
+    FileKind("commandes", "supplier_order_line", "Commandes passées aux fournisseurs", (
+        C("numero", "order_number", True, "numéro de la commande", "CMD-2026-0412"),
+        C("produit", "product_id", True, "code UCD/CIP du produit (produits.csv)", "9213718"),
+        C("quantite", "quantity", True, "quantité commandée (entier)", "120", integer),
+        C("date", "ordered_at", True, "date de la commande, heure de Paris",
+          "02/11/2026 09:30", local_datetime),
+        C("fournisseur", "supplier_id", False, "code du fournisseur (vide : celui du produit)",
+          "F001"),
+    )),
     FileKind("plateaux", "tray", "Plateaux (compositions de stérilisation)", (
         C("code", "id", True, "code du plateau", "ORTHO-12"),
         C("nom", "name", True, "nom du plateau", "Boîte prothèse de hanche"),

@@ -1,0 +1,66 @@
+"""CIP13/UCD13 check keys (EAN-13), against codes published in the BDPM."""
+
+from __future__ import annotations
+
+import pytest
+
+from pcsauvegarde.core.pharmacy_codes import (
+    ProductCodeError,
+    check_product_code,
+    ean13_check_digit,
+    product_code_problem,
+)
+from tests.support.pharmacy import BAD_KEY, DAFALGAN_1G, DOLIPRANE_1G, EFFERALGAN_1G, SPASFON
+
+
+@pytest.mark.parametrize("code", [DOLIPRANE_1G, DAFALGAN_1G, EFFERALGAN_1G, SPASFON])
+def test_published_cip13_codes_are_valid(code: str) -> None:
+    assert check_product_code(code) == "CIP13"
+    assert ean13_check_digit(code[:12]) == int(code[12])
+
+
+def test_gs1_example_and_ucd13() -> None:
+    assert ean13_check_digit("400638133393") == 1          # GS1's textbook EAN-13
+    assert check_product_code("3400890000017") == "UCD13"  # demo tables' UCD13 codes
+    assert check_product_code("9213718") == "CIP7/UCD7"    # 7 digits: no key to check
+
+
+@pytest.mark.parametrize("position", range(13))
+def test_any_single_digit_change_is_caught(position: int) -> None:
+    digit = int(DOLIPRANE_1G[position])
+    wrong = DOLIPRANE_1G[:position] + str((digit + 1) % 10) + DOLIPRANE_1G[position + 1:]
+    with pytest.raises(ProductCodeError):
+        check_product_code(wrong)
+
+
+def test_wrong_key_message_names_code_and_expected_key() -> None:
+    assert product_code_problem(BAD_KEY) == (
+        f"code CIP13 « {BAD_KEY} » : clé de contrôle fausse (1 lu, 8 attendu)")
+    assert product_code_problem(DOLIPRANE_1G) is None
+
+
+@pytest.mark.parametrize("code", ["", "34009359558", "340093595583X", "12345678",
+                                  "3400 935955838"])
+def test_bad_shapes_are_refused_in_french(code: str) -> None:
+    with pytest.raises(ProductCodeError, match="7 ou 13 chiffres"):
+        check_product_code(code)
+
+
+def test_13_digits_outside_3400_are_not_cip() -> None:
+    with pytest.raises(ProductCodeError, match="commence par 3400"):
+        check_product_code("4006381333931")
+
+
+def test_demo_catalogue_is_a_few_hundred_valid_codes() -> None:
+    import datetime as dt
+
+    from pcsauvegarde.core.records import Product, SupplierOrderLine, WardStock
+    from pcsauvegarde.demo.pharmacy import demo_pharmacy
+    from pcsauvegarde.demo.tables import UNITS
+
+    records = demo_pharmacy(dt.datetime(2026, 11, 27, tzinfo=dt.UTC))
+    products = [r for r in records if isinstance(r, Product)]
+    assert len(products) >= 250
+    assert {check_product_code(p.id) for p in products} == {"UCD13"}
+    assert {r.unit for r in records if isinstance(r, WardStock)} == {u.code for u in UNITS}
+    assert any(isinstance(r, SupplierOrderLine) for r in records)

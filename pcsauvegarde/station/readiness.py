@@ -270,6 +270,17 @@ def check_ranges(station: Station) -> list[Verdict]:
     return out
 
 
+def check_exercise(station: Station) -> list[Verdict]:
+    from pcsauvegarde.station import exercise
+
+    running = exercise.current(station)
+    if running is None:
+        return [_v("exercise", "Mode exercice", OK, "Aucun exercice en cours.")]
+    return [_v("exercise", "Mode exercice", WARNING,
+               f"Exercice en cours depuis le {format_local(running.started_at)} (lancé par "
+               f"{running.started_by}) : tous les documents portent la mention EXERCICE.")]
+
+
 Probe = Callable[[Settings], Verdict]
 
 
@@ -303,7 +314,8 @@ def assess(station: Station, now: dt.datetime | None = None,
     verdicts = [*check_sources(station, now), *check_data_age(station, now),
                 *check_quarantine(station), *check_freeze(station), *check_keys(station),
                 *check_publisher_keys(station), *check_printer(station), *check_disk(station),
-                *check_clock(station, now), *check_ranges(station)]
+                *check_clock(station, now), *check_ranges(station),
+                *check_exercise(station)]
     if service is not None:
         verdicts.append(service(station.settings))
     return Readiness(tuple(verdicts))

@@ -178,3 +178,8 @@ def test_not_ready_banner_on_every_page_and_checks_on_admin_home(app, station, s
         assert 'id="not-ready-banner"' in html and "NON PRÊT" in html, page
         assert "Clés des émetteurs épinglées" in html
     assert "readiness-critical" in admin.get("/admin").get_data(as_text=True)
+    # Staff and visitors see what is wrong, not the station's file paths.
+    for client in (app.test_client(), client_as(app, "infirmiere")):
+        html = client.get("/connexion").get_data(as_text=True)
+        assert "NON PRÊT" in html and "prévenir l'informatique" in html
+        assert "publisher.pub" not in html

@@ -10,6 +10,7 @@ from pcsauvegarde.station import exercise, patients
 from pcsauvegarde.station.issuing.issue import issue_patient_document, issue_unit_document
 from pcsauvegarde.station.readiness import WARNING, assess
 from tests.support.constants import PASSWORD
+from tests.support.page_quality import assert_page_quality
 from tests.support.pdfcheck import page_texts
 from tests.support.web import client_as
 
@@ -53,6 +54,17 @@ def test_exercise_from_start_to_report(admin, station):
     assert "Premier document 0 min" in report
     assert during.document.number in report and before.document.number not in report
     assert station.audit.search(action="exercise.ended")[1] == 1
+    assert "Bilan imprimé (document" in report
+    (printed,) = [p for p in station.settings.printed_dir.glob("*.pdf")
+                  if "Bilan" in "".join(page_texts(p.read_bytes()))]
+    paper = "\n".join(page_texts(printed.read_bytes()))
+    assert "2 imprimé(s)" in paper and "Panne DPI simulée" in paper
+    assert "Bilan d'exercice de crise" in paper
+    assert during.document.number in paper and census.document.number in paper
+    assert "Premier document 0 min" in paper and "infirmiere : 2" in paper
+    assert "MODE DÉGRADÉ" in paper and before.document.number not in paper
+    assert_page_quality(printed.read_bytes(), allergies=False,
+                        barcodes=[station.journal.recent(1)[0]["number"]])
 
     after = issue_patient_document(station, "summary", ipp, "infirmiere")
     assert not any("EXERCICE" in p for p in page_texts(after.pdf))

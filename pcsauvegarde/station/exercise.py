@@ -7,7 +7,9 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+from pcsauvegarde.core.fsutil import atomic_write
 from pcsauvegarde.core.records import parse_utc
+from pcsauvegarde.station.documents.fmt import format_local
 from pcsauvegarde.station.state.statedb import StateDB
 from pcsauvegarde.station.station import Station
 
@@ -123,6 +125,23 @@ def report(station: Station, exercise_id: int) -> ExerciseReport:
             "FROM exercise_document e JOIN issued_document d ON d.number = e.number "
             "WHERE e.exercise=? ORDER BY d.seq", (exercise_id,)))
     ex = _exercise(row)
+    docs = tuple({**d, "issued_at_local": format_local(parse_utc(d["issued_at"]))} for d in docs)
     first = (parse_utc(docs[0]["issued_at"]) - ex.started_at) if docs else None
     return ExerciseReport(ex, docs, tuple(Counter(d["kind"] for d in docs).most_common()),
                           tuple(Counter(d["issued_by"] for d in docs).most_common()), first)
+
+
+def print_report(station: Station, report: ExerciseReport, by: str,
+                 now: dt.datetime | None = None):
+    """Journal, keep and print the report (a failed print stays on the retry list)."""
+    from pcsauvegarde.station.documents import KINDS, exercise_report
+    from pcsauvegarde.station.issuing.issue import context, documents_dir
+    from pcsauvegarde.station.issuing.send import send_document
+
+    now = now or dt.datetime.now(dt.UTC)
+    doc = station.journal.issue(exercise_report.KIND, by, now=now)
+    extracted = {d: s.extracted_at for d, s in station.store.snapshots().items()}
+    pdf = exercise_report.render(report, context(station, doc.number, by, now, extracted),
+                                 {k: v.title for k, v in KINDS.items()})
+    atomic_write(documents_dir(station) / f"{doc.number}.pdf", pdf, mode=0o600)
+    return send_document(station, doc.number, pdf, by)

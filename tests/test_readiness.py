@@ -110,11 +110,16 @@ def test_frozen(settings, listening):
     assert r.exit_code == 1 and "Tirages suspendus" in r.output and "intrusion" in r.output
 
 
-def test_key_readable_by_others(settings, listening):
-    os.chmod(settings.identity_path, 0o644)
+def test_key_readable_by_others(settings, listening, tmp_path):
+    # Opening the station tightens its data dir; a key kept elsewhere (absolute path) is not.
+    outside = tmp_path / "cles" / "station.agekey"
+    outside.parent.mkdir()
+    shutil.copyfile(settings.identity_path, outside)
+    os.chmod(outside, 0o644)
+    _set(settings, identity_file=str(outside))
     r, _ = _doctor(settings)
     assert r.exit_code == 1 and "lisible par d'autres comptes" in r.output and "0644" in r.output
-    settings.identity_path.unlink()
+    outside.unlink()
     r, _ = _doctor(settings)
     assert r.exit_code == 2 and "absent" in r.output
 

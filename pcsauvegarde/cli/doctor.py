@@ -18,10 +18,10 @@ def doctor(data_dir: Path) -> None:
     """Vérifier que la station est prête : tirages, âge des données, quarantaine, gel, clés,
     imprimante, disque, horloge, plages de numéros, service. Code de sortie : 0 prête,
     1 à vérifier, 2 NON PRÊTE."""
+    started = time.perf_counter()  # imports included: what the operator waits for
     from pcsauvegarde.station.readiness import assess
     from pcsauvegarde.station.station import open_station
 
-    started = time.perf_counter()
     station = open_station(settings_of(data_dir))
     readiness = assess(station)
     width = max(len(v.label) for v in readiness.verdicts)

@@ -41,3 +41,13 @@ def test_attacks_are_refused_fast(tmp_path, monkeypatch):
     monkeypatch.setattr(attacks, "_attacks", lambda: small)
     figures = attacks.run(tmp_path, out=lambda *_: None)
     assert all(f["codes"] and f["other_domain"] and not f["error"] for f in figures.values())
+
+
+@pytest.mark.slow
+def test_lab_labels_bench_runs(tmp_path):
+    from bench.lab_labels import run as run_lab
+
+    lines: list[str] = []
+    figures = run_lab(80, tmp_path, out=lines.append)
+    assert "a4       80 labels" in "\n".join(lines) and figures["thermal_cpu_s"] > 0
+    assert figures["a4_decoded"] >= 40 or figures["a4_decoded"] == -1

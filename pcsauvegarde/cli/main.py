@@ -13,6 +13,7 @@ import click
 from pcsauvegarde.cli import sync as cli_sync
 from pcsauvegarde.cli.accounts import audit, users
 from pcsauvegarde.cli.common import DATA_OPTION, settings_of, station_keys
+from pcsauvegarde.cli.doctor import doctor
 from pcsauvegarde.cli.lab import lab
 from pcsauvegarde.cli.printing import print_document
 from pcsauvegarde.station.settings import DEFAULT_DATA_DIR, Settings, write_settings
@@ -258,6 +259,7 @@ def _serve(settings: Settings, extra_jobs=()) -> None:
 main.add_command(users)
 main.add_command(audit)
 main.add_command(print_document)
+main.add_command(doctor)
 main.add_command(lab)
 
 

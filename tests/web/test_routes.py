@@ -32,6 +32,7 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "admin.accounts": ADMIN,
     "admin.account": ADMIN,
     "admin.activation": ADMIN,
+    "admin.exercise_switch": ADMIN,
     "admin.password": ADMIN,
     "admin_journal.journal": ADMIN,
     "admin_journal.journal_csv": ADMIN,

@@ -115,10 +115,15 @@ def snapshot_label(station: Station) -> str:
 def context(station: Station, number: str, user: str, now: dt.datetime,
             extracted_at: dict[str, dt.datetime]) -> DocumentContext:
     """The print context of a journalled document: the oldest data it may show."""
+    from pcsauvegarde.station import exercise
+
     oldest = min(extracted_at.values()) if extracted_at else None
+    # Every document is rendered through here once its number is journalled: the one place
+    # where an exercise document gets both its watermark and its mark in the journal.
     return DocumentContext(establishment=station.settings.establishment,
                            station=station.settings.station_id, printed_by=user,
                            printed_at=now, extracted_at=oldest, document_number=number,
+                           exercise=exercise.tag(station, number),
                            templates_dir=station.settings.print_templates_path)
 
 

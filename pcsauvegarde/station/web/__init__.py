@@ -13,6 +13,7 @@ from flask_wtf.csrf import CSRFProtect
 from pcsauvegarde.station.documents import fmt
 from pcsauvegarde.station.freshness import freshness
 from pcsauvegarde.station.ratelimit import RateLimit
+from pcsauvegarde.station.readiness import assess
 from pcsauvegarde.station.settings import Settings, default_data_dir, load_settings
 from pcsauvegarde.station.station import Station, open_station
 from pcsauvegarde.station.sync.freeze import is_frozen
@@ -143,6 +144,8 @@ def _template_globals() -> dict[str, Any]:
             "now": now, "user": g.get("user"), "settings": station.settings,
             "idle_seconds": int(auth_idle().total_seconds()),
             "frozen": is_frozen(station.settings),
+            # The caller is the service itself: no need to probe it.
+            "readiness": assess(station, now, service=None),
             "age_of": lambda birth: fmt.format_person_age(birth, fmt.to_local(now).date())}
 
 

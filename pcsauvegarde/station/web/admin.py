@@ -14,7 +14,7 @@ from flask import (
     url_for,
 )
 
-from pcsauvegarde.station import administration, patients
+from pcsauvegarde.station import administration, exercise, patients
 from pcsauvegarde.station.state.accounts import ROLES, AccountError, User
 from pcsauvegarde.station.web.access import current_station, requires
 from pcsauvegarde.station.web.forms import clean_text
@@ -30,7 +30,35 @@ ROLE_LABELS = {"soins": "Soins", "laboratoire": "Laboratoire", "pharmacie": "Pha
 def home():
     recent, _ = current_station().audit.search(action="patient.breakglass", limit=20)
     sections = [s for s in sections_for(("admin",), current_app.url_map)]
-    return render_template("admin_home.html", sections=sections, breakglass=recent)
+    return render_template("admin_home.html", sections=sections, breakglass=recent,
+                           exercise=exercise.current(current_station()))
+
+
+@bp.route("/exercice", methods=["POST"])
+@requires("admin")
+def exercise_switch():
+    """Start (action=start) or end the crisis exercise; ending shows its report."""
+    station = current_station()
+    try:
+        if request.form.get("action") == "start":
+            exercise.start(station, g.user.login, clean_text(request.form.get("label"), 120))
+            flash("Exercice commencé : tous les documents portent la mention EXERCICE.", "info")
+            return redirect(url_for("admin.home"))
+        report = exercise.end(station, g.user.login)
+    except exercise.ExerciseError as exc:
+        flash(f"Impossible : {exc}.", "error")
+        return redirect(url_for("admin.home"))
+    from pcsauvegarde.station.documents import KINDS
+    from pcsauvegarde.station.documents.exercise_report import delay_text
+    printed = exercise.print_report(station, report, g.user.login)
+    if printed.ok:
+        flash(f"Bilan imprimé (document {printed.number}).", "info")
+    else:
+        flash(f"Bilan non imprimé : {printed.error} ; il reste dans les impressions en échec.",
+              "error")
+    return render_template("admin_exercise_report.html", report=report,
+                           kind_labels={k: v.title for k, v in KINDS.items()},
+                           delay=delay_text(report))
 
 
 @bp.route("/comptes", methods=["GET", "POST"])

@@ -98,7 +98,7 @@ def test_serve_says_where_it_listens_and_what_it_pulls(tmp_path):
     text = "\n".join(startup_lines(s))
     assert "Interface : http://127.0.0.1:8181/" in text
     assert "Station : rea-1" in text
-    assert "Source « depot » : folder /mnt/depot, toutes les 15 s" in text
+    assert "Source « depot » : dossier /mnt/depot, toutes les 15 s" in text
     assert "Imprimante : file CUPS « REA_A4 »" in text
 
 

@@ -16,7 +16,12 @@ from pcsauvegarde.cli.common import DATA_OPTION, settings_of, station_keys
 from pcsauvegarde.cli.doctor import doctor
 from pcsauvegarde.cli.lab import lab
 from pcsauvegarde.cli.printing import print_document
-from pcsauvegarde.station.settings import DEFAULT_DATA_DIR, Settings, write_settings
+from pcsauvegarde.station.settings import (
+    DEFAULT_DATA_DIR,
+    TRANSPORT_LABELS,
+    Settings,
+    write_settings,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -211,7 +216,8 @@ def startup_lines(settings: Settings) -> list[str]:
     for s in settings.sources:
         where = {"folder": s.path, "sftp": f"{s.user}@{s.host}:{s.port}/{s.remote_path}",
                  "https": s.url}.get(s.kind, "")
-        lines.append(f"Source « {s.id} » : {s.kind} {where}, toutes les "
+        kind = TRANSPORT_LABELS.get(s.kind, s.kind)
+        lines.append(f"Source « {s.id} » : {kind} {where}, toutes les "
                      f"{s.interval_seconds} s" + (", signal de vie" if s.heartbeat else ""))
     if not settings.sources:
         lines.append("Aucune source configurée : aucun tirage (sources dans station.toml)")

@@ -29,6 +29,10 @@ class ConfigError(ValueError):
     """A settings file that cannot be used (French message naming the file and key)."""
 
 
+# A transport as operators read it (no English code on screen or in the console).
+TRANSPORT_LABELS = {"folder": "dossier", "sftp": "SFTP", "https": "HTTPS"}
+
+
 @dataclass(frozen=True)
 class Source:
     """One place the station pulls packages from (pull only: the station initiates)."""

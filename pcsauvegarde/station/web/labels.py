@@ -15,6 +15,7 @@ from pcsauvegarde.station.documents.patient_summary import (
     HIDDEN_STATUS,
     LAB_WINDOW_HOURS,
 )
+from pcsauvegarde.station.settings import TRANSPORT_LABELS
 from pcsauvegarde.station.web.access import current_station
 
 
@@ -56,7 +57,6 @@ def printer_name(spec: str) -> str:
     return "dossier d'impression (démonstration)" if spec == "file" else spec
 
 
-TRANSPORTS = {"folder": "dossier", "sftp": "SFTP", "https": "HTTPS"}
 PACKAGE_KINDS = {"full": "complet", "delta": "différentiel"}
 # Keys of the audit journal's details, in the admin's words (unknown keys are shown as they are).
 DETAIL_LABELS = {"found": "trouvés", "page": "page", "unit": "service", "reason": "motif",
@@ -71,7 +71,7 @@ WORDS = {True: "oui", False: "non", "accepted": "accepté", "quarantined": "en q
 
 
 def transport(kind: str) -> str:
-    return TRANSPORTS.get(kind, kind)
+    return TRANSPORT_LABELS.get(kind, kind)
 
 
 def package_kind(kind: str) -> str:

@@ -14,12 +14,12 @@ from .helpers import page_texts
 
 def test_every_kind_is_complete() -> None:
     assert set(KINDS) == {"summary", "administration_plan", "prescriptions", "care_plan",
-                          "labels", "wristband", "admission", "census"}
+                          "labels", "wristband", "admission", "census", "form"}
     for name, kind in KINDS.items():
         assert isinstance(kind, DocumentKind) and kind.name == name and kind.title
         assert kind.scope in ("patient", "unit")
         for template in kind.templates:
-            assert (DEFAULT_DIR / template).is_file(), (name, template)
+            assert (DEFAULT_DIR / template).exists(), (name, template)
         kind.load(None)
 
 
@@ -41,7 +41,8 @@ def test_every_kind_renders_from_its_entry(name, patient_file, ctx) -> None:
     data = (patient_file if kind.scope == "patient"
             else UnitFile("CARD", "Cardiologie", (CensusRow(patient_file.patient,
                                                             patient_file.stay),)))
-    text = " ".join(page_texts(kind.render(data, ctx)))
+    options = {"form": "surveillance-24h"} if name == "form" else {}   # which form: an option
+    text = " ".join(page_texts(kind.render(data, ctx, **options)))
     assert "LEFÈVRE-DUBOIS" in text and "MODE DÉGRADÉ" in text
 
 

@@ -17,6 +17,7 @@ from pcsauvegarde.station.documents import (
     bundle,
     care_plan,
     census,
+    forms,
     identity,
     labels,
     patient_summary,
@@ -89,6 +90,9 @@ KINDS: dict[str, DocumentKind] = {k.name: k for k in (
                  ("labels.toml", "wristband.toml"), _both(labels.load, wristband.load)),
     DocumentKind(census.KIND, census.TITLE, "unit", census.render, census.draw,
                  ("census.toml",), census.load),
+    # One kind for every pre-identified form; ``form=<id>`` says which (journalled too).
+    DocumentKind(forms.KIND, forms.TITLE, "patient", forms.render, forms.draw,
+                 ("forms/",), forms.load),
 )}
 
 

@@ -22,8 +22,11 @@ from pcsauvegarde.station.documents.templates import Template, load_template
 
 KIND = "bundle"
 TITLE = "Impression du service"
+KIT_KIND = "kit"          # a unit's downtime kit: pre-identified forms, same layout
+KIT_TITLE = "Kit de démarrage"
 SCHEMA: dict[str, tuple[str, ...]] = {
     "document.title": ("unit",), "cover.summary": ("patients", "documents", "pages"),
+    "kit.title": ("unit",), "kit.note": (),
     **{f"cover.{k}": () for k in ("note", "bed", "patient", "kind", "number", "pages", "unit")},
 }
 
@@ -74,10 +77,12 @@ def load(directory: Path | str | None = None) -> Template:
 
 def render(unit_code: str, unit_name: str, patients: int, parts: Sequence[BundlePart],
            ctx: DocumentContext, *, templates_dir: Path | str | None = None,
-           progress: Callable[[int, int, int], None] | None = None) -> RenderedBundle:
+           progress: Callable[[int, int, int], None] | None = None,
+           kit: bool = False) -> RenderedBundle:
     """The cover (``ctx``) then every part in order, in one PDF (pure: records in, bytes out).
 
-    ``progress(parts drawn, parts, pages drawn)``, when given, is called after each part.
+    ``progress(parts drawn, parts, pages drawn)``, when given, is called after each part;
+    ``kit``: the cover of a downtime kit (its title and note).
     """
     pdf = DocumentPDF(ctx, TITLE, landscape=True)
     if progress is not None:
@@ -91,7 +96,7 @@ def render(unit_code: str, unit_name: str, patients: int, parts: Sequence[Bundle
                     for part, placed in zip(parts, pdf.placed, strict=True))
     first_cover_page = pdf.page + 1
     draw_cover(pdf, BundleCover(unit_code, unit_name, patients, entries), ctx,
-               templates_dir=templates_dir)
+               templates_dir=templates_dir, kit=kit)
     pdf.end_document()
     pdf.set_title(pdf.doc_title)
     pdf.move_to_front(first_cover_page)
@@ -108,17 +113,18 @@ def render_cover(cover: BundleCover, ctx: DocumentContext, *,
 
 
 def draw_cover(pdf: DocumentPDF, cover: BundleCover, ctx: DocumentContext, *,
-               templates_dir: Path | str | None = None) -> None:
+               templates_dir: Path | str | None = None, kit: bool = False) -> None:
     """The cover: what the bundle holds, patients × documents with their numbers and pages."""
     t = load(templates_dir)
-    pdf.begin_document(ctx, t.text("document.title", unit=cover.unit_name or cover.unit_code),
+    title = "kit.title" if kit else "document.title"
+    pdf.begin_document(ctx, t.text(title, unit=cover.unit_name or cover.unit_code),
                        landscape=True)
     pdf.add_page()
     pages = sum(e.pages for e in cover.entries)
     pdf.paragraph(t.text("cover.summary", patients=cover.patients,
                          documents=len(cover.entries), pages=pages), "B", 10, 5)
     pdf.set_text_color(*GREY)
-    pdf.paragraph(t.text("cover.note"), "", 8.5)
+    pdf.paragraph(t.text("kit.note" if kit else "cover.note"), "", 8.5)
     pdf.set_text_color(*INK)
     pdf.ln(2)
     columns = [Column(t.text("cover.bed"), 0.8), Column(t.text("cover.patient"), 3),

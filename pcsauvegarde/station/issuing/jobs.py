@@ -41,6 +41,8 @@ class BundleJob:
     after: str = ""          # what the follow-up (printing) said, French
     after_ok: bool = True
     finished: threading.Event = field(default_factory=threading.Event)
+    what: str = "bundle"     # « bundle » (Imprimer le service) or « kit » (kit de démarrage)
+    issue: Callable[..., Issued] = issue_unit_bundle   # (station, unit, kinds, user, progress=)
 
     @property
     def running(self) -> bool:
@@ -58,14 +60,17 @@ class BundleJobs:
         self._lock = threading.Lock()
 
     def start(self, station: Station, unit: str, kinds: list[str], user: str,
-              then: Callable[[BundleJob, Issued], None] | None = None) -> BundleJob:
-        """Start issuing, or return the job already running for this user and unit."""
+              then: Callable[[BundleJob, Issued], None] | None = None, *,
+              what: str = "bundle",
+              issue: Callable[..., Issued] = issue_unit_bundle) -> BundleJob:
+        """Start issuing (``issue``: a unit bundle, or a kit), or return the job of the same
+        ``what`` already running for this user and unit."""
         with self._lock:
             for job in self._jobs.values():
-                if job.running and job.user == user and job.unit == unit:
+                if job.running and job.user == user and job.unit == unit and job.what == what:
                     return job
             job = BundleJob(secrets.token_urlsafe(9), user, unit, tuple(kinds),
-                            dt.datetime.now(dt.UTC))
+                            dt.datetime.now(dt.UTC), what=what, issue=issue)
             self._jobs[job.id] = job
             self._forget_old()
         context = contextvars.copy_context()  # the audit's actor follows into the thread
@@ -80,8 +85,8 @@ class BundleJobs:
     @staticmethod
     def _run(job: BundleJob, station: Station, then) -> None:
         try:
-            issued = issue_unit_bundle(station, job.unit, list(job.kinds), job.user,
-                                       progress=job.progress)
+            issued = job.issue(station, job.unit, list(job.kinds), job.user,
+                               progress=job.progress)
             job.number = issued.document.number
             if then is not None:
                 then(job, issued)

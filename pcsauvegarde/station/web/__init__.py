@@ -53,12 +53,13 @@ def create_app(station: Station | Settings | Path | None = None,
         admissions,
         auth,
         care,
+        kits,
         patients,
         printing,
         scope,
     )
-    for blueprint in (auth, patients, scope, care, admissions, printing, admin, admin_journal,
-                      admin_sync):
+    for blueprint in (auth, patients, scope, care, kits, admissions, printing, admin,
+                      admin_journal, admin_sync):
         app.register_blueprint(blueprint.bp)
     app.before_request(auth.load_user)
     app.before_request(scope.enforce_scope)  # unit scoping of every <ipp>/<unit>/<number> view

@@ -1,8 +1,7 @@
-"""Shared fixtures: a demo hospital published once per session; fresh stations per test."""
+"""Shared fixtures: the demo hospital published and pulled once per session; copies per test."""
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -10,14 +9,11 @@ import pytest
 
 from pcsauvegarde.demo import station as demostation
 from pcsauvegarde.station.keys import load_station_keys
-from pcsauvegarde.station.settings import load_settings
+from pcsauvegarde.station.settings import load_settings, write_settings
 from pcsauvegarde.station.station import open_station
 from pcsauvegarde.station.sync.pull import pull_all
-
-# Ten minutes ago: recent enough to be fresh, old enough to test the stale threshold.
-NOW = (dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
-       - dt.timedelta(minutes=10))
-PASSWORD = "correct horse battery"
+from tests.support.constants import NOW, PASSWORD
+from tests.support.stations import unpull
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -42,18 +38,31 @@ def world(tmp_path_factory):
     return paths, load_settings(paths.station), config
 
 
-@pytest.fixture
-def station_dir(world, tmp_path) -> Path:
-    """A fresh station data dir (keys and settings of the world) pointing at a copy of the drop."""
+@pytest.fixture(scope="session")
+def pulled_template(world, tmp_path_factory) -> Path:
+    """The demo station after its first pull (and with the nurse account), built once."""
     paths, _, _ = world
-    data = tmp_path / "station"
-    shutil.copytree(paths.station, data, ignore=shutil.ignore_patterns("*.sqlite*", "packages",
-                                                                       "quarantine", "incoming"))
-    drop = tmp_path / "drop"
+    root = tmp_path_factory.mktemp("pulled")
+    data, drop = root / "station", root / "drop"
+    shutil.copytree(paths.station, data, ignore=shutil.ignore_patterns(
+        "*.sqlite*", "packages", "quarantine", "incoming"))
     shutil.copytree(paths.drop, drop)
-    from pcsauvegarde.station.settings import write_settings
     s = load_settings(data, {"sources": [{"id": "test-drop", "path": str(drop)}]})
     write_settings(s)
+    st = open_station(s)
+    runs = pull_all(s, st.store, load_station_keys(s))
+    assert all(r.quarantined == 0 and not r.error for r in runs), runs
+    st.accounts.add("infirmiere", "Inès Infirmière", PASSWORD, ("soins",), ("*",))
+    return root
+
+
+@pytest.fixture
+def station_dir(pulled_template, tmp_path) -> Path:
+    """A fresh copy of the pulled demo station (its own drop copy): pulling it costs a copy."""
+    data, drop = tmp_path / "station", tmp_path / "drop"
+    shutil.copytree(pulled_template / "station", data)
+    shutil.copytree(pulled_template / "drop", drop)
+    write_settings(load_settings(data, {"sources": [{"id": "test-drop", "path": str(drop)}]}))
     return data
 
 
@@ -73,13 +82,15 @@ def keys(settings):
 
 
 @pytest.fixture
-def station(settings, keys):
+def station(settings):
     """A station that has pulled the demo hospital, with a nurse account."""
-    st = open_station(settings)
-    runs = pull_all(settings, st.store, keys)
-    assert all(r.quarantined == 0 and not r.error for r in runs), runs
-    st.accounts.add("infirmiere", "Inès Infirmière", PASSWORD, ("soins",), ("*",))
-    return st
+    return open_station(settings)
+
+
+@pytest.fixture
+def unpulled(settings):
+    """The same station before its first pull: no read model, no kept package."""
+    return unpull(settings)
 
 
 @pytest.fixture

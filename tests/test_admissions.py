@@ -123,4 +123,8 @@ def test_cli_export(tmp_path):
     text = target.read_text(encoding="utf-8-sig")
     assert text.startswith("ipp_provisoire;nda_provisoire;") and "90000001" in text
     r = CliRunner().invoke(main, ["admissions", "export", "--data", str(tmp_path / "vide")])
+    assert r.exit_code != 0 and "aucune station dans" in r.output  # no folder: nothing created
+    assert not (tmp_path / "vide").exists()
+    (tmp_path / "vide").mkdir()
+    r = CliRunner().invoke(main, ["admissions", "export", "--data", str(tmp_path / "vide")])
     assert r.exit_code != 0 and "aucune base de station" in r.output

@@ -75,6 +75,9 @@ def test_cli_verify(audit, tmp_path):
     r = CliRunner().invoke(main, ["audit", "verify", "--data", str(tmp_path)])
     assert r.exit_code == 1 and "n° 5" in r.output and "Traceback" not in r.output
     r = CliRunner().invoke(main, ["audit", "verify", "--data", str(tmp_path / "nulle-part")])
+    assert r.exit_code == 1 and "aucune station dans" in r.output  # nothing is created
+    (tmp_path / "nulle-part").mkdir()
+    r = CliRunner().invoke(main, ["audit", "verify", "--data", str(tmp_path / "nulle-part")])
     assert r.exit_code == 1 and "station.sqlite" in r.output
 
 

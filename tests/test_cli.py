@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from click.testing import CliRunner
 
 from pcsauvegarde.cli.main import main
@@ -37,26 +40,27 @@ def test_broken_settings_file_named_in_error(tmp_path):
     assert r.exit_code == 1 and "station.toml" in r.output and "station_id" in r.output
 
 
-def test_pull_reports_outcomes(station_dir):
-    r = CliRunner().invoke(main, ["pull", "--data", str(station_dir)])
+def test_pull_reports_outcomes(unpulled):
+    r = CliRunner().invoke(main, ["pull", "--data", str(unpulled.data_dir)])
     assert r.exit_code == 0, r.output
-    assert "accepté(s)" in r.output and "0 en quarantaine" in r.output
+    assert re.search(r"\b[1-9]\d* accepté\(s\)", r.output), r.output
+    assert "0 en quarantaine" in r.output
 
 
-def test_serve_refuses_a_broken_print_template_in_one_line(station_dir, tmp_path, monkeypatch):
-    """A hospital's typo in printtemplates/ stops start-up with the file named, no traceback."""
-    import shutil
-
+def test_serve_refuses_a_broken_print_template_in_one_line(station_dir):
+    """A hospital's typo in its own print templates stops start-up: file and key named."""
     from pcsauvegarde.station.documents import templates
-    broken = tmp_path / "printtemplates"
-    shutil.copytree(templates.DEFAULT_DIR, broken)
-    text = (broken / "summary.toml").read_text(encoding="utf-8")
-    (broken / "summary.toml").write_text(text.replace("=", "= [", 1), encoding="utf-8")
-    monkeypatch.setattr(templates, "DEFAULT_DIR", broken)
+    from pcsauvegarde.station.settings import load_settings, write_settings
+    own = station_dir / "modeles"
+    own.mkdir()
+    text = (templates.DEFAULT_DIR / "summary.toml").read_text(encoding="utf-8")
+    (own / "summary.toml").write_text(text.replace('title = "Allergies"', 'titre = "Allergies"'),
+                                      encoding="utf-8")
+    write_settings(load_settings(station_dir, {"print_templates_dir": "modeles"}))
     r = CliRunner().invoke(main, ["serve", "--data", str(station_dir)])
     assert r.exit_code == 1, r.output
-    assert "summary.toml" in r.output and "démarrage refusé" in r.output
-    assert "Traceback" not in r.output
+    assert "démarrage refusé" in r.output and str(own / "summary.toml") in r.output
+    assert "« allergies.title » absente" in r.output and "Traceback" not in r.output
 
 
 def test_print_reprints_a_journalled_document(station):
@@ -75,3 +79,53 @@ def test_print_reprints_a_journalled_document(station):
     assert entries and entries[0].actor.startswith("console")
     r = CliRunner().invoke(main, ["print", "--data", data, "STATION-DEMO-9999999"])
     assert r.exit_code == 1 and "introuvable sur la station" in r.output
+
+
+def test_pull_shows_each_package_as_plain_lines_in_a_log(station_dir):
+    r = CliRunner().invoke(main, ["pull", "--data", str(station_dir)])
+    assert r.exit_code == 0, r.output
+    starts = [line for line in r.output.splitlines() if line.startswith("source test-drop : "
+                                                                        "paquet ")]
+    assert starts and starts[0].startswith("source test-drop : paquet 1/")
+    done = [line for line in r.output.splitlines() if "vérifié et mis en service" in line]
+    assert len(done) == len(starts)
+    assert "o/s)" in done[0] and "enregistrements, " in done[0] and "/s)" in done[0]
+    assert "\r" not in r.output  # no terminal control in a log
+
+
+def test_pull_reports_records_inside_a_long_package(station_dir):
+    """A full package reports its records as they are checked: a line per quarter in a log."""
+    from pcsauvegarde.station.settings import load_settings
+    from pcsauvegarde.station.store import Store
+    from pcsauvegarde.station.sync.pull import PackageRecords, pull_all
+
+    settings = load_settings(station_dir)
+    events: list = []
+    pull_all(settings, Store(settings.store_path), None, events.append)
+    dpi = [e for e in events if isinstance(e, PackageRecords) and ".dpi." in e.name]
+    assert dpi and dpi[-1].done == dpi[-1].total > 0
+    assert [e.done for e in dpi] == sorted(e.done for e in dpi)
+
+
+def test_pull_and_publish_show_a_bar_on_a_terminal(station_dir, monkeypatch, tmp_path):
+    import click._termui_impl
+
+    from pcsauvegarde.cli import progress
+
+    monkeypatch.setattr(progress, "interactive", lambda: True)
+    monkeypatch.setattr(click._termui_impl, "isatty", lambda _: True)  # CliRunner's stderr
+    r = CliRunner().invoke(main, ["pull", "--data", str(station_dir)])
+    assert r.exit_code == 0, r.output
+    assert "\rsource test-drop  [" in r.output and "0/4" in r.output  # click's bar
+    assert "vérifié et mis en service" in r.output  # then the same lines as in a log
+    from pcsauvegarde.publisher.publisher import write_publisher_config
+    from tests.support.hospital import publisher
+
+    config, _ = publisher(tmp_path / "pub", [("urg-1", "", ("*",))])
+    toml = tmp_path / "pub" / "publisher.toml"
+    write_publisher_config(toml, "drop", "publisher.key", config.stations)
+    data = Path(__file__).parent / "publish" / "data"
+    r = CliRunner().invoke(main, ["publish", "--config", str(toml), str(data / "unites.csv"),
+                                  str(data / "produits.csv")])
+    assert "Import" in r.output and "2/2" in r.output
+    assert "unites.csv (CSV) : 2 lu(s), 0 refusé(s)" in r.output

@@ -51,17 +51,55 @@ def test_one_default_data_dir(monkeypatch, tmp_path):
 
     from pcsauvegarde.cli.main import main
     from pcsauvegarde.demo.station import DemoPaths
+    from pcsauvegarde.station import settings as settings_module
     from pcsauvegarde.station.settings import DATA_ENV, DEFAULT_DATA_DIR, default_data_dir
 
     monkeypatch.delenv(DATA_ENV, raising=False)
+    monkeypatch.setattr(settings_module, "SYSTEM_DATA_DIR", tmp_path / "pas-installe")
     assert default_data_dir() == DEFAULT_DATA_DIR == Path("snapshots/station")
     # `make demo` / `pcsauvegarde demo` put their station where every other command looks.
     demo_help = CliRunner().invoke(main, ["demo", "--help"]).output
     assert f"[default: {DEFAULT_DATA_DIR.parent}]" in demo_help
     assert DemoPaths(DEFAULT_DATA_DIR.parent).station == DEFAULT_DATA_DIR
-    assert f"[default: {DEFAULT_DATA_DIR}]" in CliRunner().invoke(main, ["pull", "--help"]).output
+    assert "/var/lib/pcsauvegarde" in CliRunner().invoke(main, ["pull", "--help"]).output
+    (tmp_path / "installe").mkdir()
+    monkeypatch.setattr(settings_module, "SYSTEM_DATA_DIR", tmp_path / "installe")
+    assert default_data_dir() == tmp_path / "installe"
     monkeypatch.setenv(DATA_ENV, str(tmp_path / "ailleurs"))
     assert default_data_dir() == tmp_path / "ailleurs"
+
+
+def test_no_command_but_init_creates_a_data_dir(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from pcsauvegarde.cli.main import main
+    from pcsauvegarde.station.settings import DATA_ENV
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(DATA_ENV, raising=False)
+    for args in (["pull"], ["keys"], ["users", "list"], ["freeze", "status"],
+                 ["quarantine", "list"], ["serve"]):
+        r = CliRunner().invoke(main, args)
+        assert r.exit_code == 1 and "aucune station dans" in r.output, (args, r.output)
+        assert "pcsauvegarde init --data" in r.output
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setenv(DATA_ENV, str(tmp_path / "st"))
+    assert CliRunner().invoke(main, ["init", "--station", "rea-1"]).exit_code == 0
+    assert (tmp_path / "st" / "station.toml").is_file()
+    assert CliRunner().invoke(main, ["freeze", "status"]).exit_code == 0
+
+
+def test_serve_says_where_it_listens_and_what_it_pulls(tmp_path):
+    from pcsauvegarde.cli.main import startup_lines
+
+    s = load_settings(tmp_path, {"station_id": "rea-1", "port": 8181,
+                                 "printer": "cups:REA_A4",
+                                 "sources": [{"id": "depot", "path": "/mnt/depot"}]})
+    text = "\n".join(startup_lines(s))
+    assert "Interface : http://127.0.0.1:8181/" in text
+    assert "Station : rea-1" in text
+    assert "Source « depot » : folder /mnt/depot, toutes les 60 s" in text
+    assert "Imprimante : file CUPS « REA_A4 »" in text
 
 
 def test_settings_own_every_path(tmp_path):

@@ -12,8 +12,8 @@ from pcsauvegarde.station.keys import load_station_keys
 from pcsauvegarde.station.station import open_station
 from pcsauvegarde.station.sync.scheduler import jobs
 from pcsauvegarde.station.web import create_app
-from tests.conftest import NOW
-from tests.pdfcheck import barcodes, page_texts
+from tests.support.constants import NOW
+from tests.support.pdfcheck import barcodes, page_texts
 
 
 @pytest.mark.slow

@@ -9,7 +9,7 @@ import pytest
 from pcsauvegarde.station import patients
 from pcsauvegarde.station.issuing.issue import IssueError, issue_patient_document
 from pcsauvegarde.station.state.statedb import StateDB
-from tests.pdfcheck import page_texts
+from tests.support.pdfcheck import page_texts
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pcsauvegarde.station import patients
 from pcsauvegarde.station.documents.base import page_code
 from pcsauvegarde.station.issuing.issue import IssueError
 from pcsauvegarde.station.issuing.kit import issue_unit_kit, offered_forms, plan_kit
-from tests.pdfcheck import barcodes, page_texts
+from tests.support.pdfcheck import barcodes, page_texts
 
 FORMS = ["surveillance-24h", "prescription-papier", "transmissions-ciblees", "glycemie-insuline"]
 

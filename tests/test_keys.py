@@ -39,8 +39,8 @@ def test_station_keys_live_where_the_settings_say(tmp_path):
 
     shown = dict(keys.fingerprints(settings))
     assert shown["Station, destinataire age"] == recipient
-    assert shown["Émetteur épinglé (trusted/pub1.pub)"] == loaded.publisher_keys[0].fingerprint
-    assert shown["Station, signature des signaux de vie"] == public.fingerprint
+    assert shown["Émetteur épinglé (trusted/pub1.pub)"] == loaded.publisher_keys[0].identification
+    assert shown["Station, signature des signaux de vie"] == public.identification
 
 
 def test_station_key_problems_are_said_in_french(tmp_path):

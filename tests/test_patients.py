@@ -14,7 +14,7 @@ from pcsauvegarde.station.documents import KINDS
 from pcsauvegarde.station.issuing.bundling import BUNDLE_KINDS, issue_unit_bundle
 from pcsauvegarde.station.issuing.issue import issue_patient_document, issue_unit_document
 from pcsauvegarde.station.state.admissions import AdmissionRequest
-from tests.pdfcheck import page_texts
+from tests.support.pdfcheck import page_texts
 
 BIRTH_NAME = "DE LA TOUR D'AUVERGNE-LAURAGAIS"
 
@@ -60,6 +60,7 @@ def test_census_pdf_lists_the_admission(station, admitted):
     assert f"{len(unit_file.rows)} patient" in text
 
 
+@pytest.mark.slow
 def test_unit_bundle_holds_every_document_of_the_admission(station, admitted):
     issued = issue_unit_bundle(station, admitted.request.unit, BUNDLE_KINDS, "infirmiere")
     texts = [_flat(t) for t in page_texts(issued.pdf)]

@@ -9,30 +9,9 @@ import random
 import pytest
 
 from pcsauvegarde.core import record_check, records
-from tests.package.helpers import sample_records
+from tests.support.records import valid_records
 
 UTC = dt.UTC
-T = dt.datetime(2026, 11, 27, 8, 30, tzinfo=UTC)
-
-
-def valid_records() -> list[records.Record]:
-    """One valid record of every type, optional fields filled."""
-    return [
-        *sample_records(1),
-        records.Stay("NDA1", "P0", "U01", T, room="12", bed="A", discharge=T),
-        records.Allergy("AL1", "P0", "Iode", severity="grave"),
-        records.Condition("CO1", "P0", "HTA", onset=dt.date(2020, 1, 2)),
-        records.MedicationAdministration("MA1", "P0", "o0", T, status="refused"),
-        records.CareTask("CT1", "P0", "Pansement", records.Timing("every_hours", every_hours=8)),
-        records.LabResult("LR1", "P0", "2823-3", "K", "4.1", T, abnormal="H", validated_at=T),
-        records.ImagingExam("IM1", "P0", "CT", "Scanner", T),
-        records.SurgeryCase("SC1", "P0", "B2", T, "Appendicectomie"),
-        records.Product("9000001", "Produit"), records.Supplier("F1", "Labo"),
-        records.WardStock("U01-9000001", "U01", "9000001", 3),
-        records.Tray("PL1", "Boîte", composition=(records.TrayLine("Pince", 2),)),
-        records.SterilisationCycle("C1", "AUTOCLAVE-1", "12", T, tray_ids=("PL1",)),
-        records.Unit("U01", "Unité 1"), records.StaffEntry("S1", "Dr X"),
-    ]
 
 
 BAD_VALUES = [None, 0, 1, -1, True, 1.5, "", " ", "x" * 4001, "a\nb", "\x00", "\u0085", [],

@@ -10,7 +10,7 @@ import pytest
 from pcsauvegarde.station import administration, admitting, patients
 from pcsauvegarde.station.state.accounts import AccountError
 from pcsauvegarde.station.state.admissions import AdmissionRequest
-from tests.conftest import PASSWORD
+from tests.support.constants import PASSWORD
 
 
 def _last(station, action):

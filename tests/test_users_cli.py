@@ -47,3 +47,14 @@ def test_users_errors_are_one_line(station_dir):
 def test_password_is_never_an_argument():
     out = CliRunner().invoke(main, ["users", "add", "--help"]).output
     assert "--password" not in out
+
+
+def test_unknown_unit_is_warned(station_dir):
+    r = _run(["add", "avant1", "--unit", "ZZZ"], station_dir, "mot-de-passe-1\n")
+    assert "aucune unité connue (aucune donnée tirée) ; unités non vérifiées" in r.output
+    assert CliRunner().invoke(main, ["pull", "--data", str(station_dir)]).exit_code == 0
+    r = _run(["add", "zzz1", "--unit", "ZZZ"], station_dir, "mot-de-passe-1\n")
+    assert r.exit_code == 0 and "créé" in r.output
+    assert "unité(s) inconnue(s) de cette station : « ZZZ »" in r.output
+    r = _run(["add", "tous1"], station_dir, "mot-de-passe-1\n")  # « * » is never unknown
+    assert "inconnue" not in r.output

@@ -52,6 +52,19 @@ def users_add(data_dir: Path, login: str, name: str, roles: tuple, units: tuple)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Compte « {user.login} » créé ({', '.join(user.roles)}).")
+    _warn_units(data_dir, units)
+
+
+def _warn_units(data_dir: Path, units: tuple[str, ...]) -> None:
+    """An account for a unit the station has never heard of is probably a typo: say so."""
+    unknown = administration.unknown_units(_station(data_dir), units)
+    if unknown is None:
+        click.echo("Attention : aucune unité connue (aucune donnée tirée) ; unités non "
+                   "vérifiées.", err=True)
+    elif unknown:
+        click.echo("Attention : unité(s) inconnue(s) de cette station : "
+                   + ", ".join(f"« {u} »" for u in unknown)
+                   + " (le compte ne verra aucun patient de ces codes).", err=True)
 
 
 def _set_active(data_dir: Path, login: str, active: bool) -> None:

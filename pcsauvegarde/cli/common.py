@@ -9,19 +9,32 @@ import click
 
 from pcsauvegarde.station.settings import (
     DATA_ENV,
-    DEFAULT_DATA_DIR,
+    SYSTEM_DATA_DIR,
     ConfigError,
     Settings,
+    default_data_dir,
     load_settings,
 )
 
-DATA_OPTION = click.option("--data", "data_dir", type=click.Path(path_type=Path),
-                           default=DEFAULT_DATA_DIR, show_default=True, envvar=DATA_ENV,
-                           help="Dossier de données de la station.")
+DATA_OPTION = click.option(
+    "--data", "data_dir", type=click.Path(path_type=Path), default=default_data_dir,
+    show_default=f"${DATA_ENV}, sinon {SYSTEM_DATA_DIR} si la station est installée, sinon "
+                 "snapshots/station", help="Dossier de données de la station.")
 
 
-def settings_of(data_dir: Path, overrides: dict | None = None) -> Settings:
-    """The station's settings, or a one-line French error naming the file and key."""
+def settings_of(data_dir: Path, overrides: dict | None = None, create: bool = False
+                ) -> Settings:
+    """The station's settings, or a one-line French error naming the file and key.
+
+    Only ``init`` (``create``) may name a data dir that does not exist yet: any other command
+    would otherwise leave an empty station wherever it was run from.
+    """
+    data_dir = Path(data_dir)
+    if not create and not data_dir.is_dir():
+        raise click.ClickException(
+            f"aucune station dans « {data_dir.resolve()} » : créer la station avec "
+            f"« pcsauvegarde init --data DOSSIER », ou indiquer son dossier avec --data ou "
+            f"la variable {DATA_ENV}")
     try:
         return load_settings(data_dir, overrides)
     except ConfigError as exc:

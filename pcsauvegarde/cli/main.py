@@ -34,7 +34,7 @@ def init(data_dir: Path, station_id: str) -> None:
     """Créer le dossier de données d'une station et sa clé de déchiffrement."""
     from pcsauvegarde.station.keys import ensure_identity
 
-    settings = settings_of(data_dir, {"station_id": station_id})
+    settings = settings_of(data_dir, {"station_id": station_id}, create=True)
     write_settings(settings)
     recipient = ensure_identity(settings)
     click.echo(f"Station « {station_id} » prête dans {settings.data_dir}")
@@ -66,10 +66,16 @@ def keys(data_dir: Path, publisher_dir: Path | None) -> None:
         raise click.ClickException(f"clés : {exc}") from None
     click.echo(f"Station (age, destinataire des paquets) : {recipient}")
     click.echo(f"Station (minisign, signe ses signaux de vie) : {signing.to_line()}")
-    click.echo(f"  empreinte {signing.fingerprint}")
+    click.echo(f"  {signing.identification}")
     if key is not None:
         click.echo(f"Émetteur (minisign, à épingler sur les stations) : {key.to_line()}")
-        click.echo(f"  empreinte {key.fingerprint}, fichier {public}")
+        click.echo(f"  {key.identification}, fichier {public}")
+
+
+class NothingPublished(click.ClickException):
+    """``publish`` wrote nothing (bad configuration, no usable record): exit code 2."""
+
+    exit_code = 2
 
 
 @main.command()
@@ -82,41 +88,55 @@ def keys(data_dir: Path, publisher_dir: Path | None) -> None:
 def publish(config_path: Path, kind: str, inputs: tuple[Path, ...]) -> None:
     """Importer des exports (FHIR R4 .ndjson/.json, HL7 v2 .hl7 ou tout fichier commençant par
     MSH, catalogues .csv) et publier un paquet par domaine et par périmètre de stations ;
-    affiche le bilan par type (importés → dans le périmètre → envoyés)."""
-    from collections import Counter
+    affiche le verdict de chaque fichier et le bilan par type (importés → dans le périmètre →
+    envoyés).
 
+    Codes de sortie : 0 tout est publié ; 1 publié, mais des fichiers ou des lignes ont été
+    refusés (voir le verdict de chaque fichier) ; 2 rien n'a été publié (configuration,
+    clé, ou aucun enregistrement utilisable)."""
+    from pcsauvegarde.cli.progress import file_progress
     from pcsauvegarde.core.package import PackageError
     from pcsauvegarde.publisher.importers.fhir.ignored import report_lines
     from pcsauvegarde.publisher.importers.hl7v2.importer import PARTIAL
+    from pcsauvegarde.publisher.intake import IGNORED, import_files
     from pcsauvegarde.publisher.publisher import PublishError, load_publisher_config
     from pcsauvegarde.publisher.publisher import publish as publish_records
     from pcsauvegarde.publisher.report import PublishReport
-    from pcsauvegarde.publisher.sources import IGNORED, import_sources
 
     files = [p for i in inputs for p in (sorted(i.iterdir()) if i.is_dir() else [i])]
-    ignored: Counter[str] = Counter()
     try:
         config = load_publisher_config(config_path)
-        records, rejections = import_sources(files, config.hl7, ignored=ignored)
-        if not records:
-            raise click.ClickException("aucun enregistrement à publier (fichiers .ndjson, .json, "
-                                       ".hl7 ou .csv attendus)")
-        partial = [r for r in rejections if PARTIAL in r]  # applied, with what was left out
-        for r in rejections:
-            label = "signalé : " if PARTIAL in r else "" if IGNORED in r else "refusé : "
-            click.echo(f"{label}{r}", err=True)
-        report = PublishReport()
-        written = publish_records(records, config, kind, report=report)
+    except PublishError as exc:
+        raise NothingPublished(str(exc)) from None
+    with file_progress(len(files), "Import") as progress:
+        intake = import_files(files, progress, config.hl7)
+    partial = [r for r in intake.refusals if PARTIAL in r]  # applied, with what was left out
+    refused = [r for r in intake.refusals if PARTIAL not in r and IGNORED not in r]
+    for r in intake.refusals:
+        if IGNORED not in r:  # unknown files: their verdict line says it already
+            click.echo(f"{'signalé : ' if PARTIAL in r else 'refusé : '}{r}", err=True)
+    if not intake.records:
+        raise NothingPublished("aucun enregistrement à publier : voir le verdict de chaque "
+                               "fichier ci-dessus" if files else "aucun fichier en entrée")
+    report = PublishReport()
+    try:
+        written = publish_records(intake.records, config, kind, report=report)
     except (PublishError, PackageError) as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"{len(records)} enregistrements importés, {len(rejections) - len(partial)} "
-               f"refusés, {len(partial)} signalements (messages appliqués en partie)")
-    for line in report_lines(ignored):
+        raise NothingPublished(str(exc)) from None
+    click.echo(f"{len(intake.records)} enregistrements importés, {len(refused)} refusés, "
+               f"{len(partial)} signalements (messages appliqués en partie)")
+    for line in report_lines(intake.ignored):
         click.echo(line)
     for line in report.lines():
         click.echo(line)
     for path in written:
         click.echo(f"publié : {path}")
+    if not written:
+        click.echo("rien de nouveau à publier (les stations ont déjà ces données)")
+    if not intake.clean:
+        click.echo("ATTENTION : des fichiers ou des lignes ont été refusés ou appliqués en "
+                   "partie (code de sortie 1)", err=True)
+        sys.exit(1)
 
 
 @main.command()
@@ -129,8 +149,12 @@ def pull(data_dir: Path) -> None:
     settings = settings_of(data_dir)
     if not settings.sources:
         raise click.ClickException(f"aucune source configurée dans {settings.data_dir}")
+    from pcsauvegarde.cli.progress import package_progress
+
     failed = False
-    for run in pull_all(settings, Store(settings.store_path), station_keys(settings)):
+    with package_progress() as report:
+        runs = pull_all(settings, Store(settings.store_path), station_keys(settings), report)
+    for run in runs:
         if run.frozen:
             raise click.ClickException(run.error)
         click.echo(f"source {run.source} : {run.seen} nouveau(x) paquet(s), "
@@ -156,6 +180,24 @@ def serve(data_dir: Path) -> None:
     _serve(settings)
 
 
+def startup_lines(settings: Settings) -> list[str]:
+    """What ``serve`` prints before it listens: where, which station, its sources, printer."""
+    lines = [f"Interface : http://{settings.host}:{settings.port}/",
+             f"Station : {settings.station_id} (données : {settings.data_dir})"]
+    for s in settings.sources:
+        where = {"folder": s.path, "sftp": f"{s.user}@{s.host}:{s.port}/{s.remote_path}",
+                 "https": s.url}.get(s.kind, "")
+        lines.append(f"Source « {s.id} » : {s.kind} {where}, toutes les "
+                     f"{s.interval_seconds} s" + (", signal de vie" if s.heartbeat else ""))
+    if not settings.sources:
+        lines.append("Aucune source configurée : aucun tirage (sources dans station.toml)")
+    printer = ("fichiers PDF dans " + str(settings.printed_dir) if settings.printer == "file"
+               else f"file CUPS « {settings.printer.removeprefix('cups:')} »"
+               + (f" sur {settings.cups_server}" if settings.cups_server else ""))
+    lines.append(f"Imprimante : {printer}")
+    return lines
+
+
 def _serve(settings: Settings, extra_jobs=()) -> None:
     import waitress
 
@@ -172,6 +214,8 @@ def _serve(settings: Settings, extra_jobs=()) -> None:
     except (TemplateError, DocumentError) as exc:
         raise click.ClickException(f"démarrage refusé : {exc}") from None
     start_render_pool(station)  # PDFs in worker processes: screens never wait behind them
+    for line in startup_lines(settings):
+        click.echo(line)
     scheduler = start_scheduler(jobs(settings, station.store, station_keys(settings))
                                 + list(extra_jobs))
     try:

@@ -19,7 +19,10 @@ from pcsauvegarde.cli.common import DATA_OPTION, console_actor, settings_of, sta
 @click.argument("action", type=click.Choice(["on", "off", "status"]))
 @click.option("--reason", default="", help="Motif, conservé au journal.")
 def freeze(data_dir: Path, action: str, reason: str) -> None:
-    """Suspendre (on) ou reprendre (off) tous les tirages ; les données actuelles restent."""
+    """Suspendre (on) ou reprendre (off) tous les tirages ; les données actuelles restent.
+
+    « status » sort avec le code 0 quand les tirages sont actifs, 3 quand ils sont suspendus
+    (1 : erreur), pour les scripts et la supervision."""
     from pcsauvegarde.station.sync.freeze import freeze_state, set_frozen
 
     settings = settings_of(data_dir)
@@ -30,6 +33,11 @@ def freeze(data_dir: Path, action: str, reason: str) -> None:
                    + (f" — motif : {state.reason}" if state.reason else ""))
     else:
         click.echo("Tirages actifs.")
+    if action == "status":
+        sys.exit(FROZEN_EXIT if state.frozen else 0)
+
+
+FROZEN_EXIT = 3  # `freeze status` when pulls are suspended (1 is an error, 2 a usage error)
 
 
 @click.group()
@@ -80,19 +88,35 @@ def quarantine_show(data_dir: Path, entry_id: str) -> None:
 @quarantine.command("accept")
 @DATA_OPTION
 @click.argument("entry_id")
-@click.option("--yes", is_flag=True, help="Ne pas demander de confirmation.")
-def quarantine_accept(data_dir: Path, entry_id: str, yes: bool) -> None:
+@click.option("--yes", is_flag=True, help="Ne pas demander de confirmation (sauf retour en "
+              "arrière : voir --domaine).")
+@click.option("--domaine", "domain", default=None,
+              help="Nom du domaine, exigé quand le paquet est plus ancien que les données en "
+                   "service (retour en arrière) ; demandé sinon.")
+def quarantine_accept(data_dir: Path, entry_id: str, yes: bool, domain: str | None) -> None:
     """Accepter de force un paquet (signature et déchiffrement restent exigés)."""
     from pcsauvegarde.station.store import Store
-    from pcsauvegarde.station.sync.quarantine import QuarantineError, force_accept, get_entry
+    from pcsauvegarde.station.sync.quarantine import (
+        QuarantineError,
+        force_accept,
+        get_entry,
+        rollback_of,
+    )
 
     settings = settings_of(data_dir)
+    store, keys = Store(settings.store_path), station_keys(settings)
     try:
         entry = get_entry(settings, entry_id)
-        if not yes:
+        rollback = rollback_of(settings, store, entry, keys) if entry.overridable else None
+        if rollback is not None:
+            click.secho(rollback.warning(), fg="red", bold=True, err=True)
+            if domain is None:
+                domain = click.prompt(f"Pour confirmer, saisir le nom du domaine "
+                                      f"« {rollback.label} »", default="", show_default=False,
+                                      err=True)
+        elif not yes:
             click.confirm(f"Remplacer les données en service par « {entry.file} » ?", abort=True)
-        outcome = force_accept(settings, Store(settings.store_path), entry_id,
-                               station_keys(settings), console_actor())
+        outcome = force_accept(settings, store, entry_id, keys, console_actor(), domain)
     except QuarantineError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Paquet « {outcome.file} » accepté ({outcome.domain}, séquence "
@@ -107,25 +131,30 @@ def quarantine_accept(data_dir: Path, entry_id: str, yes: bool) -> None:
 @click.option("--keys", "keys", multiple=True, required=True,
               type=click.Path(path_type=Path, exists=True),
               help="Clés publiques des stations (fichiers .pub ou dossier), répétable.")
-@click.option("--stale-after", default=120, show_default=True, help="Minutes avant alerte.")
-def fleet(drop: Path, keys: tuple[Path, ...], stale_after: int) -> None:
-    """Côté source : état de chaque station (âge des données, signal signé)."""
-    from pcsauvegarde.core.package import PackageError
+@click.option("--stale-after", type=int, default=None,
+              help="Minutes avant alerte pour les stations dont le signal ne donne pas leur "
+                   "propre seuil (défaut : celui du bandeau des stations, stale_after_minutes).")
+def fleet(drop: Path, keys: tuple[Path, ...], stale_after: int | None) -> None:
+    """Côté source : état de chaque station (âge des données, signal signé) ; les stations
+    dont la clé est connue mais qui n'ont écrit aucun signal sont signalées « silencieuses »."""
     from pcsauvegarde.publisher.fleet import fleet_status, format_table, load_keys
+    from pcsauvegarde.station.settings import STALE_AFTER_MINUTES
 
-    try:
-        pubkeys = load_keys(list(keys))
-    except PackageError as exc:
-        raise click.ClickException(str(exc)) from None
+    if stale_after is None:  # the same default as the station's stale-data banner
+        stale_after = STALE_AFTER_MINUTES
+    pubkeys, warnings = load_keys(list(keys))
+    for warning in warnings:
+        click.secho(f"Attention : {warning}", fg="yellow", err=True)
     if not pubkeys:
-        raise click.ClickException("aucune clé publique de station (*.pub) trouvée")
+        raise click.ClickException("aucune clé publique de station (*.pub) utilisable")
     rows = fleet_status(drop, pubkeys, dt.timedelta(minutes=stale_after))
-    if not rows:
+    if not any(r.written_at or r.state == "invalide" for r in rows):
         click.echo(f"Aucun signal de station (heartbeat-*.json) dans {drop}")
-        sys.exit(1)
     click.echo(format_table(rows))
     bad = [r for r in rows if r.state != "ok"]
-    click.echo(f"{len(rows)} station(s), {len(bad)} à vérifier")
+    silent = sum(r.state == "silencieuse" for r in rows)
+    click.echo(f"{len(rows)} station(s), {len(bad)} à vérifier"
+               + (f" dont {silent} silencieuse(s)" if silent else ""))
     sys.exit(1 if bad else 0)
 
 

@@ -20,5 +20,5 @@ def read_heartbeat(path: Path, keys) -> dict:
     sig = path.with_name(path.name + ".minisig").read_text(encoding="ascii")
     signer = minisign.verify(data, sig, keys, path.name)
     status = json.loads(data)
-    status["_signer"] = signer.fingerprint
+    status["_signer"] = signer.identification
     return status

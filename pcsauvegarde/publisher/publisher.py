@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,14 +10,14 @@ from pathlib import Path
 from pcsauvegarde.core.fsutil import atomic_write
 from pcsauvegarde.core.package import Deletion, Manifest, write_package
 from pcsauvegarde.core.records import DOMAINS, Record
+from pcsauvegarde.publisher.config import PublisherConfigError, read_publisher_toml
+from pcsauvegarde.publisher.drop_index import write_index
 from pcsauvegarde.publisher.importers.hl7v2.identity import NDA_FIELDS, Hl7Options
 from pcsauvegarde.publisher.keys import signing_key
 from pcsauvegarde.publisher.lines import record_line
 from pcsauvegarde.publisher.report import DOMAIN_SKIPPED, UNCHANGED, PublishReport
-from pcsauvegarde.publisher.scoping import Routing, record_ipp, route_patients
+from pcsauvegarde.publisher.scoping import Routing, record_ipp, route_patients, unit_filter
 from pcsauvegarde.publisher.state import PublishState, digest
-
-_STATION = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 
 class PublishError(ValueError):
@@ -75,33 +73,20 @@ class PublisherConfig:
 
 
 def load_publisher_config(path: Path) -> PublisherConfig:
-    """Parse publisher.toml; paths are relative to its folder."""
+    """Parse and validate publisher.toml (config.py declares every key); paths are relative to
+    its folder."""
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise PublishError(f"« {path} » : configuration illisible ({exc})") from None
+        values = read_publisher_toml(Path(path))
+    except PublisherConfigError as exc:
+        raise PublishError(str(exc)) from None
     base = Path(path).parent
-    try:
-        stations = tuple(StationScope(s["id"], tuple(s["recipients"]),
-                                      tuple(s.get("units", ["*"])), s.get("group", ""),
-                                      s.get("patients_without_stay", False))
-                         for s in data["stations"])
-        config = PublisherConfig(base / data["drop_dir"], base / data["signing_key"],
-                                 base / data.get("state_file", "publisher-state.sqlite"),
-                                 stations, data.get("source", "pcsauvegarde-publisher"),
-                                 int(data.get("full_every_minutes", 60)),
-                                 _hl7_options(data.get("hl7v2", {}), str(path)))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise PublishError(f"« {path} » : clé manquante ou invalide {exc}") from None
-    for s in stations:
-        if not _STATION.match(s.id) or not s.recipients:
-            raise PublishError(
-                f"« {path} » : station « {s.id} » : id invalide ou sans destinataire")
-        if not isinstance(s.patients_without_stay, bool):
-            raise PublishError(f"« {path} » : station « {s.id} » : patients_without_stay : "
-                               "true ou false attendu")
-        if s.group and not _STATION.match(s.group):
-            raise PublishError(f"« {path} » : station « {s.id} » : groupe « {s.group} » invalide")
+    stations = tuple(StationScope(s["id"], tuple(s["recipients"]), tuple(s["units"]),
+                                  s["group"], s["patients_without_stay"])
+                     for s in values["stations"])
+    config = PublisherConfig(base / values["drop_dir"], base / values["signing_key"],
+                             base / values["state_file"], stations, values["source"],
+                             values["full_every_minutes"],
+                             _hl7_options(values["hl7v2"], str(path)))
     scope_groups(config, str(path))  # refuses inconsistent groups now, not at publish time
     return config
 
@@ -162,14 +147,19 @@ def scope_groups(config: PublisherConfig, where: str = "publisher.toml") -> list
 
 def scope_records(records: list[Record], station: StationScope | ScopeGroup,
                   routing: Routing | None = None) -> dict[str, list[Record]]:
-    """The records a station may receive, by domain: only its patients (see
-    :mod:`scoping`; ``routing`` decided for every scope at once) and every catalogue record."""
+    """The records a station may receive, by domain (see :mod:`scoping`): its patients
+    (``routing`` decided for every scope at once) with their whole record, its units' stock,
+    trays, cycles and staff, and every shared catalogue."""
     if routing is None:
         routing = route_patients(records, [station])
+    of_its_units = unit_filter(records, station.serves)
     by_domain: dict[str, list[Record]] = {d: [] for d in DOMAINS}
     for r in records:
         ipp = record_ipp(r)
-        if ipp is not None and not routing.receives(station.id, ipp):
+        if ipp is not None:
+            if not routing.receives(station.id, ipp):
+                continue
+        elif not of_its_units(r):
             continue
         by_domain[r.DOMAIN].append(r)
     return by_domain
@@ -216,6 +206,7 @@ def publish(records: list[Record], config: PublisherConfig, kind: str = "auto",
                 written.append(path)
     if report is not None:
         _fill_report(report, records, routing, in_scope, sent, domains, written)
+    write_index(config.drop_dir, now)  # what an HTTPS drop serves (docs/transports.md)
     return written
 
 

@@ -1,19 +1,29 @@
-"""Which scopes (station groups) receive each patient's records, and why a patient goes nowhere.
+"""Which scopes (station groups) receive each record: patients by their stays, unit records by
+their unit, shared catalogues everywhere (data minimisation).
 
-A patient goes to the scopes with ``units = ["*"]`` and to every scope that names the unit of
-one of their stays (current or past: the last encounter included). A patient no scope names
-that way (no stay at all, e.g. the lab result of an outpatient, or stays only in units no
+Patients: a patient goes to the scopes with ``units = ["*"]`` and to every scope that names the
+unit of one of their stays (current or past: the last encounter included). A patient no scope
+names that way (no stay at all, e.g. the lab result of an outpatient, or stays only in units no
 scope names) also goes to the scopes marked ``patients_without_stay`` (« consultations/
-urgences »).
+urgences »). Their whole record follows them.
+
+Every record type MUST have a rule in ``RULES`` (a test checks it), so a new type cannot go
+out unscoped by default:
+
+- ``patient``: follows its patient (``ipp``, or the id of a ``patient``), as above;
+- ``unit``: belongs to the unit named in one of its fields (empty field: shared, e.g. a tray
+  without owner, a transversal staff member); a sterilisation cycle goes where one of its
+  trays goes;
+- ``shared``: a catalogue every unit uses (products, suppliers, the unit directory).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from pcsauvegarde.core.records import Record, Stay
+from pcsauvegarde.core.records import RECORD_TYPES, Record, Stay, Tray
 
 PATIENT_DOMAINS = ("dpi", "lab", "imaging")
 
@@ -70,3 +80,55 @@ def route_patients(records: Iterable[Record], scopes: Sequence[Scope]) -> Routin
                 f"séjours en unité non desservie ({', '.join(sorted(stay_units))}) et "
                 "aucune station « patients_without_stay »")
     return routing
+
+
+PATIENT, UNIT, SHARED = "patient", "unit", "shared"
+
+# type → (rule, field): the field naming the patient or the owning unit
+RULES: dict[str, tuple[str, str]] = {
+    "patient": (PATIENT, "id"),
+    "stay": (PATIENT, "ipp"),
+    "allergy": (PATIENT, "ipp"),
+    "condition": (PATIENT, "ipp"),
+    "medication_order": (PATIENT, "ipp"),
+    "medication_administration": (PATIENT, "ipp"),
+    "care_task": (PATIENT, "ipp"),
+    "lab_result": (PATIENT, "ipp"),
+    "imaging_exam": (PATIENT, "ipp"),
+    "surgery_case": (PATIENT, "ipp"),
+    "ward_stock": (UNIT, "unit"),
+    "tray": (UNIT, "owner_unit"),
+    "sterilisation_cycle": (UNIT, "tray_ids"),  # served when one of its trays is
+    "staff": (UNIT, "unit"),                    # staff phone numbers are personal data too
+    "product": (SHARED, ""),
+    "supplier": (SHARED, ""),
+    "unit": (SHARED, ""),
+}
+WHY_SHARED = {
+    "product": "catalogue des produits de la pharmacie, commun à toutes les unités",
+    "supplier": "annuaire des fournisseurs, commun",
+    "unit": "annuaire des unités (téléphones) : chaque unité doit pouvoir appeler les autres",
+}
+
+
+def unscoped_types() -> set[str]:
+    """Record types with no rule (MUST be empty)."""
+    return set(RECORD_TYPES) - set(RULES)
+
+
+def unit_filter(records: Iterable[Record], serves: Callable[[str], bool]
+                ) -> Callable[[Record], bool]:
+    """Whether a non-patient record goes to a scope whose units ``serves`` accepts."""
+    served_trays = {r.id for r in records if isinstance(r, Tray)
+                    and (not r.owner_unit or serves(r.owner_unit))}
+
+    def keep(record: Record) -> bool:
+        rule, field_name = RULES[record.TYPE]
+        if rule != UNIT:
+            return True
+        value = getattr(record, field_name, "")
+        if record.TYPE == "sterilisation_cycle":
+            return not value or any(t in served_trays for t in value)
+        return not value or serves(value)
+
+    return keep

@@ -21,6 +21,16 @@ class AccountChange:
     sessions_closed: int = 0
 
 
+def unknown_units(station: Station, units: tuple[str, ...]) -> list[str] | None:
+    """Codes in ``units`` the station does not know (None: no unit known yet, none checked)."""
+    from pcsauvegarde.station.patients import units as known_units
+
+    known = {u.code for u in known_units(station)}
+    if not known:
+        return None
+    return [u for u in units if u != "*" and u not in known]
+
+
 def create_account(station: Station, actor: str, login: str, name: str, password: str,
                    roles: tuple[str, ...], units: tuple[str, ...]) -> User:
     """Create an account (journalled)."""

@@ -76,7 +76,7 @@ def fingerprints(settings: Settings) -> list[tuple[str, str]]:
     for p in settings.publisher_keys:
         try:
             out.append((f"Émetteur épinglé ({p})",
-                        minisign.load_public_key(settings.path(p)).fingerprint))
+                        minisign.load_public_key(settings.path(p)).identification))
         except PackageError as exc:
             out.append((f"Émetteur épinglé ({p})", f"illisible : {exc}"))
     try:
@@ -86,7 +86,7 @@ def fingerprints(settings: Settings) -> list[tuple[str, str]]:
     signing = settings.signing_key_path
     try:
         out.append(("Station, signature des signaux de vie",
-                    signing_key(settings).public_key.fingerprint if signing.exists()
+                    signing_key(settings).public_key.identification if signing.exists()
                     else "absente (pcsauvegarde keys)"))
     except PackageError as exc:
         out.append(("Station, signature des signaux de vie", f"illisible : {exc}"))

@@ -12,12 +12,17 @@ from pathlib import Path
 from typing import Any
 
 DATA_ENV = "PCSAUVEGARDE_DATA"
-DEFAULT_DATA_DIR = Path("snapshots/station")  # the one default; the demo puts its station here
+DEFAULT_DATA_DIR = Path("snapshots/station")  # in a checkout; the demo puts its station here
+SYSTEM_DATA_DIR = Path("/var/lib/pcsauvegarde")  # an installed station (install/ creates it)
+STALE_AFTER_MINUTES = 120  # the banner's default threshold; `fleet` uses it too
 
 
 def default_data_dir() -> Path:
-    """The station data dir when none is given: $PCSAUVEGARDE_DATA, else snapshots/station."""
-    return Path(os.environ.get(DATA_ENV) or DEFAULT_DATA_DIR)
+    """The station data dir when none is given: $PCSAUVEGARDE_DATA, else /var/lib/pcsauvegarde
+    when it exists (installed), else snapshots/station (a checkout, `make demo`)."""
+    if os.environ.get(DATA_ENV):
+        return Path(os.environ[DATA_ENV])
+    return SYSTEM_DATA_DIR if SYSTEM_DATA_DIR.is_dir() else DEFAULT_DATA_DIR
 
 
 class ConfigError(ValueError):
@@ -75,7 +80,7 @@ class Settings:
     """Pinned minisign public keys of the publishers the station trusts (files)."""
     sources: tuple[Source, ...] = ()
     """Where to pull packages from."""
-    stale_after_minutes: int = 120
+    stale_after_minutes: int = STALE_AFTER_MINUTES
     """Past this data age every screen and page says the data is stale."""
     idle_timeout_minutes: int = 10
     """A session unused for this long is logged out."""
@@ -109,6 +114,9 @@ class Settings:
     """After a failed run, retries at 1, 2, 4… times this, never later than the interval."""
     signing_key_file: str = "keys/station-sign.key"
     """The station's minisign key signing its heartbeats, relative to data_dir."""
+    print_templates_dir: str = ""
+    """The hospital's own print templates (``<kind>.toml``), relative to data_dir unless
+    absolute; each file replaces the packaged one of that name. Empty: the packaged ones."""
 
     def path(self, relative: str | Path) -> Path:
         """A path relative to data_dir (absolute paths are kept)."""
@@ -121,6 +129,21 @@ class Settings:
         return (self.station_id, *self.scopes)
 
     # Every file and folder of the station, in one place (nothing else joins data_dir).
+
+    @property
+    def config_path(self) -> Path:
+        """station.toml, the file these settings were read from."""
+        return self.data_dir / CONFIG_NAME
+
+    def config_digest(self) -> str:
+        """SHA-256 of station.toml as it is on disk now ("" when absent): a running ``serve``
+        compares it with the one it started with to say a restart is needed."""
+        import hashlib
+
+        try:
+            return hashlib.sha256(self.config_path.read_bytes()).hexdigest()
+        except FileNotFoundError:
+            return ""
 
     @property
     def store_path(self) -> Path:
@@ -178,6 +201,10 @@ class Settings:
         return self.path(self.signing_key_file)
 
     @property
+    def print_templates_path(self) -> Path | None:
+        return self.path(self.print_templates_dir) if self.print_templates_dir else None
+
+    @property
     def publisher_key_paths(self) -> tuple[Path, ...]:
         return tuple(self.path(p) for p in self.publisher_keys)
 
@@ -226,6 +253,7 @@ def _build(values: dict[str, Any], data_dir: Path, cfg: Path) -> Settings:
             raise ConfigError(f"« {cfg} » : clé inconnue « {key} »")
         if key == "sources":
             kwargs[key] = tuple(_source(s, cfg, i) for i, s in enumerate(value))
+            _no_duplicate_sources(kwargs[key], cfg, data_dir)
         elif key in ("publisher_keys", "scopes"):
             kwargs[key] = tuple(_typed(cfg, key, v, str) for v in value)
         else:
@@ -294,6 +322,28 @@ def _source(value: Any, cfg: Path, index: int) -> Source:
     if source.pin_sha256 and not re.fullmatch(r"[0-9a-fA-F:]{64,95}", source.pin_sha256):
         raise ConfigError(f"{where} : pin_sha256 doit être une empreinte SHA-256 hexadécimale")
     return source
+
+
+def _no_duplicate_sources(sources: tuple[Source, ...], cfg: Path, data_dir: Path) -> None:
+    """Two sources on one drop point fetch every package twice: refuse it at load time."""
+    seen: dict[tuple, str] = {}
+    ids: set[str] = set()
+    for s in sources:
+        if s.id in ids:
+            raise ConfigError(f"« {cfg} » : deux sources portent l'id « {s.id} »")
+        ids.add(s.id)
+        if s.kind == "folder":
+            where: tuple = ("folder", str((data_dir / s.path).resolve()))
+        elif s.kind == "sftp":
+            where = ("sftp", s.host.lower(), s.port, s.remote_path.rstrip("/") or ".")
+        else:
+            where = ("https", s.url.rstrip("/"))
+        if where in seen:
+            raise ConfigError(f"« {cfg} » : les sources « {seen[where]} » et « {s.id} » "
+                              "désignent le même point de dépôt : chaque paquet serait tiré "
+                              "deux fois (et le second mis en quarantaine comme rejeu) ; n'en "
+                              "garder qu'une")
+        seen[where] = s.id
 
 
 # Required settings per transport kind.

@@ -29,6 +29,13 @@ class Station:
     """Server-side web sessions and break-glass grants."""
     render_pool: Executor | None = None
     """PDF worker processes (``issuing.start_render_pool``); None renders in-thread."""
+    config_digest: str = ""
+    """station.toml's digest when these objects were built from it."""
+
+    @property
+    def restart_needed(self) -> bool:
+        """station.toml changed since start-up: the running station still uses the old one."""
+        return self.settings.config_digest() != self.config_digest
 
 
 class AuditedPrinter:
@@ -60,4 +67,4 @@ def open_station(settings: Settings) -> Station:
                    Journal(state, settings.station_id, audit),
                    AuditedPrinter(make_printer(settings.printer, settings.printed_dir,
                                                settings.cups_server), audit),
-                   audit, Sessions(state))
+                   audit, Sessions(state), config_digest=settings.config_digest())

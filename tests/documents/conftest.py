@@ -7,8 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
-
-from .sample import make_ctx, make_patient_file
+from tests.support.sample import make_ctx, make_patient_file
 
 
 @pytest.fixture(scope="session")

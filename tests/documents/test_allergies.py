@@ -19,10 +19,9 @@ from pcsauvegarde.station.documents import (
 )
 from pcsauvegarde.station.documents.allergies import allergy_state, describe
 from pcsauvegarde.station.documents.context import CensusRow, UnitFile
-
-from ..support.page_quality import page_count, words
-from .helpers import page_texts
-from .sample import IPP
+from tests.support.page_quality import page_count, words
+from tests.support.pdfcheck import page_texts
+from tests.support.sample import IPP
 
 # Kinds whose every page carries the identity band (labels: stock pages without one).
 PATIENT_KINDS = {

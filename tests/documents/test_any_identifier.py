@@ -7,10 +7,9 @@ import pytest
 
 from pcsauvegarde.station.documents import KINDS
 from pcsauvegarde.station.documents.context import CensusRow, UnitFile
-
-from ..support.page_quality import assert_page_quality, decoded, problems
-from .helpers import page_texts
-from .sample import DOC_NUMBER, UUID_IPP, make_long_patient_file
+from tests.support.page_quality import assert_page_quality, decoded, problems
+from tests.support.pdfcheck import page_texts
+from tests.support.sample import DOC_NUMBER, UUID_IPP, make_long_patient_file
 
 # Render, read every word's box and decode every code at 300 dpi: seconds a kind.
 pytestmark = pytest.mark.slow

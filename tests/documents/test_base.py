@@ -8,9 +8,8 @@ from pcsauvegarde.station.documents.barcodes import MODULE_WIDTH_MM, code128
 from pcsauvegarde.station.documents.base import DocumentPDF, font_files
 from pcsauvegarde.station.documents.identity import format_ins
 from pcsauvegarde.station.documents.table import Column, Row, draw_table
-
-from .helpers import page_barcodes, page_texts
-from .sample import DOC_NUMBER, IPP
+from tests.support.pdfcheck import page_barcodes, page_texts
+from tests.support.sample import DOC_NUMBER, IPP
 
 
 def test_font_is_shipped_with_its_licence() -> None:

@@ -17,9 +17,8 @@ from pcsauvegarde.station.documents import (
     patient_summary,
 )
 from pcsauvegarde.station.documents.context import CensusRow, UnitFile
-
-from .helpers import page_barcodes, page_texts
-from .sample import IPP
+from tests.support.pdfcheck import page_barcodes, page_texts
+from tests.support.sample import IPP
 
 KINDS = (administration_plan, care_plan, patient_summary)
 
@@ -94,6 +93,7 @@ def test_each_document_keeps_its_identity_and_orientation(rendered) -> None:
     assert summary.mediabox.width < summary.mediabox.height
 
 
+@pytest.mark.slow
 def test_inner_document_extracted_alone(rendered) -> None:
     out, _ = rendered
     summary = out.placed[1 + 3]

@@ -18,10 +18,8 @@ from pcsauvegarde.station.documents import (
 )
 from pcsauvegarde.station.documents.context import CensusRow, UnitFile
 from pcsauvegarde.station.documents.templates import DEFAULT_DIR, TemplateError
-
-from ..pdfcheck import barcodes
-from .helpers import page_texts
-from .sample import DOC_NUMBER, IPP
+from tests.support.pdfcheck import barcodes, page_texts
+from tests.support.sample import DOC_NUMBER, IPP
 
 UTC = dt.UTC
 ADMINS = (

@@ -8,9 +8,8 @@ import datetime as dt
 import pytest
 
 from pcsauvegarde.station.documents import KINDS, identity
-
-from ..support.page_quality import words
-from .helpers import page_texts
+from tests.support.page_quality import words
+from tests.support.pdfcheck import page_texts
 
 DISCHARGE = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)     # 10:00 in Paris
 BAND_KINDS = ("summary", "administration_plan", "care_plan", "prescriptions", "wristband")

@@ -16,9 +16,8 @@ from pcsauvegarde.station.documents.base import page_code, parse_page_code
 from pcsauvegarde.station.documents.forms.spec import load_form
 from pcsauvegarde.station.documents.templates import DEFAULT_DIR, TemplateError
 from tests.support.page_quality import assert_page_quality
-
-from .helpers import page_barcodes, page_texts
-from .sample import UUID_IPP, make_ctx, make_long_patient_file, make_patient_file
+from tests.support.pdfcheck import page_barcodes, page_texts
+from tests.support.sample import UUID_IPP, make_ctx, make_long_patient_file, make_patient_file
 
 LIBRARY = forms.load()
 NUMBER = "PCS-CARD-01-0000042"
@@ -138,9 +137,7 @@ columns = [{ title = "Heure", width = 20 }, { title = "Observation", width = 120
 
 
 def _form(tmp_path: Path, text: str, name: str = "essai") -> Path:
-    """A templates folder with the shipped texts and one form of ours."""
-    for shipped in DEFAULT_DIR.glob("*.toml"):
-        (tmp_path / shipped.name).write_bytes(shipped.read_bytes())
+    """A hospital's override folder holding one form of ours."""
     (tmp_path / "forms").mkdir(exist_ok=True)
     path = tmp_path / "forms" / f"{name}.toml"
     path.write_text(text, encoding="utf-8")
@@ -183,9 +180,16 @@ hour_width = 7
         load_form(path)
 
 
-def test_the_good_template_loads(tmp_path) -> None:
+def test_the_hospitals_forms_join_and_replace_the_packaged_ones(tmp_path) -> None:
     _form(tmp_path, GOOD)
-    assert set(forms.load(tmp_path)) == {"essai"}
+    _form(tmp_path, GOOD.replace('"Essai"', '"Surveillance du service"'), "surveillance-24h")
+    library = forms.load(tmp_path)
+    assert set(library) == set(LIBRARY) | {"essai"}
+    assert library["surveillance-24h"].title == "Surveillance du service"
+    assert forms.load()["surveillance-24h"].title == "Feuille de surveillance 24 h"
+    withdrawn = GOOD.replace('orientation = "portrait"', 'orientation = "portrait"\nunits = []')
+    _form(tmp_path, withdrawn, "transfusion")
+    assert not forms.load(tmp_path)["transfusion"].visible("MED", ("admin",))
 
 
 def test_shipped_library_is_checked_at_start_up() -> None:

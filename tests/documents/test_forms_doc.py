@@ -8,9 +8,8 @@ from pathlib import Path
 from pcsauvegarde.station.documents import forms
 from pcsauvegarde.station.documents.forms.spec import FACTS, SECTION_KINDS
 from tests.support.page_quality import assert_page_quality
-
-from .helpers import page_texts
-from .sample import make_ctx, make_patient_file
+from tests.support.pdfcheck import page_texts
+from tests.support.sample import make_ctx, make_patient_file
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "formulaires.md"
 
@@ -25,7 +24,7 @@ def test_the_documented_example_loads_and_prints(tmp_path) -> None:
                                                                  encoding="utf-8")
     spec = forms.load(tmp_path)[example.group(1)]
     assert spec.units == ("CHD", "REA") and spec.kit
-    pdf = forms.render(make_patient_file(), make_ctx(), form=spec.id, templates_dir=tmp_path)
+    pdf = forms.render(make_patient_file(), make_ctx(templates_dir=tmp_path), form=spec.id)
     page = " ".join(page_texts(pdf))
     assert spec.title in page and "Volume total (mL)" in page and "LEFÈVRE-DUBOIS" in page
     assert_page_quality(pdf, allergies=True)

@@ -19,8 +19,7 @@ from pcsauvegarde.station.documents import (
 )
 from pcsauvegarde.station.documents.context import CensusRow, UnitFile
 from pcsauvegarde.station.documents.templates import DEFAULT_DIR, TemplateError
-
-from .helpers import page_texts
+from tests.support.pdfcheck import page_texts
 
 TODAY = dt.date(2026, 11, 27)
 

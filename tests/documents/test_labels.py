@@ -11,9 +11,8 @@ import pytest
 
 from pcsauvegarde.station.documents import KINDS, admission_kit, labels, wristband
 from pcsauvegarde.station.documents.templates import DEFAULT_DIR, TemplateError
-
-from .helpers import page_barcodes, page_texts
-from .sample import DOC_NUMBER, IPP
+from tests.support.pdfcheck import page_barcodes, page_texts
+from tests.support.sample import DOC_NUMBER, IPP
 
 
 def _identity_ok(text: str, file) -> None:
@@ -37,7 +36,7 @@ def test_default_sheet_is_24_labels_that_each_scan_to_the_ipp(patient_file, ctx)
     _identity_ok(text, patient_file)
     [codes] = page_barcodes(pdf)
     assert codes == {IPP}
-    from tests.pdfcheck import barcodes
+    from tests.support.pdfcheck import barcodes
     assert barcodes(pdf) == [IPP] * 24
     print(f"\n[mesure] planche de 24 étiquettes : {elapsed * 1000:.0f} ms par rendu")
 
@@ -70,7 +69,7 @@ def test_2x7_stock_gets_the_page_footer_with_document_barcode(patient_file, ctx,
         "label_height__37.0": "label_height = 38.1", "margin_top__0.5": "margin_top = 15.15",
         "margin_left__0.0": "margin_left = 4.65", "gap_x__0.0": "gap_x = 2.5",
         'barcode__"ipp"': 'barcode = "nda"'})
-    pdf = labels.render(patient_file, ctx, templates_dir=d, count=14)
+    pdf = labels.render(patient_file, dataclasses.replace(ctx, templates_dir=d), count=14)
     [text] = page_texts(pdf)
     assert "MODE DÉGRADÉ — données du 27/11/2026 14:05 (il y a 12 min)" in text
     assert "Page 1/1" in text and f"N° {DOC_NUMBER}" in text
@@ -91,12 +90,13 @@ def test_bad_layouts_are_refused_naming_file_and_key(patient_file, ctx, tmp_path
     assert old in text
     (tmp_path / "labels.toml").write_text(text.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(TemplateError) as exc:
-        labels.render(patient_file, ctx, templates_dir=tmp_path)
+        labels.render(patient_file, dataclasses.replace(ctx, templates_dir=tmp_path))
     assert "labels.toml" in str(exc.value)
     for w in words:
         assert w in str(exc.value)
 
 
+@pytest.mark.slow
 def test_calibration_offset_moves_the_print(patient_file, ctx, tmp_path):
     import pypdfium2 as pdfium
     import zxingcpp
@@ -106,8 +106,9 @@ def test_calibration_offset_moves_the_print(patient_file, ctx, tmp_path):
         return min(b.position.top_left.x for b in zxingcpp.read_barcodes(image))
 
     d = _layout_dir(tmp_path, "labels", **{"offset_x__0.0": "offset_x = 5.0"})
-    moved = first_x(labels.render(patient_file, ctx, templates_dir=d)) - first_x(
-        labels.render(patient_file, ctx))
+    shifted = dataclasses.replace(ctx, templates_dir=d)
+    moved = (first_x(labels.render(patient_file, shifted))
+             - first_x(labels.render(patient_file, ctx)))
     assert moved == pytest.approx(5 / 25.4 * 300, abs=3)   # 5 mm at 300 dpi
 
 
@@ -127,7 +128,7 @@ def test_wristband_band_mode_is_a_page_of_band_size(patient_file, ctx, tmp_path)
 
     import pypdf
     d = _layout_dir(tmp_path, "wristband", **{'mode__"a4"': 'mode = "band"'})
-    pdf = wristband.render(patient_file, ctx, templates_dir=d)
+    pdf = wristband.render(patient_file, dataclasses.replace(ctx, templates_dir=d))
     box = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].mediabox
     assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (280, 25)
     [text] = page_texts(pdf)

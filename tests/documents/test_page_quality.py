@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pcsauvegarde.station.documents.base import MARGIN, DocumentPDF
 from pcsauvegarde.station.documents.engine import FAMILY
-
-from ..support.page_quality import problems
+from tests.support.page_quality import problems
 
 
 def _pdf(ctx, draw, patient=None) -> bytes:

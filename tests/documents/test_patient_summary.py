@@ -9,9 +9,8 @@ import pytest
 
 from pcsauvegarde.station.documents import KINDS, patient_summary
 from pcsauvegarde.station.documents.context import PatientFile
-
-from .helpers import fonts_of, page_barcodes, page_texts
-from .sample import DOC_NUMBER, IPP
+from tests.support.pdfcheck import fonts_of, page_barcodes, page_texts
+from tests.support.sample import DOC_NUMBER, IPP
 
 FOOTER = "MODE DÉGRADÉ — données du 27/11/2026 14:05 (il y a 12 min)"
 
@@ -155,8 +154,7 @@ def test_last_known_value_of_tests_with_nothing_recent(patient_file, ctx) -> Non
     import datetime as dt
 
     from pcsauvegarde.core.records import LabResult
-
-    from .sample import EXTRACTED
+    from tests.support.sample import EXTRACTED
 
     def tsh(rid: str, days: int, value: str) -> LabResult:
         return LabResult(rid, IPP, "TSH", "Thyréostimuline (TSH)", value,

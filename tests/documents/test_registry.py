@@ -8,8 +8,7 @@ from pcsauvegarde.station.documents import KINDS, DocumentKind, check_templates,
 from pcsauvegarde.station.documents.context import CensusRow, UnitFile
 from pcsauvegarde.station.documents.templates import DEFAULT_DIR, TemplateError
 from pcsauvegarde.station.issuing.bundling import BUNDLE_KINDS
-
-from .helpers import page_texts
+from tests.support.pdfcheck import page_texts
 
 
 def test_every_kind_is_complete() -> None:
@@ -50,6 +49,13 @@ def test_check_templates_loads_every_entry(tmp_path) -> None:
     for path in DEFAULT_DIR.glob("*.toml"):
         (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     check_templates(tmp_path)
-    (tmp_path / "census.toml").unlink()
+    census = tmp_path / "census.toml"
+    census.write_text(census.read_text(encoding="utf-8").replace("[document]", "[documnt]"),
+                      encoding="utf-8")
     with pytest.raises(TemplateError, match=r"census\.toml"):
+        check_templates(tmp_path)
+    census.unlink()   # the packaged census.toml is used again
+    check_templates(tmp_path)
+    (tmp_path / "sumary.toml").write_text("", encoding="utf-8")
+    with pytest.raises(TemplateError, match=r"sumary\.toml : modèle inconnu"):
         check_templates(tmp_path)

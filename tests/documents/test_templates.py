@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -64,4 +65,4 @@ def test_summary_refuses_a_broken_template_dir(tmp_path, patient_file, ctx) -> N
     (tmp_path / "summary.toml").write_text(text.replace('title = "Allergies"\n', ""),
                                            encoding="utf-8")
     with pytest.raises(TemplateError, match=r"« allergies\.title » absente"):
-        patient_summary.render(patient_file, ctx, templates_dir=tmp_path)
+        patient_summary.render(patient_file, replace(ctx, templates_dir=tmp_path))

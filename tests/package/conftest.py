@@ -7,7 +7,7 @@ import pytest
 from pcsauvegarde.core.package import write_package
 from pcsauvegarde.core.package.age import generate_identity, public_key_of
 from pcsauvegarde.core.package.minisign import generate_keypair
-from tests.package.helpers import manifest, sample_records
+from tests.support.records import manifest, sample_records
 
 
 @pytest.fixture(scope="session")

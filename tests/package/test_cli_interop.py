@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pcsauvegarde.core.package import age, minisign, open_package, read_package, write_package
-from tests.package.helpers import manifest, sample_records
+from tests.support.records import manifest, sample_records
 
 RECIPE = Path(__file__).parents[1] / "vectors" / "package" / "make-package.sh"
 needs_tools = pytest.mark.skipif(

@@ -11,8 +11,7 @@ from pcsauvegarde.core import records
 from pcsauvegarde.core.fsutil import atomic_write as write_atomic
 from pcsauvegarde.core.package import PackageError, open_package
 from pcsauvegarde.core.package.seal import compress, sign_package
-from tests.package.helpers import manifest, sample_records
-from tests.test_record_check import valid_records
+from tests.support.records import manifest, sample_records, valid_records
 
 BIG = 4700  # records: more than one 1 MiB block of lines
 

@@ -20,7 +20,7 @@ from pcsauvegarde.core.package import (
     seal,
 )
 from pcsauvegarde.core.package.seal import compress, sign_package
-from tests.package.helpers import manifest, sample_records
+from tests.support.records import manifest, sample_records
 
 
 def _open(path, signing_key, identity, **kw):

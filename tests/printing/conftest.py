@@ -1,4 +1,5 @@
-"""A private CUPS spooler on 127.0.0.1 printing to a file (RECIPES.md), when cupsd exists."""
+"""A private CUPS spooler on 127.0.0.1 printing to a file (set up below, in a temp dir), when
+cupsd exists."""
 
 from __future__ import annotations
 

@@ -8,8 +8,8 @@ from click.testing import CliRunner
 
 from pcsauvegarde.cli.main import main
 from pcsauvegarde.publisher.publisher import write_publisher_config
-from tests.publish.hospital import publisher
-from tests.publish.test_hl7v2 import PID, _msg, _pv1
+from tests.support.hl7 import PID, message, visit
+from tests.support.hospital import publisher
 
 DATA = Path(__file__).parent / "data"
 
@@ -19,15 +19,65 @@ def test_publish_hl7_and_csv_full_then_delta(tmp_path):
     toml = tmp_path / "pub" / "publisher.toml"
     write_publisher_config(toml, "drop", "publisher.key", config.stations)
     adt = tmp_path / "adt.hl7"
-    adt.write_text(_msg("ADT^A01", "1", PID, _pv1(admit="202611250830")), encoding="utf-8")
+    adt.write_text(message("ADT^A01", "1", PID, visit(admit="202611250830")), encoding="utf-8")
     args = ["publish", "--config", str(toml), str(adt), str(DATA / "produits.csv"),
             str(DATA / "unites.csv")]
     r = CliRunner().invoke(main, [*args[:3], "--kind", "full", *args[3:]])
-    assert r.exit_code == 0, r.output
+    assert r.exit_code == 1, r.output  # published, with a refused line
     assert "refusé : produits.csv, ligne 4, colonne « code »" in r.output
     published = sorted(line.rsplit("/", 1)[1] for line in r.output.splitlines()
                        if line.startswith("publié"))
     assert published == ["urg-1.directory.full.0000000001.age", "urg-1.dpi.full.0000000001.age",
                          "urg-1.pharmacy.full.0000000001.age"]
     r = CliRunner().invoke(main, [*args[:3], "--kind", "delta", *args[3:]])
-    assert r.exit_code == 0 and "publié" not in r.output  # nothing changed
+    assert r.exit_code == 1 and "publié :" not in r.output  # nothing changed
+    assert "rien de nouveau à publier" in r.output
+
+
+def _config(tmp_path):
+    config, _ = publisher(tmp_path / "pub", [("urg-1", "", ("*",))])
+    toml = tmp_path / "pub" / "publisher.toml"
+    write_publisher_config(toml, "drop", "publisher.key", config.stations)
+    return toml
+
+
+def test_every_file_gets_a_verdict_and_exit_codes_say_how_it_went(tmp_path):
+    toml = _config(tmp_path)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("rien", encoding="utf-8")
+    r = CliRunner().invoke(main, ["publish", "--config", str(toml), str(notes),
+                                  str(DATA / "dotations_sans_quantite.csv")])
+    assert r.exit_code == 2, r.output  # nothing published: the reasons are printed
+    assert "notes.txt : ignoré : extension inconnue" in r.output
+    assert ("dotations_sans_quantite.csv : REFUSÉ — colonne(s) obligatoire(s) absente(s) : "
+            "quantite") in r.output
+    assert "aucun enregistrement à publier : voir le verdict de chaque fichier" in r.output
+    r = CliRunner().invoke(main, ["publish", "--config", str(toml), str(DATA / "unites.csv")])
+    assert r.exit_code == 0, r.output
+    assert "unites.csv (CSV) : 2 lu(s), 0 refusé(s)" in r.output and "/s" in r.output
+    assert "publié :" in r.output
+
+
+def test_unknown_columns_are_listed(tmp_path):
+    r = CliRunner().invoke(main, ["publish", "--config", str(_config(tmp_path)),
+                                  str(DATA / "produits.csv")])
+    assert "colonne(s) inconnue(s) ignorée(s) : « commentaire »" in r.output
+
+
+def test_double_encoded_header_is_explained_as_an_encoding_problem(tmp_path):
+    good = "Code;Nom;Téléphone\nREA;Réanimation;0102030405\n"
+    bad = tmp_path / "unites.csv"
+    bad.write_bytes(good.encode("utf-8").decode("cp1252").encode("utf-8"))
+    assert "TÃ©lÃ©phone" in bad.read_text(encoding="utf-8")
+    r = CliRunner().invoke(main, ["publish", "--config", str(_config(tmp_path)), str(bad)])
+    assert r.exit_code == 2, r.output
+    assert ("unites.csv : REFUSÉ — problème d'encodage : l'en-tête « TÃ©lÃ©phone » devrait se "
+            "lire « Téléphone »") in r.output
+
+
+def test_bad_config_exits_2(tmp_path):
+    toml = tmp_path / "publisher.toml"
+    toml.write_text('drop_dir = "d"\nsigning_key = "k"\n[[stations]]\nid = "a"\n'
+                    'recipients = ["age1x"]\nunit = ["REA"]\n', encoding="utf-8")
+    r = CliRunner().invoke(main, ["publish", "--config", str(toml), str(DATA / "unites.csv")])
+    assert r.exit_code == 2 and "ligne 6 : clé inconnue « unit »" in r.output, r.output

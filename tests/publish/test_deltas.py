@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import shutil
 import sqlite3
-from pathlib import Path
 
 import pytest
 
@@ -14,30 +12,10 @@ from pcsauvegarde.core.package import read_package
 from pcsauvegarde.core.package.minisign import load_public_key
 from pcsauvegarde.core.records import Allergy
 from pcsauvegarde.publisher.publisher import PublishError, publish
-from pcsauvegarde.station.keys import load_station_keys
-from pcsauvegarde.station.settings import load_settings, write_settings
 from pcsauvegarde.station.store import Store
-from pcsauvegarde.station.sync.pull import pull_all
-from tests.publish.hospital import T0, hospital, patient, publisher, replace, save_station_identity
+from tests.support.hospital import T0, hospital, patient, publisher, pull, replace, station
 
 MIN = dt.timedelta(minutes=1)
-
-
-def station(root: Path, config, identity, station_id: str, **extra):
-    data = root / station_id
-    save_station_identity(identity, data)
-    shutil.copy(config.signing_key.with_suffix(".pub"), data / "keys" / "publisher.pub")
-    config.drop_dir.mkdir(parents=True, exist_ok=True)
-    settings = load_settings(data, {"station_id": station_id, "sources": [
-        {"id": "depot", "path": str(config.drop_dir)}], **extra})
-    write_settings(settings)
-    return settings, Store(settings.store_path)
-
-
-def pull(settings, store) -> list:
-    (run,) = pull_all(settings, store, load_station_keys(settings))
-    assert run.quarantined == 0 and not run.error, run.outcomes
-    return run.outcomes
 
 
 def dump(store: Store) -> tuple[list, list]:

@@ -10,7 +10,7 @@ import random
 from pcsauvegarde.core import records
 from pcsauvegarde.core.package.seal import dumps_line
 from pcsauvegarde.publisher.lines import record_line
-from tests.test_record_check import valid_records
+from tests.support.records import valid_records
 
 
 def reference_dict(record) -> dict:

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from pcsauvegarde.cli.main import main
 from pcsauvegarde.publisher.importers.fhir.importer import import_fhir
 from pcsauvegarde.publisher.publisher import write_publisher_config
-from tests.publish.hospital import publisher
+from tests.support.hospital import publisher
 
 DATA = Path(__file__).parent / "data" / "synthea_like"
 PATIENT = "3f1b0a0e-8c5e-4f7e-9b8a-2d6c1e4a7b90"

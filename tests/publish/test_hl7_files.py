@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pcsauvegarde.publisher.importers.hl7v2.importer import import_hl7
 from pcsauvegarde.publisher.sources import import_sources
-from tests.publish.pam import CORSICA, NIA, NIR, OPTIONS
+from tests.support.pam import CORSICA, NIA, NIR, OPTIONS
 
 DATA = Path(__file__).parent / "data" / "hl7"
 FILES = [DATA / "pam_fr_mllp.txt", DATA / "pam_fr_batch.hl7"]

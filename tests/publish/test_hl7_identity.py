@@ -9,7 +9,7 @@ import pytest
 from pcsauvegarde.core.ins import ins_problem
 from pcsauvegarde.core.records import Patient, RecordError, record_from_dict
 from pcsauvegarde.publisher.importers.hl7v2.identity import Hl7Options, given_names
-from tests.publish.pam import (
+from tests.support.pam import (
     CORSICA,
     HOSPITAL,
     INS_C,

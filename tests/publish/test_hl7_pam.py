@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.publish.pam import (
+from tests.support.pam import (
     HOSPITAL,
     adt,
     msh,

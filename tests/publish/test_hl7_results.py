@@ -6,7 +6,7 @@ import pytest
 
 from pcsauvegarde.publisher.importers.hl7v2.values import decimal_fr, unescape
 from pcsauvegarde.publisher.sources import import_sources
-from tests.publish.pam import OPTIONS, adt, msh, only, pid, pv1, run, seg
+from tests.support.pam import OPTIONS, adt, msh, only, pid, pv1, run, seg
 
 
 def oru(ctl: str, *obx: str) -> str:

@@ -9,35 +9,12 @@ import pytest
 
 from pcsauvegarde.publisher.importers.hl7v2.identity import Hl7Options
 from pcsauvegarde.publisher.importers.hl7v2.importer import import_hl7
+from tests.support.hl7 import PID, message, seg, visit
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "testdata" / "hl7v2"
 if not SAMPLES.is_dir():
     SAMPLES = Path("/work/shared/testdata/hl7v2")
 UTC = dt.UTC
-
-MSH = "MSH|^~\\&|DPI|CHD|SAUVEGARDE|CHD|{ts}||{type}|{ctl}|P|2.5|||||FRA|{charset}"
-
-
-def seg(name: str, fields: dict[int, str]) -> str:
-    """A segment with the given fields at their HL7 positions (others empty)."""
-    return "|".join([name] + [fields.get(n, "") for n in range(1, max(fields) + 1)])
-
-
-PID = seg("PID", {1: "1", 3: "900123^^^CHD^PI~123456789012311^^^ASIP-SANTE-INS-NIR"
-                              "&1.2.250.1.213.1.4.8&ISO^INS",
-                  5: "LÉGER^Hélène^Marie^^^^L~DUPRÉ^Hélène^^^^^D", 7: "19480309", 8: "F",
-                  11: "^^^^^^BDL^^75056", 32: "VALI"})
-
-
-def _msg(mtype: str, ctl: str, *segments: str, charset: str = "UNICODE UTF-8",
-         ts: str = "202611271000") -> str:
-    return "\r".join([MSH.format(ts=ts, type=mtype, ctl=ctl, charset=charset), *segments])
-
-
-def _pv1(unit="CARDIO", room="12", bed="A", nda="NDA77", admit="202611250830", discharge=""):
-    return seg("PV1", {1: "1", 2: "I", 3: f"{unit}^{room}^{bed}", 7: "0000123^Cœur^Étienne^^^Dr",
-                       19: nda, 44: admit, 45: discharge})
-
 
 def _write(tmp_path: Path, name: str, *messages: str, sep: str = "\r",
            encoding: str = "utf-8") -> Path:
@@ -48,15 +25,15 @@ def _write(tmp_path: Path, name: str, *messages: str, sep: str = "\r",
 
 def test_adt_flow_admission_transfer_update_discharge(tmp_path):
     path = _write(tmp_path, "adt.hl7",
-                  _msg("ADT^A01^ADT_A01", "1", "EVN|A01|202611250830", PID, _pv1(),
+                  message("ADT^A01^ADT_A01", "1", "EVN|A01|202611250830", PID, visit(),
                        "AL1|1|DA|PENI^Pénicilline|SV|Œdème de Quincke~Urticaire",
                        "DG1|1||I10^Hypertension artérielle"),
-                  _msg("ADT^A02", "2", "EVN|A02|202611260900", PID,
-                       _pv1(unit="USIC", room="3", bed="", admit="")),
-                  _msg("ADT^A08", "3", "EVN|A08|202611261000", PID.replace("DUPRÉ", "DUPRÈS"),
-                       _pv1(unit="USIC", room="3", bed="", admit="")),
-                  _msg("ADT^A03", "4", "EVN|A03|202611271015", PID.replace("DUPRÉ", "DUPRÈS"),
-                       _pv1(unit="USIC", room="3", bed="", admit="")),
+                  message("ADT^A02", "2", "EVN|A02|202611260900", PID,
+                       visit(unit="USIC", room="3", bed="", admit="")),
+                  message("ADT^A08", "3", "EVN|A08|202611261000", PID.replace("DUPRÉ", "DUPRÈS"),
+                       visit(unit="USIC", room="3", bed="", admit="")),
+                  message("ADT^A03", "4", "EVN|A03|202611271015", PID.replace("DUPRÉ", "DUPRÈS"),
+                       visit(unit="USIC", room="3", bed="", admit="")),
                   sep="\r\n")
     result = import_hl7([path])
     assert result.rejections == []
@@ -78,20 +55,20 @@ def test_adt_flow_admission_transfer_update_discharge(tmp_path):
 
 @pytest.mark.parametrize("sep", ["\r", "\n", "\r\n"])
 def test_separators_and_latin1(tmp_path, sep):
-    msg = _msg("ADT^A01", "9", PID, _pv1(), charset="8859/1").replace("Cœur", "Coeur")
+    msg = message("ADT^A01", "9", PID, visit(), charset="8859/1").replace("Cœur", "Coeur")
     result = import_hl7([_write(tmp_path, "latin.hl7", msg, msg, sep=sep, encoding="latin-1")])
     assert result.rejections == [] and result.messages == 2
     assert result.of_type("patient")[0].first_names == "Hélène Marie"
 
 
 def test_latin1_without_charset_is_refused_clearly(tmp_path):
-    msg = _msg("ADT^A01", "9", PID, _pv1(), charset="").replace("Cœur", "Coeur")
+    msg = message("ADT^A01", "9", PID, visit(), charset="").replace("Cœur", "Coeur")
     (rej,) = import_hl7([_write(tmp_path, "x.hl7", msg, encoding="latin-1")]).rejections
     assert "MSH-18" in rej.message() and "x.hl7, message 1 (ligne 1)" in rej.message()
 
 
 def test_oru_results_flags_and_bad_obx_refused_alone(tmp_path):
-    msg = _msg("ORU^R01", "L1", PID, "ORC|RE|CMD1|LAB1",
+    msg = message("ORU^R01", "L1", PID, "ORC|RE|CMD1|LAB1",
                seg("OBR", {1: "1", 2: "CMD1", 3: "LAB1", 4: "BIO^Bilan", 7: "202611270600",
                            22: "202611270745"}),
                "OBX|1|NM|2823-3^Potassium^LN||6.1|mmol/L|3.5-5.0|HH|||F",
@@ -109,7 +86,7 @@ def test_oru_results_flags_and_bad_obx_refused_alone(tmp_path):
 
 
 def test_rde_orders_timing(tmp_path):
-    msg = _msg("RDE^O11", "M1", PID, _pv1(),
+    msg = message("RDE^O11", "M1", PID, visit(),
                "ORC|NW|P1||||||||||0000123^Cœur^Étienne",
                "RXE||9213718^Paracétamol 1 g comprimé^UCD|1||g|||||||||",
                "RXR|PO^Orale", "TQ1|1||Q6H||||202611270800",
@@ -134,10 +111,10 @@ def test_rde_orders_timing(tmp_path):
 
 def test_unknown_patient_without_identity_refused_known_one_kept(tmp_path):
     bare = "PID|1||900123^^^CHD^PI"
-    first = _msg("ADT^A03", "1", "EVN|A03|202611271015", bare, _pv1())
+    first = message("ADT^A03", "1", "EVN|A03|202611271015", bare, visit())
     result = import_hl7([_write(tmp_path, "a.hl7", first)])
     assert "PID-5" in result.rejections[0].reason_fr and result.records == []
-    full = _msg("ADT^A01", "0", PID, _pv1())
+    full = message("ADT^A01", "0", PID, visit())
     result = import_hl7([_write(tmp_path, "b.hl7", full, first)])
     assert result.rejections == []
     assert result.of_type("stay")[0].discharge is not None

@@ -10,8 +10,7 @@ from pcsauvegarde.core.package import PackageError, read_package
 from pcsauvegarde.core.package.minisign import load_public_key
 from pcsauvegarde.publisher.publisher import PublishError, load_publisher_config, publish
 from pcsauvegarde.publisher.publisher import write_publisher_config as write_config
-from tests.publish.hospital import T0, hospital, publisher
-from tests.publish.test_deltas import pull, station
+from tests.support.hospital import T0, hospital, publisher, pull, station
 
 STATIONS = [("cardio-1", "cardio", ("CARDIO",)), ("cardio-2", "cardio", ("CARDIO",)),
             ("usic-1", "", ("USIC",))]

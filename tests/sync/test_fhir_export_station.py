@@ -14,9 +14,9 @@ from pcsauvegarde.station.documents import care_plan
 from pcsauvegarde.station.station import open_station
 from pcsauvegarde.station.store import queries
 from pcsauvegarde.station.sync.pull import pull_all
-from tests.documents.helpers import page_texts
-from tests.documents.sample import make_ctx
-from tests.sync.test_not_kept import _publish, _records
+from tests.support.drops import fhir_records, publish_domains
+from tests.support.pdfcheck import page_texts
+from tests.support.sample import make_ctx
 
 PATIENT = "3f1b0a0e-8c5e-4f7e-9b8a-2d6c1e4a7b90"
 
@@ -26,7 +26,7 @@ def exported(unpulled, drop, keys, make_package):
     """The empty station after pulling the bulk export."""
     for p in drop.iterdir():
         p.unlink()
-    _publish(make_package, drop, _records("bulk"))
+    publish_domains(make_package, drop, fhir_records("bulk"))
     station = open_station(unpulled)
     (run,) = pull_all(unpulled, station.store, keys)
     assert run.accepted == 3 and not run.not_kept

@@ -9,8 +9,8 @@ from pcsauvegarde.core.records import Patient, Stay
 from pcsauvegarde.station.settings import load_settings
 from pcsauvegarde.station.sync.ingest import ingest
 from pcsauvegarde.station.sync.pull import pull_all
-from tests.conftest import NOW
-from tests.sync.test_ingest import dpi, quarantined, state
+from tests.support.constants import NOW
+from tests.support.drops import dpi, quarantined, state
 
 
 def test_duplicate_id_in_a_full_package_is_refused(station, settings, keys, drop, make_package,

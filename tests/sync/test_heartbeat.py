@@ -32,8 +32,14 @@ def test_heartbeat_written_signed_and_listed_by_fleet(unpulled, keys, drop, tmp_
 
     rows = fleet_status(drop, [pub], dt.timedelta(minutes=120))
     assert [(r.station, r.state) for r in rows] == [("station-demo", "ok")]
-    # the demo data is 10 minutes old: stale for a 5-minute threshold
-    assert fleet_status(drop, [pub], dt.timedelta(minutes=5))[0].state == "périmée"
+    assert status["stale_after_minutes"] == 120  # the station's banner threshold
+    # the demo data is 10 minutes old: stale for a station whose banner says 5 minutes, and
+    # the fleet follows the station's own threshold over its default
+    s5 = load_settings(s.data_dir, {"stale_after_minutes": 5, "sources": [
+        {"id": "test-drop", "path": str(drop), "heartbeat": True}]})
+    pull_all(s5, store, keys)
+    assert fleet_status(drop, [pub], dt.timedelta(minutes=120))[0].state == "périmée"
+    pull_all(s, store, keys)
 
     keys_dir = tmp_path / "station-keys"
     keys_dir.mkdir()
@@ -54,3 +60,40 @@ def test_heartbeat_without_key_does_not_fail_the_run(settings, keys, drop):
     from pcsauvegarde.station.station import open_station
     run = pull_all(s, open_station(s).store, keys)[0]
     assert run.error == "" and not (drop / "heartbeat-station-demo.json").exists()
+
+
+def test_fleet_flags_silent_stations_and_skips_foreign_keys(unpulled, keys, drop, tmp_path):
+    from pcsauvegarde.core.package.minisign import generate_keypair
+    from pcsauvegarde.station.station import open_station
+
+    s = load_settings(unpulled.data_dir, {"sources": [
+        {"id": "test-drop", "path": str(drop), "heartbeat": True}]})
+    pub = ensure_signing_key(s)
+    pull_all(s, open_station(s).store, keys)
+    keys_dir = tmp_path / "station-keys"
+    keys_dir.mkdir()
+    (keys_dir / "station-demo.pub").write_text(pub.to_file_text())
+    silent = generate_keypair().public_key
+    (keys_dir / "rea-2.pub").write_text(silent.to_file_text())
+    (keys_dir / "collegue.pub").write_text("ssh-ed25519 AAAAC3Nza… pas une clé minisign\n")
+    r = CliRunner().invoke(main, ["fleet", "--drop", str(drop), "--keys", str(keys_dir)])
+    assert r.exit_code == 1, r.output  # a silent station needs checking
+    assert "Attention : clé ignorée : « " in r.output and "collegue.pub" in r.output
+    row = next(line for line in r.output.splitlines() if line.startswith("rea-2"))
+    assert "SILENCIEUSE" in row and silent.identification in row
+    ok = next(line for line in r.output.splitlines() if line.startswith("station-demo"))
+    assert " ok " in ok and pub.identification in ok
+    assert "2 station(s), 1 à vérifier dont 1 silencieuse(s)" in r.output
+
+
+def test_one_identification_for_a_key_everywhere(unpulled, tmp_path):
+    """keys, the admin page (station/keys.fingerprints) and fleet print the same text."""
+    from pcsauvegarde.station.keys import fingerprints
+
+    pub = ensure_signing_key(unpulled)
+    text = pub.identification
+    assert text.startswith("empreinte ") and f"ID minisign {pub.key_id_hex}" in text
+    assert len(pub.fingerprint.replace(" ", "")) == 32
+    out = CliRunner().invoke(main, ["keys", "--data", str(unpulled.data_dir)]).output
+    assert f"  {text}" in out
+    assert dict(fingerprints(unpulled))["Station, signature des signaux de vie"] == text

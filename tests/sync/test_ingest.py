@@ -12,25 +12,8 @@ from pcsauvegarde.core.package.minisign import generate_keypair
 from pcsauvegarde.core.records import Patient
 from pcsauvegarde.station.sync.ingest import ingest
 from pcsauvegarde.station.sync.pull import pull_all
-from tests.conftest import NOW
-
-
-def dpi(records):
-    return [r for r in records if r.DOMAIN == "dpi"]
-
-
-def state(station):
-    """What a user could see: the dpi snapshot and its patient count."""
-    snap = station.store.snapshot("dpi")
-    with station.store.connect() as db:
-        patients = db.execute("SELECT COUNT(*) FROM record WHERE type='patient'").fetchone()[0]
-    return snap.sequence, snap.package, patients
-
-
-def quarantined(settings, name):
-    reasons = list(settings.quarantine_dir.glob(f"*{name}.reason.json"))
-    assert len(reasons) == 1, list(settings.quarantine_dir.iterdir())
-    return json.loads(reasons[0].read_text())["reason"]
+from tests.support.constants import NOW
+from tests.support.drops import dpi, quarantined, state
 
 
 def test_demo_pull_promotes_every_domain(station):

@@ -6,31 +6,14 @@ patients whose stays ended years ago, a bulk NDJSON export of one patient in a c
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from click.testing import CliRunner
 
 from pcsauvegarde.cli.main import main
-from pcsauvegarde.publisher.importers.fhir.importer import import_fhir
 from pcsauvegarde.station.station import open_station
 from pcsauvegarde.station.sync.pull import pull_all
-from tests.conftest import PASSWORD
-
-DATA = Path(__file__).resolve().parents[1] / "publish" / "data" / "synthea_like"
-
-
-def _records(*parts: str):
-    records = []
-    for part in parts:
-        result = import_fhir(sorted((DATA / part).iterdir()))
-        assert result.rejections == [], [r.message() for r in result.rejections]
-        records += result.records
-    return records
-
-
-def _by_domain(records, domain):
-    return [r for r in records if r.DOMAIN == domain]
+from tests.support.constants import PASSWORD
+from tests.support.drops import by_domain, fhir_records, publish_domains
 
 
 def _stored(store, rtype: str) -> int:
@@ -46,16 +29,11 @@ def empty_drop(unpulled, drop):
     return unpulled
 
 
-def _publish(make_package, drop, records, sequence=1, domains=("dpi", "lab", "imaging")):
-    for domain in domains:
-        make_package(drop, _by_domain(records, domain), domain=domain, sequence=sequence)
-
-
 def test_package_of_long_discharged_patients_says_none_is_kept(empty_drop, drop, keys,
                                                                 make_package):
-    records = _records("bundles")
-    assert len(_by_domain(records, "lab")) == 8 and len(_by_domain(records, "imaging")) == 2
-    _publish(make_package, drop, records)
+    records = fhir_records("bundles")
+    assert len(by_domain(records, "lab")) == 8 and len(by_domain(records, "imaging")) == 2
+    publish_domains(make_package, drop, records)
     store = open_station(empty_drop).store
     (run,) = pull_all(empty_drop, store, keys)
     assert run.accepted == 3 and not run.error
@@ -77,8 +55,8 @@ def test_package_of_long_discharged_patients_says_none_is_kept(empty_drop, drop,
 
 
 def test_current_patient_kept_with_results_others_not(empty_drop, drop, keys, make_package):
-    records = _records("bundles", "bulk")
-    _publish(make_package, drop, records)
+    records = fhir_records("bundles", "bulk")
+    publish_domains(make_package, drop, records)
     store = open_station(empty_drop).store
     (run,) = pull_all(empty_drop, store, keys)
     assert (run.not_kept.received, run.not_kept.kept) == (3, 1)
@@ -93,19 +71,19 @@ def test_current_patient_kept_with_results_others_not(empty_drop, drop, keys, ma
 def test_results_pulled_before_their_dpi_are_dropped_when_it_arrives(empty_drop, drop, keys,
                                                                      make_package):
     """Order of arrival does not matter: an older dpi cannot judge, the next one does."""
-    records = _records("bundles")
+    records = fhir_records("bundles")
     store = open_station(empty_drop).store
-    _publish(make_package, drop, records, domains=("lab",))
+    publish_domains(make_package, drop, records, domains=("lab",))
     (first,) = pull_all(empty_drop, store, keys)
     assert _stored(store, "lab_result") == 8 and not first.not_kept  # no dpi yet: kept for now
-    _publish(make_package, drop, records, domains=("dpi",))
+    publish_domains(make_package, drop, records, domains=("dpi",))
     (second,) = pull_all(empty_drop, store, keys)
     assert _stored(store, "lab_result") == 0
     assert second.not_kept.records[("lab_result", "no_patient")] == 8
 
 
 def test_cli_and_admin_page_say_what_was_not_kept(empty_drop, drop, keys, make_package):
-    _publish(make_package, drop, _records("bundles"))
+    publish_domains(make_package, drop, fhir_records("bundles"))
     out = CliRunner().invoke(main, ["pull", "--data", str(empty_drop.data_dir)])
     assert out.exit_code == 0, out.output
     assert "3 accepté(s)" in out.output
@@ -158,7 +136,7 @@ def test_force_accepted_package_says_what_it_did_not_keep(station, settings, key
     """A source that suddenly sends only long-gone patients: quarantined, then forced."""
     from pcsauvegarde.station.sync.quarantine import list_entries
 
-    records = _by_domain(_records("bundles"), "dpi")
+    records = by_domain(fhir_records("bundles"), "dpi")
     seq = station.store.snapshot("dpi").sequence + 1
     make_package(drop, records, sequence=seq)
     assert pull_all(settings, station.store, keys)[0].quarantined == 1  # sanity gate
@@ -181,11 +159,11 @@ def test_full_package_that_would_empty_the_station_is_quarantined(station, setti
     import dataclasses
     import datetime as dt
 
-    from tests.sync.test_ingest import quarantined
+    from tests.support.drops import quarantined
 
     old = dt.datetime(2019, 3, 1, tzinfo=dt.UTC)
     records = [dataclasses.replace(r, admission=old - dt.timedelta(days=5), discharge=old)
-               if r.TYPE == "stay" else r for r in _by_domain(demo_records, "dpi")]
+               if r.TYPE == "stay" else r for r in by_domain(demo_records, "dpi")]
     before = _stored(station.store, "patient")
     path = make_package(drop, records, sequence=station.store.snapshot("dpi").sequence + 1)
     (run,) = pull_all(settings, station.store, keys)

@@ -11,8 +11,8 @@ from pcsauvegarde.cli.main import main
 from pcsauvegarde.station.sync.actions import read_actions
 from pcsauvegarde.station.sync.pull import pull_all
 from pcsauvegarde.station.sync.quarantine import QuarantineError, force_accept, list_entries
-from tests.conftest import PASSWORD
-from tests.sync.test_ingest import dpi, state
+from tests.support.constants import PASSWORD
+from tests.support.drops import dpi, state
 
 
 @pytest.fixture
@@ -73,8 +73,11 @@ def test_cli_freeze(settings):
     assert r.exit_code == 0 and "SUSPENDUS" in r.output and "cyberattaque" in r.output
     r = runner.invoke(main, ["pull", *data])
     assert r.exit_code == 1 and "suspendus" in r.output and "Traceback" not in r.output
-    assert "SUSPENDUS" in runner.invoke(main, ["freeze", "status", *data]).output
+    r = runner.invoke(main, ["freeze", "status", *data])
+    assert "SUSPENDUS" in r.output and r.exit_code == 3
     assert "actifs" in runner.invoke(main, ["freeze", "off", *data]).output
+    r = runner.invoke(main, ["freeze", "status", *data])
+    assert "actifs" in r.output and r.exit_code == 0
 
 
 def test_retention_never_drops_the_current_snapshot(station, settings, keys, drop,
@@ -83,17 +86,17 @@ def test_retention_never_drops_the_current_snapshot(station, settings, keys, dro
     s = load_settings(settings.data_dir, {"keep_packages": 2})
     base = state(station)[0]
     records = dpi(demo_records)
-    for i in range(1, 4):
+    for i in range(11, 14):
         make_package(drop, records, sequence=base + i)
         assert pull_all(s, station.store, keys)[0].accepted == 1
     kept = sorted(p.name for p in (s.packages_dir / "dpi").glob("*.age"))
     assert len(kept) == 2 and kept[-1] == station.store.snapshot("dpi").package
     # an older package forced in by the admin becomes current: it is kept even if oldest
     from pcsauvegarde.station.sync.ingest import ingest
-    old = make_package(tmp_path, records, sequence=base)
+    old = make_package(tmp_path, records, sequence=base + 5)
     assert ingest(s, station.store, old, keys).outcome == "quarantined"
     (entry,) = list_entries(s)
-    force_accept(s, station.store, entry.id, keys, "admin")
+    force_accept(s, station.store, entry.id, keys, "admin", confirm_domain="dpi")
     kept = sorted(p.name for p in (s.packages_dir / "dpi").glob("*.age"))
     assert old.name in kept and station.store.snapshot("dpi").package == old.name
 
@@ -179,3 +182,80 @@ def test_sync_actions_are_in_the_chained_audit(settings):
     with audit.db.connect() as db:
         actions = [r[0] for r in db.execute("SELECT action FROM audit ORDER BY seq")]
     assert actions[-2:] == ["sync.freeze", "sync.unfreeze"]
+
+
+@pytest.fixture
+def older(station, settings, keys, drop, make_package, demo_records):
+    """A genuine package older than the data in service (a rollback), quarantined."""
+    import datetime as dt
+
+    from tests.support.constants import NOW
+
+    base = state(station)[0]
+    make_package(drop, dpi(demo_records), sequence=base + 10)
+    assert pull_all(settings, station.store, keys)[0].accepted == 1
+    make_package(drop, dpi(demo_records), sequence=base + 5,
+                 extracted_at=NOW - dt.timedelta(hours=3, minutes=10))
+    assert pull_all(settings, station.store, keys)[0].quarantined == 1
+    (entry,) = list_entries(settings)
+    assert entry.overridable and entry.code == "sequence"
+    return entry, base
+
+
+def test_cli_rollback_warns_in_red_and_requires_the_domain_name(station, settings, older):
+    entry, base = older
+    data = ["--data", str(settings.data_dir)]
+    r = CliRunner().invoke(main, ["quarantine", "accept", *data, entry.id, "--yes"],
+                           input="oui\n", color=True)
+    assert r.exit_code == 1, r.output
+    assert "\x1b[31m" in r.output  # red
+    assert ("ATTENTION : les données « Dossier patient » en service (séquence "
+            f"{base + 10}") in r.output
+    assert "PLUS ANCIENNES de 3 h 10" in r.output
+    assert state(station)[0] == base + 10 and len(list_entries(settings)) == 1
+    r = CliRunner().invoke(main, ["quarantine", "accept", *data, entry.id],
+                           input="dossier PATIENT\n")
+    assert r.exit_code == 0, r.output
+    assert state(station)[0] == base + 5
+    action = read_actions(settings)[0]
+    assert action["action"] == "force-accept" and action["rollback_domain"] == "dpi"
+    assert action["from_sequence"] == base + 10 and action["to_sequence"] == base + 5
+    assert action["older_by_seconds"] == 3 * 3600 + 600
+
+
+def test_admin_rollback_shows_the_warning_and_requires_the_domain(admin, station, settings,
+                                                                  older):
+    entry, base = older
+    page = admin.get(f"/admin/synchro/quarantaine/{entry.id}").get_data(as_text=True)
+    assert 'id="rollback"' in page and "PLUS ANCIENNES de 3 h 10" in page
+    assert 'name="domain"' in page
+    admin.post(f"/admin/synchro/quarantaine/{entry.id}/accepter", data={"domain": "lab"})
+    assert state(station)[0] == base + 10 and len(list_entries(settings)) == 1
+    admin.post(f"/admin/synchro/quarantaine/{entry.id}/accepter",
+               data={"domain": "Dossier patient"})
+    assert state(station)[0] == base + 5 and list_entries(settings) == []
+    assert read_actions(settings)[0]["actor"] == "chef"
+
+
+def test_a_replay_is_not_forceable(station, settings, keys, drop, make_package, demo_records,
+                                   tmp_path):
+    from pcsauvegarde.station.sync.ingest import ingest
+
+    current = state(station)[0]
+    again = make_package(tmp_path, dpi(demo_records), sequence=current)
+    assert ingest(settings, station.store, again, keys).outcome == "quarantined"
+    (entry,) = list_entries(settings)
+    assert entry.code == "replay" and not entry.overridable
+    r = CliRunner().invoke(main, ["quarantine", "list", "--data", str(settings.data_dir)])
+    assert "non forçable" in r.output and "rejeu" in r.output
+    with pytest.raises(QuarantineError, match="non contournable"):
+        force_accept(settings, station.store, entry.id, keys, "admin")
+
+
+def test_admin_page_says_a_restart_is_needed_when_station_toml_changed(admin, station):
+    assert 'id="restart"' not in admin.get("/admin/synchro/").get_data(as_text=True)
+    path = station.settings.config_path
+    path.write_text(path.read_text(encoding="utf-8") + "stale_after_minutes = 30\n",
+                    encoding="utf-8")
+    page = admin.get("/admin/synchro/").get_data(as_text=True)
+    assert 'id="restart"' in page and "redémarrage nécessaire" in page

@@ -34,7 +34,7 @@ def test_runner_reschedules_sooner_after_failures_and_resets(settings, keys, tmp
 
 def test_freeze_stops_every_pull_and_keeps_the_snapshot(station, settings, keys, drop,
                                                         make_package, demo_records):
-    from tests.sync.test_ingest import dpi, state
+    from tests.support.drops import dpi, state
     before = state(station)
     make_package(drop, dpi(demo_records), sequence=before[0] + 1)
     runs_before = len(station.store.pull_runs(limit=100))

@@ -49,3 +49,22 @@ def test_sftp_and_https_sources_round_trip(tmp_path):
     assert load_settings(tmp_path) == s
     assert s.sources[0] == Source(id="a", kind="sftp", host="depot", user="u", key_file="k",
                                   host_key="SHA256:abc", heartbeat=True)
+
+
+@pytest.mark.parametrize("first, second", [
+    ({"id": "a", "path": "depot"}, {"id": "b", "path": "./depot/"}),
+    ({"id": "a", "kind": "sftp", "host": "Depot", "user": "u", "key_file": "k",
+      "host_key": "SHA256:x", "remote_path": "/drop"},
+     {"id": "b", "kind": "sftp", "host": "depot", "user": "v", "key_file": "k",
+      "host_key": "SHA256:x", "remote_path": "/drop/"}),
+    ({"id": "a", "kind": "https", "url": "https://depot/x", "pin_sha256": "a" * 64},
+     {"id": "b", "kind": "https", "url": "https://depot/x/", "pin_sha256": "a" * 64}),
+])
+def test_two_sources_on_one_drop_are_refused_at_load(tmp_path, first, second):
+    with pytest.raises(ConfigError, match="« a » et « b » désignent le même point de dépôt"):
+        load_settings(tmp_path, {"sources": [first, second]})
+
+
+def test_two_sources_with_one_id_are_refused(tmp_path):
+    with pytest.raises(ConfigError, match="deux sources portent l'id « a »"):
+        load_settings(tmp_path, {"sources": [{"id": "a", "path": "x"}, {"id": "a", "path": "y"}]})

@@ -14,7 +14,7 @@ from pcsauvegarde.station.settings import load_settings
 from pcsauvegarde.station.station import open_station
 from pcsauvegarde.station.sync.pull import pull_all
 from pcsauvegarde.station.sync.transports.sftp import fingerprint, parse_host_key
-from tests.sync.peers import SSHD, HttpsDrop, Sshd, keygen
+from tests.support.peers import SSHD, HttpsDrop, Sshd, keygen
 
 needs_sshd = pytest.mark.skipif(not os.path.exists(SSHD) or os.geteuid() != 0,
                                 reason="OpenSSH server (root) needed")
@@ -71,6 +71,7 @@ def test_sftp_wrong_host_key_is_refused_in_french(settings, sshd, keys, tmp_path
 
 @needs_sshd
 # paramiko's prefetch thread dies with the killed server: expected, the run error is checked.
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
 def test_sftp_server_dying_mid_transfer_then_next_run_works(settings, sshd, keys, drop,
                                                            make_package, demo_records):
@@ -104,7 +105,7 @@ def test_sftp_server_dying_mid_transfer_then_next_run_works(settings, sshd, keys
     assert store.pull_runs("sftp-drop")[0]["error"] == run.error
 
     big.unlink()
-    from tests.sync.test_ingest import dpi
+    from tests.support.drops import dpi
     make_package(drop, dpi(demo_records), sequence=before[0] + 1)
     sshd.start()
     s = sftp_settings(settings, sshd)
@@ -153,7 +154,7 @@ def test_https_wrong_pin_is_refused_in_french(settings, https_drop, keys):
 
 
 def test_https_untrusted_ca_is_refused(settings, https_drop, keys, tmp_path):
-    from tests.sync.peers import self_signed
+    from tests.support.peers import self_signed
     other, _, _ = self_signed(tmp_path)
     s = https_settings(settings, https_drop, pin_sha256="", ca_file=str(other))
     run = pull_all(s, open_station(s).store, keys)[0]

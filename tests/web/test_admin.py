@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD
-from tests.web.conftest import client_as
+from tests.support.constants import PASSWORD
+from tests.support.web import client_as
 
 
 @pytest.fixture

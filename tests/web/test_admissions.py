@@ -7,7 +7,7 @@ import re
 import pytest
 
 from pcsauvegarde.station import patients
-from tests.pdfcheck import barcodes, page_texts
+from tests.support.pdfcheck import barcodes, page_texts
 
 FORM = {"birth_name": "Lefèvre", "used_name": "Martin", "first_names": "Zoé Anaïs",
         "birth_date": "14/07/1990", "sex": "F", "birth_place": "Rouen", "room": "3",

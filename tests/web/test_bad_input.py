@@ -12,8 +12,7 @@ from html.parser import HTMLParser
 import pytest
 
 from pcsauvegarde.station.web import station_of
-from tests.web.conftest import client_as
-from tests.web.test_routes import _rules, _url
+from tests.support.web import client_as, route_rules, sample_url
 
 NASTY = ("", "A" * 10_000, "é\x00\x07\x1b[31m\u202e\ufeff<script>alert(1)</script>",
          "../../../../etc/passwd", "=cmd|' /C calc'!A0",
@@ -51,14 +50,14 @@ def _check(r, what: str, failures: list) -> None:
 def test_odd_values_in_every_url_argument_and_query(app, people, samples):
     failures: list[str] = []
     client = client_as(app, "chef")
-    for rule, method in _rules(app):
+    for rule, method in route_rules(app):
         if method != "GET":
             continue
         for arg in rule.arguments:
             for value in PATH_NASTY:
-                url = _url(rule, {**samples["in"], arg: value})
+                url = sample_url(rule, {**samples["in"], arg: value})
                 _check(client.get(url), f"GET {url[:80]}", failures)
-        base = _url(rule, samples["in"])
+        base = sample_url(rule, samples["in"])
         for value in NASTY:
             query = urllib.parse.urlencode({k: value for k in ("q", "page", "du", "au",
                                                                 "utilisateur", "action",
@@ -72,9 +71,9 @@ def test_odd_values_in_every_form_field(app, people, samples):
     failures: list[str] = []
     forms: dict[tuple, dict] = {}
     reader = client_as(app, "chef")
-    for rule, method in _rules(app):
+    for rule, method in route_rules(app):
         if method == "GET" and rule.endpoint != "auth.login":
-            page = reader.get(_url(rule, samples["in"]))
+            page = reader.get(sample_url(rule, samples["in"]))
             if page.mimetype != "text/html":
                 continue
             parser = _Forms()

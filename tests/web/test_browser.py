@@ -13,7 +13,7 @@ import threading
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.support.constants import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.slow,
@@ -162,7 +162,7 @@ def test_keyboard_only_with_visible_focus_and_big_targets(page, served):
 def test_a_nurse_prints_her_unit(page, served):
     """Unit page → « Imprimer le service » (administration plans only) → one PDF, beds in order."""
     from pcsauvegarde.station import patients
-    from tests.pdfcheck import page_texts
+    from tests.support.pdfcheck import page_texts
     base, station = served
     rows = patients.inpatients(station, "REA")
     _log_in(page, base)
@@ -212,7 +212,7 @@ def _log_in_as(page, base, login):
 
 
 def _printed_unit(page, base, station, actions, unit_name):
-    from tests.pdfcheck import page_texts
+    from tests.support.pdfcheck import page_texts
     page.wait_for_url(f"{base}/documents/*", timeout=60_000)
     number = page.url.rsplit("/", 1)[-1]
     assert station.journal.get(number)["kind"] == "bundle"
@@ -278,7 +278,7 @@ def test_a_nurse_prints_her_units_downtime_kit(page, served):
     import re
 
     from pcsauvegarde.station import patients
-    from tests.pdfcheck import page_texts
+    from tests.support.pdfcheck import page_texts
     base, station = served
     unit = min((u for u in patients.units(station) if u.inpatients and u.code != "REA"),
                key=lambda u: u.inpatients)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 import re
 
-from tests.conftest import PASSWORD
-from tests.pdfcheck import barcodes, page_texts
+from tests.support.constants import PASSWORD
+from tests.support.pdfcheck import barcodes, page_texts
 
 
 def first_inpatient(station):
@@ -166,7 +166,7 @@ def test_failed_login_keeps_the_identifier(client):
 
 
 def test_banner_lists_every_domain_even_never_received(odd_app):
-    from tests.web.conftest import client_as
+    from tests.support.web import client_as
     html = client_as(odd_app, "infirmiere").get("/").get_data(as_text=True)
     for label in ("Pharmacie", "Laboratoire", "Stérilisation", "Imagerie / bloc"):
         assert '<span class="domain is-missing" id="fresh-' in html

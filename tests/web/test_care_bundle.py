@@ -8,9 +8,9 @@ import time
 import pytest
 
 from pcsauvegarde.station import patients
-from tests.conftest import PASSWORD
-from tests.pdfcheck import barcodes, page_texts
-from tests.web.conftest import print_unit
+from tests.support.constants import PASSWORD
+from tests.support.pdfcheck import barcodes, page_texts
+from tests.support.web import print_unit
 
 
 def smallest_unit(station):
@@ -102,15 +102,15 @@ def test_demo_mar_shows_demo_drugs_and_standard_hours(station):
         assert "08:00" in text
 
 
-def test_broken_template_stops_startup(station, tmp_path, monkeypatch):
+def test_broken_template_stops_startup(station, tmp_path):
+    import dataclasses
+
     from pcsauvegarde.station.documents import templates
     from pcsauvegarde.station.web import create_app
-    for path in templates.DEFAULT_DIR.glob("*.toml"):
-        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     broken = tmp_path / "care_plan.toml"
-    broken.write_text(broken.read_text(encoding="utf-8").replace('[vigilance]\n', '[vigilanse]\n'),
-                      encoding="utf-8")
-    monkeypatch.setattr(templates, "DEFAULT_DIR", tmp_path)
+    text = (templates.DEFAULT_DIR / "care_plan.toml").read_text(encoding="utf-8")
+    broken.write_text(text.replace('[vigilance]\n', '[vigilanse]\n'), encoding="utf-8")
+    station.settings = dataclasses.replace(station.settings, print_templates_dir=str(tmp_path))
     with pytest.raises(templates.TemplateError) as err:
         create_app(station, {"TESTING": True})
     assert str(broken) in str(err.value) and "vigilan" in str(err.value)

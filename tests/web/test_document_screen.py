@@ -58,7 +58,7 @@ def test_after_sending_it_offers_to_reprint(logged_in, station):
 
 
 def test_unit_bundle_links_back_to_its_unit(logged_in, station):
-    from tests.web.conftest import print_unit
+    from tests.support.web import print_unit
     r = print_unit(logged_in, "REA", ["census"])
     text = _text(logged_in.get(r.headers["Location"]))
     assert "<h1>Impression du service — Réanimation</h1>" in text

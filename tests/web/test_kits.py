@@ -6,8 +6,8 @@ import re
 import time
 
 from pcsauvegarde.station import patients
-from tests.pdfcheck import page_texts
-from tests.web.conftest import IN_UNIT, client_as
+from tests.support.pdfcheck import page_texts
+from tests.support.web import client_as
 
 
 def _unit_with_few(station) -> str:
@@ -77,7 +77,7 @@ def test_patient_page_prints_one_form(logged_in, station):
 
 def test_admin_may_print_a_kit_and_other_units_stay_closed(app, people, station):
     admin = client_as(app, people["admin"])
-    assert admin.get(f"/services/{IN_UNIT}/kit").status_code == 200
+    assert admin.get("/services/CHD/kit").status_code == 200
     nurse = client_as(app, "ide-chd")
-    assert nurse.get(f"/services/{IN_UNIT}/kit").status_code == 200
+    assert nurse.get("/services/CHD/kit").status_code == 200
     assert nurse.get("/services/REA/kit").status_code == 403

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.web.conftest import ODD_IPP, ODD_NDA, ODD_UNIT, client_as, print_unit
+from tests.support.odd import ODD_IPP, ODD_NDA, ODD_UNIT
+from tests.support.web import client_as, print_unit
 
 
 def nurse(odd_app):
@@ -43,8 +44,9 @@ def test_search_by_scanned_alphanumeric_ipp_and_nda(odd_app):
 def test_home_without_any_unit_still_lists_the_patients(settings, keys, drop, make_package):
     """No directory and no current stay: no unit tile, yet the home leads to the patients."""
     from pcsauvegarde.station.web import create_app
-    from tests.conftest import NOW
-    from tests.web.conftest import odd_hospital, station_of_records
+    from tests.support.constants import NOW
+    from tests.support.odd import odd_hospital
+    from tests.support.stations import station_of_records
     dpi = [r for r in odd_hospital(NOW)["dpi"] if r.TYPE != "stay" or r.discharge]
     st = station_of_records(settings, keys, drop, make_package, {"dpi": dpi})
     app = create_app(st, {"TESTING": True, "WTF_CSRF_ENABLED": False})
@@ -100,7 +102,7 @@ def test_discharged_patient_shows_the_discharge_date(odd_app):
     import datetime as dt
 
     from pcsauvegarde.station.documents.fmt import format_local
-    from tests.conftest import NOW
+    from tests.support.constants import NOW
     text = _text(nurse(odd_app).get("/patients/IPP-OUT-1"))
     assert 'id="discharged"' in text
     assert f"SORTIE LE {format_local(NOW - dt.timedelta(days=3))}</strong>" in text
@@ -112,8 +114,9 @@ def test_old_lab_results_show_as_last_known_values(settings, keys, drop, make_pa
 
     from pcsauvegarde.core.records import LabResult
     from pcsauvegarde.station.web import create_app
-    from tests.conftest import NOW
-    from tests.web.conftest import odd_hospital, station_of_records
+    from tests.support.constants import NOW
+    from tests.support.odd import odd_hospital
+    from tests.support.stations import station_of_records
     hospital = odd_hospital(NOW)
     hospital["lab"] = [
         LabResult("lr-1", ODD_IPP, "K", "Potassium", "5.9", NOW - dt.timedelta(hours=3),

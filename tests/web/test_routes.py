@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from pcsauvegarde.station.state.accounts import ROLES
-from tests.web.conftest import client_as
+from tests.support.web import client_as, route_rules, sample_url
 
 PUBLIC = "public"
 ANY = tuple(ROLES)
@@ -55,20 +55,6 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
 SCOPED_ARGS = {"ipp", "unit", "number"}
 
 
-def _rules(app):
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
-            continue
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            yield rule, method
-
-
-def _url(rule, values: dict) -> str:
-    missing = rule.arguments - set(values)
-    assert not missing, f"{rule.rule}: add a sample value for {missing} in tests/web/conftest.py"
-    return rule.build({a: values[a] for a in rule.arguments})[1]
-
-
 def _call(client, method: str, url: str):
     return client.open(url, method=method, data={} if method == "POST" else None)
 
@@ -78,7 +64,7 @@ def _to_login(r) -> bool:
 
 
 def test_every_route_has_an_access_rule(app):
-    endpoints = {r.endpoint for r, _ in _rules(app)}
+    endpoints = {r.endpoint for r, _ in route_rules(app)}
     assert endpoints - set(ACCESS) == set(), "routes without an expected access rule"
     assert set(ACCESS) - endpoints == set(), "rules for routes that no longer exist"
 
@@ -88,8 +74,8 @@ def test_roles_on_every_route(app, people, samples):
     """Each role gets the page (2xx/3xx/400/422 on an empty form) or a clean 403, as declared."""
     failures = []
     anonymous = app.test_client()
-    for rule, method in _rules(app):
-        url = _url(rule, samples["in"])
+    for rule, method in route_rules(app):
+        url = sample_url(rule, samples["in"])
         allowed = ACCESS[rule.endpoint]
         r = _call(anonymous, method, url)
         if allowed == PUBLIC:
@@ -116,14 +102,14 @@ def test_roles_on_every_route(app, people, samples):
 def test_unit_scoping_on_every_route(app, people, samples):
     """A nurse of CHD reaches CHD's patients, units and documents, and none of REA's."""
     failures = []
-    for rule, method in _rules(app):
+    for rule, method in route_rules(app):
         if not rule.arguments & SCOPED_ARGS or "soins" not in ACCESS[rule.endpoint]:
             continue
         for where in ("in", "out"):
             values = {**samples["in"], **{k: v for k, v in samples[where].items()
                                           if k in rule.arguments & SCOPED_ARGS}}
             client = client_as(app, "ide-chd")
-            r = _call(client, method, _url(rule, values))
+            r = _call(client, method, sample_url(rule, values))
             if rule.endpoint == "scope.breakglass":
                 expected = {"in": (302,), "out": (200, 400)}[where]
             else:

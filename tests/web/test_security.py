@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.support.constants import PASSWORD
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -46,7 +46,7 @@ def test_idle_session_is_closed_server_side(logged_in, station):
 
 
 def test_disabling_an_account_ends_its_sessions(app, station, logged_in):
-    from tests.web.conftest import client_as
+    from tests.support.web import client_as
     station.accounts.add("chef", "Admin", PASSWORD, ("admin",), ("*",))
     admin = client_as(app, "chef")
     r = admin.post("/admin/comptes/infirmiere/activation", data={"active": "0"})

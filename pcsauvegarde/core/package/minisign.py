@@ -70,6 +70,12 @@ class PublicKey:
         digest = hashlib.sha256(self.key).hexdigest().upper()[:32]
         return " ".join(digest[i:i + 4] for i in range(0, 32, 4))
 
+    @property
+    def identification(self) -> str:
+        """How every tool shows a key (``keys``, admin page, ``fleet``, quarantine), so that two
+        people can compare it by phone: the fingerprint and the key ID minisign prints."""
+        return f"empreinte {self.fingerprint} · ID minisign {self.key_id_hex}"
+
     def to_line(self) -> str:
         return _b64(_ALG_KEY + self.key_id + self.key)
 

@@ -27,6 +27,7 @@ from pcsauvegarde.station.documents import (
 )
 from pcsauvegarde.station.documents.base import DocumentPDF
 from pcsauvegarde.station.documents.context import DocumentContext
+from pcsauvegarde.station.documents.templates import TemplateError
 
 
 class Renderer(Protocol):
@@ -105,9 +106,22 @@ def document_kind(name: str, scope: Scope | None = None) -> DocumentKind | None:
 def check_templates(directory: Path | str | None = None) -> None:
     """Load every print template once; raise TemplateError (naming file and key) if one is bad.
 
-    Called at start-up so that a broken template stops the station before an outage, not
-    when a nurse prints.
+    ``directory`` is the hospital's override directory (settings). Called at start-up so that
+    a broken template stops the station before an outage, not when a nurse prints; a file
+    there that no document reads (a misspelt name) is refused too, not ignored in silence.
     """
+    if directory is not None:
+        folder = Path(directory)
+        if not folder.is_dir():
+            raise TemplateError(f"{folder} : dossier des modèles d'impression introuvable "
+                                "(réglage print_templates_dir)")
+        known = {"identity.toml", "bundle.toml",
+                 *(name for kind in KINDS.values() for name in kind.templates)}
+        for path in sorted(folder.glob("*.toml")):
+            if path.name not in known:
+                names = ", ".join(sorted(n.removesuffix(".toml") for n in known))
+                raise TemplateError(f"{path} : modèle inconnu, aucun document ne le lit "
+                                    f"(noms possibles : {names})")
     identity.load(directory)   # the identity band of every patient document
     bundle.load(directory)
     for kind in KINDS.values():

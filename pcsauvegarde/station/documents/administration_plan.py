@@ -56,17 +56,15 @@ def load(directory: Path | str | None = None) -> Template:
     return t
 
 
-def render(file: PatientFile, ctx: DocumentContext, *,
-           templates_dir: Path | str | None = None) -> bytes:
+def render(file: PatientFile, ctx: DocumentContext) -> bytes:
     """Render the 72-h administration plan as PDF bytes (pure: records in, bytes out)."""
-    return render_document(draw, TITLE, file, ctx, landscape=True, templates_dir=templates_dir)
+    return render_document(draw, TITLE, file, ctx, landscape=True)
 
 
-def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
-         templates_dir: Path | str | None = None) -> None:
+def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext) -> None:
     """Add the 72-h administration plan, as its own document, to ``pdf``."""
-    t = load(templates_dir)
-    hours = load_standard_hours(templates_dir)
+    t = load(ctx.templates_dir)
+    hours = load_standard_hours(ctx.templates_dir)
     now = ctx.printed_at
     start = now - dt.timedelta(hours=t.number("window.hours_back", 1, 72))
     end = now + dt.timedelta(hours=t.number("window.hours_ahead", 1, 96))

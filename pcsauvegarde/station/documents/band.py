@@ -25,7 +25,6 @@ from pcsauvegarde.station.documents.fmt import to_local
 from pcsauvegarde.station.documents.ink import ALLERGY_RED, INK, UNKNOWN_INK, WHITE
 
 if TYPE_CHECKING:
-    from pathlib import Path
 
     from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
     from pcsauvegarde.station.documents.templates import Template
@@ -42,7 +41,6 @@ class BandPDF(EnginePDF):
     """Identity band, fitted text and patient codes: the layer under DocumentPDF."""
 
     ctx: DocumentContext
-    templates_dir: Path | str | None
 
     # ---- text that always fits ------------------------------------------------------------
 
@@ -276,4 +274,4 @@ class BandPDF(EnginePDF):
     @property
     def identity_texts(self) -> Template:
         """The identity band's texts (printtemplates/identity.toml)."""
-        return identity.load(self.templates_dir)
+        return identity.load(self.ctx.templates_dir)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 from pcsauvegarde.station.documents.band import BandPDF
@@ -48,11 +47,9 @@ class DocumentPDF(BandPDF):
     """
 
     def __init__(self, ctx: DocumentContext, title: str, *,
-                 patient: PatientFile | None = None, landscape: bool = False,
-                 templates_dir: Path | str | None = None) -> None:
+                 patient: PatientFile | None = None, landscape: bool = False) -> None:
         super().__init__(orientation="L" if landscape else "P", unit="mm", format="A4")
         self.ctx = ctx
-        self.templates_dir = templates_dir   # where the identity band's texts are read
         self.doc_title = title
         self.patient_file = patient
         self.doc_landscape = landscape
@@ -264,7 +261,6 @@ def parse_page_code(value: str) -> tuple[str, int | None]:
 def render_document(draw, title: str, data, ctx: DocumentContext, *, landscape: bool = False,
                     **options) -> bytes:
     """The ``render()`` of a document kind: a new PDF, ``draw(pdf, data, ctx)``, its bytes."""
-    pdf = DocumentPDF(ctx, title, landscape=landscape,
-                      templates_dir=options.get("templates_dir"))
+    pdf = DocumentPDF(ctx, title, landscape=landscape)
     draw(pdf, data, ctx, **options)
     return pdf.output_bytes()

@@ -76,7 +76,7 @@ def load(directory: Path | str | None = None) -> Template:
 
 
 def render(unit_code: str, unit_name: str, patients: int, parts: Sequence[BundlePart],
-           ctx: DocumentContext, *, templates_dir: Path | str | None = None,
+           ctx: DocumentContext, *,
            progress: Callable[[int, int, int], None] | None = None,
            kit: bool = False) -> RenderedBundle:
     """The cover (``ctx``) then every part in order, in one PDF (pure: records in, bytes out).
@@ -95,8 +95,7 @@ def render(unit_code: str, unit_name: str, patients: int, parts: Sequence[Bundle
     entries = tuple(BundleEntry(part.bed, part.patient, part.title, placed.number, placed.pages)
                     for part, placed in zip(parts, pdf.placed, strict=True))
     first_cover_page = pdf.page + 1
-    draw_cover(pdf, BundleCover(unit_code, unit_name, patients, entries), ctx,
-               templates_dir=templates_dir, kit=kit)
+    draw_cover(pdf, BundleCover(unit_code, unit_name, patients, entries), ctx, kit=kit)
     pdf.end_document()
     pdf.set_title(pdf.doc_title)
     pdf.move_to_front(first_cover_page)
@@ -104,18 +103,17 @@ def render(unit_code: str, unit_name: str, patients: int, parts: Sequence[Bundle
     return RenderedBundle(data, tuple(pdf.placed), pdf.pages_count)
 
 
-def render_cover(cover: BundleCover, ctx: DocumentContext, *,
-                 templates_dir: Path | str | None = None) -> bytes:
+def render_cover(cover: BundleCover, ctx: DocumentContext) -> bytes:
     """The cover alone, as PDF bytes."""
     pdf = DocumentPDF(ctx, TITLE, landscape=True)
-    draw_cover(pdf, cover, ctx, templates_dir=templates_dir)
+    draw_cover(pdf, cover, ctx)
     return pdf.output_bytes()
 
 
 def draw_cover(pdf: DocumentPDF, cover: BundleCover, ctx: DocumentContext, *,
-               templates_dir: Path | str | None = None, kit: bool = False) -> None:
+               kit: bool = False) -> None:
     """The cover: what the bundle holds, patients × documents with their numbers and pages."""
-    t = load(templates_dir)
+    t = load(ctx.templates_dir)
     title = "kit.title" if kit else "document.title"
     pdf.begin_document(ctx, t.text(title, unit=cover.unit_name or cover.unit_code),
                        landscape=True)

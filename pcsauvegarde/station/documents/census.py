@@ -30,16 +30,14 @@ def load(directory: Path | str | None = None) -> Template:
     return t
 
 
-def render(unit: UnitFile, ctx: DocumentContext, *,
-           templates_dir: Path | str | None = None) -> bytes:
+def render(unit: UnitFile, ctx: DocumentContext) -> bytes:
     """Render the census of a unit as PDF bytes (pure: records in, bytes out)."""
-    return render_document(draw, TITLE, unit, ctx, landscape=True, templates_dir=templates_dir)
+    return render_document(draw, TITLE, unit, ctx, landscape=True)
 
 
-def draw(pdf: DocumentPDF, unit: UnitFile, ctx: DocumentContext, *,
-         templates_dir: Path | str | None = None) -> None:
+def draw(pdf: DocumentPDF, unit: UnitFile, ctx: DocumentContext) -> None:
     """Add the census of a unit, as its own document, to ``pdf``."""
-    t = load(templates_dir)
+    t = load(ctx.templates_dir)
     pdf.begin_document(ctx, t.text("document.title", unit=unit.name or unit.code),
                        landscape=True)
     pdf.add_page()
@@ -50,7 +48,7 @@ def draw(pdf: DocumentPDF, unit: UnitFile, ctx: DocumentContext, *,
         ("bed", 0.9), ("identity", 2.8), ("ids", 2.4), ("allergies", 2.0),
         ("attending", 1.2), ("admission", 1.0), ("reason", 1.5))]
     today = to_local(ctx.printed_at).date()
-    words = identity.load(templates_dir)
+    words = identity.load(ctx.templates_dir)
     rows = [_row(t, words, r, today) for r in unit.rows]
     rows += [Row(("\n\n",) + ("",) * (len(columns) - 1))] * t.number("blank.rows", 0, 20)
     if not unit.rows:

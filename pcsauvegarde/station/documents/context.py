@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pcsauvegarde.core.records import (
     Allergy,
@@ -29,6 +30,7 @@ class DocumentContext:
     extracted_at: dt.datetime | None  # aware, UTC: age of the oldest data the page shows
     document_number: str               # unique; the key of re-entry; printed as a barcode
     exercise: bool = False             # True: every page watermarked EXERCICE
+    templates_dir: Path | None = None  # the hospital's own print templates (settings), if any
 
 
 @dataclass(frozen=True)

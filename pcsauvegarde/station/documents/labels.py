@@ -57,10 +57,10 @@ def footer_room(lay: Layout) -> float:
 
 
 def render(file: PatientFile, ctx: DocumentContext, *, count: int | None = None,
-           start: int = 1, templates_dir: Path | str | None = None) -> bytes:
+           start: int = 1) -> bytes:
     """``count`` labels of one patient from position ``start`` of the first sheet (pure)."""
-    lay = load(templates_dir)
-    pdf = StockPDF(ctx, lay.text("texts.title"), templates_dir=templates_dir)
+    lay = load(ctx.templates_dir)
+    pdf = StockPDF(ctx, lay.text("texts.title"))
     add_label_pages(pdf, lay, file, count, start)
     return pdf.output_bytes()
 

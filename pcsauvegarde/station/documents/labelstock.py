@@ -8,7 +8,6 @@ refused — a calibration typo must fail loudly, not print labels astride two st
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,7 +18,7 @@ from pcsauvegarde.station.documents.barcodes import MODULE_WIDTH_MM, QUIET_ZONE_
 from pcsauvegarde.station.documents.base import FAMILY, GREY, INK, DocumentPDF
 from pcsauvegarde.station.documents.context import DocumentContext
 from pcsauvegarde.station.documents.fmt import format_local, freshness
-from pcsauvegarde.station.documents.templates import DEFAULT_DIR, TemplateError, _check_placeholders
+from pcsauvegarde.station.documents.templates import TemplateError, _check_placeholders, read_toml
 
 
 @dataclass(frozen=True)
@@ -62,14 +61,7 @@ class Layout:
 
 def load_layout(kind: str, spec: Spec, directory: Path | str | None = None) -> Layout:
     """Load and check ``<directory>/<kind>.toml`` against ``spec`` (French errors)."""
-    path = (Path(directory) if directory is not None else DEFAULT_DIR) / f"{kind}.toml"
-    try:
-        with path.open("rb") as f:
-            data = tomllib.load(f)
-    except FileNotFoundError:
-        raise TemplateError(f"{path} : fichier de modèle introuvable") from None
-    except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
-        raise TemplateError(f"{path} : lecture impossible ({exc})") from None
+    path, data = read_toml(kind, directory)
     flat = _flatten(data)
     for key in spec:
         if key not in flat:
@@ -135,9 +127,8 @@ class StockPDF(DocumentPDF):
     """Pages of label stock (no header; compact footer in the bottom margin when it fits)
     mixed, in one PDF, with ordinary A4 document pages (``kind="document"``)."""
 
-    def __init__(self, ctx: DocumentContext, title: str, *,
-                 templates_dir: Path | str | None = None) -> None:
-        super().__init__(ctx, title, templates_dir=templates_dir)
+    def __init__(self, ctx: DocumentContext, title: str) -> None:
+        super().__init__(ctx, title)
         self.set_auto_page_break(False)
         self.page_kind = "document"
         self.footer_room = 0.0

@@ -36,17 +36,15 @@ def load(directory: Path | str | None = None) -> Template:
     return load_template(KIND, SCHEMA, directory)
 
 
-def render(file: PatientFile, ctx: DocumentContext, *,
-           templates_dir: Path | str | None = None) -> bytes:
+def render(file: PatientFile, ctx: DocumentContext) -> bytes:
     """Render the active prescriptions as PDF bytes (pure: records in, bytes out)."""
-    return render_document(draw, TITLE, file, ctx, landscape=False, templates_dir=templates_dir)
+    return render_document(draw, TITLE, file, ctx, landscape=False)
 
 
-def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
-         templates_dir: Path | str | None = None) -> None:
+def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext) -> None:
     """Add the active prescriptions, as their own document, to ``pdf``."""
-    t = load(templates_dir)
-    hours = load_standard_hours(templates_dir)
+    t = load(ctx.templates_dir)
+    hours = load_standard_hours(ctx.templates_dir)
     pdf.begin_document(ctx, t.text("document.title"), patient=file)
     pdf.add_page()
     _allergies(pdf, t, file)

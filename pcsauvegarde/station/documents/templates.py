@@ -1,4 +1,9 @@
-"""Fixed texts of printed documents, read from ``printtemplates/<kind>.toml`` and validated."""
+"""Fixed texts of printed documents, read from ``printtemplates/<kind>.toml`` and validated.
+
+The templates ship inside the package (installed data); a hospital MAY put its own
+``<kind>.toml`` files in an override directory (setting ``print_templates_dir``): a file there
+replaces the packaged file of the same name, the others stay the packaged ones.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,18 @@ import string
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-DEFAULT_DIR = Path(__file__).resolve().parents[3] / "printtemplates"
+
+def _packaged_dir() -> Path:
+    # The package is installed as files (fonts are read the same way), never zipped.
+    return Path(str(resources.files(__package__ or __name__).joinpath("printtemplates")))
+
+
+DEFAULT_DIR = _packaged_dir()
+"""The templates shipped with the package, wherever it is installed."""
 
 Schema = Mapping[str, tuple[str, ...]]  # dotted key → placeholders its text MAY use
 
@@ -38,19 +51,35 @@ class Template:
         return int(raw)
 
 
-def load_template(kind: str, schema: Schema, directory: Path | str | None = None) -> Template:
-    """Load ``<directory>/<kind>.toml``; every schema key MUST be there, and nothing else."""
-    path = Path(directory) if directory is not None else DEFAULT_DIR
-    path = path / f"{kind}.toml"
+def template_path(kind: str, directory: Path | str | None = None) -> Path:
+    """The file of ``kind``: ``<directory>/<kind>.toml`` when the hospital has one, else packaged.
+
+    ``directory`` is the hospital's override directory (None: the packaged templates only).
+    """
+    if directory is not None:
+        own = Path(directory) / f"{kind}.toml"
+        if own.exists() or not (DEFAULT_DIR / f"{kind}.toml").exists():
+            return own
+    return DEFAULT_DIR / f"{kind}.toml"
+
+
+def read_toml(kind: str, directory: Path | str | None = None) -> tuple[Path, dict[str, Any]]:
+    """The path and parsed TOML of ``kind``'s template (French errors naming the file)."""
+    path = template_path(kind, directory)
     try:
         with path.open("rb") as f:
-            data = tomllib.load(f)
+            return path, tomllib.load(f)
     except FileNotFoundError:
         raise TemplateError(f"{path} : fichier de modèle introuvable") from None
     except tomllib.TOMLDecodeError as exc:
         raise TemplateError(f"{path} : syntaxe TOML invalide ({exc})") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise TemplateError(f"{path} : lecture impossible ({exc})") from None
+
+
+def load_template(kind: str, schema: Schema, directory: Path | str | None = None) -> Template:
+    """Load ``kind``'s template (see template_path); every schema key MUST be there, only them."""
+    path, data = read_toml(kind, directory)
     texts = _flatten(path, data, "")
     for key in schema:
         if key not in texts:

@@ -49,11 +49,10 @@ def load(templates_dir: Path | str | None = None) -> Layout:
     return lay
 
 
-def render(file: PatientFile, ctx: DocumentContext, *,
-           templates_dir: Path | str | None = None) -> bytes:
+def render(file: PatientFile, ctx: DocumentContext) -> bytes:
     """The wristband of one patient as PDF bytes (pure)."""
-    lay = load(templates_dir)
-    pdf = StockPDF(ctx, lay.text("texts.title"), templates_dir=templates_dir)
+    lay = load(ctx.templates_dir)
+    pdf = StockPDF(ctx, lay.text("texts.title"))
     pdf.patient_file = file
     add_wristband_pages(pdf, lay, file)
     return pdf.output_bytes()

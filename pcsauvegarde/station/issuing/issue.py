@@ -59,7 +59,7 @@ def issue_file_document(station: Station, kind: str, file: PatientFile, user: st
     form = options.get("form") if kind == forms.KIND else None
     if kind == forms.KIND:   # refused before a number is spent
         try:
-            forms.get_form(str(form))
+            forms.get_form(str(form), station.settings.print_templates_path)
         except TemplateError as exc:
             raise IssueError(str(exc)) from None
     doc = journal_file_document(station, kind, file, user, now, form=form)
@@ -104,7 +104,8 @@ def context(station: Station, number: str, user: str, now: dt.datetime,
     oldest = min(extracted_at.values()) if extracted_at else None
     return DocumentContext(establishment=station.settings.establishment,
                            station=station.settings.station_id, printed_by=user,
-                           printed_at=now, extracted_at=oldest, document_number=number)
+                           printed_at=now, extracted_at=oldest, document_number=number,
+                           templates_dir=station.settings.print_templates_path)
 
 
 def _render_and_keep(station: Station, doc: IssuedDocument, kind: str, data,

@@ -63,7 +63,8 @@ def plan_kit(station: Station, unit: str, form_ids: list[str],
              roles: tuple[str, ...] | list[str]) -> KitPlan:
     """The kit of ``form_ids`` for ``unit`` and its page count, nothing issued (IssueError if
     a form is not offered there)."""
-    offered = {f.id: f for f in offered_forms(unit, roles)}
+    directory = station.settings.print_templates_path
+    offered = {f.id: f for f in offered_forms(unit, roles, directory)}
     unknown = [i for i in form_ids if i not in offered]
     if unknown or not form_ids:
         raise IssueError("formulaires à imprimer invalides pour ce service : "
@@ -71,7 +72,7 @@ def plan_kit(station: Station, unit: str, form_ids: list[str],
     chosen = tuple(f for f in offered.values() if f.id in form_ids)   # once each, by title
     rows = patients.inpatients(station, unit)
     name = patients.unit_names(station).get(unit, unit)
-    counter = PageCounter()
+    counter = PageCounter(directory)
     pages = dict.fromkeys((f.id for f in chosen), 0)
     for row in rows:
         file = patients.patient_file(station, row.patient.id)
@@ -79,16 +80,17 @@ def plan_kit(station: Station, unit: str, form_ids: list[str],
             continue
         for spec in chosen:
             pages[spec.id] += counter.pages(spec, file)
-    return KitPlan(unit, name, len(rows), chosen, pages, _cover_pages(name, rows, chosen,
-                                f"{station.journal.prefix}-{0:07d}"))
+    return KitPlan(unit, name, len(rows), chosen, pages, _cover_pages(
+        name, rows, chosen, f"{station.journal.prefix}-{0:07d}", directory))
 
 
 class PageCounter:
     """Pages of a form for a patient, without output: the identity band's height is what
     changes from one patient to the next, so a form is drawn once per band height."""
 
-    def __init__(self) -> None:
-        self._ctx = DocumentContext("—", "—", "—", dt.datetime.now(dt.UTC), None, "X")
+    def __init__(self, templates_dir: Path | None = None) -> None:
+        self._ctx = DocumentContext("—", "—", "—", dt.datetime.now(dt.UTC), None, "X",
+                                    templates_dir=templates_dir)
         self._known: dict[tuple[str, bool, float], int] = {}
 
     def band_bottom(self, file: PatientFile, landscape: bool) -> float:
@@ -106,14 +108,15 @@ class PageCounter:
 
 
 def _cover_pages(unit_name: str, rows: list, chosen: tuple[forms.FormSpec, ...],
-                 number: str) -> int:
+                 number: str, templates_dir: Path | None) -> int:
     """The cover drawn with the kit's real lines (``number``: one as long as the real ones),
     not output."""
     entries = tuple(bundle.BundleEntry(" / ".join(x for x in (r.room, r.bed) if x),
                                        f"{r.patient.birth_name.upper()} {r.patient.first_names}"
                                        f" (IPP {r.patient.id})", f.title, number, 9)
                     for r in rows for f in chosen)
-    ctx = DocumentContext("—", "—", "—", dt.datetime(2026, 1, 1, tzinfo=dt.UTC), None, "X")
+    ctx = DocumentContext("—", "—", "—", dt.datetime(2026, 1, 1, tzinfo=dt.UTC), None, "X",
+                          templates_dir=templates_dir)
     pdf = DocumentPDF(ctx, bundle.KIT_TITLE, landscape=True)
     bundle.draw_cover(pdf, bundle.BundleCover("", unit_name, len(rows), entries), ctx, kit=True)
     return pdf.page

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 from pcsauvegarde.core.records import Patient
 from pcsauvegarde.station import patients
@@ -38,12 +39,12 @@ class DocumentInfo:
     printed_by: str = ""
 
 
-def title_of(kind: str, form: str | None = None) -> str:
+def title_of(kind: str, form: str | None = None, templates_dir: Path | None = None) -> str:
     """The French title of a document kind (« Synthèse patient », « Impression du service »),
     or of the pre-identified form ``form``."""
     if kind == forms.KIND and form:
         try:
-            return forms.get_form(form).title
+            return forms.get_form(form, templates_dir).title
         except TemplateError:   # a form since removed from the library: its id says enough
             return f"{forms.TITLE} « {form} »"
     if kind == bundle.KIND:
@@ -66,7 +67,8 @@ def describe(station: Station, number: str) -> DocumentInfo | None:
                         if r.patient.id == doc["ipp"]), None)
     unit = doc.get("unit") or ""
     printed = station.audit.last("document.printed", number)
-    return DocumentInfo(number, doc["kind"], title_of(doc["kind"], doc.get("form")),
+    return DocumentInfo(number, doc["kind"], title_of(doc["kind"], doc.get("form"),
+                                                station.settings.print_templates_path),
                         dt.datetime.fromisoformat(doc["issued_at"]), doc["issued_by"], pages,
                         patient, unit, patients.unit_names(station).get(unit, unit),
                         dt.datetime.fromisoformat(printed.at) if printed else None,

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TextIO
 
+from pcsauvegarde.core.dates import parse_typed_date
 from pcsauvegarde.core.records import SEXES
 from pcsauvegarde.station.state.numbering import Numbering, NumberRange, parse_range
 from pcsauvegarde.station.state.statedb import StateDB
@@ -108,7 +109,7 @@ def validate(form: Mapping[str, str], units: Mapping[str, str],
             errors[key] = "lettres, chiffres, point ou tiret seulement"
     birth = None
     if values.get("birth_date"):
-        birth = _parse_date(values["birth_date"])
+        birth = parse_typed_date(values["birth_date"])
         if birth is None:
             errors["birth_date"] = "date invalide (JJ/MM/AAAA)"
         elif birth > today:
@@ -128,15 +129,6 @@ def validate(form: Mapping[str, str], units: Mapping[str, str],
         birth_date=birth, sex=values["sex"].upper(), unit=values["unit"],
         used_name=values["used_name"].upper(), birth_place=values["birth_place"],
         room=values["room"], bed=values["bed"], reason=values["reason"])
-
-
-def _parse_date(text: str) -> dt.date | None:
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 class Admissions:
@@ -195,7 +187,7 @@ class Admissions:
             return []
         if q.isdigit():
             return self._select("ipp = ? OR nda = ?", (q, q), limit)
-        date = _parse_date(q)
+        date = parse_typed_date(q)
         if date is not None:
             return self._select("birth_date = ?", (date.isoformat(),), limit)
         terms = fold(q).split()

@@ -181,6 +181,13 @@ class Store(Database):
                              (source, file, file)).fetchone()
         return row is not None
 
+    def accepted_before(self, file: str) -> bool:
+        """Whether a package of this name was accepted before, from any source."""
+        with self.connect() as db:
+            row = db.execute("SELECT 1 FROM package_log WHERE file=? AND outcome='accepted' "
+                             "LIMIT 1", (file,)).fetchone()
+        return row is not None
+
     # ---- pull runs ------------------------------------------------------------------
 
     def record_run(self, source: str, started: dt.datetime, ended: dt.datetime, seen: int,

@@ -32,6 +32,7 @@ def build_status(settings: Settings, store: Store, run, now: dt.datetime | None 
         "domains": {d: {"sequence": s.sequence, "extracted_at": format_utc(s.extracted_at)}
                     for d, s in sorted(snaps.items())},
         "data_age_seconds": int((now - oldest).total_seconds()) if oldest else None,
+        "stale_after_minutes": settings.stale_after_minutes,  # the fleet uses the same limit
         "last_run": {"source": run.source, "ended": format_utc(run.ended or now),
                      "seen": run.seen, "accepted": run.accepted,
                      "quarantined": run.quarantined, "error": run.error},

@@ -7,6 +7,7 @@ import json
 import logging
 import shutil
 import sqlite3
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,8 +47,12 @@ class IngestOutcome:
 
 def ingest(settings: Settings, store: Store, path: Path, keys, source: str = "local",
            now: dt.datetime | None = None, force: frozenset[str] = frozenset(),
-           quarantine: bool = True) -> IngestOutcome:
+           quarantine: bool = True,
+           progress: Callable[[int, int], None] | None = None) -> IngestOutcome:
     """Check and promote the package at ``path`` (a local copy the station owns).
+
+    ``progress(done, total)`` is called as records are checked and written (long full
+    packages), ``total`` being the manifest's count.
 
     On success the package is kept under packages/<domain>/; on any refusal it is moved to
     quarantine/ with its reason (or, with ``quarantine=False``, deleted); the current snapshot
@@ -81,7 +86,8 @@ def ingest(settings: Settings, store: Store, path: Path, keys, source: str = "lo
         sanity = (None if "sanity" in force
                   else _sanity_gate(settings, store, name, manifest, current))
         retention = dt.timedelta(days=settings.discharged_retention_days)
-        promotion = store.promote(manifest, opened.iter_rows(), name, sanity=sanity,
+        rows = _counted(opened.iter_rows(), manifest, progress)
+        promotion = store.promote(manifest, rows, name, sanity=sanity,
                                   discharged_before=manifest.extracted_at - retention,
                                   expected_sequence=current.sequence if current else None)
     except (PackageError, GateError) as exc:
@@ -119,6 +125,19 @@ def ingest(settings: Settings, store: Store, path: Path, keys, source: str = "lo
                          not_kept=tally)
 
 
+def _counted(batches: Iterator[list], manifest, progress: Callable[[int, int], None] | None
+             ) -> Iterator[list]:
+    """The batches as they are, reporting how many records went by (when asked)."""
+    if progress is None:
+        yield from batches
+        return
+    total, done = sum(manifest.counts.values()), 0
+    for batch in batches:
+        yield batch
+        done += len(batch)
+        progress(done, total)
+
+
 def _check_manifest(settings: Settings, store: Store, name: str, manifest, now,
                     force: frozenset[str]) -> None:
     if manifest.station not in settings.accepted_stations:
@@ -131,6 +150,12 @@ def _check_manifest(settings: Settings, store: Store, name: str, manifest, now,
                         f"{settings.clock_skew_minutes} min) : horloge de la source "
                         "ou de la station à vérifier", "future")
     current = store.snapshot(manifest.domain)
+    if current is not None and manifest.sequence <= current.sequence and (
+            manifest.sequence == current.sequence or store.accepted_before(name)):
+        # the very package already in service or accepted before (e.g. two sources on one
+        # drop): nothing to force, the station already has it
+        raise GateError(name, f"séquence {manifest.sequence} déjà reçue (rejeu, rien de "
+                        "nouveau) : ignoré", "replay")
     if "sequence" not in force and current is not None and manifest.sequence <= current.sequence:
         raise GateError(name, f"séquence {manifest.sequence} déjà reçue ou plus ancienne que "
                         f"la séquence en service ({current.sequence}) : rejeu ou retour en "

@@ -6,7 +6,10 @@ import datetime as dt
 import logging
 import re
 import shutil
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pcsauvegarde.station.keys import StationKeys, load_station_keys
 from pcsauvegarde.station.settings import Settings, Source
@@ -60,6 +63,80 @@ class PullRun:
         return tally
 
 
+@dataclass(frozen=True)
+class PackageStep:
+    """One package fetched and checked, for progress reports (``pull`` on a terminal/log)."""
+
+    path: Path
+    source: str
+    size: int
+    fetch_seconds: float
+    check_seconds: float
+    outcome: IngestOutcome
+    records: int = 0     # records in service for its domain after it was accepted
+
+    def line(self) -> str:
+        """One French line: size and speed of the download, records and speed of the check."""
+        speed = (_size(self.size / self.fetch_seconds) + "/s") if self.fetch_seconds > 0 else "—"
+        text = (f"{self.path.name} : {_size(self.size)} en {_dec(self.fetch_seconds)} s "
+                f"({speed})")
+        if self.outcome.outcome == "accepted":
+            rate = self.records / self.check_seconds if self.check_seconds > 0 else 0
+            return (text + f", vérifié et mis en service en {_dec(self.check_seconds)} s "
+                    f"({_int(self.records)} enregistrements, {_int(rate)}/s)")
+        said = OUTCOMES_FR.get(self.outcome.outcome, self.outcome.outcome)
+        return text + f" — {said} : {self.outcome.message}"
+
+
+@dataclass(frozen=True)
+class PackageStart:
+    """A package about to be fetched: its place in this source's queue."""
+
+    name: str
+    source: str
+    size: int | None
+    index: int           # from 1
+    total: int
+
+    def line(self) -> str:
+        """« source depot : paquet 1/3 « nom », 12,4 Mo… » (a log shows what is under way)."""
+        size = f", {_size(self.size)}" if self.size else ""
+        return f"source {self.source} : paquet {self.index}/{self.total} « {self.name} »{size}…"
+
+
+@dataclass(frozen=True)
+class PackageRecords:
+    """Records of a package checked and written so far (a long full package)."""
+
+    name: str
+    source: str
+    done: int
+    total: int
+
+    def line(self) -> str:
+        return (f"  « {self.name} » : {_int(self.done)}/{_int(self.total)} enregistrements "
+                "vérifiés")
+
+
+OUTCOMES_FR = {"accepted": "accepté", "quarantined": "en quarantaine", "waiting": "en attente",
+               "refused": "refusé"}
+
+
+def _dec(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
+def _int(value: float) -> str:
+    return f"{value:,.0f}".replace(",", "\u202f")
+
+
+def _size(size: float) -> str:
+    return f"{_dec(size / 1_000_000)} Mo" if size >= 1_000_000 else f"{_int(size / 1000)} ko"
+
+
+Progress = Callable[[PackageStart | PackageRecords | PackageStep], None]
+
+
 def _order(names: list[str], station: str | tuple[str, ...]) -> list[str]:
     """Packages for this station in sequence order; those superseded by a newer full skipped."""
     accepted = (station,) if isinstance(station, str) else station
@@ -92,7 +169,7 @@ def _check_disk(settings: Settings, need_bytes: int = 0) -> None:
 
 
 def pull_source(settings: Settings, store: Store, source: Source, keys: StationKeys,
-                now: dt.datetime | None = None) -> PullRun:
+                now: dt.datetime | None = None, progress: Progress | None = None) -> PullRun:
     """One pull of one source: list, fetch new packages, ingest each in sequence order.
 
     Never raises: the outcome, error included, is recorded in the store (``pull_run``),
@@ -108,7 +185,7 @@ def pull_source(settings: Settings, store: Store, source: Source, keys: StationK
         clean_incoming(incoming)
         _check_disk(settings)
         with make_transport(settings, source) as transport:
-            _pull(settings, store, source, keys, transport, run, incoming, now)
+            _pull(settings, store, source, keys, transport, run, incoming, now, progress)
             run.ended = dt.datetime.now(dt.UTC)
             if source.heartbeat:
                 _heartbeat(settings, store, transport, run)
@@ -124,9 +201,12 @@ def pull_source(settings: Settings, store: Store, source: Source, keys: StationK
     return run
 
 
-def _pull(settings, store, source, keys, transport, run, incoming, now) -> None:
+def _pull(settings, store, source, keys, transport, run, incoming, now, progress) -> None:
     listed = {f.name: f for f in transport.list() if not store.seen(source.id, f.name)}
-    for name in _order(list(listed), settings.accepted_stations):
+    queue = _order(list(listed), settings.accepted_stations)
+    for index, name in enumerate(queue, 1):
+        if progress is not None:
+            progress(PackageStart(name, source.id, listed[name].size, index, len(queue)))
         if is_frozen(settings):
             break  # frozen mid-run: stop before the next package
         run.seen += 1
@@ -137,11 +217,23 @@ def _pull(settings, store, source, keys, transport, run, incoming, now) -> None:
             run.outcomes.append(IngestOutcome(name, "quarantined", message, code="size"))
             continue
         _check_disk(settings, size)
+        started = time.perf_counter()
         local = transport.fetch(name, incoming)
         if local is None:
             log.info("skipped %s (changing or gone): next run", name)
             continue
-        run.outcomes.append(ingest(settings, store, local, keys, source.id, now))
+        fetched, size = time.perf_counter(), local.stat().st_size
+        def on_records(done: int, total: int, name: str = name) -> None:
+            if progress is not None:
+                progress(PackageRecords(name, source.id, done, total))
+
+        outcome = ingest(settings, store, local, keys, source.id, now, progress=on_records)
+        run.outcomes.append(outcome)
+        if progress is not None:
+            snapshot = store.snapshot(outcome.domain) if outcome.domain else None
+            records = sum(snapshot.counts.values()) if snapshot else 0
+            progress(PackageStep(local, source.id, size, fetched - started,
+                                 time.perf_counter() - fetched, outcome, records))
 
 
 def _heartbeat(settings, store, transport, run) -> None:
@@ -155,7 +247,8 @@ def _heartbeat(settings, store, transport, run) -> None:
         log.warning("heartbeat of %s not written: %s", settings.station_id, exc)
 
 
-def pull_all(settings: Settings, store: Store, keys: StationKeys | None = None) -> list[PullRun]:
+def pull_all(settings: Settings, store: Store, keys: StationKeys | None = None,
+             progress: Progress | None = None) -> list[PullRun]:
     """One pull of every configured source (the `pcsauvegarde pull` command)."""
     keys = keys or load_station_keys(settings)
-    return [pull_source(settings, store, s, keys) for s in settings.sources]
+    return [pull_source(settings, store, s, keys, progress=progress) for s in settings.sources]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import shutil
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,7 +79,7 @@ def inspect(settings: Settings, entry: Entry, keys) -> dict:
                              "source": m.source, "extracted_at": m.extracted_at,
                              "sequence": m.sequence, "base_sequence": m.base_sequence,
                              "counts": dict(m.counts)},
-                "signer": opened.signer.fingerprint, "error": ""}
+                "signer": opened.signer.identification, "error": ""}
 
 
 class _original_copy:
@@ -100,24 +102,88 @@ class _original_copy:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def force_accept(settings: Settings, store: Store, entry_id: str, keys, actor: str
-                 ) -> IngestOutcome:
+@dataclass(frozen=True)
+class Rollback:
+    """Accepting this package would put older data in service for one domain."""
+
+    domain: str
+    label: str               # the domain's French name, which the admin must type
+    current_sequence: int
+    current_extracted_at: dt.datetime
+    sequence: int
+    extracted_at: dt.datetime
+
+    @property
+    def older_by(self) -> dt.timedelta:
+        return self.current_extracted_at - self.extracted_at
+
+    def warning(self) -> str:
+        """The French warning shown in red (CLI and admin page) before a rollback."""
+        from pcsauvegarde.station.documents.fmt import format_age, format_local
+
+        older = format_age(self.older_by).removeprefix("il y a ")
+        return (f"ATTENTION : les données « {self.label} » en service (séquence "
+                f"{self.current_sequence}, extraites le {format_local(self.current_extracted_at)})"
+                f" seront remplacées par des données PLUS ANCIENNES de {older} (séquence "
+                f"{self.sequence}, extraites le {format_local(self.extracted_at)}). Ce qui a "
+                "changé entre-temps dans la source disparaîtra de la station.")
+
+    def confirmed_by(self, typed: str) -> bool:
+        """Whether ``typed`` names this domain (its French name or code; case and accents
+        ignored)."""
+        def norm(text: str) -> str:
+            text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+            return " ".join(text.lower().split())
+
+        return norm(typed) in {norm(self.label), norm(self.domain)} and bool(typed.strip())
+
+
+def rollback_of(settings: Settings, store: Store, entry: Entry, keys) -> Rollback | None:
+    """The rollback accepting ``entry`` would cause, or None (not older than the data in
+    service, or not readable)."""
+    from pcsauvegarde.station.freshness import DOMAIN_LABELS
+
+    manifest = inspect(settings, entry, keys)["manifest"]
+    if manifest is None:
+        return None
+    current = store.snapshot(manifest["domain"])
+    if current is None or manifest["sequence"] >= current.sequence:
+        return None
+    return Rollback(manifest["domain"], DOMAIN_LABELS.get(manifest["domain"], manifest["domain"]),
+                    current.sequence, current.extracted_at, manifest["sequence"],
+                    manifest["extracted_at"])
+
+
+def force_accept(settings: Settings, store: Store, entry_id: str, keys, actor: str,
+                 confirm_domain: str | None = None) -> IngestOutcome:
     """Promote a quarantined package past the plausibility gates only (journalled).
 
     Signature, decryption, station, records and counts are still checked; on success the
-    entry leaves quarantine, on refusal it stays there unchanged.
+    entry leaves quarantine, on refusal it stays there unchanged. A package older than the
+    data in service (a rollback) MUST be confirmed by typing its domain (``confirm_domain``).
     """
     entry = get_entry(settings, entry_id)
     if not entry.overridable:
         raise QuarantineError(f"« {entry.file} » : refus non contournable ({entry.reason})")
+    rollback = rollback_of(settings, store, entry, keys)
+    if rollback is not None and not rollback.confirmed_by(confirm_domain or ""):
+        raise QuarantineError(f"{rollback.warning()} Pour confirmer, saisir le nom du domaine "
+                              f"« {rollback.label} » : rien n'a été changé.")
     with _original_copy(settings, entry) as path:
         outcome = ingest(settings, store, path, keys, source=f"forcé:{actor}",
                          force=OVERRIDABLE, quarantine=False)
+    detail = {}
+    if rollback is not None:
+        detail = {"rollback_domain": rollback.domain, "from_sequence": rollback.current_sequence,
+                  "to_sequence": rollback.sequence,
+                  "older_by_seconds": int(rollback.older_by.total_seconds())}
     record_action(settings, actor, "force-accept", file=entry.file, quarantine_id=entry.id,
-                  outcome=outcome.outcome, reason=entry.reason, message=outcome.message)
+                  outcome=outcome.outcome, reason=entry.reason, message=outcome.message,
+                  **detail)
     if outcome.outcome != "accepted":
         raise QuarantineError(outcome.message or f"« {entry.file} » : refusé")
     for p in entry.package.parent.glob(entry.package.name + "*"):
         p.unlink(missing_ok=True)
-    log.warning("force-accepted %s by %s", entry.file, actor)
+    log.warning("force-accepted %s by %s%s", entry.file, actor,
+                " (rollback)" if rollback is not None else "")
     return outcome

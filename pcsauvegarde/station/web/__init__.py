@@ -29,7 +29,8 @@ def create_app(station: Station | Settings | Path | None = None,
         station = open_station(station)
 
     from pcsauvegarde.station.documents import check_templates
-    check_templates()  # a broken print template stops start-up, naming the file and key
+    # A broken print template stops start-up, naming the file and key.
+    check_templates(station.settings.print_templates_path)
 
     app = Flask(__name__)
     app.config.update(
@@ -46,21 +47,9 @@ def create_app(station: Station | Settings | Path | None = None,
     app.extensions[EXTENSION] = station
     CSRFProtect(app)
 
-    from pcsauvegarde.station.web import (
-        admin,
-        admin_journal,
-        admin_sync,
-        admissions,
-        auth,
-        care,
-        kits,
-        patients,
-        printing,
-        scope,
-    )
-    for blueprint in (auth, patients, scope, care, kits, admissions, printing, admin,
-                      admin_journal, admin_sync):
-        app.register_blueprint(blueprint.bp)
+    from pcsauvegarde.station.web import auth, scope
+    for blueprint in blueprints():
+        app.register_blueprint(blueprint)
     app.before_request(auth.load_user)
     app.before_request(scope.enforce_scope)  # unit scoping of every <ipp>/<unit>/<number> view
     app.after_request(_security_headers)
@@ -76,6 +65,24 @@ def create_app(station: Station | Settings | Path | None = None,
     app.jinja_env.tests.update(TESTS)
     app.jinja_env.globals.update(GLOBALS)
     return app
+
+
+def blueprints() -> list:
+    """Every blueprint of the UI, in registration order (create_app, the roles table)."""
+    from pcsauvegarde.station.web import (
+        admin,
+        admin_journal,
+        admin_sync,
+        admissions,
+        auth,
+        care,
+        kits,
+        patients,
+        printing,
+        scope,
+    )
+    return [m.bp for m in (auth, patients, scope, care, kits, admissions, printing, admin,
+                           admin_journal, admin_sync)]
 
 
 def station_of(app: Flask) -> Station:

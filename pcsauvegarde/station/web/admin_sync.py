@@ -40,6 +40,7 @@ def index():
     return render_template("admin_sync_index.html", sources=sources,
                            quarantine=list_entries(settings), freeze=freeze_state(settings),
                            disk_free=free, disk_low=free < settings.min_free_mb,
+                           restart_needed=station.restart_needed,
                            fingerprints=keys.fingerprints(settings),
                            actions=read_actions(settings, 10))
 
@@ -59,15 +60,24 @@ def freeze():
 @bp.route("/quarantaine/<entry_id>")
 @requires("admin")
 def quarantine_entry(entry_id: str):
-    from pcsauvegarde.station.sync.quarantine import QuarantineError, get_entry, inspect
+    from pcsauvegarde.station.sync.quarantine import (
+        QuarantineError,
+        get_entry,
+        inspect,
+        rollback_of,
+    )
 
-    settings = current_station().settings
+    station = current_station()
+    settings = station.settings
     try:
         entry = get_entry(settings, entry_id)
     except QuarantineError:
         abort(404)
-    return render_template("admin_sync_quarantine.html", entry=entry,
-                           info=inspect(settings, entry, keys.load_station_keys(settings)))
+    station_keys = keys.load_station_keys(settings)
+    rollback = (rollback_of(settings, station.store, entry, station_keys)
+                if entry.overridable else None)
+    return render_template("admin_sync_quarantine.html", entry=entry, rollback=rollback,
+                           info=inspect(settings, entry, station_keys))
 
 
 @bp.route("/quarantaine/<entry_id>/accepter", methods=["POST"])
@@ -78,7 +88,8 @@ def quarantine_accept(entry_id: str):
     station = current_station()
     try:
         outcome = force_accept(station.settings, station.store, entry_id,
-                               keys.load_station_keys(station.settings), g.user.login)
+                               keys.load_station_keys(station.settings), g.user.login,
+                               request.form.get("domain", "")[:80])
     except QuarantineError as exc:
         flash(str(exc), "error")
         return redirect(url_for("admin_sync.quarantine_entry", entry_id=entry_id))

@@ -7,6 +7,7 @@ import re
 
 from flask import abort
 
+from pcsauvegarde.core.dates import parse_typed_date
 from pcsauvegarde.core.records import MAX_ID_LENGTH
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -23,13 +24,7 @@ def clean_text(value: str | None, max_len: int, multiline: bool = False) -> str:
 
 def parse_day(value: str | None) -> dt.date | None:
     """A date typed as AAAA-MM-JJ (HTML date input) or JJ/MM/AAAA; None if absent or invalid."""
-    text = (value or "").strip()[:10]
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
+    return parse_typed_date((value or "").strip()[:10])
 
 
 def parse_page(value: str | None) -> int:

@@ -39,7 +39,8 @@ def _forms_globals() -> dict:
         user = g.get("user")
         if user is None or "soins" not in user.roles:
             return []
-        return offered_forms(file.stay.unit if file.stay else None, user.roles)
+        return offered_forms(file.stay.unit if file.stay else None, user.roles,
+                             current_station().settings.print_templates_path)
     return {"forms_for": forms_for}
 
 
@@ -61,7 +62,7 @@ def _unit_or_404(unit: str) -> str:
 def choose(unit: str):
     """Pick the forms; the page count of the kit is shown before anything is printed."""
     unit = _unit_or_404(unit)
-    offered = offered_forms(unit, g.user.roles)
+    offered = offered_forms(unit, g.user.roles, current_station().settings.print_templates_path)
     asked = [f for f in request.args.getlist("forms") if f]
     chosen = asked or [f.id for f in offered if f.kit]
     plan = None
@@ -135,7 +136,7 @@ def print_form(ipp: str, form_id: str):
     if file is None:
         abort(404)
     offered = {f.id for f in offered_forms(file.stay.unit if file.stay else None,
-                                            g.user.roles)}
+                                            g.user.roles, station.settings.print_templates_path)}
     if form_id[:48] not in offered:
         flash("Ce formulaire n'est pas proposé pour ce patient.", "error")
         return redirect(url_for("patients.patient", ipp=ipp))

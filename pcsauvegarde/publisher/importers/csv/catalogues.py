@@ -79,6 +79,17 @@ def decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+def _double_encoded(text: str) -> str:
+    """The text as it was meant when it is UTF-8 read as Windows-1252 (« UnitÃ© »), else ""."""
+    if not any(c in text for c in "ÃÂÅ"):
+        return ""
+    try:
+        fixed = text.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return ""
+    return fixed if fixed != text else ""
+
+
 def sniff_separator(header: str) -> str:
     counts = {sep: header.count(sep) for sep in (";", ",", "\t")}
     best = max(counts, key=lambda s: (counts[s], s == ";"))
@@ -169,10 +180,19 @@ def _read(path: Path, kind: FileKind, result: CsvResult):
     first = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_separator(first))
     try:
-        header = [normalise(h) for h in next(reader)]
+        raw_header = next(reader)
     except StopIteration:
         result.rejections.append(CsvRejection(path.name, 0, "", "fichier vide"))
         return
+    garbled = [(h, fixed) for h in raw_header if (fixed := _double_encoded(h))]
+    if garbled:
+        seen, fixed = garbled[0]
+        result.rejections.append(CsvRejection(
+            path.name, 0, "", f"problème d'encodage : l'en-tête « {seen} » devrait se lire "
+            f"« {fixed} » (fichier UTF-8 relu en Windows-1252 puis réenregistré) ; "
+            "réexporter le fichier en UTF-8 ou en Windows-1252 : fichier refusé"))
+        return
+    header = [normalise(h) for h in raw_header]
     missing = [c for c in kind.required() if c not in header]
     if missing:
         result.rejections.append(CsvRejection(

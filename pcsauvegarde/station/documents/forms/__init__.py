@@ -34,20 +34,18 @@ def get_form(form_id: str, directory: Path | str | None = None) -> FormSpec:
     library = load_library(directory)
     if form_id not in library:
         raise TemplateError(f"formulaire « {form_id} » absent de la bibliothèque "
-                            f"(printtemplates/forms/{form_id}.toml)")
+                            f"(forms/{form_id}.toml)")
     return library[form_id]
 
 
-def render(file: PatientFile, ctx: DocumentContext, *, form: str = "",
-           templates_dir: Path | str | None = None) -> bytes:
+def render(file: PatientFile, ctx: DocumentContext, *, form: str = "") -> bytes:
     """One form for one patient as PDF bytes (pure: records in, bytes out)."""
-    spec = get_form(form, templates_dir)
-    pdf = DocumentPDF(ctx, spec.title, landscape=spec.landscape, templates_dir=templates_dir)
+    spec = get_form(form, ctx.templates_dir)
+    pdf = DocumentPDF(ctx, spec.title, landscape=spec.landscape)
     draw_form(pdf, spec, file, ctx)
     return pdf.output_bytes()
 
 
-def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *, form: str = "",
-         templates_dir: Path | str | None = None) -> None:
+def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *, form: str = "") -> None:
     """Add one form for one patient, as its own document, to ``pdf`` (a kit)."""
-    draw_form(pdf, get_form(form, templates_dir), file, ctx)
+    draw_form(pdf, get_form(form, ctx.templates_dir), file, ctx)

@@ -175,7 +175,7 @@ def _text(pdf: DocumentPDF, s: Section, file: PatientFile, ctx: DocumentContext)
 
 
 def _fields(pdf: DocumentPDF, s: Section, file: PatientFile, ctx: DocumentContext) -> None:
-    t = identity_texts(pdf.templates_dir)
+    t = identity_texts(ctx.templates_dir)
     w = pdf.epw / s.per_line
     items = []
     for f in s.fields:

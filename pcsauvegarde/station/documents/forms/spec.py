@@ -89,25 +89,28 @@ class FormSpec:
         return unit_ok and ("admin" in roles or bool(set(self.roles) & set(roles)))
 
 
-def forms_dir(directory: Path | str | None = None) -> Path:
-    return (Path(directory) if directory is not None else DEFAULT_DIR) / FORMS_DIR
-
-
 def load_library(directory: Path | str | None = None) -> dict[str, FormSpec]:
-    """Every form of ``<directory>/forms/``, by id (sorted); TemplateError names file and key.
+    """Every form, by id: the packaged ``printtemplates/forms/`` then the hospital's own
+    ``<directory>/forms/`` (settings ``print_templates_dir``), whose file replaces a packaged
+    one of the same name. TemplateError names the file and the key.
 
-    Cached while no file of the folder changes (a kit draws a form for every patient).
+    Cached while no file of either folder changes (a kit draws a form for every patient).
     """
-    folder = forms_dir(directory)
-    if not folder.is_dir():
-        return {}
-    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.toml")))
-    return _load_library(str(folder), stamp)
+    folders = [DEFAULT_DIR / FORMS_DIR]
+    if directory is not None:
+        folders.append(Path(directory) / FORMS_DIR)
+    files: dict[str, Path] = {}
+    for folder in folders:
+        for path in sorted(folder.glob("*.toml")) if folder.is_dir() else ():
+            files[path.stem] = path
+    stamp = tuple(sorted((str(p), p.stat().st_mtime_ns) for p in files.values()))
+    return _load_library(stamp)
 
 
 @functools.lru_cache(maxsize=8)
-def _load_library(folder: str, stamp: tuple[tuple[str, int], ...]) -> dict[str, FormSpec]:
-    return {name[:-5]: load_form(Path(folder) / name) for name, _ in stamp}
+def _load_library(stamp: tuple[tuple[str, int], ...]) -> dict[str, FormSpec]:
+    specs = (load_form(Path(path)) for path, _ in stamp)
+    return {spec.id: spec for spec in sorted(specs, key=lambda f: f.id)}
 
 
 def load_form(path: Path) -> FormSpec:
@@ -126,7 +129,7 @@ def load_form(path: Path) -> FormSpec:
     r = _Reader(path, data, "")
     r.only("title", "orientation", "units", "roles", "kit", "sections")
     orientation = r.choice("orientation", ("portrait", "paysage"))
-    units = r.strings("units", default=("*",))
+    units = r.strings("units", default=("*",), empty=True)   # []: withdrawn everywhere
     roles = r.strings("roles", default=("soins",))
     for i, role in enumerate(roles):
         if role not in ROLES:
@@ -320,11 +323,13 @@ class _Reader:
             raise self.error(key, f"« {value} » : valeurs possibles : {', '.join(choices)}")
         return value
 
-    def strings(self, key: str, default: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    def strings(self, key: str, default: tuple[str, ...] | None = None,
+                empty: bool = False) -> tuple[str, ...]:
         value = self.get(key, list, required=default is None)
         if value is None:
             return default or ()
-        if not value or not all(isinstance(v, str) and v.strip() for v in value):
+        if (not value and not empty) or not all(isinstance(v, str) and v.strip()
+                                                for v in value):
             raise self.error(key, "liste de textes non vides attendue")
         return tuple(v.strip() for v in value)
 

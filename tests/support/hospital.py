@@ -1,15 +1,20 @@
-"""A tiny canonical hospital for publisher tests: two units, a few patients, catalogues."""
+"""A tiny canonical hospital for publisher tests (units, patients, catalogues) and its stations."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import shutil
 from pathlib import Path
 
 from pcsauvegarde.core.package.age import generate_identity, public_key_of, save_identity
 from pcsauvegarde.core.package.minisign import generate_keypair, save_keypair
 from pcsauvegarde.core.records import Allergy, LabResult, Patient, Product, Record, Stay, Unit
 from pcsauvegarde.publisher.publisher import PublisherConfig, StationScope
+from pcsauvegarde.station.keys import load_station_keys
+from pcsauvegarde.station.settings import load_settings, write_settings
+from pcsauvegarde.station.store import Store
+from pcsauvegarde.station.sync.pull import pull_all
 
 T0 = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0) - dt.timedelta(hours=2)
 NAMES = [("LÉGER", "Hélène"), ("NOËL", "François"), ("CŒUR", "Zoé"), ("DUPRÉ", "Jérôme")]
@@ -54,3 +59,22 @@ def publisher(root: Path, stations: list[tuple[str, str, tuple[str, ...]]]
 def save_station_identity(identity, data_dir: Path) -> None:
     (data_dir / "keys").mkdir(parents=True, exist_ok=True)
     save_identity(identity, data_dir / "keys" / "station.agekey")
+
+
+def station(root: Path, config, identity, station_id: str, **extra):
+    """A station data dir pulling from the publisher's drop: its settings and empty store."""
+    data = root / station_id
+    save_station_identity(identity, data)
+    shutil.copy(config.signing_key.with_suffix(".pub"), data / "keys" / "publisher.pub")
+    config.drop_dir.mkdir(parents=True, exist_ok=True)
+    settings = load_settings(data, {"station_id": station_id, "sources": [
+        {"id": "depot", "path": str(config.drop_dir)}], **extra})
+    write_settings(settings)
+    return settings, Store(settings.store_path)
+
+
+def pull(settings, store) -> list:
+    """Pull the drop once; nothing may be quarantined."""
+    (run,) = pull_all(settings, store, load_station_keys(settings))
+    assert run.quarantined == 0 and not run.error, run.outcomes
+    return run.outcomes

@@ -1,27 +1,40 @@
-"""Read back rendered PDFs: text per page, barcodes per page, fonts of a text run."""
+"""Read back what a PDF says (pypdf) and what its barcodes scan to (pypdfium2 + zxing-cpp)."""
 
 from __future__ import annotations
 
 import io
 
 import pypdf
-import pypdfium2 as pdfium
+import pypdfium2
 import zxingcpp
 
 
 def page_texts(pdf: bytes) -> list[str]:
     """The extracted text of every page."""
-    return [p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+    return [page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+
+
+def barcodes(pdf: bytes, page: int = 0, dpi: int = 300) -> list[str]:
+    """Every barcode zxing decodes on the rendered page."""
+    doc = pypdfium2.PdfDocument(pdf)
+    try:
+        return _decode(doc, page, dpi)
+    finally:
+        doc.close()
 
 
 def page_barcodes(pdf: bytes, dpi: int = 300) -> list[set[str]]:
     """The decoded barcode texts of every page, rendered at ``dpi``."""
-    doc = pdfium.PdfDocument(pdf)
+    doc = pypdfium2.PdfDocument(pdf)
     try:
-        return [{b.text for b in zxingcpp.read_barcodes(doc[i].render(scale=dpi / 72).to_pil())}
-                for i in range(len(doc))]
+        return [set(_decode(doc, page, dpi)) for page in range(len(doc))]
     finally:
         doc.close()
+
+
+def _decode(doc: pypdfium2.PdfDocument, page: int, dpi: int) -> list[str]:
+    image = doc[page].render(scale=dpi / 72).to_pil()
+    return [b.text for b in zxingcpp.read_barcodes(image)]
 
 
 def fonts_of(pdf: bytes, page: int, needle: str) -> set[str]:

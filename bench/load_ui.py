@@ -11,6 +11,7 @@ p95 and max per action; exit 1 if a target is missed or any request failed.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import http.client
 import random
 import re
@@ -129,6 +130,10 @@ def run(users: int, seconds: float, patients: int, think: float, print_every: in
     logins = [f"charge{i:02d}" for i in range(1, users + 1)]
     for login in logins:
         station.accounts.add(login, f"Utilisateur {login}", PASSWORD, ("soins",), ("*",))
+    # All simulated users share one loopback address: the per-client login limit (a guard
+    # against guessing) must let them all in within the same minute.
+    station.settings = dataclasses.replace(station.settings, login_attempts_per_minute=users + 5,
+                                           login_attempts_total_per_minute=users + 5)
     with station.store.connect() as db:
         ipps = [r[0] for r in db.execute("SELECT ipp FROM patient_index")]
     names = sorted({r.patient.birth_name for u in read_path.units(station)

@@ -23,6 +23,26 @@ def test_bench_small_runs(tmp_path):
     assert figures["full_s"] > 0 and figures["delta_s"] > 0 and 0 < figures["rss_mb"] < 500
 
 
+def test_soak_runs_bounded_on_loopback(tmp_path):
+    """A quarter of an hour at 180x: the server answers, pulls run, figures are printed."""
+    from bench.soak import run as soak
+    lines: list[str] = []
+    figures = soak(0.25, 180, tmp_path, out=lines.append)
+    text = "\n".join(lines)
+    assert "server http://127.0.0.1:" in text and "RSS after warm-up" in text
+    assert figures["errors"] == [] and figures["requests"] > 0
+    assert figures["rss_end_mb"] > 0
+
+
+def test_attacks_are_refused_fast(tmp_path, monkeypatch):
+    """The poisoned packages of issue 11 (small ones): quarantined, the other domain goes on."""
+    from bench import attacks
+    small = {k: v for k, v in attacks._attacks().items() if "Gio" not in k and " M " not in k}
+    monkeypatch.setattr(attacks, "_attacks", lambda: small)
+    figures = attacks.run(tmp_path, out=lambda *_: None)
+    assert all(f["codes"] and f["other_domain"] and not f["error"] for f in figures.values())
+
+
 @pytest.mark.slow
 def test_forms_kit_bench_runs_and_announces_what_it_prints():
     from bench.forms_kit import run

@@ -81,8 +81,8 @@ def test_print_reprints_a_journalled_document(station):
     assert r.exit_code == 1 and "introuvable sur la station" in r.output
 
 
-def test_pull_shows_each_package_as_plain_lines_in_a_log(station_dir):
-    r = CliRunner().invoke(main, ["pull", "--data", str(station_dir)])
+def test_pull_shows_each_package_as_plain_lines_in_a_log(unpulled, settings):
+    r = CliRunner().invoke(main, ["pull", "--data", str(settings.data_dir)])
     assert r.exit_code == 0, r.output
     starts = [line for line in r.output.splitlines() if line.startswith("source test-drop : "
                                                                         "paquet ")]
@@ -93,13 +93,11 @@ def test_pull_shows_each_package_as_plain_lines_in_a_log(station_dir):
     assert "\r" not in r.output  # no terminal control in a log
 
 
-def test_pull_reports_records_inside_a_long_package(station_dir):
+def test_pull_reports_records_inside_a_long_package(unpulled, settings):
     """A full package reports its records as they are checked: a line per quarter in a log."""
-    from pcsauvegarde.station.settings import load_settings
     from pcsauvegarde.station.store import Store
     from pcsauvegarde.station.sync.pull import PackageRecords, pull_all
 
-    settings = load_settings(station_dir)
     events: list = []
     pull_all(settings, Store(settings.store_path), None, events.append)
     dpi = [e for e in events if isinstance(e, PackageRecords) and ".dpi." in e.name]
@@ -107,14 +105,14 @@ def test_pull_reports_records_inside_a_long_package(station_dir):
     assert [e.done for e in dpi] == sorted(e.done for e in dpi)
 
 
-def test_pull_and_publish_show_a_bar_on_a_terminal(station_dir, monkeypatch, tmp_path):
+def test_pull_and_publish_show_a_bar_on_a_terminal(unpulled, settings, monkeypatch, tmp_path):
     import click._termui_impl
 
     from pcsauvegarde.cli import progress
 
     monkeypatch.setattr(progress, "interactive", lambda: True)
     monkeypatch.setattr(click._termui_impl, "isatty", lambda _: True)  # CliRunner's stderr
-    r = CliRunner().invoke(main, ["pull", "--data", str(station_dir)])
+    r = CliRunner().invoke(main, ["pull", "--data", str(settings.data_dir)])
     assert r.exit_code == 0, r.output
     assert "\rsource test-drop  [" in r.output and "0/4" in r.output  # click's bar
     assert "vérifié et mis en service" in r.output  # then the same lines as in a log

@@ -49,7 +49,7 @@ def test_password_is_never_an_argument():
     assert "--password" not in out
 
 
-def test_unknown_unit_is_warned(station_dir):
+def test_unknown_unit_is_warned(unpulled, station_dir):
     r = _run(["add", "avant1", "--unit", "ZZZ"], station_dir, "mot-de-passe-1\n")
     assert "aucune unité connue (aucune donnée tirée) ; unités non vérifiées" in r.output
     assert CliRunner().invoke(main, ["pull", "--data", str(station_dir)]).exit_code == 0

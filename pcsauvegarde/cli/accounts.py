@@ -126,16 +126,17 @@ def audit() -> None:
 @DATA_OPTION
 def audit_verify(data_dir: Path) -> None:
     """Vérifier la chaîne ; nomme la première entrée altérée (code de sortie 1)."""
-    from pcsauvegarde.station.state.audit import Audit
-    from pcsauvegarde.station.state.statedb import StateDB
+    from pcsauvegarde.station.station import open_audit
 
     path = settings_of(data_dir).state_path
     if not path.is_file():
         raise click.ClickException(f"aucun journal dans {data_dir} ({path.name} absent)")
-    result = Audit(StateDB(path)).verify()
+    result = open_audit(settings_of(data_dir)).verify()
     if result.ok:
-        click.echo(f"Journal d'audit intègre : {result.entries} entrée(s) vérifiée(s).")
+        signed = ("" if result.signed_seq is None else
+                  f" ; signé jusqu'à l'entrée n° {result.signed_seq}")
+        click.echo(f"Journal d'audit intègre : {result.entries} entrée(s) vérifiée(s){signed}.")
         return
-    click.echo(f"JOURNAL D'AUDIT ALTÉRÉ : première entrée en défaut n° {result.broken_seq} "
-               f"({result.reason}).", err=True)
+    where = f"première entrée en défaut n° {result.broken_seq} " if result.broken_seq else ""
+    click.echo(f"JOURNAL D'AUDIT ALTÉRÉ : {where}({result.reason}).", err=True)
     sys.exit(1)

@@ -127,6 +127,11 @@ def publish(config_path: Path, kind: str, inputs: tuple[Path, ...]) -> None:
                f"{len(partial)} signalements (messages appliqués en partie)")
     for line in report_lines(intake.ignored):
         click.echo(line)
+    if intake.cleaned:
+        cleaned = intake.cleaned
+        detail = ", ".join(f"{kind} : {n}" for kind, n in sorted(cleaned.items()))
+        click.echo(f"{sum(cleaned.values())} champ(s) débarrassé(s) de caractères de contrôle "
+                   f"ou d'inversion de sens d'écriture ({detail})")
     for line in report.lines():
         click.echo(line)
     for path in written:
@@ -204,10 +209,15 @@ def _serve(settings: Settings, extra_jobs=()) -> None:
     from pcsauvegarde.station.documents.engine import DocumentError
     from pcsauvegarde.station.documents.templates import TemplateError
     from pcsauvegarde.station.issuing.issue import start_render_pool
+    from pcsauvegarde.station.settings import is_loopback
     from pcsauvegarde.station.station import open_station
     from pcsauvegarde.station.sync.scheduler import jobs, start_scheduler
     from pcsauvegarde.station.web import create_app
 
+    if not is_loopback(settings.host):
+        click.echo(f"ATTENTION : l'interface écoute sur {settings.host}, joignable depuis le "
+                   "réseau (allow_remote_ui = true). Le poste de sauvegarde doit rester isolé.",
+                   err=True)
     station = open_station(settings)
     try:  # before any thread starts: a broken template or missing font stops here, in one line
         app = create_app(station)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -16,7 +17,14 @@ class Database:
 
     def __init__(self, path: Path, row_factory=None, foreign_keys: bool = False):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # Patient data: the file exists 0600 before SQLite opens it, whatever the umask, and
+        # SQLite gives its -wal and -shm files the database file's mode.
+        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600))
+        for extra in ("", "-wal", "-shm", "-journal"):
+            target = Path(f"{self.path}{extra}")
+            if target.exists() and target.stat().st_mode & 0o077:
+                os.chmod(target, 0o600)
         self._row_factory = row_factory
         self._foreign_keys = foreign_keys
         self._local = threading.local()
@@ -71,5 +79,6 @@ class Database:
                 yield db
                 db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                if db.in_transaction:  # SQLite rolls back by itself on some errors (disk full)
+                    db.execute("ROLLBACK")
                 raise

@@ -75,6 +75,7 @@ class Intake:
     records: list[Record]
     files: list[FileVerdict]
     ignored: Counter[str] = field(default_factory=Counter)   # deliberately not imported
+    cleaned: Counter[str] = field(default_factory=Counter)   # fields stripped (core.text)
 
     @property
     def refusals(self) -> list[str]:
@@ -122,6 +123,7 @@ def import_files(paths: Iterable[Path],
     verdicts = [FileVerdict(Path(p), format_of(Path(p))) for p in paths]
     merged: dict[tuple[str, str], Record] = {}
     ignored: Counter[str] = Counter()
+    cleaned: Counter[str] = Counter()
     importers: tuple[tuple[str, Callable[[list[Path]], Any]], ...] = (
         ("fhir", import_fhir), ("hl7", lambda files: import_hl7(files, hl7_options)),
         ("csv", import_catalogues))
@@ -145,6 +147,7 @@ def import_files(paths: Iterable[Path],
             if name in by_name:
                 by_name[name].ignored_columns = list(columns)
         ignored.update(getattr(result, "ignored", {}))
+        cleaned.update(getattr(result, "cleaned", {}))
         for verdict in mine:
             verdict.read = count_items(verdict.path, fmt)
             verdict.seconds = seconds
@@ -155,7 +158,7 @@ def import_files(paths: Iterable[Path],
     for verdict in verdicts:
         if not verdict.format and progress is not None:
             progress(verdict)
-    return Intake(list(merged.values()), verdicts, ignored)
+    return Intake(list(merged.values()), verdicts, ignored, cleaned)
 
 
 def count_items(path: Path, fmt: str) -> int:

@@ -14,11 +14,13 @@ __all__ = ["IGNORED", "import_sources"]
 
 
 def import_sources(paths: Iterable[Path], hl7_options: Hl7Options | None = None,
-                   ignored: Counter[str] | None = None) -> tuple[list[Record], list[str]]:
+                   ignored: Counter[str] | None = None,
+                   cleaned: Counter[str] | None = None) -> tuple[list[Record], list[str]]:
     """FHIR (.ndjson, .json), HL7 v2 (.hl7), CSV catalogues (.csv) → (records, refusals).
 
     ``ignored``, when given, receives the counts of FHIR resources left out on purpose, per
-    « type : reason » (see importers.fhir.ignored).
+    « type : reason » (see importers.fhir.ignored); ``cleaned`` the number of fields per
+    record type that lost control or bidi-override characters (``core.text``).
 
     A file of another extension holding HL7 v2 (``.txt``, ``.msg``…) is read as HL7 v2;
     any other file is reported « ignoré : extension inconnue ». A record key (type, id) seen
@@ -28,4 +30,6 @@ def import_sources(paths: Iterable[Path], hl7_options: Hl7Options | None = None,
     intake = import_files(paths, hl7_options=hl7_options)
     if ignored is not None:
         ignored.update(intake.ignored)
+    if cleaned is not None:
+        cleaned.update(intake.cleaned)
     return intake.records, intake.refusals

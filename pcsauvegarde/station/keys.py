@@ -43,6 +43,7 @@ def ensure_signing_key(settings: Settings) -> minisign.PublicKey:
     if not secret.exists():
         _private_dir(secret)
         minisign.save_keypair(minisign.generate_keypair(), secret, secret.with_suffix(".pub"))
+        secret.with_suffix(".pub").chmod(0o600)  # everything in the data dir is private
     return signing_key(settings).public_key
 
 

@@ -84,8 +84,16 @@ class Settings:
     """Past this data age every screen and page says the data is stale."""
     idle_timeout_minutes: int = 10
     """A session unused for this long is logged out."""
+    session_max_hours: int = 12
+    """A session is closed this long after login, however active (a shift, then log in again)."""
+    login_attempts_per_minute: int = 10
+    """Login attempts accepted per minute from one client; beyond, « réessayez plus tard »."""
+    login_attempts_total_per_minute: int = 30
+    """Login attempts accepted per minute from all clients together."""
     host: str = "127.0.0.1"
-    """Address the UI listens on; keep it on loopback."""
+    """Address the UI listens on; loopback only unless ``allow_remote_ui`` is set."""
+    allow_remote_ui: bool = False
+    """Let ``host`` be a non-loopback address (the UI is then reachable from the network)."""
     port: int = 8080
     """Port the UI listens on."""
     printer: str = "file"
@@ -96,8 +104,19 @@ class Settings:
     """Provisional IPPs this station gives to downtime admissions (reserved, real IPP length)."""
     provisional_nda_range: str = "900000001-900999999"
     """Provisional NDAs (stays) of downtime admissions (reserved, real NDA length)."""
-    max_package_bytes: int = 2 * 1024**3
-    """Larger packages are refused before they are read."""
+    max_package_bytes: int = 0
+    """Larger packages are refused before they are read (0: a quarter of the RAM, ≤ 2 GiB)."""
+    max_expanded_bytes: int = 0
+    """A package whose plaintext grows past this is refused while decompressing (0: the RAM,
+    at most 8 GiB)."""
+    max_expansion_ratio: int = 200
+    """A package expanding to more than this many times its compressed size is refused."""
+    ingest_budget_seconds: int = 600
+    """Wall-clock time allowed to check one package; beyond, it is quarantined."""
+    quarantine_max_mb: int = 1024
+    """Quarantine size cap (MiB): past it, the oldest files go (unsigned first), reasons stay."""
+    quarantine_max_files: int = 200
+    """Quarantine entry cap: past it, the oldest entries go (unsigned first)."""
     keep_packages: int = 30
     """Accepted packages kept per domain (the last good one is always kept)."""
     max_patient_drop: float = 0.5
@@ -131,6 +150,18 @@ class Settings:
     # Every file and folder of the station, in one place (nothing else joins data_dir).
 
     @property
+    def package_size_limit(self) -> int:
+        """``max_package_bytes``, or when 0 a quarter of the station's RAM (at most 2 GiB)."""
+        from pcsauvegarde.core.package.limits import GiB, ram_bytes
+        return self.max_package_bytes or min(2 * GiB, ram_bytes() // 4)
+
+    @property
+    def expanded_size_limit(self) -> int:
+        """``max_expanded_bytes``, or when 0 the station's RAM (at most 8 GiB)."""
+        from pcsauvegarde.core.package.limits import GiB, ram_bytes
+        return self.max_expanded_bytes or min(8 * GiB, ram_bytes())
+
+    @property
     def config_path(self) -> Path:
         """station.toml, the file these settings were read from."""
         return self.data_dir / CONFIG_NAME
@@ -154,6 +185,11 @@ class Settings:
     def state_path(self) -> Path:
         """Accounts, sessions, audit, issue journal, numbering, admissions, print jobs."""
         return self.data_dir / "station.sqlite"
+
+    @property
+    def audit_heads_path(self) -> Path:
+        """Signed heads of the audit chain, append-only (state/audit_anchor.py)."""
+        return self.data_dir / "audit-heads.log"
 
     @property
     def packages_dir(self) -> Path:
@@ -267,14 +303,40 @@ def _build(values: dict[str, Any], data_dir: Path, cfg: Path) -> Settings:
         if not _STATION_ID.match(scope):
             raise ConfigError(f"« {cfg} » : scopes : groupe « {scope} » invalide "
                               "(minuscules, chiffres et tirets)")
+    _check_host(settings, cfg)
     if not 1 <= settings.port <= 65535:
         raise ConfigError(f"« {cfg} » : port {settings.port} hors limites")
     _check_numbers_and_printer(settings, cfg)
+    for key in ("idle_timeout_minutes", "session_max_hours", "login_attempts_per_minute",
+                "login_attempts_total_per_minute"):
+        if getattr(settings, key) < 1:
+            raise ConfigError(f"« {cfg} » : « {key} » doit être au moins 1")
     for key in ("clock_skew_minutes", "discharged_retention_days", "min_free_mb",
-                "retry_base_seconds", "keep_packages"):
+                "retry_base_seconds", "keep_packages", "max_package_bytes", "max_expanded_bytes",
+                "max_expansion_ratio", "ingest_budget_seconds", "quarantine_max_mb",
+                "quarantine_max_files"):
         if getattr(settings, key) < 0:
             raise ConfigError(f"« {cfg} » : « {key} » ne peut pas être négatif")
     return settings
+
+
+def is_loopback(host: str) -> bool:
+    """True for ``localhost`` and loopback addresses (127.0.0.0/8, ::1)."""
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_host(settings: Settings, cfg: Path) -> None:
+    if not is_loopback(settings.host) and not settings.allow_remote_ui:
+        raise ConfigError(f"« {cfg} » : host « {settings.host} » n'est pas une adresse locale "
+                          "(127.0.0.1) : l'interface serait joignable depuis le réseau. "
+                          "Mettez allow_remote_ui = true pour l'accepter sciemment.")
 
 
 def _check_numbers_and_printer(settings: Settings, cfg: Path) -> None:
@@ -373,7 +435,7 @@ def write_settings(settings: Settings) -> Path:
         lines += ["", "[[sources]]"]
         lines += [f"{k} = {_toml(v)}" for k, v in dataclasses.asdict(s).items()]
     path = settings.data_dir / CONFIG_NAME
-    atomic_write(path, ("\n".join(lines) + "\n").encode())
+    atomic_write(path, ("\n".join(lines) + "\n").encode(), mode=0o600)
     return path
 
 

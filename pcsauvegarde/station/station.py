@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from pcsauvegarde.core.fsutil import make_private, private_dir
 from pcsauvegarde.station.printing import Printer, PrinterStatus, make_printer
 from pcsauvegarde.station.settings import Settings
 from pcsauvegarde.station.state.accounts import Accounts
 from pcsauvegarde.station.state.audit import ACTOR, Audit
+from pcsauvegarde.station.state.audit_anchor import AuditAnchor
 from pcsauvegarde.station.state.journal import Journal
 from pcsauvegarde.station.state.sessions import Sessions
 from pcsauvegarde.station.state.statedb import StateDB
@@ -29,6 +32,8 @@ class Station:
     """Server-side web sessions and break-glass grants."""
     render_pool: Executor | None = None
     """PDF worker processes (``issuing.start_render_pool``); None renders in-thread."""
+    render_lock: threading.Lock = field(default_factory=threading.Lock)
+    """In-thread renders take turns: fpdf2's font state is not thread-safe (soak, issue 11)."""
     config_digest: str = ""
     """station.toml's digest when these objects were built from it."""
 
@@ -59,10 +64,23 @@ class AuditedPrinter:
         return getattr(self.inner, name)
 
 
+def open_audit(settings: Settings, state: StateDB | None = None) -> Audit:
+    """The audit journal, its heads signed with the station's heartbeat key."""
+    from pcsauvegarde.station.keys import ensure_signing_key, signing_key
+
+    def secret():
+        ensure_signing_key(settings)
+        return signing_key(settings)
+
+    anchor = AuditAnchor(settings.audit_heads_path, settings.station_id, secret)
+    return Audit(state or StateDB(settings.state_path), anchor)
+
+
 def open_station(settings: Settings) -> Station:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.data_dir)
+    make_private(settings.data_dir)  # an install made under a loose umask: tighten it once
     state = StateDB(settings.state_path)
-    audit = Audit(state)
+    audit = open_audit(settings, state)
     return Station(settings, Store(settings.store_path), state, Accounts(state),
                    Journal(state, settings.station_id, audit),
                    AuditedPrinter(make_printer(settings.printer, settings.printed_dir,

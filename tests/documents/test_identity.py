@@ -63,13 +63,12 @@ def _reworded(tmp_path: Path) -> Path:
 
 
 def test_every_layout_takes_its_words_from_identity_toml(patient_file, ctx, tmp_path) -> None:
-    d = _reworded(tmp_path)
+    ctx = dataclasses.replace(ctx, templates_dir=_reworded(tmp_path))
     rows = (CensusRow(patient_file.patient, patient_file.stay),)
-    pdfs = {"summary": patient_summary.render(patient_file, ctx, templates_dir=d),
-            "labels": labels.render(patient_file, ctx, templates_dir=d, count=1),
-            "wristband": wristband.render(patient_file, ctx, templates_dir=d),
-            "census": census.render(UnitFile("CARD", "Cardiologie", rows), ctx,
-                                    templates_dir=d)}
+    pdfs = {"summary": patient_summary.render(patient_file, ctx),
+            "labels": labels.render(patient_file, ctx, count=1),
+            "wristband": wristband.render(patient_file, ctx),
+            "census": census.render(UnitFile("CARD", "Cardiologie", rows), ctx)}
     for kind, pdf in pdfs.items():
         text = " ".join(" ".join(page_texts(pdf)).split())
         assert "Nom marital : MARTIN" in text, kind

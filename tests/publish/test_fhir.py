@@ -11,24 +11,12 @@ import pytest
 from pcsauvegarde.core.records import record_from_dict
 from pcsauvegarde.demo import generate_fhir
 from pcsauvegarde.publisher.importers.fhir.importer import import_fhir
+from tests.support.fhir import IPP, ndjson_file, patient_resource
 
 NOW = dt.datetime(2026, 11, 27, 13, 5, tzinfo=dt.UTC)
 EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "testdata" / "fhir-r4-examples"
 if not EXAMPLES.is_dir():
     EXAMPLES = Path("/work/shared/testdata/fhir-r4-examples")
-IPP = "urn:oid:1.2.250.1.999.1.1.1"
-
-
-def _ndjson(path: Path, *lines: object) -> Path:
-    path.write_text("".join((x if isinstance(x, str) else json.dumps(x)) + "\n" for x in lines),
-                    "utf-8")
-    return path
-
-
-def _patient(pid: str = "p1", ipp: str = "12345678", **extra: object) -> dict:
-    return {"resourceType": "Patient", "id": pid, "identifier": [{"system": IPP, "value": ipp}],
-            "name": [{"use": "official", "family": "Lefèvre", "given": ["Hélène", "Zoé"]}],
-            "gender": "female", "birthDate": "1950-02-03", **extra}
 
 
 def _order(oid: str, subject: object, **extra: object) -> dict:
@@ -105,8 +93,8 @@ def test_demo_references_are_resolved(demo) -> None:
 
 
 def test_official_examples_never_raise(tmp_path: Path) -> None:
-    stubs = _ndjson(tmp_path / "stubs.ndjson",
-                    _patient("pat1", "99000001"), _patient("dicom", "99000002"))
+    stubs = ndjson_file(tmp_path / "stubs.ndjson",
+                    patient_resource("pat1", "99000001"), patient_resource("dicom", "99000002"))
     result = import_fhir([*sorted(EXAMPLES.glob("*.json")), stubs])
     for rejection in result.rejections:
         assert rejection.reason_fr and rejection.resource_type
@@ -140,7 +128,7 @@ def test_examples_without_their_patients_are_refused_one_by_one() -> None:
 
 def test_bundle_with_urn_uuid_and_conditional_references(tmp_path: Path) -> None:
     bundle = {"resourceType": "Bundle", "type": "transaction", "entry": [
-        {"fullUrl": "urn:uuid:aaaa", "resource": _patient("x", "11112222")},
+        {"fullUrl": "urn:uuid:aaaa", "resource": patient_resource("x", "11112222")},
         {"fullUrl": "urn:uuid:bbbb", "resource": {
             "resourceType": "Practitioner", "identifier": [{"system": "urn:rpps", "value": "42"}],
             "name": [{"family": "Da Silva", "given": ["François"]}]}},
@@ -166,10 +154,10 @@ def test_bundle_with_urn_uuid_and_conditional_references(tmp_path: Path) -> None
 
 
 def test_malformed_resources_are_refused_alone(tmp_path: Path) -> None:
-    path = _ndjson(
+    path = ndjson_file(
         tmp_path / "mixed.ndjson",
-        _patient("good", "10000001"),
-        _patient("badbirth", "10000002", birthDate="1950-13-45"),
+        patient_resource("good", "10000001"),
+        patient_resource("badbirth", "10000002", birthDate="1950-13-45"),
         "{not json",
         _order("nosubject", None),
         _order("unknown", {"reference": "Patient/nobody"}),
@@ -203,7 +191,8 @@ def test_malformed_resources_are_refused_alone(tmp_path: Path) -> None:
 
 
 def test_duplicate_ipp_and_unreadable_file(tmp_path: Path) -> None:
-    path = _ndjson(tmp_path / "dup.ndjson", _patient("a", "10000001"), _patient("b", "10000001"))
+    path = ndjson_file(tmp_path / "dup.ndjson", patient_resource("a", "10000001"),
+                       patient_resource("b", "10000001"))
     missing = tmp_path / "absent.ndjson"
     result = import_fhir([path, missing])
     assert len(result.of_type("patient")) == 1
@@ -233,7 +222,7 @@ def test_allergy_keeps_severity_criticality_and_no_known_allergy(tmp_path: Path)
             "patient": {"reference": "Patient/p1"},
             "code": {"coding": [{"system": snomed, "code": "716186003",
                                  "display": "No known allergy"}]}}
-    result = import_fhir([_ndjson(tmp_path / "a.ndjson", _patient(), allergy, none)])
+    result = import_fhir([ndjson_file(tmp_path / "a.ndjson", patient_resource(), allergy, none)])
     assert result.rejections == []
     found = {a.id: a for a in result.of_type("allergy")}
     assert (found["al1"].severity, found["al1"].criticality, found["al1"].code) == \

@@ -9,22 +9,15 @@ import pytest
 
 from pcsauvegarde.publisher.importers.hl7v2.identity import Hl7Options
 from pcsauvegarde.publisher.importers.hl7v2.importer import import_hl7
-from tests.support.hl7 import PID, message, seg, visit
+from tests.support.hl7 import PID, message, seg, visit, write_messages
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "testdata" / "hl7v2"
 if not SAMPLES.is_dir():
     SAMPLES = Path("/work/shared/testdata/hl7v2")
 UTC = dt.UTC
 
-def _write(tmp_path: Path, name: str, *messages: str, sep: str = "\r",
-           encoding: str = "utf-8") -> Path:
-    path = tmp_path / name
-    path.write_bytes(sep.join(m.replace("\r", sep) for m in messages).encode(encoding) + b"\n")
-    return path
-
-
 def test_adt_flow_admission_transfer_update_discharge(tmp_path):
-    path = _write(tmp_path, "adt.hl7",
+    path = write_messages(tmp_path, "adt.hl7",
                   message("ADT^A01^ADT_A01", "1", "EVN|A01|202611250830", PID, visit(),
                        "AL1|1|DA|PENI^Pénicilline|SV|Œdème de Quincke~Urticaire",
                        "DG1|1||I10^Hypertension artérielle"),
@@ -56,14 +49,15 @@ def test_adt_flow_admission_transfer_update_discharge(tmp_path):
 @pytest.mark.parametrize("sep", ["\r", "\n", "\r\n"])
 def test_separators_and_latin1(tmp_path, sep):
     msg = message("ADT^A01", "9", PID, visit(), charset="8859/1").replace("Cœur", "Coeur")
-    result = import_hl7([_write(tmp_path, "latin.hl7", msg, msg, sep=sep, encoding="latin-1")])
+    path = write_messages(tmp_path, "latin.hl7", msg, msg, sep=sep, encoding="latin-1")
+    result = import_hl7([path])
     assert result.rejections == [] and result.messages == 2
     assert result.of_type("patient")[0].first_names == "Hélène Marie"
 
 
 def test_latin1_without_charset_is_refused_clearly(tmp_path):
     msg = message("ADT^A01", "9", PID, visit(), charset="").replace("Cœur", "Coeur")
-    (rej,) = import_hl7([_write(tmp_path, "x.hl7", msg, encoding="latin-1")]).rejections
+    (rej,) = import_hl7([write_messages(tmp_path, "x.hl7", msg, encoding="latin-1")]).rejections
     assert "MSH-18" in rej.message() and "x.hl7, message 1 (ligne 1)" in rej.message()
 
 
@@ -75,7 +69,7 @@ def test_oru_results_flags_and_bad_obx_refused_alone(tmp_path):
                "OBX|2|NM|2951-2^Sodium^LN||139|mmol/L|135-145|N|||F",
                "OBX|3|NM|2160-0^Créatinine^LN||95|µmol/L|45-90|ZZ|||F",
                "OBX|4|NM|718-7^Hémoglobine^LN||9.1|g/dL|12-16|L|||D")
-    result = import_hl7([_write(tmp_path, "oru.hl7", msg)])
+    result = import_hl7([write_messages(tmp_path, "oru.hl7", msg)])
     k, na = sorted(result.of_type("lab_result"), key=lambda r: r.code)
     assert (k.id, k.value, k.abnormal, k.unit) == ("LAB1-2823-3", "6.1", "HH", "mmol/L")
     assert k.collected_at == dt.datetime(2026, 11, 27, 5, 0, tzinfo=UTC)
@@ -95,7 +89,7 @@ def test_rde_orders_timing(tmp_path):
                "ORC|NW|P4", "RXE|^3 fois par jour au repas^^202611270800|Gaviscon|1||sachet",
                "ORC|NW|P5", "RXE|^Q6H^^20261127|Héparine||",
                "ORC|NW|P6", "RXE|^Q6H^^20261127||1||mg")
-    result = import_hl7([_write(tmp_path, "rde.hl7", msg)])
+    result = import_hl7([write_messages(tmp_path, "rde.hl7", msg)])
     orders = {o.id: o for o in result.of_type("medication_order")}
     p1 = orders["P1"]
     assert p1.code == "9213718" and p1.route == "Orale" and p1.prescriber == "Étienne CŒUR"
@@ -112,10 +106,10 @@ def test_rde_orders_timing(tmp_path):
 def test_unknown_patient_without_identity_refused_known_one_kept(tmp_path):
     bare = "PID|1||900123^^^CHD^PI"
     first = message("ADT^A03", "1", "EVN|A03|202611271015", bare, visit())
-    result = import_hl7([_write(tmp_path, "a.hl7", first)])
+    result = import_hl7([write_messages(tmp_path, "a.hl7", first)])
     assert "PID-5" in result.rejections[0].reason_fr and result.records == []
     full = message("ADT^A01", "0", PID, visit())
-    result = import_hl7([_write(tmp_path, "b.hl7", full, first)])
+    result = import_hl7([write_messages(tmp_path, "b.hl7", full, first)])
     assert result.rejections == []
     assert result.of_type("stay")[0].discharge is not None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.support.pam import seg
 
 MSH = "MSH|^~\\&|DPI|CHD|SAUVEGARDE|CHD|{ts}||{type}|{ctl}|P|2.5|||||FRA|{charset}"
@@ -21,3 +23,10 @@ def message(mtype: str, ctl: str, *segments: str, charset: str = "UNICODE UTF-8"
 def visit(unit="CARDIO", room="12", bed="A", nda="NDA77", admit="202611250830", discharge=""):
     return seg("PV1", {1: "1", 2: "I", 3: f"{unit}^{room}^{bed}", 7: "0000123^Cœur^Étienne^^^Dr",
                        19: nda, 44: admit, 45: discharge})
+
+
+def write_messages(tmp_path: Path, name: str, *messages: str, sep: str = "\r",
+           encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(sep.join(m.replace("\r", sep) for m in messages).encode(encoding) + b"\n")
+    return path

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+IN_UNIT, OUT_UNIT = "CHD", "REA"  # units of the demo hospital
+
 
 def client_as(app, login: str):
     """A test client holding an open server-side session for ``login``."""

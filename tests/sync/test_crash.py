@@ -20,8 +20,10 @@ from pcsauvegarde.station.store import Store
 from pcsauvegarde.station.sync.pull import pull_all
 
 COPIES = 2           # demo dpi × 2 ≈ 2,000 records: the pull takes about 1 s here
-ITERATIONS = 15
-BUDGET_SECONDS = 22
+# The suite's quick run; the attack rerun uses e.g. PCSAUVEGARDE_CRASH_KILLS=220
+# PCSAUVEGARDE_CRASH_SECONDS=1800 (issue 11: at least 200 kill -9).
+ITERATIONS = int(os.environ.get("PCSAUVEGARDE_CRASH_KILLS", "15"))
+BUDGET_SECONDS = float(os.environ.get("PCSAUVEGARDE_CRASH_SECONDS", "22"))
 CHILD = Path(__file__).with_name("crash_child.py")
 
 
@@ -132,6 +134,7 @@ def test_kill_9_during_ingest_never_leaves_a_mixed_snapshot(template, keys, tmp_
         shutil.rmtree(data)
     print(f"\n[mesure] tirage de {b.stat().st_size // 1024} Kio en {duration:.2f} s ; "
           f"{len(outcomes)} kill -9 : {outcomes.count(1)} ancien, {outcomes.count(2)} nouveau")
-    assert len(outcomes) >= 6  # fewer only on a badly overloaded machine
+    # fewer only on a badly overloaded machine (each kill costs a copy and a child's start)
+    assert len(outcomes) >= min(ITERATIONS, 6 if duration < 2 else 3)
     log = json.dumps(outcomes)
     assert set(outcomes) <= {1, 2}, log

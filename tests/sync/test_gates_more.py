@@ -96,8 +96,8 @@ def test_package_still_being_written_is_skipped_then_accepted(station, settings,
     from pcsauvegarde.station.sync.transports import folder
     original = folder.copy_stream
 
-    def copy_while_growing(read, dest, limit):
-        size = original(read, dest, limit)
+    def copy_while_growing(read, dest, limit, deadline=None):
+        size = original(read, dest, limit, deadline)
         target.write_bytes(data)  # the writer finishes while we were reading
         return size
 
@@ -118,7 +118,7 @@ def test_disk_full_while_copying_is_a_run_error(station, settings, keys, drop, m
     make_package(drop, dpi(demo_records), sequence=before[0] + 1)
     from pcsauvegarde.station.sync.transports import folder
 
-    def full_disk(read, dest, limit):
+    def full_disk(read, dest, limit, deadline=None):
         dest.write_bytes(b"partial")
         dest.unlink()
         raise OSError(errno.ENOSPC, "No space left on device")

@@ -168,8 +168,8 @@ def test_https_skips_a_file_whose_size_disagrees(settings, https_drop, keys, mon
     from pcsauvegarde.station.sync.transports import https as https_mod
     original = https_mod.copy_stream
 
-    def short(read, target, limit):
-        size = original(read, target, limit)
+    def short(read, target, limit, deadline=None):
+        size = original(read, target, limit, deadline)
         with open(target, "r+b") as fh:
             fh.truncate(size - 10)
         return size - 10

@@ -8,8 +8,7 @@ from pcsauvegarde.station.state.accounts import ROLES
 from tests.support.constants import NOW, PASSWORD
 from tests.support.odd import odd_hospital
 from tests.support.stations import station_of_records
-
-IN_UNIT, OUT_UNIT = "CHD", "REA"  # units of the demo hospital
+from tests.support.web import IN_UNIT, OUT_UNIT
 
 
 @pytest.fixture

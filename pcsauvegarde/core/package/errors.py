@@ -14,6 +14,14 @@ REASONS = (
     "truncated",  # compressed stream ends early
     "manifest",   # manifest invalid, inconsistent with the name, or counts mismatch
     "record",     # a record line is invalid
+    "depth",      # JSON nested beyond the limit
+    "expanded_size",  # plaintext larger than the limit (decompression bomb)
+    "ratio",      # plaintext too many times the compressed size (decompression bomb)
+    "line_count", # more lines than the manifest announces
+    "counts",     # more records of a type than the manifest announces (seen while reading)
+    "time_budget",  # reading took longer than allowed
+    "file_type",  # a FIFO, device, directory or symlink where a file was expected
+    "disk",       # the station's disk is full (not the package's fault: not quarantined)
 )
 
 

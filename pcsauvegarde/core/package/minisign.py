@@ -216,12 +216,39 @@ def verify(data: bytes, sig_text: str, pubkeys: Iterable[PublicKey],
            name: str = "signature") -> PublicKey:
     """Check both signatures against the pinned keys; return the key that signed."""
     sig = Signature.parse(sig_text, name)
+    message = _prehash(data) if sig.algorithm == _ALG_PREHASHED else data
+    return _verify(sig, message, pubkeys, name)
+
+
+def verify_file(path: PathLike, sig_text: str, pubkeys: Iterable[PublicKey],
+                name: str = "signature", max_legacy: int = 64 * 1024**2) -> PublicKey:
+    """:func:`verify` over a file, hashed as it streams (memory stays flat).
+
+    The legacy algorithm signs the raw bytes, which must then be held whole: only up to
+    ``max_legacy`` bytes.
+    """
+    sig = Signature.parse(sig_text, name)
+    with open(path, "rb") as f:
+        if sig.algorithm == _ALG_PREHASHED:
+            h = hashlib.blake2b(digest_size=64)
+            while chunk := f.read(1 << 20):
+                h.update(chunk)
+            message = h.digest()
+        else:
+            message = f.read(max_legacy + 1)
+            if len(message) > max_legacy:
+                raise PackageError(name, "signature", "signature d'ancien format (Ed) refusée "
+                                   f"au-delà de {max_legacy} octets : signez avec minisign -H")
+    return _verify(sig, message, pubkeys, name)
+
+
+def _verify(sig: Signature, message: bytes, pubkeys: Iterable[PublicKey],
+            name: str) -> PublicKey:
     signer = next((k for k in pubkeys if k.key_id == sig.key_id), None)
     if signer is None:
         raise PackageError(name, "signature", "signature invalide (clé de signature non "
                            f"reconnue : {format_key_id(sig.key_id)})")
     key = signer._ed25519()
-    message = _prehash(data) if sig.algorithm == _ALG_PREHASHED else data
     try:
         key.verify(sig.signature, message)
     except InvalidSignature:

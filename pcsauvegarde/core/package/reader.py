@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import errno
 import gzip
 import io
 import json
 import os
+import time
 import zlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Literal, Self, overload
+from typing import IO, Any, BinaryIO, Literal, Self, overload
 
 import pyrage
 
 from pcsauvegarde.core import record_check, records
+from pcsauvegarde.core.fsutil import NotRegularFile, open_regular
 from pcsauvegarde.core.package import minisign
 from pcsauvegarde.core.package.age import Identity
 from pcsauvegarde.core.package.errors import PackageError
+from pcsauvegarde.core.package.limits import Guard, Limits, check_depth
 from pcsauvegarde.core.package.manifest import (
     DELETED,
     Deletion,
@@ -39,12 +43,15 @@ Row = tuple[str, str, str, str | None, str | None]
 PathLike = str | os.PathLike
 
 
-@dataclass(frozen=True)
+@dataclass
 class OpenedPackage:
     """An authenticated, decrypted package: manifest now, records streamed on demand.
 
     The package is only valid once :meth:`iter_records` has run to the end without error
     (the manifest counts are checked last); the store MUST NOT promote it before that.
+    Opened with a ``workdir``, the decrypted stream lives in a file there, never whole in
+    memory; :meth:`expand` checks everything and keeps the plaintext, so that the store's
+    write lock is then held for writing only. :meth:`close` removes those files.
     """
 
     name: str
@@ -52,7 +59,53 @@ class OpenedPackage:
     signer: minisign.PublicKey
     trusted_comment: str
     size: int
-    _compressed: bytes = field(repr=False)
+    _compressed: bytes | Path = field(repr=False)
+    limits: Limits = field(default_factory=Limits)
+    _plain: Path | None = field(default=None, repr=False)
+    _started: float = field(default_factory=time.monotonic, repr=False)
+
+    def _lines(self, copy_to: BinaryIO | None = None, max_lines: int | None = -1) -> _Lines:
+        """The plaintext's lines: the checked expansion if there is one, else decompressing
+        under the limits (size, ratio, time, line count)."""
+        lim = self.limits
+        if max_lines == -1:
+            max_lines = 1 + sum(self.manifest.counts.values()) + lim.blank_lines
+        if self._plain is not None:
+            return _Lines(self.name, open(self._plain, "rb"), None, max_lines)
+        if isinstance(self._compressed, Path):
+            source: BinaryIO = open(self._compressed, "rb")
+            size, disk = self._compressed.stat().st_size, self._compressed.parent
+        else:
+            source, size, disk = io.BytesIO(self._compressed), len(self._compressed), None
+        guard = Guard(self.name, lim, size, disk, self._started)
+        return _Lines(self.name, gzip.GzipFile(fileobj=source, mode="rb"), guard, max_lines,
+                      copy_to, source)
+
+    def expand(self, target: Path) -> None:
+        """Check every record, the limits and the counts, keeping the plaintext in ``target``;
+        afterwards the records are read from there (no decompression, nothing to refuse)."""
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                for _ in self.iter_rows(copy_to=out):
+                    pass
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+        self._plain = target
+
+    def close(self) -> None:
+        """Remove the files this package wrote in its workdir."""
+        for path in (self._plain, self._compressed):
+            if isinstance(path, Path):
+                path.unlink(missing_ok=True)
+        self._plain = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     @overload
     def iter_records(self, raw: Literal[False] = False) -> Iterator[Item]: ...
@@ -67,10 +120,11 @@ class OpenedPackage:
         """
         counts: Counter = Counter()
         domain, from_dict = self.manifest.domain, records.record_from_dict
-        with _Lines(self.name, self._compressed) as lines:
+        with self._lines() as lines:
             lines.next()  # the manifest, parsed at open time
             while (line := lines.next()) is not None:
-                text, data = _json(self.name, line, lines.number, "record")
+                text, data = _json(self.name, line, lines.number, "record",
+                                   self.limits.max_depth)
                 try:
                     # the common case inline (a record of the domain); item_from_dict otherwise
                     item: Item
@@ -87,7 +141,7 @@ class OpenedPackage:
                 yield (item, text.strip()) if raw else item
         self._check_counts(counts)
 
-    def iter_rows(self) -> Iterator[list[Row]]:
+    def iter_rows(self, copy_to: BinaryIO | None = None) -> Iterator[list[Row]]:
         """Yield the records as batches of store rows, validated like :meth:`iter_records`.
 
         A row is ``(type, id, domain, ipp, line)``, ``line`` being the record's JSON text as
@@ -102,7 +156,9 @@ class OpenedPackage:
         ipp_of = {t: record_check.ipp_field(t) for t in records.types_of_domain(domain)}
         # typeshed does not declare scan_once (set by JSONDecoder.__init__).
         scan, first_item = _SCANNER.scan_once, itemgetter(0)  # type: ignore[attr-defined]
-        with _Lines(name, self._compressed) as lines:
+        max_depth = self.limits.max_depth
+        declared = self.manifest.counts
+        with self._lines(copy_to) as lines:
             lines.next()  # the manifest, parsed at open time
             while (block := lines.block()) is not None:
                 first, raws = block
@@ -112,6 +168,8 @@ class OpenedPackage:
                     texts = [None] * len(raws)  # scan() fails on None, then line by line
                 rows: list[Row] = []
                 for number, text in enumerate(texts, start=first):
+                    if text is not None and text.count("[") + text.count("{") > max_depth:
+                        check_depth(name, text, max_depth, number)  # before any parser
                     try:
                         data, end = scan(text, 0)
                     except Exception:  # json.loads below gives the error
@@ -120,7 +178,7 @@ class OpenedPackage:
                         raw = raws[number - first]
                         if not raw.strip():
                             continue
-                        text, data = _json(name, raw, number, "record")
+                        text, data = _json(name, raw, number, "record", max_depth)
                         text = text.strip()
                     if type(data) is dict:
                         kind = data.get("type", "")
@@ -132,6 +190,12 @@ class OpenedPackage:
                             continue
                     rows.append(self._checked_row(data, text, number, counts))
                 counts.update(map(first_item, rows))  # counted in C, not line by line
+                over = [k for k, v in counts.items() if v > declared.get(k, 0)]
+                if over:  # a lying manifest is caught now, not after writing it all
+                    said = ", ".join(f"{k} : {declared.get(k, 0)} annoncé(s)"
+                                     for k in sorted(over))
+                    raise PackageError(name, "counts", "plus d'enregistrements que le manifeste "
+                                       f"n'en annonce ({said})", lines.number)
                 if rows:
                     yield rows
         self._check_counts(counts)
@@ -165,12 +229,20 @@ class OpenedPackage:
 
 
 class _Lines:
-    """Line reader over the gzip plaintext mapping gzip failures to PackageError."""
+    """Line reader over the plaintext mapping gzip failures to PackageError; with a guard,
+    every block is counted against the limits before it is split into lines."""
 
-    def __init__(self, name: str, compressed: bytes):
+    def __init__(self, name: str, stream: IO[bytes] | gzip.GzipFile, guard: Guard | None = None,
+                 max_lines: int | None = None, copy_to: BinaryIO | None = None,
+                 source: BinaryIO | None = None):
         self.name = name
         self.number = 0
-        self._gz = gzip.GzipFile(fileobj=io.BytesIO(compressed), mode="rb")
+        self._gz = stream
+        self._source = source  # the compressed file under the gzip stream, closed with it
+        self._guard = guard
+        self._max_lines = max_lines
+        self._copy_to = copy_to
+        self._produced = 0  # lines cut so far, blank ones included
         # Lines are cut from 1 MiB blocks: one readline() call per line costs more than
         # parsing the line's JSON for small records.
         self._lines: list[bytes] = []
@@ -183,6 +255,8 @@ class _Lines:
 
     def __exit__(self, *exc: object) -> None:
         self._gz.close()
+        if self._source is not None:
+            self._source.close()
 
     def block(self) -> tuple[int, list[bytes]] | None:
         """(number of its first line, the lines) of the rest of the current block, or None
@@ -217,6 +291,16 @@ class _Lines:
             except (gzip.BadGzipFile, zlib.error, OSError) as exc:
                 raise PackageError(self.name, "format", f"flux gzip invalide ({exc})",
                                    self.number + 1) from None
+            if self._guard is not None:
+                self._guard.produced(len(block), self.number + 1)
+            if self._copy_to is not None and block:
+                try:
+                    self._copy_to.write(block)
+                except OSError as exc:
+                    code, why = (("disk", "disque plein") if exc.errno == errno.ENOSPC
+                                 else ("format", str(exc)))
+                    raise PackageError(self.name, code, f"décompression impossible ({why})",
+                                       self.number + 1) from None
             if not block:
                 self._eof = True
                 lines = [self._rest] if self._rest else []
@@ -226,47 +310,67 @@ class _Lines:
             if len(self._rest) > MAX_LINE or any(len(x) > MAX_LINE for x in lines):
                 raise PackageError(self.name, "format", f"ligne trop longue (plus de {MAX_LINE} "
                                    "octets)", self.number + 1)
+            self._produced += len(lines)
+            if self._max_lines is not None and self._produced > self._max_lines:
+                raise PackageError(self.name, "line_count", "plus de lignes que le manifeste "
+                                   f"n'annonce d'enregistrements ({self._max_lines} au plus)",
+                                   self._max_lines + 1)
             if lines:
                 self._lines, self._at = lines, 0
                 return True
         return False
 
 
-def _json(name: str, raw: bytes, number: int, reason: str) -> tuple[str, Any]:
-    """(the line as text, its JSON value)."""
+def _json(name: str, raw: bytes, number: int, reason: str,
+          max_depth: int = Limits.max_depth) -> tuple[str, Any]:
+    """(the line as text, its JSON value); nesting beyond ``max_depth`` refused unparsed."""
     try:
         text = raw.decode("utf-8")
+        check_depth(name, text, max_depth, number)
         return text, json.loads(text)
     except UnicodeDecodeError:
         raise PackageError(name, "format", "texte non UTF-8", number) from None
+    except RecursionError:  # belt and braces: check_depth refuses it first
+        raise PackageError(name, "depth", "JSON imbriqué trop profondément", number) from None
     except ValueError as exc:
         raise PackageError(name, reason, f"JSON invalide ({exc.args[0]})", number) from None
 
 
 def _read_bounded(path: Path, name: str, max_size: int) -> bytes:
     try:
-        with open(path, "rb") as f:
-            size = os.fstat(f.fileno()).st_size
-            if size == 0:
-                raise PackageError(name, "size", "fichier vide (0 octet)")
-            if size > max_size:
-                raise PackageError(name, "size", f"fichier trop gros ({size} octets, "
-                                   f"limite {max_size})")
+        with open_regular(path) as f:
+            size = _checked_size(f, name, max_size)
             data = f.read(max_size + 1)
     except FileNotFoundError:
         raise PackageError(name, "missing", "fichier introuvable") from None
-    if len(data) > max_size:  # grew while we read it
-        raise PackageError(name, "size", f"fichier trop gros (limite {max_size} octets)")
+    except NotRegularFile as exc:
+        raise PackageError(name, "file_type", str(exc)) from None
+    if len(data) > max_size or len(data) != size:  # grew while we read it
+        raise PackageError(name, "size", f"fichier modifié pendant la lecture (limite "
+                           f"{max_size} octets)")
     return data
+
+
+def _checked_size(f: BinaryIO, name: str, max_size: int) -> int:
+    size = os.fstat(f.fileno()).st_size
+    if size == 0:
+        raise PackageError(name, "size", "fichier vide (0 octet)")
+    if size > max_size:
+        raise PackageError(name, "size", f"fichier trop gros ({size} octets, limite {max_size})")
+    return size
 
 
 def _read_signature(sig_path: Path, name: str) -> str:
     try:
-        with open(sig_path, "rb") as f:
+        with open_regular(sig_path) as f:  # a FIFO or a link here must not hang nor leak
             raw = f.read(minisign.MAX_SIG_FILE + 1)
     except FileNotFoundError:
         raise PackageError(name, "missing", f"signature absente (fichier « {sig_path.name} » "
                            "introuvable) : paquet refusé") from None
+    except NotRegularFile as exc:
+        raise PackageError(name, "signature", f"signature refusée : {exc}") from None
+    except OSError as exc:
+        raise PackageError(name, "signature", f"signature illisible ({exc.strerror})") from None
     if len(raw) > minisign.MAX_SIG_FILE:
         raise PackageError(name, "signature", "fichier de signature trop gros")
     try:
@@ -298,11 +402,37 @@ def _decrypt(name: str, data: bytes, identities: list[Identity]) -> bytes:
         raise PackageError(name, "decrypt", f"fichier age corrompu ou incomplet ({exc})") from None
 
 
+def _decrypt_file(name: str, path: Path, target: Path, identities: list[Identity]) -> Path:
+    """Decrypt ``path`` into ``target`` as a stream (memory stays flat whatever the size)."""
+    with open_regular(path) as f:
+        if f.read(len(_AGE_MAGIC)) != _AGE_MAGIC:
+            raise PackageError(name, "format", "ce n'est pas un fichier chiffré au format age")
+    target.unlink(missing_ok=True)
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
+    try:
+        pyrage.decrypt_file(str(path), str(target), identities)
+    except pyrage.DecryptError as exc:
+        target.unlink(missing_ok=True)
+        if "no matching keys" in str(exc).lower():
+            raise PackageError(name, "decrypt", "paquet chiffré pour une autre station ou clé "
+                               "de station incorrecte") from None
+        raise PackageError(name, "decrypt", f"fichier age corrompu ou incomplet ({exc})") from None
+    except OSError as exc:
+        target.unlink(missing_ok=True)
+        code, why = ("disk", "disque plein") if exc.errno == errno.ENOSPC else ("decrypt", exc)
+        raise PackageError(name, code, f"déchiffrement impossible ({why})") from None
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return target
+
+
 def open_package(path: PathLike, pinned_pubkeys: Sequence[minisign.PublicKey],
                  identity: Identity | Sequence[Identity], *,
                  station: str | Sequence[str] | None = None, name: str | None = None,
                  sig_path: PathLike | None = None,
-                 max_size: int = DEFAULT_MAX_SIZE) -> OpenedPackage:
+                 max_size: int = DEFAULT_MAX_SIZE, workdir: PathLike | None = None,
+                 limits: Limits | None = None) -> OpenedPackage:
     """Authenticate then decrypt a package; records are checked by ``iter_records()``.
 
     Order: file name, size, signature over the encrypted bytes (before any decryption),
@@ -319,25 +449,55 @@ def open_package(path: PathLike, pinned_pubkeys: Sequence[minisign.PublicKey],
         raise PackageError(name, "name", f"paquet destiné à la station « {parts['station']} »,"
                            f" pas à « {' / '.join(accepted)} »")
     sig_file = Path(sig_path) if sig_path else path.with_name(path.name + ".minisig")
-    data = _read_bounded(path, name, max_size)
+    limits = limits or Limits()
+    started = time.monotonic()
+    identities = [identity] if isinstance(identity, Identity) else list(identity)
     sig_text = _read_signature(sig_file, name)
-    signer = minisign.verify(data, sig_text, pinned_pubkeys, name)
+    compressed: bytes | Path
+    if workdir is None:  # small packages, tools and tests: all in memory
+        data = _read_bounded(path, name, max_size)
+        signer = minisign.verify(data, sig_text, pinned_pubkeys, name)
+        size = len(data)
+    else:  # the station: streamed from disk to disk, hashed and decrypted in chunks
+        try:
+            with open_regular(path) as f:
+                size = _checked_size(f, name, max_size)
+        except FileNotFoundError:
+            raise PackageError(name, "missing", "fichier introuvable") from None
+        except NotRegularFile as exc:
+            raise PackageError(name, "file_type", str(exc)) from None
+        signer = minisign.verify_file(path, sig_text, pinned_pubkeys, name)
     comment = minisign.Signature.parse(sig_text, name).trusted_comment
     _check_trusted_comment(name, comment, parts)
-    identities = [identity] if isinstance(identity, Identity) else list(identity)
-    compressed = _decrypt(name, data, identities)
-    size = len(data)
-    del data  # keep one copy only: the compressed plaintext
-    with _Lines(name, compressed) as lines:
+    if workdir is None:
+        compressed = _decrypt(name, data, identities)
+        del data  # keep one copy only: the compressed plaintext
+    else:
+        compressed = _decrypt_file(name, path, Path(workdir) / f".{name}.gz", identities)
+    opened = OpenedPackage(name, None, signer, comment, size, compressed,  # type: ignore[arg-type]
+                           limits, _started=started)
+    try:
+        opened.manifest = _read_manifest(opened, parts)
+    except BaseException:
+        opened.close()
+        raise
+    return opened
+
+
+def _read_manifest(opened: OpenedPackage, parts: dict) -> Manifest:
+    """The first line, checked against the file name (limits apply from the first byte)."""
+    name = opened.name
+    with opened._lines(max_lines=None) as lines:
         raw = lines.next()
         if raw is None:
             raise PackageError(name, "manifest", "paquet vide : manifeste absent")
-        manifest = Manifest.from_dict(_json(name, raw, lines.number, "manifest")[1], name)
+        manifest = Manifest.from_dict(_json(name, raw, lines.number, "manifest",
+                                            opened.limits.max_depth)[1], name)
     for key, value in parts.items():
         if getattr(manifest, key) != value:
             raise PackageError(name, "manifest", f"manifeste : {key} « {getattr(manifest, key)} »"
                                f" ne correspond pas au nom du fichier (« {value} »)")
-    return OpenedPackage(name, manifest, signer, comment, size, compressed)
+    return manifest
 
 
 def read_package(path: PathLike, pinned_pubkeys: Sequence[minisign.PublicKey],

@@ -130,12 +130,12 @@ def render(station: Station, kind: str, data, ctx: DocumentContext, **options: A
     """Render in the station's worker processes when it has some (PDFs are CPU-bound and the
     GIL would make every screen wait behind them), else in this thread."""
     pool = station.render_pool
-    if pool is None:
-        return _render(kind, data, ctx, options)
-    try:
-        return pool.submit(_render, kind, data, ctx, options).result(timeout=120)
-    except BrokenExecutor:
-        station.render_pool = None  # a worker died: keep printing, in-thread
+    if pool is not None:
+        try:
+            return pool.submit(_render, kind, data, ctx, options).result(timeout=120)
+        except BrokenExecutor:
+            station.render_pool = None  # a worker died: keep printing, in-thread
+    with station.render_lock:  # two fpdf2 documents built at once in one process can clash
         return _render(kind, data, ctx, options)
 
 

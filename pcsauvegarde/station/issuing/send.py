@@ -5,6 +5,8 @@ Written once for every screen that prints and for ``pcsauvegarde print``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pcsauvegarde.station.issuing.issue import stored_pdf
 from pcsauvegarde.station.printing.retry import PrintOutcome, PrintQueue
 from pcsauvegarde.station.station import Station
@@ -31,6 +33,8 @@ def retry(station: Station, job_id: int, user: str) -> PrintOutcome | None:
     return print_queue(station).retry(job_id, lambda n: stored_pdf(station, n), user)
 
 
-def retry_all(station: Station, user: str) -> list[PrintOutcome]:
-    """Send the failed jobs again, oldest first, stopping at the first failure."""
-    return print_queue(station).retry_all(lambda n: stored_pdf(station, n), user)
+def retry_all(station: Station, user: str,
+              visible: Callable[[str], bool] | None = None) -> list[PrintOutcome]:
+    """Send the failed jobs again (those ``visible`` accepts: the user's), oldest first,
+    stopping at the first failure."""
+    return print_queue(station).retry_all(lambda n: stored_pdf(station, n), user, visible)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from pcsauvegarde.core.fsutil import atomic_write
+from pcsauvegarde.core.fsutil import atomic_write, private_dir
 
 
 class PrintError(Exception):
@@ -42,7 +42,7 @@ class FilePrinter:
 
     def status(self) -> PrinterStatus:
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            private_dir(self.folder)
         except OSError as exc:
             return PrinterStatus(False, f"dossier d'impression inaccessible ({exc.strerror})")
         return PrinterStatus(True, "prête (impression dans un dossier)")
@@ -52,7 +52,7 @@ class FilePrinter:
         safe = re.sub(r"[^A-Za-z0-9_-]+", "_", title)[:60]
         path = self.folder / f"{stamp}-{safe}.pdf"
         try:
-            atomic_write(path, data)
+            atomic_write(path, data, mode=0o600)
         except OSError as exc:
             raise PrintError(f"impression impossible dans « {self.folder} » : {exc}") from None
         return path.name

@@ -75,15 +75,22 @@ class PrintQueue:
                          (job, stamp, number))
         return PrintOutcome(number, job=job)
 
-    def failed(self) -> list[FailedJob]:
-        """Jobs still waiting to be printed, oldest first."""
+    def failed(self, visible: Callable[[str], bool] | None = None) -> list[FailedJob]:
+        """Jobs still waiting to be printed, oldest first (only those ``visible`` accepts)."""
         with self.db.connect() as conn:
             rows = conn.execute("SELECT * FROM print_job WHERE status='failed' "
                                 "ORDER BY first_try, id").fetchall()
         return [FailedJob(r["id"], r["number"], r["error"], r["attempts"],
                           dt.datetime.fromisoformat(r["first_try"]),
                           dt.datetime.fromisoformat(r["last_try"]), r["requested_by"])
-                for r in rows]
+                for r in rows if visible is None or visible(r["number"])]
+
+    def failed_number(self, job_id: int) -> str | None:
+        """The document number of a listed failed job (None when no such failed job)."""
+        with self.db.connect() as conn:
+            row = conn.execute("SELECT number FROM print_job WHERE id=? AND status='failed'",
+                               (job_id,)).fetchone()
+        return row[0] if row else None
 
     def count_failed(self) -> int:
         with self.db.connect() as conn:
@@ -93,7 +100,7 @@ class PrintQueue:
     def retry(self, job_id: int, load_pdf: Callable[[str], bytes | None],
               user: str) -> PrintOutcome | None:
         """Send a listed job again (None when no such failed job)."""
-        job = self._failed_number(job_id)
+        job = self.failed_number(job_id)
         if job is None:
             return None
         pdf = load_pdf(job)
@@ -102,9 +109,11 @@ class PrintQueue:
             return PrintOutcome(job, error="document introuvable sur la station")
         return self.send(job, pdf, user)
 
-    def retry_all(self, load_pdf: Callable[[str], bytes | None], user: str) -> list[PrintOutcome]:
+    def retry_all(self, load_pdf: Callable[[str], bytes | None], user: str,
+                  visible: Callable[[str], bool] | None = None) -> list[PrintOutcome]:
+        """Send again every listed job ``visible`` accepts; stop at the first failure."""
         out = []
-        for job in self.failed():
+        for job in self.failed(visible):
             outcome = self.retry(job.id, load_pdf, user)
             if outcome is not None:
                 out.append(outcome)
@@ -118,9 +127,3 @@ class PrintQueue:
             cur = conn.execute("UPDATE print_job SET status='set_aside' "
                                "WHERE id=? AND status='failed'", (job_id,))
         return cur.rowcount == 1
-
-    def _failed_number(self, job_id: int) -> str | None:
-        with self.db.connect() as conn:
-            row = conn.execute("SELECT number FROM print_job WHERE id=? AND status='failed'",
-                               (job_id,)).fetchone()
-        return row[0] if row else None

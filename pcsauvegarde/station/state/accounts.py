@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -43,6 +44,11 @@ class Accounts:
 
     def __init__(self, db: StateDB):
         self.db = db
+        self._dummy_hash: tuple[PasswordHasher, str] | None = None
+        with db.connect() as conn:  # one row written by failures that touch no account
+            conn.execute("CREATE TABLE IF NOT EXISTS login_pad (id INTEGER PRIMARY KEY, "
+                         "n INTEGER NOT NULL)")
+            conn.execute("INSERT OR IGNORE INTO login_pad VALUES (1, 0)")
 
     def add(self, login: str, display_name: str, password: str,
             roles: tuple[str, ...] = ("soins",), units: tuple[str, ...] = ("*",)) -> User:
@@ -125,29 +131,46 @@ class Accounts:
 
     def authenticate(self, login: str, password: str,
                      now: dt.datetime | None = None) -> User | None:
-        """The user if the password matches and the account is usable, else None."""
+        """The user if the password matches and the account is usable, else None.
+
+        Every failure (unknown login, locked or disabled account, wrong password) costs one
+        hash verification and one write, so timing says nothing about which login exists.
+        The attempt is counted before the hash is checked, in one transaction: parallel
+        guesses cannot all slip in before the lockout.
+        """
         now = now or dt.datetime.now(dt.UTC)
-        with self.db.connect() as db:
-            row = db.execute("SELECT * FROM user WHERE login=?", (login[:64],)).fetchone()
-        if row is None:
-            _hasher.hash(password[:256])  # same cost whether the login exists or not
-            return None
-        if row["locked_until"] and dt.datetime.fromisoformat(row["locked_until"]) > now:
-            return None
-        try:
-            ok: bool = _hasher.verify(row["password_hash"], password[:256])
-        except (VerificationError, InvalidHashError):
-            ok = False
+        login, password = login[:64], password[:256]
         with self.db.transaction() as db:
-            if ok:
-                db.execute("UPDATE user SET failed_logins=0, locked_until=NULL WHERE login=?",
-                           (login,))
-            else:
+            row = db.execute("SELECT * FROM user WHERE login=?", (login,)).fetchone()
+            locked = bool(row and row["locked_until"]
+                          and dt.datetime.fromisoformat(row["locked_until"]) > now)
+            if row is not None and not locked:
                 failures = row["failed_logins"] + 1
-                locked = (now + LOCKOUT).isoformat() if failures >= MAX_FAILURES else None
+                until = (now + LOCKOUT).isoformat() if failures >= MAX_FAILURES else None
                 db.execute("UPDATE user SET failed_logins=?, locked_until=? WHERE login=?",
-                           (0 if locked else failures, locked, login))
-        return _user(row) if ok and row["active"] else None
+                           (0 if until else failures, until, login))
+            else:  # a write of the same cost (page + WAL sync), so timing tells nothing
+                db.execute("UPDATE login_pad SET n = n + 1 WHERE id = 1")
+        ok = _verify(row["password_hash"] if row is not None else self._dummy(), password)
+        if row is None or locked or not ok:
+            return None
+        with self.db.transaction() as db:
+            db.execute("UPDATE user SET failed_logins=0, locked_until=NULL WHERE login=?",
+                       (login,))
+        return _user(row) if row["active"] else None
+
+    def _dummy(self) -> str:
+        """A hash of a random secret, made with the current hasher, for unknown logins."""
+        if self._dummy_hash is None or self._dummy_hash[0] is not _hasher:
+            self._dummy_hash = (_hasher, _hasher.hash(secrets.token_urlsafe(16)))
+        return self._dummy_hash[1]
+
+
+def _verify(stored: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def check_roles(roles) -> tuple[str, ...]:

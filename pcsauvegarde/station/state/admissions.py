@@ -207,6 +207,13 @@ class Admissions:
     def all(self) -> list[Admission]:
         return self._select("1 = 1", (), 1_000_000)
 
+    def of_units(self, units: tuple[str, ...], limit: int = 50) -> list[Admission]:
+        """The latest admissions into ``units`` (``("*",)``: every unit), newest first."""
+        if "*" in units:
+            return self._select("1 = 1", (), limit)
+        marks = ",".join("?" * len(units)) or "NULL"
+        return self._select(f"unit IN ({marks})", tuple(units), limit)
+
     def remaining(self) -> dict[str, int]:
         return {"ipp": self.numbering.remaining(self.ipp_range),
                 "nda": self.numbering.remaining(self.nda_range)}

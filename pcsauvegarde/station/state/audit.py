@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from pcsauvegarde.station.state.audit_anchor import AuditAnchor
 from pcsauvegarde.station.state.statedb import StateDB
 
 GENESIS = "0" * 64
@@ -36,6 +37,7 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
 ACTIONS = {
     "login": "Connexion",
     "login.failed": "Échec de connexion",
+    "login.throttled": "Connexion refusée (trop de tentatives)",
     "logout": "Déconnexion",
     "session.expired": "Session expirée (inactivité)",
     "session.refused": "Session révoquée réutilisée",
@@ -89,6 +91,8 @@ class Verification:
     entries: int
     broken_seq: int | None = None
     reason: str = ""
+    signed_seq: int | None = None
+    """The latest entry covered by a signed head (None: journal not anchored)."""
 
 
 def entry_hash(seq: int, at: str, actor: str, action: str, target: str, details: str,
@@ -105,12 +109,23 @@ def _canonical_details(details: dict | None) -> str:
 
 
 class Audit:
-    """The station's audit journal, in station.sqlite next to accounts and issued documents."""
+    """The station's audit journal, in station.sqlite next to accounts and issued documents.
 
-    def __init__(self, db: StateDB):
+    With an ``anchor`` every entry's head is signed outside the database (audit_anchor.py);
+    a journal that has signed heads is never silently recreated: verify says it is gone.
+    """
+
+    def __init__(self, db: StateDB, anchor: AuditAnchor | None = None):
         self.db = db
-        with db.connect() as conn:
-            conn.executescript(SCHEMA)
+        self.anchor = anchor
+        if anchor is None or not anchor.exists() or self._has_table():
+            with db.connect() as conn:
+                conn.executescript(SCHEMA)
+
+    def _has_table(self) -> bool:
+        with self.db.connect() as conn:
+            return conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND "
+                                "name='audit'").fetchone() is not None
 
     def record(self, actor: str | None, action: str, target: str = "",
                details: dict | None = None, *, db: sqlite3.Connection | None = None,
@@ -134,13 +149,38 @@ class Audit:
                 try:
                     entry = self._append(conn, *args)
                     conn.execute("COMMIT")
+                except sqlite3.OperationalError as exc:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    if "no such table" not in str(exc):
+                        raise
+                    # Dropped behind our back: care goes on, on a new chain that verify
+                    # will show as a rewrite against the signed heads.
+                    conn.executescript(SCHEMA)
+                    conn.execute("BEGIN IMMEDIATE")
+                    entry = self._append(conn, *args)
+                    conn.execute("COMMIT")
                 except BaseException:
-                    conn.execute("ROLLBACK")
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
                     raise
             finally:
                 if not durable:  # the connection is lent again: give it back as it came
                     conn.execute("PRAGMA synchronous=FULL")
-            return entry
+        if self.anchor is not None:
+            # Also covers entries made inside callers' transactions since the last head.
+            self.anchor.append(entry.seq, entry.hash, entry.at, durable)
+        return entry
+
+    def anchor_now(self) -> None:
+        """Sign the current head (after entries made inside other transactions)."""
+        if self.anchor is None or not self._has_table():
+            return
+        with self.db.connect() as conn:
+            row = conn.execute("SELECT seq, hash, at FROM audit ORDER BY seq DESC LIMIT 1"
+                               ).fetchone()
+        if row is not None:
+            self.anchor.append(row[0], row[1], row[2])
 
     @staticmethod
     def _append(conn: sqlite3.Connection, at: str, actor: str, action: str, target: str,
@@ -153,7 +193,18 @@ class Audit:
         return Entry(seq, at, actor, action, target, details, prev, digest)
 
     def verify(self) -> Verification:
-        """Walk the chain; name the first entry whose hash, link or number is wrong."""
+        """The chain checked in the database, then against every signed head (if anchored):
+        the first missing, altered or rewritten entry is named."""
+        if not self._has_table():
+            return Verification(False, 0, None, "table du journal d'audit absente "
+                                 "(supprimée) : vérification impossible")
+        inner = self._verify_chain()
+        if not inner.ok or self.anchor is None:
+            return inner
+        from pcsauvegarde.station.state.audit_check import check_against_heads
+        return check_against_heads(self, inner.entries)
+
+    def _verify_chain(self) -> Verification:
         count = 0
         prev, expected_seq = GENESIS, 1
         with self.db.connect() as conn:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pcsauvegarde.station.state.statedb import StateDB
@@ -43,36 +44,43 @@ def _hash(token: str) -> str:
 class Sessions:
     """Open, check, close and revoke web sessions in station.sqlite."""
 
-    def __init__(self, db: StateDB):
+    def __init__(self, db: StateDB,
+                 clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)):
         self.db = db
+        self.clock = clock  # replaceable, so idle and absolute limits are testable
         with db.connect() as conn:
             conn.executescript(SCHEMA)
 
     def open(self, login: str, now: dt.datetime | None = None) -> str:
         """A new session for ``login``; returns the secret id to put in the cookie."""
         token = secrets.token_urlsafe(32)
-        at = (now or dt.datetime.now(dt.UTC)).isoformat()
+        at = (now or self.clock()).isoformat()
         with self.db.transaction() as conn:
             conn.execute("INSERT INTO web_session (id_hash, login, created_at, last_seen)"
                          " VALUES (?,?,?,?)", (_hash(token), login, at, at))
         return token
 
-    def check(self, token: str, idle: dt.timedelta,
+    def check(self, token: str, idle: dt.timedelta, max_age: dt.timedelta | None = None,
               now: dt.datetime | None = None) -> SessionCheck:
-        """Is this session open and recently used? An idle one is closed on the spot."""
-        now = now or dt.datetime.now(dt.UTC)
+        """Is this session open, recently used and younger than ``max_age``? One that is not
+        is closed on the spot (this, not the cookie, is what enforces both limits)."""
+        now = now or self.clock()
         key = _hash(token)
         with self.db.connect() as conn:
-            row = conn.execute("SELECT login, last_seen, closed_at FROM web_session"
+            row = conn.execute("SELECT login, created_at, last_seen, closed_at FROM web_session"
                                " WHERE id_hash=?", (key,)).fetchone()
             if row is None:
                 return SessionCheck("unknown")
             if row["closed_at"]:
                 return SessionCheck("closed", row["login"])
             last = dt.datetime.fromisoformat(row["last_seen"])
-            if now - last > idle:
-                conn.execute("UPDATE web_session SET closed_at=?, closed_reason='inactivité'"
-                             " WHERE id_hash=? AND closed_at IS NULL", (now.isoformat(), key))
+            too_old = max_age is not None and (
+                now - dt.datetime.fromisoformat(row["created_at"]) > max_age)
+            if now - last > idle or too_old:
+                conn.execute("UPDATE web_session SET closed_at=?, closed_reason=?"
+                             " WHERE id_hash=? AND closed_at IS NULL",
+                             (now.isoformat(), "durée maximale" if too_old else "inactivité",
+                              key))
                 return SessionCheck("expired", row["login"])
             if now - last > min(TOUCH_EVERY, idle / 4):
                 conn.execute("UPDATE web_session SET last_seen=? WHERE id_hash=?",
@@ -81,14 +89,14 @@ class Sessions:
 
     def close(self, token: str, reason: str = "déconnexion",
               now: dt.datetime | None = None) -> None:
-        at = (now or dt.datetime.now(dt.UTC)).isoformat()
+        at = (now or self.clock()).isoformat()
         with self.db.connect() as conn:
             conn.execute("UPDATE web_session SET closed_at=?, closed_reason=? WHERE id_hash=?"
                          " AND closed_at IS NULL", (at, reason, _hash(token)))
 
     def revoke_user(self, login: str, reason: str, now: dt.datetime | None = None) -> int:
         """Close every open session of ``login`` (disabled account, new password)."""
-        at = (now or dt.datetime.now(dt.UTC)).isoformat()
+        at = (now or self.clock()).isoformat()
         with self.db.connect() as conn:
             cur = conn.execute("UPDATE web_session SET closed_at=?, closed_reason=? WHERE"
                                " login=? AND closed_at IS NULL", (at, reason, login))
@@ -104,7 +112,7 @@ class Sessions:
     def grant(self, token: str, login: str, ipp: str, reason: str,
               now: dt.datetime | None = None) -> None:
         """Let this session open one patient outside the user's units (reason kept)."""
-        at = (now or dt.datetime.now(dt.UTC)).isoformat()
+        at = (now or self.clock()).isoformat()
         with self.db.connect() as conn:
             conn.execute("INSERT OR REPLACE INTO session_grant VALUES (?,?,?,?,?)",
                          (_hash(token), ipp, login, reason, at))

@@ -157,7 +157,10 @@ class Store(Database):
                      json.dumps(dict(manifest.counts))))
                 db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                # SQLite may have rolled back already (disk full): a second ROLLBACK would
+                # replace the real error with « no transaction is active ».
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
                 raise
         return Promotion(counts, not_kept, kept)
 

@@ -10,10 +10,9 @@ PREFIX = "sync."
 
 
 def _audit(settings: Settings):
-    from pcsauvegarde.station.state.audit import Audit
-    from pcsauvegarde.station.state.statedb import StateDB
+    from pcsauvegarde.station.station import open_audit
 
-    return Audit(StateDB(settings.state_path))
+    return open_audit(settings)
 
 
 def record_action(settings: Settings, actor: str, action: str, **detail) -> None:

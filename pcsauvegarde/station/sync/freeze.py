@@ -46,7 +46,7 @@ def set_frozen(settings: Settings, frozen: bool, by: str, reason: str = "") -> F
     if frozen:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         atomic_write(path, json.dumps({"since": now, "by": by, "reason": reason},
-                                      ensure_ascii=False).encode())
+                                      ensure_ascii=False).encode(), mode=0o600)
     elif path.exists():
         path.unlink()
         fsync_dir(path.parent)

@@ -36,7 +36,19 @@ def build_status(settings: Settings, store: Store, run, now: dt.datetime | None 
         "last_run": {"source": run.source, "ended": format_utc(run.ended or now),
                      "seen": run.seen, "accepted": run.accepted,
                      "quarantined": run.quarantined, "error": run.error},
+        "audit_head": _audit_head(settings),
     }
+
+
+def _audit_head(settings: Settings) -> dict | None:
+    """The latest signed audit head: the fleet side keeps what the station had journalled,
+    so a journal cut or rewritten on the station no longer matches it."""
+    from pcsauvegarde.station.station import open_audit
+
+    audit = open_audit(settings)
+    audit.anchor_now()  # entries made inside other transactions since the last head
+    head = audit.anchor.latest() if audit.anchor else None
+    return head.to_dict() if head else None
 
 
 def signed_heartbeat(settings: Settings, status: dict) -> tuple[bytes, str]:

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
-import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pcsauvegarde.core.fsutil import atomic_write
 from pcsauvegarde.core.package import PackageError, open_package
+from pcsauvegarde.core.package.limits import Limits
 from pcsauvegarde.station.settings import Settings
 from pcsauvegarde.station.store import SnapshotMoved, Store
 from pcsauvegarde.station.store.keeping import kept_patients
 from pcsauvegarde.station.sync.notkept import NotKeptTally, describe
+from pcsauvegarde.station.sync.quarantine_store import put
 from pcsauvegarde.station.sync.retention import keep_package
-from pcsauvegarde.station.sync.transports import PullError
+from pcsauvegarde.station.sync.transports import PullError, os_reason
 
 log = logging.getLogger("pcsauvegarde.station.sync")
 # Gates an admin may override when force-accepting a quarantined package: they judge the
@@ -66,33 +65,46 @@ def ingest(settings: Settings, store: Store, path: Path, keys, source: str = "lo
         size = path.stat().st_size
         if size == 0:
             raise GateError(name, "fichier vide (0 octet)", "empty")
-        if size > settings.max_package_bytes:
+        if size > settings.package_size_limit:
             raise GateError(name, f"fichier trop gros ({size} octets)", "size")
-        opened = open_package(path, keys.publisher_keys, keys.identity,
-                              station=settings.accepted_stations,
-                              max_size=settings.max_package_bytes)
-        manifest = opened.manifest
-        _check_manifest(settings, store, name, manifest, now, force)
-        current = store.snapshot(manifest.domain)
-        if manifest.kind == "delta" and (current is None
-                                         or manifest.base_sequence != current.sequence):
-            have = current.sequence if current else "aucune"
-            message = (f"« {name} » : delta sur la séquence {manifest.base_sequence}, la station "
-                       f"est à {have} — en attente du prochain paquet complet")
-            log.warning("delta gap: %s", name)
-            store.log_package(source, name, "waiting", message, manifest.domain, manifest.sequence)
+        with open_package(path, keys.publisher_keys, keys.identity,
+                          station=settings.accepted_stations,
+                          max_size=settings.package_size_limit, workdir=path.parent,
+                          limits=package_limits(settings)) as opened:
+            manifest = opened.manifest
+            _check_manifest(settings, store, name, manifest, now, force)
+            current = store.snapshot(manifest.domain)
+            if manifest.kind == "delta" and (current is None
+                                             or manifest.base_sequence != current.sequence):
+                have = current.sequence if current else "aucune"
+                message = (f"« {name} » : delta sur la séquence {manifest.base_sequence}, la "
+                           f"station est à {have} — en attente du prochain paquet complet")
+                log.warning("delta gap: %s", name)
+                store.log_package(source, name, "waiting", message, manifest.domain,
+                                  manifest.sequence)
+                _discard(path)
+                return IngestOutcome(name, "waiting", message, manifest.domain,
+                                     manifest.sequence)
+            # Everything is checked before the store's write lock is taken: decompression,
+            # limits, records, running counts. The transaction then only writes.
+            opened.expand(path.parent / f".{name}.ndjson")
+            sanity = (None if "sanity" in force
+                      else _sanity_gate(settings, store, name, manifest, current))
+            retention = dt.timedelta(days=settings.discharged_retention_days)
+            promotion = store.promote(manifest, _counted(opened.iter_rows(), manifest, progress),
+                                      name, sanity=sanity,
+                                      discharged_before=manifest.extracted_at - retention,
+                                      expected_sequence=current.sequence if current else None)
+    except PackageError as exc:
+        if exc.reason == "disk":  # the station's disk, not the package: fetched again later
             _discard(path)
-            return IngestOutcome(name, "waiting", message, manifest.domain, manifest.sequence)
-        sanity = (None if "sanity" in force
-                  else _sanity_gate(settings, store, name, manifest, current))
-        retention = dt.timedelta(days=settings.discharged_retention_days)
-        rows = _counted(opened.iter_rows(), manifest, progress)
-        promotion = store.promote(manifest, rows, name, sanity=sanity,
-                                  discharged_before=manifest.extracted_at - retention,
-                                  expected_sequence=current.sequence if current else None)
-    except (PackageError, GateError) as exc:
-        return _refuse(settings, store, path, source, str(exc), manifest,
-                       getattr(exc, "code", "package"), quarantine)
+            raise PullError(f"« {name} » : disque plein sur la station : paquet non traité, "
+                            "données actuelles conservées, nouvel essai au prochain tirage"
+                            ) from None
+        return _refuse(settings, store, path, source, str(exc), manifest, exc.reason,
+                       quarantine)
+    except GateError as exc:
+        return _refuse(settings, store, path, source, str(exc), manifest, exc.code, quarantine)
     except (ValueError, sqlite3.IntegrityError) as exc:  # raised while promoting
         return _refuse(settings, store, path, source, f"« {name} » : {exc}", manifest, "record",
                        quarantine)
@@ -107,6 +119,17 @@ def ingest(settings: Settings, store: Store, path: Path, keys, source: str = "lo
         reason = "disque plein" if "full" in str(exc) else str(exc)
         raise PullError(f"« {name} » : base locale indisponible ({reason}) : paquet non "
                         "traité, nouvel essai au prochain tirage") from None
+    except OSError as exc:
+        _discard(path)
+        raise PullError(f"« {name} » : {os_reason(exc)} sur la station : paquet non traité, "
+                        "nouvel essai au prochain tirage") from None
+    except (RecursionError, MemoryError, RuntimeError, LookupError, TypeError) as exc:
+        # Whatever a hostile package provokes, it is quarantined and the pull moves on: one
+        # bad package never blocks the next ones, of this domain or another.
+        log.exception("unexpected failure on %s", name)
+        return _refuse(settings, store, path, source, f"« {name} » : paquet illisible "
+                       f"(erreur inattendue {type(exc).__name__})", manifest, "unexpected",
+                       quarantine)
     log.info("accepted %s (%s seq %s)%s", name, manifest.domain, manifest.sequence,
              f" forced past {sorted(force)}" if force else "")
     tally = NotKeptTally(records=promotion.not_kept)
@@ -197,18 +220,18 @@ def _refuse(settings: Settings, store: Store, path: Path, source: str, message: 
         _discard(path)
         return IngestOutcome(path.name, "refused", message, domain, sequence, code)
     log.error("quarantined: %s", message)
-    qdir = settings.quarantine_dir
-    qdir.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
-    target = qdir / f"{stamp}-{path.name}"
-    for src in (path, _sig(path)):
-        if src.exists():
-            shutil.move(src, target.parent / (target.name + src.name[len(path.name):]))
-    atomic_write(target.with_name(target.name + ".reason.json"), json.dumps(
-        {"file": path.name, "source": source, "reason": message, "code": code, "domain": domain,
-         "sequence": sequence, "at": stamp}, ensure_ascii=False, indent=1).encode())
+    put(settings, path, {"file": path.name, "source": source, "reason": message, "code": code,
+                         "domain": domain, "sequence": sequence})
     store.log_package(source, path.name, "quarantined", message, domain, sequence)
     return IngestOutcome(path.name, "quarantined", message, domain, sequence, code)
+
+
+def package_limits(settings: Settings) -> Limits:
+    """The reading limits of this station's settings (free disk kept while expanding)."""
+    return Limits(max_expanded_bytes=settings.expanded_size_limit,
+                  max_ratio=settings.max_expansion_ratio,
+                  budget_seconds=float(settings.ingest_budget_seconds),
+                  min_free_bytes=settings.min_free_mb * 1024 * 1024)
 
 
 def _discard(path: Path) -> None:

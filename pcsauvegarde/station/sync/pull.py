@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pcsauvegarde.core.fsutil import private_dir
 from pcsauvegarde.station.keys import StationKeys, load_station_keys
 from pcsauvegarde.station.settings import Settings, Source
 from pcsauvegarde.station.store import Store
@@ -156,7 +157,7 @@ def _order(names: list[str], station: str | tuple[str, ...]) -> list[str]:
 
 
 def disk_free_mb(settings: Settings) -> int:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.data_dir)
     return shutil.disk_usage(settings.data_dir).free // (1024 * 1024)
 
 
@@ -181,7 +182,7 @@ def pull_source(settings: Settings, store: Store, source: Source, keys: StationK
         return run
     try:
         incoming = settings.incoming_dir
-        incoming.mkdir(parents=True, exist_ok=True)
+        private_dir(incoming)
         clean_incoming(incoming)
         _check_disk(settings)
         with make_transport(settings, source) as transport:
@@ -211,12 +212,12 @@ def _pull(settings, store, source, keys, transport, run, incoming, now, progress
             break  # frozen mid-run: stop before the next package
         run.seen += 1
         size = listed[name].size or 0
-        if size > settings.max_package_bytes:
+        if size > settings.package_size_limit:
             message = f"« {name} » : fichier trop gros ({size} octets) : non téléchargé"
             store.log_package(source.id, name, "quarantined", message)
             run.outcomes.append(IngestOutcome(name, "quarantined", message, code="size"))
             continue
-        _check_disk(settings, size)
+        _check_disk(settings, 2 * size)  # the fetched copy, then its decrypted stream
         started = time.perf_counter()
         local = transport.fetch(name, incoming)
         if local is None:

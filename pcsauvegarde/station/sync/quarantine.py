@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import shutil
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from pcsauvegarde.core.fsutil import private_dir
 from pcsauvegarde.core.package import PackageError, open_package
 from pcsauvegarde.station.settings import Settings
 from pcsauvegarde.station.store import Store
@@ -71,7 +73,7 @@ def inspect(settings: Settings, entry: Entry, keys) -> dict:
     with _original_copy(settings, entry) as path:
         try:
             opened = open_package(path, keys.publisher_keys, keys.identity,
-                                  station=settings.station_id, max_size=settings.max_package_bytes)
+                                  station=settings.station_id, max_size=settings.package_size_limit)
         except PackageError as exc:
             return {"manifest": None, "error": str(exc)}
         m = opened.manifest
@@ -90,12 +92,14 @@ class _original_copy:
         self.entry = entry
 
     def __enter__(self) -> Path:
-        self.dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.dir)
         target = self.dir / self.entry.file
         shutil.copyfile(self.entry.package, target)
+        os.chmod(target, 0o600)
         sig = self.entry.package.with_name(self.entry.package.name + ".minisig")
         if sig.exists():
             shutil.copyfile(sig, self.dir / (self.entry.file + ".minisig"))
+            os.chmod(self.dir / (self.entry.file + ".minisig"), 0o600)
         return target
 
     def __exit__(self, *exc) -> None:
@@ -165,6 +169,9 @@ def force_accept(settings: Settings, store: Store, entry_id: str, keys, actor: s
     entry = get_entry(settings, entry_id)
     if not entry.overridable:
         raise QuarantineError(f"« {entry.file} » : refus non contournable ({entry.reason})")
+    if not entry.package.is_file():
+        raise QuarantineError(f"« {entry.file} » : fichier retiré de la quarantaine (plafond "
+                              "atteint) : seul le motif reste, le paquet ne peut être accepté")
     rollback = rollback_of(settings, store, entry, keys)
     if rollback is not None and not rollback.confirmed_by(confirm_domain or ""):
         raise QuarantineError(f"{rollback.warning()} Pour confirmer, saisir le nom du domaine "

@@ -6,7 +6,7 @@ import logging
 import os
 from pathlib import Path
 
-from pcsauvegarde.core.fsutil import fsync_dir
+from pcsauvegarde.core.fsutil import fsync_dir, private_dir
 from pcsauvegarde.core.package import PackageError, parse_file_name
 from pcsauvegarde.station.settings import Settings
 from pcsauvegarde.station.store import Store
@@ -17,7 +17,7 @@ log = logging.getLogger("pcsauvegarde.station.sync")
 def keep_package(settings: Settings, store: Store, path: Path, domain: str) -> None:
     """Move an accepted package (and signature) under packages/<domain>/, then prune."""
     target_dir = settings.packages_dir / domain
-    target_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(target_dir)
     sig = path.with_name(path.name + ".minisig")
     for src in (sig, path):
         if src.exists():

@@ -12,10 +12,11 @@ from flask_wtf.csrf import CSRFProtect
 
 from pcsauvegarde.station.documents import fmt
 from pcsauvegarde.station.freshness import freshness
+from pcsauvegarde.station.ratelimit import RateLimit
 from pcsauvegarde.station.settings import Settings, default_data_dir, load_settings
 from pcsauvegarde.station.station import Station, open_station
 from pcsauvegarde.station.sync.freeze import is_frozen
-from pcsauvegarde.station.web.access import EXTENSION
+from pcsauvegarde.station.web.access import EXTENSION, LOGIN_LIMIT
 
 
 def create_app(station: Station | Settings | Path | None = None,
@@ -38,13 +39,19 @@ def create_app(station: Station | Settings | Path | None = None,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_NAME="pcsauvegarde_session",
-        PERMANENT_SESSION_LIFETIME=dt.timedelta(minutes=station.settings.idle_timeout_minutes),
+        # The cookie only carries the session id: the server-side session enforces the idle
+        # timeout (web/auth.py). Flask refuses a cookie older than this lifetime and does not
+        # re-sign it on each request, so it MUST be the absolute limit, not the idle one.
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=station.settings.session_max_hours),
         MAX_CONTENT_LENGTH=64 * 1024,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the (idle-limited) session
     )
     if test_config:
         app.config.update(test_config)
     app.extensions[EXTENSION] = station
+    s = station.settings
+    app.extensions[LOGIN_LIMIT] = RateLimit(s.login_attempts_per_minute,
+                                            s.login_attempts_total_per_minute)
     CSRFProtect(app)
 
     from pcsauvegarde.station.web import auth, scope
@@ -142,6 +149,8 @@ ERRORS = {400: ("Requête refusée", ("La demande est invalide ou le formulaire 
           405: ("Méthode refusée", "Cette action n'est pas permise ainsi."),
           413: ("Trop volumineux", "Les données envoyées dépassent la taille permise."),
           414: ("Adresse trop longue", "L'adresse demandée est trop longue."),
+          429: ("Trop de tentatives", ("Trop de tentatives de connexion en peu de temps : "
+                                       "patientez une minute avant de réessayer.")),
           500: ("Erreur interne", ("La station n'a pas pu traiter la demande ; elle a été "
                                    "consignée. Réessayez ou utilisez les procédures papier."))}
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from flask import abort, current_app, g, redirect, request, url_for
 
 EXTENSION = "pcsauvegarde"  # key of the Station on ``app.extensions``
+LOGIN_LIMIT = "pcsauvegarde.login_limit"  # the login RateLimit on ``app.extensions``
 
 
 def current_station():

@@ -29,7 +29,7 @@ def _page(form=None, errors=None, duplicates=(), status=200):
     register = patients.admissions_of(current_station())
     return render_template("admissions.html", form=form or {}, errors=errors or {},
                            units=_units(), limits=LIMITS, duplicates=duplicates,
-                           recent=register.all()[:50], remaining=register.remaining(),
+                           recent=register.of_units(g.user.units), remaining=register.remaining(),
                            low=LOW_NUMBERS, banner=patients.BANNER), status
 
 

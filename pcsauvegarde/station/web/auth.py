@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -16,14 +18,17 @@ from flask import (
     session,
     url_for,
 )
+from werkzeug.exceptions import HTTPException, TooManyRequests
+from werkzeug.routing import RequestRedirect
 
 from pcsauvegarde.station.state.audit import ACTOR
-from pcsauvegarde.station.web.access import current_station, public
+from pcsauvegarde.station.web.access import LOGIN_LIMIT, current_station, public
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger("pcsauvegarde.station.web")
 PUBLIC_ENDPOINTS = {"auth.login", "static"}
 SESSION_KEY = "sid"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # what browsers strip or choke on in a URL
 
 
 def idle_timeout() -> dt.timedelta:
@@ -42,7 +47,8 @@ def load_user() -> None:
     if not token or request.endpoint == "static":
         return
     station = current_station()
-    check = station.sessions.check(str(token)[:128], idle_timeout())
+    check = station.sessions.check(str(token)[:128], idle_timeout(),
+                                   dt.timedelta(hours=station.settings.session_max_hours))
     if check.status != "ok":
         session.clear()
         if request.endpoint in ("auth.login", "auth.logout"):
@@ -73,10 +79,22 @@ def _session_ended(message: str):
 
 
 def _safe_next(target: str | None) -> str:
-    target = (target or "").rstrip("?")
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """``target`` if it is one of this app's own pages, else "" (no open redirect).
+
+    Browsers drop tabs and newlines from URLs and read ``\\`` as ``/``: ``/\t/evil`` and
+    ``/\\evil`` both become ``//evil``, another host. So normalise first, then accept only a
+    path without host or scheme that routes to one of our GET views.
+    """
+    target = _CONTROL.sub("", target or "").strip().replace("\\", "/").rstrip("?")[:300]
+    parts = urlsplit(target)
+    if (not target.startswith("/") or target.startswith("//") or parts.scheme
+            or parts.netloc):
         return ""
-    return target[:300]
+    try:
+        current_app.url_map.bind("localhost").match(parts.path, method="GET")
+    except (HTTPException, RequestRedirect):
+        return ""
+    return target
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -85,6 +103,9 @@ def login():
     target = _safe_next(request.values.get("next"))
     if request.method == "POST":
         station = current_station()
+        if not current_app.extensions[LOGIN_LIMIT].allow(request.remote_addr or "?"):
+            station.audit.record("anonyme", "login.throttled", "", durable=False)
+            raise TooManyRequests()
         login_name = request.form.get("login", "").strip().lower()[:64]
         password = request.form.get("password", "")[:256]
         user = station.accounts.authenticate(login_name, password)

@@ -11,7 +11,8 @@ from pcsauvegarde.station.documents import fmt
 from pcsauvegarde.station.issuing import send
 from pcsauvegarde.station.printing.retry import PrintOutcome
 from pcsauvegarde.station.state.accounts import ROLES
-from pcsauvegarde.station.web.access import current_station, requires
+from pcsauvegarde.station.web.access import CLINICAL, current_station, requires
+from pcsauvegarde.station.web.scope import may_open_number
 
 bp = Blueprint("printing", __name__)
 log = logging.getLogger("pcsauvegarde.station.web")
@@ -50,19 +51,21 @@ def _printer_globals():
         return {}
     station = current_station()
     return {"printer_status": station.printer.status(),
-            "failed_prints": send.print_queue(station).count_failed()}
+            "failed_prints": len(send.print_queue(station).failed(_visible))}
 
 
 @bp.route("/impressions")
 @requires(*PRINTING_ROLES)
 def jobs():
-    return render_template("printing.html", jobs=send.print_queue(current_station()).failed(),
+    return render_template("printing.html",
+                           jobs=send.print_queue(current_station()).failed(_visible),
                            printer=current_station().printer.status())
 
 
 @bp.route("/impressions/<int:job_id>/reessayer", methods=["POST"])
 @requires(*PRINTING_ROLES)
 def retry(job_id: int):
+    _visible_job(job_id)
     outcome = send.retry(current_station(), job_id, g.user.login)
     if outcome is None:
         abort(404)
@@ -73,7 +76,7 @@ def retry(job_id: int):
 @bp.route("/impressions/tout-reessayer", methods=["POST"])
 @requires(*PRINTING_ROLES)
 def retry_all():
-    for outcome in send.retry_all(current_station(), g.user.login):
+    for outcome in send.retry_all(current_station(), g.user.login, _visible):
         _flash(outcome)
     return redirect(url_for("printing.jobs"))
 
@@ -81,7 +84,20 @@ def retry_all():
 @bp.route("/impressions/<int:job_id>/retirer", methods=["POST"])
 @requires(*PRINTING_ROLES)
 def set_aside(job_id: int):
+    _visible_job(job_id)
     if not send.print_queue(current_station()).set_aside(job_id):
         abort(404)
     flash("Travail retiré de la liste (imprimé autrement).", "info")
     return redirect(url_for("printing.jobs"))
+
+
+def _visible_job(job_id: int) -> None:
+    """Another unit's job answers like a missing one: the list is scoped, so are its actions."""
+    number = send.print_queue(current_station()).failed_number(job_id)
+    if number is None or not _visible(number):
+        abort(404)
+
+
+def _visible(number: str) -> bool:
+    """A failed job is the document's: same roles and same unit as opening that document."""
+    return bool(set(CLINICAL) & set(g.user.roles)) and may_open_number(number)

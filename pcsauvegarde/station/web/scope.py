@@ -20,6 +20,7 @@ from flask import (
 )
 
 from pcsauvegarde.station import patients
+from pcsauvegarde.station.access_rules import may_open_document, may_open_patient
 from pcsauvegarde.station.web.access import CLINICAL, current_station, requires
 from pcsauvegarde.station.web.forms import clean_text, url_id
 
@@ -49,34 +50,44 @@ def enforce_scope():
     if "unit" in args and not user.can_see_unit(str(args["unit"])):
         abort(403)
     station = current_station()
-    ipp, unit = args.get("ipp"), None
     if "number" in args:
+        # The journal entry decides, never today's extract: enumerating numbers gives a plain
+        # refusal (no identity, no break-glass form) for every document outside one's units.
         doc = station.journal.get(str(args["number"]))
         if doc is None:
             return None  # the view answers 404
-        ipp, unit = doc["ipp"], doc["unit"]
+        if not may_open_document(user, doc, _has_grant):
+            abort(403)
+        return None
+    ipp = args.get("ipp")
     if ipp is not None:
         known, unit = patients.patient_unit(station, str(ipp))
         if not known:
             return None
-        if not _may_open(user, str(ipp), unit):
+        if not may_open_patient(user, str(ipp), unit, _has_grant):
             if request.method == "GET":
                 return _breakglass_page(str(ipp), 403)
             abort(403)
         if request.method == "GET" and "ipp" in args:
             station.audit.record(user.login, "patient.view", str(ipp),
                                  {"page": request.endpoint, "unit": unit}, durable=False)
-    elif unit and not user.can_see_unit(unit):
-        abort(403)
     return None
 
 
-def _may_open(user, ipp: str, unit: str | None) -> bool:
-    """Within the user's units (a patient with no known unit: only all-unit users)."""
-    if (unit and user.can_see_unit(unit)) or "*" in user.units:
-        return True
+def _has_grant(ipp: str) -> bool:
+    """A break-glass grant for this patient in the current session."""
     token = g.get("session_token")
     return bool(token) and current_station().sessions.has_grant(token, ipp)
+
+
+def may_open(ipp: str, unit: str | None) -> bool:
+    """The current user may open this patient (their units, or break-glass)."""
+    return may_open_patient(g.user, ipp, unit, _has_grant)
+
+
+def may_open_number(number: str) -> bool:
+    """The current user may open this issued document (the unit its journal entry holds)."""
+    return may_open_document(g.user, current_station().journal.get(number), _has_grant)
 
 
 def _breakglass_page(ipp: str, status: int, reason: str = ""):
@@ -95,7 +106,7 @@ def breakglass(ipp: str):
     known, unit = patients.patient_unit(current_station(), ipp)
     if not known:
         abort(404)
-    if _may_open(g.user, ipp, unit):
+    if may_open(ipp, unit):
         return redirect(url_for("patients.patient", ipp=ipp))
     if request.method == "GET":
         return _breakglass_page(ipp, 200)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pcsauvegarde.core.records import Record, RecordError, Tray, TrayLine, record_from_dict
+from pcsauvegarde.core.text import clean_data
 from pcsauvegarde.publisher.importers.csv.specs import KINDS, CellError, FileKind
 
 
@@ -46,6 +47,8 @@ class CsvResult:
     records: list[Record] = field(default_factory=list)
     rejections: list[CsvRejection] = field(default_factory=list)
     ignored_columns: dict[str, list[str]] = field(default_factory=dict)
+    cleaned: Counter[str] = field(default_factory=Counter)
+    """Fields per record type from which control or bidi characters were removed."""
 
     def counts(self) -> dict[str, int]:
         return dict(Counter(r.TYPE for r in self.records))
@@ -150,7 +153,10 @@ def import_catalogues(paths: Iterable[Path]) -> CsvResult:
 def _add(result: CsvResult, file: str, number: int, rtype: str, values: dict) -> None:
     data = {k: v for k, v in values.items() if v not in ("", None)}
     try:
-        result.records.append(record_from_dict({"type": rtype, **_json(data)}))
+        clean, cleaned = clean_data({"type": rtype, **_json(data)})  # control/bidi chars
+        result.records.append(record_from_dict(clean))
+        if cleaned:
+            result.cleaned[rtype] += cleaned
     except RecordError as exc:
         result.rejections.append(CsvRejection(file, number, "", str(exc)))
 

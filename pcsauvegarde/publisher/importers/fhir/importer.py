@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pcsauvegarde.core.records import Record, RecordError, record_from_dict
+from pcsauvegarde.core.text import clean_data
 from pcsauvegarde.publisher.importers.fhir.care import (
     map_care_plan,
     map_service_request,
@@ -88,6 +89,8 @@ class ImportResult:
     records: list[Record] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
     ignored: Counter[str] = field(default_factory=Counter)
+    cleaned: Counter[str] = field(default_factory=Counter)
+    """Fields per record type from which control or bidi characters were removed."""
 
     def counts(self) -> dict[str, int]:
         """Number of records per canonical type."""
@@ -143,8 +146,12 @@ def _map_one(entry: Entry, mapper: Mapper, ctx: Context, result: ImportResult,
             return
         if mapped == []:
             return  # read for reference resolution only (rooms, beds)
-        records = [record_from_dict(r.to_dict()) for r in
-                   ([mapped] if isinstance(mapped, Record) else mapped)]
+        records = []
+        for r in [mapped] if isinstance(mapped, Record) else mapped:
+            data, cleaned = clean_data(r.to_dict())  # control/bidi characters: never printed
+            records.append(record_from_dict(data))
+            if cleaned:
+                result.cleaned[r.TYPE] += cleaned
     except Ignored as exc:
         result.ignored[f"{rtype} : {exc}"] += 1
         return

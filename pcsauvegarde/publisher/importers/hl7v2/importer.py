@@ -21,6 +21,7 @@ from pathlib import Path
 import hl7
 
 from pcsauvegarde.core.records import TYPE_LABELS_FR, Record, RecordError, record_from_dict
+from pcsauvegarde.core.text import clean_data
 from pcsauvegarde.publisher.importers.hl7v2.events import EVENTS, SUPPORTED, Message
 from pcsauvegarde.publisher.importers.hl7v2.identity import Hl7Options
 from pcsauvegarde.publisher.importers.hl7v2.values import Refused, get
@@ -63,6 +64,8 @@ class Hl7Result:
     rejections: list[Hl7Rejection] = field(default_factory=list)
     messages: int = 0
     events: Counter = field(default_factory=Counter)  # applied messages per TYPE^EVENT
+    cleaned: Counter[str] = field(default_factory=Counter)
+    """Fields per record type from which control or bidi characters were removed."""
 
     def counts(self) -> dict[str, int]:
         return dict(Counter(r.TYPE for r in self.records))
@@ -182,14 +185,18 @@ class _Ctx:
         self.partial: list[str] = []
         self.merges: dict[str, str] = {}
         self.history: dict[str, list[tuple[str, str, str]]] = {}
+        self.cleaned: Counter[str] = Counter()  # counted when the message is applied
 
     def lookup(self, kind: str, rid: str) -> Record | None:
         key = (kind, rid)
         return self.pending[key] if key in self.pending else self.imp.state.get(key)
 
     def put(self, record: Record) -> None:
-        record = record_from_dict(record.to_dict())  # the same checks as the station's
+        data, cleaned = clean_data(record.to_dict())  # control/bidi characters: never printed
+        record = record_from_dict(data)  # the same checks as the station's
         self.pending[(record.TYPE, record.id)] = record
+        if cleaned:
+            self.cleaned[record.TYPE] += cleaned
 
     def delete(self, kind: str, rid: str) -> None:
         if self.lookup(kind, rid) is not None:
@@ -237,6 +244,7 @@ class _Ctx:
         self.imp.history.update(self.history)
         self.imp.merged.update(self.merges)
         self.imp.result.events[event] += 1
+        self.imp.result.cleaned.update(self.cleaned)
         if self.partial:
             kept = self.kept()
             for reason in self.partial:

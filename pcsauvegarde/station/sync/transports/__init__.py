@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,10 @@ class Transport:
         self.settings = settings
         self.source = source
 
+    def deadline(self) -> float:
+        """When a fetch started now must be over (a server trickling bytes is cut off)."""
+        return time.monotonic() + self.settings.ingest_budget_seconds
+
     def error(self, what: str) -> PullError:
         return PullError(f"source « {self.source.id} » : {what}")
 
@@ -79,17 +84,25 @@ def part_path(dest: Path, name: str) -> Path:
     return dest / f".{name}.part"
 
 
-def copy_stream(read: Callable[[int], bytes] | BinaryIO, target: Path, max_bytes: int) -> int:
-    """Copy a stream into target (fsynced), at most max_bytes + 1 bytes; return the size."""
+def copy_stream(read: Callable[[int], bytes] | BinaryIO, target: Path, max_bytes: int,
+                deadline: float | None = None) -> int:
+    """Copy a stream into target (fsynced), at most max_bytes + 1 bytes; return the size.
+
+    Each read has the transport's own timeout; ``deadline`` (monotonic) bounds the whole copy.
+    """
     reader = read.read if hasattr(read, "read") else read
     size = 0
     try:
-        with open(target, "wb") as out:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "wb") as out:
             while chunk := reader(CHUNK):
                 size += len(chunk)
                 out.write(chunk)
                 if size > max_bytes:
                     break
+                if deadline is not None and time.monotonic() > deadline:
+                    raise PullError(f"copie de « {target.name.strip('.')} » trop lente : "
+                                    "abandonnée, nouvel essai au prochain tirage")
             out.flush()
             os.fsync(out.fileno())
     except BaseException:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
-from pcsauvegarde.core.fsutil import atomic_write
+from pcsauvegarde.core.fsutil import NotRegularFile, atomic_write, open_regular
 from pcsauvegarde.station.sync.transports import (
     PullError,
     RemoteFile,
@@ -15,6 +16,8 @@ from pcsauvegarde.station.sync.transports import (
     os_reason,
     part_path,
 )
+
+log = logging.getLogger("pcsauvegarde.station.sync")
 
 
 class FolderTransport(Transport):
@@ -40,24 +43,34 @@ class FolderTransport(Transport):
     def fetch(self, name: str, dest: Path) -> Path | None:
         """Copy name and its signature into dest; None when the file is still being written."""
         src = self.root / name
-        limit = self.settings.max_package_bytes
+        limit = self.settings.package_size_limit
         part = part_path(dest, name)
         try:
-            before = src.stat()
-            with open(src, "rb") as fh:
-                size = copy_stream(fh, part, limit)
-            after = src.stat()
+            # O_NOFOLLOW | O_NONBLOCK, regular files only: a FIFO must not hang the pull, a
+            # link must not make the station copy one of its own files (its key) around.
+            with open_regular(src) as fh:
+                before = os.fstat(fh.fileno())
+                size = copy_stream(fh, part, limit, self.deadline())
+                after = os.fstat(fh.fileno())
             if ((before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns)
                     or size != after.st_size):
                 part.unlink(missing_ok=True)
                 return None  # growing file: try again at the next run
             sig = src.with_name(name + ".minisig")
-            if sig.exists():
-                with open(sig, "rb") as fh:
-                    copy_stream(fh, dest / sig.name, 64 * 1024)
+            try:
+                with open_regular(sig) as fh:
+                    copy_stream(fh, dest / sig.name, 64 * 1024, self.deadline())
+            except FileNotFoundError:
+                pass  # the signature gate will say so
+            except NotRegularFile as exc:
+                log.warning("%s not copied: %s", sig.name, exc)  # refused as unsigned
             target = dest / name
             os.replace(part, target)
             return target
+        except NotRegularFile as exc:
+            part.unlink(missing_ok=True)
+            log.warning("%s skipped: %s", name, exc)
+            return None
         except FileNotFoundError:
             part.unlink(missing_ok=True)
             return None  # removed by the publisher meanwhile

@@ -106,7 +106,7 @@ class HttpsTransport(Transport):
 
     def fetch(self, name: str, dest: Path) -> Path | None:
         part = part_path(dest, name)
-        size = self._download(name, part, self.settings.max_package_bytes)
+        size = self._download(name, part, self.settings.package_size_limit)
         if size is None:
             return None
         sig = name + ".minisig"
@@ -123,7 +123,7 @@ class HttpsTransport(Transport):
             if resp.status != 200:
                 raise self.error(f"« {name} » indisponible (HTTP {resp.status})")
             declared = resp.getheader("Content-Length")
-            size = copy_stream(resp, target, limit)
+            size = copy_stream(resp, target, limit, self.deadline())
         except (OSError, http.client.HTTPException) as exc:
             target.unlink(missing_ok=True)
             raise self.error(f"téléchargement de « {name} » interrompu ({_reason(exc)})") from None

@@ -139,12 +139,14 @@ class SftpTransport(Transport):
     def fetch(self, name: str, dest: Path) -> Path | None:
         part = part_path(dest, name)
         try:
-            before = self.sftp.stat(self._path(name))
-            if (before.st_size or 0) > self.settings.max_package_bytes:
-                return None
+            before = self.sftp.lstat(self._path(name))
+            if (before.st_size or 0) > self.settings.package_size_limit \
+                    or not stat.S_ISREG(before.st_mode or 0):
+                return None  # too big (logged by the pull) or not a plain file: never read
             with self.sftp.open(self._path(name), "rb") as fh:
                 fh.prefetch(before.st_size)
-                size = copy_stream(fh.read, part, self.settings.max_package_bytes)
+                size = copy_stream(fh.read, part, self.settings.package_size_limit,
+                                   self.deadline())
             after = self.sftp.stat(self._path(name))
             if (before.st_size, before.st_mtime) != (after.st_size, after.st_mtime) \
                     or size != after.st_size:
@@ -152,8 +154,9 @@ class SftpTransport(Transport):
                 return None  # still being written: next run
             sig = name + ".minisig"
             try:
-                with self.sftp.open(self._path(sig), "rb") as fh:
-                    copy_stream(fh.read, dest / sig, 64 * 1024)
+                if stat.S_ISREG(self.sftp.lstat(self._path(sig)).st_mode or 0):
+                    with self.sftp.open(self._path(sig), "rb") as fh:
+                        copy_stream(fh.read, dest / sig, 64 * 1024, self.deadline())
             except FileNotFoundError:
                 pass  # the signature gate will say so
             os.replace(part, dest / name)

@@ -114,11 +114,11 @@ def _hour_grid(pdf: DocumentPDF, s: Section, file: PatientFile, ctx: DocumentCon
     def heading() -> None:
         top = pdf.y
         _heading(pdf, cells, s.size)
-        for i, t in enumerate(slots):   # a day starts: thick rule and the date under it
+        pdf.set_line_width(0.6)
+        for i, t in enumerate(slots):   # a new day starts: the thick rule through the heading
             if i and t.hour < s.step:
                 x = x0 + i * s.hour_width
-                pdf.set_line_width(0.6)
-                pdf.line(x, top, x, top + 2)
+                pdf.line(x, top, x, pdf.y)
     heading()
     for label, h in zip(s.labels, heights, strict=True):
         if pdf.will_page_break(h):
@@ -127,10 +127,12 @@ def _hour_grid(pdf: DocumentPDF, s: Section, file: PatientFile, ctx: DocumentCon
         y = pdf.y
         _row(pdf, [(MARGIN, s.label_width, label)], s.size, h, "B")
         pdf.set_line_width(0.2)
+        for i in range(len(slots)):
+            pdf.rect(x0 + i * s.hour_width, y, s.hour_width, h)
+        pdf.set_line_width(0.6)   # a new day starts: one thick rule down the grid
         for i, t in enumerate(slots):
-            x = x0 + i * s.hour_width
-            pdf.set_line_width(0.6 if i and t.hour < s.step else 0.2)
-            pdf.rect(x, y, s.hour_width, h)
+            if i and t.hour < s.step:
+                pdf.line(x0 + i * s.hour_width, y, x0 + i * s.hour_width, y + h)
         pdf.set_xy(MARGIN, y + h)
     pdf.set_line_width(0.2)
 

@@ -130,3 +130,17 @@ def test_allergy_without_verification_still_decodes():
     old = {"type": "allergy", "id": "a", "ipp": "p", "substance": "Iode", "status": "active"}
     allergy = record_from_dict(old)
     assert allergy.verification == "" and allergy.active and not allergy.unconfirmed
+
+
+@pytest.mark.parametrize(("code", "substance", "absent"), [
+    ("716186003", "No known allergy", "all"),
+    ("409137002", "", "drug"),
+    ("NKDA", "", "drug"),
+    ("", "Aucune allergie médicamenteuse connue", "drug"),
+    ("", "  NKA ", "all"),
+    ("91936005", "Pénicilline", None),
+    ("", "Aucune allergie connue à la pénicilline ?", None),   # not the statement itself
+])
+def test_a_record_stating_an_absence_is_recognised(code, substance, absent):
+    from pcsauvegarde.core.records import Allergy
+    assert Allergy("a", "1", substance, code=code).absence == absent

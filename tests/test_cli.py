@@ -114,7 +114,8 @@ def test_pull_and_publish_show_a_bar_on_a_terminal(unpulled, settings, monkeypat
     monkeypatch.setattr(click._termui_impl, "isatty", lambda _: True)  # CliRunner's stderr
     r = CliRunner().invoke(main, ["pull", "--data", str(settings.data_dir)])
     assert r.exit_code == 0, r.output
-    assert "\rsource test-drop  [" in r.output and "0/4" in r.output  # click's bar
+    # 5 packages: dpi, lab, imaging, directory and the demo's sterilisation unit
+    assert "\rsource test-drop  [" in r.output and "0/5" in r.output  # click's bar
     assert "vérifié et mis en service" in r.output  # then the same lines as in a log
     from pcsauvegarde.publisher.publisher import write_publisher_config
     from tests.support.hospital import publisher

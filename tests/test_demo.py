@@ -119,7 +119,8 @@ def test_administrations_labs_and_imaging(demo: Path) -> None:
     admins = _read(demo, "MedicationAdministration")
     statuses = Counter(a["status"] for a in admins)
     assert statuses["completed"] > 10 * statuses["not-done"] > 0
-    assert all(NOW - dt.timedelta(hours=24) <= dt.datetime.fromisoformat(a["effectiveDateTime"])
+    # 30 h of record: the MAR shows 24 h back in whole periods (up to 6 h more)
+    assert all(NOW - dt.timedelta(hours=30) <= dt.datetime.fromisoformat(a["effectiveDateTime"])
                <= NOW for a in admins)
     labs = _read(demo, "Observation")
     flags = Counter(o["interpretation"][0]["coding"][0]["code"] for o in labs)
@@ -136,3 +137,21 @@ def test_later_minute_changes_the_extract(tmp_path: Path) -> None:
     assert later["Observation"] == first["Observation"] + 2
     old = {p["id"] for p in _read(tmp_path / "a", "Patient")}
     assert old < {p["id"] for p in _read(tmp_path / "b", "Patient")}
+
+
+def test_one_prn_dose_too_soon_on_purpose(demo: Path) -> None:
+    """PRN doses respect their minimum interval, except ONE deliberate case the MAR flags."""
+    interval = {}
+    for o in _read(demo, "MedicationRequest"):
+        for d in o["dosageInstruction"]:
+            if d.get("asNeededBoolean"):
+                interval[o["id"]] = dt.timedelta(hours=d["timing"]["repeat"]["period"])
+    given: dict[str, list[dt.datetime]] = {}
+    for a in _read(demo, "MedicationAdministration"):
+        rid = a["request"]["reference"].split("/")[1]
+        if rid in interval and a["status"] == "completed":
+            given.setdefault(rid, []).append(dt.datetime.fromisoformat(a["effectiveDateTime"]))
+    breaches = [rid for rid, times in given.items() for x, y in zip(sorted(times),
+                                                                    sorted(times)[1:], strict=False)
+                if y - x < interval[rid]]
+    assert len(breaches) == 1

@@ -13,6 +13,7 @@ import click
 from pcsauvegarde.cli import sync as cli_sync
 from pcsauvegarde.cli.accounts import audit, users
 from pcsauvegarde.cli.common import DATA_OPTION, settings_of, station_keys
+from pcsauvegarde.cli.lab import lab
 from pcsauvegarde.cli.printing import print_document
 from pcsauvegarde.station.settings import DEFAULT_DATA_DIR, Settings, write_settings
 
@@ -240,6 +241,7 @@ def _serve(settings: Settings, extra_jobs=()) -> None:
 main.add_command(users)
 main.add_command(audit)
 main.add_command(print_document)
+main.add_command(lab)
 
 
 @main.group()
@@ -304,9 +306,14 @@ def demo(root: Path, port: int, no_serve: bool) -> None:
                    f"{run.quarantined} en quarantaine")
     try:
         station.accounts.add(demostation.DEMO_LOGIN, "Infirmière de démonstration",
-                             demostation.DEMO_PASSWORD, ("soins", "admin"))
+                             demostation.DEMO_PASSWORD, ("soins", "laboratoire", "admin"))
     except AccountError:
         pass  # already there from an earlier run
+    try:   # the sterilisation screen has its own role
+        station.accounts.add(demostation.DEMO_STERILISATION_LOGIN, "Agent de stérilisation",
+                             demostation.DEMO_PASSWORD, ("stérilisation",))
+    except AccountError:
+        pass
     if no_serve:
         return
     minutes = itertools.count(1)
@@ -317,6 +324,8 @@ def demo(root: Path, port: int, no_serve: bool) -> None:
     from apscheduler.triggers.interval import IntervalTrigger
     click.echo(f"Interface : http://{settings.host}:{settings.port}/  —  identifiant "
                f"« {demostation.DEMO_LOGIN} », mot de passe « {demostation.DEMO_PASSWORD} »")
+    click.echo(f"Stérilisation : identifiant « {demostation.DEMO_STERILISATION_LOGIN} », même "
+               "mot de passe")
     started = format_local(dt.datetime.now(dt.UTC))
     click.echo(f"La démonstration publie un extrait modifié chaque minute "
                f"(démarrée le {started}). Ctrl+C pour arrêter.")

@@ -15,6 +15,7 @@ import functools
 import re
 import types
 import typing
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -28,6 +29,7 @@ TIMING_KINDS = ("fixed_times", "every_hours", "times_per_day", "as_needed", "onc
 ADMIN_STATUSES = ("given", "not_given", "refused", "held", "partial")
 ABNORMAL_FLAGS = ("", "N", "L", "H", "LL", "HH", "A")
 RESULT_STATUSES = ("final", "preliminary", "corrected")
+EQUIPMENT_KINDS = ("washer", "autoclave")
 ENCOUNTER_CLASSES = ("", "inpatient", "outpatient", "emergency", "recurring")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 MAX_ID_LENGTH = 128  # ids of every shape: UUIDs, letters, HL7 CX values
@@ -182,6 +184,12 @@ class Allergy(Record):
         return allergy_standing(self.status, self.verification) != ALLERGY_NOT_ACTIVE
 
     @property
+    def absence(self) -> str | None:
+        """What this record says is absent (« no known drug allergy » → "drug"), or None for a
+        real allergy: see :func:`allergy_absence`."""
+        return allergy_absence(self.code, self.substance)
+
+    @property
     def unconfirmed(self) -> bool:
         """Active but not confirmed: shown, saying « non confirmée »."""
         return allergy_standing(self.status, self.verification) == ALLERGY_UNCONFIRMED
@@ -191,6 +199,28 @@ ALLERGY_ACTIVE, ALLERGY_UNCONFIRMED, ALLERGY_NOT_ACTIVE = "active", "unconfirmed
 _ALLERGY_UNTRUE = frozenset({"refuted", "entered-in-error"})
 _ALLERGY_OVER = frozenset({"inactive", "resolved"})
 _ALLERGY_UNSURE = frozenset({"unconfirmed", "presumed", "suspected"})
+
+
+# Allergy records that state an ABSENCE (« no known … allergy »), by code (SNOMED CT and the
+# usual HL7 v2 AL1-3 codes) or by their words: what they say is absent.
+NO_KNOWN_ALLERGY_CODES = {"716186003": "all", "409137002": "drug", "429625007": "food",
+                          "428607008": "environment", "NKA": "all", "NKDA": "drug"}
+NO_KNOWN_ALLERGY_TEXTS = {"no known allergy": "all", "no known allergies": "all", "nka": "all",
+                          "aucune allergie connue": "all", "pas d'allergie connue": "all",
+                          "nkda": "drug", "no known drug allergy": "drug",
+                          "no known drug allergies": "drug",
+                          "aucune allergie medicamenteuse connue": "drug"}
+
+
+def allergy_absence(code: str, substance: str) -> str | None:
+    """THE rule for an allergy record that states an absence: "all", "drug", "food" or
+    "environment" (what is known to be absent), None for a real allergy. Screens and paper
+    MUST NOT show such a record as an allergy: it is « aucune allergie connue »."""
+    by_code = NO_KNOWN_ALLERGY_CODES.get(code.strip().upper())
+    if by_code:
+        return by_code
+    folded = unicodedata.normalize("NFKD", substance.strip().casefold())
+    return NO_KNOWN_ALLERGY_TEXTS.get("".join(c for c in folded if not unicodedata.combining(c)))
 
 
 def allergy_standing(clinical: str, verification: str) -> str:
@@ -334,6 +364,7 @@ class SurgeryCase(Record):
     surgeon: str = ""
     anaesthetist: str = ""
     status: str = "planned"
+    tray_ids: tuple[str, ...] = ()  # trays planned for it (the OR's preference cards)
 
 
 @dataclass(frozen=True)
@@ -402,6 +433,40 @@ class SterilisationCycle(Record):
     at: dt.datetime
     lot: str = ""
     tray_ids: tuple[str, ...] = ()
+    program: str = ""
+
+
+@dataclass(frozen=True)
+class PackagingType(Record):
+    """A sterile packaging type (id is its code) and its shelf life: months, then days."""
+
+    TYPE = "packaging_type"
+    DOMAIN = "sterilisation"
+    label: str
+    shelf_life_months: int = 0
+    shelf_life_days: int = 0
+
+    def check(self) -> None:
+        if self.shelf_life_months < 0 or self.shelf_life_days < 0:
+            raise RecordError(f"packaging_type {self.id} : durée de validité négative")
+        if not (self.shelf_life_months or self.shelf_life_days):
+            raise RecordError(f"packaging_type {self.id} : durée de validité absente "
+                              "(mois ou jours)")
+
+
+@dataclass(frozen=True)
+class SterilisationEquipment(Record):
+    """A washer-disinfector or a sterilizer (id is its code); kind is washer or autoclave."""
+
+    TYPE = "sterilisation_equipment"
+    DOMAIN = "sterilisation"
+    name: str
+    kind: str = "autoclave"
+
+    def check(self) -> None:
+        if self.kind not in EQUIPMENT_KINDS:
+            raise RecordError(f"sterilisation_equipment {self.id} : type « {self.kind} » inconnu "
+                              f"(attendu : {', '.join(EQUIPMENT_KINDS)})")
 
 
 @dataclass(frozen=True)
@@ -428,7 +493,8 @@ RECORD_TYPES: dict[str, type[Record]] = {
     cls.TYPE: cls
     for cls in (Patient, Stay, Allergy, Condition, MedicationOrder, MedicationAdministration,
                 CareTask, LabResult, ImagingExam, SurgeryCase, Product, Supplier, WardStock,
-                Tray, SterilisationCycle, Unit, StaffEntry)
+                Tray, SterilisationCycle, PackagingType, SterilisationEquipment, Unit,
+                StaffEntry)
 }
 # what a French report calls each record type (plural: counts are printed)
 TYPE_LABELS_FR = {"patient": "patients", "stay": "séjours", "allergy": "allergies",
@@ -437,7 +503,9 @@ TYPE_LABELS_FR = {"patient": "patients", "stay": "séjours", "allergy": "allergi
                   "lab_result": "résultats de biologie", "imaging_exam": "examens d'imagerie",
                   "surgery_case": "interventions", "product": "produits",
                   "supplier": "fournisseurs", "ward_stock": "dotations", "tray": "plateaux",
-                  "sterilisation_cycle": "cycles de stérilisation", "unit": "unités",
+                  "sterilisation_cycle": "cycles de stérilisation",
+                  "packaging_type": "types d'emballage",
+                  "sterilisation_equipment": "laveurs et stérilisateurs", "unit": "unités",
                   "staff": "annuaire"}
 DOMAINS = ("dpi", "lab", "pharmacy", "imaging", "sterilisation", "directory")
 

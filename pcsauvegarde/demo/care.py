@@ -77,14 +77,18 @@ def add_orders(h: Hospital, case: Case, keys: list[str], active: bool = True) ->
             _administrations(h, case, order, spec, start, dose, unit)
 
 
+RECORD_HOURS = 30   # the MAR shows 24 h back, in whole periods: up to 6 h more
+
+
 def _due_times(h: Hospital, spec: tuple, start: dt.datetime) -> list[dt.datetime]:
-    """Scheduled times of an order in the last 24 h (PRN: a few random doses)."""
-    since = max(start, h.now - 24 * HOUR)
+    """Scheduled times of an order in the last RECORD_HOURS (PRN: a few random doses)."""
+    since = max(start, h.now - RECORD_HOURS * HOUR)
     kind = spec[0]
     if kind in ("fixed", "per_day"):
         times = spec[1] if kind == "fixed" else STANDARD_HOURS[spec[1]]
         found = []
-        for day in (since.astimezone(h.tz).date(), h.now.astimezone(h.tz).date()):
+        days = {since.astimezone(h.tz).date() + dt.timedelta(days=k) for k in range(3)}
+        for day in sorted(d for d in days if d <= h.now.astimezone(h.tz).date()):
             for hhmm in times:
                 local = dt.datetime.combine(day, dt.time.fromisoformat(hhmm), h.tz)
                 if since <= local < h.now and local not in found:
@@ -100,10 +104,31 @@ def _due_times(h: Hospital, spec: tuple, start: dt.datetime) -> list[dt.datetime
             due += spec[1] * HOUR
         return found
     if kind == "prn":
-        span = int((h.now - since).total_seconds() // 60)
-        picks = sorted(h.rng.sample(range(span), min(h.rng.randint(0, 2), span)) if span else [])
-        return [since + dt.timedelta(minutes=m) for m in picks]
+        return _prn_times(h, spec, since)
     return []
+
+
+def _prn_times(h: Hospital, spec: tuple, since: dt.datetime) -> list[dt.datetime]:
+    """0 to 2 doses at least the minimum interval apart; ONE deliberate breach per hospital.
+
+    The demo's first PRN order with a minimum interval given twice (and room for it) gets its
+    second dose 3 h after the first: the MAR must flag it, and only it.
+    """
+    span = int((h.now - since).total_seconds() // 60)
+    gap = int(spec[2] * 60)
+    count = h.rng.randint(0, 2)
+    if count == 0 or span <= 0:
+        return []
+    if count == 2 and not h.prn_breach_made and span > 4 * 60:
+        h.prn_breach_made = True
+        first = h.rng.randrange(span - 3 * 60)
+        return [since + dt.timedelta(minutes=m) for m in (first, first + 3 * 60 + 8)]
+    margin = gap + 30     # the recorded time may run up to 25 min late (_administrations)
+    if count == 1 or span <= margin:
+        return [since + dt.timedelta(minutes=h.rng.randrange(span))]
+    first = h.rng.randrange(span - margin)
+    second = h.rng.randrange(first + margin, span)
+    return [since + dt.timedelta(minutes=m) for m in (first, second)]
 
 
 def _administrations(h: Hospital, case: Case, order: dict, spec: tuple, start: dt.datetime,

@@ -52,6 +52,7 @@ class Hospital:
         self.doctors: dict[str, list[dict]] = {}
         self.free_beds: dict[str, list[dict]] = {}
         self.inpatients: dict[str, list[Case]] = {}
+        self.prn_breach_made = False   # the one PRN dose given too soon, on purpose
 
     def iso(self, when: dt.datetime) -> str:
         """Local time with offset, as a French DPI exports it."""

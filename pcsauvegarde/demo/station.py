@@ -22,6 +22,7 @@ from pcsauvegarde.station.settings import Settings, load_settings, write_setting
 log = logging.getLogger("pcsauvegarde.demo")
 DEMO_LOGIN = "demo"
 DEMO_PASSWORD = "demo-sauvegarde"
+DEMO_STERILISATION_LOGIN = "demo-sterilisation"
 DEMO_STATION = "station-demo"
 
 
@@ -57,6 +58,8 @@ def setup(root: Path, interval_seconds: int = 60) -> tuple[DemoPaths, Settings, 
     # The station's own settings (an existing station.toml: identity_file…) name its key files.
     settings = load_settings(paths.station, {
         "station_id": DEMO_STATION,
+        # The demo lab's accession numbers: 8 digits, the last a Luhn check; tubes add 01, 02…
+        "lab_range": "9500001-9599999", "lab_number_length": 8, "lab_check": "luhn",
         "sources": [{"id": "demo-drop", "kind": "folder", "path": str(paths.drop),
                      "interval_seconds": interval_seconds}]})
     recipient = keys.ensure_identity(settings)
@@ -79,4 +82,18 @@ def publish_demo(paths: DemoPaths, config: PublisherConfig, minute: int = 0,
     result = import_fhir(sorted(paths.fhir.glob("*.ndjson")))
     for rejection in result.rejections:
         log.warning("demo FHIR rejected: %s", rejection)
-    return publish_full(list(result.records), config, now=now)
+    records = list(result.records)
+    records += sterilisation_records(paths, records, now)
+    return publish_full(records, config, now=now)
+
+
+def sterilisation_records(paths: DemoPaths, records: list, now: dt.datetime) -> list:
+    """The sterilisation unit's CSV export, imported, and the day's OR schedule."""
+    from pcsauvegarde.demo import sterilisation
+    from pcsauvegarde.publisher.importers.csv.catalogues import import_catalogues
+
+    csv = import_catalogues(sterilisation.write_catalogues(paths.publisher / "sterilisation",
+                                                           now))
+    for rejection in csv.rejections:
+        log.warning("demo CSV rejected: %s", rejection)
+    return [*csv.records, *sterilisation.or_schedule(records, now)]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pcsauvegarde.core.heartbeat import read_heartbeat
+from pcsauvegarde.core.numberrange import NumberingError, overlapping, parse_range
 from pcsauvegarde.core.package import PackageError
 from pcsauvegarde.core.package.minisign import PublicKey, load_public_key
 from pcsauvegarde.core.records import RecordError, parse_utc
@@ -55,6 +56,7 @@ def fleet_status(drop: Path, keys: list[KnownKey] | list[PublicKey], stale_after
     public = [k.key for k in known]
     heard: set[bytes] = set()
     out = []
+    ranges: dict[str, dict] = {}
     for path in sorted(drop.glob("heartbeat-*.json")):
         station = path.name[len("heartbeat-"):-len(".json")]
         try:
@@ -72,6 +74,7 @@ def fleet_status(drop: Path, keys: list[KnownKey] | list[PublicKey], stale_after
         heard.update(k.key.key for k in known if k.key.identification == status["_signer"])
         last_error = (status.get("last_run") or {}).get("error", "")
         stale = data_age is None or data_age > limit
+        ranges[station] = status.get("ranges") or {}
         out.append(StationStatus(station, written, data_age, last_error,
                                  "périmée" if stale else "ok", key=status["_signer"]))
     listed = {r.station for r in out}
@@ -80,7 +83,28 @@ def fleet_status(drop: Path, keys: list[KnownKey] | list[PublicKey], stale_after
             out.append(StationStatus(k.name, None, None, "", "silencieuse",
                                      "clé connue, aucun signal de vie signé par elle dans le "
                                      "dépôt", key=k.key.identification))
-    return out
+    clashes = range_overlaps(ranges)
+    return [replace(r, state="chevauchement", detail="; ".join(clashes[r.station]))
+            if r.station in clashes else r for r in out]
+
+
+def range_overlaps(ranges: dict[str, dict]) -> dict[str, list[str]]:
+    """Station → what its reserved ranges overlap on other stations (same number twice)."""
+    parsed = []
+    for station, named in ranges.items():
+        for name, info in named.items():
+            try:
+                parsed.append((f"{station}/{name}", parse_range(name, str(info.get("range")))))
+            except (NumberingError, AttributeError):
+                continue
+    clashes: dict[str, list[str]] = {}
+    for a, b in overlapping(parsed):
+        sa, sb = a.split("/")[0], b.split("/")[0]
+        if sa == sb:
+            continue
+        clashes.setdefault(sa, []).append(f"plage {a.split('/')[1]} chevauche {b}")
+        clashes.setdefault(sb, []).append(f"plage {b.split('/')[1]} chevauche {a}")
+    return clashes
 
 
 def format_table(rows: list[StationStatus]) -> str:

@@ -103,11 +103,15 @@ RULES: dict[str, tuple[str, str]] = {
     "product": (SHARED, ""),
     "supplier": (SHARED, ""),
     "unit": (SHARED, ""),
+    "packaging_type": (SHARED, ""),
+    "sterilisation_equipment": (SHARED, ""),
 }
 WHY_SHARED = {
     "product": "catalogue des produits de la pharmacie, commun à toutes les unités",
     "supplier": "annuaire des fournisseurs, commun",
     "unit": "annuaire des unités (téléphones) : chaque unité doit pouvoir appeler les autres",
+    "packaging_type": "types d'emballage stérile et leurs durées de validité, communs",
+    "sterilisation_equipment": "laveurs et autoclaves de la stérilisation centrale, communs",
 }
 
 

@@ -10,8 +10,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from pcsauvegarde.station import patients
-from pcsauvegarde.station.documents import admission_kit, fmt
+from pcsauvegarde.station.documents import admission_kit, fmt, lab_labels
+from pcsauvegarde.station.documents.templates import TemplateError
 from pcsauvegarde.station.issuing.issue import Issued, IssueError, issue_patient_document
+from pcsauvegarde.station.lab.issuing import label_set
+from pcsauvegarde.station.lab.register import LabError
+from pcsauvegarde.station.lab.register import register_of as lab_register_of
 from pcsauvegarde.station.state.admissions import Admission, AdmissionRequest
 from pcsauvegarde.station.station import Station
 from pcsauvegarde.station.store import fold
@@ -24,6 +28,8 @@ class Admitted:
     admission: Admission
     kit: Issued | None = None
     kit_error: str = ""
+    lab_numbers: tuple[str, ...] = ()
+    lab_error: str = ""  # why the kit has no lab labels (no range, range exhausted…)
 
 
 def possible_duplicates(station: Station, req: AdmissionRequest) -> list[patients.PatientRow]:
@@ -43,12 +49,36 @@ def admit(station: Station, req: AdmissionRequest, user: str,
     register = patients.admissions_of(station)
     admission = register.admit(req, user, now=now,
                                is_known=lambda n: patients.is_known_number(station, n))
+    lab, lab_error = admission_lab_set(station, admission, user, now)
     try:
-        kit = issue_patient_document(station, admission_kit.KIND, admission.ipp, user, now)
+        kit = issue_patient_document(station, admission_kit.KIND, admission.ipp, user, now,
+                                     lab=lab[1] if lab else None)
     except IssueError as exc:
-        return Admitted(admission, kit_error=str(exc))
+        return Admitted(admission, kit_error=str(exc), lab_error=lab_error)
     register.set_document(admission.ipp, kit.document.number)
-    return Admitted(admission, kit)
+    if lab is None:
+        return Admitted(admission, kit, lab_error=lab_error)
+    lab_register_of(station).set_document(lab[0].id, kit.document.number)
+    return Admitted(admission, kit, lab_numbers=lab[0].numbers)
+
+
+def admission_lab_set(station: Station, admission: Admission, user: str,
+                      now: dt.datetime | None):
+    """((batch, labels), "") for the admission kit, or (None, why) when the station cannot
+    give lab numbers: the admission and its identity labels go ahead without them."""
+    try:
+        register = lab_register_of(station)
+        layout = lab_labels.load(station.settings.print_templates_path)
+        sets, tubes = layout["content.admission_sets"], layout["content.tubes"]
+        if sets == 0:
+            return None, ""
+        batch = register.allocate("admission", sets, min(tubes, register.range.max_tubes),
+                                  user, ipp=admission.ipp, unit=admission.request.unit,
+                                  now=now)
+    except (LabError, TemplateError) as exc:
+        return None, str(exc)
+    file = patients.patient_file(station, admission.ipp, now=now)
+    return (batch, label_set(register.range, batch, file, (), "a4")), ""
 
 
 def _same_name(a: str, b: str) -> bool:

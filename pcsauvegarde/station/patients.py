@@ -14,6 +14,7 @@ from collections import Counter
 from pcsauvegarde.core.records import Patient, Stay
 from pcsauvegarde.station.documents.context import CensusRow, PatientFile, UnitFile
 from pcsauvegarde.station.state.admissions import Admission, AdmissionRequest, Admissions
+from pcsauvegarde.station.state.highwater import HighWater
 from pcsauvegarde.station.station import Station
 from pcsauvegarde.station.store import queries
 from pcsauvegarde.station.store.queries import PatientRow, UnitSummary
@@ -25,7 +26,7 @@ def admissions_of(station: Station) -> Admissions:
     """The station's admissions register (ranges from its settings)."""
     s = station.settings
     return Admissions(station.state, s.station_id, s.provisional_ipp_range,
-                      s.provisional_nda_range)
+                      s.provisional_nda_range, HighWater(s.high_water_path))
 
 
 def records_of(a: Admission) -> tuple[Patient, Stay]:
@@ -116,6 +117,11 @@ def patient_file(station: Station, ipp: str,
     return PatientFile(patient=patient, stay=stay,
                        unit_name=unit_names(station).get(stay.unit, stay.unit),
                        extracted_at=queries.extracted_at(station.store), provisional=True)
+
+
+def extracted_at(station: Station) -> dict[str, dt.datetime]:
+    """When each domain's snapshot was extracted (the data age of a page naming patients)."""
+    return queries.extracted_at(station.store)
 
 
 def is_known_number(station: Station, number: str) -> bool:

@@ -104,6 +104,23 @@ class Settings:
     """Provisional IPPs this station gives to downtime admissions (reserved, real IPP length)."""
     provisional_nda_range: str = "900000001-900999999"
     """Provisional NDAs (stays) of downtime admissions (reserved, real NDA length)."""
+    lab_range: str = ""
+    """Pre-numbered lab labels of this station (reserved with the lab, e.g. « 9000001-9099999 »);
+    empty: no lab labels on this station."""
+    lab_number_length: int = 0
+    """Length of the LIS accession numbers; the range plus its check MUST give exactly that
+    (0: not checked)."""
+    lab_check: str = "none"
+    """Check character the LIS expects: none, luhn (mod 10), mod11 (ISO 7064 MOD 11-2) or
+    mod97 (ISO 7064 MOD 97-10, two digits)."""
+    lab_tube_suffix_digits: int = 2
+    """Digits of the tube suffix a patient's tubes add to the shared number (0: none)."""
+    numbering_high_water_file: str = "numbering-high-water.json"
+    """Where the next number of every reserved range is also kept, relative to data_dir: keep
+    it out of the backup set, so that a station restored from a backup never gives a number
+    twice."""
+    sterilisation_circulation_range: str = "ST000001-ST999999"
+    """Circulation numbers of the tray labels this station prints (reserved per station)."""
     max_package_bytes: int = 0
     """Larger packages are refused before they are read (0: a quarter of the RAM, ≤ 2 GiB)."""
     max_expanded_bytes: int = 0
@@ -185,6 +202,11 @@ class Settings:
     def state_path(self) -> Path:
         """Accounts, sessions, audit, issue journal, numbering, admissions, print jobs."""
         return self.data_dir / "station.sqlite"
+
+    @property
+    def high_water_path(self) -> Path:
+        """The reserved ranges' high-water marks (state/highwater.py)."""
+        return self.path(self.numbering_high_water_file)
 
     @property
     def audit_heads_path(self) -> Path:
@@ -340,17 +362,33 @@ def _check_host(settings: Settings, cfg: Path) -> None:
 
 
 def _check_numbers_and_printer(settings: Settings, cfg: Path) -> None:
-    from pcsauvegarde.station.state.numbering import NumberingError, parse_range
+    from pcsauvegarde.station.state.numbering import NumberingError, overlapping, parse_range
 
     try:
-        for key in ("provisional_ipp_range", "provisional_nda_range"):
-            parse_range(key, getattr(settings, key))
+        ranges = [(key, parse_range(key, getattr(settings, key)))
+                  for key in ("provisional_ipp_range", "provisional_nda_range")]
+        if settings.lab_range:
+            ranges.append(("lab_range", lab_range_of(settings).serial))
+        ranges.append(("sterilisation_circulation_range",
+                       parse_range("sterilisation_circulation_range",
+                                   settings.sterilisation_circulation_range)))
     except NumberingError as exc:
         raise ConfigError(f"« {cfg} » : {exc}") from None
+    for a, b in overlapping(ranges):
+        raise ConfigError(f"« {cfg} » : les plages « {a} » et « {b} » se chevauchent : un "
+                          "même numéro serait donné deux fois")
     if settings.printer != "file" and not re.match(r"^cups:[A-Za-z0-9_][A-Za-z0-9_.-]{0,126}$",
                                                    settings.printer):
         raise ConfigError(f"« {cfg} » : printer « {settings.printer} » invalide "
                           "(file ou cups:NOM_DE_LA_FILE)")
+
+
+def lab_range_of(settings: Settings):
+    """The station's lab range (LabRange) from its settings; NumberingError if misconfigured."""
+    from pcsauvegarde.station.lab.ranges import parse_lab_range
+
+    return parse_lab_range(settings.lab_range, settings.lab_number_length, settings.lab_check,
+                           settings.lab_tube_suffix_digits)
 
 
 def _source(value: Any, cfg: Path, index: int) -> Source:

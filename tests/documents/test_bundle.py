@@ -56,15 +56,16 @@ def test_cover_first_then_documents_in_order(rendered) -> None:
     assert starts == sorted(starts)
     assert all(a.first_page + a.pages == b.first_page
                for a, b in zip(out.placed, out.placed[1:], strict=False))
-    # The cover lists every document in drawing (bed) order, with its own page count.
-    cover_text = "\n".join(texts[:cover.pages])
+    # The cover lists every document in drawing (bed) order, one row per patient, each
+    # document with its number and its own page count; one page for two patients.
+    assert cover.pages == 1
+    cover_text = " ".join("\n".join(texts[:cover.pages]).replace("\xa0", " ").split())
     assert "Impression du service" in cover_text
     positions = [cover_text.index(p.number) for p in out.placed[1:]]
     assert positions == sorted(positions)
     assert cover_text.index("LEFÈVRE-DUBOIS") < cover_text.index("AUBERT")
     for placed in out.placed[1:]:
-        line = cover_text[cover_text.index(placed.number):].splitlines()[0]
-        assert line.split()[-1] == str(placed.pages)
+        assert f"{placed.number} — {placed.pages} p." in cover_text
 
 
 def test_each_document_numbers_its_own_pages(rendered) -> None:
@@ -122,3 +123,10 @@ def test_direct_text_writes_the_same_bytes_as_fpdf2(module, patient_file, ctx,
     fast = module.render(patient_file, ctx)
     monkeypatch.setattr(DocumentPDF, "FAST_TEXT", False)
     assert module.render(patient_file, ctx) == fast
+
+
+def test_nothing_printed_under_7_pt(rendered) -> None:
+    from tests.support.pdfcheck import font_sizes
+
+    out, _ = rendered
+    assert min(font_sizes(out.pdf)) >= 7

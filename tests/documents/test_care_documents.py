@@ -49,8 +49,8 @@ def test_mar_lists_orders_and_future_slots(mar) -> None:
     for drug in ("Furosémide", "Amoxicilline", "Metformine", "Paracétamol", "Insuline asparte"):
         assert drug in text
     assert "Kardégic" not in text                      # stopped order
-    # Printed 27/11 14:17 Paris: window 26/11 14:17 → 29/11 14:17, extract at 14:05.
-    assert "Du 26/11/2026 14:17 au 29/11/2026 14:17" in text
+    # Printed 27/11 14:17 Paris: 24 h back, 48 h ahead, in whole 6-h periods.
+    assert "Du 26/11/2026 12:00 au 29/11/2026 18:00" in text
     # Furosémide 08:00/20:00 ahead: 27/11 20:00, 28/11 08:00 and 20:00, 29/11 08:00.
     furosemide = text[text.index("Furosémide"):text.index("Insuline")]
     assert furosemide.count("20:00") >= 2 and furosemide.count("08:00") >= 2
@@ -63,9 +63,9 @@ def test_mar_lists_orders_and_future_slots(mar) -> None:
 
 def test_mar_shows_the_record_given_refused_and_missing(mar) -> None:
     text = "\n".join(mar)
-    # 20:00 dose given at 20:05 (a trace wider than its cell is cut with « … », never spills)
-    assert "✓ 20:05" in text and "40 mg · M. D" in text
-    assert "✗ 08:02" in text and "refusé · J." in text              # 08:00 dose refused
+    assert "✓ 20:05" in text and "40 mg · MD" in text               # 20:00 dose given at 20:05
+    assert "✗ 08:02" in text and "refusé · JR" in text              # 08:00 dose refused
+    assert "JR Jean Roux" in text and "MD Marie Dupont" in text      # legend of initials
     assert "? 18:00" in text and "non tracé" in text                 # metformine: not recorded
     assert "✓ 04:02" in text                                         # PRN dose in the record
 

@@ -104,3 +104,10 @@ def test_decimal_commas_in_values_and_ranges() -> None:
     assert decimal_commas("<0.01") == "<0,01"
     assert decimal_commas("12") == "12" and decimal_commas("3,1") == "3,1"
     assert decimal_commas("27.11.2026") == "27.11.2026"  # a dotted date is not a number
+
+
+def test_lab_flags_as_arrows() -> None:
+    from pcsauvegarde.station.documents.fmt import format_lab_flag
+
+    assert [format_lab_flag(f) for f in ("H", "L", "HH", "LL", "N")] == ["↑", "↓", "↑↑", "↓↓",
+                                                                           ""]

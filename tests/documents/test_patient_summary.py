@@ -81,8 +81,10 @@ def test_active_treatments_with_their_rythm(pages) -> None:
 
 def test_recent_labs_with_flags_in_bold(pdf, pages) -> None:
     text = "\n".join(pages)
-    assert "6,4 mmol/L 3,5–5,0 HH" in text
-    assert "7,4 g/dL 12,0–16,0 LL" in text
+    assert "6,4 mmol/L 3,5–5,0 ↑↑" in text
+    assert "7,4 g/dL 12,0–16,0 ↓↓" in text
+    assert "↑ élevé · ↓ bas · ↑↑ très élevé" in text          # the arrows' legend
+    assert " HH" not in text and " LL" not in text
     assert "3,1" not in text  # collected 80 h before the extract
     page = next(i for i, p in enumerate(pages) if "6,4 mmol/L" in p)
     assert all("Bold" in f for f in fonts_of(pdf, page, "6,4"))
@@ -163,7 +165,7 @@ def test_last_known_value_of_tests_with_nothing_recent(patient_file, ctx) -> Non
     older = (tsh("tsh-1", 12, "6,8"), tsh("tsh-2", 40, "9,9"))
     both = dataclasses.replace(patient_file, lab_results=patient_file.lab_results + older)
     text = " ".join("\n".join(page_texts(patient_summary.render(both, ctx))).split())
-    assert "7,4 g/dL 12,0–16,0 LL" in text  # the 72 h table is still there
+    assert "7,4 g/dL 12,0–16,0 ↓↓" in text  # the 72 h table is still there
     assert "Dernière valeur connue des examens sans résultat sur cette période" in text
     assert "Thyréostimuline (TSH)" in text and "6,8" in text
     assert "ancien, il y a 12 j" in text

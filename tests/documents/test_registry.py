@@ -13,10 +13,14 @@ from tests.support.pdfcheck import page_texts
 
 def test_every_kind_is_complete() -> None:
     assert set(KINDS) == {"summary", "administration_plan", "prescriptions", "care_plan",
-                          "labels", "wristband", "admission", "census", "form"}
+                          "labels", "wristband", "admission", "census", "lab_labels",
+                          "lab_request", "lab_register", "lab_results_entry",
+                          "lab_results_cumulative", "tray_list", "tray_labels", "washer_load",
+                          "autoclave_load", "tray_reception", "tray_delivery", "or_traceability",
+                          "form"}
     for name, kind in KINDS.items():
         assert isinstance(kind, DocumentKind) and kind.name == name and kind.title
-        assert kind.scope in ("patient", "unit")
+        assert kind.scope in ("patient", "unit", "lab", "sterilisation")
         for template in kind.templates:
             assert (DEFAULT_DIR / template).exists(), (name, template)
         kind.load(None)
@@ -34,12 +38,16 @@ def test_lookup_by_scope() -> None:
     assert document_kind("bordereau") is None
 
 
-@pytest.mark.parametrize("name", sorted(KINDS))
+# Sterilisation kinds take their own data: rendered in tests/sterilisation/test_page_quality.py.
+@pytest.mark.parametrize("name", sorted(k for k, v in KINDS.items() if v.scope != "sterilisation"))
 def test_every_kind_renders_from_its_entry(name, patient_file, ctx) -> None:
     kind = KINDS[name]
-    data = (patient_file if kind.scope == "patient"
-            else UnitFile("CARD", "Cardiologie", (CensusRow(patient_file.patient,
-                                                            patient_file.stay),)))
+    if kind.scope == "lab":
+        data = _lab_data(name, patient_file)
+    else:
+        data = (patient_file if kind.scope == "patient"
+                else UnitFile("CARD", "Cardiologie", (CensusRow(patient_file.patient,
+                                                                patient_file.stay),)))
     options = {"form": "surveillance-24h"} if name == "form" else {}   # which form: an option
     text = " ".join(page_texts(kind.render(data, ctx, **options)))
     assert "LEFÈVRE-DUBOIS" in text and "MODE DÉGRADÉ" in text
@@ -59,3 +67,22 @@ def test_check_templates_loads_every_entry(tmp_path) -> None:
     (tmp_path / "sumary.toml").write_text("", encoding="utf-8")
     with pytest.raises(TemplateError, match=r"sumary\.toml : modèle inconnu"):
         check_templates(tmp_path)
+
+
+def _lab_data(name: str, file):
+    """Sample data of each lab kind (its own dataclass), for the patient of the samples."""
+    import datetime as dt
+
+    from pcsauvegarde.station.documents import lab_register, lab_request, lab_results
+    from pcsauvegarde.station.documents.lab_labels import LabLabel, LabLabelSet
+
+    labels = LabLabelSet((LabLabel("9500001401", "95000014", 1, 1),), file)
+    at = dt.datetime(2026, 11, 27, 13, 5, tzinfo=dt.UTC)
+    return {"lab_labels": labels,
+            "lab_request": lab_request.LabRequestForm(file, "95000014", labels),
+            "lab_register": lab_register.RegisterDay(
+                at.date(), "poste", "9500001–9599999", 10, (lab_register.RegisterLine(
+                    at, "95000014", 1, "Patient", 1, "00123456 — LEFÈVRE-DUBOIS Hélène",
+                    "CARD", "labo", "X-1", "Imprimé"),)),
+            "lab_results_entry": lab_results.ResultsEntry("95000014", 1, "27/11/2026", file),
+            "lab_results_cumulative": file}[name]

@@ -84,3 +84,24 @@ def test_doc_lists_every_column():
         section = doc.split(f"### `{kind.name}.csv`", 1)[1].split("###", 1)[0]
         documented = re.findall(r"^\| `([a-z_]+)` \| (oui)? ?\|", section, re.MULTILINE)
         assert documented == [(c.name, "oui" if c.required else "") for c in kind.columns]
+
+
+def test_packaging_types_and_equipment(tmp_path):
+    from pcsauvegarde.core.records import PackagingType, SterilisationEquipment
+    (tmp_path / "emballages.csv").write_text(
+        "Code;Libellé;Validité mois;Validité jours\nconteneur;Conteneur;6;\n"
+        "sachet;Sachet;;30\nvide;Sans durée;;\n", encoding="utf-8")
+    (tmp_path / "equipements.csv").write_text(
+        "code;nom;type\nLD-1;Laveur 1;Laveur-désinfecteur\nAC-1;Autoclave 1;autoclave\n"
+        "X-1;Four;four\n", encoding="utf-8")
+    result = import_catalogues(sorted(tmp_path.glob("*.csv")))
+    kinds = {r.id: r for r in result.records}
+    assert isinstance(kinds["conteneur"], PackagingType)
+    assert (kinds["conteneur"].shelf_life_months, kinds["sachet"].shelf_life_days) == (6, 30)
+    assert isinstance(kinds["LD-1"], SterilisationEquipment) and kinds["LD-1"].kind == "washer"
+    assert kinds["AC-1"].kind == "autoclave"
+    messages = [r.message() for r in result.rejections]
+    assert any("emballages.csv, ligne 4" in m and "durée de validité absente" in m
+               for m in messages), messages
+    assert any("equipements.csv, ligne 4, colonne « type »" in m and "four" in m
+               for m in messages), messages

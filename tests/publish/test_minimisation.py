@@ -18,12 +18,14 @@ from pcsauvegarde.core.records import (
     LabResult,
     MedicationAdministration,
     MedicationOrder,
+    PackagingType,
     Patient,
     Product,
     Record,
     StaffEntry,
     Stay,
     SterilisationCycle,
+    SterilisationEquipment,
     Supplier,
     SurgeryCase,
     Timing,
@@ -64,7 +66,9 @@ def three_units() -> list[Record]:
     shared: list[Record] = [Product("9213718", "Paracétamol 1 g"), Supplier("S1", "Dupré"),
                             *(Unit(u, u) for u in UNITS),
                             Tray("TRAY-COMMUNE", "Boîte commune"),
-                            StaffEntry("STAFF-GARDE", "Pharmacien de garde")]
+                            StaffEntry("STAFF-GARDE", "Pharmacien de garde"),
+                            PackagingType("conteneur", "Conteneur à filtre", 6),
+                            SterilisationEquipment("AUTOCLAVE-1", "Autoclave 1")]
     return shared + [r for n, u in enumerate(UNITS) for r in unit_records(u, n)]
 
 

@@ -26,6 +26,7 @@ def odd_hospital(now):
         Condition("co-2", ODD_IPP, "Diabète de type 2"),
         Patient("IPP-DCD-1", "BERNARD", "Paul", dt.date(1940, 1, 2), "M", deceased=True),
         Stay("NDA-DCD-1", "IPP-DCD-1", ODD_UNIT, now - 5 * day, room="14"),
+        Allergy("al-nka", "IPP-DCD-1", "No known allergy", code="716186003"),
         Patient("IPP-OUT-1", "PETIT", "Léa", dt.date(1990, 5, 6), "F"),
         Stay("NDA-OUT-1", "IPP-OUT-1", ODD_UNIT, now - 9 * day, room="15",
              discharge=now - 3 * day),

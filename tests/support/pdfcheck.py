@@ -47,3 +47,17 @@ def fonts_of(pdf: bytes, page: int, needle: str) -> set[str]:
 
     pypdf.PdfReader(io.BytesIO(pdf)).pages[page].extract_text(visitor_text=visit)
     return found
+
+
+def font_sizes(pdf: bytes) -> set[float]:
+    """Every font size set in the PDF's page contents (Tf operators)."""
+    import io
+    import re
+
+    import pypdf
+
+    sizes: set[float] = set()
+    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
+        data = page.get_contents().get_data().decode("latin-1")
+        sizes |= {float(s) for s in re.findall(r"/F\d+ ([\d.]+) Tf", data)}
+    return sizes

@@ -64,7 +64,7 @@ def test_last_known_lab_values_when_nothing_in_72_hours(exported):
     assert "Aucun résultat biologique sur cette période" in text
     assert "Dernière valeur connue" in text
     assert "Glucose [Mass/volume] in Blood" in text and "101" not in text
-    assert "142,7 mg/dL 70-99 mg/dL H" in text  # decimal comma on paper
+    assert "142,7 mg/dL 70-99 mg/dL ↑" in text  # decimal comma and arrow flag on paper
     assert text.count("ancien, il y a") == 3
 
 

@@ -62,6 +62,32 @@ def test_heartbeat_without_key_does_not_fail_the_run(settings, keys, drop):
     assert run.error == "" and not (drop / "heartbeat-station-demo.json").exists()
 
 
+def test_fleet_flags_two_stations_with_overlapping_ranges(settings, drop):
+    """Each heartbeat carries the station's ranges: the same lab block twice is shouted."""
+    from pcsauvegarde.station.sync.heartbeat import build_status, signed_heartbeat
+
+    class Run:
+        source, ended, seen, accepted, quarantined, error = "d", None, 0, 0, 0, ""
+
+    from pcsauvegarde.station.station import open_station
+    pubs = []
+    for station_id, lab in (("poste-a", "9500001-9599999"), ("poste-b", "9590000-9699999"),
+                            ("poste-c", "9700000-9799999")):
+        s = load_settings(settings.data_dir, {"station_id": station_id, "lab_range": lab,
+                                              "signing_key_file": f"keys/{station_id}.key"})
+        pubs.append(ensure_signing_key(s))
+        status = build_status(s, open_station(s).store, Run())
+        assert status["ranges"]["labo"] == {"range": lab, "next": None}
+        data, sig = signed_heartbeat(s, status)
+        (drop / f"heartbeat-{station_id}.json").write_bytes(data)
+        (drop / f"heartbeat-{station_id}.json.minisig").write_text(sig)
+    rows = {r.station: r for r in fleet_status(drop, pubs, dt.timedelta(days=3650))}
+    assert rows["poste-a"].state == rows["poste-b"].state == "chevauchement"
+    assert "plage labo chevauche poste-b/labo" in rows["poste-a"].detail
+    # the same provisional IPP/NDA defaults on every station overlap as well
+    assert "ipp-provisoire chevauche poste-c/ipp-provisoire" in rows["poste-a"].detail
+
+
 def test_fleet_flags_silent_stations_and_skips_foreign_keys(unpulled, keys, drop, tmp_path):
     from pcsauvegarde.core.package.minisign import generate_keypair
     from pcsauvegarde.station.station import open_station

@@ -35,7 +35,7 @@ def samples(station):
     doc_in = issue_patient_document(station, "summary", ipp_in, "infirmiere").document.number
     doc_out = issue_patient_document(station, "summary", ipp_out, "infirmiere").document.number
     return {"in": {"ipp": ipp_in, "unit": IN_UNIT, "number": doc_in, "kind": "summary",
-                   "login": "infirmiere", "job_id": 1, "page": 1,
+                   "login": "infirmiere", "job_id": 1, "page": 1, "batch_id": 1,
                    "form_id": "surveillance-24h",
                    "entry_id": "20261127T000000000000-absent.age"},
             "out": {"ipp": ipp_out, "unit": OUT_UNIT, "number": doc_out}}

@@ -44,10 +44,18 @@ def test_admission_end_to_end(logged_in, station):
     assert "envoyé à l&#39;imprimante" in doc or "envoyé à l'imprimante" in doc
     pdf = logged_in.get(f"/documents/{number}.pdf").data
     texts = page_texts(pdf)
-    assert len(texts) == 2 and texts[0].count("LEFÈVRE  Zoé Anaïs") == 24
+    assert len(texts) == 3 and texts[0].count("LEFÈVRE  Zoé Anaïs") == 24
     assert "IDENTITÉ PROVISOIRE" in texts[0] and "Bracelet d'identification" in texts[1]
     assert barcodes(pdf, 0) == ["90000001"] * 24
     assert {"90000001", "900000001", number} <= set(barcodes(pdf, 1))
+    # the lab label set of the admission kit: 4 lab numbers × 4 tubes, from the lab range
+    from pcsauvegarde.station.lab.register import register_of
+    lab = register_of(station).search("90000001")
+    assert [e.number for e in lab] == ["95000014", "95000022", "95000030", "95000048"]
+    assert {e.batch.status for e in lab} == {"printed"} and lab[0].batch.kind == "admission"
+    assert texts[2].count("LEFÈVRE") == 16 and "Tube 4/4" in texts[2]
+    assert sorted(set(barcodes(pdf, 2)) - {number}) == sorted(f"{e.number}{t:02d}" for e in lab
+                                              for t in range(1, 5))
     printed = list((station.settings.data_dir / "printed").glob("*.pdf"))
     assert len(printed) == 1 and printed[0].read_bytes() == pdf
     journal = station.journal.recent(1)[0]

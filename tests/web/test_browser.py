@@ -272,6 +272,46 @@ def test_a_patients_plan_from_a_scan_in_three_actions(page, served):
     assert actions.count <= 3
 
 
+def test_sterilisation_screen(page, served):
+    """A sterilisation agent scans a tray code, ticks it, prints its label; types a cycle."""
+    from tests.support.pdfcheck import barcodes
+    base, station = served
+    station.accounts.add("agent-ste", "Agent Stérilisation", PASSWORD, ("stérilisation",))
+    page.goto(base + "/")
+    page.get_by_label("Identifiant").fill("agent-ste")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(base + "/")
+    page.get_by_role("link", name="Stérilisation").first.click()
+    page.wait_for_url(base + "/sterilisation")
+    assert page.evaluate("document.activeElement.id") == "tray-q"  # a scan lands in the search
+    page.keyboard.type("APPEND-01")
+    page.keyboard.press("Enter")
+    page.wait_for_url(base + "/sterilisation?*")
+    page.get_by_label("Choisir APPEND-01").check()
+    page.get_by_label("Opérateur").fill("Jeanne Hachette")
+    page.screenshot(path=str(station.settings.data_dir / "sterilisation.png"), full_page=True)
+    page.locator("#print-labels").click()
+    page.wait_for_url(f"{base}/sterilisation/documents/*", timeout=60_000)
+    number = page.url.rsplit("/", 1)[-1]
+    assert page.locator("#doc-number").inner_text() == number
+    pdf = page.request.get(f"{base}/sterilisation/documents/{number}.pdf").body()
+    circulation = service_latest(station, "APPEND-01")
+    assert {circulation, "APPEND-01"} <= set(barcodes(pdf))
+    page.goto(base + "/sterilisation/cycles")
+    page.get_by_label("Équipement").select_option("AUTOCLAVE-1")
+    page.get_by_label("N° de cycle").fill("9001")
+    page.get_by_label("Plateaux de la charge").fill("APPEND-01\nCOELIO-01")
+    page.locator("#save-cycle").click()
+    page.wait_for_url(f"{base}/sterilisation/documents/*", timeout=60_000)
+    assert "Cycle 9001 enregistré" in page.locator(".flash").first.inner_text()
+
+
+def service_latest(station, tray: str) -> str:
+    from pcsauvegarde.station.sterilisation import service
+    return service.register(station).latest([tray])[tray].number
+
+
 def test_a_nurse_prints_her_units_downtime_kit(page, served):
     """Unit → « Kit de démarrage » → the page count shown → print → the kit's PDF, as many
     pages as announced, every sheet journalled."""

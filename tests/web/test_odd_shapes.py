@@ -130,3 +130,16 @@ def test_old_lab_results_show_as_last_known_values(settings, keys, drop, make_pa
     assert "5,9 mmol/L" in recent and "3,5-5" in recent and "↑" in recent
     assert "Hémoglobine" not in recent
     assert "9,1 g/dL" in old and "(ancien : il y a 20 j)" in old and "↓" in old
+
+
+def test_a_no_known_allergy_record_is_no_allergy_on_screen(odd_app):
+    """« No known allergy » (SNOMED 716186003) is said as such, never listed as an allergy."""
+    client = nurse(odd_app)
+    unit = client.get(f"/services/{ODD_UNIT}").get_data(as_text=True)
+    assert "No known allergy" not in unit            # no allergy badge naming it
+    page = client.get("/patients/IPP-DCD-1").get_data(as_text=True)
+    assert "Aucune allergie connue" in page and "No known allergy" not in page
+    nothing = client.get("/patients/IPP-OUT-1").get_data(as_text=True)
+    assert "non renseignées" in nothing and "Aucune allergie connue" not in nothing
+    listed = client.get(f"/patients/{ODD_IPP}").get_data(as_text=True)
+    assert "Pénicilline" in listed and "réaction sévère" in listed

@@ -51,6 +51,24 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "admin_sync.freeze": ADMIN,
     "admin_sync.quarantine_entry": ADMIN,
     "admin_sync.quarantine_accept": ADMIN,
+    "lab.home": ("laboratoire",),
+    "lab.batch": ("laboratoire",),
+    "lab.reprint_batch": ("laboratoire",),
+    "lab.patient": ("laboratoire",),
+    "lab.request_form": ("laboratoire",),
+    "lab.cumulative": ("laboratoire",),
+    "lab.entry_sheet": ("laboratoire",),
+    "lab.registry": ("laboratoire",),
+    "lab.registry_print": ("laboratoire",),
+    "lab.registry_csv": ("laboratoire",),
+    "lab.registry_fhir": ("laboratoire",),
+    "sterilisation.index": ("stérilisation",),
+    "sterilisation.issue": ("stérilisation",),
+    "sterilisation_cycles.cycles": ("stérilisation",),
+    "sterilisation_docs.document": ("stérilisation",),
+    "sterilisation_docs.document_page": ("stérilisation",),
+    "sterilisation_docs.document_pdf": ("stérilisation",),
+    "sterilisation_docs.print_document": ("stérilisation",),
 }
 SCOPED_ARGS = {"ipp", "unit", "number"}
 
@@ -89,7 +107,8 @@ def test_roles_on_every_route(app, people, samples):
             r = _call(client, method, url)
             if role in allowed:
                 # 422: an empty form refused field by field; 404: no failed print job #1
-                missing = {"job_id", "entry_id"} & rule.arguments  # no such job / quarantine entry
+                # no such job / quarantine entry / lab batch
+                missing = {"job_id", "entry_id", "batch_id"} & rule.arguments
                 accepted = (200, 302, 400, 422) + ((404,) if missing else ())
                 ok = r.status_code in accepted and not _to_login(r)
             else:

@@ -19,10 +19,20 @@ from pcsauvegarde.station.documents import (
     census,
     forms,
     identity,
+    lab_labels,
+    lab_menu,
+    lab_register,
+    lab_request,
+    lab_results,
     labels,
+    or_traceability,
     patient_summary,
     prescriptions,
     schedule,
+    tray_labels,
+    tray_list,
+    tray_load,
+    tray_transfer,
     wristband,
 )
 from pcsauvegarde.station.documents.base import DocumentPDF
@@ -42,14 +52,16 @@ class Drawer(Protocol):
     def __call__(self, pdf: DocumentPDF, data: Any, ctx: DocumentContext, /) -> None: ...
 
 
-Scope = Literal["patient", "unit"]
+Scope = Literal["patient", "unit", "lab", "sterilisation"]
 
 
 @dataclass(frozen=True)
 class DocumentKind:
     """One kind of printed document, as the station issues it.
 
-    ``scope``: "patient" (data is a PatientFile) or "unit" (data is a UnitFile).
+    ``scope``: "patient" (data is a PatientFile), "unit" (data is a UnitFile), "lab" (data
+    is the lab module's own dataclass; issued by station/lab only) or "sterilisation"
+    (data is one of station.sterilisation.papers, issued by that package).
     ``draw`` is None for kinds that cannot share a PDF with others (label stock).
     ``templates``: the printtemplates/ files it reads, checked at start-up by ``load``.
     """
@@ -70,6 +82,10 @@ def _both(*loaders: Callable[[Path | str | None], Any]) -> Callable[[Path | str 
     return load
 
 
+def _no_template(directory: Path | str | None = None) -> None:
+    """For kinds that read no print template."""
+
+
 KINDS: dict[str, DocumentKind] = {k.name: k for k in (
     DocumentKind(patient_summary.KIND, patient_summary.TITLE, "patient", patient_summary.render,
                  patient_summary.draw, ("summary.toml",), patient_summary.load),
@@ -88,9 +104,31 @@ KINDS: dict[str, DocumentKind] = {k.name: k for k in (
     DocumentKind(wristband.KIND, wristband.TITLE, "patient", wristband.render, None,
                  ("wristband.toml",), wristband.load),
     DocumentKind(admission_kit.KIND, admission_kit.TITLE, "patient", admission_kit.render, None,
-                 ("labels.toml", "wristband.toml"), _both(labels.load, wristband.load)),
+                 ("labels.toml", "wristband.toml", "lab_labels.toml"),
+                 _both(labels.load, wristband.load, lab_labels.load)),
     DocumentKind(census.KIND, census.TITLE, "unit", census.render, census.draw,
                  ("census.toml",), census.load),
+    DocumentKind(lab_labels.KIND, lab_labels.TITLE, "lab", lab_labels.render, None,
+                 ("lab_labels.toml",), lab_labels.load),
+    DocumentKind(lab_request.KIND, lab_request.TITLE, "lab", lab_request.render, None,
+                 ("lab_request.toml", "lab_labels.toml"),
+                 _both(lab_menu.load, lab_labels.load)),
+    DocumentKind(lab_register.KIND, lab_register.TITLE, "lab", lab_register.render,
+                 lab_register.draw, (), _no_template),
+    DocumentKind(lab_results.ENTRY_KIND, lab_results.ENTRY_TITLE, "lab",
+                 lab_results.render_entry, None, ("lab_request.toml",), lab_menu.load),
+    DocumentKind(lab_results.CUMULATIVE_KIND, lab_results.CUMULATIVE_TITLE, "lab",
+                 lab_results.render_cumulative, lab_results.draw_cumulative,
+                 ("lab_request.toml",), lab_menu.load),
+    *(DocumentKind(kind, title, "sterilisation", render, None, (), _no_template)
+      for kind, title, render in (
+          (tray_list.KIND, tray_list.TITLE, tray_list.render),
+          (tray_labels.KIND, tray_labels.TITLE, tray_labels.render),
+          (tray_load.WASHER_KIND, tray_load.WASHER_TITLE, tray_load.render),
+          (tray_load.AUTOCLAVE_KIND, tray_load.AUTOCLAVE_TITLE, tray_load.render),
+          (tray_transfer.RECEPTION_KIND, tray_transfer.RECEPTION_TITLE, tray_transfer.render),
+          (tray_transfer.DELIVERY_KIND, tray_transfer.DELIVERY_TITLE, tray_transfer.render),
+          (or_traceability.KIND, or_traceability.TITLE, or_traceability.render))),
     # One kind for every pre-identified form; ``form=<id>`` says which (journalled too).
     DocumentKind(forms.KIND, forms.TITLE, "patient", forms.render, forms.draw,
                  ("forms/",), forms.load),

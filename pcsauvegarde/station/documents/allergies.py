@@ -14,17 +14,9 @@ from dataclasses import dataclass
 from pcsauvegarde.core.records import Allergy
 from pcsauvegarde.station.documents.templates import Template
 
-# Codes that state an absence: SNOMED CT « no known … allergy » and the usual HL7 v2 AL1-3
-# codes. The value is the template key of the French sentence.
-NO_KNOWN_CODES = {"716186003": "none_known", "409137002": "none_known_drug",
-                  "429625007": "none_known_food", "428607008": "none_known_environment",
-                  "NKA": "none_known", "NKDA": "none_known_drug"}
-NO_KNOWN_TEXTS = {"no known allergy": "none_known", "no known allergies": "none_known",
-                  "nka": "none_known", "aucune allergie connue": "none_known",
-                  "pas d'allergie connue": "none_known", "nkda": "none_known_drug",
-                  "no known drug allergy": "none_known_drug",
-                  "no known drug allergies": "none_known_drug",
-                  "aucune allergie medicamenteuse connue": "none_known_drug"}
+# What an absence statement says is absent (core.records.allergy_absence) → template key.
+ABSENCE_KEYS = {"all": "none_known", "drug": "none_known_drug", "food": "none_known_food",
+                "environment": "none_known_environment"}
 # Source codes (FHIR, HL7 v2 and already-French words) → template key of the French words.
 SEVERITY_KEYS = {"severe": "severity_severe", "sv": "severity_severe",
                  "moderate": "severity_moderate", "moderee": "severity_moderate",
@@ -43,8 +35,8 @@ def fold(text: str) -> str:
 
 def no_known_key(allergy: Allergy) -> str | None:
     """The template key of « aucune allergie … connue » if the record states an absence."""
-    by_code = NO_KNOWN_CODES.get(allergy.code.strip().upper())
-    return by_code or NO_KNOWN_TEXTS.get(fold(allergy.substance))
+    absence = allergy.absence
+    return ABSENCE_KEYS[absence] if absence else None
 
 
 def is_anaphylaxis(allergy: Allergy) -> bool:

@@ -27,7 +27,8 @@ KIT_TITLE = "Kit de démarrage"
 SCHEMA: dict[str, tuple[str, ...]] = {
     "document.title": ("unit",), "cover.summary": ("patients", "documents", "pages"),
     "kit.title": ("unit",), "kit.note": (),
-    **{f"cover.{k}": () for k in ("note", "bed", "patient", "kind", "number", "pages", "unit")},
+    "cover.cell": ("number", "pages"), "cover.unit_line": ("title", "number", "pages"),
+    **{f"cover.{k}": () for k in ("note", "bed", "patient", "kind", "unit")},
 }
 
 
@@ -76,14 +77,30 @@ def load(directory: Path | str | None = None) -> Template:
 
 
 def render(unit_code: str, unit_name: str, patients: int, parts: Sequence[BundlePart],
-           ctx: DocumentContext, *,
+           ctx: DocumentContext, *, cover: bool = True,
            progress: Callable[[int, int, int], None] | None = None,
            kit: bool = False) -> RenderedBundle:
     """The cover (``ctx``) then every part in order, in one PDF (pure: records in, bytes out).
 
+    Without ``cover`` (a bundle of unit documents only, such as the census alone), the parts.
     ``progress(parts drawn, parts, pages drawn)``, when given, is called after each part;
     ``kit``: the cover of a downtime kit (its title and note).
     """
+    pdf = _lay_out(unit_code, unit_name, patients, parts, ctx, cover, progress, kit)
+    data = pdf.output_bytes()
+    return RenderedBundle(data, tuple(pdf.placed), pdf.pages_count)
+
+
+def page_counts(unit_code: str, unit_name: str, patients: int, parts: Sequence[BundlePart],
+                ctx: DocumentContext, *, cover: bool = True) -> tuple[Placed, ...]:
+    """Where each document would lie, cover first: laid out as printed, no PDF written."""
+    return tuple(_lay_out(unit_code, unit_name, patients, parts, ctx, cover).placed)
+
+
+def _lay_out(unit_code: str, unit_name: str, patients: int, parts: Sequence[BundlePart],
+             ctx: DocumentContext, cover: bool,
+             progress: Callable[[int, int, int], None] | None = None,
+             kit: bool = False) -> DocumentPDF:
     pdf = DocumentPDF(ctx, TITLE, landscape=True)
     if progress is not None:
         progress(0, len(parts), 0)
@@ -92,6 +109,8 @@ def render(unit_code: str, unit_name: str, patients: int, parts: Sequence[Bundle
         if progress is not None:
             progress(done, len(parts), pdf.page)
     pdf.end_document()
+    if not cover:
+        return pdf
     entries = tuple(BundleEntry(part.bed, part.patient, part.title, placed.number, placed.pages)
                     for part, placed in zip(parts, pdf.placed, strict=True))
     first_cover_page = pdf.page + 1
@@ -99,8 +118,7 @@ def render(unit_code: str, unit_name: str, patients: int, parts: Sequence[Bundle
     pdf.end_document()
     pdf.set_title(pdf.doc_title)
     pdf.move_to_front(first_cover_page)
-    data = pdf.output_bytes()
-    return RenderedBundle(data, tuple(pdf.placed), pdf.pages_count)
+    return pdf
 
 
 def render_cover(cover: BundleCover, ctx: DocumentContext) -> bytes:
@@ -125,13 +143,24 @@ def draw_cover(pdf: DocumentPDF, cover: BundleCover, ctx: DocumentContext, *,
     pdf.paragraph(t.text("kit.note" if kit else "cover.note"), "", 8.5)
     pdf.set_text_color(*INK)
     pdf.ln(2)
-    columns = [Column(t.text("cover.bed"), 0.8), Column(t.text("cover.patient"), 3),
-               Column(t.text("cover.kind"), 2), Column(t.text("cover.number"), 1.6),
-               Column(t.text("cover.pages"), 0.6, "R")]
-    rows = [Row((e.bed, e.patient or t.text("cover.unit"), e.title, e.number, str(e.pages)))
-            for e in cover.entries]
-    if rows:
-        draw_table(pdf, columns, rows, size=9, group_first=True)
+    # The unit's documents on a line each; then one row per patient, one column per kind of
+    # document: its number and page count. A unit of 25 patients holds on one or two pages.
+    for e in cover.entries:
+        if not e.patient:
+            pdf.paragraph(t.text("cover.unit_line", title=e.title, number=e.number,
+                                 pages=e.pages), "", 9, 4.5)
+    patient_entries = [e for e in cover.entries if e.patient]
+    titles = list(dict.fromkeys(e.title for e in patient_entries))
+    rows: dict[tuple[str, str], dict[str, str]] = {}
+    for e in patient_entries:
+        cells = rows.setdefault((e.bed, e.patient), {})
+        cells[e.title] = t.text("cover.cell", number=e.number, pages=e.pages)
+    columns = [Column(t.text("cover.bed"), 0.7), Column(t.text("cover.patient"), 2.2),
+               *(Column(title, 1.6) for title in titles)]
+    table = [Row((bed, patient, *(cells.get(title, "—") for title in titles)))
+             for (bed, patient), cells in rows.items()]
+    if table:
+        draw_table(pdf, columns, table, size=8, title=t.text("cover.kind"), widen=True)
 
 
 def extract_pages(pdf: bytes, first_page: int, pages: int) -> bytes:

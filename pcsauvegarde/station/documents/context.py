@@ -16,6 +16,7 @@ from pcsauvegarde.core.records import (
     MedicationOrder,
     Patient,
     Stay,
+    SurgeryCase,
 )
 
 
@@ -49,6 +50,7 @@ class PatientFile:
     extracted_at: dict[str, dt.datetime] = field(default_factory=dict)  # per domain
     care_tasks: tuple[CareTask, ...] = ()
     provisional: bool = False  # identity from a downtime admission (provisional IPP/NDA)
+    surgery_cases: tuple[SurgeryCase, ...] = ()   # planned OR cases (care plan)
 
     def __post_init__(self) -> None:
         # Whoever builds a file, screens and papers only ever see active allergies.

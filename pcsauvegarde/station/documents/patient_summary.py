@@ -27,6 +27,7 @@ from pcsauvegarde.station.documents.fmt import (
     decimal_commas,
     format_age,
     format_date,
+    format_lab_flag,
     format_local,
     format_timing,
 )
@@ -239,8 +240,8 @@ def _lab_row(r: LabResult, t: Template, old: str = "") -> Row:
     value = decimal_commas(r.value)
     if r.status != "final":  # not final yet, or corrected since: said under the value
         value = f"{value}\n{t.text('labs.' + r.status)}"
-    return Row((r.label, collected, value, r.unit,
-                decimal_commas(r.reference_range), r.abnormal if abnormal else ""),
+    return Row((r.label, collected, value, r.unit, decimal_commas(r.reference_range),
+                format_lab_flag(r.abnormal) if abnormal else ""),
                bold=abnormal, fill=r.abnormal in ("HH", "LL"))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pcsauvegarde.core.records import MedicationOrder
+from pcsauvegarde.station.documents import orders
 from pcsauvegarde.station.documents.allergies import absence_text, allergy_state, describe
 from pcsauvegarde.station.documents.base import (
     ALLERGY_RED,
@@ -16,7 +17,7 @@ from pcsauvegarde.station.documents.base import (
     render_document,
 )
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
-from pcsauvegarde.station.documents.fmt import format_local, format_timing
+from pcsauvegarde.station.documents.fmt import decimal_commas, format_local, format_timing
 from pcsauvegarde.station.documents.schedule import StandardHours, day_times, load_standard_hours
 from pcsauvegarde.station.documents.table import Column, Row, draw_table
 from pcsauvegarde.station.documents.templates import Template, load_template
@@ -55,17 +56,19 @@ def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext) -> None:
     columns = [Column(t.text("columns.drug"), 3.2), Column(t.text("columns.dose"), 1.2),
                Column(t.text("columns.route"), 0.9), Column(t.text("columns.timing"), 2.2),
                Column(t.text("columns.dates"), 1.6), Column(t.text("columns.prescriber"), 1.5)]
-    for section, orders in (("scheduled", [o for o in active if o.timing.kind != "as_needed"]),
+    for section, chosen in (("scheduled", [o for o in active if o.timing.kind != "as_needed"]),
                             ("prn", [o for o in active if o.timing.kind == "as_needed"])):
-        pdf.section(t.text(f"{section}.title"))
-        if orders:
-            draw_table(pdf, columns, [_row(o, hours) for o in orders], size=9)
+        if chosen:
+            draw_table(pdf, columns, [_row(o, hours) for o in chosen], size=9,
+                       title=t.text(f"{section}.title"), widen=True)
         else:
+            pdf.section(t.text(f"{section}.title"))
             pdf.paragraph(t.text(f"{section}.empty"))
     pdf.ln(2)
     pdf.set_text_color(*GREY)
     pdf.paragraph(t.text("footer.count", count=len(active)) + " " + t.text("footer.check"),
                   "", 8, 4)
+    pdf.paragraph(orders.ROUTE_LEGEND, "", 8, 4)
     pdf.set_text_color(*INK)
 
 
@@ -89,10 +92,18 @@ def _allergies(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
 
 def _row(o: MedicationOrder, hours: StandardHours) -> Row:
     drug = o.drug + (f" ({o.code})" if o.code else "") + (f"\n{o.comments}" if o.comments else "")
+    reading = orders.read_order(o)
+    words = orders.words_of(o)
     timing = format_timing(o.timing)
     times = day_times(o.timing, hours)
-    if times and o.timing.kind == "times_per_day":
+    if reading.to_check:   # the prescriber's words, never a computed schedule
+        timing = (f"À VÉRIFIER : « {words or timing} »\n({', '.join(reading.checks)})")
+    elif reading.mode in (orders.CONTINUOUS, orders.PROTOCOL):
+        mark = "CONTINU" if reading.mode == orders.CONTINUOUS else "PROTOCOLE"
+        timing = f"{mark} : « {words or timing} »"
+    elif times and o.timing.kind == "times_per_day":
         timing += f"\n{', '.join(times)}"
     dates = f"{format_local(o.start)}" + (f"\n→ {format_local(o.end)}" if o.end else "")
-    return Row((drug, " ".join(x for x in (o.dose, o.unit) if x) or "—", o.route or "—",
+    return Row((drug, decimal_commas(" ".join(x for x in (o.dose, o.unit) if x)) or "—",
+                orders.route_short(o.route) or "—",
                 timing, dates, o.prescriber or "—"))

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from pcsauvegarde.station.documents.base import ALLERGY_RED, FAMILY, INK, MARGIN, DocumentPDF
 
 PAD = 1.0
+SECTION_H = 11.0     # DocumentPDF.section: 2 mm space, 6 mm title, rule, 1 mm
+CONTINUED_H = 6.0
+CONTINUED = " (suite)"
 HEAD_FILL = 225
 ROW_FILL = 238
 
@@ -33,24 +36,34 @@ class Row:
 
 
 def draw_table(pdf: DocumentPDF, columns: list[Column], rows: list[Row], *,
-               size: float = 8.5, group_first: bool = False) -> None:
+               size: float = 8.5, group_first: bool = False, title: str = "",
+               note: str = "", widen: bool = False) -> None:
     """Draw rows from the current y, breaking pages between rows only.
 
+    With ``title``, the section title is drawn here, on the same page as the heading and the
+    first row, and repeated with « (suite) » above the heading on every following page.
+    With ``widen``, columns widen to hold their longest word when the others have room.
     With ``group_first``, a first-column value equal to the previous row's is left blank,
     except on the first row of a page so a group continued on the next page stays named.
     Cells wrap at spaces and after hyphens; a word wider than its cell is broken with a
     hyphen; ``fit`` columns keep one line per part, shrunk then cut with « … ».
     """
-    total = sum(c.weight for c in columns)
-    widths = [pdf.epw * c.weight / total for c in columns]
+    if widen:
+        widths = fit_widths(pdf, columns, rows, size)
+    else:
+        total = sum(c.weight for c in columns)
+        widths = [pdf.epw * c.weight / total for c in columns]
     line_h = size * 0.48
     heading = Row(tuple(c.title for c in columns), bold=True)
     head_cols = [Column(c.title, c.weight, c.align) for c in columns]   # headings wrap
     head_h = _height(pdf, head_cols, widths, heading, size, line_h)
-    room = pdf.page_break_trigger - pdf.content_top - head_h - 1
+    room = pdf.page_break_trigger - pdf.content_top - head_h - 1 - (CONTINUED_H if title else 0)
 
-    pdf.ensure_space(head_h + _height(pdf, columns, widths, rows[0], size, line_h) if rows
-                     else head_h)
+    first = _height(pdf, columns, widths, rows[0], size, line_h) if rows else 0.0
+    if title:
+        pdf.ensure_space(SECTION_H + head_h + first)
+        pdf.section(title, note)
+    pdf.ensure_space(head_h + first)
     _draw_row(pdf, head_cols, widths, heading, size, line_h, HEAD_FILL)
     previous = None
     for row in rows:
@@ -61,6 +74,11 @@ def draw_table(pdf: DocumentPDF, columns: list[Column], rows: list[Row], *,
             cells, h = row.cells, room
         if pdf.will_page_break(h):
             pdf.add_page()
+            if title:
+                pdf.set_x(MARGIN)
+                pdf.set_font(FAMILY, "B", 10)
+                pdf.cell(pdf.epw, CONTINUED_H, f"{title}{CONTINUED}", new_x="LMARGIN",
+                         new_y="NEXT")
             _draw_row(pdf, head_cols, widths, heading, size, line_h, HEAD_FILL)
             previous = None
         if group_first and previous is not None and cells[0] == previous:
@@ -70,6 +88,33 @@ def draw_table(pdf: DocumentPDF, columns: list[Column], rows: list[Row], *,
                   ROW_FILL if row.fill else None, h)
     pdf.set_font(FAMILY, "", 9)
     pdf.ln(1)
+
+
+def fit_widths(pdf: DocumentPDF, columns: list[Column], rows: list[Row],
+               size: float) -> list[float]:
+    """Widths by weight, then widened so each column holds its longest word unbroken.
+
+    The room taken comes from the columns with slack, in proportion to it; if the words
+    cannot all fit, the widths by weight are kept (and the longest words wrap).
+    """
+    total = sum(c.weight for c in columns)
+    widths = [pdf.epw * c.weight / total for c in columns]
+    need = []
+    for i in range(len(columns)):
+        longest = 0.0
+        for row, style in ((Row(tuple(c.title for c in columns)), "B"),
+                           *((r, "B" if r.bold else "") for r in rows)):
+            pdf.set_font(FAMILY, style, size)
+            for word in row.cells[i].split():
+                longest = max(longest, pdf.get_string_width(word))
+        need.append(longest + 2 * PAD + 2 * pdf.c_margin + 0.2)
+    short = sum(max(n - w, 0.0) for n, w in zip(need, widths, strict=True))
+    slack = [max(w - n, 0.0) for n, w in zip(need, widths, strict=True)]
+    if short == 0 or short > sum(slack):
+        return widths
+    share = short / sum(slack)
+    return [max(n, w) if n > w else w - s * share for n, w, s in zip(need, widths, slack,
+                                                                          strict=True)]
 
 
 def _lines(pdf: DocumentPDF, col: Column, w: float, text: str) -> list[str]:

@@ -17,6 +17,7 @@ from typing import TextIO
 
 from pcsauvegarde.core.dates import parse_typed_date
 from pcsauvegarde.core.records import SEXES
+from pcsauvegarde.station.state.highwater import HighWater
 from pcsauvegarde.station.state.numbering import Numbering, NumberRange, parse_range
 from pcsauvegarde.station.state.statedb import StateDB
 from pcsauvegarde.station.store.db import fold
@@ -134,10 +135,11 @@ def validate(form: Mapping[str, str], units: Mapping[str, str],
 class Admissions:
     """Downtime admissions of this station, on its state database."""
 
-    def __init__(self, db: StateDB, station_id: str, ipp_range: str, nda_range: str):
+    def __init__(self, db: StateDB, station_id: str, ipp_range: str, nda_range: str,
+                 high_water: HighWater | None = None):
         self.db = db
         self.station_id = station_id
-        self.numbering = Numbering(db)
+        self.numbering = Numbering(db, high_water)
         self.ipp_range: NumberRange = parse_range("ipp-provisoire", ipp_range)
         self.nda_range: NumberRange = parse_range("nda-provisoire", nda_range)
         with db.connect() as conn:

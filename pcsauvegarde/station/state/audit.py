@@ -55,6 +55,7 @@ ACTIONS = {
     "sync.freeze": "Gel des synchronisations",
     "sync.unfreeze": "Reprise des synchronisations",
     "sync.force_accept": "Paquet accepté manuellement",
+    "sterilisation.cycle_entered": "Cycle de stérilisation saisi à l'écran",
 }
 
 # Who acts in the current request or command, for records made deep in domain code (printing).

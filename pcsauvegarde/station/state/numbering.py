@@ -7,16 +7,23 @@ Allocation happens in one SQLite ``BEGIN IMMEDIATE`` transaction on station.sqli
 (synchronous=FULL) before any number is returned: a crash never hands the same number out again,
 and concurrent threads or processes are serialised by SQLite's write lock. Every issued number
 is also kept, UNIQUE, in ``allocated_number`` — the register of issued numbers, and a second
-guard if a range is ever reconfigured over numbers already issued.
+guard if a range is ever reconfigured over numbers already issued. With a HighWater file
+(highwater.py), a station restored from an older backup never goes back either: numbers the
+restored database does not know are recorded in ``number_gap`` and skipped.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import sqlite3
-from dataclasses import dataclass
 
+from pcsauvegarde.core.numberrange import (  # noqa: F401 - re-exported: the ranges' vocabulary
+    NumberingError,
+    NumberRange,
+    overlapping,
+    parse_range,
+)
+from pcsauvegarde.station.state.highwater import HighWater
 from pcsauvegarde.station.state.statedb import StateDB
 
 SCHEMA = """
@@ -25,60 +32,23 @@ CREATE TABLE IF NOT EXISTS number_range (
 CREATE TABLE IF NOT EXISTS allocated_number (
     number TEXT PRIMARY KEY, range TEXT NOT NULL, allocated_at TEXT NOT NULL,
     purpose TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS number_gap (
+    range TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL,
+    detected_at TEXT NOT NULL, PRIMARY KEY (range, first));
 """
-_SPEC = re.compile(r"^([A-Z]{0,4})(\d{1,17})-([A-Z]{0,4})(\d{1,17})$")
 MAX_BATCH = 10_000
-
-
-class NumberingError(ValueError):
-    """A range that is misconfigured or cannot give numbers any more (French message)."""
 
 
 class RangeExhausted(NumberingError):
     """Not enough numbers left in a range."""
 
 
-@dataclass(frozen=True)
-class NumberRange:
-    """Numbers ``prefix`` + ``first..last`` zero-padded so that every number is ``width`` long."""
-
-    name: str
-    prefix: str
-    first: int
-    last: int
-    width: int
-
-    @property
-    def size(self) -> int:
-        return self.last - self.first + 1
-
-    def format(self, value: int) -> str:
-        return f"{self.prefix}{value:0{self.width - len(self.prefix)}d}"
-
-    def describe(self) -> str:
-        return f"{self.format(self.first)}–{self.format(self.last)}"
-
-
-def parse_range(name: str, spec: str) -> NumberRange:
-    """``"90000001-90999999"`` → a NumberRange; MUST raise NumberingError when inconsistent."""
-    m = _SPEC.match(spec.strip().replace(" ", ""))
-    if not m:
-        raise NumberingError(f"plage « {name} » : « {spec} » illisible (attendu par exemple "
-                             "90000001-90999999, même longueur que les numéros réels)")
-    prefix, first, prefix2, last = m.groups()
-    if prefix != prefix2 or len(first) != len(last):
-        raise NumberingError(f"plage « {name} » : « {spec} » : début et fin doivent avoir le même "
-                             "préfixe et la même longueur")
-    if int(first) > int(last):
-        raise NumberingError(f"plage « {name} » : « {spec} » : début après la fin")
-    return NumberRange(name, prefix, int(first), int(last), len(prefix) + len(first))
-
-
 class Numbering:
     """Allocates numbers from reserved ranges on the station's state database."""
 
-    def __init__(self, db: StateDB):
+    def __init__(self, db: StateDB, high_water: HighWater | None = None):
         self.db = db
+        self.high_water = high_water
         with db.connect() as conn:
             conn.executescript(SCHEMA)
 
@@ -95,9 +65,9 @@ class Numbering:
                                  f"(1–{MAX_BATCH})")
         stamp = (now or dt.datetime.now(dt.UTC)).isoformat()
         if conn is not None:
-            return self._allocate(conn, rng, n, purpose, stamp)
+            return self._allocate(conn, rng, n, purpose, stamp, self.high_water)
         with self.db.transaction() as own:
-            return self._allocate(own, rng, n, purpose, stamp)
+            return self._allocate(own, rng, n, purpose, stamp, self.high_water)
 
     def remaining(self, rng: NumberRange) -> int:
         """How many numbers ``rng`` can still give (shown on screen before it runs out)."""
@@ -105,7 +75,16 @@ class Numbering:
             row = conn.execute("SELECT next FROM number_range WHERE name=?",
                                (rng.name,)).fetchone()
         nxt = max(row[0], rng.first) if row else rng.first
+        if self.high_water is not None:
+            nxt = max(nxt, self.high_water.next(rng.name))
         return max(rng.last - nxt + 1, 0)
+
+    def gaps(self, rng: NumberRange) -> list[tuple[str, str, str]]:
+        """Numbers issued before a restore, unknown to this database: (first, last, when)."""
+        with self.db.connect() as conn:
+            rows = conn.execute("SELECT first, last, detected_at FROM number_gap WHERE range=?"
+                                " ORDER BY first", (rng.name,)).fetchall()
+        return [(rng.format(r[0]), rng.format(r[1]), r[2]) for r in rows]
 
     def issued(self, rng: NumberRange) -> list[dict]:
         """The register of numbers issued from a range, oldest first."""
@@ -116,10 +95,16 @@ class Numbering:
 
     @staticmethod
     def _allocate(conn: sqlite3.Connection, rng: NumberRange, n: int, purpose: str,
-                  stamp: str) -> list[str]:
+                  stamp: str, high_water: HighWater | None = None) -> list[str]:
         row = conn.execute("SELECT next FROM number_range WHERE name=?", (rng.name,)).fetchone()
         # A range moved up in the settings starts at its new first; moved down, never goes back.
         value = max(row[0], rng.first) if row else rng.first
+        if high_water is not None:
+            mark = high_water.next(rng.name)
+            if mark > value:  # this database was restored: what it forgot was issued anyway
+                conn.execute("INSERT OR IGNORE INTO number_gap VALUES (?,?,?,?)",
+                             (rng.name, value, mark - 1, stamp))
+                value = mark
         out: list[str] = []
         while len(out) < n:
             if value > rng.last:
@@ -136,6 +121,8 @@ class Numbering:
             except sqlite3.IntegrityError:
                 continue  # issued before under another range setting: skip it, never reissue
             out.append(number)
+        if high_water is not None:  # before the commit: the file may be ahead, never behind
+            high_water.advance(rng.name, value)
         conn.execute("INSERT INTO number_range (name, next, updated_at) VALUES (?,?,?) "
                      "ON CONFLICT(name) DO UPDATE SET next=excluded.next, "
                      "updated_at=excluded.updated_at", (rng.name, value, stamp))

@@ -23,6 +23,7 @@ from pcsauvegarde.core.records import (
     Patient,
     Record,
     Stay,
+    SurgeryCase,
     Unit,
     record_from_dict,
 )
@@ -113,7 +114,7 @@ def _active_allergies(db, ipps: list[str]) -> dict[str, tuple[str, ...]]:
         chunk = ipps[start:start + 500]
         marks = ",".join("?" * len(chunk))
         for a in _of_type(db, Allergy, f"ipp IN ({marks})", tuple(chunk)):
-            if a.active:
+            if a.active and a.absence is None:   # « no known allergy » is not a badge
                 out[a.ipp] = (*out.get(a.ipp, ()), allergy_text(a))
     return out
 
@@ -190,6 +191,9 @@ def patient_file(store: Store, ipp: str, lab_hours: int = 72,
                                    key=lambda e: e.scheduled_at)),
         extracted_at=extracted_at(store),
         care_tasks=tuple(_of(CareTask, found)),
+        surgery_cases=tuple(sorted((c for c in _of(SurgeryCase, found)
+                                    if c.scheduled_at >= now - dt.timedelta(hours=1)),
+                                   key=lambda c: c.scheduled_at)),
     )
 
 

@@ -32,12 +32,28 @@ def build_status(settings: Settings, store: Store, run, now: dt.datetime | None 
         "domains": {d: {"sequence": s.sequence, "extracted_at": format_utc(s.extracted_at)}
                     for d, s in sorted(snaps.items())},
         "data_age_seconds": int((now - oldest).total_seconds()) if oldest else None,
+        "ranges": reserved_ranges(settings),
         "stale_after_minutes": settings.stale_after_minutes,  # the fleet uses the same limit
         "last_run": {"source": run.source, "ended": format_utc(run.ended or now),
                      "seen": run.seen, "accepted": run.accepted,
                      "quarantined": run.quarantined, "error": run.error},
         "audit_head": _audit_head(settings),
     }
+
+
+def reserved_ranges(settings: Settings) -> dict[str, dict]:
+    """Each reserved range of the station and its high-water mark, for the fleet's overlap
+    check (two stations configured with the same block) and its restore check."""
+    from pcsauvegarde.station.state.highwater import HighWater, HighWaterError
+
+    try:
+        marks = HighWater(settings.high_water_path).read()
+    except HighWaterError:
+        marks = {}
+    ranges = {"ipp-provisoire": settings.provisional_ipp_range,
+              "nda-provisoire": settings.provisional_nda_range, "labo": settings.lab_range}
+    return {name: {"range": spec, "next": marks.get(name)}
+            for name, spec in ranges.items() if spec}
 
 
 def _audit_head(settings: Settings) -> dict | None:

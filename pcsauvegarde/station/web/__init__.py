@@ -84,12 +84,17 @@ def blueprints() -> list:
         auth,
         care,
         kits,
+        lab,
         patients,
         printing,
         scope,
+        sterilisation,
+        sterilisation_cycles,
+        sterilisation_docs,
     )
     return [m.bp for m in (auth, patients, scope, care, kits, admissions, printing, admin,
-                           admin_journal, admin_sync)]
+                           admin_journal, admin_sync, lab, sterilisation,
+                           sterilisation_docs, sterilisation_cycles)]
 
 
 def station_of(app: Flask) -> Station:

@@ -61,6 +61,10 @@ def admit():
         return redirect(url_for("patients.patient", ipp=admission.ipp))
     flash(f"Patient admis : IPP provisoire {admission.ipp}, NDA provisoire {admission.nda}.",
           "info")
+    if done.lab_numbers:
+        flash(f"Étiquettes de laboratoire jointes : n° {', '.join(done.lab_numbers)}.", "info")
+    elif done.lab_error:
+        flash(f"Étiquettes de laboratoire non jointes : {done.lab_error}", "error")
     if request.form.get("send") == "printer":
         send_to_printer(done.kit.document.number, done.kit.pdf)
     return redirect(url_for("patients.document", number=done.kit.document.number))

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from pcsauvegarde.core.records import Allergy
-from pcsauvegarde.station.documents import fmt
+from pcsauvegarde.station.documents import allergies, fmt, identity
 from pcsauvegarde.station.documents.context import PatientFile
 from pcsauvegarde.station.documents.identity import format_ins
 from pcsauvegarde.station.documents.patient_summary import (
@@ -15,15 +15,7 @@ from pcsauvegarde.station.documents.patient_summary import (
     HIDDEN_STATUS,
     LAB_WINDOW_HOURS,
 )
-
-# FHIR AllergyIntolerance reaction severity / criticality codes (the importer keeps either in
-# ``severity``) and HL7 v2 AL1-4 codes, as printed on paper.
-SEVERITY = {"severe": "réaction sévère", "sv": "réaction sévère",
-            "moderate": "réaction modérée", "mo": "réaction modérée",
-            "mild": "réaction légère", "mi": "réaction légère",
-            "high": "criticité élevée", "low": "criticité faible",
-            "unable-to-assess": "criticité non évaluable"}
-ANAPHYLAXIS = ("anaphyla", "quincke")
+from pcsauvegarde.station.web.access import current_station
 
 
 def shown(records: Iterable[Any]) -> list[Any]:
@@ -36,13 +28,25 @@ def condition_status(code: str) -> str:
     return "" if code in ("", "active") else CONDITION_STATUS.get(code, code)
 
 
+def _identity_texts():
+    """The identity band's texts, from the hospital's templates when it has its own."""
+    return identity.load(current_station().settings.print_templates_path)
+
+
 def allergy_details(a: Allergy) -> str:
-    """« anaphylaxie, criticité élevée, suspectée »: what follows the substance."""
-    words = [a.reaction] if a.reaction else []
-    for code in (a.severity, getattr(a, "criticality", "")):
-        if code:
-            words.append(SEVERITY.get(code.strip().lower(), code))
-    return ", ".join(words)  # « non confirmée » is allergy_text's (fmt), after the substance
+    """« urticaire, réaction sévère, criticité élevée, non confirmée »: the paper's words
+    (documents.allergies), after the substance."""
+    return ", ".join(allergies.details(a, _identity_texts()))
+
+
+def allergy_state(records: Iterable[Allergy]) -> allergies.AllergyState:
+    """A patient's allergies as paper sorts them: real ones first, or what is known absent."""
+    return allergies.allergy_state(records)
+
+
+def allergy_absence(state: allergies.AllergyState) -> str:
+    """« Aucune allergie connue » (the record says so) or « Allergies : non renseignées … »."""
+    return allergies.absence_text(state, _identity_texts())
 
 
 def printer_name(spec: str) -> str:
@@ -133,11 +137,6 @@ def lab_window_start(file: PatientFile) -> dt.datetime:
     return anchor - dt.timedelta(hours=LAB_WINDOW_HOURS)
 
 
-def is_anaphylaxis(a: Allergy) -> bool:
-    text = f"{a.reaction} {a.substance}".casefold()
-    return any(w in text for w in ANAPHYLAXIS)
-
-
 def sex_label(code: str) -> str:
     return fmt.SEX_LABELS.get(code, code)
 
@@ -148,7 +147,8 @@ FILTERS = {"format_ins": format_ins, "condition_status": condition_status,
            "lab_flag": fmt.format_lab_flag, "printer_name": printer_name,
            "transport": transport, "every": every, "package_kind": package_kind,
            "megabytes": megabytes, "audit_details": audit_details, "iso_day": iso_day,
-           "sex_label": sex_label}
-TESTS = {"anaphylaxis": is_anaphylaxis}
+           "sex_label": sex_label, "allergy_state": allergy_state,
+           "allergy_absence": allergy_absence}
+TESTS = {"anaphylaxis": allergies.is_anaphylaxis}
 GLOBALS = {"LAB_FLAG_LEGEND": fmt.LAB_FLAG_LEGEND, "LAB_WINDOW_HOURS": LAB_WINDOW_HOURS,
            "lab_window_start": lab_window_start}

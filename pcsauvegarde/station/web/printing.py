@@ -26,6 +26,11 @@ def send_to_printer(number: str, pdf: bytes) -> PrintOutcome:
     return outcome
 
 
+def flash_outcome(outcome: PrintOutcome) -> None:
+    """Say on screen what happened to a print (for views that send documents themselves)."""
+    _flash(outcome)
+
+
 def outcome_message(outcome: PrintOutcome) -> str:
     """What the screen says after a print attempt (French)."""
     if outcome.ok:

@@ -58,6 +58,16 @@ def local_datetime(value: str) -> dt.datetime:
     return parsed.astimezone(dt.UTC)
 
 
+def equipment_kind(value: str) -> str:
+    """« laveur(-désinfecteur) » → washer; « autoclave » / « stérilisateur » → autoclave."""
+    word = value.strip().lower()
+    if word.startswith("lav"):
+        return "washer"
+    if word.startswith(("auto", "st")):
+        return "autoclave"
+    raise CellError(f"« laveur » ou « autoclave » attendu, « {value.strip()} » trouvé")
+
+
 def id_list(value: str) -> tuple[str, ...]:
     """Several codes in one cell, separated by « | » (or « + »)."""
     return tuple(v.strip() for v in re.split(r"[|+]", value) if v.strip())
@@ -133,6 +143,21 @@ KINDS: dict[str, FileKind] = {k.name: k for k in (
         C("lot", "lot", False, "numéro de charge / lot", "L2611-07"),
         C("plateaux", "tray_ids", False, "codes des plateaux de la charge, séparés par « | »",
           "ORTHO-12|VISC-03", id_list),
+        C("programme", "program", False, "programme du cycle", "Prion 134 °C 18 min"),
+    )),
+    FileKind("emballages", "packaging_type", "Types d'emballage et durées de validité", (
+        C("code", "id", True, "code du type d'emballage (colonne conditionnement des plateaux)",
+          "conteneur"),
+        C("libelle", "label", True, "libellé", "Conteneur à filtre"),
+        C("validite_mois", "shelf_life_months", False, "validité stérile en mois (entier)", "6",
+          integer),
+        C("validite_jours", "shelf_life_days", False, "validité stérile en jours, ajoutés aux "
+          "mois (entier)", "0", integer),
+    )),
+    FileKind("equipements", "sterilisation_equipment", "Laveurs et stérilisateurs", (
+        C("code", "id", True, "code de l'équipement", "AUTOCLAVE-2"),
+        C("nom", "name", True, "nom affiché", "Autoclave 2 (600 L)"),
+        C("type", "kind", True, "« laveur » ou « autoclave »", "autoclave", equipment_kind),
     )),
     FileKind("unites", "unit", "Unités de soins", (
         C("code", "id", True, "code de l'unité", "CARDIO"),

@@ -1,0 +1,1 @@
+"""The laboratory's downtime labels: reserved ranges, allocation, register and exports."""

@@ -1,0 +1,1 @@
+"""Sterilisation during the outage: trays, expiry, circulation numbers, cycles (no Flask here)."""

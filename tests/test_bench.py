@@ -53,3 +53,12 @@ def test_lab_labels_bench_runs(tmp_path):
     figures = run_lab(80, tmp_path, out=lines.append)
     assert "a4       80 labels" in "\n".join(lines) and figures["thermal_cpu_s"] > 0
     assert figures["a4_decoded"] >= 40 or figures["a4_decoded"] == -1
+
+
+@pytest.mark.slow
+def test_forms_kit_bench_runs_and_announces_what_it_prints():
+    from bench.forms_kit import run
+    lines: list[str] = []
+    figures = run(3, out=lines.append)
+    assert "Kit de démarrage, 3 patients × 4 forms" in lines[0]
+    assert figures["announced"] == figures["pages"] > 3

@@ -78,7 +78,8 @@ def test_unit_bundle_holds_every_document_of_the_admission(station, admitted):
 
 @pytest.mark.parametrize("kind", sorted(k for k, v in KINDS.items() if v.scope == "patient"))
 def test_every_patient_document_of_the_admission(station, admitted, kind):
-    pdf = issue_patient_document(station, kind, admitted.ipp, "infirmiere").pdf
+    options = {"form": "accueil-urgences"} if kind == "form" else {}
+    pdf = issue_patient_document(station, kind, admitted.ipp, "infirmiere", **options).pdf
     texts = [_flat(t) for t in page_texts(pdf)]
     assert texts and all(admitted.ipp in t for t in texts), kind
     assert any("TOUR D'AUVERGNE" in t for t in texts), kind

@@ -36,7 +36,8 @@ def samples(station):
     doc_out = issue_patient_document(station, "summary", ipp_out, "infirmiere").document.number
     return {"in": {"ipp": ipp_in, "unit": IN_UNIT, "number": doc_in, "kind": "summary",
                    "login": "infirmiere", "job_id": 1, "page": 1, "batch_id": 1,
-                   "entry_id": "20261127T000000000000-absent.age", "supplier": "F001"},
+                   "form_id": "surveillance-24h", "supplier": "F001",
+                   "entry_id": "20261127T000000000000-absent.age"},
             "out": {"ipp": ipp_out, "unit": OUT_UNIT, "number": doc_out}}
 
 

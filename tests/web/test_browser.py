@@ -310,3 +310,32 @@ def test_sterilisation_screen(page, served):
 def service_latest(station, tray: str) -> str:
     from pcsauvegarde.station.sterilisation import service
     return service.register(station).latest([tray])[tray].number
+
+
+def test_a_nurse_prints_her_units_downtime_kit(page, served):
+    """Unit → « Kit de démarrage » → the page count shown → print → the kit's PDF, as many
+    pages as announced, every sheet journalled."""
+    import re
+
+    from pcsauvegarde.station import patients
+    from tests.support.pdfcheck import page_texts
+    base, station = served
+    unit = min((u for u in patients.units(station) if u.inpatients and u.code != "REA"),
+               key=lambda u: u.inpatients)
+    _log_in(page, base)
+    page.goto(f"{base}/services/{unit.code}")
+    page.locator("#unit-kit").click()
+    page.wait_for_url(f"{base}/services/{unit.code}/kit")
+    page.get_by_label("Bilan entrées / sorties").check()
+    page.get_by_role("button", name="Recalculer le nombre de pages").click()
+    announced = int(re.search(r"(\d+) pages", page.locator("#kit-pages").inner_text()).group(1))
+    page.locator("#print-kit").click()
+    page.wait_for_url(f"{base}/documents/*", timeout=120_000)
+    number = page.url.rsplit("/", 1)[-1]
+    assert "Kit de démarrage" in page.locator("h1").inner_text()
+    pdf = page.request.get(f"{base}/documents/{number}.pdf").body()
+    assert len(page_texts(pdf)) == announced
+    rows = patients.inpatients(station, unit.code)
+    sheets = [s for r in rows for s in station.journal.forms_of(r.patient.id)]
+    assert {s["form"] for s in sheets} >= {"bilan-entrees-sorties", "surveillance-24h"}
+    assert all(s["container"] == number for s in sheets)

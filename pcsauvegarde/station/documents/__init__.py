@@ -18,6 +18,7 @@ from pcsauvegarde.station.documents import (
     care_plan,
     census,
     dotation,
+    forms,
     identity,
     lab_labels,
     lab_menu,
@@ -136,6 +137,9 @@ KINDS: dict[str, DocumentKind] = {k.name: k for k in (
                  ("dotation.toml",), dotation.load),
     DocumentKind(supplier_order.KIND, supplier_order.TITLE, "supplier", supplier_order.render,
                  supplier_order.draw, ("supplier_order.toml",), supplier_order.load),
+    # One kind for every pre-identified form; ``form=<id>`` says which (journalled too).
+    DocumentKind(forms.KIND, forms.TITLE, "patient", forms.render, forms.draw,
+                 ("forms/",), forms.load),
 )}
 
 

@@ -53,6 +53,7 @@ class DocumentPDF(BandPDF):
         self.doc_title = title
         self.patient_file = patient
         self.doc_landscape = landscape
+        self.page_codes = False          # footer barcode: number, or « number/page » (forms)
         self.placed: list[Placed] = []   # documents ended so far, in drawing order
         self._doc_first_page = 1
         self._footer_drawn = False       # last page's footer drawn by end_document()
@@ -67,14 +68,19 @@ class DocumentPDF(BandPDF):
     # ---- several documents in one PDF ----------------------------------------------------
 
     def begin_document(self, ctx: DocumentContext, title: str, *,
-                       patient: PatientFile | None = None, landscape: bool = False) -> None:
-        """Make the next pages belong to a new document (ends the current one, if any)."""
+                       patient: PatientFile | None = None, landscape: bool = False,
+                       page_codes: bool = False) -> None:
+        """Make the next pages belong to a new document (ends the current one, if any).
+
+        ``page_codes``: each page's barcode carries the number and the page (:func:`page_code`),
+        so a sheet written on by hand is found again page by page at re-entry."""
         if self.page:
             self.end_document()
         else:
             self.set_title(title)
         self.ctx, self.doc_title, self.patient_file = ctx, title, patient
         self.doc_landscape = landscape
+        self.page_codes = page_codes
         self._doc_first_page = self.page + 1
 
     def end_document(self) -> Placed | None:
@@ -157,7 +163,9 @@ class DocumentPDF(BandPDF):
         top = self.h - FOOTER_H + 1
         self.set_line_width(0.3)
         self.line(MARGIN, top, self.w - MARGIN, top)
-        code = code128(ctx.document_number, 7.0)
+        page = self.page_no() - self._doc_first_page + 1
+        value = page_code(ctx.document_number, page) if self.page_codes else ctx.document_number
+        code = code128(value, 7.0)
         text_w = self.epw - code.width - 4
         self.set_text_color(*INK)
         self.set_xy(MARGIN, top + 1.5)
@@ -166,13 +174,12 @@ class DocumentPDF(BandPDF):
         self.fit_cell(text_w, 4, f"Imprimé le {format_local(ctx.printed_at)} par "
                                  f"{ctx.printed_by} sur {ctx.station}", "", 8)
         self.set_xy(MARGIN, top + 11)
-        page = self.page_no() - self._doc_first_page + 1
         self.fit_cell(text_w, 4, f"Page {page}/{{nb}}", "", 8)
         x = self.w - MARGIN - code.width
-        self.barcode(ctx.document_number, x, top + 1.5, 7.0)
+        self.barcode(value, x, top + 1.5, 7.0)
         self.set_xy(x, top + 2 + code.height)
-        self.set_font(FAMILY, "", 8)
-        self.cell(code.width, 4, f"N° {ctx.document_number}", align="C")
+        label = f"N° {ctx.document_number}" + (f" · feuille {page}" if self.page_codes else "")
+        self.fit_cell(max(code.width, 40), 4, label, "", 8, align="C")
 
     # ---- building blocks for subclasses and renderers ------------------------------------
 
@@ -235,6 +242,20 @@ class DocumentPDF(BandPDF):
             cx, cy = self.w / 2, self.h / 2
             with self.rotation(angle=45 if self.h > self.w else 30, x=cx, y=cy):
                 self.text(cx - self.get_string_width(text) / 2, cy + 14, text)
+
+
+PAGE_CODE_SEPARATOR = "/"   # never in a document number ([A-Z0-9-])
+
+
+def page_code(number: str, page: int) -> str:
+    """What the barcode of page ``page`` of a form carries: « CHU-0000123/2 »."""
+    return f"{number}{PAGE_CODE_SEPARATOR}{page}"
+
+
+def parse_page_code(value: str) -> tuple[str, int | None]:
+    """A scanned footer barcode as (document number, page or None for a whole document)."""
+    number, sep, page = value.strip().partition(PAGE_CODE_SEPARATOR)
+    return number, int(page) if sep and page.isdigit() else None
 
 
 def render_document(draw, title: str, data, ctx: DocumentContext, *, landscape: bool = False,

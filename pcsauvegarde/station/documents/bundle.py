@@ -22,8 +22,11 @@ from pcsauvegarde.station.documents.templates import Template, load_template
 
 KIND = "bundle"
 TITLE = "Impression du service"
+KIT_KIND = "kit"          # a unit's downtime kit: pre-identified forms, same layout
+KIT_TITLE = "Kit de démarrage"
 SCHEMA: dict[str, tuple[str, ...]] = {
     "document.title": ("unit",), "cover.summary": ("patients", "documents", "pages"),
+    "kit.title": ("unit",), "kit.note": (),
     "cover.cell": ("number", "pages"), "cover.unit_line": ("title", "number", "pages"),
     **{f"cover.{k}": () for k in ("note", "bed", "patient", "kind", "unit")},
 }
@@ -75,13 +78,15 @@ def load(directory: Path | str | None = None) -> Template:
 
 def render(unit_code: str, unit_name: str, patients: int, parts: Sequence[BundlePart],
            ctx: DocumentContext, *, cover: bool = True,
-           progress: Callable[[int, int, int], None] | None = None) -> RenderedBundle:
+           progress: Callable[[int, int, int], None] | None = None,
+           kit: bool = False) -> RenderedBundle:
     """The cover (``ctx``) then every part in order, in one PDF (pure: records in, bytes out).
 
     Without ``cover`` (a bundle of unit documents only, such as the census alone), the parts.
-    ``progress(parts drawn, parts, pages drawn)``, when given, is called after each part.
+    ``progress(parts drawn, parts, pages drawn)``, when given, is called after each part;
+    ``kit``: the cover of a downtime kit (its title and note).
     """
-    pdf = _lay_out(unit_code, unit_name, patients, parts, ctx, cover, progress)
+    pdf = _lay_out(unit_code, unit_name, patients, parts, ctx, cover, progress, kit)
     data = pdf.output_bytes()
     return RenderedBundle(data, tuple(pdf.placed), pdf.pages_count)
 
@@ -94,7 +99,8 @@ def page_counts(unit_code: str, unit_name: str, patients: int, parts: Sequence[B
 
 def _lay_out(unit_code: str, unit_name: str, patients: int, parts: Sequence[BundlePart],
              ctx: DocumentContext, cover: bool,
-             progress: Callable[[int, int, int], None] | None = None) -> DocumentPDF:
+             progress: Callable[[int, int, int], None] | None = None,
+             kit: bool = False) -> DocumentPDF:
     pdf = DocumentPDF(ctx, TITLE, landscape=True)
     if progress is not None:
         progress(0, len(parts), 0)
@@ -108,7 +114,7 @@ def _lay_out(unit_code: str, unit_name: str, patients: int, parts: Sequence[Bund
     entries = tuple(BundleEntry(part.bed, part.patient, part.title, placed.number, placed.pages)
                     for part, placed in zip(parts, pdf.placed, strict=True))
     first_cover_page = pdf.page + 1
-    draw_cover(pdf, BundleCover(unit_code, unit_name, patients, entries), ctx)
+    draw_cover(pdf, BundleCover(unit_code, unit_name, patients, entries), ctx, kit=kit)
     pdf.end_document()
     pdf.set_title(pdf.doc_title)
     pdf.move_to_front(first_cover_page)
@@ -122,17 +128,19 @@ def render_cover(cover: BundleCover, ctx: DocumentContext) -> bytes:
     return pdf.output_bytes()
 
 
-def draw_cover(pdf: DocumentPDF, cover: BundleCover, ctx: DocumentContext) -> None:
+def draw_cover(pdf: DocumentPDF, cover: BundleCover, ctx: DocumentContext, *,
+               kit: bool = False) -> None:
     """The cover: what the bundle holds, patients × documents with their numbers and pages."""
     t = load(ctx.templates_dir)
-    pdf.begin_document(ctx, t.text("document.title", unit=cover.unit_name or cover.unit_code),
+    title = "kit.title" if kit else "document.title"
+    pdf.begin_document(ctx, t.text(title, unit=cover.unit_name or cover.unit_code),
                        landscape=True)
     pdf.add_page()
     pages = sum(e.pages for e in cover.entries)
     pdf.paragraph(t.text("cover.summary", patients=cover.patients,
                          documents=len(cover.entries), pages=pages), "B", 10, 5)
     pdf.set_text_color(*GREY)
-    pdf.paragraph(t.text("cover.note"), "", 8.5)
+    pdf.paragraph(t.text("kit.note" if kit else "cover.note"), "", 8.5)
     pdf.set_text_color(*INK)
     pdf.ln(2)
     # The unit's documents on a line each; then one row per patient, one column per kind of

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from pcsauvegarde.core.fsutil import atomic_write
 from pcsauvegarde.station import patients
-from pcsauvegarde.station.documents import KINDS, document_kind
+from pcsauvegarde.station.documents import KINDS, document_kind, forms
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
 from pcsauvegarde.station.documents.templates import TemplateError
 from pcsauvegarde.station.state.journal import IssuedDocument
@@ -66,7 +66,13 @@ def issue_file_document(station: Station, kind: str, file: PatientFile, user: st
     now = now or dt.datetime.now(dt.UTC)
     if document_kind(kind, "patient") is None:
         raise IssueError(f"type de document « {kind} » inconnu")
-    doc = journal_file_document(station, kind, file, user, now)
+    form = options.get("form") if kind == forms.KIND else None
+    if kind == forms.KIND:   # refused before a number is spent
+        try:
+            forms.get_form(str(form), station.settings.print_templates_path)
+        except TemplateError as exc:
+            raise IssueError(str(exc)) from None
+    doc = journal_file_document(station, kind, file, user, now, form=form)
     return _render_and_keep(station, doc, kind, file, file.extracted_at, user, now,
                             **options)
 
@@ -92,11 +98,11 @@ def issue_supplier_document(station: Station, kind: str, form: UnitData, user: s
 
 
 def journal_file_document(station: Station, kind: str, file: PatientFile, user: str,
-                          now: dt.datetime) -> IssuedDocument:
+                          now: dt.datetime, form: str | None = None) -> IssuedDocument:
     """Number a patient document in the journal (rendering is the caller's)."""
     return station.journal.issue(kind, user, ipp=file.patient.id,
                                  unit=file.stay.unit if file.stay else None,
-                                 snapshot=snapshot_label(station), now=now)
+                                 snapshot=snapshot_label(station), now=now, form=form)
 
 
 def journal_unit_document(station: Station, kind: str, unit: UnitData, user: str,
@@ -136,6 +142,8 @@ def _render_and_keep(station: Station, doc: IssuedDocument, kind: str, data,
     except TemplateError as exc:
         raise IssueError(str(exc)) from None
     atomic_write(documents_dir(station) / f"{doc.number}.pdf", pdf, mode=0o600)
+    from pcsauvegarde.station.documents.bundle import page_count
+    station.journal.set_pages(doc.number, page_count(pdf))   # re-entry lists sheets by count
     return Issued(doc, pdf)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import functools
 import logging
 import secrets
 import threading
@@ -42,6 +43,9 @@ class BundleJob:
     after: str = ""          # what the follow-up (printing) said, French
     after_ok: bool = True
     finished: threading.Event = field(default_factory=threading.Event)
+    what: str = "bundle"     # « bundle » (Imprimer le service) or « kit » (kit de démarrage)
+    issue: Callable[..., Issued] | None = None   # (station, unit, kinds, user, progress=);
+                                                 # None: issue_unit_bundle
 
     @property
     def running(self) -> bool:
@@ -60,14 +64,16 @@ class BundleJobs:
 
     def start(self, station: Station, unit: str, kinds: list[str], user: str,
               then: Callable[[BundleJob, Issued], None] | None = None, *,
+              what: str = "bundle", issue: Callable[..., Issued] | None = None,
               compact: bool = False) -> BundleJob:
-        """Start issuing, or return the job already running for this user and unit."""
+        """Start issuing (``issue``: a unit bundle, or a kit), or return the job of the same
+        ``what`` already running for this user and unit."""
         with self._lock:
             for job in self._jobs.values():
-                if job.running and job.user == user and job.unit == unit:
+                if job.running and job.user == user and job.unit == unit and job.what == what:
                     return job
             job = BundleJob(secrets.token_urlsafe(9), user, unit, tuple(kinds),
-                            dt.datetime.now(dt.UTC), compact)
+                            dt.datetime.now(dt.UTC), compact, what=what, issue=issue)
             self._jobs[job.id] = job
             self._forget_old()
         context = contextvars.copy_context()  # the audit's actor follows into the thread
@@ -82,8 +88,9 @@ class BundleJobs:
     @staticmethod
     def _run(job: BundleJob, station: Station, then) -> None:
         try:
-            issued = issue_unit_bundle(station, job.unit, list(job.kinds), job.user,
-                                       progress=job.progress, compact=job.compact)
+            # looked up now (tests replace it); the night bundle's MAR is the compact one
+            issue = job.issue or functools.partial(issue_unit_bundle, compact=job.compact)
+            issued = issue(station, job.unit, list(job.kinds), job.user, progress=job.progress)
             job.number = issued.document.number
             if then is not None:
                 then(job, issued)

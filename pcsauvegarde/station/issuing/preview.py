@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 from pcsauvegarde.core.records import Patient
 from pcsauvegarde.station import patients
-from pcsauvegarde.station.documents import KINDS, bundle
+from pcsauvegarde.station.documents import KINDS, bundle, forms
+from pcsauvegarde.station.documents.templates import TemplateError
 from pcsauvegarde.station.issuing.issue import stored_pdf
 from pcsauvegarde.station.station import Station
 
@@ -37,10 +39,18 @@ class DocumentInfo:
     printed_by: str = ""
 
 
-def title_of(kind: str) -> str:
-    """The French title of a document kind (« Synthèse patient », « Impression du service »)."""
+def title_of(kind: str, form: str | None = None, templates_dir: Path | None = None) -> str:
+    """The French title of a document kind (« Synthèse patient », « Impression du service »),
+    or of the pre-identified form ``form``."""
+    if kind == forms.KIND and form:
+        try:
+            return forms.get_form(form, templates_dir).title
+        except TemplateError:   # a form since removed from the library: its id says enough
+            return f"{forms.TITLE} « {form} »"
     if kind == bundle.KIND:
         return bundle.TITLE
+    if kind == bundle.KIT_KIND:
+        return bundle.KIT_TITLE
     return KINDS[kind].title if kind in KINDS else kind
 
 
@@ -57,7 +67,8 @@ def describe(station: Station, number: str) -> DocumentInfo | None:
                         if r.patient.id == doc["ipp"]), None)
     unit = doc.get("unit") or ""
     printed = station.audit.last("document.printed", number)
-    return DocumentInfo(number, doc["kind"], title_of(doc["kind"]),
+    return DocumentInfo(number, doc["kind"], title_of(doc["kind"], doc.get("form"),
+                                                station.settings.print_templates_path),
                         dt.datetime.fromisoformat(doc["issued_at"]), doc["issued_by"], pages,
                         patient, unit, patients.unit_names(station).get(unit, unit),
                         dt.datetime.fromisoformat(printed.at) if printed else None,

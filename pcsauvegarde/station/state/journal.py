@@ -18,6 +18,7 @@ class IssuedDocument:
     issued_at: dt.datetime
     issued_by: str
     snapshot: str
+    form: str | None = None    # the form id of a pre-identified form (kind « form »)
 
 
 @dataclass(frozen=True)
@@ -39,20 +40,22 @@ class Journal:
 
     def issue(self, kind: str, issued_by: str, ipp: str | None = None,
               unit: str | None = None, snapshot: str = "",
-              now: dt.datetime | None = None) -> IssuedDocument:
+              now: dt.datetime | None = None, form: str | None = None) -> IssuedDocument:
         """Reserve the next document number and journal it, in one transaction."""
         now = now or dt.datetime.now(dt.UTC)
         with self.db.transaction() as db:
             seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM issued_document").fetchone()[0]
             number = f"{self.prefix}-{seq:07d}"
             db.execute("INSERT INTO issued_document (number, seq, kind, ipp, unit, issued_at,"
-                       " issued_by, snapshot) VALUES (?,?,?,?,?,?,?,?)",
-                       (number, seq, kind, ipp, unit, now.isoformat(), issued_by, snapshot))
+                       " issued_by, snapshot, form) VALUES (?,?,?,?,?,?,?,?,?)",
+                       (number, seq, kind, ipp, unit, now.isoformat(), issued_by, snapshot,
+                        form))
             if self.audit is not None:
-                self.audit.record(issued_by, "document.issued", number,
-                                  {"kind": kind, "ipp": ipp, "unit": unit, "snapshot": snapshot},
-                                  db=db, now=now)
-        return IssuedDocument(number, kind, ipp, unit, now, issued_by, snapshot)
+                detail = {"kind": kind, "ipp": ipp, "unit": unit, "snapshot": snapshot}
+                if form is not None:
+                    detail["form"] = form
+                self.audit.record(issued_by, "document.issued", number, detail, db=db, now=now)
+        return IssuedDocument(number, kind, ipp, unit, now, issued_by, snapshot, form)
 
     def set_pages(self, number: str, pages: int) -> None:
         with self.db.connect() as db:
@@ -83,6 +86,17 @@ class Journal:
             row = db.execute("SELECT container, first_page, pages FROM document_pages"
                              " WHERE number=?", (number,)).fetchone()
         return PageRange(row[0], row[1], row[2]) if row else None
+
+    def forms_of(self, ipp: str) -> list[dict]:
+        """The pre-identified forms issued for a patient, oldest first: what re-entry lists
+        (number, form id, page count, when, by whom, the kit holding it if any)."""
+        with self.db.connect() as db:
+            rows = db.execute(
+                "SELECT d.number, d.form, d.pages, d.unit, d.issued_at, d.issued_by,"
+                " p.container FROM issued_document d LEFT JOIN document_pages p"
+                " ON p.number = d.number WHERE d.ipp=? AND d.kind='form' ORDER BY d.seq",
+                (ipp,)).fetchall()
+        return [dict(r) for r in rows]
 
     def recent(self, limit: int = 50) -> list[dict]:
         with self.db.connect() as db:

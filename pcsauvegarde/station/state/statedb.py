@@ -16,7 +16,8 @@ CREATE TABLE IF NOT EXISTS user (
 CREATE TABLE IF NOT EXISTS issued_document (
     number TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, kind TEXT NOT NULL,
     ipp TEXT, unit TEXT, issued_at TEXT NOT NULL, issued_by TEXT NOT NULL,
-    snapshot TEXT NOT NULL DEFAULT '', pages INTEGER, status TEXT NOT NULL DEFAULT 'issued');
+    snapshot TEXT NOT NULL DEFAULT '', pages INTEGER, status TEXT NOT NULL DEFAULT 'issued',
+    form TEXT);
 CREATE TABLE IF NOT EXISTS document_pages (
     number TEXT PRIMARY KEY REFERENCES issued_document(number),
     container TEXT NOT NULL REFERENCES issued_document(number),
@@ -32,3 +33,16 @@ class StateDB(Database):
         with self.connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
+            _add_missing_columns(db)
+
+
+# Columns added after a station's database was created: (table, column, declaration).
+ADDED_COLUMNS = (("issued_document", "form", "TEXT"),)   # pre-identified form id (issue 15)
+
+
+def _add_missing_columns(db: sqlite3.Connection) -> None:
+    """Bring an older state database up to SCHEMA (nothing is ever dropped)."""
+    for table, column, declaration in ADDED_COLUMNS:
+        have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        if column not in have:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")

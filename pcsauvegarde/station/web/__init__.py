@@ -84,6 +84,7 @@ def blueprints() -> list:
         admissions,
         auth,
         care,
+        kits,
         lab,
         patients,
         pharmacy,
@@ -93,7 +94,7 @@ def blueprints() -> list:
         sterilisation_cycles,
         sterilisation_docs,
     )
-    return [m.bp for m in (auth, patients, scope, care, admissions, printing, admin,
+    return [m.bp for m in (auth, patients, scope, care, kits, admissions, printing, admin,
                            admin_journal, admin_sync, lab, sterilisation,
                            sterilisation_docs, sterilisation_cycles, pharmacy)]
 

@@ -65,7 +65,7 @@ def print_unit(unit: str):
     station = current_station()
     if request.form.get("estimate"):
         return _estimate(station, unit, kinds, compact)
-    then = (functools.partial(_send_to_printer, station)
+    then = (functools.partial(send_job_to_printer, station)
             if request.form.get("send") == "printer" else None)
     job = _jobs().start(station, unit, kinds, g.user.login, then, compact=compact)
     if not job.finished.wait(WAIT_SECONDS):
@@ -120,7 +120,7 @@ def _follow(job: BundleJob):
     return redirect(url_for("patients.document", number=job.number))
 
 
-def _send_to_printer(station: Station, job: BundleJob, issued: Issued) -> None:
+def send_job_to_printer(station: Station, job: BundleJob, issued: Issued) -> None:
     """In the job's thread: print the bundle; a failure stays on the retry list."""
     outcome = PrintQueue(station.state, station.printer).send(job.number, issued.pdf, job.user)
     from pcsauvegarde.station.web.printing import outcome_message

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from pcsauvegarde.core.records import Allergy
@@ -65,7 +65,8 @@ DETAIL_LABELS = {"found": "trouvés", "page": "page", "unit": "service", "reason
                  "sessions_closed": "sessions fermées", "kind": "document", "ipp": "IPP",
                  "snapshot": "données", "path": "adresse", "file": "fichier",
                  "quarantine_id": "quarantaine", "outcome": "résultat", "message": "message",
-                 "utilisateur": "utilisateur", "action": "action", "du": "du", "au": "au"}
+                 "utilisateur": "utilisateur", "action": "action", "du": "du", "au": "au",
+                 "form": "formulaire"}
 WORDS = {True: "oui", False: "non", "accepted": "accepté", "quarantined": "en quarantaine",
          "rejected": "refusé", "*": "tous", "patients.patient": "dossier du patient"}
 
@@ -108,7 +109,8 @@ def audit_details(details: dict) -> list[tuple[str, str]]:
     if not isinstance(details, dict):
         return [("", str(details))]
     from pcsauvegarde.station.issuing.preview import title_of
-    special = {"kind": title_of, "snapshot": snapshots}
+    special: dict[str, Callable[[str], str]] = {
+        "kind": title_of, "snapshot": snapshots, "form": lambda f: title_of("form", f)}
     return [(DETAIL_LABELS.get(k, k), special[k](v) if k in special and isinstance(v, str)
              else _value(v)) for k, v in details.items() if v not in ("", None)]
 

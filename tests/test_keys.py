@@ -90,3 +90,29 @@ def test_demo_setup_honours_the_identity_file_setting(tmp_path):
         config.signing_key).public_key
     assert keys.load_station_keys(settings).publisher_keys == (
         minisign.load_public_key(pinned),)
+
+
+def test_concurrent_first_signing_keys_never_show_an_empty_key(tmp_path):
+    """Several first logins sign the audit at once: each gets the one whole key (soak race)."""
+    import threading
+
+    from pcsauvegarde.station import keys
+    from pcsauvegarde.station.settings import load_settings
+
+    settings = load_settings(tmp_path / "station", {"station_id": "race"})
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    found, errors = [], []
+
+    def first_login():
+        try:
+            found.append(keys.ensure_signing_key(settings).fingerprint)
+        except Exception as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=first_login) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(set(found)) == 1
+    assert not [p for p in settings.signing_key_path.parent.iterdir() if p.name.startswith(".")]

@@ -42,8 +42,13 @@ def ensure_signing_key(settings: Settings) -> minisign.PublicKey:
     secret = settings.signing_key_path
     if not secret.exists():
         _private_dir(secret)
-        minisign.save_keypair(minisign.generate_keypair(), secret, secret.with_suffix(".pub"))
-        secret.with_suffix(".pub").chmod(0o600)  # everything in the data dir is private
+        try:
+            minisign.save_keypair(minisign.generate_keypair(), secret, secret.with_suffix(".pub"))
+        except FileExistsError:
+            pass  # created meanwhile by another request (first logins sign the audit at once)
+    public = secret.with_suffix(".pub")
+    if public.exists():
+        public.chmod(0o600)  # everything in the data dir is private
     return signing_key(settings).public_key
 
 

@@ -121,11 +121,27 @@ def generate_keypair() -> SecretKey:
 
 
 def save_keypair(secret: SecretKey, secret_path: PathLike, public_path: PathLike) -> None:
-    """Write the secret key (mode 0600, never overwritten) and the public key file."""
-    fd = os.open(secret_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as f:
-        f.write(secret.to_file_text())
-    Path(public_path).write_text(secret.public_key.to_file_text(), encoding="ascii")
+    """Write the public key file, then the secret key (mode 0600, never overwritten).
+
+    The secret key appears whole or not at all (written aside, then hard-linked into place):
+    a reader racing its creation never sees an empty file. FileExistsError when another
+    writer won: its key stands.
+    """
+    secret_path = Path(secret_path)
+    public = secret.public_key.to_file_text().encode("ascii")
+    staged = secret_path.with_name(f".{secret_path.name}.{secrets.token_hex(6)}")
+    fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(secret.to_file_text())
+            f.flush()
+            os.fsync(f.fileno())
+        if secret_path.exists():
+            raise FileExistsError(secret_path)
+        Path(public_path).write_bytes(public)
+        os.link(staged, secret_path)          # atomic; fails if another writer won
+    finally:
+        staged.unlink(missing_ok=True)
 
 
 def _key_line(text: str) -> str:

@@ -23,8 +23,11 @@ class Database:
         os.close(os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600))
         for extra in ("", "-wal", "-shm", "-journal"):
             target = Path(f"{self.path}{extra}")
-            if target.exists() and target.stat().st_mode & 0o077:
-                os.chmod(target, 0o600)
+            try:
+                if target.stat().st_mode & 0o077:
+                    os.chmod(target, 0o600)
+            except FileNotFoundError:
+                pass  # absent, or a journal another connection just removed: nothing to tighten
         self._row_factory = row_factory
         self._foreign_keys = foreign_keys
         self._local = threading.local()

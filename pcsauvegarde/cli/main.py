@@ -284,6 +284,7 @@ def admissions_export(data_dir: Path, output: Path | None) -> None:
     import io
 
     from pcsauvegarde.core.fsutil import atomic_write
+    from pcsauvegarde.core.text import CSV_BOM
     from pcsauvegarde.station.state.admissions import Admissions, export_csv
     from pcsauvegarde.station.state.statedb import StateDB
 
@@ -301,7 +302,7 @@ def admissions_export(data_dir: Path, output: Path | None) -> None:
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
     path = output or settings.exports_dir / f"admissions-{stamp}.csv"
     # UTF-8 with BOM: spreadsheet software in French opens accents and « ; » correctly.
-    atomic_write(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"), mode=0o600)
+    atomic_write(path, (CSV_BOM + buffer.getvalue()).encode("utf-8"), mode=0o600)
     click.echo(f"{count} admission(s) exportée(s) dans {path}")
 
 

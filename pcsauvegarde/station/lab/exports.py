@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from pcsauvegarde.core.records import format_utc
+from pcsauvegarde.core.text import csv_safe
 from pcsauvegarde.station.lab.register import KINDS, STATUSES, Entry
-from pcsauvegarde.station.state.audit import csv_safe
 
 COLUMNS = ("numero", "lot", "type_lot", "position", "tubes", "ipp", "unite", "urgent", "poste",
            "emis_par", "emis_le_utc", "document", "statut")

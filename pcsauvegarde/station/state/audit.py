@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from pcsauvegarde.core.text import csv_safe
 from pcsauvegarde.station.state.audit_anchor import AuditAnchor
 from pcsauvegarde.station.state.statedb import StateDB
 
@@ -273,15 +274,6 @@ class Audit:
     def actors(self) -> list[str]:
         with self.db.connect() as conn:
             return [r[0] for r in conn.execute("SELECT DISTINCT actor FROM audit ORDER BY actor")]
-
-
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: object) -> str:
-    """A cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA) else text
 
 
 def csv_rows(entries: Iterator[Entry]) -> Iterator[list[str]]:

@@ -57,6 +57,7 @@ ACTIONS = {
     "sync.unfreeze": "Reprise des synchronisations",
     "sync.force_accept": "Paquet accepté manuellement",
     "sterilisation.cycle_entered": "Cycle de stérilisation saisi à l'écran",
+    "reentry.status": "Statut de ressaisie modifié",
 }
 
 # Who acts in the current request or command, for records made deep in domain code (printing).

@@ -61,6 +61,9 @@ ACTIONS = {
     "sync.force_accept": "Paquet accepté manuellement",
     "sterilisation.cycle_entered": "Cycle de stérilisation saisi à l'écran",
     "reentry.status": "Statut de ressaisie modifié",
+    "outage.started": "Début de panne déclaré",
+    "outage.ended": "Fin de panne déclarée",
+    "reentry.purged": "Copie PDF purgée (conservation échue)",
 }
 
 # Who acts in the current request or command, for records made deep in domain code (printing).

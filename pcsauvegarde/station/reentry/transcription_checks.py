@@ -42,6 +42,7 @@ def text(value: object, limit: int = MAX_TEXT) -> str:
 def parse_when(value: str, day: dt.date | None = None) -> dt.datetime | None:
     """« JJ/MM/AAAA HH:MM », or « HH:MM » on ``day`` (Europe/Paris) → UTC; None if unreadable."""
     parts = text(value).split()
+    date: dt.date | None
     if len(parts) == 1 and day is not None:
         date, time = day, parts[0]
     elif len(parts) == 2:

@@ -15,8 +15,7 @@ from pcsauvegarde.station.reentry.transcription import NeedsConfirmation
 from pcsauvegarde.station.reentry.transcription_checks import TranscriptionInvalid
 from pcsauvegarde.station.state.admissions import AdmissionRequest
 from pcsauvegarde.station.sterilisation.entries import CycleEntries, CycleEntry
-
-IPP = "41000044"     # demo patient in CHD with a Kétoprofène order, 4 boxes on the plan
+from tests.support.transcription import dotation_line, plan_patient
 
 
 def _printed_at(station):
@@ -24,9 +23,14 @@ def _printed_at(station):
 
 
 def _plan(station):
-    doc = station.journal.issue("administration_plan", "infirmiere", ipp=IPP, unit="CHD",
+    ipp, drug = plan_patient(station)
+    doc = station.journal.issue("administration_plan", "infirmiere", ipp=ipp, unit="CHD",
                                 now=_printed_at(station))
-    return transcribing.plan(station, doc.number)
+    return transcribing.plan(station, doc.number), drug
+
+
+def _ipp(station):
+    return plan_patient(station)[0]
 
 
 def _row(order, slot, **kw):
@@ -34,41 +38,41 @@ def _row(order, slot, **kw):
 
 
 def test_the_plan_lists_the_orders_and_boxes_printed(station):
-    p = _plan(station)
+    p, drug = _plan(station)
     drugs = {o.drug: len(slots) for o, slots in p.rows}
-    assert drugs["Kétoprofène 100 mg, injectable"] == 4
+    assert drugs[drug] >= 3
     assert all(p.window[0] <= s < p.window[1] for _, slots in p.rows for s in slots)
     assert all(s >= p.printed_at - dt.timedelta(hours=1) for _, slots in p.rows for s in slots)
 
 
 def test_plan_boxes_are_kept_and_blank_ones_skipped(station):
-    p = _plan(station)
-    order, slots = next((o, s) for o, s in p.rows if o.drug.startswith("Kétoprofène"))
+    p, drug = _plan(station)
+    order, slots = next((o, s) for o, s in p.rows if o.drug == drug)
     now = slots[-1] + dt.timedelta(hours=3)
-    rows = [_row(order, slots[0], given="oui", dose="100 mg", initials="IB"),
+    rows = [_row(order, slots[0], given="oui", dose=f"{order.dose} {order.unit}", initials="IB"),
             _row(order, slots[1], given="non", reason="patient au bloc 😷"),
             _row(order, slots[2], given="")]
     kept = transcribing.enter_plan(station, p.number, rows, "ide1", now=now)
     assert [(k.data["given"], k.data["reason"]) for k in kept] == [
         (True, ""), (False, "patient au bloc 😷")]
-    assert kept[0].data["at"] == slots[0].isoformat() and kept[0].data["ipp"] == IPP
+    assert kept[0].data["at"] == slots[0].isoformat() and kept[0].data["ipp"] == p.file.patient.id
     assert status.current(station, "document", p.number).status == status.VERIFIED
     assert set(transcribing.plan(station, p.number).lines) == {k.line for k in kept}
 
 
 def test_plan_warnings_dose_slot_window_future(station):
-    p = _plan(station)
-    order, slots = next((o, s) for o, s in p.rows if o.drug.startswith("Kétoprofène"))
+    p, drug = _plan(station)
+    order, slots = next((o, s) for o, s in p.rows if o.drug == drug)
     local = to_local(slots[0])
     far = local - dt.timedelta(hours=3)   # still after printing: in the future
-    rows = [_row(order, slots[0], given="oui", dose="200 mg", initials="IB",
+    rows = [_row(order, slots[0], given="oui", dose="9999 mg", initials="IB",
                  at=far.strftime("%H:%M"))]
     outage = (p.printed_at + dt.timedelta(days=5), None)
     with pytest.raises(NeedsConfirmation) as err:
         transcribing.enter_plan(station, p.number, rows, "ide1", outage=outage,
                                 now=p.printed_at)
     text = " | ".join(err.value.warnings)
-    assert "dose « 200 mg » différente de la prescription « 100 mg »" in text
+    assert f"dose « 9999 mg » différente de la prescription « {order.dose} {order.unit} »" in text
     assert "plus de 2 h d'écart" in text and "hors de la période de panne" in text
     assert "dans le futur" in text
     assert transcription.current(station, "document", p.number) == []
@@ -78,7 +82,7 @@ def test_plan_warnings_dose_slot_window_future(station):
 
 
 def test_plan_errors_unknown_order_and_not_a_plan(station):
-    p = _plan(station)
+    p, _ = _plan(station)
     order, slots = next((o, s) for o, s in p.rows if s)
     with pytest.raises(TranscriptionInvalid) as err:
         transcribing.enter_plan(station, p.number, [_row(order, slots[0], given="non"),
@@ -94,24 +98,26 @@ def test_plan_errors_unknown_order_and_not_a_plan(station):
 
 
 def test_lab_label_patient_and_collection(station):
+    ipp = _ipp(station)
     batch = register_of(station).allocate("blank", 1, 2, "ide1", unit="CHD")
     [number] = batch.numbers
     at = (batch.issued_at + dt.timedelta(minutes=30)).replace(second=0, microsecond=0)
-    kept = transcribing.enter_lab(station, number, {"ipp": IPP, "collected_at":
+    kept = transcribing.enter_lab(station, number, {"ipp": ipp, "collected_at":
                                                     format_local(at)}, "ide1", now=at)
-    assert kept[0].data["ipp"] == IPP and kept[0].data["collected_at"] == at.isoformat()
+    assert kept[0].data["ipp"] == ipp and kept[0].data["collected_at"] == at.isoformat()
     with pytest.raises(NeedsConfirmation) as err:
         transcribing.enter_lab(station, number, {"ipp": "99999999", "collected_at":
                                format_local(at + dt.timedelta(days=2))}, "ide1", now=at)
     assert any("IPP 99999999 inconnu" in w for w in err.value.warnings)
     assert any("dans le futur" in w for w in err.value.warnings)
     with pytest.raises(TranscriptionInvalid, match="illisibles"):
-        transcribing.enter_lab(station, number, {"ipp": IPP, "collected_at": "hier"}, "ide1")
+        transcribing.enter_lab(station, number, {"ipp": ipp, "collected_at": "hier"}, "ide1")
     with pytest.raises(NotFound, match="jamais émis"):
-        transcribing.enter_lab(station, "9599990", {"ipp": IPP}, "ide1")
+        transcribing.enter_lab(station, "9599990", {"ipp": ipp}, "ide1")
 
 
 def test_tray_cycle_patient_reuses_typed_cycles(station):
+    ipp = _ipp(station)
     circulation = transcribing.circulation_of(station)
     today = to_local(_printed_at(station)).date()
     [c] = circulation.allocate([("PLATEAU-ORTHO-1", "BLOC", None)], today, "op", "ste1")
@@ -119,12 +125,12 @@ def test_tray_cycle_patient_reuses_typed_cycles(station):
     entry = CycleEntries(station.state).add(CycleEntry(
         "autoclave", "AUTOCLAVE 2", "C-4711", used - dt.timedelta(hours=3),
         ("PLATEAU-ORTHO-1",), lot="L12"), "ste1")
-    kept = transcribing.enter_tray(station, c.number, {"cycle": "C-4711", "ipp": IPP,
+    kept = transcribing.enter_tray(station, c.number, {"cycle": "C-4711", "ipp": ipp,
                                                        "used_at": format_local(used)},
                                    "ste1", now=used)
     assert kept[0].data["cycle_entry"] == entry.id and kept[0].data["lot"] == "L12"
     with pytest.raises(NeedsConfirmation, match="cycle C-9 non saisi"):
-        transcribing.enter_tray(station, c.number, {"cycle": "C-9", "ipp": IPP,
+        transcribing.enter_tray(station, c.number, {"cycle": "C-9", "ipp": ipp,
                                                     "used_at": format_local(used)}, "ste1",
                                 now=used)
     doc = station.journal.issue("tray_load", "ste1")
@@ -139,14 +145,15 @@ def _admit(station, **kw):
 
 
 def test_merge_list_warnings_and_second_person(station):
+    ipp = _ipp(station)
     a = _admit(station)
     other = _admit(station)
     with pytest.raises(TranscriptionInvalid, match="IPP provisoire"):
         transcribing.enter_merge(station, a.ipp, other.ipp, "ide1")
     with pytest.raises(NeedsConfirmation) as err:
-        transcribing.enter_merge(station, a.ipp, IPP, "ide1")
+        transcribing.enter_merge(station, a.ipp, ipp, "ide1")
     assert any("nom de naissance" in w for w in err.value.warnings)
-    transcribing.enter_merge(station, a.ipp, IPP, "ide1", confirmed=True)
+    transcribing.enter_merge(station, a.ipp, ipp, "ide1", confirmed=True)
     assert status.current(station, "admission", a.ipp).status == status.REENTERED
     with pytest.raises(transcription.TranscriptionError, match="autre personne"):
         transcription.verify(station, "admission", "admission", a.ipp, "ide1")
@@ -157,14 +164,16 @@ def test_merge_list_warnings_and_second_person(station):
 def test_pharmacy_dotation_delivery(station):
     doc = station.journal.issue("dotation", "pui1", unit="CHD")
     kind, expected = transcribing.pharmacy_expected(station, doc.number)
-    assert kind == "dotation" and expected["3400890000055"] == 50
-    rows = [{"product_id": "3400890000055", "quantity": "40"},
-            {"product_id": "3400890000093", "quantity": ""}]
+    stock = dotation_line(station)
+    assert kind == "dotation" and expected[stock.product_id] == stock.quantity
+    other = next(p for p in expected if p != stock.product_id)
+    rows = [{"product_id": stock.product_id, "quantity": str(stock.quantity)},
+            {"product_id": other, "quantity": ""}]
     [kept] = transcribing.enter_pharmacy(station, doc.number, rows, "pui1")
-    assert kept.data["quantity"] == 40 and kept.data["kind"] == "dotation"
+    assert kept.data["quantity"] == stock.quantity and kept.data["kind"] == "dotation"
     with pytest.raises(NeedsConfirmation, match="plus de 3 fois la dotation"):
-        transcribing.enter_pharmacy(station, doc.number,
-                                    [{"product_id": "3400890000055", "quantity": "500"}], "pui1")
+        transcribing.enter_pharmacy(station, doc.number, [
+            {"product_id": stock.product_id, "quantity": str(4 * stock.quantity)}], "pui1")
     with pytest.raises(TranscriptionInvalid, match="quantité « -2 » invalide"):
         transcribing.enter_pharmacy(station, doc.number,
-                                    [{"product_id": "3400890000055", "quantity": "-2"}], "pui1")
+                                    [{"product_id": stock.product_id, "quantity": "-2"}], "pui1")

@@ -76,6 +76,13 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "pharmacy.suppliers": ("pharmacie",),
     "pharmacy.supplier_order": ("pharmacie",),
     "pharmacy.print_supplier_order": ("pharmacie",),
+    "transcribe.open_item": ("admin", "soins", "laboratoire", "pharmacie", "stérilisation"),
+    "transcribe.verify": ("admin", "soins", "laboratoire", "pharmacie", "stérilisation"),
+    "transcribe.plan": ("soins", "admin"),
+    "transcribe.lab": ("laboratoire", "admin"),
+    "transcribe.tray": ("stérilisation", "admin"),
+    "transcribe.admission": ("soins", "admin"),
+    "transcribe.pharmacy": ("pharmacie", "admin"),
 }
 SCOPED_ARGS = {"ipp", "unit", "number"}
 

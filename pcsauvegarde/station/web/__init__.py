@@ -89,6 +89,7 @@ def blueprints() -> list:
         patients,
         pharmacy,
         printing,
+        reentry,
         scope,
         sterilisation,
         sterilisation_cycles,
@@ -97,7 +98,8 @@ def blueprints() -> list:
     )
     return [m.bp for m in (auth, patients, scope, care, kits, admissions, printing, admin,
                            admin_journal, admin_sync, lab, sterilisation,
-                           sterilisation_docs, sterilisation_cycles, pharmacy, transcribe)]
+                           sterilisation_docs, sterilisation_cycles, pharmacy, reentry,
+                           transcribe)]
 
 
 def station_of(app: Flask) -> Station:

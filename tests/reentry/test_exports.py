@@ -7,6 +7,8 @@ import csv
 import dataclasses
 import datetime as dt
 import io
+import json
+import re
 
 import hl7
 import pytest
@@ -162,3 +164,30 @@ def test_csv_per_domain_reads_back_formula_safe(station, filled, domain):
     if domain == "administration":
         assert {r["donne"] for r in rows} == {"oui", "non"}
         assert any(r["motif_non_donne"] == "refus 😷 @patient" for r in rows)
+
+
+def test_admin_downloads_every_export_and_it_is_journalled(app, station, filled):
+    from tests.support.constants import PASSWORD
+    from tests.support.web import client_as
+
+    station.accounts.add("chef", "Chef Admin", PASSWORD, ("admin",), ("*",))
+    admin = client_as(app, "chef")
+    html = admin.get("/ressaisie/exports").get_data(as_text=True)
+    assert "non exportée(s) en FHIR/HL7" in html
+    links = sorted(set(re.findall(r'href="(/ressaisie/exports/[^"]+)"', html)))
+    assert len(links) == 10      # 2 + 2 + 2 + 3 (admissions: HL7 too) + 1 (pharmacy: CSV)
+    for link in links:
+        r = admin.get(link)
+        assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
+        body = r.get_data(as_text=True)
+        if link.endswith("/fhir"):
+            Bundle.model_validate(json.loads(body))
+        elif link.endswith("/hl7"):
+            assert len(hl7.split_file(body)) == 5 and r.headers["X-Lignes-Non-Verifiees"] == "1"
+        else:
+            assert body.startswith(CSV_BOM)
+    _, total = station.audit.search(action="reentry.exported")
+    assert total == 10
+    nurse = client_as(app, "infirmiere")
+    assert nurse.get("/ressaisie/exports/admissions/hl7").status_code == 403
+    assert admin.get("/ressaisie/exports/pharmacie/hl7").status_code == 404

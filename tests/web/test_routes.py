@@ -89,6 +89,8 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "transcribe.tray": ("stérilisation", "admin"),
     "transcribe.admission": ("soins", "admin"),
     "transcribe.pharmacy": ("pharmacie", "admin"),
+    "transcribe_exports.index": ADMIN,
+    "transcribe_exports.download": ADMIN,
 }
 SCOPED_ARGS = {"ipp", "unit", "number"}
 

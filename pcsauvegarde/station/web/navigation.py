@@ -48,7 +48,9 @@ ROLE_TILES: dict[str, tuple[str, list[tuple[str, str, tuple[str, ...]]]]] = {
         ("Synchronisation", "Sources, tirages, quarantaine, gel, disque, clés",
          ("/admin/synchro/", "/admin/synchro")),
         ("Pannes et ressaisie", "Déclarer une panne, liste de ressaisie, bilan, conservation "
-         "des PDF", ("/ressaisie/pannes",))]),
+         "des PDF", ("/ressaisie/pannes",)),
+        ("Exports de ressaisie", "FHIR R4, HL7 v2 (admissions, fusions) et tableurs pour les "
+         "systèmes rétablis", ("/ressaisie/exports",))]),
 }
 
 

@@ -21,7 +21,7 @@ COUNTS = (("a_ressaisir", "À ressaisir"), ("ressaisi", "Ressaisis (à vérifier
 
 def render(report: ReentryReport, ctx: DocumentContext) -> bytes:
     """The reconciliation report as PDF bytes (pure)."""
-    return render_document(draw, TITLE, report, ctx, landscape=True)
+    return render_document(draw, TITLE, report, ctx)
 
 
 def draw(pdf: DocumentPDF, report: ReentryReport, ctx: DocumentContext) -> None:
@@ -50,8 +50,8 @@ def draw(pdf: DocumentPDF, report: ReentryReport, ctx: DocumentContext) -> None:
         return
     pdf.section("Éléments restants", f"{len(report.outstanding)} élément(s), par domaine puis "
                 "date d'émission.")
-    columns = [Column("Numéro", 1.3, fit=True), Column("Domaine", 0.9), Column("Élément", 1.6),
-               Column("Unité", 0.8, fit=True), Column("Patient", 2.0),
+    columns = [Column("Numéro", 1.3, fit=True), Column("Domaine", 1.25), Column("Élément", 1.4),
+               Column("Unité", 0.8, fit=True), Column("Patient", 1.85),
                Column("Émis le / par", 1.4, fit=True), Column("Statut", 1.0)]
     draw_table(pdf, columns, [
         Row((i.number, i.domain_label, i.title, i.unit or "—", i.patient or "—",

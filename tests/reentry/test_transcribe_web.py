@@ -119,3 +119,22 @@ def test_lab_tray_and_pharmacy_screens(app, station, logged_in):
         "product-0-product_id": stock.product_id, "product-0-quantity": "12"})
     assert r.status_code == 302
     assert transcription.current(station, "dotation", doc.number)[0].data["quantity"] == 12
+
+
+def test_a_load_form_is_tied_to_the_cycle_typed_from_it(app, station):
+    from pcsauvegarde.station.sterilisation.entries import CycleEntries, CycleEntry
+
+    station.accounts.add("ste", "Sam Stérilisation", PASSWORD, ("stérilisation",), ("*",))
+    ste = client_as(app, "ste")
+    entry = CycleEntries(station.state).add(CycleEntry(
+        "autoclave", "AUTOCLAVE 1", "C-12", dt.datetime.now(dt.UTC), ("PLATEAU-1",)), "ste")
+    doc = station.journal.issue("autoclave_load", "ste")
+    html = ste.get(f"/ressaisie/saisir/document/{doc.number}",
+                   follow_redirects=True).get_data(as_text=True)
+    assert "C-12" in html and f'value="{entry.id}"' in html
+    r = ste.post(f"/ressaisie/cycle/{doc.number}", data={"entry_id": str(entry.id)})
+    assert r.status_code == 302
+    assert transcription.current(station, "document", doc.number)[0].data == {
+        "cycle_entry": entry.id}
+    r = ste.post(f"/ressaisie/cycle/{doc.number}", data={"entry_id": "x"})
+    assert r.status_code == 422 and "introuvable" in r.get_data(as_text=True)

@@ -133,9 +133,13 @@ def test_tray_cycle_patient_reuses_typed_cycles(station):
         transcribing.enter_tray(station, c.number, {"cycle": "C-9", "ipp": ipp,
                                                     "used_at": format_local(used)}, "ste1",
                                 now=used)
-    doc = station.journal.issue("tray_load", "ste1")
+    doc = station.journal.issue("autoclave_load", "ste1")
+    assert transcribing.cycle_form(station, doc.number) == ("autoclave", [entry])
     [link] = transcribing.enter_cycle(station, doc.number, entry.id, "ste1")
     assert link.data == {"cycle_entry": entry.id}
+    washer = station.journal.issue("washer_load", "ste1")
+    with pytest.raises(NotFound, match="introuvable parmi les cycles de laveur"):
+        transcribing.enter_cycle(station, washer.number, entry.id, "ste1")
 
 
 def _admit(station, **kw):

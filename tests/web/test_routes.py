@@ -89,6 +89,7 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "transcribe.tray": ("stérilisation", "admin"),
     "transcribe.admission": ("soins", "admin"),
     "transcribe.pharmacy": ("pharmacie", "admin"),
+    "transcribe.cycle": ("stérilisation", "admin"),
     "transcribe_exports.index": ADMIN,
     "transcribe_exports.download": ADMIN,
 }

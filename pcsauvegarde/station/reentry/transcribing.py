@@ -17,6 +17,7 @@ from pcsauvegarde.station import patients
 from pcsauvegarde.station.documents.administration_plan import KIND as PLAN_KIND
 from pcsauvegarde.station.documents.administration_plan import paper_slots
 from pcsauvegarde.station.documents.context import PatientFile
+from pcsauvegarde.station.documents.tray_load import KIND_OF
 from pcsauvegarde.station.lab.register import LabError, register_of
 from pcsauvegarde.station.reentry import transcription
 from pcsauvegarde.station.reentry import transcription_checks as checks
@@ -24,10 +25,11 @@ from pcsauvegarde.station.reentry.transcription import Line, Transcription, Tran
 from pcsauvegarde.station.state.highwater import HighWater
 from pcsauvegarde.station.station import Station
 from pcsauvegarde.station.sterilisation.circulation import CirculationRegister
-from pcsauvegarde.station.sterilisation.entries import CycleEntries
+from pcsauvegarde.station.sterilisation.entries import KINDS, CycleEntries, CycleEntry
 from pcsauvegarde.station.store import catalogue
 
 PHARMACY_KINDS = {"dotation": "dotation", "supplier_order": "supplier_order"}
+CYCLE_FORMS = {form: kind for kind, form in KIND_OF.items()}   # load form → washer/autoclave
 
 
 class NotFound(TranscriptionError):
@@ -145,15 +147,25 @@ def enter_tray(station: Station, number: str, row: Mapping[str, str], by: str, *
                                 reason=reason, now=now)
 
 
+def cycle_form(station: Station, number: str) -> tuple[str, list[CycleEntry]]:
+    """(washer or autoclave, the cycles of that kind typed on this station) of a load form."""
+    doc = station.journal.get(number)
+    if doc is None or doc["kind"] not in CYCLE_FORMS:
+        raise NotFound(f"document {number[:80]} : pas une fiche de charge (laveur ou "
+                       "autoclave) émise par ce poste")
+    kind = CYCLE_FORMS[doc["kind"]]
+    return kind, [e for e in CycleEntries(station.state).recent(500) if e.kind == kind]
+
+
 def enter_cycle(station: Station, number: str, entry_id: int, by: str, *,
                 now: dt.datetime | None = None) -> list[Transcription]:
-    """Tie a sterilisation form (journalled ``number``) to the cycle typed for it
+    """Tie a load form (journalled ``number``) to the cycle typed from it
     (sterilisation/entries.py keeps the cycle itself: no second copy here)."""
-    entry = CycleEntries(station.state).get(entry_id)
+    kind, typed = cycle_form(station, number)
+    entry = next((e for e in typed if e.id == entry_id), None)
     if entry is None:
-        raise NotFound(f"cycle saisi n° {entry_id} introuvable")
-    if station.journal.get(number) is None:
-        raise NotFound(f"document {number[:80]} : jamais émis par ce poste")
+        raise NotFound(f"fiche {number} : cycle saisi n° {entry_id} introuvable parmi les "
+                       f"cycles de {KINDS[kind]}")
     return transcription.record(station, "sterilisation", "document", number,
                                 [Line(f"cycle-{entry.id}", {"cycle_entry": entry.id})], by,
                                 now=now)

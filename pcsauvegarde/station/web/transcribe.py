@@ -23,7 +23,8 @@ SCREENS = {"plan": ("soins", "administration", "document"),
            "etiquette": ("biologie", "lab", "lab_label"),
            "plateau": ("stérilisation", "sterilisation", "tray"),
            "admission": ("admissions", "admission", "admission"),
-           "pharmacie": ("pharmacie", "pharmacy", "")}
+           "pharmacie": ("pharmacie", "pharmacy", ""),
+           "cycle": ("stérilisation", "sterilisation", "document")}
 MAX_ROWS = 400
 
 
@@ -59,6 +60,8 @@ def open_item(item_kind: str, number: str):
             return redirect(url_for("transcribe.plan", number=number))
         if doc and doc["kind"] in transcribing.PHARMACY_KINDS:
             return redirect(url_for("transcribe.pharmacy", number=number))
+        if doc and doc["kind"] in transcribing.CYCLE_FORMS:
+            return redirect(url_for("transcribe.cycle", number=number))
         return _nothing(f"{number} : pas d'écran de ressaisie pour ce document (le marquer "
                         "ressaisi dans la liste de ressaisie)")
     target = {"lab_label": "transcribe.lab", "tray": "transcribe.tray",
@@ -198,6 +201,24 @@ def pharmacy(number: str):
     return _keep("pharmacie", number, lambda ok: transcribing.enter_pharmacy(
         station, number, rows, g.user.login, confirmed=ok,
         reason=request.form.get("reason", "")), **page)
+
+
+@bp.route("/ressaisie/cycle/<number>", methods=["GET", "POST"])
+@requires("stérilisation", "admin")
+def cycle(number: str):
+    """A washer or autoclave load form: the cycle typed from it (sterilisation screen)."""
+    station = current_station()
+    number = url_id(number)
+    try:
+        kind, typed = transcribing.cycle_form(station, number)
+    except transcribing.NotFound as exc:
+        return _nothing(str(exc))
+    page = {"cycle_kind": kind, "typed": typed}
+    if request.method == "GET":
+        return _page("cycle", number, **page)
+    raw = request.form.get("entry_id", "")
+    return _keep("cycle", number, lambda ok: transcribing.enter_cycle(
+        station, number, int(raw) if raw.isdigit() else 0, g.user.login), **page)
 
 
 @bp.route("/ressaisie/verifier/<item_kind>/<number>", methods=["POST"])

@@ -213,7 +213,7 @@ def cycle(number: str):
         kind, typed = transcribing.cycle_form(station, number)
     except transcribing.NotFound as exc:
         return _nothing(str(exc))
-    page = {"cycle_kind": kind, "typed": typed}
+    page: dict[str, Any] = {"cycle_kind": kind, "typed": typed}
     if request.method == "GET":
         return _page("cycle", number, **page)
     raw = request.form.get("entry_id", "")

@@ -79,6 +79,7 @@ def test_merge_needs_a_second_person_on_screen(app, station, logged_in):
 def test_a_number_with_nothing_to_reenter_says_so(station, logged_in):
     doc = station.journal.issue("census", "infirmiere", unit="CHD")
     r = logged_in.get(f"/ressaisie/saisir/document/{doc.number}", follow_redirects=True)
+    assert r.request.path == "/ressaisie"
     assert "écran de ressaisie pour ce document" in r.get_data(as_text=True)
     r = logged_in.get(f"/ressaisie/plan/{doc.number}", follow_redirects=True)
     assert "pas un plan d" in r.get_data(as_text=True)

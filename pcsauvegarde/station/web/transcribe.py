@@ -39,7 +39,7 @@ def _allowed(screen: str, unit: str | None = None) -> None:
 def _nothing(message: str):
     """A number with nothing to re-enter here (a scan of the wrong paper): say so, go back."""
     flash(message, "error")
-    return redirect(url_for("patients.home"))
+    return redirect(url_for("reentry.worklist"))
 
 
 def _outage(when: dt.datetime) -> transcribing.checks.Window | None:

@@ -139,6 +139,8 @@ def test_hl7_messages_parse_back(station, filled):
     assert a01["PV1.F3.R1.C1"] == "CHD" and a01["PV1.F3.R1.C3"] == "A"
     assert a01.unescape(a01["PV2.F3.R1.C2"]) == REASON
     assert a40["PID.F3.R1.C1"] == filled["ipp"] and a40["MRG.F1.R1.C1"] == a.ipp
+    real = patients.patient_file(station, filled["ipp"]).patient     # the survivor's identity
+    assert a40["PID.F5.R1.C1"] == real.birth_name and a40["PID.F5.R1.C7"] == "L"
 
 
 def test_hl7_escapes_delimiters():

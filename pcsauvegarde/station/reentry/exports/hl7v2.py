@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+from pcsauvegarde.core.records import Patient
+from pcsauvegarde.station import patients
 from pcsauvegarde.station.documents.fmt import PARIS
 from pcsauvegarde.station.reentry.exports import source
 from pcsauvegarde.station.reentry.transcription import Transcription
@@ -52,15 +54,14 @@ def _cx(station: Station, ipp: str, kind: str = "PI") -> str:
     return f"{esc(ipp)}^^^{station.settings.ipp_assigning_authority}^{kind}"
 
 
-def _pid(station: Station, ipp: str, a: Admission) -> str:
-    r = a.request
-    given = r.first_names.split()
-    first = esc(given[0]) if given else ""
-    names = [f"{esc(r.birth_name)}^{first}^{esc(r.first_names)}^^^^L"]
-    if r.used_name:
-        names.append(f"{esc(r.used_name)}^{first}^{esc(r.first_names)}^^^^D")
+def _pid(station: Station, ipp: str, p: Patient) -> str:
+    given = p.first_names.split()
+    first = esc(p.first_name or (given[0] if given else ""))
+    names = [f"{esc(p.birth_name)}^{first}^{esc(p.first_names)}^^^^L"]
+    if p.used_name:
+        names.append(f"{esc(p.used_name)}^{first}^{esc(p.first_names)}^^^^D")
     return "|".join(["PID", "1", "", _cx(station, ipp), "", "~".join(names), "",
-                     r.birth_date.strftime("%Y%m%d"), SEX.get(r.sex, "U")])
+                     p.birth_date.strftime("%Y%m%d"), SEX.get(p.sex, "U")])
 
 
 def _pv1(station: Station, a: Admission, kind: str) -> str:
@@ -86,7 +87,7 @@ def admission_messages(station: Station, a: Admission, now: dt.datetime) -> list
     for event, structure, visit in (("A28", "ADT_A05", "N"), ("A01", "ADT_A01", "I")):
         control = _control_id(station.settings.station_id, event, a.ipp)
         segments = [_msh(station, event, structure, control, now), evn,
-                    _pid(station, a.ipp, a), _pv1(station, a, visit)]
+                    _pid(station, a.ipp, patients.records_of(a)[0]), _pv1(station, a, visit)]
         if visit == "I" and a.request.reason:
             segments.append(f"PV2|||^{esc(a.request.reason)}")     # admit reason (text)
         out.append(_message(segments))
@@ -95,11 +96,14 @@ def admission_messages(station: Station, a: Admission, now: dt.datetime) -> list
 
 def merge_message(station: Station, a: Admission, merge: Transcription,
                   now: dt.datetime) -> str:
-    """A40: the provisional IPP (MRG-1) merged into the real one (PID-3)."""
+    """A40: the provisional IPP (MRG-1) merged into the real one (PID-3), with the real
+    patient's identity when the station's extract has it (else the provisional one's)."""
     real = merge.data["real_ipp"]
+    file = patients.patient_file(station, real)
+    survivor = file.patient if file and not file.provisional else patients.records_of(a)[0]
     control = _control_id(station.settings.station_id, "A40", a.ipp, real)
     return _message([_msh(station, "A40", "ADT_A39", control, now), f"EVN||{ts(now)}",
-                     _pid(station, real, a), f"MRG|{_cx(station, a.ipp)}"])
+                     _pid(station, real, survivor), f"MRG|{_cx(station, a.ipp)}"])
 
 
 def export(station: Station, now: dt.datetime | None = None) -> tuple[str, int]:

@@ -342,6 +342,11 @@ def demo(root: Path, port: int, no_serve: bool) -> None:
                              demostation.DEMO_PASSWORD, ("stérilisation",))
     except AccountError:
         pass
+    from pcsauvegarde.demo import outage as demo_outage
+    simulated = demo_outage.simulate(station)
+    if simulated is not None:
+        click.echo(f"Panne simulée : {simulated.window.title}, {simulated.items} élément(s) à "
+                   f"ressaisir dont {simulated.marked} déjà ressaisi(s) : menu « Ressaisie ».")
     if no_serve:
         return
     minutes = itertools.count(1)

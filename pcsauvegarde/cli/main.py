@@ -16,6 +16,7 @@ from pcsauvegarde.cli.common import DATA_OPTION, settings_of, station_keys
 from pcsauvegarde.cli.doctor import doctor
 from pcsauvegarde.cli.lab import lab
 from pcsauvegarde.cli.printing import print_document
+from pcsauvegarde.cli.reentry import reentry
 from pcsauvegarde.station.settings import (
     DEFAULT_DATA_DIR,
     TRANSPORT_LABELS,
@@ -251,8 +252,9 @@ def _serve(settings: Settings, extra_jobs=()) -> None:
     start_render_pool(station)  # PDFs in worker processes: screens never wait behind them
     for line in startup_lines(settings):
         click.echo(line)
-    scheduler = start_scheduler(jobs(settings, station.store, station_keys(settings))
-                                + list(extra_jobs))
+    from pcsauvegarde.station.reentry import retention
+    scheduler = start_scheduler([*jobs(settings, station.store, station_keys(settings)),
+                                 retention.daily_job(station), *extra_jobs])
     try:
         waitress.serve(app, host=settings.host, port=settings.port, threads=8,
                        ident="pcsauvegarde")
@@ -267,6 +269,7 @@ main.add_command(audit)
 main.add_command(print_document)
 main.add_command(doctor)
 main.add_command(lab)
+main.add_command(reentry)
 
 
 @main.group()
@@ -340,6 +343,11 @@ def demo(root: Path, port: int, no_serve: bool) -> None:
                              demostation.DEMO_PASSWORD, ("stérilisation",))
     except AccountError:
         pass
+    from pcsauvegarde.demo import outage as demo_outage
+    simulated = demo_outage.simulate(station)
+    if simulated is not None:
+        click.echo(f"Panne simulée : {simulated.window.title}, {simulated.items} élément(s) à "
+                   f"ressaisir dont {simulated.marked} déjà ressaisi(s) : menu « Ressaisie ».")
     if no_serve:
         return
     minutes = itertools.count(1)

@@ -153,6 +153,9 @@ class Settings:
     """A package extracted further than this in the future is refused (clocks disagree)."""
     discharged_retention_days: int = 30
     """Patients discharged longer ago than this are dropped from the read model."""
+    pdf_retention_days: int = 90
+    """An issued document's PDF is purged this many days after its re-entry is verified (or
+    set « sans objet »); a PDF with nothing to re-enter, this many days after it was issued."""
     min_free_mb: int = 500
     """No pull while the data dir's disk has less free space than this (MiB)."""
     retry_base_seconds: int = 60
@@ -360,7 +363,8 @@ def _build(values: dict[str, Any], data_dir: Path, cfg: Path) -> Settings:
                 "login_attempts_total_per_minute"):
         if getattr(settings, key) < 1:
             raise ConfigError(f"« {cfg} » : « {key} » doit être au moins 1")
-    for key in ("clock_skew_minutes", "discharged_retention_days", "min_free_mb",
+    for key in ("clock_skew_minutes", "discharged_retention_days", "pdf_retention_days",
+                "min_free_mb",
                 "retry_base_seconds", "keep_packages", "max_package_bytes", "max_expanded_bytes",
                 "max_expansion_ratio", "ingest_budget_seconds", "quarantine_max_mb",
                 "quarantine_max_files"):

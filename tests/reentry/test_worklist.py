@@ -109,3 +109,36 @@ def test_outage_declarations_are_checked_and_audited(station):
     assert station.audit.search(action="outage.started")[1] == 1
     assert station.audit.search(action="outage.ended")[1] == 1
     assert "Cyberattaque" in outage.latest(station).title
+
+
+def test_pharmacy_papers_and_form_kits_are_listed(station):
+    from pcsauvegarde.station import patients
+    from pcsauvegarde.station.issuing.issue import issue_supplier_document, issue_unit_document
+    from pcsauvegarde.station.issuing.kit import issue_unit_kit
+    from pcsauvegarde.station.pharmacy import dotations, orders
+
+    now = dt.datetime.now(dt.UTC)
+    window = outage.declare_start(station, "chef", now - dt.timedelta(hours=1))
+    unit = min((u for u in patients.units(station) if u.inpatients and u.code != "REA"),
+               key=lambda u: u.inpatients).code
+    kit = issue_unit_kit(station, unit, ["surveillance-24h"], "infirmiere", roles=("soins",))
+    supplier = orders.suppliers(station.store)[0][0]
+    form = orders.order_form(station.store, supplier.code, "")
+    order = issue_supplier_document(station, "supplier_order", form, "pharmacien")
+    stock_unit = sorted(dotations.dotation_units(station.store))[0]
+    stock = dotations.ward_stock_list(station.store, stock_unit, "")
+    dotation = issue_unit_document(station, "dotation", stock, "pharmacien")
+    found = {i.number: i for i in worklist.items(station, window)}
+    assert kit.document.number not in found   # the kit's forms are the items
+    forms = [i for i in found.values() if i.document == kit.document.number]
+    assert len(forms) == len(patients.inpatients(station, unit)) >= 1
+    assert all(i.title.endswith(": surveillance-24h") and i.domain == "soins" for i in forms)
+    o, d = found[order.document.number], found[dotation.document.number]
+    assert (o.item_kind, o.domain, o.unit) == ("supplier_order", "pharmacie", "")
+    assert (d.item_kind, d.domain, d.unit) == ("dotation", "pharmacie", stock_unit)
+    pharmacist = _user(("pharmacie",))
+    assert {i.number for i in found.values() if worklist.may_see(pharmacist, i)} == {
+        o.number, d.number}
+    ward_pharmacist = _user(("pharmacie",), (stock_unit,))
+    assert [i.number for i in found.values() if worklist.may_see(ward_pharmacist, i)] == [
+        d.number]

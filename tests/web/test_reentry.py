@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html as htmllib
+import re
 
 from pcsauvegarde.station.documents.fmt import to_local
 from pcsauvegarde.station.reentry import outage, status
@@ -102,3 +103,19 @@ def test_report_pdf_from_the_worklist(app, station):
     r = client_as(app, "chef").post("/ressaisie/rapport", data={"send": "preview"})
     assert r.mimetype == "application/pdf"
     assert "Bilan de ressaisie" in "\n".join(page_texts(r.data))
+
+
+def test_admin_home_shows_kept_pdfs(app, station):
+    from pcsauvegarde.station import patients
+    from pcsauvegarde.station.issuing.issue import issue_patient_document
+    from pcsauvegarde.station.reentry import retention
+    from tests.support.web import IN_UNIT
+    station.accounts.add("chef", "Administratrice", PASSWORD, ("admin",), ("*",))
+    ipp = patients.inpatients(station, IN_UNIT)[0].patient.id
+    first = issue_patient_document(station, "summary", ipp, "infirmiere")
+    issue_patient_document(station, "summary", ipp, "infirmiere")
+    kept = retention.kept(station)
+    page = re.sub(r"<[^>]+>", "", _text(client_as(app, "chef").get("/admin")))
+    assert f"conservées : {kept.count} fichier(s), {kept.megabytes} Mo" in page
+    assert f"la plus ancienne : {first.document.number}" in page
+    assert "purgée 90 jours après" in page

@@ -84,6 +84,12 @@ class Progress:
         return (self.total - self.outstanding) * 100 // self.total if self.total else 100
 
 
+def item_kind_of(kind: str) -> str:
+    """The worklist item kind of a journalled document kind (pharmacy papers have their own)."""
+    return {supplier_order.KIND: "supplier_order", dotation.KIND: "dotation"}.get(kind,
+                                                                                 "document")
+
+
 def domains_of(user: User) -> tuple[str, ...]:
     """The domains a user re-enters, from their roles (see docs/roles.md)."""
     return tuple(d for d in DOMAINS if any(d in ROLE_DOMAINS.get(r, ()) for r in user.roles))
@@ -181,8 +187,7 @@ def _documents(station: Station, window: Window) -> list[dict]:
         scope = registered.scope if registered else "patient"
         domain = {"lab": "biologie", "sterilisation": "stérilisation",
                   "supplier": "pharmacie"}.get(scope, "soins")
-        item_kind = {supplier_order.KIND: "supplier_order", dotation.KIND: "dotation"}.get(
-            kind, "document")
+        item_kind = item_kind_of(kind)
         if item_kind != "document":
             domain = "pharmacie"
         pages = f"{r['pages']} page(s)" if r["pages"] else ""

@@ -75,6 +75,8 @@ def test_plan_warnings_dose_slot_window_future(station):
     assert f"dose « 9999 mg » différente de la prescription « {order.dose} {order.unit} »" in text
     assert "plus de 2 h d'écart" in text and "hors de la période de panne" in text
     assert "dans le futur" in text
+    assert all(w.startswith(f"{order.drug}, prise de ") for w in err.value.warnings)
+    assert order.id not in text           # the drug names the line, not the order's id
     assert transcription.current(station, "document", p.number) == []
     kept = transcribing.enter_plan(station, p.number, rows, "ide1", outage=outage,
                                    now=p.printed_at, confirmed=True)

@@ -95,7 +95,10 @@ def administration_line(row: Mapping[str, str], ctx: PlanContext) -> Line | None
         return None
     order_id = text(row.get("order_id"), 64)
     slot = dt.datetime.fromisoformat(row["slot"]) if row.get("slot") else None
-    where = f"prescription {order_id}" + (f", prise de {format_local(slot)}" if slot else "")
+    order = ctx.orders.get(order_id)
+    # The drug names the line for the person reading; an unknown order only has its id.
+    where = (order.drug if order else f"prescription {order_id}") + (
+        f", prise de {format_local(slot)}" if slot else "")
     errors: dict[str, str] = {}
     if given not in ("oui", "non"):
         errors["given"] = f"{where} : « donné » ou « non donné » attendu"
@@ -116,18 +119,17 @@ def administration_line(row: Mapping[str, str], ctx: PlanContext) -> Line | None
     if errors or at is None:
         raise TranscriptionInvalid(errors)
     warnings: list[str] = []
-    order = ctx.orders.get(order_id)
     if order is None:
         warnings.append(f"{where} : prescription inconnue du plan imprimé")
     else:
         ordered = " ".join(x for x in (order.dose, order.unit) if x)
         if given == "oui" and dose and not (_same_dose(dose, ordered)
                                             or _same_dose(dose, order.dose)):
-            warnings.append(f"{where} ({order.drug}) : dose « {dose} » différente de la "
-                            f"prescription « {ordered} »")
+            warnings.append(f"{where} : dose « {dose} » différente de la prescription "
+                            f"« {ordered} »")
         if at < order.start or (order.end is not None and at >= order.end):
-            warnings.append(f"{where} ({order.drug}) : {format_local(at)} hors de la période "
-                            "de la prescription")
+            warnings.append(f"{where} : {format_local(at)} hors de la période de la "
+                            "prescription")
     if not ctx.plan[0] <= at < ctx.plan[1]:
         warnings.append(f"{where} : {format_local(at)} hors de la période du plan imprimé "
                         f"({format_local(ctx.plan[0])} – {format_local(ctx.plan[1])})")

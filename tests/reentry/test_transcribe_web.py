@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from markupsafe import escape
+
 from pcsauvegarde.station import patients
 from pcsauvegarde.station.reentry import status, transcription
 from pcsauvegarde.station.state.admissions import AdmissionRequest
@@ -66,6 +68,8 @@ def test_merge_needs_a_second_person_on_screen(app, station, logged_in):
     assert r.status_code == 302
     html = logged_in.get(f"/ressaisie/admission/{a.ipp}").get_data(as_text=True)
     assert "ressaisi" in html and 'id="verify"' in html
+    real = patients.patient_file(station, ipp).patient      # shown beside the provisional one
+    assert f"<strong>{escape(real.birth_name.upper())}</strong>" in html and "DUPONT" in html
     logged_in.post(f"/ressaisie/verifier/admission/{a.ipp}")
     assert status.current(station, "admission", a.ipp).status == status.REENTERED
     html = logged_in.get(f"/ressaisie/admission/{a.ipp}").get_data(as_text=True)

@@ -177,7 +177,11 @@ def admission(ipp: str):
     if a is None:
         return _nothing(f"{ipp} : pas une identité provisoire de ce poste")
     if request.method == "GET":
-        return _page("admission", a.ipp, admission=a)
+        # The verifier compares both identities side by side (identitovigilance).
+        merged = transcription.current(station, "admission", a.ipp)
+        file = patients.patient_file(station, merged[0].data["real_ipp"]) if merged else None
+        real = file.patient if file and not file.provisional else None
+        return _page("admission", a.ipp, admission=a, real=real)
     return _keep("admission", a.ipp, lambda ok: transcribing.enter_merge(
         station, a.ipp, request.form.get("real_ipp", "")[:80], g.user.login, confirmed=ok,
         reason=request.form.get("reason", "")), admission=a)

@@ -132,7 +132,9 @@ def test_pharmacy_papers_and_form_kits_are_listed(station):
     assert kit.document.number not in found   # the kit's forms are the items
     forms = [i for i in found.values() if i.document == kit.document.number]
     assert len(forms) == len(patients.inpatients(station, unit)) >= 1
-    assert all(i.title.endswith(": surveillance-24h") and i.domain == "soins" for i in forms)
+    from pcsauvegarde.station.documents.forms import get_form
+    title = get_form("surveillance-24h").title
+    assert all(i.title == title and i.domain == "soins" for i in forms)
     o, d = found[order.document.number], found[dotation.document.number]
     assert (o.item_kind, o.domain, o.unit) == ("supplier_order", "pharmacie", "")
     assert (d.item_kind, d.domain, d.unit) == ("dotation", "pharmacie", stock_unit)

@@ -104,8 +104,9 @@ def test_outage_declarations_are_checked_and_audited(station):
         outage.declare_end(station, "chef", now - dt.timedelta(days=3))
     ended = outage.declare_end(station, "chef", now - dt.timedelta(days=1))
     assert ended.end == now - dt.timedelta(days=1) and ended.id == w.id
-    with pytest.raises(OutageError, match="tombe dans une panne déjà close"):
-        outage.declare_start(station, "chef", now - dt.timedelta(days=1, hours=2))
+    for overlapping in (now - dt.timedelta(days=1, hours=2), now - dt.timedelta(days=9)):
+        with pytest.raises(OutageError, match="chevaucherait celle du .* déjà close"):
+            outage.declare_start(station, "chef", overlapping)
     assert station.audit.search(action="outage.started")[1] == 1
     assert station.audit.search(action="outage.ended")[1] == 1
     assert "Cyberattaque" in outage.latest(station).title

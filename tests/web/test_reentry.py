@@ -119,3 +119,20 @@ def test_admin_home_shows_kept_pdfs(app, station):
     assert f"conservées : {kept.count} fichier(s), {kept.megabytes} Mo" in page
     assert f"la plus ancienne : {first.document.number}" in page
     assert "purgée 90 jours après" in page
+
+
+def test_a_purged_document_says_so(app, station):
+    import datetime as dt
+
+    from pcsauvegarde.station import patients
+    from pcsauvegarde.station.issuing.issue import issue_patient_document
+    from pcsauvegarde.station.reentry import retention
+    from tests.support.web import IN_UNIT
+    station.accounts.add("ide", "Infirmière", PASSWORD, ("soins",), ("*",))
+    ipp = patients.inpatients(station, IN_UNIT)[0].patient.id
+    doc = issue_patient_document(station, "summary", ipp, "infirmiere").document.number
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=91)
+    assert retention.purge(station, now=later).purged == [doc]
+    r = client_as(app, "ide").get(f"/documents/{doc}")
+    assert r.status_code == 410 and "a été purgée le" in _text(r)
+    assert "rien à ressaisir" in _text(r)

@@ -97,11 +97,12 @@ def declare_start(station: Station, by: str, start: dt.datetime | None = None,
     with _db(station).transaction() as conn:
         if conn.execute("SELECT 1 FROM outage WHERE ended_at IS NULL").fetchone():
             raise OutageError("une panne est déjà déclarée en cours : déclarez d'abord sa fin")
-        last = conn.execute("SELECT ended_at FROM outage WHERE ended_at > ? ORDER BY ended_at "
-                            "DESC LIMIT 1", (start.isoformat(),)).fetchone()
-        if last is not None:
-            raise OutageError(f"le début {format_local(start)} tombe dans une panne déjà close "
-                              f"(terminée le {format_local(parse_utc(last[0]))})")
+        last = conn.execute("SELECT started_at, ended_at FROM outage WHERE ended_at > ? "
+                            "ORDER BY ended_at DESC LIMIT 1", (start.isoformat(),)).fetchone()
+        if last is not None:   # windows never overlap: an item belongs to one outage
+            raise OutageError(f"une panne commençant le {format_local(start)} chevaucherait "
+                              f"celle du {format_local(parse_utc(last[0]))} au "
+                              f"{format_local(parse_utc(last[1]))}, déjà close")
         cur = conn.execute("INSERT INTO outage (label, started_at, started_by, "
                            "start_declared_at) VALUES (?,?,?,?)",
                            (label, start.isoformat(), by, now.isoformat()))

@@ -54,7 +54,7 @@ def resolve(station: Station, window: Window, every: Sequence[Item], visible: Se
     where = f" (page {page})" if page else ""
     hit = _match(every, key, station)
     if hit is not None:
-        if hit in visible:
+        if hit.key in {i.key for i in visible}:
             return ScanResult(key, (hit,), f"{hit.title} {hit.number}{where}")
         return ScanResult(key, message=f"{key} est hors de votre liste de ressaisie (autre "
                                        "unité ou autre domaine) : à traiter par son service")

@@ -174,6 +174,9 @@ def _documents(station: Station, window: Window) -> list[dict]:
     with station.state.connect() as conn:
         rows = conn.execute("SELECT d.*, p.container FROM issued_document d LEFT JOIN "
                             "document_pages p ON p.number = d.number ORDER BY d.seq").fetchall()
+    from pcsauvegarde.station.issuing.preview import title_of
+
+    titles: dict[tuple[str, str | None], str] = {}
     out = []
     for r in rows:
         kind = r["kind"]
@@ -181,9 +184,10 @@ def _documents(station: Station, window: Window) -> list[dict]:
                 or not _keep(r["number"], window, tagged)):
             continue
         registered = documents.KINDS.get(kind)
-        title = registered.title if registered else kind
-        if kind == forms.KIND and r["form"]:
-            title = f"{title} : {r['form']}"
+        form = r["form"] if kind == forms.KIND else None
+        if (kind, form) not in titles:
+            titles[kind, form] = title_of(kind, form, station.settings.print_templates_path)
+        title = titles[kind, form]
         scope = registered.scope if registered else "patient"
         domain = {"lab": "biologie", "sterilisation": "stérilisation",
                   "supplier": "pharmacie"}.get(scope, "soins")

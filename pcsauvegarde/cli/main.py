@@ -17,6 +17,7 @@ from pcsauvegarde.cli.doctor import doctor
 from pcsauvegarde.cli.lab import lab
 from pcsauvegarde.cli.printing import print_document
 from pcsauvegarde.cli.reentry import reentry
+from pcsauvegarde.cli.reentry_exports import reentry_export
 from pcsauvegarde.station.settings import (
     DEFAULT_DATA_DIR,
     TRANSPORT_LABELS,
@@ -270,6 +271,7 @@ main.add_command(print_document)
 main.add_command(doctor)
 main.add_command(lab)
 main.add_command(reentry)
+reentry.add_command(reentry_export)
 
 
 @main.group()

@@ -193,3 +193,25 @@ def test_admin_downloads_every_export_and_it_is_journalled(app, station, filled)
     nurse = client_as(app, "infirmiere")
     assert nurse.get("/ressaisie/exports/admissions/hl7").status_code == 403
     assert admin.get("/ressaisie/exports/pharmacie/hl7").status_code == 404
+
+
+def test_cli_export_writes_the_file_and_counts(station, filled, tmp_path):
+    from click.testing import CliRunner
+
+    from pcsauvegarde.cli.main import main
+    from pcsauvegarde.cli.reentry_exports import SLUGS
+    from pcsauvegarde.station.reentry.exports import files
+
+    assert SLUGS == tuple(files.SLUGS)
+    out = tmp_path / "adt.hl7"
+    r = CliRunner().invoke(main, ["ressaisie", "exporter", "--data",
+                                  str(station.settings.data_dir), "--domaine", "admissions",
+                                  "--format", "hl7", "--sortie", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "5 élément(s) exporté(s)" in r.output and "1 ligne(s) non vérifiée(s)" in r.output
+    assert len(hl7.split_file(out.read_bytes().decode("utf-8"))) == 5
+    assert out.stat().st_mode & 0o777 == 0o600
+    r = CliRunner().invoke(main, ["ressaisie", "exporter", "--data",
+                                  str(station.settings.data_dir), "--domaine", "pharmacie",
+                                  "--format", "hl7"])
+    assert r.exit_code != 0 and "pas d'export « hl7 » pour « pharmacie »" in r.output

@@ -105,7 +105,7 @@ def test_outage_declarations_are_checked_and_audited(station):
     ended = outage.declare_end(station, "chef", now - dt.timedelta(days=1))
     assert ended.end == now - dt.timedelta(days=1) and ended.id == w.id
     for overlapping in (now - dt.timedelta(days=1, hours=2), now - dt.timedelta(days=9)):
-        with pytest.raises(OutageError, match="chevaucherait celle du .* déjà close"):
+        with pytest.raises(OutageError, match=r"chevaucherait celle du .* déjà close"):
             outage.declare_start(station, "chef", overlapping)
     assert station.audit.search(action="outage.started")[1] == 1
     assert station.audit.search(action="outage.ended")[1] == 1

@@ -76,6 +76,8 @@ def test_item_page_marks_with_reason_and_shows_history(app, station):
     url = f"/ressaisie/element/tray/{done.trays[0]}"
     page = _text(admin.get(url))
     assert 'id="mark-ressaisi"' in page and "Jamais marqué" in page
+    doc_page = _text(client_as(app, "ide").get(f"/ressaisie/element/document/{done.documents[0]}"))
+    assert f'href="/documents/{done.documents[0]}" id="paper-link"' in doc_page
     r = admin.post(url, data={"status": "sans_objet"}, follow_redirects=True)
     assert "un motif est obligatoire" in _text(r)
     admin.post(url, data={"status": "sans_objet", "reason": "plateau jamais sorti"})

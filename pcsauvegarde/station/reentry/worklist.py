@@ -34,6 +34,7 @@ CONTAINERS = (bundle.KIND, bundle.KIT_KIND)
 CARRIERS = ("lab_labels", "tray_labels", "admission")
 NOT_REENTERED = ("exercise_report", "reentry_report")
 MAX_TEXT = 100
+DOCUMENT_ITEMS = ("document", "supplier_order", "dotation")   # items that are journal documents
 
 
 @dataclass(frozen=True)

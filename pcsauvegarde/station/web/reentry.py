@@ -127,10 +127,25 @@ def item(item_kind: str, item_number: str):
                                     item_number=item_number, fenetre=window.key))
         flash(f"{it.title} {it.number} : {done.label}.", "info")
         return _back(window)
-    return render_template("reentry_item.html", window=window, item=it,
+    return render_template("reentry_item.html", window=window, item=it, paper=_paper_url(it),
                            history=status.history(station, it.item_kind, it.number),
                            next_statuses=status.TRANSITIONS[it.status.status],
                            statuses=status.STATUSES)
+
+
+def _paper_url(it: worklist.Item) -> str:
+    """Where the user can see the paper of ``it`` (its document's preview), or ""."""
+    from pcsauvegarde.station.issuing.issue import has_stored_pdf
+    from pcsauvegarde.station.web.access import CLINICAL
+
+    number = it.number if it.item_kind in worklist.DOCUMENT_ITEMS else it.document
+    if not number or not has_stored_pdf(current_station(), number):
+        return ""
+    if it.domain == "stérilisation" and "stérilisation" in g.user.roles:
+        return url_for("sterilisation_docs.document", number=number)
+    if set(CLINICAL) & set(g.user.roles):
+        return url_for("patients.document", number=number)
+    return ""
 
 
 @bp.route("/pannes", methods=["GET", "POST"])

@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from pcsauvegarde.cli.main import main
-from pcsauvegarde.station.state.audit import GENESIS, Audit, csv_rows, csv_safe, entry_hash
+from pcsauvegarde.core.text import csv_safe
+from pcsauvegarde.station.state.audit import GENESIS, Audit, csv_rows, entry_hash
 from pcsauvegarde.station.state.statedb import StateDB
 
 

@@ -13,7 +13,7 @@ from pcsauvegarde.station.settings import load_settings
 from tests.support.docs_runner import DOCS, KINDS, blocks, run_page
 
 RUNNABLE = ["publisher-toml.md", "unites-et-domaines.md", "roles.md", "exploitation.md",
-            "depot-https.md", "imprimante-cups.md"]
+            "depot-https.md", "imprimante-cups.md", "ressaisie.md"]
 
 
 @pytest.mark.parametrize("page", RUNNABLE)
@@ -59,7 +59,8 @@ def _free_port() -> int:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("page", ["exploitation.md", "publisher-toml.md",
-                                  "unites-et-domaines.md", "roles.md", "depot-https.md"])
+                                  "unites-et-domaines.md", "roles.md", "depot-https.md",
+                                  "ressaisie.md"])
 def test_shell_blocks_run(page, tmp_path):
     env = {"ADRESSE_DEPOT": "127.0.0.1", "HOTE_DEPOT": "127.0.0.1",
            "PORT_DEPOT": str(_free_port())}

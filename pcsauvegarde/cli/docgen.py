@@ -64,11 +64,25 @@ def route_roles() -> str:
     return "\n".join(out) + "\n"
 
 
+def reentry_roles() -> str:
+    """Which re-entry domains each role works on (worklist, scan, statuses)."""
+    from pcsauvegarde.station.reentry.worklist import DOMAINS, ROLE_DOMAINS
+    from pcsauvegarde.station.state.accounts import ROLES
+
+    out = ["| Rôle | Domaines de la liste de ressaisie |", "|---|---|"]
+    for role in ROLES:
+        domains = ROLE_DOMAINS.get(role, ())
+        names = ", ".join(DOMAINS[d] for d in domains) if domains else "aucun (pas d'accès)"
+        out.append(f"| `{role}` | {names} |")
+    return "\n".join(out) + "\n"
+
+
 GENERATED: dict[str, tuple[str, Callable[[], str]]] = {
     "cles-publisher-toml": ("publisher-toml.md", publisher_keys),
     "perimetre-par-type": ("unites-et-domaines.md", scoping_rules),
     "types-hl7": ("unites-et-domaines.md", hl7_types),
     "roles-par-route": ("roles.md", route_roles),
+    "ressaisie-par-role": ("roles.md", reentry_roles),
 }
 
 

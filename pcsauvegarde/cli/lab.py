@@ -113,6 +113,7 @@ def lab_reprint(data_dir: Path, batch_id: int) -> None:
 def lab_register(data_dir: Path, csv_path: Path | None, fhir_path: Path | None) -> None:
     """Exporter le registre des numéros émis, pour le système du laboratoire après la panne."""
     from pcsauvegarde.core.fsutil import atomic_write
+    from pcsauvegarde.core.text import CSV_BOM
     from pcsauvegarde.station.lab.exports import export_csv, export_fhir
 
     station = _station(data_dir)
@@ -124,7 +125,7 @@ def lab_register(data_dir: Path, csv_path: Path | None, fhir_path: Path | None) 
     if csv_path is not None:
         out = io.StringIO()
         count = export_csv(entries, out)
-        atomic_write(csv_path, ("\ufeff" + out.getvalue()).encode("utf-8"), mode=0o600)
+        atomic_write(csv_path, (CSV_BOM + out.getvalue()).encode("utf-8"), mode=0o600)
         station.audit.record(actor, "lab.export", str(csv_path), {"rows": count})
         click.echo(f"{count} numéro(s) exporté(s) en CSV dans {csv_path}")
     if fhir_path is not None:

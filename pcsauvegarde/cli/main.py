@@ -16,6 +16,8 @@ from pcsauvegarde.cli.common import DATA_OPTION, settings_of, station_keys
 from pcsauvegarde.cli.doctor import doctor
 from pcsauvegarde.cli.lab import lab
 from pcsauvegarde.cli.printing import print_document
+from pcsauvegarde.cli.reentry import reentry
+from pcsauvegarde.cli.reentry_exports import reentry_export
 from pcsauvegarde.station.settings import (
     DEFAULT_DATA_DIR,
     TRANSPORT_LABELS,
@@ -251,8 +253,9 @@ def _serve(settings: Settings, extra_jobs=()) -> None:
     start_render_pool(station)  # PDFs in worker processes: screens never wait behind them
     for line in startup_lines(settings):
         click.echo(line)
-    scheduler = start_scheduler(jobs(settings, station.store, station_keys(settings))
-                                + list(extra_jobs))
+    from pcsauvegarde.station.reentry import retention
+    scheduler = start_scheduler([*jobs(settings, station.store, station_keys(settings)),
+                                 retention.daily_job(station), *extra_jobs])
     try:
         waitress.serve(app, host=settings.host, port=settings.port, threads=8,
                        ident="pcsauvegarde")
@@ -267,6 +270,8 @@ main.add_command(audit)
 main.add_command(print_document)
 main.add_command(doctor)
 main.add_command(lab)
+main.add_command(reentry)
+reentry.add_command(reentry_export)
 
 
 @main.group()
@@ -284,6 +289,7 @@ def admissions_export(data_dir: Path, output: Path | None) -> None:
     import io
 
     from pcsauvegarde.core.fsutil import atomic_write
+    from pcsauvegarde.core.text import CSV_BOM
     from pcsauvegarde.station.state.admissions import Admissions, export_csv
     from pcsauvegarde.station.state.statedb import StateDB
 
@@ -301,7 +307,7 @@ def admissions_export(data_dir: Path, output: Path | None) -> None:
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
     path = output or settings.exports_dir / f"admissions-{stamp}.csv"
     # UTF-8 with BOM: spreadsheet software in French opens accents and « ; » correctly.
-    atomic_write(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"), mode=0o600)
+    atomic_write(path, (CSV_BOM + buffer.getvalue()).encode("utf-8"), mode=0o600)
     click.echo(f"{count} admission(s) exportée(s) dans {path}")
 
 
@@ -339,6 +345,11 @@ def demo(root: Path, port: int, no_serve: bool) -> None:
                              demostation.DEMO_PASSWORD, ("stérilisation",))
     except AccountError:
         pass
+    from pcsauvegarde.demo import outage as demo_outage
+    simulated = demo_outage.simulate(station)
+    if simulated is not None:
+        click.echo(f"Panne simulée : {simulated.window.title}, {simulated.items} élément(s) à "
+                   f"ressaisir dont {simulated.marked} déjà ressaisi(s) : menu « Ressaisie ».")
     if no_serve:
         return
     minutes = itertools.count(1)

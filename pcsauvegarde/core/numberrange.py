@@ -37,6 +37,12 @@ class NumberRange:
     def describe(self) -> str:
         return f"{self.format(self.first)}–{self.format(self.last)}"
 
+    def contains(self, number: str) -> bool:
+        """Whether ``number`` is one this range gives (prefix, width and serial bounds)."""
+        digits = number[len(self.prefix):]
+        return (len(number) == self.width and number.startswith(self.prefix)
+                and digits.isdigit() and self.first <= int(digits) <= self.last)
+
 
 def parse_range(name: str, spec: str) -> NumberRange:
     """``"90000001-90999999"`` → a NumberRange; MUST raise NumberingError when inconsistent."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from collections.abc import Iterable
 from typing import Any
 
 # C0/C1 controls (tab and newline kept: multi-line comments), the bidi embeddings,
@@ -31,3 +34,25 @@ def clean_data(data: Any) -> tuple[Any, int]:
         items = [clean_data(v) for v in data]
         return type(data)(v for v, _ in items), sum(n for _, n in items)
     return data, 0
+
+
+# A cell starting with one of these is run as a formula by spreadsheets (OWASP CSV injection);
+# « | » and « % » too in some (DDE, macros).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "|", "%")
+CSV_BOM = "\ufeff"   # French Excel reads UTF-8 accents only after a byte-order mark
+
+
+def csv_safe(value: object) -> str:
+    """A cell a spreadsheet MUST NOT run as a formula: a leading quote neutralises it."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def csv_text(rows: Iterable[Iterable[object]]) -> str:
+    """Rows as French-spreadsheet CSV: BOM, « ; » separator, CRLF, every cell formula-safe."""
+    out = io.StringIO()
+    out.write(CSV_BOM)
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([csv_safe(v) for v in row])
+    return out.getvalue()

@@ -68,6 +68,13 @@ def current(station: Station) -> Exercise | None:
     return _exercise(row) if row else None
 
 
+def exercises(station: Station) -> list[Exercise]:
+    """Every exercise, latest first (re-entry shows each one's worklist apart)."""
+    with _db(station).connect() as conn:
+        rows = conn.execute("SELECT * FROM exercise ORDER BY id DESC").fetchall()
+    return [_exercise(r) for r in rows]
+
+
 def start(station: Station, by: str, label: str = "",
           now: dt.datetime | None = None) -> Exercise:
     """Start an exercise (journalled); MUST refuse while another one runs."""

@@ -119,6 +119,21 @@ def patient_file(station: Station, ipp: str,
                        extracted_at=queries.extracted_at(station.store), provisional=True)
 
 
+def identities(station: Station, ipps: list[str]) -> dict[str, str]:
+    """« NOM Prénoms (né(e) le JJ/MM/AAAA) » of each known IPP (store, then provisional)."""
+    from pcsauvegarde.station.documents.fmt import format_date
+
+    wanted = sorted(set(ipps))
+    found = {r.patient.id: r.patient for r in queries.patients_of(station.store, wanted)}
+    register = admissions_of(station)
+    for ipp in wanted:
+        a = None if ipp in found else register.get(ipp)
+        if a is not None:
+            found[ipp] = records_of(a)[0]
+    return {ipp: f"{p.birth_name.upper()} {p.first_names} (né(e) le {format_date(p.birth_date)})"
+            for ipp, p in found.items()}
+
+
 def extracted_at(station: Station) -> dict[str, dt.datetime]:
     """When each domain's snapshot was extracted (the data age of a page naming patients)."""
     return queries.extracted_at(station.store)

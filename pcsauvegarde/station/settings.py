@@ -153,6 +153,9 @@ class Settings:
     """A package extracted further than this in the future is refused (clocks disagree)."""
     discharged_retention_days: int = 30
     """Patients discharged longer ago than this are dropped from the read model."""
+    pdf_retention_days: int = 90
+    """An issued document's PDF is purged this many days after its re-entry is verified (or
+    set « sans objet »); a PDF with nothing to re-enter, this many days after it was issued."""
     min_free_mb: int = 500
     """No pull while the data dir's disk has less free space than this (MiB)."""
     retry_base_seconds: int = 60
@@ -162,6 +165,14 @@ class Settings:
     print_templates_dir: str = ""
     """The hospital's own print templates (``<kind>.toml``), relative to data_dir unless
     absolute; each file replaces the packaged one of that name. Empty: the packaged ones."""
+    reentry_double_entry: tuple[str, ...] = ("admission",)
+    """Re-entry domains whose transcriptions a second person MUST verify (« vérifié » only
+    from another account): among administration, lab, sterilisation, admission, pharmacy.
+    Default: identity merges only (identitovigilance); a domain not listed is « vérifié » as
+    soon as it is entered, by the person entering it."""
+    ipp_assigning_authority: str = "PCSAUVEGARDE"
+    """Authority of the hospital's IPP domain in HL7 v2 exports (PID-3.4, MRG-1.4), as
+    ``NAMESPACE&OID&ISO`` (IHE PAM France); the provisional IPPs are reserved in that domain."""
 
     def path(self, relative: str | Path) -> Path:
         """A path relative to data_dir (absolute paths are kept)."""
@@ -277,6 +288,8 @@ class Settings:
 
 
 CONFIG_NAME = "station.toml"
+# The re-entry domains (reentry/transcription.py DOMAINS names them for users).
+REENTRY_DOMAINS = ("administration", "lab", "sterilisation", "admission", "pharmacy")
 _STATION_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 
@@ -321,7 +334,7 @@ def _build(values: dict[str, Any], data_dir: Path, cfg: Path) -> Settings:
         if key == "sources":
             kwargs[key] = tuple(_source(s, cfg, i) for i, s in enumerate(value))
             _no_duplicate_sources(kwargs[key], cfg, data_dir)
-        elif key in ("publisher_keys", "scopes"):
+        elif key in ("publisher_keys", "scopes", "reentry_double_entry"):
             kwargs[key] = tuple(_typed(cfg, key, v, str) for v in value)
         else:
             default = known[key].default
@@ -334,6 +347,14 @@ def _build(values: dict[str, Any], data_dir: Path, cfg: Path) -> Settings:
         if not _STATION_ID.match(scope):
             raise ConfigError(f"« {cfg} » : scopes : groupe « {scope} » invalide "
                               "(minuscules, chiffres et tirets)")
+    for domain in settings.reentry_double_entry:
+        if domain not in REENTRY_DOMAINS:
+            raise ConfigError(f"« {cfg} » : reentry_double_entry : domaine « {domain} » "
+                              f"inconnu ({', '.join(REENTRY_DOMAINS)})")
+    if not re.fullmatch(r"[A-Za-z0-9_.\-]{1,20}(&[0-9.]{0,64}(&ISO)?)?",
+                        settings.ipp_assigning_authority):
+        raise ConfigError(f"« {cfg} » : ipp_assigning_authority « "
+                          f"{settings.ipp_assigning_authority[:80]} » invalide (NOM&OID&ISO)")
     _check_host(settings, cfg)
     if not 1 <= settings.port <= 65535:
         raise ConfigError(f"« {cfg} » : port {settings.port} hors limites")
@@ -342,7 +363,8 @@ def _build(values: dict[str, Any], data_dir: Path, cfg: Path) -> Settings:
                 "login_attempts_total_per_minute"):
         if getattr(settings, key) < 1:
             raise ConfigError(f"« {cfg} » : « {key} » doit être au moins 1")
-    for key in ("clock_skew_minutes", "discharged_retention_days", "min_free_mb",
+    for key in ("clock_skew_minutes", "discharged_retention_days", "pdf_retention_days",
+                "min_free_mb",
                 "retry_base_seconds", "keep_packages", "max_package_bytes", "max_expanded_bytes",
                 "max_expansion_ratio", "ingest_budget_seconds", "quarantine_max_mb",
                 "quarantine_max_files"):

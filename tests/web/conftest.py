@@ -37,7 +37,9 @@ def samples(station):
     return {"in": {"ipp": ipp_in, "unit": IN_UNIT, "number": doc_in, "kind": "summary",
                    "login": "infirmiere", "job_id": 1, "page": 1, "batch_id": 1,
                    "form_id": "surveillance-24h", "supplier": "F001",
-                   "entry_id": "20261127T000000000000-absent.age"},
+                   "entry_id": "20261127T000000000000-absent.age",
+                   "item_kind": "document", "item_number": doc_in,
+                   "slug": "admissions", "fmt": "hl7"},
             "out": {"ipp": ipp_out, "unit": OUT_UNIT, "number": doc_out}}
 
 

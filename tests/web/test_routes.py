@@ -15,6 +15,7 @@ PUBLIC = "public"
 ANY = tuple(ROLES)
 CLINICAL = ("soins", "laboratoire", "pharmacie", "imagerie")
 ADMIN = ("admin",)
+REENTRY = ("soins", "laboratoire", "pharmacie", "stérilisation", "admin")
 ACCESS: dict[str, str | tuple[str, ...]] = {
     "auth.login": PUBLIC,
     "auth.logout": PUBLIC,
@@ -76,6 +77,21 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "pharmacy.suppliers": ("pharmacie",),
     "pharmacy.supplier_order": ("pharmacie",),
     "pharmacy.print_supplier_order": ("pharmacie",),
+    "reentry.worklist": REENTRY,
+    "reentry.scan_code": REENTRY,
+    "reentry.item": REENTRY,
+    "reentry.outages": ADMIN,
+    "reentry.print_report": ADMIN,
+    "transcribe.open_item": ("admin", "soins", "laboratoire", "pharmacie", "stérilisation"),
+    "transcribe.verify": ("admin", "soins", "laboratoire", "pharmacie", "stérilisation"),
+    "transcribe.plan": ("soins", "admin"),
+    "transcribe.lab": ("laboratoire", "admin"),
+    "transcribe.tray": ("stérilisation", "admin"),
+    "transcribe.admission": ("soins", "admin"),
+    "transcribe.pharmacy": ("pharmacie", "admin"),
+    "transcribe.cycle": ("stérilisation", "admin"),
+    "transcribe_exports.index": ADMIN,
+    "transcribe_exports.download": ADMIN,
 }
 SCOPED_ARGS = {"ipp", "unit", "number"}
 

@@ -93,10 +93,7 @@ def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
     hours = load_standard_hours(ctx.templates_dir)
     now = ctx.printed_at
     extracted = file.extracted_at.get("dpi") or ctx.extracted_at or now
-    wanted = (now - dt.timedelta(hours=t.number("window.hours_back", 1, 72)),
-              now + dt.timedelta(hours=t.number("window.hours_ahead", 1, 96)))
-    boundary = min(max(extracted, wanted[0]), now)
-    blocks = grid.blocks(*wanted, t.number("window.block_hours", 1, 12), boundary)
+    blocks, boundary = plan_window(t, now, extracted)
     start, end = blocks[0].start, blocks[-1].end     # whole periods, to the end of the last
 
     pdf.begin_document(ctx, t.text("document.title"), patient=file, landscape=True)
@@ -113,9 +110,7 @@ def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
     pdf.paragraph(t.text("window.legend"), "B", 8, 3.8)
     pdf.paragraph(orders.ROUTE_LEGEND, "", 7.5, 3.6)
 
-    active = [o for o in file.orders if o.status == "active" and o.start < end
-              and (o.end is None or o.end > start)]
-    active.sort(key=lambda o: (o.drug.casefold(), o.start))
+    active = active_orders(file, start, end)
     given: dict[str, list[MedicationAdministration]] = {}
     for a in file.administrations:
         if start <= a.at < end:
@@ -186,6 +181,45 @@ def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext, *,
         pdf.ln(1)
         pdf.paragraph(f"{t.text('initials.title')} {legend}", "", 7.5, 3.6)
     _signatures(pdf, t, signatures_h - 15)
+
+
+def plan_window(t: Template, printed_at: dt.datetime, extracted: dt.datetime
+                ) -> tuple[list[grid.Block], dt.datetime]:
+    """The plan's periods and the boundary between the record (before) and the boxes to
+    initial (after), for a plan printed at ``printed_at`` from data ``extracted``."""
+    wanted = (printed_at - dt.timedelta(hours=t.number("window.hours_back", 1, 72)),
+              printed_at + dt.timedelta(hours=t.number("window.hours_ahead", 1, 96)))
+    boundary = min(max(extracted, wanted[0]), printed_at)
+    return grid.blocks(*wanted, t.number("window.block_hours", 1, 12), boundary), boundary
+
+
+def active_orders(file: PatientFile, start: dt.datetime, end: dt.datetime
+                  ) -> list[MedicationOrder]:
+    """The orders a plan covering [start, end) lists, by drug then start."""
+    active = [o for o in file.orders if o.status == "active" and o.start < end
+              and (o.end is None or o.end > start)]
+    return sorted(active, key=lambda o: (o.drug.casefold(), o.start))
+
+
+def paper_slots(file: PatientFile, printed_at: dt.datetime,
+                templates_dir: Path | str | None = None
+                ) -> tuple[tuple[dt.datetime, dt.datetime], list[tuple[MedicationOrder,
+                                                                        list[dt.datetime]]]]:
+    """What a plan printed at ``printed_at`` asked nurses to initial: its window, and each
+    order with its due boxes after the record boundary ([] for orders without boxes: as
+    needed, continuous, protocol, or words to check — written on lines instead)."""
+    t = load(templates_dir)
+    hours = load_standard_hours(templates_dir)
+    extracted = file.extracted_at.get("dpi") or printed_at
+    blocks, boundary = plan_window(t, printed_at, extracted)
+    start, end = blocks[0].start, blocks[-1].end
+    out = []
+    for o in active_orders(file, start, end):
+        reading = orders.read_order(o)
+        boxed = reading.mode == orders.SCHEDULED and not reading.to_check
+        slots = [s for s in order_slots(o, start, end, hours) if s >= boundary] if boxed else []
+        out.append((o, slots))
+    return (start, end), out
 
 
 def _describe(t: Template, o: MedicationOrder, reading: orders.OrderReading,

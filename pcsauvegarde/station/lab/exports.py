@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from pcsauvegarde.core.records import format_utc
+from pcsauvegarde.core.text import csv_safe
 from pcsauvegarde.station.lab.register import KINDS, STATUSES, Entry
-from pcsauvegarde.station.state.audit import csv_safe
 
 COLUMNS = ("numero", "lot", "type_lot", "position", "tubes", "ipp", "unite", "urgent", "poste",
            "emis_par", "emis_le_utc", "document", "statut")
@@ -49,17 +49,19 @@ def export_fhir(entries: Iterable[Entry], now: dt.datetime | None = None) -> dic
     now = now or dt.datetime.now(dt.UTC)
     resources: list[dict] = []
     for e in entries:
-        resources += _resources(e)
+        resources += entry_resources(e)
     return {"resourceType": "Bundle", "type": "collection", "timestamp": format_utc(now),
-            "entry": [{"fullUrl": f"urn:uuid:{_uuid(r)}", "resource": r} for r in resources]}
+            "entry": [{"fullUrl": f"urn:uuid:{resource_uuid(r)}", "resource": r}
+                      for r in resources]}
 
 
-def _resources(e: Entry) -> list[dict]:
+def entry_resources(e: Entry) -> list[dict]:
+    """A number's Specimen, and its ServiceRequest when it names a patient."""
     b = e.batch
     system = accession_system(b.station)
     accession = {"type": ACSN, "system": system, "value": e.number}
     specimen: dict = {
-        "resourceType": "Specimen", "id": _id("spec", e.number),
+        "resourceType": "Specimen", "id": fhir_id("spec", e.number),
         "identifier": [accession], "accessionIdentifier": accession,
         "status": "available",
         "container": [{"identifier": [{"value": f"tube {i}/{b.tubes}"}]}
@@ -72,25 +74,26 @@ def _resources(e: Entry) -> list[dict]:
     subject = {"identifier": {"type": PI, "value": e.ipp}}
     specimen["subject"] = subject
     request = {
-        "resourceType": "ServiceRequest", "id": _id("req", e.number),
+        "resourceType": "ServiceRequest", "id": fhir_id("req", e.number),
         "identifier": [{"type": {"coding": [{
             "system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "PLAC"}]},
             "system": system, "value": e.number}],
         "requisition": accession, "status": "active", "intent": "order",
         "priority": "stat" if b.urgent else "routine", "subject": subject,
         "authoredOn": format_utc(b.issued_at), "requester": {"display": b.issued_by},
-        "specimen": [{"reference": f"urn:uuid:{_uuid(specimen)}"}],
+        "specimen": [{"reference": f"urn:uuid:{resource_uuid(specimen)}"}],
         "note": [{"text": "Demande papier en mode dégradé : examens à reprendre du bon "
                           f"{b.document_number or '—'}"}]}
     return [specimen, request]
 
 
-def _id(kind: str, number: str) -> str:
+def fhir_id(kind: str, number: str) -> str:
     """A FHIR id ([A-Za-z0-9-.]{1,64}) from a lab number."""
     return f"{kind}-" + "".join(c if c.isalnum() or c in "-." else "-" for c in number)[:58]
 
 
-def _uuid(resource: dict) -> str:
+def resource_uuid(resource: dict) -> str:
+    """A stable UUID (fullUrl) for a resource from its type and id."""
     import uuid
 
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{resource['resourceType']}/{resource['id']}"))

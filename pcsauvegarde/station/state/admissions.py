@@ -17,6 +17,7 @@ from typing import TextIO
 
 from pcsauvegarde.core.dates import parse_typed_date
 from pcsauvegarde.core.records import SEXES
+from pcsauvegarde.core.text import csv_safe
 from pcsauvegarde.station.state.highwater import HighWater
 from pcsauvegarde.station.state.numbering import Numbering, NumberRange, parse_range
 from pcsauvegarde.station.state.statedb import StateDB
@@ -247,16 +248,9 @@ def export_csv(admissions: list[Admission], out: TextIO) -> int:
     writer.writerow(EXPORT_COLUMNS)
     for a in sorted(admissions, key=lambda a: (a.admitted_at, a.ipp)):
         r = a.request
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([csv_safe(v) for v in (
             a.ipp, a.nda, r.birth_name, r.used_name, r.first_names, r.birth_date.isoformat(),
             r.sex, r.birth_place, r.unit, r.room, r.bed, r.reason,
             a.admitted_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), a.admitted_by,
             a.station, a.document_number)])
     return len(admissions)
-
-
-def _cell(value: str) -> str:
-    """A spreadsheet MUST NOT read a cell as a formula (OWASP CSV injection)."""
-    if value and value[0] in "=+-@\t\r|%":
-        return "'" + value
-    return value

@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from pcsauvegarde.core.text import csv_safe
 from pcsauvegarde.station.state.audit_anchor import AuditAnchor
 from pcsauvegarde.station.state.statedb import StateDB
 
@@ -52,10 +53,17 @@ ACTIONS = {
     "account.enabled": "Compte réactivé",
     "account.password_reset": "Mot de passe réinitialisé",
     "audit.exported": "Export du journal",
+    "reentry.transcribed": "Ressaisie d'un document papier (transcription)",
+    "reentry.verified": "Transcription vérifiée (double saisie)",
+    "reentry.exported": "Export de ressaisie téléchargé",
     "sync.freeze": "Gel des synchronisations",
     "sync.unfreeze": "Reprise des synchronisations",
     "sync.force_accept": "Paquet accepté manuellement",
     "sterilisation.cycle_entered": "Cycle de stérilisation saisi à l'écran",
+    "reentry.status": "Statut de ressaisie modifié",
+    "outage.started": "Début de panne déclaré",
+    "outage.ended": "Fin de panne déclarée",
+    "reentry.purged": "Copie PDF purgée (conservation échue)",
 }
 
 # Who acts in the current request or command, for records made deep in domain code (printing).
@@ -273,15 +281,6 @@ class Audit:
     def actors(self) -> list[str]:
         with self.db.connect() as conn:
             return [r[0] for r in conn.execute("SELECT DISTINCT actor FROM audit ORDER BY actor")]
-
-
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: object) -> str:
-    """A cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA) else text
 
 
 def csv_rows(entries: Iterator[Entry]) -> Iterator[list[str]]:

@@ -125,6 +125,16 @@ def inpatients(store: Store, unit: str) -> list[PatientRow]:
         return _rows(db, "i.unit = ? AND i.current = 1", (unit,), 1000)
 
 
+def patients_of(store: Store, ipps: list[str]) -> list[PatientRow]:
+    """The patients of ``ipps`` the store knows (any stay state), in no particular order."""
+    out: list[PatientRow] = []
+    with store.connect() as db:
+        for start in range(0, len(ipps), 500):  # under SQLite's bound-parameter limit
+            chunk = tuple(ipps[start:start + 500])
+            out += _rows(db, f"i.ipp IN ({','.join('?' * len(chunk))})", chunk, len(chunk))
+    return out
+
+
 def with_stays(store: Store, limit: int = 500) -> list[PatientRow]:
     """Patients with a stay kept by the station: current stays first, then recent discharges."""
     with store.connect() as db:

@@ -89,14 +89,18 @@ def blueprints() -> list:
         patients,
         pharmacy,
         printing,
+        reentry,
         scope,
         sterilisation,
         sterilisation_cycles,
         sterilisation_docs,
+        transcribe,
+        transcribe_exports,
     )
     return [m.bp for m in (auth, patients, scope, care, kits, admissions, printing, admin,
                            admin_journal, admin_sync, lab, sterilisation,
-                           sterilisation_docs, sterilisation_cycles, pharmacy)]
+                           sterilisation_docs, sterilisation_cycles, pharmacy, reentry,
+                           transcribe, transcribe_exports)]
 
 
 def station_of(app: Flask) -> Station:

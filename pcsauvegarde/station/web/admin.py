@@ -30,8 +30,12 @@ ROLE_LABELS = {"soins": "Soins", "laboratoire": "Laboratoire", "pharmacie": "Pha
 def home():
     recent, _ = current_station().audit.search(action="patient.breakglass", limit=20)
     sections = [s for s in sections_for(("admin",), current_app.url_map)]
+    from pcsauvegarde.station.reentry import outage, retention
+    station = current_station()
     return render_template("admin_home.html", sections=sections, breakglass=recent,
-                           exercise=exercise.current(current_station()))
+                           exercise=exercise.current(station), kept=retention.kept(station),
+                           retention_days=station.settings.pdf_retention_days,
+                           outage=outage.running(station))
 
 
 @bp.route("/exercice", methods=["POST"])

@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 
+from pcsauvegarde.core.text import CSV_BOM
 from pcsauvegarde.station.documents.fmt import PARIS
 from pcsauvegarde.station.state.audit import ACTIONS, csv_rows
 from pcsauvegarde.station.web.access import current_station, requires
@@ -72,7 +73,7 @@ def journal_csv():
     def generate():
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";")
-        buffer.write("\ufeff")  # spreadsheets then read UTF-8 accents correctly
+        buffer.write(CSV_BOM)  # spreadsheets then read UTF-8 accents correctly
         for row in csv_rows(entries):
             writer.writerow(row)
             yield buffer.getvalue()

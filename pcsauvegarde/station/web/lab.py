@@ -19,6 +19,7 @@ from flask import (
     url_for,
 )
 
+from pcsauvegarde.core.text import CSV_BOM
 from pcsauvegarde.station import patients
 from pcsauvegarde.station.documents import fmt, lab_labels
 from pcsauvegarde.station.lab import exports
@@ -212,7 +213,7 @@ def registry_csv():
     count = exports.export_csv(register.all(), out)
     current_station().audit.record(g.user.login, "lab.export", "registre.csv",
                                    {"rows": count})
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",
+    return Response(CSV_BOM + out.getvalue(), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition":
                              "attachment; filename=registre-labo.csv"})
 

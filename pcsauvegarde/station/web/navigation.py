@@ -24,15 +24,21 @@ class Section:
 ROLE_TILES: dict[str, tuple[str, list[tuple[str, str, tuple[str, ...]]]]] = {
     "laboratoire": ("Laboratoire", [
         ("Étiquettes de laboratoire", "Étiquettes pré-numérotées de panne et bons de demande",
-         ("/labo",))]),
+         ("/labo",)),
+        ("Ressaisie après la panne", "Liste de ce qui a été émis sur papier, scan, avancement",
+         ("/ressaisie",))]),
     "pharmacie": ("Pharmacie", [
         ("Dotations des services", "Listes de dotation par service, dans l'ordre des zones",
          ("/pharmacie/dotations", "/pharmacie")),
         ("Bons de commande fournisseurs", "Contacts, produits, quantités moyennes des "
-         "commandes précédentes", ("/pharmacie/fournisseurs",))]),
+         "commandes précédentes", ("/pharmacie/fournisseurs",)),
+        ("Ressaisie après la panne", "Liste de ce qui a été émis sur papier, scan, avancement",
+         ("/ressaisie",))]),
     "stérilisation": ("Stérilisation", [
         ("Stérilisation", "Compositions de plateaux, étiquettes, feuilles de charge",
-         ("/sterilisation",))]),
+         ("/sterilisation",)),
+        ("Ressaisie après la panne", "Liste de ce qui a été émis sur papier, scan, avancement",
+         ("/ressaisie",))]),
     "imagerie": ("Imagerie et bloc", [
         ("Planning d'imagerie", "Examens prévus par modalité et par jour", ("/imagerie",))]),
     "admin": ("Administration", [
@@ -40,7 +46,11 @@ ROLE_TILES: dict[str, tuple[str, list[tuple[str, str, tuple[str, ...]]]]] = {
         ("Journal d'audit", "Qui a vu et imprimé quoi ; export CSV ; accès exceptionnels",
          ("/admin/journal",)),
         ("Synchronisation", "Sources, tirages, quarantaine, gel, disque, clés",
-         ("/admin/synchro/", "/admin/synchro"))]),
+         ("/admin/synchro/", "/admin/synchro")),
+        ("Pannes et ressaisie", "Déclarer une panne, liste de ressaisie, bilan, conservation "
+         "des PDF", ("/ressaisie/pannes",)),
+        ("Exports de ressaisie", "FHIR R4, HL7 v2 (admissions, fusions) et tableurs pour les "
+         "systèmes rétablis", ("/ressaisie/exports",))]),
 }
 
 

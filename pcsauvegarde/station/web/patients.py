@@ -142,10 +142,28 @@ def issue(ipp: str, kind: str):
 def document(number: str):
     info = preview.describe(current_station(), number)
     if info is None:
+        gone = _purged_message(number)
+        if gone:
+            return render_template("error.html", title="Copie purgée", message=gone), 410
         abort(404)
     return render_template("document.html", number=number, doc=info,
                            preview_pages=min(info.pages, PREVIEW_PAGES),
                            printer=current_station().printer.status())
+
+
+def _purged_message(number: str) -> str:
+    """Why a journalled document has no PDF any more (retention), or ""."""
+    import datetime as dt
+
+    from pcsauvegarde.station.documents import fmt
+    from pcsauvegarde.station.reentry import retention
+
+    record = retention.purged(current_station(), number)
+    if record is None:
+        return ""
+    return (f"La copie PDF du document {number} a été purgée le "
+            f"{fmt.format_local(dt.datetime.fromisoformat(record['purged_at']))} "
+            f"({record['reason']}, conservation échue). La ligne du journal reste.")
 
 
 @bp.route("/documents/<number>/pages/<page>.png")

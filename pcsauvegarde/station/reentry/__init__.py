@@ -1,0 +1,1 @@
+"""Re-entry after recovery: outage window, worklist, statuses, reconciliation, retention."""

@@ -76,6 +76,13 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "pharmacy.suppliers": ("pharmacie",),
     "pharmacy.supplier_order": ("pharmacie",),
     "pharmacy.print_supplier_order": ("pharmacie",),
+    "imaging.index": ("imagerie",),
+    "imaging.day_schedule": ("imagerie",),
+    "imaging.print_schedule": ("imagerie",),
+    "imaging.print_report": ("imagerie",),
+    "consultations.index": ("soins",),
+    "consultations.clinic_day": ("soins",),
+    "consultations.print_calls": ("soins",),
 }
 SCOPED_ARGS = {"ipp", "unit", "number"}
 

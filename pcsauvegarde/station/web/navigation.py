@@ -22,6 +22,9 @@ class Section:
 
 # role → (section title, [(tile title, hint, candidate paths, first existing one wins)])
 ROLE_TILES: dict[str, tuple[str, list[tuple[str, str, tuple[str, ...]]]]] = {
+    "soins": ("Consultations", [
+        ("Planning des consultations", "Rendez-vous des 7 jours par consultation ; listes "
+         "d'appels des patients", ("/consultations",))]),
     "laboratoire": ("Laboratoire", [
         ("Étiquettes de laboratoire", "Étiquettes pré-numérotées de panne et bons de demande",
          ("/labo",))]),
@@ -34,7 +37,8 @@ ROLE_TILES: dict[str, tuple[str, list[tuple[str, str, tuple[str, ...]]]]] = {
         ("Stérilisation", "Compositions de plateaux, étiquettes, feuilles de charge",
          ("/sterilisation",))]),
     "imagerie": ("Imagerie et bloc", [
-        ("Planning d'imagerie", "Examens prévus par modalité et par jour", ("/imagerie",))]),
+        ("Planning d'imagerie", "Examens prévus par modalité, salle et jour ; comptes-rendus "
+         "papier pré-remplis ou vierges", ("/imagerie",))]),
     "admin": ("Administration", [
         ("Comptes", "Créer, désactiver, réinitialiser, rôles et services", ("/admin/comptes",)),
         ("Journal d'audit", "Qui a vu et imprimé quoi ; export CSV ; accès exceptionnels",

@@ -56,7 +56,7 @@ def draw(pdf: DocumentPDF, schedule: ExamSchedule, ctx: DocumentContext) -> None
     if not schedule.lines:
         pdf.paragraph(t.text("list.empty"))
     columns = [Column(t.text(f"columns.{k}"), w, fit=k == "ipp") for k, w in (
-        ("time", 0.65), ("identity", 2.3), ("ipp", 2.8), ("allergies", 1.6), ("exam", 2.1),
+        ("time", 0.75), ("identity", 2.3), ("ipp", 2.8), ("allergies", 1.6), ("exam", 2.1),
         ("requesting", 1.2), ("status", 0.9), ("notes", 1.4))]
     today = to_local(ctx.printed_at).date()
     rows = [_row(words, line, today) for line in schedule.lines]

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from pcsauvegarde.station.documents.allergies import absence_text, allergy_state, describe
+from pcsauvegarde.station.documents.allergies import absence_text, allergy_state
 from pcsauvegarde.station.documents.context import PatientFile, ScheduledPatient
+from pcsauvegarde.station.documents.fmt import allergy_text
 from pcsauvegarde.station.documents.identity import identity_lines
 from pcsauvegarde.station.documents.templates import Template
 
@@ -34,7 +35,8 @@ def who_cells(words: Template, who: ScheduledPatient | None, ipp: str,
     state = allergy_state(who.allergies)
     if state.current:
         flag = words.text("allergies.anaphylaxis") if state.anaphylaxis else "⚠ ALLERGIE"
-        allergy = f"{flag}\n" + " · ".join(describe(a, words) for a in state.current)
+        # substances only (a schedule line, not a care document): the band has the details
+        allergy = f"{flag}\n" + " · ".join(allergy_text(a) for a in state.current)
     elif state.informed:
         allergy = absence_text(state, words)
     else:

@@ -22,8 +22,9 @@ DAY = dt.date(2026, 11, 27)   # PRINTED's day (Europe/Paris)
 def long_patient() -> ScheduledPatient:
     """36-character IPP, 40-character compound birth name, three first names, allergies."""
     f = make_long_patient_file(ipp=UUID_IPP)
+    allergies = tuple(dataclasses.replace(a, id=f"{a.id}-long") for a in f.allergies)
     return ScheduledPatient(f.patient, f.stay, "Médecine interne et maladies infectieuses",
-                            f.allergies)
+                            allergies)
 
 
 def plain_patient() -> ScheduledPatient:

@@ -101,7 +101,7 @@ def _clinic(h: Hospital, rng: random.Random, today: dt.date, code: str, name: st
         doctor = make_practitioner(rng, 900 + len(h.doctors.get("_all", [])) + len(doctors))
         h.emit(doctor)
         schedule = {"resourceType": "Schedule", "id": new_id(rng), "active": True,
-                    "specialty": [{"text": name.replace("Consultations", "Consultation")}],
+                    "specialty": [{"text": name}],
                     "actor": [{"reference": f"Location/{ward['id']}"},
                               {"reference": f"Practitioner/{doctor['id']}"}]}
         h.emit(schedule)

@@ -9,7 +9,7 @@ from pcsauvegarde.core.records import Appointment
 from pcsauvegarde.station.documents.context import ScheduledPatient
 
 # Appointment.status as the clinic reads it.
-STATUS_FR = {"booked": "confirmé", "arrived": "patient arrivé", "fulfilled": "consultation faite",
+STATUS_FR = {"booked": "confirmé", "arrived": "patient arrivé", "fulfilled": "patient vu",
              "cancelled": "annulé", "noshow": "patient absent"}
 
 

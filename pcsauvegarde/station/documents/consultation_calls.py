@@ -9,7 +9,6 @@ from pcsauvegarde.station.consultations.model import CallLine, CallList, status_
 from pcsauvegarde.station.documents import identity
 from pcsauvegarde.station.documents.base import (
     ALLERGY_RED,
-    FAMILY,
     GREY,
     INK,
     DocumentPDF,
@@ -24,7 +23,7 @@ from pcsauvegarde.station.documents.templates import Template, load_template
 KIND = "consultation_calls"
 TITLE = "Planning des consultations"
 SCHEMA: dict[str, tuple[str, ...]] = {
-    "document.title": ("clinic", "day"), "list.clinics": ("clinics",),
+    "document.title": ("day",), "list.clinic": ("clinic",), "list.clinics": ("clinics",),
     "list.count": ("count", "cancelled"), "list.empty": (), "list.no_phone": (),
     "list.unknown": ("count",), "list.blank_rows": (),
     **{f"columns.{k}": () for k in ("time", "identity", "ipp", "phone", "practitioner",
@@ -51,14 +50,12 @@ def draw(pdf: DocumentPDF, calls: CallList, ctx: DocumentContext) -> None:
     words = identity.load(ctx.templates_dir)
     clinic = f"{calls.name} ({calls.code})" if calls.name else calls.code
     day = f"{WEEKDAYS[calls.day.weekday()]} {format_date(calls.day)}"
-    title = t.text("document.title", clinic=clinic, day=day)
-    pdf.set_font(FAMILY, "B", 14)
-    if pdf.get_string_width(title) > pdf.epw:   # a long unit code: the name alone
-        title = t.text("document.title", clinic=calls.name or calls.code, day=day)
-    pdf.begin_document(ctx, title, landscape=True)
+    pdf.begin_document(ctx, t.text("document.title", day=day), landscape=True)
     pdf.add_page()
-    if calls.clinics:
-        pdf.paragraph(t.text("list.clinics", clinics=" · ".join(calls.clinics)), "B", 10)
+    pdf.paragraph(t.text("list.clinic", clinic=clinic), "B", 11)
+    own = [c for c in calls.clinics if c.casefold() != calls.name.casefold()]
+    if own:
+        pdf.paragraph(t.text("list.clinics", clinics=" · ".join(own)), "", 9)
     pdf.set_text_color(*GREY)
     cancelled = sum(1 for line in calls.lines if line.appointment.status == "cancelled")
     pdf.paragraph(t.text("list.count", count=len(calls.lines), cancelled=cancelled), "", 8.5)

@@ -96,7 +96,7 @@ def _clinic(h: Hospital, rng: random.Random, today: dt.date, code: str, name: st
             "telecom": [{"system": "phone", "value": phone}],
             "physicalType": {"coding": [{"system": LOC_TYPE, "code": "wa"}]}}
     h.emit(ward)
-    doctors = []
+    doctors: list[tuple[dict, dict]] = []
     for _ in range(2):
         doctor = make_practitioner(rng, 900 + len(h.doctors.get("_all", [])) + len(doctors))
         h.emit(doctor)
@@ -137,7 +137,7 @@ def _appointment(h: Hospital, rng: random.Random, ward: dict, doctor: dict, sche
         status = rng.choice(("arrived", "fulfilled", "noshow"))
     elif rng.random() < 0.1:
         status = "cancelled"
-    resource = {"resourceType": "Appointment", "id": new_id(rng), "status": status,
+    resource: dict = {"resourceType": "Appointment", "id": new_id(rng), "status": status,
                 "reasonCode": [{"text": rng.choice(reasons)}],
                 "participant": [{"actor": {"reference": f"Patient/{patient['id']}"},
                                  "status": "accepted"}]}

@@ -21,7 +21,7 @@ from pcsauvegarde.station.documents.context import (
 from pcsauvegarde.station.state.admissions import Admission, AdmissionRequest, Admissions
 from pcsauvegarde.station.state.highwater import HighWater
 from pcsauvegarde.station.station import Station
-from pcsauvegarde.station.store import queries, schedules
+from pcsauvegarde.station.store import queries
 from pcsauvegarde.station.store.queries import PatientRow, UnitSummary
 
 BANNER = "Identité provisoire — admission en mode dégradé"
@@ -145,20 +145,20 @@ def patient_unit(station: Station, ipp: str) -> tuple[bool, str | None]:
 
 def imaging_exams(station: Station, start: dt.datetime, end: dt.datetime) -> list[ImagingExam]:
     """Imaging exams of the extract scheduled in ``[start, end)``, in time order."""
-    return schedules.between(station.store, ImagingExam, start, end)
+    return queries.scheduled_between(station.store, ImagingExam, start, end)
 
 
 def imaging_exam(station: Station, exam_id: str) -> ImagingExam | None:
     """One imaging exam of the extract by its id, or None."""
-    return schedules.one(station.store, ImagingExam, exam_id)
+    return queries.scheduled_one(station.store, ImagingExam, exam_id)
 
 
 def appointments(station: Station, start: dt.datetime, end: dt.datetime) -> list[Appointment]:
     """Consultation appointments of the extract starting in ``[start, end)``, in time order."""
-    return schedules.between(station.store, Appointment, start, end)
+    return queries.scheduled_between(station.store, Appointment, start, end)
 
 
 def scheduled_patients(station: Station, ipps: set[str]) -> dict[str, ScheduledPatient]:
     """Identity, current stay and active allergies of the patients of a schedule, by IPP
     (downtime admissions have no exam nor appointment in the extract: store only)."""
-    return schedules.scheduled_patients(station.store, ipps)
+    return queries.scheduled_patients(station.store, ipps)

@@ -122,7 +122,8 @@ def test_call_list_holds_one_clinic_and_day_with_tick_columns():
     text = flat(pdf)
     for expected in ("Planning des consultations — vendredi 27/11/2026",
                      "Consultation : Cardiologie — consultations externes (CARDIO-CS)",
-                     "Intitulés des rendez-vous : Consultation de cardiologie", "Appelé", "Maintenu", "Reporté", "Notes",
+                     "Intitulés des rendez-vous : Consultation de cardiologie", "Appelé",
+                     "Maintenu", "Reporté", "Notes",
                      "09:00", "à 09:30", "10:00", UUID_IPP, "+33 6 12 34 56 78",
                      "⚠ aucun numéro", "Dr Jean-Baptiste", "Contrôle après pose",
                      "confirmé", "annulé", "2 rendez-vous dans l'extrait, dont 1 annulé(s)",

@@ -186,8 +186,8 @@ def test_an_appointment_routes_its_patient_to_the_clinic_in_mirror_and_publisher
     from pcsauvegarde.publisher.publisher import ScopeGroup
     from pcsauvegarde.publisher.scoping import route_patients
 
-    records = hospital() + [Patient("900070", "MARTIN", "Léa", dt.date(1980, 5, 2), "F"),
-                            Appointment("RDV-1", "900070", "CARDIO", T0 + dt.timedelta(days=2))]
+    records = [*hospital(), Patient("900070", "MARTIN", "Léa", dt.date(1980, 5, 2), "F"),
+               Appointment("RDV-1", "900070", "CARDIO", T0 + dt.timedelta(days=2))]
     groups = [ScopeGroup("cardio", ("age2",), ("CARDIO",), ("cardio",)),
               ScopeGroup("urgences", ("age3",), ("URG",), ("urgences",), True)]
     routing = route_patients(records, groups)

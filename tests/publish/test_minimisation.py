@@ -10,9 +10,9 @@ import pytest
 from pcsauvegarde.core.package import read_package
 from pcsauvegarde.core.package.minisign import load_public_key
 from pcsauvegarde.core.records import (
-    Appointment,
     RECORD_TYPES,
     Allergy,
+    Appointment,
     CareTask,
     Condition,
     ImagingExam,

@@ -22,9 +22,6 @@ class Section:
 
 # role → (section title, [(tile title, hint, candidate paths, first existing one wins)])
 ROLE_TILES: dict[str, tuple[str, list[tuple[str, str, tuple[str, ...]]]]] = {
-    "soins": ("Consultations", [
-        ("Planning des consultations", "Rendez-vous des 7 jours par consultation ; listes "
-         "d'appels des patients", ("/consultations",))]),
     "laboratoire": ("Laboratoire", [
         ("Étiquettes de laboratoire", "Étiquettes pré-numérotées de panne et bons de demande",
          ("/labo",))]),
@@ -39,6 +36,9 @@ ROLE_TILES: dict[str, tuple[str, list[tuple[str, str, tuple[str, ...]]]]] = {
     "imagerie": ("Imagerie et bloc", [
         ("Planning d'imagerie", "Examens prévus par modalité, salle et jour ; comptes-rendus "
          "papier pré-remplis ou vierges", ("/imagerie",))]),
+    "soins": ("Consultations", [
+        ("Planning des consultations", "Rendez-vous des 7 jours par consultation ; listes "
+         "d'appels des patients", ("/consultations",))]),
     "admin": ("Administration", [
         ("Comptes", "Créer, désactiver, réinitialiser, rôles et services", ("/admin/comptes",)),
         ("Journal d'audit", "Qui a vu et imprimé quoi ; export CSV ; accès exceptionnels",

@@ -144,3 +144,22 @@ def test_imaging_appointment_stays_an_imaging_exam_with_its_status(tmp_path):
     assert (e.modality, e.status) == ("MR", "arrived")
     assert e.indication == "Contrôle après pose de stimulateur"
     assert result.of_type("appointment") == []
+
+
+def test_imaging_study_carries_referrer_reason_and_its_encounters_unit(tmp_path):
+    ward = {"resourceType": "Location", "id": "w", "name": "Urgences", "physicalType": WA,
+            "identifier": [{"system": UNIT_SYSTEM, "value": "URG"}]}
+    enc = {"resourceType": "Encounter", "id": "e1", "status": "in-progress",
+           "subject": {"reference": "Patient/p1"}, "period": {"start": "2026-11-30T08:00:00Z"},
+           "location": [{"location": {"reference": "Location/w"}}]}
+    study = {"resourceType": "ImagingStudy", "id": "st-1", "status": "registered",
+             "subject": {"reference": "Patient/p1"}, "encounter": {"reference": "Encounter/e1"},
+             "started": "2026-11-30T09:00:00Z", "description": "Radiographie du poignet",
+             "referrer": {"display": "Dr Anne Roux"},
+             "reasonCode": [{"text": "Chute sur la main : fracture ?"}],
+             "modality": [{"system": "http://dicom.nema.org/resources/ontology/DCM",
+                           "code": "DX"}]}
+    result = import_fhir([bundle(tmp_path / "b.json", patient(), ward, enc, study)])
+    (e,) = result.of_type("imaging_exam")
+    assert (e.modality, e.status, e.requesting_unit) == ("DX", "planned", "URG")
+    assert (e.requester, e.indication) == ("Dr Anne Roux", "Chute sur la main : fracture ?")

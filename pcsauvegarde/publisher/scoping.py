@@ -61,12 +61,15 @@ def record_ipp(record: Record) -> str | None:
 def route_patients(records: Iterable[Record], scopes: Sequence[Scope]) -> Routing:
     """Decide, once for every scope, who receives each patient (see the module docstring)."""
     units: dict[str, set[str]] = {}
+    booked: set[str] = set()   # IPPs with a consultation appointment (said in the reason)
     for r in records:
         ipp = record_ipp(r)
         if ipp is not None:
             bucket = units.setdefault(ipp, set())
             if isinstance(r, (Stay, Appointment)):
                 bucket.add(r.unit)
+            if isinstance(r, Appointment):
+                booked.add(ipp)
     star = frozenset(s.id for s in scopes if "*" in s.units)
     fallback = frozenset(s.id for s in scopes if s.patients_without_stay)
     routing = Routing()
@@ -78,8 +81,8 @@ def route_patients(records: Iterable[Record], scopes: Sequence[Scope]) -> Routin
             routing.reasons[ipp] = (
                 "patient sans séjour et aucune station « patients_without_stay »"
                 if not stay_units else
-                f"séjours ou rendez-vous en unité non desservie "
-                f"({', '.join(sorted(stay_units))}) et "
+                f"{'séjours ou rendez-vous' if ipp in booked else 'séjours'} en unité non "
+                f"desservie ({', '.join(sorted(stay_units))}) et "
                 "aucune station « patients_without_stay »")
     return routing
 

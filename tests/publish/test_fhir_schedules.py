@@ -163,3 +163,19 @@ def test_imaging_study_carries_referrer_reason_and_its_encounters_unit(tmp_path)
     (e,) = result.of_type("imaging_exam")
     assert (e.modality, e.status, e.requesting_unit) == ("DX", "planned", "URG")
     assert (e.requester, e.indication) == ("Dr Anne Roux", "Chute sur la main : fracture ?")
+
+
+def test_an_ambiguous_encounter_location_costs_the_requesting_unit_not_the_exam(tmp_path):
+    twins = [{"resourceType": "Location", "id": f"w{n}", "name": "Urgences", "physicalType": WA,
+              "identifier": [{"system": UNIT_SYSTEM, "value": "URG"}]} for n in (1, 2)]
+    enc = {"resourceType": "Encounter", "id": "e1", "status": "in-progress",
+           "subject": {"reference": "Patient/p1"}, "period": {"start": "2026-11-30T08:00:00Z"},
+           "location": [{"location": {"reference": f"Location?identifier={UNIT_SYSTEM}|URG"}}]}
+    study = {"resourceType": "ImagingStudy", "id": "st-1", "status": "registered",
+             "subject": {"reference": "Patient/p1"}, "encounter": {"reference": "Encounter/e1"},
+             "started": "2026-11-30T09:00:00Z", "description": "Radiographie du thorax",
+             "modality": [{"system": "http://dicom.nema.org/resources/ontology/DCM",
+                           "code": "DX"}]}
+    result = import_fhir([bundle(tmp_path / "b.json", patient(), *twins, study)])
+    (e,) = result.of_type("imaging_exam")
+    assert e.requesting_unit == ""

@@ -192,6 +192,9 @@ def test_an_appointment_routes_its_patient_to_the_clinic_in_mirror_and_publisher
               ScopeGroup("urgences", ("age3",), ("URG",), ("urgences",), True)]
     routing = route_patients(records, groups)
     assert routing.receives("cardio", "900070") and not routing.receives("urgences", "900070")
+    nobody = route_patients(records, [ScopeGroup("urg", ("a",), ("URG",), ("urg",))])
+    assert nobody.reasons["900070"].startswith("séjours ou rendez-vous en unité non desservie "
+                                               "(CARDIO)")
     mirror = Mirror()
     mirror.upsert(records)
     assert "900070" in mirror.routing(groups)["cardio"]

@@ -177,9 +177,10 @@ def encounter_unit(res: dict, ctx: Context, field: str = "encounter") -> str:
     """The unit code of the Encounter ``res[field]`` points to ('' when absent or unknown)."""
     try:
         enc = ctx.index.resolve(res.get(field), field, res, ("Encounter",))
+        return _where(enc, ctx)[0] if enc is not None else ""
     except Refused:
-        return ""   # the unit is a convenience here: a bad reference costs only it
-    return _where(enc, ctx)[0] if enc is not None else ""
+        return ""   # the unit is a convenience here: a bad reference (the encounter's or its
+        # locations') costs only it, never the exam
 
 
 def map_location(res: dict, ctx: Context) -> Unit | list:

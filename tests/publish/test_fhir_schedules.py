@@ -176,6 +176,6 @@ def test_an_ambiguous_encounter_location_costs_the_requesting_unit_not_the_exam(
              "started": "2026-11-30T09:00:00Z", "description": "Radiographie du thorax",
              "modality": [{"system": "http://dicom.nema.org/resources/ontology/DCM",
                            "code": "DX"}]}
-    result = import_fhir([bundle(tmp_path / "b.json", patient(), *twins, study)])
+    result = import_fhir([bundle(tmp_path / "b.json", patient(), *twins, enc, study)])
     (e,) = result.of_type("imaging_exam")
     assert e.requesting_unit == ""

@@ -138,3 +138,19 @@ def test_call_list_summaries_per_clinic_and_day():
     got = [(c.unit, c.day, c.appointments, c.cancelled) for c in found]
     assert got == [("CARDIO-CS", DAY, 2, 1), ("CARDIO-CS", DAY + dt.timedelta(days=1), 1, 0),
                    ("PNEUMO-CS", DAY, 1, 0)]
+
+
+def test_a_week_prints_each_day_with_appointments_from_a_new_page():
+    from pcsauvegarde.station.consultations.model import CallWeek
+
+    week = CallWeek("CARDIO-CS", NAMES["CARDIO-CS"], tuple(
+        calls.build(appointments(), who(), "CARDIO-CS", DAY + dt.timedelta(days=k),
+                    NAMES["CARDIO-CS"], EXTRACTED_AT) for k in range(3)), EXTRACTED_AT)
+    pdf = consultation_calls.render(week, make_ctx())
+    texts = [" ".join(t.split()) for t in page_texts(pdf)]
+    assert len(texts) == 2   # Friday and Saturday have appointments, Sunday none
+    assert "du vendredi 27/11/2026 au dimanche 29/11/2026" in texts[0]
+    assert "Aucun rendez-vous dans l'extrait : dimanche 29/11/2026." in texts[0]
+    assert "vendredi 27/11/2026" in texts[0] and "samedi 28/11/2026" in texts[1]
+    assert "Appelé" in texts[1] and "1 rendez-vous dans l'extrait" in texts[1]
+    assert_page_quality(pdf, allergies=False)

@@ -128,3 +128,17 @@ def test_call_list_printed_is_journalled_under_the_clinic(schedule_app):
     assert "Appelé" in text and "Reporté" in text and "+33 6 12 34 56 78" in text
     assert client.get(r.headers["Location"]).status_code == 200   # rereadable by its unit
 
+
+
+def test_the_week_of_a_clinic_prints_as_one_document(schedule_app):
+    from pcsauvegarde.station.issuing.issue import stored_pdf
+    from pcsauvegarde.station.web import station_of
+
+    client = client_as(schedule_app, "secr-cardio")
+    assert "Imprimer les 7 jours" in client.get("/consultations").get_data(as_text=True)
+    r = client.post("/consultations/CARDIO-CS/imprimer", data={"semaine": "1"})
+    number = r.headers["Location"].rsplit("/", 1)[1]
+    station = station_of(schedule_app)
+    assert station.journal.get(number)["unit"] == "CARDIO-CS"
+    texts = page_texts(stored_pdf(station, number))
+    assert len(texts) == 2 and "Planning des consultations — du" in texts[0]   # two days

@@ -9,7 +9,10 @@ from dataclasses import dataclass
 
 from pcsauvegarde.core.records import Appointment
 from pcsauvegarde.station import patients
-from pcsauvegarde.station.consultations.model import CallLine, CallList
+from pcsauvegarde.station.consultations.model import CallLine, CallList, CallWeek
+
+__all__ = ["DAYS", "CallList", "CallWeek", "ClinicDay", "build", "call_list", "call_week",
+           "summaries", "summarise", "week"]
 from pcsauvegarde.station.documents.context import ScheduledPatient
 from pcsauvegarde.station.documents.fmt import local_day_bounds as day_bounds
 from pcsauvegarde.station.documents.fmt import to_local
@@ -76,3 +79,13 @@ def call_list(station: Station, unit: str, day: dt.date) -> CallList:
     who = patients.scheduled_patients(station, {a.ipp for a in found})
     return build(found, who, unit, day, patients.unit_names(station).get(unit, ""),
                  patients.extracted_at(station))
+
+
+def call_week(station: Station, unit: str, today: dt.date, days: int = DAYS) -> CallWeek:
+    """One clinic's call lists from ``today`` over ``days`` days, in one document's data."""
+    found = [a for a in week(station, today, days) if a.unit == unit]
+    who = patients.scheduled_patients(station, {a.ipp for a in found})
+    name = patients.unit_names(station).get(unit, "")
+    at = patients.extracted_at(station)
+    return CallWeek(unit, name, tuple(build(found, who, unit, today + dt.timedelta(days=k),
+                                            name, at) for k in range(days)), at)

@@ -38,3 +38,13 @@ class CallList:
     clinics: tuple[str, ...] = ()      # consultation names the appointments give
     lines: tuple[CallLine, ...] = ()
     extracted_at: dict[str, dt.datetime] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CallWeek:
+    """One clinic's call lists of several days, printed as one document (a page per day)."""
+
+    code: str
+    name: str
+    days: tuple[CallList, ...] = ()
+    extracted_at: dict[str, dt.datetime] = field(default_factory=dict)

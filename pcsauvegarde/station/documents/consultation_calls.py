@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pcsauvegarde.station.consultations.model import CallLine, CallList, status_text
+from pcsauvegarde.station.consultations.model import CallLine, CallList, CallWeek, status_text
 from pcsauvegarde.station.documents import identity
 from pcsauvegarde.station.documents.base import (
     ALLERGY_RED,
@@ -23,7 +23,9 @@ from pcsauvegarde.station.documents.templates import Template, load_template
 KIND = "consultation_calls"
 TITLE = "Planning des consultations"
 SCHEMA: dict[str, tuple[str, ...]] = {
-    "document.title": ("day",), "list.clinic": ("clinic",), "list.clinics": ("clinics",),
+    "document.title": ("day",), "document.week_title": ("first", "last"),
+    "list.day": ("day",), "list.no_appointment_days": ("days",),
+    "list.clinic": ("clinic",), "list.clinics": ("clinics",),
     "list.count": ("count", "cancelled"), "list.empty": (), "list.no_phone": (),
     "list.unknown": ("count",), "list.blank_rows": (),
     **{f"columns.{k}": () for k in ("time", "identity", "ipp", "phone", "practitioner",
@@ -39,20 +41,51 @@ def load(directory: Path | str | None = None) -> Template:
     return t
 
 
-def render(calls: CallList, ctx: DocumentContext) -> bytes:
-    """Render one clinic's call list as PDF bytes (pure: records in, bytes out)."""
+def render(calls: CallList | CallWeek, ctx: DocumentContext) -> bytes:
+    """Render one clinic's call list (a day, or a week) as PDF bytes (pure)."""
     return render_document(draw, TITLE, calls, ctx, landscape=True)
 
 
-def draw(pdf: DocumentPDF, calls: CallList, ctx: DocumentContext) -> None:
-    """Add one clinic's call list, as its own document, to ``pdf``."""
+def draw(pdf: DocumentPDF, calls: CallList | CallWeek, ctx: DocumentContext) -> None:
+    """Add one clinic's call list, as its own document, to ``pdf``: one day, or every day of
+    a week with appointments, each from a new page."""
     t = load(ctx.templates_dir)
     words = identity.load(ctx.templates_dir)
     clinic = f"{calls.name} ({calls.code})" if calls.name else calls.code
-    day = f"{WEEKDAYS[calls.day.weekday()]} {format_date(calls.day)}"
-    pdf.begin_document(ctx, t.text("document.title", day=day), landscape=True)
+    if isinstance(calls, CallList):
+        pdf.begin_document(ctx, t.text("document.title", day=_day(calls.day)), landscape=True)
+        pdf.add_page()
+        pdf.paragraph(t.text("list.clinic", clinic=clinic), "B", 11)
+        _day_list(pdf, t, words, calls, ctx)
+        return
+    first, last = (calls.days[0].day, calls.days[-1].day) if calls.days else (None, None)
+    pdf.begin_document(ctx, t.text("document.week_title",
+                                   first=_day(first) if first else "—",
+                                   last=_day(last) if last else "—"), landscape=True)
     pdf.add_page()
     pdf.paragraph(t.text("list.clinic", clinic=clinic), "B", 11)
+    empty = [_day(d.day) for d in calls.days if not d.lines]
+    if empty:
+        pdf.set_text_color(*GREY)
+        pdf.paragraph(t.text("list.no_appointment_days", days=", ".join(empty)), "", 8.5)
+        pdf.set_text_color(*INK)
+    busy = [d for d in calls.days if d.lines]
+    for n, day in enumerate(busy):
+        if n:
+            pdf.add_page()
+        pdf.paragraph(t.text("list.day", day=_day(day.day)), "B", 11)
+        _day_list(pdf, t, words, day, ctx)
+    if not busy:
+        pdf.paragraph(t.text("list.empty"))
+
+
+def _day(day) -> str:
+    return f"{WEEKDAYS[day.weekday()]} {format_date(day)}"
+
+
+def _day_list(pdf: DocumentPDF, t: Template, words: Template, calls: CallList,
+              ctx: DocumentContext) -> None:
+    """One day's counts and table of calls, from the current position."""
     own = [c for c in calls.clinics if c.casefold() != calls.name.casefold()]
     if own:
         pdf.paragraph(t.text("list.clinics", clinics=" · ".join(own)), "", 9)

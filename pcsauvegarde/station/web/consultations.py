@@ -56,15 +56,22 @@ def clinic_day(unit: str):
 @bp.route("/consultations/<unit>/imprimer", methods=["POST"])
 @requires(*ROLES)
 def print_calls(unit: str):
-    """Journal (under the clinic's unit) and render one call list, then show it."""
-    found = calls.call_list(current_station(), url_id(unit), _day(request.form.get("jour")))
+    """Journal (under the clinic's unit) and render one day's call list, or the next 7 days'
+    (``semaine``) in one document, then show it."""
+    found: calls.CallList | calls.CallWeek
+    if request.form.get("semaine"):
+        found = calls.call_week(current_station(), url_id(unit), _today())
+        back = url_for("consultations.index")
+    else:
+        day = _day(request.form.get("jour"))
+        found = calls.call_list(current_station(), url_id(unit), day)
+        back = url_for("consultations.clinic_day", unit=found.code, jour=day.isoformat())
     try:
         issued = issue_unit_document(current_station(), "consultation_calls", found,
                                      g.user.login)
     except IssueError as exc:
         flash(str(exc), "error")
-        return redirect(url_for("consultations.clinic_day", unit=found.code,
-                                jour=found.day.isoformat()))
+        return redirect(back)
     log.info("issued %s (call list %s)", issued.document.number, found.code)
     if request.form.get("send") == "printer":
         send_to_printer(issued.document.number, issued.pdf)

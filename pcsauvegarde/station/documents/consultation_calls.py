@@ -73,8 +73,7 @@ def draw(pdf: DocumentPDF, calls: CallList | CallWeek, ctx: DocumentContext) -> 
     for n, day in enumerate(busy):
         if n:
             pdf.add_page()
-        pdf.paragraph(t.text("list.day", day=_day(day.day)), "B", 11)
-        _day_list(pdf, t, words, day, ctx)
+        _day_list(pdf, t, words, day, ctx, title=t.text("list.day", day=_day(day.day)))
     if not busy:
         pdf.paragraph(t.text("list.empty"))
 
@@ -84,16 +83,20 @@ def _day(day) -> str:
 
 
 def _day_list(pdf: DocumentPDF, t: Template, words: Template, calls: CallList,
-              ctx: DocumentContext) -> None:
-    """One day's counts and table of calls, from the current position."""
+              ctx: DocumentContext, title: str = "") -> None:
+    """One day's counts and table of calls, from the current position; with ``title`` (a
+    day of a week) the day heads the table, repeated « (suite) » on its next pages."""
     own = [c for c in calls.clinics if c.casefold() != calls.name.casefold()]
-    if own:
-        pdf.paragraph(t.text("list.clinics", clinics=" · ".join(own)), "", 9)
-    pdf.set_text_color(*GREY)
     cancelled = sum(1 for line in calls.lines if line.appointment.status == "cancelled")
-    pdf.paragraph(t.text("list.count", count=len(calls.lines), cancelled=cancelled), "", 8.5)
-    pdf.set_text_color(*INK)
     unknown = sum(1 for line in calls.lines if line.who is None)
+    notes = [t.text("list.clinics", clinics=" · ".join(own)) if own else "",
+             t.text("list.count", count=len(calls.lines), cancelled=cancelled)]
+    if not title:
+        if notes[0]:
+            pdf.paragraph(notes[0], "", 9)
+        pdf.set_text_color(*GREY)
+        pdf.paragraph(notes[1], "", 8.5)
+        pdf.set_text_color(*INK)
     if unknown:
         pdf.set_text_color(*ALLERGY_RED)
         pdf.paragraph(t.text("list.unknown", count=unknown), "B", 9)
@@ -109,7 +112,8 @@ def _day_list(pdf: DocumentPDF, t: Template, words: Template, calls: CallList,
     rows += [Row(("\n\n",) + ("",) * 5 + (BOX, BOX, BOX, ""))] * t.number("list.blank_rows",
                                                                            0, 20)
     if rows:
-        draw_table(pdf, columns, rows, size=8.5)
+        draw_table(pdf, columns, rows, size=8.5, title=title,
+                   note=" ".join(n for n in notes if n) if title else "")
 
 
 def _row(t: Template, words: Template, line: CallLine, today) -> Row:

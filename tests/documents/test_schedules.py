@@ -154,3 +154,19 @@ def test_a_week_prints_each_day_with_appointments_from_a_new_page():
     assert "vendredi 27/11/2026" in texts[0] and "samedi 28/11/2026" in texts[1]
     assert "Appelé" in texts[1] and "1 rendez-vous dans l'extrait" in texts[1]
     assert_page_quality(pdf, allergies=False)
+
+
+def test_a_whole_day_prints_every_modality_and_room_from_a_new_page():
+    from pcsauvegarde.station.imaging.model import ExamDay
+
+    found = schedule.summarise(exams())
+    day = ExamDay(DAY, tuple(schedule.build(exams(), who(), DAY, s.modality, s.room, NAMES,
+                                            EXTRACTED_AT) for s in found if s.day == DAY),
+                  EXTRACTED_AT)
+    pdf = imaging_schedule.render(day, make_ctx())
+    texts = [" ".join(t.split()) for t in page_texts(pdf)]
+    assert len(texts) == 3
+    assert "Planning d'imagerie — 27/11/2026" in texts[0]
+    assert "Scanner (CT) — Scanner 1" in texts[0] and "Scanner (CT) — Scanner 2" in texts[1]
+    assert "IRM (MR) — IRM" in texts[2] and "IRM cérébrale" in texts[2]
+    assert_page_quality(pdf, allergies=False)

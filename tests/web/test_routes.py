@@ -79,6 +79,7 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "imaging.index": ("imagerie",),
     "imaging.day_schedule": ("imagerie",),
     "imaging.print_schedule": ("imagerie",),
+    "imaging.print_day": ("imagerie",),
     "imaging.print_report": ("imagerie",),
     "consultations.index": ("soins",),
     "consultations.clinic_day": ("soins",),

@@ -142,3 +142,17 @@ def test_the_week_of_a_clinic_prints_as_one_document(schedule_app):
     assert station.journal.get(number)["unit"] == "CARDIO-CS"
     texts = page_texts(stored_pdf(station, number))
     assert len(texts) == 2 and "Planning des consultations — du" in texts[0]   # two days
+
+
+def test_a_whole_day_of_imaging_prints_as_one_document(schedule_app):
+    from pcsauvegarde.station.issuing.issue import stored_pdf
+    from pcsauvegarde.station.web import station_of
+
+    client = client_as(schedule_app, "manip")
+    day = dt.datetime.now(PARIS).date().isoformat()
+    r = client.post("/imagerie/journee/imprimer", data={"jour": day})
+    number = r.headers["Location"].rsplit("/", 1)[1]
+    texts = page_texts(stored_pdf(station_of(schedule_app), number))
+    assert len(texts) == 3   # CT Scanner 1, CT Scanner 2, MR IRM (tomorrow's exam not)
+    assert client_as(schedule_app, "manip-chd").post(
+        "/imagerie/journee/imprimer", data={"jour": day}).status_code == 403

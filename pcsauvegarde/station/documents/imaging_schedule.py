@@ -11,12 +11,19 @@ from pcsauvegarde.station.documents.fmt import format_date, format_time, to_loca
 from pcsauvegarde.station.documents.roster import who_cells
 from pcsauvegarde.station.documents.table import Column, Row, draw_table
 from pcsauvegarde.station.documents.templates import Template, load_template
-from pcsauvegarde.station.imaging.model import ExamLine, ExamSchedule, modality_text, status_text
+from pcsauvegarde.station.imaging.model import (
+    ExamDay,
+    ExamLine,
+    ExamSchedule,
+    modality_text,
+    status_text,
+)
 
 KIND = "imaging_schedule"
 TITLE = "Planning des examens d'imagerie"
 SCHEMA: dict[str, tuple[str, ...]] = {
-    "document.title": ("modality", "day"), "list.room": ("room",), "list.no_room": (),
+    "document.title": ("modality", "day"), "document.day_title": ("day",),
+    "list.schedule": ("modality", "room"), "list.room": ("room",), "list.no_room": (),
     "list.count": ("count",), "list.empty": (), "list.unknown": ("count",),
     "list.blank_rows": (),
     **{f"columns.{k}": () for k in ("time", "identity", "ipp", "allergies", "exam",
@@ -30,21 +37,42 @@ def load(directory: Path | str | None = None) -> Template:
     return t
 
 
-def render(schedule: ExamSchedule, ctx: DocumentContext) -> bytes:
-    """Render one exam schedule as PDF bytes (pure: records in, bytes out)."""
+def render(schedule: ExamSchedule | ExamDay, ctx: DocumentContext) -> bytes:
+    """Render one exam schedule, or a whole day's, as PDF bytes (pure: records in, bytes out)."""
     return render_document(draw, TITLE, schedule, ctx, landscape=True)
 
 
-def draw(pdf: DocumentPDF, schedule: ExamSchedule, ctx: DocumentContext) -> None:
-    """Add one exam schedule, as its own document, to ``pdf``."""
+def draw(pdf: DocumentPDF, schedule: ExamSchedule | ExamDay, ctx: DocumentContext) -> None:
+    """Add one exam schedule (or every schedule of a day, each from a new page), as its own
+    document, to ``pdf``."""
     t = load(ctx.templates_dir)
     words = identity.load(ctx.templates_dir)
+    if isinstance(schedule, ExamDay):
+        pdf.begin_document(ctx, t.text("document.day_title", day=format_date(schedule.day)),
+                           landscape=True)
+        pdf.add_page()
+        for n, one in enumerate(schedule.schedules):
+            if n:
+                pdf.add_page()
+            pdf.paragraph(t.text("list.schedule", modality=modality_text(one.modality),
+                                 room=one.room or t.text("list.no_room")), "B", 12)
+            _schedule(pdf, t, words, one, ctx, room_line=False)
+        if not schedule.schedules:
+            pdf.paragraph(t.text("list.empty"))
+        return
     title = t.text("document.title", modality=modality_text(schedule.modality),
                    day=format_date(schedule.day))
     pdf.begin_document(ctx, title, landscape=True)
     pdf.add_page()
-    pdf.paragraph(t.text("list.room", room=schedule.room) if schedule.room
-                  else t.text("list.no_room"), "B", 10)
+    _schedule(pdf, t, words, schedule, ctx)
+
+
+def _schedule(pdf: DocumentPDF, t: Template, words: Template, schedule: ExamSchedule,
+              ctx: DocumentContext, room_line: bool = True) -> None:
+    """One modality and room's exams from the current position: room, counts, table."""
+    if room_line:   # a whole day's heading names the room already
+        pdf.paragraph(t.text("list.room", room=schedule.room) if schedule.room
+                      else t.text("list.no_room"), "B", 10)
     pdf.set_text_color(*GREY)
     pdf.paragraph(t.text("list.count", count=len(schedule.lines)), "", 8.5)
     pdf.set_text_color(*INK)

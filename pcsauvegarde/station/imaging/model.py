@@ -52,6 +52,15 @@ class ExamSchedule:
 
 
 @dataclass(frozen=True)
+class ExamDay:
+    """Every schedule of one day (each modality and room), printed as one document."""
+
+    day: dt.date
+    schedules: tuple[ExamSchedule, ...] = ()
+    extracted_at: dict[str, dt.datetime] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ExamReport:
     """A paper report form: a planned exam and its patient, or blank (both None)."""
 

@@ -12,7 +12,7 @@ from pcsauvegarde.station import patients
 from pcsauvegarde.station.documents.context import ScheduledPatient
 from pcsauvegarde.station.documents.fmt import local_day_bounds as day_bounds
 from pcsauvegarde.station.documents.fmt import to_local
-from pcsauvegarde.station.imaging.model import ExamLine, ExamReport, ExamSchedule
+from pcsauvegarde.station.imaging.model import ExamDay, ExamLine, ExamReport, ExamSchedule
 from pcsauvegarde.station.station import Station
 
 DAYS_SHOWN = 7   # today and the next six days on the screen (the extract may hold more)
@@ -72,6 +72,16 @@ def exam_schedule(station: Station, day: dt.date, modality: str, room: str) -> E
     who = patients.scheduled_patients(station, {e.ipp for e in exams})
     return build(exams, who, day, modality, room, patients.unit_names(station),
                  patients.extracted_at(station))
+
+
+def exam_day(station: Station, day: dt.date) -> ExamDay:
+    """Every schedule of ``day`` (modality then room order) from the station's data."""
+    start, end = day_bounds(day)
+    exams = patients.imaging_exams(station, start, end)
+    who = patients.scheduled_patients(station, {e.ipp for e in exams})
+    names, at = patients.unit_names(station), patients.extracted_at(station)
+    return ExamDay(day, tuple(build(exams, who, day, s.modality, s.room, names, at)
+                              for s in summarise(exams)), at)
 
 
 def exam_report(station: Station, exam_id: str | None) -> ExamReport | None:

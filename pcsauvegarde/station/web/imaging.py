@@ -91,6 +91,19 @@ def print_schedule():
                           salle=room))
 
 
+@bp.route("/imagerie/journee/imprimer", methods=["POST"])
+@requires(ROLE)
+@all_units_only
+def print_day():
+    """Every schedule of a day (each modality and room from a new page) in one document."""
+    day = parse_day(request.form.get("jour"))
+    if day is None:
+        flash("Choisissez un jour dans la liste des plannings.", "error")
+        return redirect(url_for("imaging.index"))
+    return _issue("imaging_schedule", schedule.exam_day(current_station(), day), None, None,
+                  url_for("imaging.index"))
+
+
 @bp.route("/imagerie/compte-rendu", methods=["POST"])
 @requires(ROLE)
 @all_units_only

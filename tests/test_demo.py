@@ -82,7 +82,11 @@ def test_identities_are_french_and_consistent(demo: Path) -> None:
 
 
 def test_every_patient_has_stay_and_orders(demo: Path) -> None:
-    patients = {p["id"] for p in _read(demo, "Patient")}
+    """Inpatients, that is: outpatients come with a consultation appointment instead."""
+    outpatients = {part["actor"]["reference"].split("/")[1]
+                   for a in _read(demo, "Appointment") for part in a["participant"]
+                   if part["actor"]["reference"].startswith("Patient/")}
+    patients = {p["id"] for p in _read(demo, "Patient")} - outpatients
     stays = Counter(e["subject"]["reference"].split("/")[1] for e in _read(demo, "Encounter"))
     orders = Counter(o["subject"]["reference"].split("/")[1]
                      for o in _read(demo, "MedicationRequest"))
@@ -126,8 +130,37 @@ def test_administrations_labs_and_imaging(demo: Path) -> None:
     flags = Counter(o["interpretation"][0]["coding"][0]["code"] for o in labs)
     assert 0.1 < 1 - flags["N"] / len(labs) < 0.45
     exams = _read(demo, "ServiceRequest")
-    assert exams and all(NOW < dt.datetime.fromisoformat(e["occurrenceDateTime"])
-                         < NOW + dt.timedelta(hours=48) for e in exams)
+    planned = [e for e in exams if e["status"] == "active"]
+    assert planned and all(NOW - dt.timedelta(minutes=30) <= dt.datetime.fromisoformat(
+        e["occurrenceDateTime"]) < NOW + dt.timedelta(hours=48) for e in planned)
+    done = [e for e in exams if e["status"] == "completed"]   # this morning's schedule
+    assert done and all(dt.datetime.fromisoformat(e["occurrenceDateTime"]) < NOW for e in done)
+
+
+def test_imaging_schedules_today_and_tomorrow_and_a_week_of_consultations(demo: Path) -> None:
+    from zoneinfo import ZoneInfo
+
+    paris = ZoneInfo("Europe/Paris")
+    today = NOW.astimezone(paris).date()
+    exams = [e for e in _read(demo, "ServiceRequest") if "coding" in e["code"]]   # DICOM
+    days = Counter(dt.datetime.fromisoformat(e["occurrenceDateTime"]).astimezone(paris).date()
+                   for e in exams)
+    assert days[today] > 40 and days[today + dt.timedelta(days=1)] > 40
+    rooms = {e["locationCode"][0]["text"] for e in exams}
+    assert {"Scanner 1", "IRM 1", "Échographie 1"} <= rooms
+    assert all(e["reasonCode"][0]["text"] and e["requester"] for e in exams)
+    appointments = _read(demo, "Appointment")
+    slots = {s["id"]: s for s in _read(demo, "Slot")}
+    starts = [dt.datetime.fromisoformat(a.get("start") or slots[a["slot"][0]["reference"][5:]]
+                                        ["start"]).astimezone(paris).date()
+              for a in appointments]
+    assert min(starts) >= today and max(starts) < today + dt.timedelta(days=7)
+    assert len(set(starts)) >= 4   # weekdays of the coming week
+    statuses = Counter(a["status"] for a in appointments)
+    assert statuses["booked"] > statuses["cancelled"] > 0
+    assert any("slot" in a for a in appointments) and any("start" in a for a in appointments)
+    phones = [p.get("telecom") for p in _read(demo, "Patient") if "telecom" in p]
+    assert phones and any(not t for t in phones)   # some outpatients have no number
 
 
 def test_later_minute_changes_the_extract(tmp_path: Path) -> None:

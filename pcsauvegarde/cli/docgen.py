@@ -29,8 +29,12 @@ def scoping_rules() -> str:
     out = ["| Type d'enregistrement | Domaine | Reçu par une station quand… |", "|---|---|---|"]
     for rtype, cls in RECORD_TYPES.items():
         rule, field = RULES[rtype]
-        if rule == PATIENT:
-            when = "le patient a un séjour dans une de ses unités (tout son dossier suit)"
+        if rtype == "appointment":
+            when = ("le patient a un séjour ou un rendez-vous (`unit` de la consultation) dans "
+                    "une de ses unités : le rendez-vous fait aussi recevoir le patient")
+        elif rule == PATIENT:
+            when = ("le patient a un séjour ou un rendez-vous de consultation dans une de ses "
+                    "unités (tout son dossier suit)")
         elif rule == SHARED:
             when = f"toujours : {WHY_SHARED[rtype]}"
         elif rtype == "sterilisation_cycle":

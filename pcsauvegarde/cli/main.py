@@ -350,6 +350,11 @@ def demo(root: Path, port: int, no_serve: bool) -> None:
     if simulated is not None:
         click.echo(f"Panne simulée : {simulated.window.title}, {simulated.items} élément(s) à "
                    f"ressaisir dont {simulated.marked} déjà ressaisi(s) : menu « Ressaisie ».")
+    try:   # so do the imaging schedules (an account on every unit)
+        station.accounts.add(demostation.DEMO_IMAGING_LOGIN, "Manipulatrice en radiologie",
+                             demostation.DEMO_PASSWORD, ("imagerie",))
+    except AccountError:
+        pass
     if no_serve:
         return
     minutes = itertools.count(1)
@@ -362,6 +367,8 @@ def demo(root: Path, port: int, no_serve: bool) -> None:
                f"« {demostation.DEMO_LOGIN} », mot de passe « {demostation.DEMO_PASSWORD} »")
     click.echo(f"Stérilisation : identifiant « {demostation.DEMO_STERILISATION_LOGIN} », même "
                "mot de passe")
+    click.echo(f"Imagerie : identifiant « {demostation.DEMO_IMAGING_LOGIN} », même mot de passe "
+               "(consultations : « demo »)")
     started = format_local(dt.datetime.now(dt.UTC))
     click.echo(f"La démonstration publie un extrait modifié chaque minute "
                f"(démarrée le {started}). Ctrl+C pour arrêter.")

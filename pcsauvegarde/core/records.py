@@ -31,6 +31,7 @@ ABNORMAL_FLAGS = ("", "N", "L", "H", "LL", "HH", "A")
 RESULT_STATUSES = ("final", "preliminary", "corrected")
 EQUIPMENT_KINDS = ("washer", "autoclave")
 ENCOUNTER_CLASSES = ("", "inpatient", "outpatient", "emergency", "recurring")
+APPOINTMENT_STATUSES = ("booked", "arrived", "fulfilled", "cancelled", "noshow")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 MAX_ID_LENGTH = 128  # ids of every shape: UUIDs, letters, HL7 CX values
 _ID = re.compile(rf"^[^\x00-\x1f\x7f]{{1,{MAX_ID_LENGTH}}}$")
@@ -343,6 +344,9 @@ class LabResult(Record):
 
 @dataclass(frozen=True)
 class ImagingExam(Record):
+    """A planned (or done) imaging exam; ``requesting_unit`` is the unit code or name that
+    asked for it, ``indication`` the clinical question (both optional: older extracts)."""
+
     TYPE = "imaging_exam"
     DOMAIN = "imaging"
     ipp: str
@@ -351,6 +355,37 @@ class ImagingExam(Record):
     scheduled_at: dt.datetime
     room: str = ""
     status: str = "planned"
+    requesting_unit: str = ""
+    indication: str = ""
+    requester: str = ""
+
+
+@dataclass(frozen=True)
+class Appointment(Record):
+    """A consultation appointment; ``unit`` is the code of the clinic's unit (it decides which
+    stations receive it), ``clinic`` the consultation's name, ``phone`` the patient's contact
+    number for this appointment (to call them back)."""
+
+    TYPE = "appointment"
+    DOMAIN = "dpi"
+    ipp: str
+    unit: str
+    start: dt.datetime
+    end: dt.datetime | None = None
+    clinic: str = ""
+    practitioner: str = ""
+    reason: str = ""
+    status: str = "booked"
+    phone: str = ""
+
+    def check(self) -> None:
+        if self.status not in APPOINTMENT_STATUSES:
+            raise RecordError(f"appointment {self.id} : statut « {self.status} » inconnu "
+                              f"(attendu : {', '.join(APPOINTMENT_STATUSES)})")
+        if self.end is not None and self.end < self.start:
+            raise RecordError(f"appointment {self.id} : fin avant le début du rendez-vous")
+        if not self.unit.strip():
+            raise RecordError(f"appointment {self.id} : unité de consultation absente")
 
 
 @dataclass(frozen=True)
@@ -509,8 +544,8 @@ class StaffEntry(Record):
 RECORD_TYPES: dict[str, type[Record]] = {
     cls.TYPE: cls
     for cls in (Patient, Stay, Allergy, Condition, MedicationOrder, MedicationAdministration,
-                CareTask, LabResult, ImagingExam, SurgeryCase, Product, Supplier, WardStock,
-                SupplierOrderLine,
+                CareTask, LabResult, ImagingExam, Appointment, SurgeryCase, Product, Supplier,
+                WardStock, SupplierOrderLine,
                 Tray, SterilisationCycle, PackagingType, SterilisationEquipment, Unit,
                 StaffEntry)
 }
@@ -519,6 +554,7 @@ TYPE_LABELS_FR = {"patient": "patients", "stay": "séjours", "allergy": "allergi
                   "condition": "antécédents", "medication_order": "prescriptions",
                   "medication_administration": "administrations", "care_task": "soins",
                   "lab_result": "résultats de biologie", "imaging_exam": "examens d'imagerie",
+                  "appointment": "rendez-vous de consultation",
                   "surgery_case": "interventions", "product": "produits",
                   "supplier": "fournisseurs", "ward_stock": "dotations",
                   "supplier_order_line": "lignes de commandes fournisseurs", "tray": "plateaux",

@@ -16,7 +16,7 @@ from pcsauvegarde.demo.tables import UNITS
 
 FILES = ("Patient", "Encounter", "AllergyIntolerance", "Condition", "MedicationRequest",
          "MedicationAdministration", "Observation", "ServiceRequest", "CarePlan", "Location",
-         "Organization", "Practitioner")
+         "Organization", "Practitioner", "Schedule", "Slot", "Appointment")
 MINUTE = dt.timedelta(minutes=1)
 
 
@@ -45,6 +45,9 @@ def build_hospital(seed: int = 1, now: dt.datetime | None = None, minute: int = 
 
         add_lab(hospital, hospital.rng.choice(everyone), "2823-3", hospital.now - 45 * MINUTE)
     hospital.now = now
+    from pcsauvegarde.demo.schedules import add_schedules  # local, as add_lab above
+
+    add_schedules(hospital)
     return hospital
 
 

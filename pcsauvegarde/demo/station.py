@@ -23,6 +23,7 @@ log = logging.getLogger("pcsauvegarde.demo")
 DEMO_LOGIN = "demo"
 DEMO_PASSWORD = "demo-sauvegarde"
 DEMO_STERILISATION_LOGIN = "demo-sterilisation"
+DEMO_IMAGING_LOGIN = "demo-imagerie"
 DEMO_STATION = "station-demo"
 
 

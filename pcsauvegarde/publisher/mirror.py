@@ -14,7 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from pcsauvegarde.core.records import DOMAINS, RECORD_TYPES, Record, Stay, record_from_dict
+from pcsauvegarde.core.records import (
+    DOMAINS,
+    RECORD_TYPES,
+    Appointment,
+    Record,
+    Stay,
+    record_from_dict,
+)
 from pcsauvegarde.publisher.lines import record_line
 from pcsauvegarde.publisher.scoping import PATIENT_DOMAINS, RULES, UNIT, Scope, record_ipp
 from pcsauvegarde.publisher.state import Key, digest
@@ -62,7 +69,8 @@ class Mirror:
     def __init__(self) -> None:
         self.entries: dict[str, dict[Key, Entry]] = {d: {} for d in DOMAINS}
         self.by_ipp: dict[str, set[Key]] = {}                # patient-domain keys per IPP
-        self.stay_units: dict[str, dict[str, str]] = {}      # IPP → {stay id: unit}
+        # IPP → {(type, id): unit} of their stays and appointments (both route the patient)
+        self.stay_units: dict[str, dict[Key, str]] = {}
         self.pending = Pending()
         self.compared: set[tuple[str, str]] = set()          # (scope, domain) compared whole
 
@@ -98,10 +106,10 @@ class Mirror:
             self.entries[domain][key] = Entry(ipp, line, h, owner)
             if ipp is not None and domain in PATIENT_DOMAINS:
                 self.by_ipp.setdefault(ipp, set()).add(key)
-            if isinstance(r, Stay) and ipp is not None:
+            if isinstance(r, (Stay, Appointment)) and ipp is not None:
                 units = self.stay_units.setdefault(ipp, {})
-                if units.get(r.id) != r.unit:
-                    units[r.id] = r.unit
+                if units.get(key) != r.unit:
+                    units[key] = r.unit
                     self.pending.move(ipp)
             self.pending.keys[domain].add(key)
             changed += 1
@@ -128,9 +136,9 @@ class Mirror:
             keys.discard(key)
             if not keys:
                 del self.by_ipp[old.ipp]
-        if key[0] == "stay":
+        if key[0] in ("stay", "appointment"):
             units = self.stay_units.get(old.ipp, {})
-            if units.pop(key[1], None) is not None:
+            if units.pop(key, None) is not None:
                 self.pending.move(old.ipp)
             if not units:
                 self.stay_units.pop(old.ipp, None)
@@ -151,8 +159,8 @@ class Mirror:
 
     def routing(self, scopes: Sequence[Scope]) -> dict[str, set[str]]:
         """The IPPs each scope receives, by the rule of :func:`scoping.route_patients`: every
-        patient for ``*`` scopes; else the scopes naming one of their stays' units, else the
-        ``patients_without_stay`` ones."""
+        patient for ``*`` scopes; else the scopes naming the unit of one of their stays or
+        appointments, else the ``patients_without_stay`` ones."""
         star = [s.id for s in scopes if "*" in s.units]
         fallback = [s.id for s in scopes if s.patients_without_stay]
         naming: dict[str, list[str]] = {}

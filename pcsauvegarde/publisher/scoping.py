@@ -2,10 +2,11 @@
 their unit, shared catalogues everywhere (data minimisation).
 
 Patients: a patient goes to the scopes with ``units = ["*"]`` and to every scope that names the
-unit of one of their stays (current or past: the last encounter included). A patient no scope
-names that way (no stay at all, e.g. the lab result of an outpatient, or stays only in units no
-scope names) also goes to the scopes marked ``patients_without_stay`` (« consultations/
-urgences »). Their whole record follows them.
+unit of one of their stays (current or past: the last encounter included) or of one of their
+consultation appointments (the clinic's unit: its staff call the patient and need the record).
+A patient no scope names that way (no stay at all, e.g. the lab result of an outpatient, or
+stays only in units no scope names) also goes to the scopes marked ``patients_without_stay``
+(« consultations/urgences »). Their whole record follows them.
 
 Every record type MUST have a rule in ``RULES`` (a test checks it), so a new type cannot go
 out unscoped by default:
@@ -23,7 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from pcsauvegarde.core.records import RECORD_TYPES, Record, Stay, Tray
+from pcsauvegarde.core.records import RECORD_TYPES, Appointment, Record, Stay, Tray
 
 PATIENT_DOMAINS = ("dpi", "lab", "imaging")
 
@@ -60,12 +61,15 @@ def record_ipp(record: Record) -> str | None:
 def route_patients(records: Iterable[Record], scopes: Sequence[Scope]) -> Routing:
     """Decide, once for every scope, who receives each patient (see the module docstring)."""
     units: dict[str, set[str]] = {}
+    booked: set[str] = set()   # IPPs with a consultation appointment (said in the reason)
     for r in records:
         ipp = record_ipp(r)
         if ipp is not None:
             bucket = units.setdefault(ipp, set())
-            if isinstance(r, Stay):
+            if isinstance(r, (Stay, Appointment)):
                 bucket.add(r.unit)
+            if isinstance(r, Appointment):
+                booked.add(ipp)
     star = frozenset(s.id for s in scopes if "*" in s.units)
     fallback = frozenset(s.id for s in scopes if s.patients_without_stay)
     routing = Routing()
@@ -77,7 +81,8 @@ def route_patients(records: Iterable[Record], scopes: Sequence[Scope]) -> Routin
             routing.reasons[ipp] = (
                 "patient sans séjour et aucune station « patients_without_stay »"
                 if not stay_units else
-                f"séjours en unité non desservie ({', '.join(sorted(stay_units))}) et "
+                f"{'séjours ou rendez-vous' if ipp in booked else 'séjours'} en unité non "
+                f"desservie ({', '.join(sorted(stay_units))}) et "
                 "aucune station « patients_without_stay »")
     return routing
 
@@ -95,6 +100,7 @@ RULES: dict[str, tuple[str, str]] = {
     "care_task": (PATIENT, "ipp"),
     "lab_result": (PATIENT, "ipp"),
     "imaging_exam": (PATIENT, "ipp"),
+    "appointment": (PATIENT, "ipp"),   # its unit also routes the patient (route_patients)
     "surgery_case": (PATIENT, "ipp"),
     "ward_stock": (UNIT, "unit"),
     "tray": (UNIT, "owner_unit"),

@@ -33,3 +33,10 @@ def may_open_document(user: User, doc: Mapping[str, Any] | None,
     if unit:
         return user.can_see_unit(str(unit))
     return "*" in user.units
+
+
+def covers_all_units(user: User) -> bool:
+    """Department lists naming patients of every unit (imaging schedules) are for accounts
+    on all units: a partial schedule would hide exams, a full one would show patients of
+    units the account does not cover."""
+    return "*" in user.units

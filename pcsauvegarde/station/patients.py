@@ -11,8 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from pcsauvegarde.core.records import Patient, Stay
-from pcsauvegarde.station.documents.context import CensusRow, PatientFile, UnitFile
+from pcsauvegarde.core.records import Appointment, ImagingExam, Patient, Stay
+from pcsauvegarde.station.documents.context import (
+    CensusRow,
+    PatientFile,
+    ScheduledPatient,
+    UnitFile,
+)
 from pcsauvegarde.station.state.admissions import Admission, AdmissionRequest, Admissions
 from pcsauvegarde.station.state.highwater import HighWater
 from pcsauvegarde.station.station import Station
@@ -151,3 +156,24 @@ def patient_unit(station: Station, ipp: str) -> tuple[bool, str | None]:
         return known, unit
     a = admissions_of(station).get(ipp)
     return (a is not None, a.request.unit if a else None)
+
+
+def imaging_exams(station: Station, start: dt.datetime, end: dt.datetime) -> list[ImagingExam]:
+    """Imaging exams of the extract scheduled in ``[start, end)``, in time order."""
+    return queries.scheduled_between(station.store, ImagingExam, start, end)
+
+
+def imaging_exam(station: Station, exam_id: str) -> ImagingExam | None:
+    """One imaging exam of the extract by its id, or None."""
+    return queries.scheduled_one(station.store, ImagingExam, exam_id)
+
+
+def appointments(station: Station, start: dt.datetime, end: dt.datetime) -> list[Appointment]:
+    """Consultation appointments of the extract starting in ``[start, end)``, in time order."""
+    return queries.scheduled_between(station.store, Appointment, start, end)
+
+
+def scheduled_patients(station: Station, ipps: set[str]) -> dict[str, ScheduledPatient]:
+    """Identity, current stay and active allergies of the patients of a schedule, by IPP
+    (downtime admissions have no exam nor appointment in the extract: store only)."""
+    return queries.scheduled_patients(station.store, ipps)

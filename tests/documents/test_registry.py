@@ -18,10 +18,11 @@ def test_every_kind_is_complete() -> None:
                           "lab_request", "lab_register", "lab_results_entry",
                           "lab_results_cumulative", "tray_list", "tray_labels", "washer_load",
                           "autoclave_load", "tray_reception", "tray_delivery", "or_traceability",
-                          "dotation", "supplier_order", "form"}
+                          "dotation", "supplier_order", "form", "imaging_schedule",
+                          "imaging_report", "consultation_calls"}
     for name, kind in KINDS.items():
         assert isinstance(kind, DocumentKind) and kind.name == name and kind.title
-        assert kind.scope in ("patient", "unit", "lab", "sterilisation", "supplier")
+        assert kind.scope in ("patient", "unit", "lab", "sterilisation", "supplier", "imaging")
         for template in kind.templates:
             assert (DEFAULT_DIR / template).exists(), (name, template)
         kind.load(None)
@@ -49,6 +50,8 @@ def test_every_kind_renders_from_its_entry(name, patient_file, ctx) -> None:
         data, expected = sample_ward_stock(), "Doliprane 1000 mg"
     elif name == "supplier_order":
         data, expected = sample_order_form(), "Laboratoires Dupré"
+    elif name in SCHEDULES:   # imaging and consultation schedules: their own dataclasses
+        data, expected = SCHEDULES[name](), "LEFÈVRE-DUBOIS"
     else:
         data = (patient_file if kind.scope == "patient"
                 else UnitFile("CARD", "Cardiologie", (CensusRow(patient_file.patient,
@@ -73,6 +76,22 @@ def test_check_templates_loads_every_entry(tmp_path) -> None:
     (tmp_path / "sumary.toml").write_text("", encoding="utf-8")
     with pytest.raises(TemplateError, match=r"sumary\.toml : modèle inconnu"):
         check_templates(tmp_path)
+
+
+def _schedules():
+    from pcsauvegarde.station.consultations import calls
+    from pcsauvegarde.station.imaging import schedule
+    from pcsauvegarde.station.imaging.model import ExamReport
+    from tests.support.schedules import DAY, appointments, exams, plain_patient
+
+    who = {plain_patient().patient.id: plain_patient()}
+    return {"imaging_schedule": lambda: schedule.build(exams(), who, DAY, "CT", "Scanner 1", {}),
+            "imaging_report": lambda: ExamReport(exams()[1], plain_patient()),
+            "consultation_calls": lambda: calls.build(
+                [a for a in appointments() if a.ipp in who], who, "CARDIO-CS", DAY)}
+
+
+SCHEDULES = _schedules()
 
 
 def _lab_data(name: str, file):

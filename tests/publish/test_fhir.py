@@ -43,7 +43,8 @@ def test_demo_imports_without_rejection(demo) -> None:
     assert got["medication_administration"] == counts["MedicationAdministration"]
     assert got["lab_result"] == counts["Observation"]
     assert got["imaging_exam"] == counts["ServiceRequest"]
-    assert got["unit"] == 3
+    assert got["unit"] == 3 + 3   # care units, then the consultations' clinics
+    assert got["appointment"] == counts["Appointment"]
     active = len(result.of_type("medication_order"))
     assert 0 < active < counts["MedicationRequest"]  # discharged patients' orders are completed
     assert {o.timing.kind for o in result.of_type("medication_order")} == {

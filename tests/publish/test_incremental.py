@@ -177,3 +177,29 @@ def test_mirror_scopes_every_record_as_scope_records_does():
         assert got == expected, group.id
     assert "900050" in served["urgences"] and "900008" in served["urgences"]
     assert "900050" in served["tout"] and "900050" not in served["cardio"]
+
+
+def test_an_appointment_routes_its_patient_to_the_clinic_in_mirror_and_publisher():
+    """A patient with no stay but an appointment in a clinic goes to that clinic's station
+    (not to the « patients_without_stay » one); moving or removing it moves them."""
+    from pcsauvegarde.core.records import Appointment, Patient
+    from pcsauvegarde.publisher.publisher import ScopeGroup
+    from pcsauvegarde.publisher.scoping import route_patients
+
+    records = [*hospital(), Patient("900070", "MARTIN", "Léa", dt.date(1980, 5, 2), "F"),
+               Appointment("RDV-1", "900070", "CARDIO", T0 + dt.timedelta(days=2))]
+    groups = [ScopeGroup("cardio", ("age2",), ("CARDIO",), ("cardio",)),
+              ScopeGroup("urgences", ("age3",), ("URG",), ("urgences",), True)]
+    routing = route_patients(records, groups)
+    assert routing.receives("cardio", "900070") and not routing.receives("urgences", "900070")
+    nobody = route_patients(records, [ScopeGroup("urg", ("a",), ("URG",), ("urg",))])
+    assert nobody.reasons["900070"].startswith("séjours ou rendez-vous en unité non desservie "
+                                               "(CARDIO)")
+    mirror = Mirror()
+    mirror.upsert(records)
+    assert "900070" in mirror.routing(groups)["cardio"]
+    mirror.take(DOMAINS)
+    mirror.remove([("appointment", "RDV-1")])
+    assert mirror.pending.moved["dpi"] == {"900070"}
+    served = mirror.routing(groups)
+    assert "900070" not in served["cardio"] and "900070" in served["urgences"]

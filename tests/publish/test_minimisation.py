@@ -12,6 +12,7 @@ from pcsauvegarde.core.package.minisign import load_public_key
 from pcsauvegarde.core.records import (
     RECORD_TYPES,
     Allergy,
+    Appointment,
     CareTask,
     Condition,
     ImagingExam,
@@ -55,6 +56,7 @@ def unit_records(unit: str, n: int) -> list[Record]:
         CareTask(f"CARE-{unit}", ipp, "Pansement", once, t),
         LabResult(f"LAB-{unit}", ipp, "2823-3", "Potassium", "4,1", t),
         ImagingExam(f"IMG-{unit}", ipp, "CT", "Scanner thoracique", t),
+        Appointment(f"RDV-{unit}", ipp, unit, t, clinic=f"Consultation {unit}"),
         SurgeryCase(f"OR-{unit}", ipp, "Bloc 1", t, "Appendicectomie"),
         WardStock(f"{unit}-9213718", unit, "9213718", 20),
         Tray(f"TRAY-{unit}", "Boîte de pansement", owner_unit=unit),

@@ -162,8 +162,15 @@ def test_full_package_that_would_empty_the_station_is_quarantined(station, setti
     from tests.support.drops import quarantined
 
     old = dt.datetime(2019, 3, 1, tzinfo=dt.UTC)
+    from pcsauvegarde.core.records import Stay
+
     records = [dataclasses.replace(r, admission=old - dt.timedelta(days=5), discharge=old)
-               if r.TYPE == "stay" else r for r in by_domain(demo_records, "dpi")]
+               if r.TYPE == "stay" else r for r in by_domain(demo_records, "dpi")
+               if r.TYPE != "appointment"]
+    # the demo's outpatients (a consultation, no stay) get an old stay too, and no appointment
+    with_stay = {r.ipp for r in records if r.TYPE == "stay"}
+    records += [Stay(f"OLD-{r.id}", r.id, "MED", old - dt.timedelta(days=5), discharge=old)
+                for r in records if r.TYPE == "patient" and r.id not in with_stay]
     before = _stored(station.store, "patient")
     path = make_package(drop, records, sequence=station.store.snapshot("dpi").sequence + 1)
     (run,) = pull_all(settings, station.store, keys)
@@ -172,3 +179,27 @@ def test_full_package_that_would_empty_the_station_is_quarantined(station, setti
     assert f"n'en conserverait que 0 au lieu de {before}" in reason
     assert "sortis depuis plus de 30 jours" in reason
     assert _stored(station.store, "patient") == before  # current data kept
+
+
+def test_long_discharged_patient_with_an_appointment_to_come_is_kept(empty_drop, drop, keys,
+                                                                    make_package):
+    """The clinic calls back patients discharged long ago who have a consultation booked."""
+    import datetime as dt
+
+    from pcsauvegarde.core.records import Appointment
+
+    records = fhir_records("bundles")
+    ipps = sorted({r.id for r in records if r.TYPE == "patient"})
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(days=3)
+    past = dt.datetime.now(dt.UTC) - dt.timedelta(days=90)
+    records += [Appointment("RDV-SOON", ipps[0], "CS-CARDIO", soon),
+                Appointment("RDV-PAST", ipps[1], "CS-CARDIO", past)]
+    publish_domains(make_package, drop, records)
+    store = open_station(empty_drop).store
+    (run,) = pull_all(empty_drop, store, keys)
+    assert not run.error
+    with store.connect() as db:
+        kept = {r[0] for r in db.execute("SELECT id FROM record WHERE type='patient'")}
+    assert kept == {ipps[0]}   # an appointment long past keeps nobody
+    assert _stored(store, "appointment") == 1
+    assert run.not_kept.records[("appointment", "retention")] == 1

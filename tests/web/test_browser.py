@@ -339,3 +339,26 @@ def test_a_nurse_prints_her_units_downtime_kit(page, served):
     sheets = [s for r in rows for s in station.journal.forms_of(r.patient.id)]
     assert {s["form"] for s in sheets} >= {"bilan-entrees-sorties", "surveillance-24h"}
     assert all(s["container"] == number for s in sheets)
+
+
+def test_a_clinic_prints_its_call_list(page, served):
+    """Consultations → a clinic's day → « Imprimer la liste d'appels » → the PDF, ticks and
+    phone numbers on it, journalled under the clinic's unit."""
+    from tests.support.pdfcheck import page_texts
+    base, station = served
+    _log_in(page, base)
+    page.goto(f"{base}/consultations")
+    link = page.locator("a[href*='/consultations/CS-CARDIO?jour=']").first
+    link.click()
+    page.wait_for_url(f"{base}/consultations/CS-CARDIO?jour=*")
+    assert "Consultations de cardiologie" in page.locator("h1").inner_text()
+    phone = page.locator("td.nowrap", has_text="06 ").first.inner_text().strip()
+    page.get_by_role("button", name="Imprimer la liste d'appels").click()
+    page.wait_for_url(f"{base}/documents/*", timeout=60_000)
+    number = page.url.rsplit("/", 1)[-1]
+    pdf = page.request.get(f"{base}/documents/{number}.pdf")
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    text = " ".join(" ".join(page_texts(pdf.body())).split())
+    assert "Planning des consultations" in text and "Appelé" in text and "Reporté" in text
+    assert phone in text and "MODE DÉGRADÉ" in text
+    assert station.journal.get(number)["unit"] == "CS-CARDIO"

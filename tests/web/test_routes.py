@@ -92,6 +92,14 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "transcribe.cycle": ("stérilisation", "admin"),
     "transcribe_exports.index": ADMIN,
     "transcribe_exports.download": ADMIN,
+    "imaging.index": ("imagerie",),
+    "imaging.day_schedule": ("imagerie",),
+    "imaging.print_schedule": ("imagerie",),
+    "imaging.print_day": ("imagerie",),
+    "imaging.print_report": ("imagerie",),
+    "consultations.index": ("soins",),
+    "consultations.clinic_day": ("soins",),
+    "consultations.print_calls": ("soins",),
 }
 SCOPED_ARGS = {"ipp", "unit", "number"}
 

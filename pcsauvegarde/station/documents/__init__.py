@@ -17,9 +17,12 @@ from pcsauvegarde.station.documents import (
     bundle,
     care_plan,
     census,
+    consultation_calls,
     dotation,
     forms,
     identity,
+    imaging_report,
+    imaging_schedule,
     lab_labels,
     lab_menu,
     lab_register,
@@ -54,7 +57,7 @@ class Drawer(Protocol):
     def __call__(self, pdf: DocumentPDF, data: Any, ctx: DocumentContext, /) -> None: ...
 
 
-Scope = Literal["patient", "unit", "lab", "sterilisation", "supplier"]
+Scope = Literal["patient", "unit", "lab", "sterilisation", "supplier", "imaging"]
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,9 @@ class DocumentKind:
     unit-keyed file with ``code`` and ``extracted_at``: the pharmacy's WardStockList),
     "lab" (data is the lab module's own dataclass; issued by station/lab only),
     "sterilisation" (data is one of station.sterilisation.papers, issued by that
-    package) or "supplier" (data is an OrderForm; journalled with no patient, no unit).
+    package), "supplier" (data is an OrderForm; journalled with no patient, no unit) or
+    "imaging" (data is one of station.imaging.model, issued by station/imaging for the
+    imaging department: a schedule with no patient, a report form with its exam's patient).
     ``draw`` is None for kinds that cannot share a PDF with others (label stock).
     ``templates``: the printtemplates/ files it reads, checked at start-up by ``load``.
     """
@@ -137,6 +142,14 @@ KINDS: dict[str, DocumentKind] = {k.name: k for k in (
                  ("dotation.toml",), dotation.load),
     DocumentKind(supplier_order.KIND, supplier_order.TITLE, "supplier", supplier_order.render,
                  supplier_order.draw, ("supplier_order.toml",), supplier_order.load),
+    DocumentKind(imaging_schedule.KIND, imaging_schedule.TITLE, "imaging",
+                 imaging_schedule.render, imaging_schedule.draw, ("imaging_schedule.toml",),
+                 imaging_schedule.load),
+    DocumentKind(imaging_report.KIND, imaging_report.TITLE, "imaging", imaging_report.render,
+                 imaging_report.draw, ("imaging_report.toml",), imaging_report.load),
+    DocumentKind(consultation_calls.KIND, consultation_calls.TITLE, "unit",
+                 consultation_calls.render, consultation_calls.draw,
+                 ("consultation_calls.toml",), consultation_calls.load),
     # One kind for every pre-identified form; ``form=<id>`` says which (journalled too).
     DocumentKind(forms.KIND, forms.TITLE, "patient", forms.render, forms.draw,
                  ("forms/",), forms.load),

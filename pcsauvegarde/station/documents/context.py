@@ -77,3 +77,17 @@ class UnitFile:
     name: str
     rows: tuple[CensusRow, ...] = ()
     extracted_at: dict[str, dt.datetime] = field(default_factory=dict)  # per domain
+
+
+@dataclass(frozen=True)
+class ScheduledPatient:
+    """A patient on a schedule (imaging, consultations): identity, current stay if any, and
+    active allergies (kept so below), as schedule lines and report forms print them."""
+
+    patient: Patient
+    stay: Stay | None = None
+    unit_name: str = ""
+    allergies: tuple[Allergy, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "allergies", tuple(a for a in self.allergies if a.active))

@@ -139,3 +139,11 @@ LAB_FLAG_LEGEND = "↑ haut, ↓ bas, ↑↑ / ↓↓ critique"
 def format_lab_flag(flag: str) -> str:
     """« ↑ », « ↓↓ », « anormal »; nothing for a normal result."""
     return LAB_FLAGS.get(flag, "" if flag in ("", "N") else flag)
+
+
+def local_day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[local midnight, next local midnight) of a Europe/Paris ``day``, in UTC (a DST day
+    lasts 23 or 25 hours): the window of a day's schedule."""
+    start = dt.datetime.combine(day, dt.time(0), PARIS)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), PARIS)
+    return start.astimezone(UTC), end.astimezone(UTC)

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from pcsauvegarde.core.fsutil import atomic_write
 from pcsauvegarde.station import patients
-from pcsauvegarde.station.documents import KINDS, document_kind, forms
+from pcsauvegarde.station.documents import KINDS, Scope, document_kind, forms
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
 from pcsauvegarde.station.documents.templates import TemplateError
 from pcsauvegarde.station.state.journal import IssuedDocument
@@ -95,6 +95,19 @@ def issue_supplier_document(station: Station, kind: str, form: UnitData, user: s
         raise IssueError(f"type de document fournisseur « {kind} » inconnu")
     doc = station.journal.issue(kind, user, snapshot=snapshot_label(station), now=now)
     return _render_and_keep(station, doc, kind, form, form.extracted_at, user, now)
+
+
+def issue_scoped_document(station: Station, kind: str, scope: Scope, data, user: str, *,
+                          ipp: str | None = None, unit: str | None = None,
+                          now: dt.datetime | None = None) -> Issued:
+    """Journal (with the patient and unit it concerns, if any), render and keep a document of
+    a department's own scope (imaging…); ``data`` MUST have ``extracted_at``."""
+    now = now or dt.datetime.now(dt.UTC)
+    if document_kind(kind, scope) is None:
+        raise IssueError(f"type de document « {kind} » inconnu")
+    doc = station.journal.issue(kind, user, ipp=ipp, unit=unit or None,
+                                snapshot=snapshot_label(station), now=now)
+    return _render_and_keep(station, doc, kind, data, data.extracted_at, user, now)
 
 
 def journal_file_document(station: Station, kind: str, file: PatientFile, user: str,

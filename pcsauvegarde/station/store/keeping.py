@@ -33,7 +33,8 @@ CLINICAL_DOMAINS = tuple(d for d in DOMAINS if d != "dpi" and _has_ipp(d))
 
 
 def drop_discharged(db: sqlite3.Connection, before: dt.datetime) -> tuple[set[str], NotKept]:
-    """Drop the dpi records of patients with no current stay, discharged before ``before``.
+    """Drop the dpi records of patients with no current stay, discharged before ``before``,
+    unless a consultation appointment of theirs starts after it (the clinic calls them).
 
     Returns their IPPs (their patient index entries go too) and the records dropped per type.
     """
@@ -41,7 +42,9 @@ def drop_discharged(db: sqlite3.Connection, before: dt.datetime) -> tuple[set[st
     ipps = [r[0] for r in db.execute(
         "SELECT ipp FROM record WHERE type='stay' AND ipp IS NOT NULL "
         "GROUP BY ipp HAVING SUM(json_extract(data, '$.discharge') IS NULL) = 0 "
-        "AND MAX(json_extract(data, '$.discharge')) < ?", (cutoff,))]
+        "AND MAX(json_extract(data, '$.discharge')) < ? AND ipp NOT IN ("
+        "SELECT ipp FROM record WHERE type='appointment' AND ipp IS NOT NULL "
+        "AND json_extract(data, '$.start') >= ?)", (cutoff, cutoff))]
     gone = _drop(db, ipps, types_of_domain("dpi"))
     return set(ipps), Counter({(t, RETENTION): n for t, n in gone.items()})
 

@@ -17,7 +17,7 @@ TYPE_WORDS = {
     "condition": "antécédent(s) ou problème(s)", "medication_order": "prescription(s)",
     "medication_administration": "administration(s)", "care_task": "soin(s) programmé(s)",
     "lab_result": "résultat(s) de laboratoire", "imaging_exam": "examen(s) d'imagerie",
-    "surgery_case": "intervention(s) au bloc",
+    "surgery_case": "intervention(s) au bloc", "appointment": "rendez-vous de consultation",
 }
 
 

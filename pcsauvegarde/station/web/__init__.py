@@ -65,7 +65,8 @@ def create_app(station: Station | Settings | Path | None = None,
     for code in ERRORS:
         app.register_error_handler(code, _error_page)
     app.add_template_filter(_format_iso, "format_iso")
-    for name in ("format_local", "format_date", "format_age", "format_timing", "allergy_text"):
+    for name in ("format_local", "format_date", "format_time", "format_age", "format_timing",
+                 "allergy_text"):
         if hasattr(fmt, name):
             app.add_template_filter(getattr(fmt, name), name)
     from pcsauvegarde.station.web.labels import FILTERS, GLOBALS, TESTS
@@ -84,6 +85,8 @@ def blueprints() -> list:
         admissions,
         auth,
         care,
+        consultations,
+        imaging,
         kits,
         lab,
         patients,
@@ -100,7 +103,7 @@ def blueprints() -> list:
     return [m.bp for m in (auth, patients, scope, care, kits, admissions, printing, admin,
                            admin_journal, admin_sync, lab, sterilisation,
                            sterilisation_docs, sterilisation_cycles, pharmacy, reentry,
-                           transcribe, transcribe_exports)]
+                           transcribe, transcribe_exports, imaging, consultations)]
 
 
 def station_of(app: Flask) -> Station:

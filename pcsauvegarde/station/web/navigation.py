@@ -40,7 +40,11 @@ ROLE_TILES: dict[str, tuple[str, list[tuple[str, str, tuple[str, ...]]]]] = {
         ("Ressaisie après la panne", "Liste de ce qui a été émis sur papier, scan, avancement",
          ("/ressaisie",))]),
     "imagerie": ("Imagerie et bloc", [
-        ("Planning d'imagerie", "Examens prévus par modalité et par jour", ("/imagerie",))]),
+        ("Planning d'imagerie", "Examens prévus par modalité, salle et jour ; comptes-rendus "
+         "papier pré-remplis ou vierges", ("/imagerie",))]),
+    "soins": ("Consultations", [
+        ("Planning des consultations", "Rendez-vous des 7 jours par consultation ; listes "
+         "d'appels des patients", ("/consultations",))]),
     "admin": ("Administration", [
         ("Comptes", "Créer, désactiver, réinitialiser, rôles et services", ("/admin/comptes",)),
         ("Journal d'audit", "Qui a vu et imprimé quoi ; export CSV ; accès exceptionnels",

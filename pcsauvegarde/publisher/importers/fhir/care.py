@@ -10,7 +10,7 @@ from __future__ import annotations
 from pcsauvegarde.core.records import CareTask, ImagingExam, Timing
 from pcsauvegarde.publisher.importers.fhir.context import Context
 from pcsauvegarde.publisher.importers.fhir.ignored import Ignored
-from pcsauvegarde.publisher.importers.fhir.results import is_imaging_request, map_imaging_request
+from pcsauvegarde.publisher.importers.fhir.imaging import is_imaging_request, map_imaging_request
 from pcsauvegarde.publisher.importers.fhir.systems import (
     GENERIC_CARE_PLAN_CODES,
     NURSE_ROLE_CODES,

@@ -173,6 +173,16 @@ def _where(res: dict, ctx: Context) -> tuple[str, str, str]:
     return unit or display, found["ro"], found["bd"]
 
 
+def encounter_unit(res: dict, ctx: Context, field: str = "encounter") -> str:
+    """The unit code of the Encounter ``res[field]`` points to ('' when absent or unknown)."""
+    try:
+        enc = ctx.index.resolve(res.get(field), field, res, ("Encounter",))
+        return _where(enc, ctx)[0] if enc is not None else ""
+    except Refused:
+        return ""   # the unit is a convenience here: a bad reference (the encounter's or its
+        # locations') costs only it, never the exam
+
+
 def map_location(res: dict, ctx: Context) -> Unit | list:
     """A ward Location (physicalType wa) -> Unit; rooms and beds only serve resolution ([])."""
     if first_code(res.get("physicalType"), "physicalType") != "wa":

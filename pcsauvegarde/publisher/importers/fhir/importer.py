@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pcsauvegarde.core.records import Record, RecordError, record_from_dict
 from pcsauvegarde.core.text import clean_data
+from pcsauvegarde.publisher.importers.fhir.appointments import map_appointment
 from pcsauvegarde.publisher.importers.fhir.care import (
     map_care_plan,
     map_service_request,
@@ -29,16 +30,13 @@ from pcsauvegarde.publisher.importers.fhir.dpi import (
     map_patient,
 )
 from pcsauvegarde.publisher.importers.fhir.ignored import Ignored, type_reason
+from pcsauvegarde.publisher.importers.fhir.imaging import map_imaging_study
 from pcsauvegarde.publisher.importers.fhir.index import Index
 from pcsauvegarde.publisher.importers.fhir.meds import (
     map_medication_administration,
     map_medication_request,
 )
-from pcsauvegarde.publisher.importers.fhir.results import (
-    map_appointment,
-    map_imaging_study,
-    map_observation,
-)
+from pcsauvegarde.publisher.importers.fhir.results import map_observation
 from pcsauvegarde.publisher.importers.fhir.source import Entry, Unreadable, read_paths
 from pcsauvegarde.publisher.importers.fhir.systems import FhirSystems
 from pcsauvegarde.publisher.importers.fhir.values import Refused
@@ -62,7 +60,8 @@ MAPPERS: dict[str, Mapper] = {
     "Appointment": map_appointment,
 }
 # Read for reference resolution only; never a record of their own.
-SUPPORT_TYPES = ("Organization", "Practitioner", "PractitionerRole", "Medication")
+SUPPORT_TYPES = ("Organization", "Practitioner", "PractitionerRole", "Medication", "Schedule",
+                 "Slot")
 
 
 @dataclass(frozen=True)

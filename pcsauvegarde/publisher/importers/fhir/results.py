@@ -1,24 +1,20 @@
-"""Map laboratory Observations and imaging ServiceRequest/ImagingStudy/Appointment."""
+"""Map laboratory Observations to lab results (imaging: see imaging.py)."""
 
 from __future__ import annotations
 
-import re
-
-from pcsauvegarde.core.records import ImagingExam, LabResult
+from pcsauvegarde.core.records import LabResult
 from pcsauvegarde.publisher.importers.fhir.context import Context
 from pcsauvegarde.publisher.importers.fhir.ignored import Ignored
-from pcsauvegarde.publisher.importers.fhir.systems import DICOM_MODALITY_SYSTEM, LOINC_SYSTEM
+from pcsauvegarde.publisher.importers.fhir.systems import LOINC_SYSTEM
 from pcsauvegarde.publisher.importers.fhir.values import (
     Refused,
     codings,
     concept_text,
     effective_time,
-    fhir_datetime,
     first_code,
     fmt_number,
     lst,
     number,
-    obj,
     objs,
     optional_datetime,
     quantity_text,
@@ -28,12 +24,6 @@ from pcsauvegarde.publisher.importers.fhir.values import (
 _FLAGS = {"N": "N", "L": "L", "H": "H", "LL": "LL", "HH": "HH", "A": "A", "AA": "A",
           "LU": "LL", "HU": "HH", "<": "L", ">": "H", "POS": "A", "DET": "A", "ABN": "A"}
 _RESULT_STATUSES = ("final", "amended", "corrected", "preliminary")
-_IMAGING_CATEGORY = ("363679005", "imaging", "radiology", "RAD")
-# Modality guessed from the exam label when no DICOM code is given (French and English words).
-_MODALITY_WORDS = (("MR", r"\bIRM\b|\bMRI\b|résonance"),
-                   ("CT", r"scanner|\bTDM\b|\bCT\b|tomodensito"),
-                   ("US", r"écho|echo|ultrason|doppler"), ("NM", r"scintigraph|\bTEP\b|\bPET\b"),
-                   ("MG", r"mammograph"), ("XR", r"radio|\bRX\b|x-ray|\bXR\b"))
 
 
 def map_observation(res: dict, ctx: Context) -> LabResult:
@@ -132,98 +122,7 @@ def _flag(res: dict) -> str:
     return ""
 
 
-def modality_of(label: str, concepts: list) -> str:
-    """DICOM modality code from codings, else guessed from the label ('' when not imaging)."""
-    for concept in concepts:
-        for coding in codings(concept, "modality"):
-            if text(coding, "system") == DICOM_MODALITY_SYSTEM and text(coding, "code"):
-                return text(coding, "code")
-    for code, pattern in _MODALITY_WORDS:
-        if re.search(pattern, label, re.IGNORECASE):
-            return code
-    return ""
-
-
-def is_imaging_request(res: dict) -> bool:
-    """A ServiceRequest for imaging: a DICOM modality, an imaging word or category."""
-    label = concept_text(res.get("code"), "code")
-    cats = {text(c, "code") for concept in lst(res, "category")
-            for c in codings(concept, "category")}
-    return bool(modality_of(label, [*lst(res, "modality"), res.get("code")])
-                or cats & set(_IMAGING_CATEGORY))
-
-
-def map_imaging_request(res: dict, ctx: Context) -> ImagingExam | None:
-    """An imaging ServiceRequest with a date -> planned ImagingExam (None: not planned)."""
-    if text(res, "status") not in ("active", "draft", "on-hold", "completed"):
-        return None
-    label = concept_text(res.get("code"), "code")
-    modality = modality_of(label, [*lst(res, "modality"), res.get("code")])
-    when = effective_time(res, "occurrence")
-    if when is None:
-        raise Ignored("demande d'imagerie sans date prévue (occurrence[x])")
-    ipp = ctx.ipp(res)
-    room = " ".join(concept_text(c, "locationCode") for c in lst(res, "locationCode")).strip()
-    status = {"active": "planned", "draft": "planned", "completed": "done"}.get(
-        text(res, "status"), text(res, "status"))
-    return ImagingExam(id=text(res, "id"), ipp=ipp, modality=modality or "?",
-                       label=label or "examen d'imagerie", scheduled_at=when, room=room,
-                       status=status)
-
-
-def map_imaging_study(res: dict, ctx: Context) -> ImagingExam | None:
-    """ImagingStudy with a start time -> ImagingExam (registered: planned, available: done)."""
-    if text(res, "status") not in ("registered", "available") or not res.get("started"):
-        return None
-    ipp = ctx.ipp(res)
-    series = objs(res, "series")
-    label = (text(res, "description")
-             or " ".join(concept_text(c, "procedureCode") for c in lst(res, "procedureCode"))
-             or _series_label(series))
-    # Many exports (Synthea among them) give the modality only per series (a Coding there).
-    modality = modality_of(label, lst(res, "modality") + [s.get("modality") for s in series])
-    return ImagingExam(id=text(res, "id"), ipp=ipp, modality=modality or "?",
-                       label=label.strip() or "examen d'imagerie",
-                       scheduled_at=fhir_datetime(res["started"], "started"),
-                       status="planned" if text(res, "status") == "registered" else "done")
-
-
-def _series_label(series: list[dict]) -> str:
-    """What the series say was imaged: their descriptions, else their body sites."""
-    words = [text(s, "description") for s in series]
-    if not any(words):
-        # R4 bodySite is a Coding; some exports send a CodeableConcept
-        words = [text(obj(s, "bodySite"), "display")
-                 or concept_text(s.get("bodySite"), "series.bodySite") for s in series]
-    return " ; ".join(dict.fromkeys(w for w in words if w))
-
-
-def map_appointment(res: dict, ctx: Context) -> ImagingExam | None:
-    """A booked Appointment whose service is imaging -> ImagingExam; others ignored."""
-    if text(res, "status") not in ("booked", "pending", "arrived", "proposed"):
-        return None
-    concepts = (lst(res, "serviceCategory") + lst(res, "serviceType") + lst(res, "specialty")
-                + [res.get("appointmentType")])
-    label = " ".join(concept_text(c, "serviceType") for c in concepts if c).strip()
-    modality = modality_of(label, concepts)
-    if not modality or not res.get("start"):
-        return None
-    patient = next((p for p in objs(res, "participant")
-                    if "Patient" in text(obj(p, "actor"), "reference")), None)
-    if patient is None:
-        raise Refused("participant : aucun patient")
-    room = next((text(obj(p, "actor"), "display") for p in objs(res, "participant")
-                 if "Location" in text(obj(p, "actor"), "reference")), "")
-    return ImagingExam(id=text(res, "id"), ipp=ctx.ipp(patient, "actor"), modality=modality,
-                       label=text(res, "description") or label,
-                       scheduled_at=fhir_datetime(res["start"], "start"), room=room)
-
-
 __all__ = [
-    "is_imaging_request",
-    "map_appointment",
-    "map_imaging_request",
-    "map_imaging_study",
     "map_observation",
     "number",
 ]

@@ -1,4 +1,5 @@
-"""What each supported HL7 v2 message does: ADT (IHE PAM France), ORU^R01, RDE^O11, RAS^O17."""
+"""What each supported HL7 v2 message does: ADT (IHE PAM France), ORU^R01, RDE^O11, RAS^O17,
+SIU^S12–S15 (scheduling.py)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from pcsauvegarde.publisher.importers.hl7v2.movements import (
     Zbe,
     apply_movement,
 )
+from pcsauvegarde.publisher.importers.hl7v2.scheduling import SIU_EVENTS, siu
 from pcsauvegarde.publisher.importers.hl7v2.values import Refused, get, is_null
 
 # event → what it does, in the words of the French profile (the operator's table)
@@ -36,7 +38,8 @@ ADT_EVENTS = {
     "A31": "mise à jour d'identité (sans séjour)", "A40": "fusion d'identités (IPP)",
 }
 OTHER_EVENTS = {("ORU", "R01"): "résultats de biologie", ("RDE", "O11"): "prescriptions",
-                ("RDE", "O01"): "prescriptions (2.3)", ("RAS", "O17"): "administrations"}
+                ("RDE", "O01"): "prescriptions (2.3)", ("RAS", "O17"): "administrations",
+                **{("SIU", e): text for e, text in SIU_EVENTS.items()}}
 IDENTITY_ONLY = ("A28", "A31")
 
 
@@ -238,5 +241,7 @@ def ras(msg: Message) -> None:
 EVENTS: dict[tuple[str, str], Callable[[Message], None]] = {
     **{("ADT", e): adt for e in ADT_EVENTS},
     ("ORU", "R01"): oru, ("RDE", "O11"): rde, ("RDE", "O01"): rde, ("RAS", "O17"): ras,
+    **{("SIU", e): siu for e in SIU_EVENTS},
 }
-SUPPORTED = ("ADT " + "/".join(sorted(ADT_EVENTS)) + ", ORU^R01, RDE^O11, RAS^O17")
+SUPPORTED = ("ADT " + "/".join(sorted(ADT_EVENTS)) + ", ORU^R01, RDE^O11, RAS^O17, SIU "
+             + "/".join(SIU_EVENTS))

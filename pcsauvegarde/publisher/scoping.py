@@ -97,6 +97,7 @@ RULES: dict[str, tuple[str, str]] = {
     "imaging_exam": (PATIENT, "ipp"),
     "surgery_case": (PATIENT, "ipp"),
     "ward_stock": (UNIT, "unit"),
+    "ward_request_line": (UNIT, "unit"),
     "tray": (UNIT, "owner_unit"),
     "sterilisation_cycle": (UNIT, "tray_ids"),  # served when one of its trays is
     "staff": (UNIT, "unit"),                    # staff phone numbers are personal data too

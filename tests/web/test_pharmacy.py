@@ -10,7 +10,7 @@ from tests.support.pdfcheck import page_texts
 from tests.support.pharmacy import (
     BAD_KEY,
     DOLIPRANE_1G,
-    EFFERALGAN_1G,
+    DOLIPRANE_500,
     LONG_UNIT,
     directory,
     pharmacy_records,
@@ -42,7 +42,7 @@ def test_dotation_screen_lists_faults_then_lines_in_picker_order(pharmacy_app) -
     html = client_as(pharmacy_app, "pui").get("/pharmacie/dotations/CHD").get_data(as_text=True)
     assert "4 anomalie(s) du catalogue à vérifier" in html
     assert "clé de contrôle fausse (1 lu, 8 attendu)" in html
-    assert html.index(EFFERALGAN_1G + " <small>") < html.index(DOLIPRANE_1G + " <small>")
+    assert html.index(DOLIPRANE_500 + " <small>") < html.index(DOLIPRANE_1G + " <small>")
     assert client_as(pharmacy_app, "pui").get("/pharmacie/dotations/NULLE").status_code == 404
     assert client_as(pharmacy_app, "pui-chd").get(
         f"/pharmacie/dotations/{LONG_UNIT}").status_code == 403

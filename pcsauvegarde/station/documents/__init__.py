@@ -17,9 +17,11 @@ from pcsauvegarde.station.documents import (
     bundle,
     care_plan,
     census,
+    directory,
     dotation,
     forms,
     identity,
+    inventory,
     lab_labels,
     lab_menu,
     lab_register,
@@ -35,6 +37,8 @@ from pcsauvegarde.station.documents import (
     tray_list,
     tray_load,
     tray_transfer,
+    unit_prescriptions,
+    unit_request,
     wristband,
 )
 from pcsauvegarde.station.documents.base import DocumentPDF
@@ -54,7 +58,7 @@ class Drawer(Protocol):
     def __call__(self, pdf: DocumentPDF, data: Any, ctx: DocumentContext, /) -> None: ...
 
 
-Scope = Literal["patient", "unit", "lab", "sterilisation", "supplier"]
+Scope = Literal["patient", "unit", "lab", "sterilisation", "supplier", "pharmacy"]
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,8 @@ class DocumentKind:
     unit-keyed file with ``code`` and ``extracted_at``: the pharmacy's WardStockList),
     "lab" (data is the lab module's own dataclass; issued by station/lab only),
     "sterilisation" (data is one of station.sterilisation.papers, issued by that
-    package) or "supplier" (data is an OrderForm; journalled with no patient, no unit).
+    package), "supplier" (data is an OrderForm; journalled with no patient, no unit) or
+    "pharmacy" (the PUI's own papers: its inventory, the directory; no patient, no unit).
     ``draw`` is None for kinds that cannot share a PDF with others (label stock).
     ``templates``: the printtemplates/ files it reads, checked at start-up by ``load``.
     """
@@ -137,6 +142,19 @@ KINDS: dict[str, DocumentKind] = {k.name: k for k in (
                  ("dotation.toml",), dotation.load),
     DocumentKind(supplier_order.KIND, supplier_order.TITLE, "supplier", supplier_order.render,
                  supplier_order.draw, ("supplier_order.toml",), supplier_order.load),
+    DocumentKind(unit_request.KIND, unit_request.TITLE, "unit", unit_request.render,
+                 unit_request.draw, ("unit_request.toml",), unit_request.load),
+    DocumentKind(inventory.UNIT_KIND, inventory.UNIT_TITLE, "unit", inventory.render,
+                 inventory.draw, ("inventory.toml",), inventory.load),
+    DocumentKind(inventory.PUI_KIND, inventory.PUI_TITLE, "pharmacy", inventory.render,
+                 inventory.draw, ("inventory.toml",), inventory.load),
+    DocumentKind(unit_prescriptions.KIND, unit_prescriptions.TITLE, "unit",
+                 unit_prescriptions.render, unit_prescriptions.draw,
+                 ("unit_prescriptions.toml", "prescriptions.toml", "schedule.toml"),
+                 _both(unit_prescriptions.load, prescriptions.load,
+                       schedule.load_standard_hours)),
+    DocumentKind(directory.KIND, directory.TITLE, "pharmacy", directory.render, directory.draw,
+                 ("directory.toml",), directory.load),
     # One kind for every pre-identified form; ``form=<id>`` says which (journalled too).
     DocumentKind(forms.KIND, forms.TITLE, "patient", forms.render, forms.draw,
                  ("forms/",), forms.load),

@@ -124,6 +124,9 @@ def import_catalogues(paths: Iterable[Path]) -> CsvResult:
                 values["id"] = f"{values['unit']}-{values['product_id']}"
             elif kind.record_type == "supplier_order_line":
                 values["id"] = f"{values['order_number']}-{values['product_id']}"
+            elif kind.record_type == "ward_request_line":   # one line per unit, product, day
+                values["id"] = (f"{values['unit']}-{values['product_id']}-"
+                                f"{values['requested_at']:%Y%m%dT%H%M}")
             elif kind.record_type == "sterilisation_cycle":
                 values["id"] = f"{values['sterilizer']}-{values['cycle_number']}"
             key = (kind.record_type, values["id"])

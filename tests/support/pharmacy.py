@@ -150,3 +150,23 @@ def staff() -> list[StaffEntry]:
             StaffEntry("M-778", name="Inès Martin-Delacroix", role="IDE", unit="REA-2",
                        phone="bip 318"),
             StaffEntry("M-900", name="Paul Sans-Téléphone", role="aide-soignant", unit="CHD")]
+
+
+def dpi_records(unit: str = "CHD") -> list:
+    """One inpatient of ``unit`` with an allergy, a fixed-time order, a verbatim one, a stopped
+    one (starting yesterday: active whenever the test runs)."""
+    from pcsauvegarde.core.records import Allergy, MedicationOrder, Patient, Stay, Timing
+    start = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(days=1)
+    ipp = "IPP-PH-0001"
+    return [
+        Patient(ipp, "Delacroix-Saint-Aubin", "Marguerite", dt.date(1941, 6, 9), "F"),
+        Stay("NDA-PH-0001", ipp, unit, start, room="7", bed="A"),
+        Allergy("al-ph", ipp, "Pénicilline", "œdème de Quincke", "sévère"),
+        MedicationOrder("mo-1", ipp, "Doliprane 1000 mg", "1", Timing("fixed_times",
+                        times=("08:00", "20:00")), start, "comprimé", "PO",
+                        code=DOLIPRANE_1G, prescriber="Dr Cœur"),
+        MedicationOrder("mo-2", ipp, "Héparine sodique", "selon protocole", Timing(
+            "text", text="selon anti-Xa, 2 à 4 fois par jour"), start, "", "SC"),
+        MedicationOrder("mo-3", ipp, "Kardégic", "75", Timing("times_per_day", per_day=1),
+                        start, "mg", "PO", status="stopped"),
+    ]

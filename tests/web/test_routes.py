@@ -76,6 +76,13 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "pharmacy.suppliers": ("pharmacie",),
     "pharmacy.supplier_order": ("pharmacie",),
     "pharmacy.print_supplier_order": ("pharmacie",),
+    "pharmacy.print_request": ("pharmacie",),
+    "pharmacy.print_unit_inventory": ("pharmacie",),
+    "pharmacy.print_unit_prescriptions": ("pharmacie",),
+    "pharmacy.inventories": ("pharmacie",),
+    "pharmacy.print_inventory": ("pharmacie",),
+    "pharmacy.directory_screen": ("pharmacie",),
+    "pharmacy.print_directory": ("pharmacie",),
 }
 SCOPED_ARGS = {"ipp", "unit", "number"}
 

@@ -12,6 +12,7 @@ from pcsauvegarde.station.store import catalogue
 from pcsauvegarde.station.store.db import Store
 
 PUI = "PUI"
+PUI_NAME = "Pharmacie à usage intérieur"
 
 
 class UnknownZoneError(LookupError):
@@ -33,7 +34,7 @@ def _zones(lines: list[tuple[str, InventoryLine]], zone: str | None) -> tuple[In
 
 def pui_sheets(products: list[Product], suppliers: dict[str, Supplier], zone: str | None = None,
                extracted_at: dict[str, dt.datetime] | None = None,
-               name: str = "Pharmacie à usage intérieur") -> InventorySheets:
+               name: str = PUI_NAME) -> InventorySheets:
     """Every catalogue product by storage zone (pure); no expected quantity: no stock levels."""
     lines = []
     for p in products:
@@ -75,7 +76,12 @@ def pui_inventory(store: Store, zone: str | None = None, name: str = "") -> Inve
     return pui_sheets(catalogue.records_of(store, Product),
                       {s.id: s for s in catalogue.records_of(store, Supplier)}, zone,
                       catalogue.extracted_at(store, "pharmacy"),
-                      name or "Pharmacie à usage intérieur")
+                      name or PUI_NAME)
+
+
+def blank_inventory(store: Store, code: str, name: str, pharmacy: bool) -> InventorySheets:
+    """A blank sheet, dated by the station's pharmacy extract."""
+    return blank_sheets(code, name, pharmacy, catalogue.extracted_at(store, "pharmacy"))
 
 
 def unit_inventory(store: Store, unit: str, unit_names: dict[str, str],

@@ -29,7 +29,11 @@ ROLE_TILES: dict[str, tuple[str, list[tuple[str, str, tuple[str, ...]]]]] = {
         ("Dotations des services", "Listes de dotation par service, dans l'ordre des zones",
          ("/pharmacie/dotations", "/pharmacie")),
         ("Bons de commande fournisseurs", "Contacts, produits, quantités moyennes des "
-         "commandes précédentes", ("/pharmacie/fournisseurs",))]),
+         "commandes précédentes", ("/pharmacie/fournisseurs",)),
+        ("Inventaires de la PUI", "Listes d'inventaire par zone de stockage, ou vierges",
+         ("/pharmacie/inventaires",)),
+        ("Annuaire", "Fournisseurs, téléphones des services, personnel",
+         ("/pharmacie/annuaire",))]),
     "stérilisation": ("Stérilisation", [
         ("Stérilisation", "Compositions de plateaux, étiquettes, feuilles de charge",
          ("/sterilisation",))]),

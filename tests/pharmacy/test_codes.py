@@ -79,7 +79,13 @@ def test_13_digits_outside_3400_are_not_cip() -> None:
 def test_demo_catalogue_is_a_few_hundred_valid_codes() -> None:
     import datetime as dt
 
-    from pcsauvegarde.core.records import Product, SupplierOrderLine, WardStock
+    from pcsauvegarde.core.records import (
+        Product,
+        StaffEntry,
+        SupplierOrderLine,
+        WardRequestLine,
+        WardStock,
+    )
     from pcsauvegarde.demo.pharmacy import demo_pharmacy
     from pcsauvegarde.demo.tables import UNITS
 
@@ -89,3 +95,9 @@ def test_demo_catalogue_is_a_few_hundred_valid_codes() -> None:
     assert {check_product_code(p.id) for p in products} == {"UCD13"}
     assert {r.unit for r in records if isinstance(r, WardStock)} == {u.code for u in UNITS}
     assert any(isinstance(r, SupplierOrderLine) for r in records)
+    # every unit asked for products beyond its dotation: its request form lists them too
+    dotation = {(r.unit, r.product_id) for r in records if isinstance(r, WardStock)}
+    extras = {r.unit for r in records if isinstance(r, WardRequestLine)
+              and (r.unit, r.product_id) not in dotation}
+    assert extras == {u.code for u in UNITS}
+    assert {r.unit for r in records if isinstance(r, StaffEntry)} >= {u.code for u in UNITS}

@@ -87,7 +87,8 @@ def blank_inventory(store: Store, code: str, name: str, pharmacy: bool) -> Inven
 def unit_inventory(store: Store, unit: str, unit_names: dict[str, str],
                    zone: str | None = None) -> InventorySheets:
     """A unit's stock inventory lists from the station's pharmacy extract."""
-    return unit_sheets(unit, unit_names.get(unit, ""), catalogue.records_of(store, WardStock),
-                       {p.id: p for p in catalogue.records_of(store, Product)},
+    stock = catalogue.records_where(store, WardStock, "unit", unit)
+    return unit_sheets(unit, unit_names.get(unit, ""), stock,
+                       catalogue.records_by_id(store, Product, {s.product_id for s in stock}),
                        {s.id: s for s in catalogue.records_of(store, Supplier)}, unit_names,
                        zone, catalogue.extracted_at(store, "pharmacy"))

@@ -53,9 +53,11 @@ def request_units(store: Store) -> set[str]:
 
 
 def request_form(store: Store, unit: str, unit_names: dict[str, str]) -> UnitRequestForm:
-    """The request form of ``unit`` from the station's pharmacy extract."""
-    return build(unit, unit_names.get(unit, ""), catalogue.records_of(store, WardStock),
-                 catalogue.records_of(store, WardRequestLine),
-                 {p.id: p for p in catalogue.records_of(store, Product)},
+    """The request form of ``unit`` from the station's pharmacy extract (its rows only)."""
+    stock = catalogue.records_where(store, WardStock, "unit", unit)
+    history = catalogue.records_where(store, WardRequestLine, "unit", unit)
+    wanted = {s.product_id for s in stock} | {h.product_id for h in history}
+    products = catalogue.records_by_id(store, Product, wanted)
+    return build(unit, unit_names.get(unit, ""), stock, history, products,
                  {s.id: s for s in catalogue.records_of(store, Supplier)}, unit_names,
                  catalogue.extracted_at(store, "pharmacy"))

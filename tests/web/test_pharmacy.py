@@ -137,6 +137,9 @@ def test_unit_inventory_by_zone_and_unknown_zone(pharmacy_app) -> None:
     r = client_as(pharmacy_app, "pui").post("/pharmacie/dotations/CHD/inventaire/imprimer",
                                            data={"zone": "Z9"}, follow_redirects=True)
     assert "zone de stockage « Z9 » : aucun produit" in r.get_data(as_text=True)
+    doc, text = _printed(pharmacy_app, "/pharmacie/dotations/CHD/inventaire/imprimer",
+                         zone="∅")   # « sans zone », not every zone
+    assert "Zone de stockage : sans zone" in text and DOLIPRANE_1G not in text
 
 
 def test_pui_inventories_screen_and_blank_sheet(pharmacy_app) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from pcsauvegarde.core.records import StaffEntry, Supplier, Unit, WardStock
 from pcsauvegarde.station.pharmacy.model import DirectoryBook
@@ -12,7 +13,7 @@ from pcsauvegarde.station.store.db import Store
 
 
 def build(suppliers: list[Supplier], units: list[Unit], staff: list[StaffEntry],
-          used_units: set[str] = frozenset(),   # type: ignore[assignment]
+          used_units: Iterable[str] = (),
           extracted_at: dict[str, dt.datetime] | None = None) -> DirectoryBook:
     """The directory (pure): by name; unit codes used but not listed are named, not dropped."""
     listed = {u.id for u in units}

@@ -13,6 +13,7 @@ from pcsauvegarde.station.store.db import Store
 
 PUI = "PUI"
 PUI_NAME = "Pharmacie à usage intérieur"
+NO_ZONE_FIELD = "∅"   # the form's value for « sans zone » ("" means every zone)
 
 
 class UnknownZoneError(LookupError):

@@ -48,6 +48,7 @@ def dotation(unit: str):
     stock = _stock(url_id(unit))
     zones = sorted({line.storage_zone for line in stock.lines}, key=dotations.zone_key)
     return render_template("pharmacy_dotation.html", stock=stock, zones=zones,
+                           no_zone=inventory.NO_ZONE_FIELD,
                            unknown_unit=stock.code not in patients.unit_names(current_station()))
 
 
@@ -115,8 +116,10 @@ def _issue(kind: str, data, back: str):
 
 
 def _zone() -> str | None:
-    """The zone asked for (« » : every zone)."""
+    """The zone asked for: None for every zone, "" for products with no zone."""
     zone = request.form.get("zone", "").strip()
+    if zone == inventory.NO_ZONE_FIELD:
+        return ""
     return zone or None
 
 
@@ -171,7 +174,8 @@ def _form(supplier: str):
 def inventories():
     """The PUI's storage zones (products in each) and the inventory sheets to print."""
     sheets = inventory.pui_inventory(current_station().store)
-    return render_template("pharmacy_inventories.html", sheets=sheets)
+    return render_template("pharmacy_inventories.html", sheets=sheets,
+                           no_zone=inventory.NO_ZONE_FIELD)
 
 
 @bp.route("/pharmacie/inventaires/imprimer", methods=["POST"])

@@ -35,3 +35,24 @@ def test_empty_unit_and_patient_without_orders() -> None:
     pdf = KINDS["unit_prescriptions"].render(UnitPrescriptions("CARD", "", (bare,)), ctx)
     assert "Aucune prescription active" in page_texts(pdf)[0]
     assert_page_quality(pdf, allergies=True, barcodes={ctx.document_number})
+
+
+def test_each_order_says_where_the_pui_picks_it_or_why_it_cannot() -> None:
+    import dataclasses
+
+    from pcsauvegarde.core.records import Product
+    from tests.support.pharmacy import BAD_KEY, DAFALGAN_1G, DOLIPRANE_1G
+
+    ctx = make_ctx()
+    file = make_patient_file()
+    codes = {"Furosémide": DOLIPRANE_1G, "Amoxicilline": DAFALGAN_1G, "Metformine": BAD_KEY}
+    file = dataclasses.replace(file, orders=tuple(
+        dataclasses.replace(o, code=codes.get(o.drug, "")) for o in file.orders))
+    products = {DOLIPRANE_1G: Product(DOLIPRANE_1G, "Doliprane", storage_zone="B10")}
+    pdf = KINDS["unit_prescriptions"].render(
+        UnitPrescriptions("CARD", "Cardiologie", (file,), products=products), ctx)
+    flat = " ".join(page_texts(pdf)[0].split())
+    assert "PUI zone B10" in flat
+    assert f"({DAFALGAN_1G})" in flat and "⚠ code absent du catalogue de la pharmacie" in flat
+    assert f"« {BAD_KEY} » : clé de contrôle fausse" in flat
+    assert_page_quality(pdf, allergies=True, barcodes={ctx.document_number})

@@ -162,6 +162,7 @@ def test_unit_prescriptions_carry_band_allergies_and_verbatim_dosage(pharmacy_ap
     text = " ".join(" ".join(page_texts(pdf)).split())
     assert "DELACROIX-SAINT-AUBIN" in text and "Pénicilline" in text
     assert "Doliprane 1000 mg" in text and DOLIPRANE_1G in text and "Kardégic" not in text
+    assert "PUI zone B10" in text   # the catalogue's zone of the ordered code
     assert "« selon anti-Xa, 2 à 4 fois par jour »" in text
     assert_page_quality(pdf, allergies=True, barcodes={number, "IPP-PH-0001"})
 

@@ -8,15 +8,16 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from pcsauvegarde.core.records import MedicationOrder
 from pcsauvegarde.station.documents import prescriptions
 from pcsauvegarde.station.documents.base import ALLERGY_RED, GREY, INK, DocumentPDF, render_document
 from pcsauvegarde.station.documents.context import DocumentContext
 from pcsauvegarde.station.documents.dotation import fitted_title
 from pcsauvegarde.station.documents.orders import ROUTE_LEGEND
-from pcsauvegarde.station.documents.schedule import load_standard_hours
-from pcsauvegarde.station.documents.table import Column, draw_table
+from pcsauvegarde.station.documents.schedule import StandardHours, load_standard_hours
+from pcsauvegarde.station.documents.table import Column, Row, draw_table
 from pcsauvegarde.station.documents.templates import Template, load_template
-from pcsauvegarde.station.pharmacy.model import UnitPrescriptions
+from pcsauvegarde.station.pharmacy.model import UnitPrescriptions, pick_note
 
 KIND = "unit_prescriptions"
 TITLE = "Prescriptions actives du service"
@@ -62,13 +63,21 @@ def draw(pdf: DocumentPDF, unit: UnitPrescriptions, ctx: DocumentContext) -> Non
             pdf.paragraph(t.text("patient.empty"), "B", 10)
             continue
         pdf.paragraph(t.text("patient.count", count=len(active)), "", 8.5)
-        rows = [replace(r, cells=(*r.cells, "")) for r in
-                (prescriptions.order_row(o, hours) for o in active)]
+        rows = [_row(o, hours, unit) for o in active]
         draw_table(pdf, columns, rows, size=8.5, widen=True)
     pdf.ln(2)
     pdf.set_text_color(*GREY)
     pdf.paragraph(t.text("footer.check") + " " + ROUTE_LEGEND, "", 8, 4)
     pdf.set_text_color(*INK)
+
+
+def _row(order: MedicationOrder, hours: StandardHours, unit: UnitPrescriptions) -> Row:
+    """The prescription's row, then where the PUI picks it (or why it cannot), « délivré »."""
+    row = prescriptions.order_row(order, hours)
+    note = pick_note(order.code, unit.products)
+    drug = row.cells[0] + (f"\n{note}" if note else "")
+    red = row.red | ({0} if note.startswith("⚠") else set())
+    return replace(row, cells=(drug, *row.cells[1:], ""), red=frozenset(red))
 
 
 def _unit_line(pdf: DocumentPDF, t: Template, unit: UnitPrescriptions) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pcsauvegarde.core.records import Product
 from pcsauvegarde.station import patients
 from pcsauvegarde.station.pharmacy.model import UnitPrescriptions
 from pcsauvegarde.station.pharmacy.requests import unknown_unit
 from pcsauvegarde.station.station import Station
+from pcsauvegarde.station.store import catalogue
 
 
 def unit_prescriptions(station: Station, unit: str,
@@ -20,5 +22,9 @@ def unit_prescriptions(station: Station, unit: str,
         file = patients.patient_file(station, row.patient.id, now=now)
         if file is not None:
             files.append(file)
+    codes = {o.code for f in files for o in f.orders if o.code}
+    ages = {**patients.extracted_at(station),
+            **catalogue.extracted_at(station.store, "pharmacy")}
     return UnitPrescriptions(unit, names.get(unit, ""), tuple(files), unknown_unit(unit, names),
-                             patients.extracted_at(station))
+                             ages, catalogue.records_by_id(station.store, Product, codes))
+

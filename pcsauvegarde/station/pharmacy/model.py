@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pcsauvegarde.core.records import StaffEntry, Supplier, Unit
+from pcsauvegarde.core.pharmacy_codes import product_code_problem
+from pcsauvegarde.core.records import Product, StaffEntry, Supplier, Unit
 
 if TYPE_CHECKING:   # documents import this module: no import of theirs at run time
     from pcsauvegarde.station.documents.context import PatientFile
@@ -154,6 +155,7 @@ class UnitPrescriptions:
     files: tuple[PatientFile, ...] = ()   # one per inpatient, room/bed order (station.patients)
     unit_problems: tuple[str, ...] = ()
     extracted_at: dict[str, dt.datetime] = field(default_factory=dict)
+    products: dict[str, Product] = field(default_factory=dict)   # the orders' codes, PUI side
 
 
 @dataclass(frozen=True)
@@ -174,3 +176,16 @@ class DirectoryBook:
         out += [(u.id, "aucun téléphone pour ce service") for u in self.units if not u.phone]
         out += [(code, "service absent de l'annuaire des unités") for code in self.unknown_units]
         return out
+
+
+def pick_note(code: str, products: dict[str, Product]) -> str:
+    """Where the PUI picks an order's product, or why it cannot say (French, for the page)."""
+    if not code:
+        return ""
+    problem = product_code_problem(code)
+    if problem:
+        return f"⚠ {problem}"
+    product = products.get(code)
+    if product is None:
+        return "⚠ code absent du catalogue de la pharmacie"
+    return f"PUI zone {product.storage_zone}" if product.storage_zone else ""

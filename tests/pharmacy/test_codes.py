@@ -6,7 +6,9 @@ Kotlin « MedicationDbEntry » table joining CIS_bdpm.txt and CIS_CIP_bdpm.txt, 
 against the live BDPM flat files on 2026-07-13 »). Doliprane 1000 mg (3400935955838), Doliprane
 500 mg (3400932320189) and Spasfon (3400930986080) also appear, with the same presentation, in
 wholesalers' price lists and in BDPM import fixtures of other public repositories (the CIS_CIP
-line of Doliprane 1000 mg: CIS 61266250 / CIP7 3595583 / plaquette de 8 / 3400935955838).
+line of Doliprane 1000 mg: CIP7 3595583 / plaquette de 8 / CIP13 3400935955838). The search
+was made with the project's code search over public repositories on 30/11/2026; the BDPM files
+themselves (base-donnees-publique.medicaments.gouv.fr) were not downloaded.
 """
 
 from __future__ import annotations

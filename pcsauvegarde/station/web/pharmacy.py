@@ -1,4 +1,5 @@
-"""Pharmacy (PUI) screens: ward dotations per unit, supplier order forms; printed, journalled."""
+"""Pharmacy (PUI) screens: dotations, request forms, inventories, active prescriptions per unit,
+supplier order forms, directory; every paper printed and journalled."""
 
 from __future__ import annotations
 

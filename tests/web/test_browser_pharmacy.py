@@ -80,7 +80,9 @@ def test_pharmacist_prints_an_order_form_and_sees_suppliers_without_contact(phar
 def test_pharmacist_prints_the_units_request_form_and_the_directory(pharmacist) -> None:
     page, base, _ = pharmacist
     page.goto(f"{base}/pharmacie/dotations/CHD")
-    page.get_by_role("button", name="Formulaire de demande à la PUI").click()
+    page.get_by_role("link", name="Formulaire de demande à la PUI").click()
+    assert "point(s) à vérifier" in page.get_by_role("alert").inner_text()
+    page.get_by_role("button", name="Imprimer le formulaire de demande").click()
     _, text = _pdf_text(page, base)
     assert "Demande à la PUI — Cardiologie (CHD)" in text and "Qté délivrée" in text
     page.goto(f"{base}/pharmacie/annuaire")

@@ -122,11 +122,18 @@ def _printed(app, url: str, **form) -> tuple[dict, str]:
 def test_unit_request_form_is_printed_and_journalled_for_the_unit(pharmacy_app) -> None:
     html = client_as(pharmacy_app, "pui").get("/pharmacie/dotations/CHD").get_data(as_text=True)
     assert "Formulaire de demande à la PUI" in html and "Prescriptions actives" in html
+    html = client_as(pharmacy_app, "pui").get(
+        "/pharmacie/dotations/CHD/demande").get_data(as_text=True)
+    assert "7 produits habituels" in html and "hors dotation (déjà demandé)" in html
+    assert "4 point(s) à vérifier" in html and "clé de contrôle fausse" in html
+    assert "15 <small>(2 demande(s))" in html
     doc, text = _printed(pharmacy_app, "/pharmacie/dotations/CHD/demande/imprimer")
     assert doc["kind"] == "unit_request" and doc["unit"] == "CHD"
     assert UCD_PARACETAMOL in text and "15 (2 dem.)" in text and "Qté demandée" in text
     assert client_as(pharmacy_app, "pui").post(
         "/pharmacie/dotations/NULLE/demande/imprimer").status_code == 404
+    assert client_as(pharmacy_app, "pui-chd").get(
+        f"/pharmacie/dotations/{LONG_UNIT}/demande").status_code == 403
 
 
 def test_unit_inventory_by_zone_and_unknown_zone(pharmacy_app) -> None:

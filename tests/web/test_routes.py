@@ -76,6 +76,7 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "pharmacy.suppliers": ("pharmacie",),
     "pharmacy.supplier_order": ("pharmacie",),
     "pharmacy.print_supplier_order": ("pharmacie",),
+    "pharmacy.request_form": ("pharmacie",),
     "pharmacy.print_request": ("pharmacie",),
     "pharmacy.print_unit_inventory": ("pharmacie",),
     "pharmacy.print_unit_prescriptions": ("pharmacie",),

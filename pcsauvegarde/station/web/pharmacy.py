@@ -61,6 +61,16 @@ def print_dotation(unit: str):
     return _issue("dotation", stock, url_for("pharmacy.dotation", unit=stock.code))
 
 
+@bp.route("/pharmacie/dotations/<unit>/demande")
+@requires(*PHARMACY)
+def request_form(unit: str):
+    """The unit's usual products (dotation, past requests) and their faults, before printing."""
+    code = _unit(url_id(unit))
+    station = current_station()
+    form = requests.request_form(station.store, code, patients.unit_names(station))
+    return render_template("pharmacy_request.html", form=form)
+
+
 @bp.route("/pharmacie/dotations/<unit>/demande/imprimer", methods=["POST"])
 @requires(*PHARMACY)
 def print_request(unit: str):
@@ -68,7 +78,7 @@ def print_request(unit: str):
     code = _unit(url_id(unit))
     station = current_station()
     form = requests.request_form(station.store, code, patients.unit_names(station))
-    return _issue("unit_request", form, url_for("pharmacy.dotation", unit=code))
+    return _issue("unit_request", form, url_for("pharmacy.request_form", unit=code))
 
 
 @bp.route("/pharmacie/dotations/<unit>/inventaire/imprimer", methods=["POST"])

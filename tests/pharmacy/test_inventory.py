@@ -68,3 +68,24 @@ def test_pui_and_blank_pdfs() -> None:
     assert page_count(blank) == 1 and "Qté comptée" in page_texts(blank)[0]
     assert DOLIPRANE_1G not in page_texts(blank)[0]
     assert_page_quality(blank, allergies=False, barcodes={ctx.document_number})
+
+
+def test_long_unit_code_and_name_render_cleanly() -> None:
+    from pcsauvegarde.core.records import Product, Supplier, WardStock
+    from tests.support.pharmacy import LONG_UNIT, pharmacy_records
+    from tests.support.sample import UUID_IPP
+    records = pharmacy_records(LONG_UNIT)
+    sheets = inventory.unit_sheets(
+        LONG_UNIT, "Médecine interne et maladies infectieuses tropicales, secteur B",
+        [*(r for r in records if isinstance(r, WardStock)),
+         WardStock(f"{LONG_UNIT}-x", LONG_UNIT, UUID_IPP, 4)],   # a 36-character code
+        {r.id: r for r in records if isinstance(r, Product)} | {UUID_IPP: Product(
+            UUID_IPP, "Produit au code de 36 caractères", storage_zone="B10")},
+        {r.id: r for r in records if isinstance(r, Supplier)}, set())
+    ctx = make_ctx()
+    pdf = KINDS["inventory"].render(sheets, ctx)
+    flat = " ".join(" ".join(page_texts(pdf)).split())
+    assert f"service « {LONG_UNIT} » absent" in flat
+    # whole in the code column, 16 characters a line (never cut with « … »)
+    assert "f47ac10b-58cc-43 72-a567-0e02b2c3 d479" in flat and "a5…" not in flat
+    assert_page_quality(pdf, allergies=False, barcodes={ctx.document_number})

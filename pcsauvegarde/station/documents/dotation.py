@@ -79,13 +79,23 @@ def fitted_title(pdf: DocumentPDF, t: Template, code: str, name: str) -> str:
     return title + "…"
 
 
+CODE_PART = 16   # characters of a code a line in the code column (a CIP13 is one line)
+
+
+def code_cell(code: str, kind: str) -> str:
+    """A product code then its kind, for a ``fit`` column: a long code (UUID…) goes on several
+    lines of CODE_PART characters, never cut with « … » (every PUI list prints it whole)."""
+    parts = [code[i:i + CODE_PART] for i in range(0, len(code), CODE_PART)] or [""]
+    return "\n".join((*parts, kind))
+
+
 def _row(t: Template, line: DotationLine) -> Row:
     product = line.label or "—"
     if line.problems:
         product += "\n⚠ " + "\n⚠ ".join(line.problems)
     form = "\n".join(x for x in (line.form, line.packaging) if x) or "—"
     return Row((line.storage_zone or t.text("list.no_zone"), product,
-                f"{line.product_id}\n{line.code_kind}", form, str(line.quantity), "", "", ""),
+                code_cell(line.product_id, line.code_kind), form, str(line.quantity), "", "", ""),
                red=frozenset({1}) if line.problems else frozenset())
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pcsauvegarde.station.documents.base import ALLERGY_RED, GREY, INK, DocumentPDF, render_document
 from pcsauvegarde.station.documents.context import DocumentContext
-from pcsauvegarde.station.documents.dotation import fitted_title
+from pcsauvegarde.station.documents.dotation import code_cell, fitted_title
 from pcsauvegarde.station.documents.table import Column, Row, draw_table
 from pcsauvegarde.station.documents.templates import Template, load_template
 from pcsauvegarde.station.pharmacy.model import InventoryLine, InventorySheets, InventoryZone
@@ -102,7 +102,7 @@ def _row(line: InventoryLine, with_expected: bool) -> Row:
     if line.problems:
         product += "\n⚠ " + "\n⚠ ".join(line.problems)
     form = "\n".join(x for x in (line.form, line.packaging) if x) or "—"
-    cells = [product, f"{line.product_id}\n{line.code_kind}", form]
+    cells = [product, code_cell(line.product_id, line.code_kind), form]
     if with_expected:
         cells.append("" if line.expected is None else str(line.expected))
     cells += ["", "", ""]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pcsauvegarde.station.documents.base import ALLERGY_RED, GREY, INK, DocumentPDF, render_document
 from pcsauvegarde.station.documents.context import DocumentContext
-from pcsauvegarde.station.documents.dotation import fitted_title
+from pcsauvegarde.station.documents.dotation import code_cell, fitted_title
 from pcsauvegarde.station.documents.table import Column, Row, draw_table
 from pcsauvegarde.station.documents.templates import Template, load_template
 from pcsauvegarde.station.pharmacy.model import RequestLine, UnitRequestForm
@@ -81,7 +81,7 @@ def _row(t: Template, line: RequestLine) -> Row:
     last = (t.text("list.asked", quantity=line.last_quantity, count=line.requests)
             if line.last_quantity is not None else "")
     return Row((line.storage_zone or t.text("list.no_zone"), product,
-                f"{line.product_id}\n{line.code_kind}", form,
+                code_cell(line.product_id, line.code_kind), form,
                 "" if line.dotation is None else str(line.dotation), last, "", ""),
                red=frozenset({1}) if line.problems else frozenset())
 

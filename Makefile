@@ -58,6 +58,7 @@ bench: venv
 	$(PY) -m pip install -q 'msgspec>=0.18'  # compared with json and orjson (bench/parse.py)
 	$(PY) -m bench
 	$(PY) -m bench.freshness
+	$(PY) -m bench.pharmacy
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -62,3 +62,12 @@ def test_forms_kit_bench_runs_and_announces_what_it_prints():
     figures = run(3, out=lines.append)
     assert "Kit de démarrage, 3 patients × 4 forms" in lines[0]
     assert figures["announced"] == figures["pages"] > 3
+
+
+def test_pharmacy_bench_prints_every_units_dotation(tmp_path):
+    from bench.pharmacy import run as run_pharmacy
+
+    lines: list[str] = []
+    figures = run_pharmacy(2, tmp_path, out=lines.append)
+    assert "2 units, 1,500 products in 60 zones" in lines[1]
+    assert figures["pages"] >= 2 and figures["station_cpu"] > 0 and figures["pure_cpu"] > 0

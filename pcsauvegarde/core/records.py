@@ -459,6 +459,23 @@ class SupplierOrderLine(Record):
 
 
 @dataclass(frozen=True)
+class WardRequestLine(Record):
+    """One product a unit asked the PUI for in the past (its usual products beyond the dotation)."""
+
+    TYPE = "ward_request_line"
+    DOMAIN = "pharmacy"
+    unit: str
+    product_id: str
+    quantity: int
+    requested_at: dt.datetime
+    request_number: str = ""
+
+    def check(self) -> None:
+        if self.quantity < 0:
+            raise RecordError(f"ward_request_line {self.id} : quantité négative")
+
+
+@dataclass(frozen=True)
 class TrayLine:
     instrument: str
     quantity: int
@@ -545,7 +562,7 @@ RECORD_TYPES: dict[str, type[Record]] = {
     cls.TYPE: cls
     for cls in (Patient, Stay, Allergy, Condition, MedicationOrder, MedicationAdministration,
                 CareTask, LabResult, ImagingExam, Appointment, SurgeryCase, Product, Supplier,
-                WardStock, SupplierOrderLine,
+                WardStock, SupplierOrderLine, WardRequestLine,
                 Tray, SterilisationCycle, PackagingType, SterilisationEquipment, Unit,
                 StaffEntry)
 }
@@ -557,7 +574,8 @@ TYPE_LABELS_FR = {"patient": "patients", "stay": "séjours", "allergy": "allergi
                   "appointment": "rendez-vous de consultation",
                   "surgery_case": "interventions", "product": "produits",
                   "supplier": "fournisseurs", "ward_stock": "dotations",
-                  "supplier_order_line": "lignes de commandes fournisseurs", "tray": "plateaux",
+                  "supplier_order_line": "lignes de commandes fournisseurs",
+                  "ward_request_line": "lignes de demandes des unités", "tray": "plateaux",
                   "sterilisation_cycle": "cycles de stérilisation",
                   "packaging_type": "types d'emballage",
                   "sterilisation_equipment": "laveurs et stérilisateurs", "unit": "unités",

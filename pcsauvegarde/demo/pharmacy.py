@@ -6,8 +6,16 @@ import datetime as dt
 import random
 
 from pcsauvegarde.core.pharmacy_codes import ean13_check_digit
-from pcsauvegarde.core.records import Product, Record, Supplier, SupplierOrderLine, WardStock
-from pcsauvegarde.demo.tables import DRUGS, UNITS
+from pcsauvegarde.core.records import (
+    Product,
+    Record,
+    StaffEntry,
+    Supplier,
+    SupplierOrderLine,
+    WardRequestLine,
+    WardStock,
+)
+from pcsauvegarde.demo.tables import DRUGS, NURSES, UNITS
 
 SUPPLIERS = (
     ("F001", "Laboratoires Dupré", "01 23 45 67 89", "commandes@dupre.example", "Mme Lefèvre"),
@@ -122,8 +130,24 @@ def catalogue() -> list[Product]:
     return list(products.values())
 
 
+# The PUI's and the units' people the directory lists (the demo DPI names no staff).
+STAFF = (("PH-001", "Dr Nadia Benaïssa", "pharmacien gérant", "", "01 45 00 10 01"),
+         ("PH-002", "Dr Olivier Tessier", "pharmacien", "", "01 45 00 10 02"),
+         ("PPH-01", "Sabrina Lefort", "préparatrice en pharmacie", "", "01 45 00 10 05"))
+
+
+def staff_directory() -> list[StaffEntry]:
+    """The PUI's staff, then a nurse per unit (bips), for the directory."""
+    entries = [StaffEntry(i, name=n, role=r, unit=u, phone=p) for i, n, r, u, p in STAFF]
+    for number, (unit, nurse) in enumerate(zip(UNITS, NURSES, strict=False), start=1):
+        entries.append(StaffEntry(f"IDE-{number:03d}", name=nurse, role="IDE référente",
+                                  unit=unit.code, phone=f"bip {300 + number}"))
+    return entries
+
+
 def demo_pharmacy(now: dt.datetime, seed: int = 1) -> list[Record]:
-    """Suppliers, products, each unit's dotation, and six weeks of weekly past orders."""
+    """Suppliers, products, each unit's dotation and past requests, six weeks of weekly
+    past orders, and the staff directory."""
     rng = random.Random(seed)
     products = catalogue()
     records: list[Record] = [Supplier(c, name=n, phone=p, email=e, order_contact=o)
@@ -142,4 +166,18 @@ def demo_pharmacy(now: dt.datetime, seed: int = 1) -> list[Record]:
                 f"{number}-{product.id}", order_number=f"{number}-{product.supplier_id}",
                 product_id=product.id, quantity=rng.choice((10, 20, 20, 40, 50, 100)),
                 ordered_at=at))
+    by_code = {p.id: p for p in products}
+    for unit in UNITS:   # twice a week for three weeks: dotation top-ups, then extras
+        own = [by_code[r.product_id] for r in records
+               if isinstance(r, WardStock) and r.unit == unit.code]
+        for n in range(6):
+            at = now - dt.timedelta(days=3 + 3.5 * n)
+            number = f"DEM-{unit.code}-{at:%Y%m%d}"
+            asked = {p.id: p for p in rng.sample(own, 5) + rng.sample(products, 3)}
+            for product in asked.values():
+                records.append(WardRequestLine(
+                    f"{number}-{product.id}", unit=unit.code, product_id=product.id,
+                    quantity=rng.choice((2, 5, 10, 10, 20)), requested_at=at,
+                    request_number=number))
+    records += staff_directory()
     return records

@@ -103,6 +103,7 @@ RULES: dict[str, tuple[str, str]] = {
     "appointment": (PATIENT, "ipp"),   # its unit also routes the patient (route_patients)
     "surgery_case": (PATIENT, "ipp"),
     "ward_stock": (UNIT, "unit"),
+    "ward_request_line": (UNIT, "unit"),
     "tray": (UNIT, "owner_unit"),
     "sterilisation_cycle": (UNIT, "tray_ids"),  # served when one of its trays is
     "staff": (UNIT, "unit"),                    # staff phone numbers are personal data too

@@ -9,7 +9,14 @@ from pcsauvegarde.station.documents.context import CensusRow, UnitFile
 from pcsauvegarde.station.documents.templates import DEFAULT_DIR, TemplateError
 from pcsauvegarde.station.issuing.bundling import BUNDLE_KINDS
 from tests.support.pdfcheck import page_texts
-from tests.support.pharmacy import sample_order_form, sample_ward_stock
+from tests.support.pharmacy import (
+    catalogue_of,
+    directory,
+    sample_order_form,
+    sample_request_form,
+    sample_ward_stock,
+    staff,
+)
 
 
 def test_every_kind_is_complete() -> None:
@@ -19,10 +26,12 @@ def test_every_kind_is_complete() -> None:
                           "lab_results_cumulative", "tray_list", "tray_labels", "washer_load",
                           "autoclave_load", "tray_reception", "tray_delivery", "or_traceability",
                           "dotation", "supplier_order", "form", "imaging_schedule",
-                          "imaging_report", "consultation_calls"}
+                          "imaging_report", "consultation_calls", "unit_request", "inventory",
+                          "inventory_pui", "unit_prescriptions", "directory"}
     for name, kind in KINDS.items():
         assert isinstance(kind, DocumentKind) and kind.name == name and kind.title
-        assert kind.scope in ("patient", "unit", "lab", "sterilisation", "supplier", "imaging")
+        assert kind.scope in ("patient", "unit", "lab", "sterilisation", "supplier", "imaging",
+                              "pharmacy")
         for template in kind.templates:
             assert (DEFAULT_DIR / template).exists(), (name, template)
         kind.load(None)
@@ -52,6 +61,8 @@ def test_every_kind_renders_from_its_entry(name, patient_file, ctx) -> None:
         data, expected = sample_order_form(), "Laboratoires Dupré"
     elif name in SCHEDULES:   # imaging and consultation schedules: their own dataclasses
         data, expected = SCHEDULES[name](), "LEFÈVRE-DUBOIS"
+    elif name in _PHARMACY:
+        data, expected = _pharmacy_data(name, patient_file)
     else:
         data = (patient_file if kind.scope == "patient"
                 else UnitFile("CARD", "Cardiologie", (CensusRow(patient_file.patient,
@@ -92,6 +103,29 @@ def _schedules():
 
 
 SCHEDULES = _schedules()
+
+
+_PHARMACY = ("unit_request", "inventory", "inventory_pui", "unit_prescriptions", "directory")
+
+
+def _pharmacy_data(name: str, file):
+    """Sample data of each PUI kind and a text its page MUST show."""
+    from pcsauvegarde.station.pharmacy import directory as book
+    from pcsauvegarde.station.pharmacy import inventory
+    from pcsauvegarde.station.pharmacy.model import UnitPrescriptions
+
+    stock, products, suppliers = catalogue_of()
+    return {
+        "unit_request": lambda: (sample_request_form(), "Paracétamol 500 mg"),
+        "inventory": lambda: (inventory.unit_sheets("CHD", "Cardiologie", stock, products,
+                                                    suppliers, {"CHD"}), "Doliprane 1000 mg"),
+        "inventory_pui": lambda: (inventory.pui_sheets(list(products.values()), suppliers),
+                                  "Paracétamol 500 mg"),
+        "unit_prescriptions": lambda: (UnitPrescriptions("CARD", "Cardiologie", (file,)),
+                                       "LEFÈVRE-DUBOIS"),
+        "directory": lambda: (book.build(list(suppliers.values()), directory(), staff()),
+                              "Dr Étienne Cœur"),
+    }[name]()
 
 
 def _lab_data(name: str, file):

@@ -11,7 +11,7 @@ from tests.support.pharmacy import (
     BAD_KEY,
     DAFALGAN_1G,
     DOLIPRANE_1G,
-    EFFERALGAN_1G,
+    DOLIPRANE_500,
     LONG_UNIT,
     SPASFON,
     sample_ward_stock,
@@ -23,7 +23,7 @@ def test_lines_follow_the_storage_zones_as_a_picker_walks() -> None:
     stock = sample_ward_stock()
     # A2 (case ignored, then label), A10 after A2 (not text order), B10, no zone, unknown last
     assert [(x.storage_zone, x.product_id) for x in stock.lines] == [
-        ("A2", EFFERALGAN_1G), ("a2", BAD_KEY), ("A10", DAFALGAN_1G), ("B10", DOLIPRANE_1G),
+        ("A2", DOLIPRANE_500), ("a2", BAD_KEY), ("A10", DAFALGAN_1G), ("B10", DOLIPRANE_1G),
         ("", "9999999"), ("", SPASFON)]
     assert sorted(["B1", "A10", "a2", "", "A1"], key=zone_key) == ["A1", "a2", "A10", "B1", ""]
 
@@ -33,7 +33,7 @@ def test_every_fault_is_named_and_no_line_dropped() -> None:
     assert len(stock.lines) == 6    # the other unit's dotation is not this unit's
     problems = dict(((code, p) for code, p in stock.problems if "catalogue" not in p))
     assert "clé de contrôle fausse (1 lu, 8 attendu)" in problems[BAD_KEY]
-    assert problems[EFFERALGAN_1G] == "aucun fournisseur"
+    assert problems[DOLIPRANE_500] == "aucun fournisseur"
     assert problems[SPASFON] == "fournisseur « F999 » absent de l'annuaire"
     assert ("9999999", "produit absent du catalogue de la pharmacie") in stock.problems
     assert not [p for code, p in stock.problems if code in (DOLIPRANE_1G, DAFALGAN_1G)]
@@ -45,7 +45,7 @@ def test_pdf_says_quantities_codes_faults_and_signatures() -> None:
     text = " ".join(page_texts(pdf))
     flat = " ".join(text.split())
     assert "Dotation de service — Cardiologie (CHD)" in flat and "code CHD" in flat
-    for code in (DOLIPRANE_1G, DAFALGAN_1G, EFFERALGAN_1G, SPASFON, BAD_KEY, "9999999"):
+    for code in (DOLIPRANE_1G, DAFALGAN_1G, DOLIPRANE_500, SPASFON, BAD_KEY, "9999999"):
         assert code in text
     assert "Doliprane 1000 mg" in flat and "boîte de 8" in flat and "CIP13" in flat
     for column in ("Présent", "À livrer", "Livré", "Dotation"):
@@ -56,8 +56,8 @@ def test_pdf_says_quantities_codes_faults_and_signatures() -> None:
     for who in ("Préparé par (PUI)", "Contrôlé par (pharmacien)", "Reçu dans l'unité par"):
         assert who in flat
     assert "MODE DÉGRADÉ" in text
-    # Quantities in picker order: Efferalgan 7, bad key 5, Dafalgan 12, Doliprane 40
-    order = [flat.index(s) for s in ("Efferalgan 1 g", "Produit au code faux", "Dafalgan 1 g",
+    # Quantities in picker order: Doliprane 500 7, bad key 5, Dafalgan 12, Doliprane 40
+    order = [flat.index(s) for s in ("Doliprane 500 mg", "Produit au code faux", "Dafalgan 1 g",
                                      "Doliprane 1000 mg", "Spasfon")]
     assert order == sorted(order)
     assert_page_quality(pdf, allergies=False, barcodes={ctx.document_number})

@@ -75,6 +75,15 @@ def test_double_encoded_header_is_explained_as_an_encoding_problem(tmp_path):
             "lire « Téléphone »") in r.output
 
 
+def test_wrong_separator_is_explained_by_the_publish_report(tmp_path):
+    bad = tmp_path / "produits.csv"
+    bad.write_text("code|libelle\n3400935955838|Doliprane 1000 mg\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["publish", "--config", str(_config(tmp_path)), str(bad)])
+    assert r.exit_code == 2, r.output
+    assert ("produits.csv : REFUSÉ — séparateur non reconnu : l'en-tête « code|libelle » ne "
+            "forme qu'une colonne (séparateur « | » ?)") in r.output
+
+
 def test_bad_config_exits_2(tmp_path):
     toml = tmp_path / "publisher.toml"
     toml.write_text('drop_dir = "d"\nsigning_key = "k"\n[[stations]]\nid = "a"\n'

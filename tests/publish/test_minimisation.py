@@ -33,6 +33,7 @@ from pcsauvegarde.core.records import (
     Timing,
     Tray,
     Unit,
+    WardRequestLine,
     WardStock,
 )
 from pcsauvegarde.publisher.publisher import PublishError, load_publisher_config, publish
@@ -59,6 +60,7 @@ def unit_records(unit: str, n: int) -> list[Record]:
         Appointment(f"RDV-{unit}", ipp, unit, t, clinic=f"Consultation {unit}"),
         SurgeryCase(f"OR-{unit}", ipp, "Bloc 1", t, "Appendicectomie"),
         WardStock(f"{unit}-9213718", unit, "9213718", 20),
+        WardRequestLine(f"{unit}-9213718-1", unit, "9213718", 5, t),
         Tray(f"TRAY-{unit}", "Boîte de pansement", owner_unit=unit),
         SterilisationCycle(f"CYC-{unit}", "AUTOCLAVE-1", f"C{n}", t, tray_ids=(f"TRAY-{unit}",)),
         StaffEntry(f"STAFF-{unit}", f"Dr {unit}", unit=unit, phone="0102030405"),
@@ -104,6 +106,7 @@ def test_one_unit_station_receives_nothing_of_another_unit(tmp_path):
     assert {i.id for i in received["tray"]} == {"TRAY-REA", "TRAY-COMMUNE"}
     assert {i.id for i in received["staff"]} == {"STAFF-REA", "STAFF-GARDE"}
     assert {i.unit for i in received["ward_stock"]} == {"REA"}
+    assert {i.unit for i in received["ward_request_line"]} == {"REA"}
 
 
 def test_star_station_receives_every_unit(tmp_path):

@@ -6,44 +6,22 @@ banner, get logged out when idle, and use it all with the keyboard.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import os
-import threading
 
 import pytest
 
+from tests.support.browser import chromium, log_in, needs_chromium, new_page
+from tests.support.browser import serving as _serving
 from tests.support.constants import PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                                 reason=f"{CHROMIUM} absent (apt-get install chromium)")]
+pytestmark = [pytest.mark.slow, needs_chromium]
 IDLE_SECONDS = 3
 
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM)
+    with chromium() as b:
         yield b
-        b.close()
-
-
-@contextlib.contextmanager
-def _serving(station, config: dict):
-    from werkzeug.serving import make_server
-
-    from pcsauvegarde.station.web import create_app
-    app = create_app(station, config)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", station
-    finally:
-        server.shutdown()
 
 
 @pytest.fixture
@@ -62,10 +40,7 @@ def served_short_idle(station):
 
 
 def _new_page(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="fr-FR")
-    pg = context.new_page()
-    pg.set_default_timeout(10_000)
-    return context, pg
+    return new_page(browser)
 
 
 @pytest.fixture
@@ -83,11 +58,7 @@ def idle_page(browser, served_short_idle):
 
 
 def _log_in(page, base):
-    page.goto(base + "/")
-    page.get_by_label("Identifiant").fill("infirmiere")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(base + "/")
+    log_in(page, base, "infirmiere", PASSWORD)
 
 
 def test_scan_open_print(page, served):

@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.slow,
 def page(station):
     sync_api = pytest.importorskip("playwright.sync_api")
     station.accounts.add("chef", "Cadre de garde", PASSWORD, ("admin", *ROLES[:-1]), ("*",))
-    with sync_api.sync_playwright() as p, serving(station, {}) as base:
+    with sync_api.sync_playwright() as p, serving(station, {}) as (base, _):
         browser = p.chromium.launch(executable_path=CHROMIUM)
         context, pg = new_page(browser)
         yield pg, base, station

@@ -100,6 +100,14 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "consultations.index": ("soins",),
     "consultations.clinic_day": ("soins",),
     "consultations.print_calls": ("soins",),
+    "pharmacy.request_form": ("pharmacie",),
+    "pharmacy.print_request": ("pharmacie",),
+    "pharmacy.print_unit_inventory": ("pharmacie",),
+    "pharmacy.print_unit_prescriptions": ("pharmacie",),
+    "pharmacy.inventories": ("pharmacie",),
+    "pharmacy.print_inventory": ("pharmacie",),
+    "pharmacy.directory_screen": ("pharmacie",),
+    "pharmacy.print_directory": ("pharmacie",),
 }
 SCOPED_ARGS = {"ipp", "unit", "number"}
 

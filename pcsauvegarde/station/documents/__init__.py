@@ -18,11 +18,13 @@ from pcsauvegarde.station.documents import (
     care_plan,
     census,
     consultation_calls,
+    directory,
     dotation,
     forms,
     identity,
     imaging_report,
     imaging_schedule,
+    inventory,
     lab_labels,
     lab_menu,
     lab_register,
@@ -38,6 +40,8 @@ from pcsauvegarde.station.documents import (
     tray_list,
     tray_load,
     tray_transfer,
+    unit_prescriptions,
+    unit_request,
     wristband,
 )
 from pcsauvegarde.station.documents.base import DocumentPDF
@@ -57,7 +61,8 @@ class Drawer(Protocol):
     def __call__(self, pdf: DocumentPDF, data: Any, ctx: DocumentContext, /) -> None: ...
 
 
-Scope = Literal["patient", "unit", "lab", "sterilisation", "supplier", "imaging"]
+Scope = Literal["patient", "unit", "lab", "sterilisation", "supplier", "imaging",
+                "pharmacy"]
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,7 @@ class DocumentKind:
     package), "supplier" (data is an OrderForm; journalled with no patient, no unit) or
     "imaging" (data is one of station.imaging.model, issued by station/imaging for the
     imaging department: a schedule with no patient, a report form with its exam's patient).
+    "pharmacy" (the PUI's own papers: its inventory, the directory; no patient, no unit).
     ``draw`` is None for kinds that cannot share a PDF with others (label stock).
     ``templates``: the printtemplates/ files it reads, checked at start-up by ``load``.
     """
@@ -150,6 +156,19 @@ KINDS: dict[str, DocumentKind] = {k.name: k for k in (
     DocumentKind(consultation_calls.KIND, consultation_calls.TITLE, "unit",
                  consultation_calls.render, consultation_calls.draw,
                  ("consultation_calls.toml",), consultation_calls.load),
+    DocumentKind(unit_request.KIND, unit_request.TITLE, "unit", unit_request.render,
+                 unit_request.draw, ("unit_request.toml",), unit_request.load),
+    DocumentKind(inventory.UNIT_KIND, inventory.UNIT_TITLE, "unit", inventory.render,
+                 inventory.draw, ("inventory.toml",), inventory.load),
+    DocumentKind(inventory.PUI_KIND, inventory.PUI_TITLE, "pharmacy", inventory.render,
+                 inventory.draw, ("inventory.toml",), inventory.load),
+    DocumentKind(unit_prescriptions.KIND, unit_prescriptions.TITLE, "unit",
+                 unit_prescriptions.render, unit_prescriptions.draw,
+                 ("unit_prescriptions.toml", "prescriptions.toml", "schedule.toml"),
+                 _both(unit_prescriptions.load, prescriptions.load,
+                       schedule.load_standard_hours)),
+    DocumentKind(directory.KIND, directory.TITLE, "pharmacy", directory.render, directory.draw,
+                 ("directory.toml",), directory.load),
     # One kind for every pre-identified form; ``form=<id>`` says which (journalled too).
     DocumentKind(forms.KIND, forms.TITLE, "patient", forms.render, forms.draw,
                  ("forms/",), forms.load),

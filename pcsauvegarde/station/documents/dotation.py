@@ -41,7 +41,7 @@ def render(stock: WardStockList, ctx: DocumentContext) -> bytes:
 def draw(pdf: DocumentPDF, stock: WardStockList, ctx: DocumentContext) -> None:
     """Add a unit's dotation, as its own document, to ``pdf``."""
     t = load(ctx.templates_dir)
-    pdf.begin_document(ctx, _title(pdf, t, stock), landscape=True)
+    pdf.begin_document(ctx, fitted_title(pdf, t, stock.code, stock.name), landscape=True)
     pdf.add_page()
     pdf.set_text_color(*GREY)
     pdf.paragraph(t.text("list.unit", name=stock.name or stock.code, code=stock.code), "", 8.5)
@@ -64,11 +64,12 @@ def draw(pdf: DocumentPDF, stock: WardStockList, ctx: DocumentContext) -> None:
     _signatures(pdf, t)
 
 
-def _title(pdf: DocumentPDF, t: Template, stock: WardStockList) -> str:
-    """« name (code) » when it fits the header line, else the name, else cut with « … »."""
+def fitted_title(pdf: DocumentPDF, t: Template, code: str, name: str) -> str:
+    """« name (code) » when it fits the header line, else the name, else cut with « … »
+    (``t`` has a « document.title » with {unit}: every unit document of the PUI)."""
     pdf.set_font(FAMILY, "B", 14)
     candidates = [t.text("document.title", unit=u) for u in (
-        f"{stock.name} ({stock.code})" if stock.name else stock.code, stock.name or stock.code)]
+        f"{name} ({code})" if name else code, name or code)]
     for title in candidates:
         if pdf.get_string_width(title) <= pdf.epw:
             return title
@@ -78,13 +79,23 @@ def _title(pdf: DocumentPDF, t: Template, stock: WardStockList) -> str:
     return title + "…"
 
 
+CODE_PART = 16   # characters of a code a line in the code column (a CIP13 is one line)
+
+
+def code_cell(code: str, kind: str) -> str:
+    """A product code then its kind, for a ``fit`` column: a long code (UUID…) goes on several
+    lines of CODE_PART characters, never cut with « … » (every PUI list prints it whole)."""
+    parts = [code[i:i + CODE_PART] for i in range(0, len(code), CODE_PART)] or [""]
+    return "\n".join((*parts, kind))
+
+
 def _row(t: Template, line: DotationLine) -> Row:
     product = line.label or "—"
     if line.problems:
         product += "\n⚠ " + "\n⚠ ".join(line.problems)
     form = "\n".join(x for x in (line.form, line.packaging) if x) or "—"
     return Row((line.storage_zone or t.text("list.no_zone"), product,
-                f"{line.product_id}\n{line.code_kind}", form, str(line.quantity), "", "", ""),
+                code_cell(line.product_id, line.code_kind), form, str(line.quantity), "", "", ""),
                red=frozenset({1}) if line.problems else frozenset())
 
 

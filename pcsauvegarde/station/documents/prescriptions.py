@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from pcsauvegarde.core.records import MedicationOrder
@@ -49,17 +50,14 @@ def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext) -> None:
     pdf.begin_document(ctx, t.text("document.title"), patient=file)
     pdf.add_page()
     _allergies(pdf, t, file)
-    now = ctx.printed_at
-    active = sorted((o for o in file.orders if o.status == "active"
-                     and (o.end is None or o.end > now)),
-                    key=lambda o: (o.drug.casefold(), o.start))
+    active = active_orders(file, ctx.printed_at)
     columns = [Column(t.text("columns.drug"), 3.2), Column(t.text("columns.dose"), 1.2),
                Column(t.text("columns.route"), 0.9), Column(t.text("columns.timing"), 2.2),
                Column(t.text("columns.dates"), 1.6), Column(t.text("columns.prescriber"), 1.5)]
     for section, chosen in (("scheduled", [o for o in active if o.timing.kind != "as_needed"]),
                             ("prn", [o for o in active if o.timing.kind == "as_needed"])):
         if chosen:
-            draw_table(pdf, columns, [_row(o, hours) for o in chosen], size=9,
+            draw_table(pdf, columns, [order_row(o, hours) for o in chosen], size=9,
                        title=t.text(f"{section}.title"), widen=True)
         else:
             pdf.section(t.text(f"{section}.title"))
@@ -70,6 +68,13 @@ def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext) -> None:
                   "", 8, 4)
     pdf.paragraph(orders.ROUTE_LEGEND, "", 8, 4)
     pdf.set_text_color(*INK)
+
+
+def active_orders(file: PatientFile, now: dt.datetime) -> list[MedicationOrder]:
+    """The orders active at ``now``, by drug then start (every « prescriptions » paper)."""
+    return sorted((o for o in file.orders if o.status == "active"
+                   and (o.end is None or o.end > now)),
+                  key=lambda o: (o.drug.casefold(), o.start))
 
 
 def _allergies(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
@@ -90,7 +95,8 @@ def _allergies(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
     pdf.set_xy(MARGIN, top + 5 * len(lines) + 4)
 
 
-def _row(o: MedicationOrder, hours: StandardHours) -> Row:
+def order_row(o: MedicationOrder, hours: StandardHours) -> Row:
+    """Drug (code, comments), dose, route, timing (verbatim when flagged), dates, prescriber."""
     drug = o.drug + (f" ({o.code})" if o.code else "") + (f"\n{o.comments}" if o.comments else "")
     reading = orders.read_order(o)
     words = orders.words_of(o)

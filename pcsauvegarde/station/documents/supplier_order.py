@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pcsauvegarde.station.documents.base import ALLERGY_RED, GREY, INK, DocumentPDF, render_document
 from pcsauvegarde.station.documents.context import DocumentContext
+from pcsauvegarde.station.documents.dotation import code_cell
 from pcsauvegarde.station.documents.fmt import format_local, format_number
 from pcsauvegarde.station.documents.table import Column, Row, draw_table
 from pcsauvegarde.station.documents.templates import Template, load_template
@@ -93,6 +94,6 @@ def _row(t: Template, line: OrderLine) -> Row:
     average = ("" if line.average is None else
                f"{format_number(round(line.average, 1))}\n"
                + t.text("list.orders", count=line.orders))
-    return Row((product, f"{line.product_id}\n{line.code_kind}", line.supplier_ref or "—",
+    return Row((product, code_cell(line.product_id, line.code_kind), line.supplier_ref or "—",
                 line.packaging or "—", average, "", ""),
                red=frozenset({0}) if line.problems else frozenset())

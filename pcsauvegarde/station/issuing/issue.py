@@ -89,10 +89,11 @@ def issue_unit_document(station: Station, kind: str, unit: UnitData, user: str,
 
 def issue_supplier_document(station: Station, kind: str, form: UnitData, user: str,
                             now: dt.datetime | None = None) -> Issued:
-    """Journal (no patient, no unit), render and keep one supplier document (order form)."""
+    """Journal (no patient, no unit), render and keep one supplier or PUI document (order
+    form, PUI inventory, directory)."""
     now = now or dt.datetime.now(dt.UTC)
-    if document_kind(kind, "supplier") is None:
-        raise IssueError(f"type de document fournisseur « {kind} » inconnu")
+    if document_kind(kind, "supplier") is None and document_kind(kind, "pharmacy") is None:
+        raise IssueError(f"type de document de la pharmacie « {kind} » inconnu")
     doc = station.journal.issue(kind, user, snapshot=snapshot_label(station), now=now)
     return _render_and_keep(station, doc, kind, form, form.extracted_at, user, now)
 

@@ -1,1 +1,2 @@
-"""Pharmacy (PUI) during an outage: ward dotations, supplier order forms, from the extract."""
+"""Pharmacy (PUI) during an outage: dotations, request forms, inventories, order forms,
+active prescriptions per unit, directory; from the extracts."""

@@ -68,8 +68,10 @@ def dotation_units(store: Store) -> dict[str, int]:
 
 
 def ward_stock_list(store: Store, unit: str, unit_name: str = "") -> WardStockList:
-    """The dotation of ``unit`` from the station's pharmacy extract."""
-    products = {p.id: p for p in catalogue.records_of(store, Product)}
+    """The dotation of ``unit`` from the station's pharmacy extract (its rows only: a PUI
+    printing every unit's list reads each unit's products, not the whole catalogue)."""
+    stock = catalogue.records_where(store, WardStock, "unit", unit)
+    products = catalogue.records_by_id(store, Product, {s.product_id for s in stock})
     suppliers = {s.id: s for s in catalogue.records_of(store, Supplier)}
-    return build(unit, unit_name, catalogue.records_of(store, WardStock), products, suppliers,
+    return build(unit, unit_name, stock, products, suppliers,
                  catalogue.extracted_at(store, "pharmacy"))

@@ -32,6 +32,10 @@ ROLE_TILES: dict[str, tuple[str, list[tuple[str, str, tuple[str, ...]]]]] = {
          ("/pharmacie/dotations", "/pharmacie")),
         ("Bons de commande fournisseurs", "Contacts, produits, quantités moyennes des "
          "commandes précédentes", ("/pharmacie/fournisseurs",)),
+        ("Inventaires de la PUI", "Listes d'inventaire par zone de stockage, ou vierges",
+         ("/pharmacie/inventaires",)),
+        ("Annuaire", "Fournisseurs, téléphones des services, personnel",
+         ("/pharmacie/annuaire",)),
         ("Ressaisie après la panne", "Liste de ce qui a été émis sur papier, scan, avancement",
          ("/ressaisie",))]),
     "stérilisation": ("Stérilisation", [

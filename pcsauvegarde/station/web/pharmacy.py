@@ -1,4 +1,5 @@
-"""Pharmacy (PUI) screens: ward dotations per unit, supplier order forms; printed, journalled."""
+"""Pharmacy (PUI) screens: dotations, request forms, inventories, active prescriptions per unit,
+supplier order forms, directory; every paper printed and journalled."""
 
 from __future__ import annotations
 
@@ -7,12 +8,20 @@ import logging
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from pcsauvegarde.station import patients
+from pcsauvegarde.station.documents import document_kind
 from pcsauvegarde.station.issuing.issue import (
     IssueError,
     issue_supplier_document,
     issue_unit_document,
 )
-from pcsauvegarde.station.pharmacy import dotations, orders
+from pcsauvegarde.station.pharmacy import (
+    directory,
+    dispensing,
+    dotations,
+    inventory,
+    orders,
+    requests,
+)
 from pcsauvegarde.station.web.access import current_station, requires
 from pcsauvegarde.station.web.forms import url_id
 from pcsauvegarde.station.web.printing import send_to_printer
@@ -38,7 +47,9 @@ def dotation_units():
 @requires(*PHARMACY)
 def dotation(unit: str):
     stock = _stock(url_id(unit))
-    return render_template("pharmacy_dotation.html", stock=stock,
+    zones = sorted({line.storage_zone for line in stock.lines}, key=dotations.zone_key)
+    return render_template("pharmacy_dotation.html", stock=stock, zones=zones,
+                           no_zone=inventory.NO_ZONE_FIELD,
                            unknown_unit=stock.code not in patients.unit_names(current_station()))
 
 
@@ -47,15 +58,88 @@ def dotation(unit: str):
 def print_dotation(unit: str):
     """Journal and render the unit's dotation, then show it (preview / print)."""
     stock = _stock(url_id(unit))
+    return _issue("dotation", stock, url_for("pharmacy.dotation", unit=stock.code))
+
+
+@bp.route("/pharmacie/dotations/<unit>/demande")
+@requires(*PHARMACY)
+def request_form(unit: str):
+    """The unit's usual products (dotation, past requests) and their faults, before printing."""
+    code = _unit(url_id(unit))
+    station = current_station()
+    form = requests.request_form(station.store, code, patients.unit_names(station))
+    return render_template("pharmacy_request.html", form=form)
+
+
+@bp.route("/pharmacie/dotations/<unit>/demande/imprimer", methods=["POST"])
+@requires(*PHARMACY)
+def print_request(unit: str):
+    """The unit's request form: its dotation, what it asked for before, blank lines."""
+    code = _unit(url_id(unit))
+    station = current_station()
+    form = requests.request_form(station.store, code, patients.unit_names(station))
+    return _issue("unit_request", form, url_for("pharmacy.request_form", unit=code))
+
+
+@bp.route("/pharmacie/dotations/<unit>/inventaire/imprimer", methods=["POST"])
+@requires(*PHARMACY)
+def print_unit_inventory(unit: str):
+    """The unit's stock inventory lists (one zone, every zone, or a blank sheet)."""
+    code = _unit(url_id(unit))
+    station = current_station()
+    names = patients.unit_names(station)
+    back = url_for("pharmacy.dotation", unit=code)
+    if request.form.get("blank"):
+        sheets = inventory.blank_inventory(station.store, code, names.get(code, ""), False)
+    else:
+        try:
+            sheets = inventory.unit_inventory(station.store, code, names, _zone())
+        except inventory.UnknownZoneError as exc:
+            flash(str(exc), "error")
+            return redirect(back)
+    return _issue("inventory", sheets, back)
+
+
+@bp.route("/pharmacie/dotations/<unit>/prescriptions/imprimer", methods=["POST"])
+@requires(*PHARMACY)
+def print_unit_prescriptions(unit: str):
+    """The active orders of the unit's inpatients, one page each, for dispensing."""
+    code = _unit(url_id(unit))
+    data = dispensing.unit_prescriptions(current_station(), code)
+    return _issue("unit_prescriptions", data, url_for("pharmacy.dotation", unit=code))
+
+
+def _issue(kind: str, data, back: str):
+    """Journal and render a unit or PUI document, then show it (or send it to the printer)."""
+    station = current_station()
     try:
-        issued = issue_unit_document(current_station(), "dotation", stock, g.user.login)
+        if document_kind(kind, "unit") is not None:
+            issued = issue_unit_document(station, kind, data, g.user.login)
+        else:
+            issued = issue_supplier_document(station, kind, data, g.user.login)
     except IssueError as exc:
         flash(str(exc), "error")
-        return redirect(url_for("pharmacy.dotation", unit=stock.code))
-    log.info("issued %s (dotation %s)", issued.document.number, stock.code)
+        return redirect(back)
+    log.info("issued %s (%s %s)", issued.document.number, kind, data.code)
     if request.form.get("send") == "printer":
         send_to_printer(issued.document.number, issued.pdf)
     return redirect(url_for("patients.document", number=issued.document.number))
+
+
+def _zone() -> str | None:
+    """The zone asked for: None for every zone, "" for products with no zone."""
+    zone = request.form.get("zone", "").strip()
+    if zone == inventory.NO_ZONE_FIELD:
+        return ""
+    return zone or None
+
+
+def _unit(unit: str) -> str:
+    """``unit`` when the station knows it (directory, inpatients, dotation, requests), else 404."""
+    station = current_station()
+    if not (patients.is_unit(station, unit) or unit in requests.request_units(station.store)):
+        abort(404)
+    return unit
 
 
 def _stock(unit: str) -> dotations.WardStockList:
@@ -85,16 +169,7 @@ def supplier_order(supplier: str):
 def print_supplier_order(supplier: str):
     """Journal and render the supplier's order form (its number is the order number)."""
     form = _form(url_id(supplier))
-    try:
-        issued = issue_supplier_document(current_station(), "supplier_order", form,
-                                         g.user.login)
-    except IssueError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("pharmacy.supplier_order", supplier=form.code))
-    log.info("issued %s (order form %s)", issued.document.number, form.code)
-    if request.form.get("send") == "printer":
-        send_to_printer(issued.document.number, issued.pdf)
-    return redirect(url_for("patients.document", number=issued.document.number))
+    return _issue("supplier_order", form, url_for("pharmacy.supplier_order", supplier=form.code))
 
 
 def _form(supplier: str):
@@ -103,3 +178,45 @@ def _form(supplier: str):
     if form is None:
         abort(404)
     return form
+
+
+@bp.route("/pharmacie/inventaires")
+@requires(*PHARMACY)
+def inventories():
+    """The PUI's storage zones (products in each) and the inventory sheets to print."""
+    sheets = inventory.pui_inventory(current_station().store)
+    return render_template("pharmacy_inventories.html", sheets=sheets,
+                           no_zone=inventory.NO_ZONE_FIELD)
+
+
+@bp.route("/pharmacie/inventaires/imprimer", methods=["POST"])
+@requires(*PHARMACY)
+def print_inventory():
+    """The PUI's inventory lists (one zone, every zone, or a blank sheet)."""
+    station = current_station()
+    back = url_for("pharmacy.inventories")
+    if request.form.get("blank"):
+        sheets = inventory.blank_inventory(station.store, inventory.PUI,
+                                           inventory.PUI_NAME, True)
+    else:
+        try:
+            sheets = inventory.pui_inventory(station.store, _zone())
+        except inventory.UnknownZoneError as exc:
+            flash(str(exc), "error")
+            return redirect(back)
+    return _issue("inventory_pui", sheets, back)
+
+
+@bp.route("/pharmacie/annuaire")
+@requires(*PHARMACY)
+def directory_screen():
+    """Suppliers, units' phones and staff; gaps listed, nothing left out."""
+    return render_template("pharmacy_directory.html",
+                           book=directory.directory_book(current_station().store))
+
+
+@bp.route("/pharmacie/annuaire/imprimer", methods=["POST"])
+@requires(*PHARMACY)
+def print_directory():
+    book = directory.directory_book(current_station().store)
+    return _issue("directory", book, url_for("pharmacy.directory_screen"))

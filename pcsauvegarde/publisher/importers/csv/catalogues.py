@@ -2,7 +2,7 @@
 
 The kind of a file comes from its name (``produits.csv``, ``dotations-2026-11.csv``…, see
 :mod:`csv_specs` and docs/csv-catalogues.md). Separator ``;``, ``,`` or tab (sniffed from the
-header), UTF-8 with or without BOM, or Windows-1252. A missing required column refuses the
+header), UTF-8, UTF-16 or Windows-1252 (see :mod:`textfile`). A missing required column refuses the
 file; a bad line is refused alone, naming the file, line and column. MUST NOT raise on content.
 """
 
@@ -20,6 +20,15 @@ from pathlib import Path
 from pcsauvegarde.core.records import Record, RecordError, Tray, TrayLine, record_from_dict
 from pcsauvegarde.core.text import clean_data
 from pcsauvegarde.publisher.importers.csv.specs import KINDS, CellError, FileKind
+from pcsauvegarde.publisher.importers.csv.textfile import (
+    FileFormatError,
+    decode,
+    double_encoded,
+    header_problem,
+    row_problem,
+    sniff_separator,
+    split_hint,
+)
 
 
 @dataclass(frozen=True)
@@ -72,33 +81,6 @@ def normalise(header: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (BOM or not), else Windows-1252 (what Excel writes on a French Windows)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def _double_encoded(text: str) -> str:
-    """The text as it was meant when it is UTF-8 read as Windows-1252 (« UnitÃ© »), else ""."""
-    if not any(c in text for c in "ÃÂÅ"):
-        return ""
-    try:
-        fixed = text.encode("cp1252").decode("utf-8")
-    except UnicodeError:
-        return ""
-    return fixed if fixed != text else ""
-
-
-def sniff_separator(header: str) -> str:
-    counts = {sep: header.count(sep) for sep in (";", ",", "\t")}
-    best = max(counts, key=lambda s: (counts[s], s == ";"))
-    return best if counts[best] else ";"
-
-
 def import_catalogues(paths: Iterable[Path]) -> CsvResult:
     """Read catalogue files (any order: compositions are joined to trays at the end)."""
     result = CsvResult()
@@ -124,6 +106,9 @@ def import_catalogues(paths: Iterable[Path]) -> CsvResult:
                 values["id"] = f"{values['unit']}-{values['product_id']}"
             elif kind.record_type == "supplier_order_line":
                 values["id"] = f"{values['order_number']}-{values['product_id']}"
+            elif kind.record_type == "ward_request_line":   # one line per unit, product, day
+                values["id"] = (f"{values['unit']}-{values['product_id']}-"
+                                f"{values['requested_at']:%Y%m%dT%H%M}")
             elif kind.record_type == "sterilisation_cycle":
                 values["id"] = f"{values['sterilizer']}-{values['cycle_number']}"
             key = (kind.record_type, values["id"])
@@ -185,14 +170,26 @@ def _read(path: Path, kind: FileKind, result: CsvResult):
         result.rejections.append(CsvRejection(path.name, 0, "",
                                                f"fichier illisible ({exc.strerror})"))
         return
-    first = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_separator(first))
+    except FileFormatError as exc:
+        result.rejections.append(CsvRejection(path.name, 0, "", f"{exc} : fichier refusé"))
+        return
+    text, hinted = split_hint(text)
+    separator = hinted or sniff_separator(text.split("\n", 1)[0])
+    offset = 1 if hinted else 0   # line numbers stay those of the file
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     try:
         raw_header = next(reader)
     except StopIteration:
         result.rejections.append(CsvRejection(path.name, 0, "", "fichier vide"))
         return
-    garbled = [(h, fixed) for h in raw_header if (fixed := _double_encoded(h))]
+    except csv.Error as exc:
+        result.rejections.append(CsvRejection(path.name, 0, "", f"en-tête illisible ({exc})"))
+        return
+    problem = header_problem(raw_header, separator)
+    if problem:
+        result.rejections.append(CsvRejection(path.name, 0, "", f"{problem} : fichier refusé"))
+        return
+    garbled = [(h, fixed) for h in raw_header if (fixed := double_encoded(h))]
     if garbled:
         seen, fixed = garbled[0]
         result.rejections.append(CsvRejection(
@@ -213,8 +210,12 @@ def _read(path: Path, kind: FileKind, result: CsvResult):
         result.ignored_columns[path.name] = unknown
     index = {h: i for i, h in reversed(list(enumerate(header)))}
     for row in reader:
-        number = reader.line_num
+        number = reader.line_num + offset
         if not any(cell.strip() for cell in row):
+            continue
+        problem = row_problem(row, len(header), separator)
+        if problem:
+            result.rejections.append(CsvRejection(path.name, number, "", problem))
             continue
         values = _line(path.name, number, kind, index, row, result)
         if values is not None:

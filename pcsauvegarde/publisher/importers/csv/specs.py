@@ -129,6 +129,14 @@ KINDS: dict[str, FileKind] = {k.name: k for k in (
         C("fournisseur", "supplier_id", False, "code du fournisseur (vide : celui du produit)",
           "F001"),
     )),
+    FileKind("demandes", "ward_request_line", "Demandes passées par les unités à la PUI", (
+        C("unite", "unit", True, "code de l'unité de soins", "CARDIO"),
+        C("produit", "product_id", True, "code UCD/CIP du produit (produits.csv)", "9213718"),
+        C("quantite", "quantity", True, "quantité demandée (entier)", "10", integer),
+        C("date", "requested_at", True, "date de la demande, heure de Paris",
+          "02/11/2026 09:30", local_datetime),
+        C("numero", "request_number", False, "numéro de la demande", "DEM-2026-118"),
+    )),
     FileKind("plateaux", "tray", "Plateaux (compositions de stérilisation)", (
         C("code", "id", True, "code du plateau", "ORTHO-12"),
         C("nom", "name", True, "nom du plateau", "Boîte prothèse de hanche"),

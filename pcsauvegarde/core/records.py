@@ -31,6 +31,12 @@ ABNORMAL_FLAGS = ("", "N", "L", "H", "LL", "HH", "A")
 RESULT_STATUSES = ("final", "preliminary", "corrected")
 EQUIPMENT_KINDS = ("washer", "autoclave")
 ENCOUNTER_CLASSES = ("", "inpatient", "outpatient", "emergency", "recurring")
+BLOOD_TESTS = ("group", "antibody_screen")
+ABO_GROUPS = ("", "A", "B", "AB", "O")
+RHD_VALUES = ("", "positive", "negative")
+SCREEN_VALUES = ("", "negative", "positive")
+TRANSFUSION_KINDS = ("given", "requirement")
+TRANSFUSION_NEEDS = ("irradiated", "phenotyped", "cmv_negative", "other")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 MAX_ID_LENGTH = 128  # ids of every shape: UUIDs, letters, HL7 CX values
 _ID = re.compile(rf"^[^\x00-\x1f\x7f]{{1,{MAX_ID_LENGTH}}}$")
@@ -342,6 +348,73 @@ class LabResult(Record):
 
 
 @dataclass(frozen=True)
+class BloodTyping(Record):
+    """An immuno-haematology result read from its codes at import (id: the lab result's).
+
+    ``test`` group: ABO (A, B, AB, O) and/or RhD (positive, negative), with the Rh-Kell
+    ``phenotype`` when the lab gives one; ``test`` antibody_screen: the RAI, ``screen``
+    negative or positive, ``antibodies`` identified (« anti-E »). MUST only be built from a
+    coded or unambiguous value of a blood-bank test code, never from a label (see
+    publisher/importers/bloodbank.py); the station computes validity (station/lab/bloodbank.py).
+    """
+
+    TYPE = "blood_typing"
+    DOMAIN = "lab"
+    ipp: str
+    test: str
+    collected_at: dt.datetime
+    code: str = ""          # the test's LOINC code
+    abo: str = ""
+    rhd: str = ""
+    phenotype: str = ""
+    screen: str = ""
+    antibodies: str = ""
+    validated_at: dt.datetime | None = None
+    source_value: str = ""  # the value as the lab wrote it
+
+    def check(self) -> None:
+        where = f"blood_typing {self.id}"
+        if self.test not in BLOOD_TESTS:
+            raise RecordError(f"{where} : test « {self.test} » inconnu (group, antibody_screen)")
+        for name, allowed in (("abo", ABO_GROUPS), ("rhd", RHD_VALUES),
+                              ("screen", SCREEN_VALUES)):
+            if getattr(self, name) not in allowed:
+                raise RecordError(f"{where} : {name} « {getattr(self, name)} » invalide "
+                                  f"({', '.join(a for a in allowed if a)})")
+        if self.test == "group" and not (self.abo or self.rhd or self.phenotype):
+            raise RecordError(f"{where} : groupe sans ABO, RhD ni phénotype")
+        if self.test == "antibody_screen" and not self.screen:
+            raise RecordError(f"{where} : RAI sans résultat (negative, positive)")
+
+
+@dataclass(frozen=True)
+class TransfusionFact(Record):
+    """A blood product given (``kind`` given: ``product``, ``at``) or a standing requirement
+    for the patient's blood products (``kind`` requirement: ``need`` irradiated, phenotyped,
+    cmv_negative or other, with ``note``)."""
+
+    TYPE = "transfusion"
+    DOMAIN = "lab"
+    ipp: str
+    kind: str
+    product: str = ""
+    at: dt.datetime | None = None
+    quantity: str = ""
+    need: str = ""
+    note: str = ""
+
+    def check(self) -> None:
+        where = f"transfusion {self.id}"
+        if self.kind not in TRANSFUSION_KINDS:
+            raise RecordError(f"{where} : type « {self.kind} » inconnu (given, requirement)")
+        if self.kind == "requirement" and self.need not in TRANSFUSION_NEEDS:
+            raise RecordError(f"{where} : exigence « {self.need} » inconnue "
+                              f"({', '.join(TRANSFUSION_NEEDS)})")
+        if self.kind == "given" and not (self.product and self.at):
+            raise RecordError(f"{where} : produit et date obligatoires pour une transfusion")
+
+
+@dataclass(frozen=True)
 class ImagingExam(Record):
     TYPE = "imaging_exam"
     DOMAIN = "imaging"
@@ -509,7 +582,8 @@ class StaffEntry(Record):
 RECORD_TYPES: dict[str, type[Record]] = {
     cls.TYPE: cls
     for cls in (Patient, Stay, Allergy, Condition, MedicationOrder, MedicationAdministration,
-                CareTask, LabResult, ImagingExam, SurgeryCase, Product, Supplier, WardStock,
+                CareTask, LabResult, BloodTyping, TransfusionFact, ImagingExam, SurgeryCase,
+                Product, Supplier, WardStock,
                 SupplierOrderLine,
                 Tray, SterilisationCycle, PackagingType, SterilisationEquipment, Unit,
                 StaffEntry)
@@ -518,7 +592,9 @@ RECORD_TYPES: dict[str, type[Record]] = {
 TYPE_LABELS_FR = {"patient": "patients", "stay": "séjours", "allergy": "allergies",
                   "condition": "antécédents", "medication_order": "prescriptions",
                   "medication_administration": "administrations", "care_task": "soins",
-                  "lab_result": "résultats de biologie", "imaging_exam": "examens d'imagerie",
+                  "lab_result": "résultats de biologie",
+                  "blood_typing": "groupages et RAI",
+                  "transfusion": "données transfusionnelles", "imaging_exam": "examens d'imagerie",
                   "surgery_case": "interventions", "product": "produits",
                   "supplier": "fournisseurs", "ward_stock": "dotations",
                   "supplier_order_line": "lignes de commandes fournisseurs", "tray": "plateaux",

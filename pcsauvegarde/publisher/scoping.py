@@ -94,6 +94,8 @@ RULES: dict[str, tuple[str, str]] = {
     "medication_administration": (PATIENT, "ipp"),
     "care_task": (PATIENT, "ipp"),
     "lab_result": (PATIENT, "ipp"),
+    "blood_typing": (PATIENT, "ipp"),
+    "transfusion": (PATIENT, "ipp"),
     "imaging_exam": (PATIENT, "ipp"),
     "surgery_case": (PATIENT, "ipp"),
     "ward_stock": (UNIT, "unit"),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pcsauvegarde.core.records import (
     Allergy,
+    BloodTyping,
     CareTask,
     Condition,
     ImagingExam,
@@ -17,6 +18,7 @@ from pcsauvegarde.core.records import (
     Patient,
     Stay,
     SurgeryCase,
+    TransfusionFact,
 )
 
 
@@ -51,6 +53,8 @@ class PatientFile:
     care_tasks: tuple[CareTask, ...] = ()
     provisional: bool = False  # identity from a downtime admission (provisional IPP/NDA)
     surgery_cases: tuple[SurgeryCase, ...] = ()   # planned OR cases (care plan)
+    blood_typings: tuple[BloodTyping, ...] = ()   # all of them: read by station/lab/bloodbank
+    transfusions: tuple[TransfusionFact, ...] = ()
 
     def __post_init__(self) -> None:
         # Whoever builds a file, screens and papers only ever see active allergies.

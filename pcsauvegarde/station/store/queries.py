@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from pcsauvegarde.core.records import (
     Allergy,
+    BloodTyping,
     CareTask,
     Condition,
     ImagingExam,
@@ -24,6 +25,7 @@ from pcsauvegarde.core.records import (
     Record,
     Stay,
     SurgeryCase,
+    TransfusionFact,
     Unit,
     record_from_dict,
 )
@@ -194,6 +196,8 @@ def patient_file(store: Store, ipp: str, lab_hours: int = 72,
         surgery_cases=tuple(sorted((c for c in _of(SurgeryCase, found)
                                     if c.scheduled_at >= now - dt.timedelta(hours=1)),
                                    key=lambda c: c.scheduled_at)),
+        blood_typings=tuple(sorted(_of(BloodTyping, found), key=lambda t: t.collected_at)),
+        transfusions=tuple(_of(TransfusionFact, found)),
     )
 
 

@@ -36,6 +36,8 @@ ABO_GROUPS = ("", "A", "B", "AB", "O")
 RHD_VALUES = ("", "positive", "negative")
 SCREEN_VALUES = ("", "negative", "positive")
 TRANSFUSION_KINDS = ("given", "requirement")
+SURGERY_SIDES = ("", "left", "right", "bilateral")
+ASA_CLASSES = ("", "1", "2", "3", "4", "5", "6")
 TRANSFUSION_NEEDS = ("irradiated", "phenotyped", "cmv_negative", "other")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 MAX_ID_LENGTH = 128  # ids of every shape: UUIDs, letters, HL7 CX values
@@ -436,8 +438,36 @@ class SurgeryCase(Record):
     procedure: str
     surgeon: str = ""
     anaesthetist: str = ""
-    status: str = "planned"
+    status: str = "planned"   # planned, in_progress, done, cancelled, postponed
     tray_ids: tuple[str, ...] = ()  # trays planned for it (the OR's preference cards)
+    side: str = ""            # laterality: left, right, bilateral; empty: not said
+
+    def check(self) -> None:
+        if self.side not in SURGERY_SIDES:
+            raise RecordError(f"surgery_case {self.id} : côté « {self.side} » invalide "
+                              "(left, right, bilateral)")
+
+
+@dataclass(frozen=True)
+class AnaesthesiaAssessment(Record):
+    """The anaesthesia consultation's summary (« consultation d'anesthésie »): ASA class,
+    airway, fasting instructions. Its own record, not SurgeryCase fields: one consultation
+    covers the interventions that follow it and comes from another source (the DPI)."""
+
+    TYPE = "anaesthesia_assessment"
+    DOMAIN = "dpi"
+    ipp: str
+    at: dt.datetime
+    asa: str = ""             # 1 to 6 (« ASA 3 »); empty: not said
+    airway: str = ""          # Mallampati, intubation, ventilation notes
+    fasting: str = ""         # fasting instructions (« à jeun depuis minuit »)
+    anaesthetist: str = ""
+    notes: str = ""
+
+    def check(self) -> None:
+        if self.asa not in ASA_CLASSES:
+            raise RecordError(f"anaesthesia_assessment {self.id} : classe ASA « {self.asa} » "
+                              "invalide (1 à 6)")
 
 
 @dataclass(frozen=True)
@@ -583,6 +613,7 @@ RECORD_TYPES: dict[str, type[Record]] = {
     cls.TYPE: cls
     for cls in (Patient, Stay, Allergy, Condition, MedicationOrder, MedicationAdministration,
                 CareTask, LabResult, BloodTyping, TransfusionFact, ImagingExam, SurgeryCase,
+                AnaesthesiaAssessment,
                 Product, Supplier, WardStock,
                 SupplierOrderLine,
                 Tray, SterilisationCycle, PackagingType, SterilisationEquipment, Unit,
@@ -595,7 +626,8 @@ TYPE_LABELS_FR = {"patient": "patients", "stay": "séjours", "allergy": "allergi
                   "lab_result": "résultats de biologie",
                   "blood_typing": "groupages et RAI",
                   "transfusion": "données transfusionnelles", "imaging_exam": "examens d'imagerie",
-                  "surgery_case": "interventions", "product": "produits",
+                  "surgery_case": "interventions",
+                  "anaesthesia_assessment": "consultations d'anesthésie", "product": "produits",
                   "supplier": "fournisseurs", "ward_stock": "dotations",
                   "supplier_order_line": "lignes de commandes fournisseurs", "tray": "plateaux",
                   "sterilisation_cycle": "cycles de stérilisation",

@@ -98,6 +98,7 @@ RULES: dict[str, tuple[str, str]] = {
     "transfusion": (PATIENT, "ipp"),
     "imaging_exam": (PATIENT, "ipp"),
     "surgery_case": (PATIENT, "ipp"),
+    "anaesthesia_assessment": (PATIENT, "ipp"),
     "ward_stock": (UNIT, "unit"),
     "tray": (UNIT, "owner_unit"),
     "sterilisation_cycle": (UNIT, "tray_ids"),  # served when one of its trays is

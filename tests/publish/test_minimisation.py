@@ -12,6 +12,7 @@ from pcsauvegarde.core.package.minisign import load_public_key
 from pcsauvegarde.core.records import (
     RECORD_TYPES,
     Allergy,
+    AnaesthesiaAssessment,
     BloodTyping,
     CareTask,
     Condition,
@@ -60,6 +61,7 @@ def unit_records(unit: str, n: int) -> list[Record]:
         SurgeryCase(f"OR-{unit}", ipp, "Bloc 1", t, "Appendicectomie"),
         BloodTyping(f"BT-{unit}", ipp, "group", t, "882-1", abo="O", rhd="negative"),
         TransfusionFact(f"TF-{unit}", ipp, "requirement", need="irradiated"),
+        AnaesthesiaAssessment(f"CPA-{unit}", ipp, t, asa="2"),
         WardStock(f"{unit}-9213718", unit, "9213718", 20),
         Tray(f"TRAY-{unit}", "Boîte de pansement", owner_unit=unit),
         SterilisationCycle(f"CYC-{unit}", "AUTOCLAVE-1", f"C{n}", t, tray_ids=(f"TRAY-{unit}",)),

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
-from pcsauvegarde.core.records import BloodTyping, ImagingExam, LabResult
+from pcsauvegarde.core.records import BloodTyping, ImagingExam, LabResult, Record
 from pcsauvegarde.publisher.importers.bloodbank import (
     BLOOD_BANK_CODES,
     NotBloodTyping,
     Value,
     blood_typings,
 )
+from pcsauvegarde.publisher.importers.fhir.anaesthesia import asa_class, map_asa
 from pcsauvegarde.publisher.importers.fhir.context import Context
 from pcsauvegarde.publisher.importers.fhir.ignored import Ignored
 from pcsauvegarde.publisher.importers.fhir.systems import DICOM_MODALITY_SYSTEM, LOINC_SYSTEM
@@ -42,12 +43,15 @@ _MODALITY_WORDS = (("MR", r"\bIRM\b|\bMRI\b|résonance"),
                    ("MG", r"mammograph"), ("XR", r"radio|\bRX\b|x-ray|\bXR\b"))
 
 
-def map_observation(res: dict, ctx: Context) -> list[LabResult | BloodTyping]:
+def map_observation(res: dict, ctx: Context) -> list[Record]:
     """A laboratory Observation with a result -> LabResult (no category: taken when LOINC),
-    plus its BloodTyping when it is a blood-bank test (group, RAI; see bloodbank.py).
+    plus its BloodTyping when it is a blood-bank test (group, RAI; see bloodbank.py); an ASA
+    physical status (SNOMED CT value) -> AnaesthesiaAssessment.
 
     Other Observations are Ignored with their true reason (vital signs, survey…).
     """
+    if (asa := asa_class(res)) and text(res, "status") in _RESULT_STATUSES:
+        return [map_asa(res, ctx, asa)]
     cats = [c for concept in lst(res, "category") for c in codings(concept, "category")]
     cat_codes = {text(c, "code") for c in cats}
     loinc = first_code(res.get("code"), "code", (LOINC_SYSTEM,))

@@ -76,6 +76,9 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "pharmacy.suppliers": ("pharmacie",),
     "pharmacy.supplier_order": ("pharmacie",),
     "pharmacy.print_supplier_order": ("pharmacie",),
+    "theatre.index": ("imagerie", "soins"),
+    "theatre.print_schedule": ("imagerie", "soins"),
+    "theatre.print_preop": ("imagerie", "soins"),
 }
 SCOPED_ARGS = {"ipp", "unit", "number"}
 

@@ -26,8 +26,10 @@ from pcsauvegarde.station.documents import (
     lab_request,
     lab_results,
     labels,
+    or_schedule,
     or_traceability,
     patient_summary,
+    preop,
     prescriptions,
     schedule,
     supplier_order,
@@ -54,7 +56,7 @@ class Drawer(Protocol):
     def __call__(self, pdf: DocumentPDF, data: Any, ctx: DocumentContext, /) -> None: ...
 
 
-Scope = Literal["patient", "unit", "lab", "sterilisation", "supplier"]
+Scope = Literal["patient", "unit", "lab", "sterilisation", "supplier", "theatre"]
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,9 @@ class DocumentKind:
     unit-keyed file with ``code`` and ``extracted_at``: the pharmacy's WardStockList),
     "lab" (data is the lab module's own dataclass; issued by station/lab only),
     "sterilisation" (data is one of station.sterilisation.papers, issued by that
-    package) or "supplier" (data is an OrderForm; journalled with no patient, no unit).
+    package), "supplier" (data is an OrderForm; journalled with no patient, no unit) or
+    "theatre" (data is an OR list of station.theatre.model spanning units: journalled with no
+    patient, no unit).
     ``draw`` is None for kinds that cannot share a PDF with others (label stock).
     ``templates``: the printtemplates/ files it reads, checked at start-up by ``load``.
     """
@@ -103,6 +107,8 @@ KINDS: dict[str, DocumentKind] = {k.name: k for k in (
     DocumentKind(care_plan.KIND, care_plan.TITLE, "patient", care_plan.render, care_plan.draw,
                  ("care_plan.toml", "schedule.toml"),
                  _both(care_plan.load, schedule.load_standard_hours)),
+    DocumentKind(preop.KIND, preop.TITLE, "patient", preop.render, preop.draw,
+                 ("summary.toml",), patient_summary.load),
     DocumentKind(labels.KIND, labels.TITLE, "patient", labels.render, None, ("labels.toml",),
                  labels.load),
     DocumentKind(wristband.KIND, wristband.TITLE, "patient", wristband.render, None,
@@ -137,6 +143,8 @@ KINDS: dict[str, DocumentKind] = {k.name: k for k in (
                  ("dotation.toml",), dotation.load),
     DocumentKind(supplier_order.KIND, supplier_order.TITLE, "supplier", supplier_order.render,
                  supplier_order.draw, ("supplier_order.toml",), supplier_order.load),
+    DocumentKind(or_schedule.KIND, or_schedule.TITLE, "theatre", or_schedule.render,
+                 or_schedule.draw, (), _no_template),
     # One kind for every pre-identified form; ``form=<id>`` says which (journalled too).
     DocumentKind(forms.KIND, forms.TITLE, "patient", forms.render, forms.draw,
                  ("forms/",), forms.load),

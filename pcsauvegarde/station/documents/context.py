@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pcsauvegarde.core.records import (
     Allergy,
+    AnaesthesiaAssessment,
     BloodTyping,
     CareTask,
     Condition,
@@ -55,6 +56,7 @@ class PatientFile:
     surgery_cases: tuple[SurgeryCase, ...] = ()   # planned OR cases (care plan)
     blood_typings: tuple[BloodTyping, ...] = ()   # all of them: read by station/lab/bloodbank
     transfusions: tuple[TransfusionFact, ...] = ()
+    anaesthesia: tuple[AnaesthesiaAssessment, ...] = ()   # consultations, oldest first
 
     def __post_init__(self) -> None:
         # Whoever builds a file, screens and papers only ever see active allergies.

@@ -97,6 +97,16 @@ def issue_supplier_document(station: Station, kind: str, form: UnitData, user: s
     return _render_and_keep(station, doc, kind, form, form.extracted_at, user, now)
 
 
+def issue_theatre_document(station: Station, kind: str, data: UnitData, user: str,
+                           now: dt.datetime | None = None) -> Issued:
+    """Journal (no patient, no unit: an OR list spans units), render and keep an OR list."""
+    now = now or dt.datetime.now(dt.UTC)
+    if document_kind(kind, "theatre") is None:
+        raise IssueError(f"type de document du bloc « {kind} » inconnu")
+    doc = station.journal.issue(kind, user, snapshot=snapshot_label(station), now=now)
+    return _render_and_keep(station, doc, kind, data, data.extracted_at, user, now)
+
+
 def journal_file_document(station: Station, kind: str, file: PatientFile, user: str,
                           now: dt.datetime, form: str | None = None) -> IssuedDocument:
     """Number a patient document in the journal (rendering is the caller's)."""

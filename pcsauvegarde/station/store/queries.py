@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from pcsauvegarde.core.records import (
     Allergy,
+    AnaesthesiaAssessment,
     BloodTyping,
     CareTask,
     Condition,
@@ -198,6 +199,7 @@ def patient_file(store: Store, ipp: str, lab_hours: int = 72,
                                    key=lambda c: c.scheduled_at)),
         blood_typings=tuple(sorted(_of(BloodTyping, found), key=lambda t: t.collected_at)),
         transfusions=tuple(_of(TransfusionFact, found)),
+        anaesthesia=tuple(sorted(_of(AnaesthesiaAssessment, found), key=lambda a: a.at)),
     )
 
 

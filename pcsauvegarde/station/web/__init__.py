@@ -93,10 +93,11 @@ def blueprints() -> list:
         sterilisation,
         sterilisation_cycles,
         sterilisation_docs,
+        theatre,
     )
     return [m.bp for m in (auth, patients, scope, care, kits, admissions, printing, admin,
                            admin_journal, admin_sync, lab, sterilisation,
-                           sterilisation_docs, sterilisation_cycles, pharmacy)]
+                           sterilisation_docs, sterilisation_cycles, pharmacy, theatre)]
 
 
 def station_of(app: Flask) -> Station:

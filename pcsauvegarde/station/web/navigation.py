@@ -34,7 +34,9 @@ ROLE_TILES: dict[str, tuple[str, list[tuple[str, str, tuple[str, ...]]]]] = {
         ("Stérilisation", "Compositions de plateaux, étiquettes, feuilles de charge",
          ("/sterilisation",))]),
     "imagerie": ("Imagerie et bloc", [
-        ("Planning d'imagerie", "Examens prévus par modalité et par jour", ("/imagerie",))]),
+        ("Planning d'imagerie", "Examens prévus par modalité et par jour", ("/imagerie",)),
+        ("Planning des interventions", "Programme opératoire par salle et par jour, groupe "
+         "sanguin et RAI, fiches pré-opératoires", ("/bloc",))]),
     "admin": ("Administration", [
         ("Comptes", "Créer, désactiver, réinitialiser, rôles et services", ("/admin/comptes",)),
         ("Journal d'audit", "Qui a vu et imprimé quoi ; export CSV ; accès exceptionnels",

@@ -102,9 +102,9 @@ def _labs(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext) -> None:
             rows.append(Row((name, "non disponible dans l'extrait", "", "", "", "")))
             continue
         abnormal = r.abnormal not in ("", "N")
+        when = f"{format_local(r.collected_at)} ({format_age(ctx.printed_at - r.collected_at)})"
         rows.append(Row((name, decimal_commas(r.value), r.unit, decimal_commas(r.reference_range),
-                         f"{format_local(r.collected_at)} ({format_age(ctx.printed_at - r.collected_at)})",
-                         format_lab_flag(r.abnormal) if abnormal else ""), bold=abnormal))
+                         when, format_lab_flag(r.abnormal) if abnormal else ""), bold=abnormal))
     draw_table(pdf, columns, rows, title="Dernières valeurs biologiques",
                note=_source(file, ctx, "lab"))
 

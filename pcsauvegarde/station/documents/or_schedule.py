@@ -15,10 +15,11 @@ from pcsauvegarde.station.theatre.words import procedure_text, status_text
 
 KIND = "or_schedule"
 TITLE = "Planning des interventions"
-COLUMNS = (("Heure", 0.55, False), ("Patient", 2.2, False), ("IPP / NDA", 1.6, True),
-           ("Intervention", 2.0, False), ("Chirurgien\nAnesthésiste", 1.3, False),
-           ("Allergies", 1.6, False), ("Groupe sanguin · RAI", 2.1, False),
-           ("Plateaux · fiche de traçabilité", 1.8, False), ("Statut", 0.85, False))
+# document numbers (traceability sheets) and identifiers: one a line, shrunk, never broken
+COLUMNS = (("Heure", 0.75, False), ("Patient", 2.0, False), ("IPP / NDA", 1.45, True),
+           ("Intervention, chirurgien, anesthésiste", 2.3, False), ("Allergies", 1.4, False),
+           ("Groupe sanguin · RAI", 2.0, False), ("Plateaux prévus", 1.7, False),
+           ("Fiche de traçabilité n°", 1.9, True), ("Statut", 1.2, False))
 EMPTY = "Aucune intervention programmée ce jour dans l'extrait."
 NOT_IN_DATA = "patient absent des données de la station — vérifier l'identité"
 
@@ -67,17 +68,17 @@ def _row(line: OrLine, words: Template, ctx: DocumentContext) -> Row:
         state = allergy_state(file.allergies)
         if state.current:
             allergy = " · ".join(describe(a, words) for a in state.current)
-            red.add(5)
+            red.add(4)
         else:
             allergy = (absence_text(state, words) if state.informed
                        else words.text("allergies.unknown_short"))
-    staff = "\n".join((case.surgeon or "chirurgien non précisé",
-                       case.anaesthetist or "anesthésiste non précisé"))
+    staff = "\n".join((procedure_text(case),
+                       f"Chir. : {case.surgeon or 'non précisé'}",
+                       f"Anesth. : {case.anaesthetist or 'non précisé'}"))
     trays = "\n".join(line.trays) if line.trays else "aucun plateau prévu"
-    if line.sheets:
-        trays += "\nFiche de traçabilité n° " + ", ".join(line.sheets)
+    sheets = "\n".join(line.sheets) if line.sheets else "—"
     if line.blood_alert:
-        red.add(6)
-    return Row((format_time(case.scheduled_at), who, ids, procedure_text(case), staff, allergy,
-                line.blood, trays, status_text(case)),
+        red.add(5)
+    return Row((format_time(case.scheduled_at), who, ids, staff, allergy, line.blood, trays,
+                sheets, status_text(case)),
                fill=case.status == "cancelled", red=frozenset(red))

@@ -73,7 +73,9 @@ def _line(case: SurgeryCase, file: PatientFile | None, catalogue: cat.Catalogue,
         return OrLine(case, None, bloodbank.NO_GROUP, True, trays,
                       tuple(sheets.get(case.ipp, ())))
     status = bloodbank.blood_status(file.blood_typings, file.transfusions, now)
-    blood = f"{bloodbank.group_text(status)} · RAI : {bloodbank.rai_text(status)}"
+    rai = bloodbank.rai_text(status)
+    prefix = "RAI : " if status.rai is not None and not status.rai_expired else ""
+    blood = f"{bloodbank.group_text(status)} · {prefix}{rai}"
     alert = (not status.known or bool(status.discordance) or status.rai is None
              or status.rai_expired or status.rai.screen == "positive")
     return OrLine(case, file, blood, alert, trays, tuple(sheets.get(case.ipp, ())))

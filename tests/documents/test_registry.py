@@ -18,13 +18,23 @@ def test_every_kind_is_complete() -> None:
                           "lab_request", "lab_register", "lab_results_entry",
                           "lab_results_cumulative", "tray_list", "tray_labels", "washer_load",
                           "autoclave_load", "tray_reception", "tray_delivery", "or_traceability",
-                          "dotation", "supplier_order", "form"}
+                          "dotation", "supplier_order", "form", "or_schedule", "preop"}
     for name, kind in KINDS.items():
         assert isinstance(kind, DocumentKind) and kind.name == name and kind.title
-        assert kind.scope in ("patient", "unit", "lab", "sterilisation", "supplier")
+        assert kind.scope in ("patient", "unit", "lab", "sterilisation", "supplier", "theatre")
         for template in kind.templates:
             assert (DEFAULT_DIR / template).exists(), (name, template)
         kind.load(None)
+
+
+def _or_schedule(file):
+    import datetime as dt
+
+    from pcsauvegarde.core.records import SurgeryCase
+    from pcsauvegarde.station.theatre.model import OrLine, OrSchedule, RoomDay
+    case = SurgeryCase("c1", file.patient.id, "Salle 1",
+                       dt.datetime(2026, 11, 27, 7, 30, tzinfo=dt.UTC), "Appendicectomie")
+    return OrSchedule(dt.date(2026, 11, 27), (RoomDay("Salle 1", (OrLine(case, file),)),))
 
 
 def test_bundles_hold_only_kinds_that_can_share_a_pdf() -> None:
@@ -49,6 +59,8 @@ def test_every_kind_renders_from_its_entry(name, patient_file, ctx) -> None:
         data, expected = sample_ward_stock(), "Doliprane 1000 mg"
     elif name == "supplier_order":
         data, expected = sample_order_form(), "Laboratoires Dupré"
+    elif kind.scope == "theatre":   # the OR list: every room's cases, one patient here
+        data, expected = _or_schedule(patient_file), "LEFÈVRE-DUBOIS"
     else:
         data = (patient_file if kind.scope == "patient"
                 else UnitFile("CARD", "Cardiologie", (CensusRow(patient_file.patient,

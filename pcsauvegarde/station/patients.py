@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from pcsauvegarde.core.records import Patient, Stay
+from pcsauvegarde.core.records import ImagingExam, Patient, Stay
 from pcsauvegarde.station.documents.context import CensusRow, PatientFile, UnitFile
 from pcsauvegarde.station.state.admissions import Admission, AdmissionRequest, Admissions
 from pcsauvegarde.station.state.highwater import HighWater
@@ -117,6 +117,11 @@ def patient_file(station: Station, ipp: str,
     return PatientFile(patient=patient, stay=stay,
                        unit_name=unit_names(station).get(stay.unit, stay.unit),
                        extracted_at=queries.extracted_at(station.store), provisional=True)
+
+
+def imaging_exams(station: Station, ipp: str) -> list[ImagingExam]:
+    """A patient's imaging exams, done and planned (a transfer pack lists them all)."""
+    return queries.imaging_exams(station.store, ipp)
 
 
 def extracted_at(station: Station) -> dict[str, dt.datetime]:

@@ -18,7 +18,8 @@ def test_every_kind_is_complete() -> None:
                           "lab_request", "lab_register", "lab_results_entry",
                           "lab_results_cumulative", "tray_list", "tray_labels", "washer_load",
                           "autoclave_load", "tray_reception", "tray_delivery", "or_traceability",
-                          "dotation", "supplier_order", "form", "or_schedule", "preop"}
+                          "dotation", "supplier_order", "form", "or_schedule", "preop",
+                          "administration_history", "discharge_prescription"}
     for name, kind in KINDS.items():
         assert isinstance(kind, DocumentKind) and kind.name == name and kind.title
         assert kind.scope in ("patient", "unit", "lab", "sterilisation", "supplier", "theatre")

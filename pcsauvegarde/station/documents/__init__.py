@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from pcsauvegarde.station.documents import (
+    administration_history,
     administration_plan,
     admission_kit,
     bundle,
     care_plan,
     census,
+    discharge_prescription,
     dotation,
     forms,
     identity,
@@ -109,6 +111,11 @@ KINDS: dict[str, DocumentKind] = {k.name: k for k in (
                  _both(care_plan.load, schedule.load_standard_hours)),
     DocumentKind(preop.KIND, preop.TITLE, "patient", preop.render, preop.draw,
                  ("summary.toml",), patient_summary.load),
+    DocumentKind(administration_history.KIND, administration_history.TITLE, "patient",
+                 administration_history.render, administration_history.draw,
+                 ("administration_plan.toml",), administration_plan.load),
+    DocumentKind(discharge_prescription.KIND, discharge_prescription.TITLE, "patient",
+                 discharge_prescription.render, discharge_prescription.draw, (), _no_template),
     DocumentKind(labels.KIND, labels.TITLE, "patient", labels.render, None, ("labels.toml",),
                  labels.load),
     DocumentKind(wristband.KIND, wristband.TITLE, "patient", wristband.render, None,

@@ -203,6 +203,12 @@ def patient_file(store: Store, ipp: str, lab_hours: int = 72,
     )
 
 
+def imaging_exams(store: Store, ipp: str) -> list[ImagingExam]:
+    """Every imaging exam of a patient in the extract, past and planned, by date."""
+    with store.connect() as db:
+        return sorted(_of_type(db, ImagingExam, "ipp=?", (ipp,)), key=lambda e: e.scheduled_at)
+
+
 def lab_results(results: list[LabResult], since: dt.datetime) -> list[LabResult]:
     """Results collected since ``since``, plus the last known result of every other test (a
     patient whose last results are older must not look as if never tested)."""

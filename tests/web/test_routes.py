@@ -79,6 +79,7 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "theatre.index": ("imagerie", "soins"),
     "theatre.print_schedule": ("imagerie", "soins"),
     "theatre.print_preop": ("imagerie", "soins"),
+    "theatre.print_transfer_pack": ("soins",),
 }
 SCOPED_ARGS = {"ipp", "unit", "number"}
 

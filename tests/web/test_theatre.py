@@ -63,3 +63,17 @@ def test_patient_page_shows_blood_group_and_offers_the_preop_sheet(app, station,
     html = client_as(app, "ide-chd").get(f"/patients/{ipp}").get_data(as_text=True)
     assert 'id="blood"' in html and "Groupe ABO-RhD" in html and "RhD" in html
     assert 'id="print-preop"' in html
+
+
+def test_web_pack(app, station, people):
+    from pcsauvegarde.station import patients
+    ipp = patients.inpatients(station, "CHD")[0].patient.id
+    client = client_as(app, "ide-chd")
+    r = client.post(f"/patients/{ipp}/sortie", data={"motif": "transfert",
+                                                     "destination": "CH de Rouen"})
+    assert r.status_code == 302 and "/documents/" in r.headers["Location"]
+    r = client.post(f"/patients/{ipp}/sortie", data={"motif": "vacances"},
+                    follow_redirects=True)
+    assert "Motif invalide" in r.get_data(as_text=True)
+    html = client.get(f"/patients/{ipp}").get_data(as_text=True)
+    assert 'id="print-transfer-pack"' in html

@@ -1,4 +1,5 @@
-"""OR screen (« Bloc opératoire »): the day's schedule per room, its print, pre-op sheets."""
+"""OR screen (« Bloc opératoire »): the day's schedule per room, its print, pre-op sheets;
+and a patient's discharge / transfer pack (« Documents de sortie et de transfert »)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pcsauvegarde.station.issuing.issue import (
     issue_file_document,
     issue_theatre_document,
 )
+from pcsauvegarde.station.issuing.transfer import issue_transfer_pack
 from pcsauvegarde.station.theatre import schedule
 from pcsauvegarde.station.theatre.schedule import ScheduleError
 from pcsauvegarde.station.web.access import current_station, requires
@@ -93,6 +95,28 @@ def print_preop(ipp: str):
         flash(str(exc), "error")
         return redirect(url_for("theatre.index"))
     log.info("issued %s (%s)", issued.document.number, preop.KIND)
+    if request.form.get("send") == "printer":
+        send_to_printer(issued.document.number, issued.pdf)
+    return redirect(url_for("patients.document", number=issued.document.number))
+
+
+@bp.route("/patients/<ipp>/sortie", methods=["POST"])
+@requires("soins")
+def print_transfer_pack(ipp: str):
+    """The pack for a patient leaving (``motif`` sortie) or transferred (transfert)."""
+    purpose = {"sortie": "discharge", "transfert": "transfer"}.get(
+        request.form.get("motif", ""), "")
+    if not purpose:
+        flash("Motif invalide : « sortie » ou « transfert » attendu.", "error")
+        return redirect(url_for("patients.patient", ipp=ipp))
+    destination = clean_text(request.form.get("destination"), 200)
+    try:
+        issued = issue_transfer_pack(current_station(), url_id(ipp), g.user.login, purpose,
+                                     destination)
+    except IssueError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("patients.patient", ipp=ipp))
+    log.info("issued %s (transfer pack)", issued.document.number)
     if request.form.get("send") == "printer":
         send_to_printer(issued.document.number, issued.pdf)
     return redirect(url_for("patients.document", number=issued.document.number))

@@ -116,7 +116,7 @@ def theatre_records(paths: DemoPaths, records: list, today: list, now: dt.dateti
                                 people, now)
     csv = import_catalogues([f for f in files if f.suffix == ".csv"])
     hl7 = import_hl7([f for f in files if f.suffix == ".hl7"])
-    for rejection in [*csv.rejections, *hl7.rejections]:
-        log.warning("demo OR data rejected: %s", rejection.message())
+    for message in [r.message() for r in csv.rejections] + [r.message() for r in hl7.rejections]:
+        log.warning("demo OR data rejected: %s", message)
     # the blood bank's messages only point to patients the DPI export already holds
     return [*csv.records, *(r for r in hl7.records if r.TYPE in ("lab_result", "blood_typing"))]

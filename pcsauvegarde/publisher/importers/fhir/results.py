@@ -86,8 +86,8 @@ def _blood(res: dict, ctx: Context, ipp: str, loinc: str, collected) -> list[Blo
     a blood-bank test whose value cannot be read safely is counted, never guessed."""
     parts = [(loinc, res), *((first_code(c.get("code"), "component.code", (LOINC_SYSTEM,)), c)
                              for c in objs(res, "component"))]
-    values = [(code, _coded_value(part)) for code, part in parts if code in BLOOD_BANK_CODES]
-    values = [(code, v) for code, v in values if v is not None]
+    values = [(code, v) for code, part in parts
+              if code in BLOOD_BANK_CODES and (v := _coded_value(part)) is not None]
     if not values or text(res, "status") == "preliminary":
         return []
     try:

@@ -67,7 +67,27 @@ def test_transfer_pack_has_the_prescriptions_not_a_discharge_order(station):
     assert "Prescriptions" in whole or "prescriptions" in whole
 
 
-def test_pending_results_and_bad_purpose(station):
+def test_pending_results_are_listed(station):
+    import dataclasses
+
+    from pcsauvegarde.core.records import LabResult
+    from pcsauvegarde.station.issuing.transfer import pack_data
+    from pcsauvegarde.station.lab.register import register_of
+    ipp = _patient_with_care(station)
+    batch = register_of(station).allocate("patient", 1, 2, "ide", ipp=ipp, unit="CHD", now=NOW)
+    file = patients.patient_file(station, ipp, now=NOW)
+    file = dataclasses.replace(file, lab_results=(*file.lab_results, LabResult(
+        "pre1", ipp, "2823-3", "Potassium", "5,8", NOW - dt.timedelta(hours=2),
+        unit="mmol/L", status="preliminary")))
+    pack = pack_data(station, file, "transfer", "CHU", now=NOW)
+    pending = " | ".join(pack.pending)
+    assert "Potassium prélevé le" in pending and "résultat provisoire (5,8 mmol/L)" in pending
+    assert f"Prélèvement n° {batch.numbers[0]}" in pending
+    empty = pack_data(station, dataclasses.replace(file, lab_results=()), "transfer", now=NOW)
+    assert not any("provisoire" in line for line in empty.pending)
+
+
+def test_bad_purpose_or_patient(station):
     ipp = _patient_with_care(station)
     with pytest.raises(IssueError, match="motif"):
         issue_transfer_pack(station, ipp, "ide", "holiday", now=NOW)

@@ -57,3 +57,25 @@ def test_fhir_asa_observation_becomes_an_assessment(tmp_path):
     assert (cpa.asa, cpa.anaesthetist, cpa.notes) == ("3", "Dr Roux",
                                                        "intubation difficile prévisible")
     assert cpa.at == dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
+
+
+def test_fhir_transfusion_procedure_and_other_acts(tmp_path):
+    def procedure(pid: str, code: str, status: str = "completed") -> dict:
+        return {"resourceType": "Procedure", "id": pid, "status": status,
+                "code": {"coding": [{"system": "http://snomed.info/sct", "code": code,
+                                     "display": "Transfusion de CGR"}]},
+                "subject": {"reference": "Patient/p1"},
+                "performedDateTime": "2026-11-02T15:00:00+01:00"}
+    result = import_fhir([ndjson_file(tmp_path / "p.ndjson", patient_resource(),
+                                      procedure("t1", "116863004"),
+                                      procedure("t2", "116859006", "in-progress"),
+                                      procedure("x1", "430193006"))])
+    assert result.rejections == []
+    (given,) = result.of_type("transfusion")
+    assert (given.id, given.kind, given.product) == ("t1", "given", "Transfusion de CGR")
+    assert given.at == dt.datetime(2026, 11, 2, 14, 0, tzinfo=dt.UTC)
+    reasons = {k: n for k, n in result.ignored.items() if k.startswith("Procedure")}
+    assert reasons == {"Procedure : acte réalisé (historique, non repris sur les documents de "
+                       "mode dégradé)": 1,
+                       "Procedure : transfusion au statut « in-progress » : seules les "
+                       "transfusions réalisées sont reprises": 1}

@@ -70,7 +70,8 @@ def test_printed_schedule_links_traceability_sheets(station):
     assert sheet.document.number in text
     assert "APPEND-01 — " in text and "RhD" in text
     doc = station.journal.get(issued.document.number)
-    assert (doc["kind"], doc["ipp"], doc["unit"]) == ("or_schedule", None, None)
+    # every demo OR patient is in CHD: the list is journalled under it (a CHD nurse rereads it)
+    assert (doc["kind"], doc["ipp"], doc["unit"]) == ("or_schedule", None, "CHD")
     assert_page_quality(issued.pdf, allergies=False)
 
 

@@ -34,8 +34,11 @@ def test_bad_day_is_said(app, people):
 
 
 def test_ward_nurse_sees_only_her_units(app, station, people):
-    html = client_as(app, "ide-chd").get("/bloc").get_data(as_text=True)
+    client = client_as(app, "ide-chd")
+    html = client.get("/bloc").get_data(as_text=True)
     assert "Salle 1 — 2 interventions" in html
+    r = client.post("/bloc/imprimer", data={"jour": TODAY.isoformat()})
+    assert client.get(r.headers["Location"]).status_code == 200   # she rereads her print
     station.accounts.add("ide-rea", "IDE REA", PASSWORD, ("soins",), ("REA",))
     html = client_as(app, "ide-rea").get("/bloc").get_data(as_text=True)
     assert "4 intervention(s) de patients hors de vos unités ne sont pas listées" in html

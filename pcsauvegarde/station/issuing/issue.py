@@ -99,11 +99,13 @@ def issue_supplier_document(station: Station, kind: str, form: UnitData, user: s
 
 def issue_theatre_document(station: Station, kind: str, data: UnitData, user: str,
                            now: dt.datetime | None = None) -> Issued:
-    """Journal (no patient, no unit: an OR list spans units), render and keep an OR list."""
+    """Journal (no patient; the unit ``data.code`` when its patients share one, else none: an
+    OR list spans units), render and keep an OR list."""
     now = now or dt.datetime.now(dt.UTC)
     if document_kind(kind, "theatre") is None:
         raise IssueError(f"type de document du bloc « {kind} » inconnu")
-    doc = station.journal.issue(kind, user, snapshot=snapshot_label(station), now=now)
+    doc = station.journal.issue(kind, user, unit=data.code or None,
+                                snapshot=snapshot_label(station), now=now)
     return _render_and_keep(station, doc, kind, data, data.extracted_at, user, now)
 
 

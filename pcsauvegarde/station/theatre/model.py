@@ -41,7 +41,7 @@ class OrSchedule:
     room: str = ""
     hidden: int = 0        # cases outside the user's units, not shown (counted, said)
     extracted_at: dict[str, dt.datetime] = field(default_factory=dict)
-    code: str = ""         # journalled unit: none (an OR list spans units)
+    code: str = ""         # journalled unit: the patients' one unit, else none (see schedule)
 
     @property
     def heading(self) -> str:

@@ -61,8 +61,13 @@ def build(station: Station, day: dt.date, room: str = "", *,
             continue
         lines.setdefault(case.room, []).append(_line(case, file, catalogue, sheets, now))
     extracted = patients.extracted_at(station)
+    # Journalled under the listed patients' unit when they share one, so a ward nurse can
+    # reopen what she printed; a list spanning units is journalled with none (all-unit
+    # accounts reopen it).
+    units = {line.unit for ls in lines.values() for line in ls}
+    code = units.pop() or "" if len(units) == 1 else ""
     return OrSchedule(day, tuple(RoomDay(r, tuple(ls)) for r, ls in sorted(lines.items())),
-                      room, hidden, extracted)
+                      room, hidden, extracted, code)
 
 
 def _line(case: SurgeryCase, file: PatientFile | None, catalogue: cat.Catalogue,

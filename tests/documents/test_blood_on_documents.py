@@ -75,6 +75,7 @@ def test_emergency_form_carries_group_and_rai_long_identity():
     text = _flat(pdf)
     assert "A RhD positif" in text and "RAI périmée (plus de 72 h)" in text
     assert_page_quality(pdf, allergies=True)
+    assert len(page_texts(pdf)) == 1   # still one sheet with the group and RAI added
     bare = _flat(forms.render(dataclasses.replace(file, blood_typings=()), make_ctx(),
                               form="accueil-urgences"))
     assert "groupe sanguin non disponible dans l'extrait" in bare

@@ -337,7 +337,8 @@ def demo(root: Path, port: int, no_serve: bool) -> None:
                    f"{run.quarantined} en quarantaine")
     try:
         station.accounts.add(demostation.DEMO_LOGIN, "Infirmière de démonstration",
-                             demostation.DEMO_PASSWORD, ("soins", "laboratoire", "admin"))
+                             demostation.DEMO_PASSWORD,
+                             ("soins", "laboratoire", "imagerie", "admin"))  # imagerie: /bloc
     except AccountError:
         pass  # already there from an earlier run
     try:   # the sterilisation screen has its own role

@@ -32,6 +32,14 @@ RESULT_STATUSES = ("final", "preliminary", "corrected")
 EQUIPMENT_KINDS = ("washer", "autoclave")
 ENCOUNTER_CLASSES = ("", "inpatient", "outpatient", "emergency", "recurring")
 APPOINTMENT_STATUSES = ("booked", "arrived", "fulfilled", "cancelled", "noshow")
+BLOOD_TESTS = ("group", "antibody_screen")
+ABO_GROUPS = ("", "A", "B", "AB", "O")
+RHD_VALUES = ("", "positive", "negative")
+SCREEN_VALUES = ("", "negative", "positive")
+TRANSFUSION_KINDS = ("given", "requirement")
+SURGERY_SIDES = ("", "left", "right", "bilateral")
+ASA_CLASSES = ("", "1", "2", "3", "4", "5", "6")
+TRANSFUSION_NEEDS = ("irradiated", "phenotyped", "cmv_negative", "other")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 MAX_ID_LENGTH = 128  # ids of every shape: UUIDs, letters, HL7 CX values
 _ID = re.compile(rf"^[^\x00-\x1f\x7f]{{1,{MAX_ID_LENGTH}}}$")
@@ -343,6 +351,73 @@ class LabResult(Record):
 
 
 @dataclass(frozen=True)
+class BloodTyping(Record):
+    """An immuno-haematology result read from its codes at import (id: the lab result's).
+
+    ``test`` group: ABO (A, B, AB, O) and/or RhD (positive, negative), with the Rh-Kell
+    ``phenotype`` when the lab gives one; ``test`` antibody_screen: the RAI, ``screen``
+    negative or positive, ``antibodies`` identified (« anti-E »). MUST only be built from a
+    coded or unambiguous value of a blood-bank test code, never from a label (see
+    publisher/importers/bloodbank.py); the station computes validity (station/lab/bloodbank.py).
+    """
+
+    TYPE = "blood_typing"
+    DOMAIN = "lab"
+    ipp: str
+    test: str
+    collected_at: dt.datetime
+    code: str = ""          # the test's LOINC code
+    abo: str = ""
+    rhd: str = ""
+    phenotype: str = ""
+    screen: str = ""
+    antibodies: str = ""
+    validated_at: dt.datetime | None = None
+    source_value: str = ""  # the value as the lab wrote it
+
+    def check(self) -> None:
+        where = f"blood_typing {self.id}"
+        if self.test not in BLOOD_TESTS:
+            raise RecordError(f"{where} : test « {self.test} » inconnu (group, antibody_screen)")
+        for name, allowed in (("abo", ABO_GROUPS), ("rhd", RHD_VALUES),
+                              ("screen", SCREEN_VALUES)):
+            if getattr(self, name) not in allowed:
+                raise RecordError(f"{where} : {name} « {getattr(self, name)} » invalide "
+                                  f"({', '.join(a for a in allowed if a)})")
+        if self.test == "group" and not (self.abo or self.rhd or self.phenotype):
+            raise RecordError(f"{where} : groupe sans ABO, RhD ni phénotype")
+        if self.test == "antibody_screen" and not self.screen:
+            raise RecordError(f"{where} : RAI sans résultat (negative, positive)")
+
+
+@dataclass(frozen=True)
+class TransfusionFact(Record):
+    """A blood product given (``kind`` given: ``product``, ``at``) or a standing requirement
+    for the patient's blood products (``kind`` requirement: ``need`` irradiated, phenotyped,
+    cmv_negative or other, with ``note``)."""
+
+    TYPE = "transfusion"
+    DOMAIN = "lab"
+    ipp: str
+    kind: str
+    product: str = ""
+    at: dt.datetime | None = None
+    quantity: str = ""
+    need: str = ""
+    note: str = ""
+
+    def check(self) -> None:
+        where = f"transfusion {self.id}"
+        if self.kind not in TRANSFUSION_KINDS:
+            raise RecordError(f"{where} : type « {self.kind} » inconnu (given, requirement)")
+        if self.kind == "requirement" and self.need not in TRANSFUSION_NEEDS:
+            raise RecordError(f"{where} : exigence « {self.need} » inconnue "
+                              f"({', '.join(TRANSFUSION_NEEDS)})")
+        if self.kind == "given" and not (self.product and self.at):
+            raise RecordError(f"{where} : produit et date obligatoires pour une transfusion")
+
+
+@dataclass(frozen=True)
 class ImagingExam(Record):
     """A planned (or done) imaging exam; ``requesting_unit`` is the unit code or name that
     asked for it, ``indication`` the clinical question (both optional: older extracts)."""
@@ -398,8 +473,36 @@ class SurgeryCase(Record):
     procedure: str
     surgeon: str = ""
     anaesthetist: str = ""
-    status: str = "planned"
+    status: str = "planned"   # planned, in_progress, done, cancelled, postponed
     tray_ids: tuple[str, ...] = ()  # trays planned for it (the OR's preference cards)
+    side: str = ""            # laterality: left, right, bilateral; empty: not said
+
+    def check(self) -> None:
+        if self.side not in SURGERY_SIDES:
+            raise RecordError(f"surgery_case {self.id} : côté « {self.side} » invalide "
+                              "(left, right, bilateral)")
+
+
+@dataclass(frozen=True)
+class AnaesthesiaAssessment(Record):
+    """The anaesthesia consultation's summary (« consultation d'anesthésie »): ASA class,
+    airway, fasting instructions. Its own record, not SurgeryCase fields: one consultation
+    covers the interventions that follow it and comes from another source (the DPI)."""
+
+    TYPE = "anaesthesia_assessment"
+    DOMAIN = "dpi"
+    ipp: str
+    at: dt.datetime
+    asa: str = ""             # 1 to 6 (« ASA 3 »); empty: not said
+    airway: str = ""          # Mallampati, intubation, ventilation notes
+    fasting: str = ""         # fasting instructions (« à jeun depuis minuit »)
+    anaesthetist: str = ""
+    notes: str = ""
+
+    def check(self) -> None:
+        if self.asa not in ASA_CLASSES:
+            raise RecordError(f"anaesthesia_assessment {self.id} : classe ASA « {self.asa} » "
+                              "invalide (1 à 6)")
 
 
 @dataclass(frozen=True)
@@ -561,8 +664,9 @@ class StaffEntry(Record):
 RECORD_TYPES: dict[str, type[Record]] = {
     cls.TYPE: cls
     for cls in (Patient, Stay, Allergy, Condition, MedicationOrder, MedicationAdministration,
-                CareTask, LabResult, ImagingExam, Appointment, SurgeryCase, Product, Supplier,
-                WardStock, SupplierOrderLine, WardRequestLine,
+                CareTask, LabResult, BloodTyping, TransfusionFact, ImagingExam, Appointment,
+                SurgeryCase, AnaesthesiaAssessment, Product, Supplier, WardStock,
+                SupplierOrderLine, WardRequestLine,
                 Tray, SterilisationCycle, PackagingType, SterilisationEquipment, Unit,
                 StaffEntry)
 }
@@ -570,9 +674,12 @@ RECORD_TYPES: dict[str, type[Record]] = {
 TYPE_LABELS_FR = {"patient": "patients", "stay": "séjours", "allergy": "allergies",
                   "condition": "antécédents", "medication_order": "prescriptions",
                   "medication_administration": "administrations", "care_task": "soins",
-                  "lab_result": "résultats de biologie", "imaging_exam": "examens d'imagerie",
+                  "lab_result": "résultats de biologie",
+                  "blood_typing": "groupages et RAI",
+                  "transfusion": "données transfusionnelles", "imaging_exam": "examens d'imagerie",
                   "appointment": "rendez-vous de consultation",
-                  "surgery_case": "interventions", "product": "produits",
+                  "surgery_case": "interventions",
+                  "anaesthesia_assessment": "consultations d'anesthésie", "product": "produits",
                   "supplier": "fournisseurs", "ward_stock": "dotations",
                   "supplier_order_line": "lignes de commandes fournisseurs",
                   "ward_request_line": "lignes de demandes des unités", "tray": "plateaux",

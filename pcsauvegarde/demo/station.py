@@ -101,4 +101,23 @@ def sterilisation_records(paths: DemoPaths, records: list, now: dt.datetime) -> 
                                                            now))
     for rejection in csv.rejections:
         log.warning("demo CSV rejected: %s", rejection)
-    return [*csv.records, *sterilisation.or_schedule(records, now)]
+    return [*csv.records, *theatre_records(paths, records,
+                                           sterilisation.or_schedule(records, now), now)]
+
+
+def theatre_records(paths: DemoPaths, records: list, today: list, now: dt.datetime) -> list:
+    """The OR's exports (schedule for today and tomorrow, anaesthesia consultations,
+    transfusion file) and the blood bank's HL7 v2 results, through the real importers."""
+    from pcsauvegarde.demo import theatre
+    from pcsauvegarde.publisher.importers.csv.catalogues import import_catalogues
+    from pcsauvegarde.publisher.importers.hl7v2.importer import import_hl7
+
+    people = {r.id: r for r in records if r.TYPE == "patient"}
+    files = theatre.write_files(paths.publisher / "bloc", theatre.or_cases(records, today, now),
+                                people, now)
+    csv = import_catalogues([f for f in files if f.suffix == ".csv"])
+    hl7 = import_hl7([f for f in files if f.suffix == ".hl7"])
+    for message in [r.message() for r in csv.rejections] + [r.message() for r in hl7.rejections]:
+        log.warning("demo OR data rejected: %s", message)
+    # the blood bank's messages only point to patients the DPI export already holds
+    return [*csv.records, *(r for r in hl7.records if r.TYPE in ("lab_result", "blood_typing"))]

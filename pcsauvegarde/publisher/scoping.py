@@ -99,9 +99,12 @@ RULES: dict[str, tuple[str, str]] = {
     "medication_administration": (PATIENT, "ipp"),
     "care_task": (PATIENT, "ipp"),
     "lab_result": (PATIENT, "ipp"),
+    "blood_typing": (PATIENT, "ipp"),
+    "transfusion": (PATIENT, "ipp"),
     "imaging_exam": (PATIENT, "ipp"),
     "appointment": (PATIENT, "ipp"),   # its unit also routes the patient (route_patients)
     "surgery_case": (PATIENT, "ipp"),
+    "anaesthesia_assessment": (PATIENT, "ipp"),
     "ward_stock": (UNIT, "unit"),
     "ward_request_line": (UNIT, "unit"),
     "tray": (UNIT, "owner_unit"),

@@ -139,6 +139,11 @@ def identities(station: Station, ipps: list[str]) -> dict[str, str]:
             for ipp, p in found.items()}
 
 
+def imaging_exams_of(station: Station, ipp: str) -> list[ImagingExam]:
+    """A patient's imaging exams, done and planned (a transfer pack lists them all)."""
+    return queries.imaging_exams(station.store, ipp)
+
+
 def extracted_at(station: Station) -> dict[str, dt.datetime]:
     """When each domain's snapshot was extracted (the data age of a page naming patients)."""
     return queries.extracted_at(station.store)

@@ -15,6 +15,7 @@ from pcsauvegarde.station.documents import check_templates, forms
 from pcsauvegarde.station.documents.base import page_code, parse_page_code
 from pcsauvegarde.station.documents.forms.spec import load_form
 from pcsauvegarde.station.documents.templates import DEFAULT_DIR, TemplateError
+from tests.support.blood import with_blood
 from tests.support.page_quality import assert_page_quality
 from tests.support.pdfcheck import page_barcodes, page_texts
 from tests.support.sample import UUID_IPP, make_ctx, make_long_patient_file, make_patient_file
@@ -89,10 +90,10 @@ def test_provisional_identity_is_said_in_the_band() -> None:
 def _with_blood_group(file):
     at = dt.datetime(2026, 11, 26, 7, 0, tzinfo=dt.UTC)
     ipp = file.patient.id
-    labs = (LabResult("bg", ipp, "882-1", "Groupe sanguin ABO RhD", "A+", at),
-            LabResult("rai", ipp, "890-4", "RAI", "négative", at),
+    # lab results named like a group are not a group: only blood_typing records are read
+    labs = (LabResult("bg", ipp, "", "Groupe sanguin ABO RhD", "B+", at),
             LabResult("w", ipp, "29463-7", "Poids", "72.5", at, unit="kg"))
-    return dataclasses.replace(file, lab_results=file.lab_results + labs)
+    return with_blood(dataclasses.replace(file, lab_results=file.lab_results + labs), at)
 
 
 @pytest.mark.parametrize("form_id", ["transfusion", "demande-produits-sanguins"])
@@ -103,9 +104,13 @@ def test_blood_forms_print_group_and_rai_when_known_else_say_so(form_id) -> None
     assert "RAI non disponible dans l'extrait" in bare
     known = _flat(" ".join(page_texts(forms.render(_with_blood_group(make_patient_file()),
                                                     make_ctx(), form=form_id))))
-    assert "A+ (le 26/11/2026 08:00)" in known
-    assert "négative (prélevée le 26/11/2026 08:00)" in known
-    assert "non disponible" not in known
+    assert "A RhD positif (2 déterminations, dernière le 26/11/2026 08:00)" in known
+    assert "négative — prélevée le 26/11/2026 08:00, valable jusqu'au 29/11/2026 08:00" in known
+    assert "non disponible" not in known and "B+" not in known
+    expired = with_blood(make_patient_file(), rai_at=dt.datetime(2026, 11, 24, 13, 16,
+                                                                  tzinfo=dt.UTC))
+    text = _flat(" ".join(page_texts(forms.render(expired, make_ctx(), form=form_id))))
+    assert "RAI périmée (plus de 72 h)" in text
 
 
 def test_paper_prescription_is_prefilled_with_unit_weight_and_allergies() -> None:

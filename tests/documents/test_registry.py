@@ -27,14 +27,25 @@ def test_every_kind_is_complete() -> None:
                           "autoclave_load", "tray_reception", "tray_delivery", "or_traceability",
                           "dotation", "supplier_order", "form", "imaging_schedule",
                           "imaging_report", "consultation_calls", "unit_request", "inventory",
-                          "inventory_pui", "unit_prescriptions", "directory"}
+                          "inventory_pui", "unit_prescriptions", "directory", "or_schedule",
+                          "preop", "administration_history", "discharge_prescription"}
     for name, kind in KINDS.items():
         assert isinstance(kind, DocumentKind) and kind.name == name and kind.title
         assert kind.scope in ("patient", "unit", "lab", "sterilisation", "supplier", "imaging",
-                              "pharmacy")
+                              "pharmacy", "theatre")
         for template in kind.templates:
             assert (DEFAULT_DIR / template).exists(), (name, template)
         kind.load(None)
+
+
+def _or_schedule(file):
+    import datetime as dt
+
+    from pcsauvegarde.core.records import SurgeryCase
+    from pcsauvegarde.station.theatre.model import OrLine, OrSchedule, RoomDay
+    case = SurgeryCase("c1", file.patient.id, "Salle 1",
+                       dt.datetime(2026, 11, 27, 7, 30, tzinfo=dt.UTC), "Appendicectomie")
+    return OrSchedule(dt.date(2026, 11, 27), (RoomDay("Salle 1", (OrLine(case, file),)),))
 
 
 def test_bundles_hold_only_kinds_that_can_share_a_pdf() -> None:
@@ -63,6 +74,8 @@ def test_every_kind_renders_from_its_entry(name, patient_file, ctx) -> None:
         data, expected = SCHEDULES[name](), "LEFÈVRE-DUBOIS"
     elif name in _PHARMACY:
         data, expected = _pharmacy_data(name, patient_file)
+    elif kind.scope == "theatre":   # the OR list: every room's cases, one patient here
+        data, expected = _or_schedule(patient_file), "LEFÈVRE-DUBOIS"
     else:
         data = (patient_file if kind.scope == "patient"
                 else UnitFile("CARD", "Cardiologie", (CensusRow(patient_file.patient,

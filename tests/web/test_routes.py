@@ -108,6 +108,10 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "pharmacy.print_inventory": ("pharmacie",),
     "pharmacy.directory_screen": ("pharmacie",),
     "pharmacy.print_directory": ("pharmacie",),
+    "theatre.index": ("imagerie", "soins"),
+    "theatre.print_schedule": ("imagerie", "soins"),
+    "theatre.print_preop": ("imagerie", "soins"),
+    "theatre.print_transfer_pack": ("soins",),
 }
 SCOPED_ARGS = {"ipp", "unit", "number"}
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from pcsauvegarde.station.documents import (
+    administration_history,
     administration_plan,
     admission_kit,
     bundle,
@@ -19,6 +20,7 @@ from pcsauvegarde.station.documents import (
     census,
     consultation_calls,
     directory,
+    discharge_prescription,
     dotation,
     forms,
     identity,
@@ -31,8 +33,10 @@ from pcsauvegarde.station.documents import (
     lab_request,
     lab_results,
     labels,
+    or_schedule,
     or_traceability,
     patient_summary,
+    preop,
     prescriptions,
     schedule,
     supplier_order,
@@ -62,7 +66,7 @@ class Drawer(Protocol):
 
 
 Scope = Literal["patient", "unit", "lab", "sterilisation", "supplier", "imaging",
-                "pharmacy"]
+                "pharmacy", "theatre"]
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,8 @@ class DocumentKind:
     "imaging" (data is one of station.imaging.model, issued by station/imaging for the
     imaging department: a schedule with no patient, a report form with its exam's patient).
     "pharmacy" (the PUI's own papers: its inventory, the directory; no patient, no unit).
+    "theatre" (data is an OR list of station.theatre.model spanning units: journalled with no
+    patient, no unit).
     ``draw`` is None for kinds that cannot share a PDF with others (label stock).
     ``templates``: the printtemplates/ files it reads, checked at start-up by ``load``.
     """
@@ -114,6 +120,13 @@ KINDS: dict[str, DocumentKind] = {k.name: k for k in (
     DocumentKind(care_plan.KIND, care_plan.TITLE, "patient", care_plan.render, care_plan.draw,
                  ("care_plan.toml", "schedule.toml"),
                  _both(care_plan.load, schedule.load_standard_hours)),
+    DocumentKind(preop.KIND, preop.TITLE, "patient", preop.render, preop.draw,
+                 ("summary.toml",), patient_summary.load),
+    DocumentKind(administration_history.KIND, administration_history.TITLE, "patient",
+                 administration_history.render, administration_history.draw,
+                 ("administration_plan.toml",), administration_plan.load),
+    DocumentKind(discharge_prescription.KIND, discharge_prescription.TITLE, "patient",
+                 discharge_prescription.render, discharge_prescription.draw, (), _no_template),
     DocumentKind(labels.KIND, labels.TITLE, "patient", labels.render, None, ("labels.toml",),
                  labels.load),
     DocumentKind(wristband.KIND, wristband.TITLE, "patient", wristband.render, None,
@@ -169,6 +182,8 @@ KINDS: dict[str, DocumentKind] = {k.name: k for k in (
                        schedule.load_standard_hours)),
     DocumentKind(directory.KIND, directory.TITLE, "pharmacy", directory.render, directory.draw,
                  ("directory.toml",), directory.load),
+    DocumentKind(or_schedule.KIND, or_schedule.TITLE, "theatre", or_schedule.render,
+                 or_schedule.draw, (), _no_template),
     # One kind for every pre-identified form; ``form=<id>`` says which (journalled too).
     DocumentKind(forms.KIND, forms.TITLE, "patient", forms.render, forms.draw,
                  ("forms/",), forms.load),

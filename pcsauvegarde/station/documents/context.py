@@ -8,6 +8,8 @@ from pathlib import Path
 
 from pcsauvegarde.core.records import (
     Allergy,
+    AnaesthesiaAssessment,
+    BloodTyping,
     CareTask,
     Condition,
     ImagingExam,
@@ -17,6 +19,7 @@ from pcsauvegarde.core.records import (
     Patient,
     Stay,
     SurgeryCase,
+    TransfusionFact,
 )
 
 
@@ -51,6 +54,9 @@ class PatientFile:
     care_tasks: tuple[CareTask, ...] = ()
     provisional: bool = False  # identity from a downtime admission (provisional IPP/NDA)
     surgery_cases: tuple[SurgeryCase, ...] = ()   # planned OR cases (care plan)
+    blood_typings: tuple[BloodTyping, ...] = ()   # all of them: read by station/lab/bloodbank
+    transfusions: tuple[TransfusionFact, ...] = ()
+    anaesthesia: tuple[AnaesthesiaAssessment, ...] = ()   # consultations, oldest first
 
     def __post_init__(self) -> None:
         # Whoever builds a file, screens and papers only ever see active allergies.

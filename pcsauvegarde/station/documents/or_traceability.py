@@ -21,6 +21,7 @@ from pcsauvegarde.station.documents.sterile import (
 )
 from pcsauvegarde.station.documents.table import Column, Row, draw_table
 from pcsauvegarde.station.sterilisation.papers import OrSheet
+from pcsauvegarde.station.theatre.words import procedure_text
 
 KIND = "or_traceability"
 TITLE = "Fiche de traçabilité des dispositifs stériles"
@@ -40,7 +41,7 @@ def draw(pdf: DocumentPDF, data: OrSheet, ctx: DocumentContext) -> None:
         problems.insert(0, f"patient IPP {case.ipp} absent des données de la station : "
                            "coller une étiquette patient et vérifier l'identité")
         field_grid(pdf, [("IPP", case.ipp), ("Nom, prénom", BLANK)])
-    field_grid(pdf, [("Intervention", case.procedure), ("Salle", value_or_blank(case.room)),
+    field_grid(pdf, [("Intervention", procedure_text(case)), ("Salle", value_or_blank(case.room)),
                      ("Date et heure", format_local(case.scheduled_at)),
                      ("Chirurgien", value_or_blank(case.surgeon)),
                      ("Anesthésiste", value_or_blank(case.anaesthetist)),

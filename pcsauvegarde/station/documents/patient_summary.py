@@ -33,6 +33,7 @@ from pcsauvegarde.station.documents.fmt import (
 )
 from pcsauvegarde.station.documents.table import Column, Row, draw_table
 from pcsauvegarde.station.documents.templates import Template, load_template
+from pcsauvegarde.station.lab import bloodbank
 
 KIND = "summary"
 TITLE = "Synthèse patient"
@@ -42,6 +43,8 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     **{f"stay.{k}": () for k in
        ("title", "empty", "unit", "room", "admission", "discharge", "attending", "reason")},
     "allergies.title": (),
+    **{f"blood.{k}": () for k in
+       ("title", "group", "phenotype", "rai", "requirements", "history")},
     "conditions.title": (), "conditions.empty": (),
     **{f"treatments.{k}": () for k in
        ("title", "empty", "drug", "dose", "route", "timing", "start", "prescriber")},
@@ -78,6 +81,7 @@ def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext) -> None:
     pdf.add_page()
     _stay(pdf, t, file)
     _allergies(pdf, t, file)
+    draw_blood(pdf, t, file)
     _conditions(pdf, t, file)
     _treatments(pdf, t, file)
     _labs(pdf, t, file)
@@ -144,6 +148,43 @@ def _allergies(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
         pdf.set_line_width(0.2)
     pdf.set_y(pdf.y + 3)
     pdf.set_font(FAMILY, "", 9)
+
+
+def draw_blood(pdf: DocumentPDF, t: Template, file: PatientFile, history: bool = False) -> None:
+    """Group, phenotype, RAI with its validity (station/lab/bloodbank.py says how), needs;
+    ``history``: every transfusion given, else the three latest."""
+    pdf.section(t.text("blood.title"), _source(t, file, pdf.ctx, "lab"))
+    status = bloodbank.blood_status(file.blood_typings, file.transfusions, pdf.ctx.printed_at)
+    alarm = not status.known or bool(status.discordance)
+    _blood_field(pdf, t.text("blood.group"), bloodbank.group_text(status), alarm)
+    if status.known:
+        pdf.field(t.text("blood.phenotype"), bloodbank.phenotype_text(status))
+    rai_alarm = status.rai is None or status.rai_expired or status.rai.screen == "positive"
+    _blood_field(pdf, t.text("blood.rai"), bloodbank.rai_text(status), rai_alarm)
+    if status.requirements:
+        _blood_field(pdf, t.text("blood.requirements"), " ; ".join(
+            bloodbank.requirement_text(f) for f in status.requirements), True)
+    if status.given:
+        shown = status.given if history else status.given[:3]
+        more = len(status.given) - len(shown)
+        pdf.field(t.text("blood.history"), " ; ".join(
+            bloodbank.transfusion_text(f) for f in shown) + (f" (et {more} autres)" * bool(more)))
+
+
+def _blood_field(pdf: DocumentPDF, label: str, value: str, bold: bool) -> None:
+    """A field whose value is bold when it calls for action (missing, expired, positive)."""
+    if not bold:
+        pdf.field(label, value)
+        return
+    label_w = 40
+    pdf.set_font(FAMILY, "B", 9)
+    lines = pdf.wrap(pdf.epw - label_w, value)
+    pdf.ensure_space(4.5 * max(len(lines), 1))
+    pdf.set_x(MARGIN)
+    pdf.cell(label_w, 4.5, label)
+    pdf.text_lines(pdf.epw - label_w, 4.5, value)
+    pdf.set_font(FAMILY, "", 9)
+    pdf.set_x(MARGIN)
 
 
 def _conditions(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:

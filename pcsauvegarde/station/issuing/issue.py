@@ -111,6 +111,13 @@ def issue_scoped_document(station: Station, kind: str, scope: Scope, data, user:
     return _render_and_keep(station, doc, kind, data, data.extracted_at, user, now)
 
 
+
+def issue_theatre_document(station: Station, kind: str, data: UnitData, user: str,
+                           now: dt.datetime | None = None) -> Issued:
+    """Journal (no patient; the unit ``data.code`` when its patients share one, else none: an
+    OR list spans units), render and keep an OR list."""
+    return issue_scoped_document(station, kind, "theatre", data, user, unit=data.code, now=now)
+
 def journal_file_document(station: Station, kind: str, file: PatientFile, user: str,
                           now: dt.datetime, form: str | None = None) -> IssuedDocument:
     """Number a patient document in the journal (rendering is the caller's)."""

@@ -98,6 +98,25 @@ class Journal:
                 (ipp,)).fetchall()
         return [dict(r) for r in rows]
 
+    def documents_of(self, ipp: str) -> list[dict]:
+        """Every document issued for a patient, oldest first (forms, labels, plans…): what a
+        transfer pack lists so the receiving team knows which papers exist."""
+        with self.db.connect() as db:
+            rows = db.execute(
+                "SELECT d.number, d.kind, d.form, d.pages, d.unit, d.issued_at, d.issued_by,"
+                " p.container FROM issued_document d LEFT JOIN document_pages p"
+                " ON p.number = d.number WHERE d.ipp=? ORDER BY d.seq", (ipp,)).fetchall()
+        return [dict(r) for r in rows]
+
+    def documents_of_kind(self, kind: str, start: dt.datetime,
+                          end: dt.datetime) -> list[dict]:
+        """Documents of one kind issued in ``[start, end)``, oldest first."""
+        with self.db.connect() as db:
+            rows = db.execute(
+                "SELECT * FROM issued_document WHERE kind=? AND issued_at >= ? AND issued_at < ?"
+                " ORDER BY seq", (kind, start.isoformat(), end.isoformat())).fetchall()
+        return [dict(r) for r in rows]
+
     def recent(self, limit: int = 50) -> list[dict]:
         with self.db.connect() as db:
             rows = db.execute("SELECT * FROM issued_document ORDER BY seq DESC LIMIT ?",

@@ -14,7 +14,9 @@ from typing import TypeVar
 
 from pcsauvegarde.core.records import (
     Allergy,
+    AnaesthesiaAssessment,
     Appointment,
+    BloodTyping,
     CareTask,
     Condition,
     ImagingExam,
@@ -25,6 +27,7 @@ from pcsauvegarde.core.records import (
     Record,
     Stay,
     SurgeryCase,
+    TransfusionFact,
     Unit,
     format_utc,
     record_from_dict,
@@ -206,7 +209,16 @@ def patient_file(store: Store, ipp: str, lab_hours: int = 72,
         surgery_cases=tuple(sorted((c for c in _of(SurgeryCase, found)
                                     if c.scheduled_at >= now - dt.timedelta(hours=1)),
                                    key=lambda c: c.scheduled_at)),
+        blood_typings=tuple(sorted(_of(BloodTyping, found), key=lambda t: t.collected_at)),
+        transfusions=tuple(_of(TransfusionFact, found)),
+        anaesthesia=tuple(sorted(_of(AnaesthesiaAssessment, found), key=lambda a: a.at)),
     )
+
+
+def imaging_exams(store: Store, ipp: str) -> list[ImagingExam]:
+    """Every imaging exam of a patient in the extract, past and planned, by date."""
+    with store.connect() as db:
+        return sorted(_of_type(db, ImagingExam, "ipp=?", (ipp,)), key=lambda e: e.scheduled_at)
 
 
 def lab_results(results: list[LabResult], since: dt.datetime) -> list[LabResult]:

@@ -18,6 +18,8 @@ TYPE_WORDS = {
     "medication_administration": "administration(s)", "care_task": "soin(s) programmé(s)",
     "lab_result": "résultat(s) de laboratoire", "imaging_exam": "examen(s) d'imagerie",
     "surgery_case": "intervention(s) au bloc", "appointment": "rendez-vous de consultation",
+    "anaesthesia_assessment": "consultation(s) d'anesthésie",
+    "blood_typing": "groupage(s) ou RAI", "transfusion": "donnée(s) transfusionnelle(s)",
 }
 
 

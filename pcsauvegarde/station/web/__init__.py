@@ -97,13 +97,14 @@ def blueprints() -> list:
         sterilisation,
         sterilisation_cycles,
         sterilisation_docs,
+        theatre,
         transcribe,
         transcribe_exports,
     )
     return [m.bp for m in (auth, patients, scope, care, kits, admissions, printing, admin,
                            admin_journal, admin_sync, lab, sterilisation,
                            sterilisation_docs, sterilisation_cycles, pharmacy, reentry,
-                           transcribe, transcribe_exports, imaging, consultations)]
+                           transcribe, transcribe_exports, imaging, consultations, theatre)]
 
 
 def station_of(app: Flask) -> Station:

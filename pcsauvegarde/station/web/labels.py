@@ -15,7 +15,9 @@ from pcsauvegarde.station.documents.patient_summary import (
     HIDDEN_STATUS,
     LAB_WINDOW_HOURS,
 )
+from pcsauvegarde.station.lab import bloodbank
 from pcsauvegarde.station.settings import TRANSPORT_LABELS
+from pcsauvegarde.station.theatre.words import procedure_text, status_text
 from pcsauvegarde.station.web.access import current_station
 
 
@@ -137,6 +139,26 @@ def lab_window_start(file: PatientFile) -> dt.datetime:
     return anchor - dt.timedelta(hours=LAB_WINDOW_HOURS)
 
 
+def blood_lines(file: PatientFile) -> list[tuple[str, str, bool]]:
+    """(label, text, alarm) lines of the patient's immuno-haematology, in the paper's words
+    (station/lab/bloodbank.py reads them; the RAI validity is judged now)."""
+    status = bloodbank.blood_status(file.blood_typings, file.transfusions)
+    rai = status.rai
+    out = [("Groupe ABO-RhD", bloodbank.group_text(status),
+            not status.known or bool(status.discordance))]
+    if status.known:
+        out.append(("Phénotype", bloodbank.phenotype_text(status), False))
+    out.append(("RAI", bloodbank.rai_text(status),
+                rai is None or status.rai_expired or rai.screen == "positive"))
+    if status.requirements:
+        out.append(("Exigences", " ; ".join(bloodbank.requirement_text(f)
+                                             for f in status.requirements), True))
+    if status.given:
+        out.append(("Transfusions", " ; ".join(bloodbank.transfusion_text(f)
+                                                for f in status.given[:3]), False))
+    return out
+
+
 def sex_label(code: str) -> str:
     return fmt.SEX_LABELS.get(code, code)
 
@@ -148,7 +170,8 @@ FILTERS = {"format_ins": format_ins, "condition_status": condition_status,
            "transport": transport, "every": every, "package_kind": package_kind,
            "megabytes": megabytes, "audit_details": audit_details, "iso_day": iso_day,
            "sex_label": sex_label, "allergy_state": allergy_state,
-           "allergy_absence": allergy_absence}
+           "allergy_absence": allergy_absence, "or_procedure": procedure_text,
+           "or_status": status_text}
 TESTS = {"anaphylaxis": allergies.is_anaphylaxis}
 GLOBALS = {"LAB_FLAG_LEGEND": fmt.LAB_FLAG_LEGEND, "LAB_WINDOW_HOURS": LAB_WINDOW_HOURS,
-           "lab_window_start": lab_window_start}
+           "lab_window_start": lab_window_start, "blood_lines": blood_lines}

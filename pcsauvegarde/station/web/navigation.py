@@ -45,7 +45,9 @@ ROLE_TILES: dict[str, tuple[str, list[tuple[str, str, tuple[str, ...]]]]] = {
          ("/ressaisie",))]),
     "imagerie": ("Imagerie et bloc", [
         ("Planning d'imagerie", "Examens prévus par modalité, salle et jour ; comptes-rendus "
-         "papier pré-remplis ou vierges", ("/imagerie",))]),
+         "papier pré-remplis ou vierges", ("/imagerie",)),
+        ("Planning des interventions", "Programme opératoire par salle et par jour, groupe "
+         "sanguin et RAI, fiches pré-opératoires", ("/bloc",))]),
     "soins": ("Consultations", [
         ("Planning des consultations", "Rendez-vous des 7 jours par consultation ; listes "
          "d'appels des patients", ("/consultations",))]),

@@ -73,6 +73,47 @@ def id_list(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in re.split(r"[|+]", value) if v.strip())
 
 
+def _folded(value: str) -> str:
+    import unicodedata
+
+    word = unicodedata.normalize("NFKD", value.strip().lower())
+    return "".join(c for c in word if not unicodedata.combining(c))
+
+
+def _choice(words: dict[str, str], expected: str):
+    def parse(value: str) -> str:
+        word = _folded(value)
+        if word in words:
+            return words[word]
+        raise CellError(f"{expected} attendu, « {value.strip()} » trouvé")
+    return parse
+
+
+side = _choice({"": "", "droit": "right", "droite": "right", "d": "right", "gauche": "left",
+                "g": "left", "bilateral": "bilateral", "bilaterale": "bilateral"},
+               "« droit », « gauche » ou « bilatéral »")
+surgery_status = _choice({"programmee": "planned", "prevue": "planned", "en cours": "in_progress",
+                          "terminee": "done", "annulee": "cancelled", "reportee": "postponed"},
+                         "« programmée », « en cours », « terminée », « annulée » ou « reportée »")
+transfusion_kind = _choice({"transfusion": "given", "exigence": "requirement"},
+                           "« transfusion » ou « exigence »")
+transfusion_need = _choice({"": "", "irradie": "irradiated", "irradies": "irradiated",
+                            "phenotype": "phenotyped", "phenotypes": "phenotyped",
+                            "cmv negatif": "cmv_negative", "cmv negatifs": "cmv_negative",
+                            "cmv-": "cmv_negative", "autre": "other"},
+                           "« irradié », « phénotypé », « CMV négatif » ou « autre »")
+
+
+def asa_class(value: str) -> str:
+    """« 3 », « ASA 3 », « ASA III »: the class as a digit."""
+    word = re.sub(r"^ASA\s*", "", value.strip().upper()).strip()
+    roman = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6"}
+    word = roman.get(word, word)
+    if word not in ("1", "2", "3", "4", "5", "6"):
+        raise CellError(f"classe ASA de 1 à 6 attendue, « {value.strip()} » trouvé")
+    return word
+
+
 @dataclass(frozen=True)
 class Column:
     name: str          # normalised header: lower case, no accents, « _ » for spaces
@@ -175,6 +216,48 @@ KINDS: dict[str, FileKind] = {k.name: k for k in (
         C("code", "id", True, "code de l'équipement", "AUTOCLAVE-2"),
         C("nom", "name", True, "nom affiché", "Autoclave 2 (600 L)"),
         C("type", "kind", True, "« laveur » ou « autoclave »", "autoclave", equipment_kind),
+    )),
+    FileKind("interventions", "surgery_case", "Programme opératoire", (
+        C("code", "id", True, "identifiant de l'intervention", "BLOC-2026-0412"),
+        C("ipp", "ipp", True, "IPP du patient", "00123456"),
+        C("salle", "room", True, "salle d'opération", "Salle 3"),
+        C("date_heure", "scheduled_at", True, "heure prévue, heure de Paris",
+          "27/11/2026 08:30", local_datetime),
+        C("intervention", "procedure", True, "intervention prévue", "Prothèse totale de hanche"),
+        C("cote", "side", False, "côté : droit, gauche, bilatéral (vide : sans objet)",
+          "gauche", side),
+        C("chirurgien", "surgeon", False, "chirurgien", "Dr Martin"),
+        C("anesthesiste", "anaesthetist", False, "anesthésiste", "Dr Roux"),
+        C("statut", "status", False, "programmée, en cours, terminée, annulée, reportée",
+          "programmée", surgery_status),
+        C("plateaux", "tray_ids", False, "codes des plateaux prévus, séparés par « | »",
+          "ORTHO-12|VISC-03", id_list),
+    )),
+    FileKind("anesthesie", "anaesthesia_assessment", "Consultations d'anesthésie", (
+        C("code", "id", True, "identifiant de la consultation", "CPA-2026-0077"),
+        C("ipp", "ipp", True, "IPP du patient", "00123456"),
+        C("date_heure", "at", True, "date de la consultation, heure de Paris",
+          "20/11/2026 10:00", local_datetime),
+        C("asa", "asa", False, "classe ASA (1 à 6, « ASA 3 », « III »)", "ASA 2",
+          asa_class),
+        C("voies_aeriennes", "airway", False, "voies aériennes (Mallampati, intubation…)",
+          "Mallampati 2, intubation facile"),
+        C("jeune", "fasting", False, "consignes de jeûne", "à jeun depuis minuit"),
+        C("anesthesiste", "anaesthetist", False, "anesthésiste", "Dr Roux"),
+        C("remarques", "notes", False, "remarques", "arrêt du clopidogrel J-5"),
+    )),
+    FileKind("transfusions", "transfusion", "Dossier transfusionnel", (
+        C("code", "id", True, "identifiant de la ligne", "TR-0042"),
+        C("ipp", "ipp", True, "IPP du patient", "00123456"),
+        C("type", "kind", True, "« transfusion » (produit reçu) ou « exigence »", "exigence",
+          transfusion_kind),
+        C("produit", "product", False, "produit transfusé (transfusion)", "CGR"),
+        C("date_heure", "at", False, "date de la transfusion, heure de Paris",
+          "02/11/2026 15:00", local_datetime),
+        C("quantite", "quantity", False, "nombre d'unités", "2"),
+        C("exigence", "need", False, "irradié, phénotypé, CMV négatif, autre (exigence)",
+          "irradié", transfusion_need),
+        C("remarque", "note", False, "précision", "greffe de moelle 2024"),
     )),
     FileKind("unites", "unit", "Unités de soins", (
         C("code", "id", True, "code de l'unité", "CARDIO"),

@@ -39,6 +39,7 @@ from pcsauvegarde.publisher.importers.fhir.meds import (
 from pcsauvegarde.publisher.importers.fhir.results import map_observation
 from pcsauvegarde.publisher.importers.fhir.source import Entry, Unreadable, read_paths
 from pcsauvegarde.publisher.importers.fhir.systems import FhirSystems
+from pcsauvegarde.publisher.importers.fhir.transfusion import map_procedure
 from pcsauvegarde.publisher.importers.fhir.values import Refused
 
 Mapper = Callable[[dict, Context], "Record | Sequence[Record] | None"]
@@ -58,6 +59,7 @@ MAPPERS: dict[str, Mapper] = {
     "Task": map_task,
     "ImagingStudy": map_imaging_study,
     "Appointment": map_appointment,
+    "Procedure": map_procedure,
 }
 # Read for reference resolution only; never a record of their own.
 SUPPORT_TYPES = ("Organization", "Practitioner", "PractitionerRole", "Medication", "Schedule",

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from pcsauvegarde.core.records import LabResult
+from pcsauvegarde.core.records import BloodTyping, LabResult, Record
+from pcsauvegarde.publisher.importers.bloodbank import (
+    BLOOD_BANK_CODES,
+    NotBloodTyping,
+    Value,
+    blood_typings,
+)
+from pcsauvegarde.publisher.importers.fhir.anaesthesia import asa_class, map_asa
 from pcsauvegarde.publisher.importers.fhir.context import Context
 from pcsauvegarde.publisher.importers.fhir.ignored import Ignored
 from pcsauvegarde.publisher.importers.fhir.systems import LOINC_SYSTEM
@@ -26,11 +33,15 @@ _FLAGS = {"N": "N", "L": "L", "H": "H", "LL": "LL", "HH": "HH", "A": "A", "AA": 
 _RESULT_STATUSES = ("final", "amended", "corrected", "preliminary")
 
 
-def map_observation(res: dict, ctx: Context) -> LabResult:
-    """A laboratory Observation with a result -> LabResult (no category: taken when LOINC).
+def map_observation(res: dict, ctx: Context) -> list[Record]:
+    """A laboratory Observation with a result -> LabResult (no category: taken when LOINC),
+    plus its BloodTyping when it is a blood-bank test (group, RAI; see bloodbank.py); an ASA
+    physical status (SNOMED CT value) -> AnaesthesiaAssessment.
 
     Other Observations are Ignored with their true reason (vital signs, survey…).
     """
+    if (asa := asa_class(res)) and text(res, "status") in _RESULT_STATUSES:
+        return [map_asa(res, ctx, asa)]
     cats = [c for concept in lst(res, "category") for c in codings(concept, "category")]
     cat_codes = {text(c, "code") for c in cats}
     loinc = first_code(res.get("code"), "code", (LOINC_SYSTEM,))
@@ -46,11 +57,46 @@ def map_observation(res: dict, ctx: Context) -> LabResult:
     collected = effective_time(res) or optional_datetime(res, "issued")
     if collected is None:
         raise Refused("effective[x] : date de prélèvement absente")
-    value, unit = _value(res)
-    return LabResult(id=text(res, "id"), ipp=ipp, code=loinc,
-                     label=concept_text(res.get("code"), "code"), value=value,
-                     collected_at=collected, unit=unit, reference_range=_range(res),
-                     abnormal=_flag(res), validated_at=optional_datetime(res, "issued"))
+    blood = _blood(res, ctx, ipp, loinc, collected)
+    try:
+        value, unit = _value(res)
+    except Refused:
+        if blood:   # a blood-group panel may carry its values in components only
+            return list(blood)
+        raise
+    return [LabResult(id=text(res, "id"), ipp=ipp, code=loinc,
+                      label=concept_text(res.get("code"), "code"), value=value,
+                      collected_at=collected, unit=unit, reference_range=_range(res),
+                      abnormal=_flag(res), validated_at=optional_datetime(res, "issued")),
+            *blood]
+
+
+def _blood(res: dict, ctx: Context, ipp: str, loinc: str, collected) -> list[BloodTyping]:
+    """The blood group / RAI this Observation states in codes (itself and its components);
+    a blood-bank test whose value cannot be read safely is counted, never guessed."""
+    parts = [(loinc, res), *((first_code(c.get("code"), "component.code", (LOINC_SYSTEM,)), c)
+                             for c in objs(res, "component"))]
+    values = [(code, v) for code, part in parts
+              if code in BLOOD_BANK_CODES and (v := _coded_value(part)) is not None]
+    if not values or text(res, "status") == "preliminary":
+        return []
+    try:
+        return blood_typings(text(res, "id"), ipp, loinc, values, collected,
+                             optional_datetime(res, "issued"))
+    except NotBloodTyping as exc:
+        ctx.ignored[f"Observation : groupage / RAI non lu (résultat gardé) : {exc}"] += 1
+        return []
+
+
+def _coded_value(part: dict) -> Value | None:
+    """The value of an Observation or component as codes and text (None: no value)."""
+    concept = part.get("valueCodeableConcept")
+    if concept is not None:
+        codes = tuple(text(c, "code") for c in codings(concept, "valueCodeableConcept"))
+        return Value(codes, concept_text(concept, "valueCodeableConcept"))
+    if isinstance(part.get("valueString"), str):
+        return Value((), part["valueString"])
+    return None
 
 
 _LAB_ONLY = "seuls les résultats de laboratoire sont importés"

@@ -11,6 +11,7 @@ from typing import Any
 import hl7
 
 from pcsauvegarde.core.records import Patient, Record
+from pcsauvegarde.publisher.importers.bloodbank import BLOOD_BANK_CODES, NotBloodTyping
 from pcsauvegarde.publisher.importers.hl7v2 import mapping as m
 from pcsauvegarde.publisher.importers.hl7v2.identity import (
     Hl7Options,
@@ -174,6 +175,7 @@ def _result(msg: Message, obx: hl7.Segment, obr, order_id: str, ipp: str) -> Non
     key = m.result_key(obx, order_id)
     if get(obx, 11).upper() in m.REMOVED_RESULT_STATUS or is_null(obx, 5):  # "" deletes
         msg.ctx.delete("lab_result", key)
+        msg.ctx.delete("blood_typing", key)
         return
 
     def build() -> Record | None:
@@ -183,6 +185,25 @@ def _result(msg: Message, obx: hl7.Segment, obr, order_id: str, ipp: str) -> Non
             result = dataclasses.replace(result, value=f"{earlier.value}\n{result.value}")
         return result
     msg.ctx.try_add(f"OBX {get(obx, 1) or '?'}", build)
+    if get(obx, 3, 1) in BLOOD_BANK_CODES:
+        _blood_typing(msg, obx, obr, order_id, ipp)
+
+
+def _blood_typing(msg: Message, obx: hl7.Segment, obr, order_id: str, ipp: str) -> None:
+    """A blood-bank OBX (group, RAI) also as a BloodTyping; a value not read safely is noted
+    (the result itself is kept), a preliminary one is not taken as the patient's group."""
+    key = m.result_key(obx, order_id)
+    if m.RESULT_STATUS.get(get(obx, 11).upper()) == "preliminary":
+        msg.ctx.delete("blood_typing", key)
+        return
+    try:
+        found = m.map_blood_typing(obx, obr, key, ipp)
+    except (NotBloodTyping, Refused) as exc:
+        msg.ctx.note(f"OBX {get(obx, 1) or '?'} : groupage / RAI non lu (résultat gardé) : "
+                     f"{exc}")
+        return
+    for record in found:
+        msg.ctx.try_add(f"OBX {get(obx, 1) or '?'}", lambda r=record: r)
 
 
 def rde(msg: Message) -> None:

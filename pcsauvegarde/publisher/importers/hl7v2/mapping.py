@@ -13,11 +13,13 @@ import hl7
 
 from pcsauvegarde.core.records import (
     Allergy,
+    BloodTyping,
     Condition,
     LabResult,
     MedicationAdministration,
     MedicationOrder,
 )
+from pcsauvegarde.publisher.importers.bloodbank import Value, blood_typings
 from pcsauvegarde.publisher.importers.hl7v2.timing import timing_from
 from pcsauvegarde.publisher.importers.hl7v2.values import (
     Refused,
@@ -106,6 +108,22 @@ def map_result(obx: hl7.Segment, obr: hl7.Segment | None, order_id: str,
                      unit=unit_of(obx), reference_range=reference_range(obx),
                      abnormal=FLAGS[flag], status=status,
                      validated_at=timestamp(get(obr, 22), "OBR-22 (validation)"))
+
+
+def map_blood_typing(obx: hl7.Segment, obr: hl7.Segment | None, key: str,
+                     ipp: str) -> list[BloodTyping]:
+    """A blood-bank OBX (LOINC group or antibody screen) → BloodTyping: OBX-5 codes
+    (CWE components 1 and 4) and text; NotBloodTyping when the value is not read safely."""
+    code = get(obx, 3, 1)
+    if get(obx, 2).upper() in ("CWE", "CE", "CNE"):
+        value = Value(tuple(c for c in (get(obx, 5, 1), get(obx, 5, 4)) if c),
+                      get(obx, 5, 2) or get(obx, 5, 5) or get(obx, 5, 1))
+    else:
+        value = Value((), get(obx, 5))
+    collected = timestamp(get(obx, 14) or get(obr, 7), "OBX-14/OBR-7 (prélèvement)",
+                          required=True)
+    return blood_typings(key, ipp, code, [(code, value)], collected,
+                         timestamp(get(obr, 22), "OBR-22 (validation)"))
 
 
 def unit_of(obx: hl7.Segment) -> str:

@@ -7,14 +7,11 @@ from pcsauvegarde.station.documents.allergies import absence_text, allergy_state
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
 from pcsauvegarde.station.documents.fmt import decimal_commas, format_local
 from pcsauvegarde.station.documents.templates import Template
+from pcsauvegarde.station.lab import bloodbank
 
 # LOINC codes of the lab facts forms print; labels as a fallback for sources without LOINC.
 WEIGHT = ({"29463-7", "3141-9"}, ("poids",))
-BLOOD_GROUP = ({"882-1", "883-9", "34474-7"}, ("groupe sanguin", "groupage", "abo"))
-RHESUS = ({"10331-7"}, ("rhesus", "rhésus", "rh d"))
-ANTIBODY_SCREEN = ({"890-4", "34472-1"}, ("rai", "agglutinines irrégulières"))
-MISSING = {"groupe_sanguin": "groupe sanguin non disponible dans l'extrait",
-           "rai": "RAI non disponible dans l'extrait",
+MISSING = {"groupe_sanguin": bloodbank.NO_GROUP, "rai": bloodbank.NO_RAI,
            "poids": "non disponible dans l'extrait"}
 
 
@@ -51,14 +48,10 @@ def fact(name: str, file: PatientFile, ctx: DocumentContext, t: Template) -> str
     if name == "poids":
         r = latest(file.lab_results, *WEIGHT)
         return f"{_value(r)} (le {format_local(r.collected_at)})" if r else ""
-    if name == "groupe_sanguin":
-        group = latest(file.lab_results, *BLOOD_GROUP)
-        if group is None:
-            return ""
-        rh = latest(file.lab_results, *RHESUS)
-        text = _value(group) + (f" {_value(rh)}" if rh and rh.value not in group.value else "")
-        return f"{text} (le {format_local(group.collected_at)})"
-    if name == "rai":
-        r = latest(file.lab_results, *ANTIBODY_SCREEN)
-        return f"{_value(r)} (prélevée le {format_local(r.collected_at)})" if r else ""
+    if name in ("groupe_sanguin", "rai"):
+        # station/lab/bloodbank.py owns the reading (coded records only; RAI validity)
+        status = bloodbank.blood_status(file.blood_typings, file.transfusions, ctx.printed_at)
+        if name == "groupe_sanguin":
+            return bloodbank.group_text(status) if status.known or status.discordance else ""
+        return bloodbank.rai_text(status) if status.rai is not None else ""
     raise KeyError(name)

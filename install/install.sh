@@ -127,7 +127,7 @@ REL_DIR="$OPT_DIR/releases/$RELEASE"
 if [ -f "$ROOT$REL_DIR/.complete" ]; then
     say "version $RELEASE déjà construite : $REL_DIR"
 else
-    [ -n "$ROOT" ] && [ -z "$BUILD_VENV" ] || rm -rf "$ROOT$REL_DIR"  # a build cut short
+    if [ -z "$ROOT" ] || [ -n "$BUILD_VENV" ]; then rm -rf "$ROOT$REL_DIR"; fi  # cut short
     say "construction de l'environnement Python $REL_DIR (requirements.lock)"
     # pip builds in the tree it is given: build from a copy, never in the release folder.
     STAGE="$(mktemp -d)"

@@ -37,7 +37,7 @@ if [ -n "$ROOT" ] || lpstat -p "$QUEUE" >/dev/null 2>&1; then
 fi
 
 # The kiosk user and its home (a browser profile could hold pages of the station).
-if user_exists "$KIOSK_USER"; then
+if [ -n "$ROOT" ] || user_exists "$KIOSK_USER"; then
     run userdel --remove "$KIOSK_USER"
 fi
 remove "$KIOSK_HOME"

@@ -286,12 +286,21 @@ fi
 
 # --- Start, or restart on a new release / changed unit -------------------------------------
 run systemctl enable pcsauvegarde.service
-if [ -n "$RESTART" ]; then
+# The station refuses to start without a pinned publisher key: until IT has placed one, the
+# service is enabled but not started (it would fail and restart every 5 s).
+toml="$ROOT$DATA_DIR/station.toml"
+if [ ! -f "$ROOT$DATA_DIR/keys/publisher.pub" ] \
+        && ! { [ -f "$toml" ] && grep -q '^publisher_keys *=' "$toml"; }; then
+    warn "service activé mais pas démarré : aucune clé publique d'émetteur épinglée." \
+         "Déposer la clé de l'émetteur dans $DATA_DIR/keys/publisher.pub (propriétaire" \
+         "$SERVICE_USER, mode 0600), puis : systemctl start pcsauvegarde"
+elif [ -n "$RESTART" ]; then
     run systemctl restart pcsauvegarde.service
+    [ -n "$NO_KIOSK" ] || run systemctl start pcsauvegarde-kiosque.service
 else
     run systemctl start pcsauvegarde.service
+    [ -n "$NO_KIOSK" ] || run systemctl start pcsauvegarde-kiosque.service
 fi
-[ -n "$NO_KIOSK" ] || run systemctl start pcsauvegarde-kiosque.service
 
 say "Installation terminée en $(( $(date +%s) - STARTED )) s : pcsauvegarde $RELEASE."
 say "Suite : déclarer les sources et les clés des émetteurs dans $DATA_DIR/station.toml,"

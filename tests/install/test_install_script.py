@@ -15,6 +15,7 @@ from tests.support.install_root import (
     fake_release,
     install,
     run_script,
+    station_ready,
     tree,
 )
 
@@ -90,6 +91,7 @@ def test_staging_root_warns_when_the_disk_is_not_encrypted(tmp_path):
 def test_second_run_changes_nothing(tmp_path):
     root = tmp_path / "root"
     install(root, "--station", STATION, "--ntp", "ntp.chu.example")
+    station_ready(root)
     before = tree(root)
     again = install(root)  # the choices of the first run are read back
     assert tree(root) == before
@@ -102,9 +104,7 @@ def test_second_run_changes_nothing(tmp_path):
 def test_upgrade_switches_release_keeps_data_and_restarts(tmp_path):
     root = tmp_path / "root"
     install(root, "--station", STATION)
-    data = root / DATA.lstrip("/")
-    (data / "station.toml").write_text(f'station_id = "{STATION}"\n', encoding="utf-8")
-    (data / "keys").mkdir(mode=0o700)
+    data = station_ready(root)
     (data / "keys" / "station.agekey").write_text("AGE-SECRET-KEY-1TEST\n", encoding="utf-8")
     kept = {k: v for k, v in tree(root).items() if k.startswith(DATA + "/")}
     old = (root / "opt/pcsauvegarde/venv").readlink()
@@ -121,6 +121,18 @@ def test_upgrade_switches_release_keeps_data_and_restarts(tmp_path):
     assert f"station existante gardée : {DATA}" in done.stdout
     conf = (root / "etc/pcsauvegarde/installation.conf").read_text(encoding="utf-8")
     assert f"STATION={STATION}" in conf and "RELEASE=9.9.9-" in conf
+
+
+def test_service_is_not_started_before_a_publisher_key_is_pinned(tmp_path):
+    root = tmp_path / "root"
+    done = install(root, "--station", STATION)
+    run = commands(done.stdout)
+    assert "systemctl enable pcsauvegarde.service" in run
+    assert not any(c.startswith(("systemctl start pcsauvegarde", "systemctl restart pcsauv"))
+                   for c in run)
+    assert "service activé mais pas démarré : aucune clé publique d'émetteur" in done.stderr
+    station_ready(root)
+    assert "systemctl start pcsauvegarde.service" in commands(install(root).stdout)
 
 
 def test_upgrade_keeps_the_printer_the_admin_chose(tmp_path):

@@ -91,3 +91,14 @@ def unit_settings(path: Path) -> dict[str, list[str]]:
             key, value = line.split("=", 1)
             found.setdefault(key.strip(), []).append(value.strip())
     return found
+
+
+def station_ready(root: Path) -> Path:
+    """What `init` and the IT team leave in a staged data dir: station.toml and the pinned
+    publisher key (install.sh starts the service only then). Returns the data dir."""
+    data = root / "var/lib/pcsauvegarde"
+    (data / "keys").mkdir(mode=0o700, exist_ok=True)
+    (data / "station.toml").write_text(f'station_id = "{STATION}"\n', encoding="utf-8")
+    (data / "keys" / "publisher.pub").write_text("untrusted comment: test\nRWQ=\n",
+                                                 encoding="ascii")
+    return data

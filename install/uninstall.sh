@@ -73,8 +73,9 @@ pcsauvegarde est désinstallé. Restent sur ce poste, volontairement :
   - l'utilisateur système « $SERVICE_USER », propriétaire de ces dossiers ;
   - les paquets Debian installés (cups, chromium, cage, nftables…).
 
-Avant d'effacer : vérifier que tout ce qui a été émis sur papier a été ressaisi (page
-« Reprise ») et exporter les admissions provisoires (pcsauvegarde admissions export).
+Avant d'effacer : vérifier que tout ce qui a été émis sur papier a été ressaisi (journal
+des documents émis par la station) et exporter les admissions provisoires
+(pcsauvegarde admissions export).
 
 Pour tout effacer (irréversible) :
   rm -rf --one-file-system $DATA_DIR $LOG_DIR

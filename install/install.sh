@@ -138,7 +138,7 @@ else
     build python3 -m venv "$ROOT$REL_DIR"
     build "$ROOT$REL_DIR/bin/pip" install --quiet -r "$SRC/requirements.lock"
     build "$ROOT$REL_DIR/bin/pip" install --quiet --no-deps "$STAGE"
-    build "$ROOT$REL_DIR/bin/pcsauvegarde" --help
+    build "$ROOT$REL_DIR/bin/pcsauvegarde" --help > /dev/null  # the release starts
     if [ -z "$ROOT" ] || [ -n "$BUILD_VENV" ]; then
         printf '%s\n' "$RELEASE" > "$ROOT$REL_DIR/.complete"
     fi
@@ -193,7 +193,8 @@ if [ -z "$NO_KIOSK" ]; then
     copy "$HERE/files/pam-kiosque" /etc/pam.d/pcsauvegarde-kiosque 0644
     copy "$HERE/files/chromium-policy.json" /etc/chromium/policies/managed/pcsauvegarde.json 0644
 elif [ -e "$ROOT$UNIT_DIR/pcsauvegarde-kiosque.service" ]; then
-    run systemctl disable --now pcsauvegarde-kiosque.service
+    run systemctl stop pcsauvegarde-kiosque.service
+    run systemctl disable pcsauvegarde-kiosque.service
     remove "$UNIT_DIR/pcsauvegarde-kiosque.service"
     remove /etc/pam.d/pcsauvegarde-kiosque
     remove /etc/chromium/policies/managed/pcsauvegarde.json
@@ -219,7 +220,7 @@ if [ -n "$NTP" ]; then
 # Serveur de temps de l'établissement (install.sh --ntp)
 server $NTP iburst
 EOF
-        run chronyc reload sources
+        [ "$CHANGED" = 0 ] || run chronyc reload sources
     else
         put /etc/systemd/timesyncd.conf.d/pcsauvegarde.conf 0644 <<EOF
 # Serveur de temps de l'établissement (install.sh --ntp)
@@ -227,7 +228,7 @@ EOF
 NTP=$NTP
 EOF
         run systemctl enable systemd-timesyncd.service
-        run systemctl restart systemd-timesyncd.service
+        [ "$CHANGED" = 0 ] || run systemctl restart systemd-timesyncd.service
     fi
 else
     warn "aucun serveur de temps (--ntp) : l'horloge du poste doit être synchronisée" \
@@ -247,7 +248,9 @@ fi
 run $AS_STATION keys --data "$DATA_DIR"
 
 # --- Printer: a local CUPS queue for the USB printer ---------------------------------------
-run systemctl enable --now cups.service
+# enable then start, not `enable --now`: the same lines also work in a chroot (tests)
+run systemctl enable cups.service
+run systemctl start cups.service
 if [ -z "$NO_PRINTER" ]; then
     if [ -z "$PRINTER_URI" ] && [ -z "$ROOT" ]; then
         usb="$(lpinfo --include-schemes usb -v 2>/dev/null | sed -n 's/^direct //p')"

@@ -22,10 +22,12 @@ say "Désinstallation de pcsauvegarde${ROOT:+ (simulation dans $ROOT)}"
 
 # Services first: nothing may run from the files removed below.
 if [ -e "$ROOT$UNIT_DIR/pcsauvegarde-kiosque.service" ]; then
-    run systemctl disable --now pcsauvegarde-kiosque.service
+    run systemctl stop pcsauvegarde-kiosque.service
+    run systemctl disable pcsauvegarde-kiosque.service
 fi
 if [ -e "$ROOT$UNIT_DIR/pcsauvegarde.service" ]; then
-    run systemctl disable --now pcsauvegarde.service
+    run systemctl stop pcsauvegarde.service
+    run systemctl disable pcsauvegarde.service
 fi
 remove "$UNIT_DIR/pcsauvegarde-kiosque.service"
 remove "$UNIT_DIR/pcsauvegarde.service"

@@ -170,7 +170,8 @@ def test_uninstall_removes_the_install_and_leaves_the_data(tmp_path):
         assert gone not in left, gone
     assert (root / "etc/nftables.conf").read_text(encoding="utf-8") == firewall_before
     run = commands(done.stdout)
-    assert "systemctl disable --now pcsauvegarde.service" in run
+    assert "systemctl stop pcsauvegarde.service" in run
+    assert "systemctl disable pcsauvegarde.service" in run
     assert "lpadmin -x PCSAUVEGARDE" in run
     assert "userdel --remove pcsauvegarde-kiosque" in run
     assert f"Restent sur ce poste, volontairement :\n  - {DATA}" in done.stdout
@@ -183,6 +184,6 @@ def test_switching_the_kiosk_off_removes_it(tmp_path):
     install(root, "--station", STATION)
     done = install(root, "--no-kiosk")
     assert not (root / "etc/systemd/system/pcsauvegarde-kiosque.service").exists()
-    assert "systemctl disable --now pcsauvegarde-kiosque.service" in commands(done.stdout)
+    assert "systemctl disable pcsauvegarde-kiosque.service" in commands(done.stdout)
     assert "NO_KIOSK=oui" in (root / "etc/pcsauvegarde/installation.conf").read_text(
         encoding="utf-8")

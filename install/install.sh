@@ -279,8 +279,14 @@ fi
 # --- Kiosk ---------------------------------------------------------------------------------
 if [ -z "$NO_KIOSK" ]; then
     if ! user_exists "$KIOSK_USER"; then
+        # Screen and input devices come with the logind session; these groups are a fallback,
+        # taken only where they exist (useradd refuses an unknown group).
+        groups=""
+        for g in video render input; do
+            if [ -n "$ROOT" ] || getent group "$g" >/dev/null; then groups="$groups${groups:+,}$g"; fi
+        done
         run useradd --system --user-group --create-home --home-dir "$KIOSK_HOME" \
-            --shell /usr/sbin/nologin --groups video,render,input \
+            --shell /usr/sbin/nologin ${groups:+--groups "$groups"} \
             --comment "PC de sauvegarde (kiosque)" "$KIOSK_USER"
     fi
     run systemctl set-default graphical.target

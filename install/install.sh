@@ -19,8 +19,9 @@ Usage : install.sh [options]
   --printer-uri URI     adresse CUPS de l'imprimante (défaut : la seule imprimante USB vue)
   --printer-ppd PPD     fichier PPD, ou « everywhere » (IPP Everywhere, sans pilote)
                         (défaut : /usr/share/ppd/cupsfilters/Generic-PDF_Printer-PDF.ppd)
-  --no-printer          ne pas créer de file d'impression
+  --no-printer          ne pas créer de file d'impression (--printer : la remettre)
   --no-kiosk            pas de navigateur en mode kiosque sur l'écran du poste
+                        (--kiosk : le remettre)
   --ntp SERVEUR         serveur de temps de l'établissement (chrony ou systemd-timesyncd)
   --source DOSSIER      version de pcsauvegarde à installer (défaut : ce dépôt)
   --root DOSSIER        simulation : écrit les fichiers sous DOSSIER et affiche les
@@ -40,7 +41,9 @@ while [ $# -gt 0 ]; do
         --printer-uri) PRINTER_URI="${2:?--printer-uri URI}"; shift ;;
         --printer-ppd) PRINTER_PPD="${2:?--printer-ppd PPD}"; shift ;;
         --no-printer) NO_PRINTER=oui ;;
+        --printer) NO_PRINTER=non ;;
         --no-kiosk) NO_KIOSK=oui ;;
+        --kiosk) NO_KIOSK=non ;;
         --ntp) NTP="${2:?--ntp SERVEUR}"; shift ;;
         --source) SRC="$(cd "${2:?--source DOSSIER}" && pwd)"; shift ;;
         --root) ROOT="$(mkdir -p "${2:?--root DOSSIER}" && cd "$2" && pwd)"; shift ;;
@@ -66,6 +69,8 @@ previous() {  # previous KEY: the value saved by the last run, "" when none
 [ -n "$NO_PRINTER" ] || NO_PRINTER="$(previous NO_PRINTER)"
 [ -n "$NO_KIOSK" ] || NO_KIOSK="$(previous NO_KIOSK)"
 [ -n "$NTP" ] || NTP="$(previous NTP)"
+[ "$NO_PRINTER" != non ] || NO_PRINTER=""  # --printer / --kiosk undo a saved --no-…
+[ "$NO_KIOSK" != non ] || NO_KIOSK=""
 case "$STATION" in
     *[!a-z0-9-]*) die "identifiant de station invalide « $STATION » (minuscules, chiffres, tirets)" ;;
 esac

@@ -187,3 +187,8 @@ def test_switching_the_kiosk_off_removes_it(tmp_path):
     assert "systemctl disable pcsauvegarde-kiosque.service" in commands(done.stdout)
     assert "NO_KIOSK=oui" in (root / "etc/pcsauvegarde/installation.conf").read_text(
         encoding="utf-8")
+    install(root)  # the choice is kept on the next run
+    assert not (root / "etc/systemd/system/pcsauvegarde-kiosque.service").exists()
+    back = install(root, "--kiosk")
+    assert (root / "etc/systemd/system/pcsauvegarde-kiosque.service").is_file()
+    assert "systemctl enable pcsauvegarde-kiosque.service" in commands(back.stdout)

@@ -121,6 +121,12 @@ def test_install_rerun_upgrade_uninstall_in_a_debian_chroot(tmp_path):
     assert "Installation terminée" in out
     assert "service activé mais pas démarré" in out  # no publisher key pinned yet
 
+    # The IT team's command, typed as root: it runs as the service user on the installed data.
+    doctor = _in_chroot(root, "/usr/local/bin/pcsauvegarde doctor", network=False)
+    assert "Station NON PRÊTE" in doctor.stdout, doctor.stdout + doctor.stderr
+    assert "Traceback" not in doctor.stderr
+    assert {p.stat().st_uid for p in data.rglob("*")} == {uid}
+
     again = _install(root)
     assert "déjà construite" in again and "écrit :" not in again
 

@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DATA ?= snapshots
-# Debian packages the tests use as real peers (sshd, CUPS, age, minisign, chromium).
+# Debian packages the tests use as real peers (sshd, CUPS, age, minisign, chromium) and to
+# check install/ (nft, shellcheck, ip netns; systemd-analyze comes with systemd).
 SYS_PKGS := python3-venv chromium openssh-server cups cups-client printer-driver-cups-pdf \
-            age minisign fonts-dejavu-core poppler-utils
+            age minisign fonts-dejavu-core poppler-utils nftables shellcheck iproute2
 
 .PHONY: demo test venv sysdeps lint lock bench clean
 

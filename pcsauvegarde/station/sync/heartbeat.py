@@ -38,7 +38,22 @@ def build_status(settings: Settings, store: Store, run, now: dt.datetime | None 
                      "seen": run.seen, "accepted": run.accepted,
                      "quarantined": run.quarantined, "error": run.error},
         "audit_head": _audit_head(settings),
+        "readiness": readiness_summary(settings, now),
     }
+
+
+def readiness_summary(settings: Settings, now: dt.datetime) -> dict:
+    """The doctor's verdict for the fleet: its level and the checks that are not ok (labels
+    and levels only: their sentences may name local paths, and the fleet needs no more)."""
+    from pcsauvegarde.station.readiness import assess
+    from pcsauvegarde.station.station import open_station
+
+    # service=None: the heartbeat is written by the pull itself, so the station is running
+    # (or being run by hand); probing its port from inside proves nothing more.
+    readiness = assess(open_station(settings), now, service=None)
+    return {"level": readiness.level,
+            "failing": [{"check": v.check, "label": v.label, "level": v.level}
+                        for v in readiness.verdicts if v.level not in ("ok", "unknown")]}
 
 
 def reserved_ranges(settings: Settings) -> dict[str, dict]:

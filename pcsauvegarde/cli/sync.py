@@ -196,6 +196,38 @@ def fleet(config: Path | None, drop: Path | None, keys: tuple[Path, ...],
     sys.exit(1 if bad else 0)
 
 
+@click.command("serve-drop")
+@click.option("--drop", type=click.Path(path_type=Path, exists=True, file_okay=False),
+              required=True, help="Dossier de dépôt (celui de drop_dir dans publisher.toml).")
+@click.option("--cert", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              required=True, help="Certificat TLS du dépôt (PEM).")
+@click.option("--key", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              required=True, help="Clé privée du certificat (PEM).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Adresse d'écoute (celle que les stations joignent).")
+@click.option("--port", type=int, default=8443, show_default=True)
+def serve_drop(drop: Path, cert: Path, key: Path, host: str, port: int) -> None:
+    """Côté source : servir le dépôt en HTTPS (paquets en lecture seule) et recevoir les
+    signaux de vie des stations (PUT heartbeat-<station>.json), lus ensuite par fleet."""
+    import ssl
+
+    from pcsauvegarde.publisher.drop_server import make_drop_server
+
+    try:
+        server = make_drop_server(drop, cert, key, host, port)
+    except (OSError, ssl.SSLError) as exc:
+        raise click.ClickException(f"dépôt HTTPS non démarré sur {host}:{port} : "
+                                   f"{getattr(exc, 'strerror', None) or exc}") from None
+    click.echo(f"Dépôt « {drop} » servi sur https://{host}:{server.server_address[1]}/ "
+               "(Ctrl+C pour arrêter)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
 def register(main: click.Group) -> None:
-    for command in (freeze, quarantine, fleet):
+    for command in (freeze, quarantine, fleet, serve_drop):
         main.add_command(command)

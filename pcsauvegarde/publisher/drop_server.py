@@ -36,7 +36,7 @@ class DropHandler(http.server.SimpleHTTPRequestHandler):
         self.send_error(403, "Pas de liste de dossier")
         return None
 
-    def do_PUT(self) -> None:  # noqa: N802 - http.server's naming
+    def do_PUT(self) -> None:
         name = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path).rsplit("/", 1)[-1]
         if not HEARTBEAT_NAME.match(name):
             self.send_error(403, "Seuls les signaux de vie heartbeat-<station>.json sont reçus")
@@ -62,7 +62,7 @@ class DropHandler(http.server.SimpleHTTPRequestHandler):
         self.send_response(204)
         self.end_headers()
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - base signature
+    def log_message(self, format: str, *args) -> None:
         log.info("%s %s", self.address_string(), format % args)
 
 

@@ -53,6 +53,28 @@ def parse_range(name: str, spec: str) -> NumberRange:
     return NumberRange(name, prefix, int(first), int(last), len(prefix) + len(first))
 
 
+EXERCISE_SUFFIX = "-exercice"
+# The first digit after the exercise letters tells the kinds apart (EX1… an IPP, EX4… a tray):
+# the exercise ranges never overlap one another either.
+EXERCISE_BLOCKS = {"ipp": 1, "nda": 2, "labo": 3, "plateaux": 4}
+
+
+def exercise_range(real: NumberRange, prefix: str, kind: str) -> NumberRange:
+    """The range an exercise draws from instead of ``real``: as wide as the real numbers, but
+    starting with the exercise letters (``EX``) then the kind's digit, so it never gives a real
+    number and never advances the real range; MUST raise NumberingError when too short."""
+    if not re.fullmatch(r"[A-Z]{1,4}", prefix):
+        raise NumberingError(f"préfixe d'exercice « {prefix} » invalide (1 à 4 lettres "
+                             "majuscules, par exemple EX)")
+    digits = real.width - len(prefix)
+    if digits < 2:
+        raise NumberingError(f"plage « {real.name} » : numéros de {real.width} caractères, "
+                             f"trop courts pour le préfixe d'exercice « {prefix} »")
+    block = 10 ** (digits - 1)
+    first = EXERCISE_BLOCKS[kind] * block
+    return NumberRange(real.name + EXERCISE_SUFFIX, prefix, first + 1, first + block - 1,
+                       real.width)
+
 
 
 def overlap(a: NumberRange, b: NumberRange) -> bool:

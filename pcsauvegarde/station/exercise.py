@@ -84,6 +84,20 @@ def start(station: Station, by: str, label: str = "",
     return found
 
 
+def running_in(conn) -> bool:
+    """Whether an exercise runs, read inside the caller's transaction (numbering)."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='exercise'"
+                    ).fetchone() is None:
+        return False  # no exercise was ever started on this station
+    return conn.execute("SELECT 1 FROM exercise WHERE ended_at IS NULL").fetchone() is not None
+
+
+def numbers_prefix(station: Station) -> str:
+    """The exercise letters when an exercise runs (registers then draw from the exercise
+    ranges, never from the real ones), else ""."""
+    return station.settings.exercise_number_prefix if current(station) else ""
+
+
 def tag(station: Station, number: str) -> bool:
     """Mark a just-issued document as an exercise one when an exercise runs; True if so."""
     running = current(station)

@@ -24,9 +24,12 @@ BANNER = "Identité provisoire — admission en mode dégradé"
 
 def admissions_of(station: Station) -> Admissions:
     """The station's admissions register (ranges from its settings)."""
+    from pcsauvegarde.station.exercise import numbers_prefix
+
     s = station.settings
     return Admissions(station.state, s.station_id, s.provisional_ipp_range,
-                      s.provisional_nda_range, HighWater(s.high_water_path))
+                      s.provisional_nda_range, HighWater(s.high_water_path),
+                      numbers_prefix(station))
 
 
 def records_of(a: Admission) -> tuple[Patient, Stay]:

@@ -130,6 +130,10 @@ class Settings:
     twice."""
     sterilisation_circulation_range: str = "ST000001-ST999999"
     """Circulation numbers of the tray labels this station prints (reserved per station)."""
+    exercise_number_prefix: str = "EX"
+    """During a crisis exercise, document, lab label, tray label and provisional IPP/NDA
+    numbers start with these 1–4 capital letters (then digits, the real numbers' length), in
+    ranges of their own: an exercise never uses up, nor resembles, a real number."""
     max_package_bytes: int = 0
     """Larger packages are refused before they are read (0: a quarter of the RAM, ≤ 2 GiB)."""
     max_expanded_bytes: int = 0
@@ -371,6 +375,7 @@ def _check_host(settings: Settings, cfg: Path) -> None:
 
 
 def _check_numbers_and_printer(settings: Settings, cfg: Path) -> None:
+    from pcsauvegarde.core.numberrange import exercise_range
     from pcsauvegarde.station.state.numbering import NumberingError, overlapping, parse_range
 
     try:
@@ -381,6 +386,12 @@ def _check_numbers_and_printer(settings: Settings, cfg: Path) -> None:
         ranges.append(("sterilisation_circulation_range",
                        parse_range("sterilisation_circulation_range",
                                    settings.sterilisation_circulation_range)))
+        # the exercise ranges too: a real range may not start with the exercise letters
+        kinds = {"provisional_ipp_range": "ipp", "provisional_nda_range": "nda",
+                 "lab_range": "labo", "sterilisation_circulation_range": "plateaux"}
+        ranges += [(f"{key} (exercice)",
+                    exercise_range(rng, settings.exercise_number_prefix, kinds[key]))
+                   for key, rng in list(ranges)]
     except NumberingError as exc:
         raise ConfigError(f"« {cfg} » : {exc}") from None
     for a, b in overlapping(ranges):

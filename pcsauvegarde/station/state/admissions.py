@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from pcsauvegarde.core.dates import parse_typed_date
+from pcsauvegarde.core.numberrange import exercise_range
 from pcsauvegarde.core.records import SEXES
 from pcsauvegarde.station.state.highwater import HighWater
 from pcsauvegarde.station.state.numbering import Numbering, NumberRange, parse_range
@@ -136,12 +137,15 @@ class Admissions:
     """Downtime admissions of this station, on its state database."""
 
     def __init__(self, db: StateDB, station_id: str, ipp_range: str, nda_range: str,
-                 high_water: HighWater | None = None):
+                 high_water: HighWater | None = None, exercise_prefix: str = ""):
         self.db = db
         self.station_id = station_id
         self.numbering = Numbering(db, high_water)
         self.ipp_range: NumberRange = parse_range("ipp-provisoire", ipp_range)
         self.nda_range: NumberRange = parse_range("nda-provisoire", nda_range)
+        if exercise_prefix:  # an exercise admission never takes a real provisional number
+            self.ipp_range = exercise_range(self.ipp_range, exercise_prefix, "ipp")
+            self.nda_range = exercise_range(self.nda_range, exercise_prefix, "nda")
         with db.connect() as conn:
             conn.executescript(SCHEMA)
 

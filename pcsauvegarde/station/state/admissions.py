@@ -133,6 +133,9 @@ def validate(form: Mapping[str, str], units: Mapping[str, str],
         room=values["room"], bed=values["bed"], reason=values["reason"])
 
 
+IPP_RANGE, NDA_RANGE = "ipp-provisoire", "nda-provisoire"  # the ranges' names in numbering
+
+
 class Admissions:
     """Downtime admissions of this station, on its state database."""
 
@@ -141,8 +144,8 @@ class Admissions:
         self.db = db
         self.station_id = station_id
         self.numbering = Numbering(db, high_water)
-        self.ipp_range: NumberRange = parse_range("ipp-provisoire", ipp_range)
-        self.nda_range: NumberRange = parse_range("nda-provisoire", nda_range)
+        self.ipp_range: NumberRange = parse_range(IPP_RANGE, ipp_range)
+        self.nda_range: NumberRange = parse_range(NDA_RANGE, nda_range)
         if exercise_prefix:  # an exercise admission never takes a real provisional number
             self.ipp_range = exercise_range(self.ipp_range, exercise_prefix, "ipp")
             self.nda_range = exercise_range(self.nda_range, exercise_prefix, "nda")

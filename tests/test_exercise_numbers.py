@@ -53,7 +53,9 @@ def test_an_exercise_never_uses_up_real_numbers(lab_station):
     second = _numbers(station)
     assert second["document"] == "EX-STATION-DEMO-0000002" and second["labo"] == "EX300002"
     assert exercise.is_exercise_document(station, drill["document"])
-    exercise.end(station, "chef")
+    report = exercise.end(station, "chef")
+    # oldest first (exercise documents count down in the journal's seq): the first print
+    assert [d["number"] for d in report.documents] == [drill["document"], second["document"]]
 
     real_after = _numbers(station)
     # the real series go on exactly where they stopped: the exercise took none of them

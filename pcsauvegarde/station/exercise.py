@@ -137,7 +137,7 @@ def report(station: Station, exercise_id: int) -> ExerciseReport:
         docs = tuple(dict(r) for r in conn.execute(
             "SELECT d.number, d.kind, d.ipp, d.unit, d.issued_at, d.issued_by, d.pages "
             "FROM exercise_document e JOIN issued_document d ON d.number = e.number "
-            "WHERE e.exercise=? ORDER BY d.seq", (exercise_id,)))
+            "WHERE e.exercise=? ORDER BY d.issued_at, abs(d.seq)", (exercise_id,)))
     ex = _exercise(row)
     docs = tuple({**d, "issued_at_local": format_local(parse_utc(d["issued_at"]))} for d in docs)
     first = (parse_utc(docs[0]["issued_at"]) - ex.started_at) if docs else None

@@ -107,7 +107,8 @@ class Journal:
             rows = db.execute(
                 "SELECT d.number, d.form, d.pages, d.unit, d.issued_at, d.issued_by,"
                 " p.container FROM issued_document d LEFT JOIN document_pages p"
-                " ON p.number = d.number WHERE d.ipp=? AND d.kind='form' ORDER BY d.seq",
+                " ON p.number = d.number WHERE d.ipp=? AND d.kind='form'"
+                " ORDER BY d.issued_at, abs(d.seq)",
                 (ipp,)).fetchall()
         return [dict(r) for r in rows]
 

@@ -130,6 +130,9 @@ class Settings:
     twice."""
     sterilisation_circulation_range: str = "ST000001-ST999999"
     """Circulation numbers of the tray labels this station prints (reserved per station)."""
+    procedure_contacts: tuple[str, ...] = ()
+    """Whom to call, printed on the « procédure synthétique » taped next to the station, one
+    line each (« Astreinte informatique : 4455 »); unit phones come from the directory."""
     exercise_number_prefix: str = "EX"
     """During a crisis exercise, document, lab label, tray label and provisional IPP/NDA
     numbers start with these 1–4 capital letters (then digits, the real numbers' length), in
@@ -325,7 +328,10 @@ def _build(values: dict[str, Any], data_dir: Path, cfg: Path) -> Settings:
         if key == "sources":
             kwargs[key] = tuple(_source(s, cfg, i) for i, s in enumerate(value))
             _no_duplicate_sources(kwargs[key], cfg, data_dir)
-        elif key in ("publisher_keys", "scopes"):
+        elif key in ("publisher_keys", "scopes", "procedure_contacts"):
+            if not isinstance(value, list | tuple):
+                raise ConfigError(f"« {cfg} » : « {key} » doit être une liste de textes "
+                                  "entre crochets : [\"…\", \"…\"]")
             kwargs[key] = tuple(_typed(cfg, key, v, str) for v in value)
         else:
             default = known[key].default

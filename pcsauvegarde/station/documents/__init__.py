@@ -29,6 +29,7 @@ from pcsauvegarde.station.documents import (
     or_traceability,
     patient_summary,
     prescriptions,
+    procedure,
     schedule,
     supplier_order,
     tray_labels,
@@ -54,7 +55,7 @@ class Drawer(Protocol):
     def __call__(self, pdf: DocumentPDF, data: Any, ctx: DocumentContext, /) -> None: ...
 
 
-Scope = Literal["patient", "unit", "lab", "sterilisation", "supplier"]
+Scope = Literal["patient", "unit", "lab", "sterilisation", "supplier", "station"]
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,8 @@ class DocumentKind:
     unit-keyed file with ``code`` and ``extracted_at``: the pharmacy's WardStockList),
     "lab" (data is the lab module's own dataclass; issued by station/lab only),
     "sterilisation" (data is one of station.sterilisation.papers, issued by that
-    package) or "supplier" (data is an OrderForm; journalled with no patient, no unit).
+    package), "supplier" (data is an OrderForm; journalled with no patient, no unit) or
+    "station" (about the station itself: the procedure page; no patient, no unit).
     ``draw`` is None for kinds that cannot share a PDF with others (label stock).
     ``templates``: the printtemplates/ files it reads, checked at start-up by ``load``.
     """
@@ -137,6 +139,8 @@ KINDS: dict[str, DocumentKind] = {k.name: k for k in (
                  ("dotation.toml",), dotation.load),
     DocumentKind(supplier_order.KIND, supplier_order.TITLE, "supplier", supplier_order.render,
                  supplier_order.draw, ("supplier_order.toml",), supplier_order.load),
+    DocumentKind(procedure.KIND, procedure.TITLE, "station", procedure.render, None, (),
+                 _no_template),
     # One kind for every pre-identified form; ``form=<id>`` says which (journalled too).
     DocumentKind(forms.KIND, forms.TITLE, "patient", forms.render, forms.draw,
                  ("forms/",), forms.load),

@@ -107,7 +107,8 @@ def _read_one(path: Path, pins: FleetPins, stale_after: dt.timedelta,
         key=pin.key.identification if pin else "", flags=tuple(flags),
         version=str(status.get("version", "")), readiness=str(readiness.get("level", "unknown")),
         failing=failing, audit_head=head.get("seq") if isinstance(head, dict) else None,
-        last_pull=last_pull, ranges=status.get("ranges") or {}, location=location, units=units)
+        last_pull=last_pull, ranges=status.get("ranges") or {}, location=location,
+        units=units or tuple(str(u) for u in status.get("units") or ()))
 
 
 def _verified(path: Path, station: str, pins: FleetPins) -> dict:

@@ -103,13 +103,15 @@ def _row(r: StationStatus, now: dt.datetime) -> str:
                        if x)
     heard = (f'<br><span class="small">signal du {escape(_local(r.written_at))}</span>'
              if r.written_at else "")
+    audit = ("" if r.audit_head is None else
+             f'<br><span class="small">journal d\'audit n° {r.audit_head}</span>')
     cells = [
         f'<td class="station">{escape(r.station)}</td>',
         f"<td>{escape(r.location) or '—'}</td>",
         f"<td>{escape(', '.join(r.units)) or '—'}</td>",
         f"<td>{escape(_local(r.last_pull)) if r.last_pull else '—'}{heard}</td>",
         f"<td>{escape(format_duration(r.data_age)) if r.data_age is not None else 'inconnu'}</td>",
-        f"<td>{escape(r.version) or '—'}</td>",
+        f"<td>{escape(r.version) or '—'}{audit}</td>",
         f"<td>{readiness}</td>",
         f"<td>{flags}</td>",
         f'<td class="small">{escape(detail) or "—"}</td>',

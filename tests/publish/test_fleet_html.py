@@ -23,7 +23,8 @@ def _rows() -> list[StationStatus]:
     heard = NOW - dt.timedelta(minutes=3)
     return [
         StationStatus("rea-1", heard, dt.timedelta(minutes=4), "", "ok", location="Bât. B",
-                      units=("REA",), version="0.9.0", readiness="ok", last_pull=heard),
+                      units=("REA",), version="0.9.0", readiness="ok", last_pull=heard,
+                      audit_head=1834),
         StationStatus(HOSTILE, heard, dt.timedelta(minutes=5), "", "non prête",
                       "détail <img src=x onerror=alert(1)>", flags=("non prête",),
                       location="Cave & sous-sol", version="0.9.0", readiness="critical",
@@ -46,7 +47,8 @@ def test_report_lists_every_station_flags_and_escapes():
     assert not re.search(r"<[^>]*\s(src|href)\s*=|https?://|@import|url\(", page)
     assert "27/11/2026 07:30" in page  # Paris time, not UTC
     for text in ("NON PRÊTE", "SILENCIEUSE", "DONNÉES ANCIENNES", "VERSION DIFFÉRENTE",
-                 "Imprimante, Source « dépôt »", "URG, UHCD", "26 h 05", "0.8.2", "Bât. B"):
+                 "Imprimante, Source « dépôt »", "URG, UHCD", "26 h 05", "0.8.2", "Bât. B",
+                 "journal d'audit n° 1834"):
         assert text in page, text
     # stations to check come first (then by id); the fine one last
     order = [page.index(x) for x in ("med-3", "urg-2", "rea-1")]

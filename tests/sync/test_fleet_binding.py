@@ -79,9 +79,28 @@ def test_heartbeat_carries_doctor_verdict_version_and_audit_head(settings, tmp_p
     assert "non prête" not in rows["poste-pret"].flags
     assert rows["poste-pret"].version == beat["version"]
     assert rows["poste-pret"].audit_head == beat["audit_head"]["seq"]
+    # units from the heartbeat when no publisher.toml names them (codes only)
+    assert rows["poste-pret"].units == tuple(beat["units"]) and "REA" in beat["units"]
     assert "version" in rows["poste-ancien"].flags  # (default ranges overlap too)
     assert "version" not in rows["poste-pret"].flags
     assert f"version 0.0.1, le parc est en {beat['version']}" in rows["poste-ancien"].detail
+
+
+def test_a_broken_check_does_not_silence_the_heartbeat(settings, tmp_path, monkeypatch):
+    from pcsauvegarde.station import readiness
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("contrôle cassé")
+
+    monkeypatch.setattr(readiness, "assess", broken)
+    drop = tmp_path / "depot"
+    drop.mkdir()
+    a = station_settings(settings, "poste-a")
+    beat = write_beat(drop, a[0])
+    assert beat["readiness"] == {"level": "unknown", "failing": [],
+                                 "error": "RuntimeError : contrôle cassé"}
+    row = fleet_status(drop, _pins(a), LONG)[0]
+    assert row.readiness_label == "non vérifiée" and "non prête" not in row.flags
 
 
 def test_silent_station_that_stopped_writing(settings, tmp_path):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+import sqlite3
 from importlib.metadata import PackageNotFoundError, version
 
 from pcsauvegarde.core.heartbeat import FORMAT, heartbeat_name
@@ -12,6 +14,8 @@ from pcsauvegarde.core.records import format_utc
 from pcsauvegarde.station.keys import signing_key
 from pcsauvegarde.station.settings import Settings
 from pcsauvegarde.station.store import Store
+
+log = logging.getLogger(__name__)
 
 
 def _version() -> str:
@@ -39,7 +43,18 @@ def build_status(settings: Settings, store: Store, run, now: dt.datetime | None 
                      "quarantined": run.quarantined, "error": run.error},
         "audit_head": _audit_head(settings),
         "readiness": readiness_summary(settings, now),
+        "units": _units(store),
     }
+
+
+def _units(store: Store) -> list[str]:
+    """The unit codes this station holds data for (no patient data), for the fleet report."""
+    from pcsauvegarde.station.store import queries
+
+    try:
+        return [u.code for u in queries.units(store)]
+    except sqlite3.OperationalError:  # never pulled: no read model yet
+        return []
 
 
 def readiness_summary(settings: Settings, now: dt.datetime) -> dict:
@@ -50,7 +65,11 @@ def readiness_summary(settings: Settings, now: dt.datetime) -> dict:
 
     # service=None: the heartbeat is written by the pull itself, so the station is running
     # (or being run by hand); probing its port from inside proves nothing more.
-    readiness = assess(open_station(settings), now, service=None)
+    try:
+        readiness = assess(open_station(settings), now, service=None)
+    except Exception as exc:  # a broken check must not silence the station: say it instead
+        log.exception("readiness of %s not assessed", settings.station_id)
+        return {"level": "unknown", "failing": [], "error": f"{type(exc).__name__} : {exc}"}
     return {"level": readiness.level,
             "failing": [{"check": v.check, "label": v.label, "level": v.level}
                         for v in readiness.verdicts if v.level not in ("ok", "unknown")]}

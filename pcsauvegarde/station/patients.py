@@ -53,6 +53,12 @@ def unit_names(station: Station) -> dict[str, str]:
     return queries.unit_names(station.store)
 
 
+def unit_phones(station: Station) -> dict[str, str]:
+    """Unit code → phone, from the hospital's directory (units without one left out)."""
+    with station.store.connect() as db:
+        return {u.id: u.phone for u in queries.directory_units(db) if u.phone}
+
+
 def units(station: Station) -> list[UnitSummary]:
     """Every unit of the directory or with inpatients, counting downtime admissions."""
     extra = Counter(admissions_of(station).count_by_unit())

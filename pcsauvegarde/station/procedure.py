@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
+from pcsauvegarde.station import patients
 from pcsauvegarde.station.documents.procedure import KIND, ProcedureSheet
 from pcsauvegarde.station.station import Station
-from pcsauvegarde.station.store import queries
 
 
 def printer_label(spec: str) -> str:
@@ -23,12 +23,11 @@ def procedure_sheet(station: Station) -> ProcedureSheet:
     directory), contacts (settings) and stale threshold."""
     s = station.settings
     try:
-        with station.store.connect() as db:
-            phones = {u.id: u.phone for u in queries.directory_units(db)}
+        phones = patients.unit_phones(station)
+        listed = patients.units(station)
     except sqlite3.OperationalError:  # never pulled yet: no directory, the page still prints
-        phones = {}
-    units = tuple((u.code, u.name, phones.get(u.code, ""))
-                  for u in queries.units(station.store))
+        phones, listed = {}, []
+    units = tuple((u.code, u.name, phones.get(u.code, "")) for u in listed)
     return ProcedureSheet(station=s.station_id, url=f"http://{s.host}:{s.port}",
                           printer=printer_label(s.printer), units=units,
                           contacts=tuple(s.procedure_contacts),

@@ -43,16 +43,17 @@ def build_status(settings: Settings, store: Store, run, now: dt.datetime | None 
                      "quarantined": run.quarantined, "error": run.error},
         "audit_head": _audit_head(settings),
         "readiness": readiness_summary(settings, now),
-        "units": _units(store),
+        "units": _units(settings),
     }
 
 
-def _units(store: Store) -> list[str]:
+def _units(settings: Settings) -> list[str]:
     """The unit codes this station holds data for (no patient data), for the fleet report."""
-    from pcsauvegarde.station.store import queries
+    from pcsauvegarde.station import patients
+    from pcsauvegarde.station.station import open_station
 
     try:
-        return [u.code for u in queries.units(store)]
+        return [u.code for u in patients.units(open_station(settings))]
     except sqlite3.OperationalError:  # never pulled: no read model yet
         return []
 

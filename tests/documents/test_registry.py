@@ -6,6 +6,7 @@ import pytest
 
 from pcsauvegarde.station.documents import KINDS, DocumentKind, check_templates, document_kind
 from pcsauvegarde.station.documents.context import CensusRow, UnitFile
+from pcsauvegarde.station.documents.procedure import ProcedureSheet
 from pcsauvegarde.station.documents.templates import DEFAULT_DIR, TemplateError
 from pcsauvegarde.station.issuing.bundling import BUNDLE_KINDS
 from tests.support.pdfcheck import page_texts
@@ -18,10 +19,10 @@ def test_every_kind_is_complete() -> None:
                           "lab_request", "lab_register", "lab_results_entry",
                           "lab_results_cumulative", "tray_list", "tray_labels", "washer_load",
                           "autoclave_load", "tray_reception", "tray_delivery", "or_traceability",
-                          "dotation", "supplier_order", "form"}
+                          "dotation", "supplier_order", "form", "procedure"}
     for name, kind in KINDS.items():
         assert isinstance(kind, DocumentKind) and kind.name == name and kind.title
-        assert kind.scope in ("patient", "unit", "lab", "sterilisation", "supplier")
+        assert kind.scope in ("patient", "unit", "lab", "sterilisation", "supplier", "station")
         for template in kind.templates:
             assert (DEFAULT_DIR / template).exists(), (name, template)
         kind.load(None)
@@ -49,6 +50,10 @@ def test_every_kind_renders_from_its_entry(name, patient_file, ctx) -> None:
         data, expected = sample_ward_stock(), "Doliprane 1000 mg"
     elif name == "supplier_order":
         data, expected = sample_order_form(), "Laboratoires Dupré"
+    elif name == "procedure":  # about the station itself: no patient (tests/documents)
+        data = ProcedureSheet("rea-1", "http://127.0.0.1:8080", "imprimante « SOINS »",
+                              (("REA", "Réanimation", "4410"),), ("Informatique : 4455",), 120)
+        expected = "Informatique : 4455"
     else:
         data = (patient_file if kind.scope == "patient"
                 else UnitFile("CARD", "Cardiologie", (CensusRow(patient_file.patient,

@@ -90,7 +90,7 @@ def draw(pdf: DocumentPDF, sheet: ProcedureSheet, ctx: DocumentContext,
     lines = list(sheet.contacts) or ["Informatique : numéro à inscrire ici à la main : "
                                      "........................"]
     # no-break spaces: a phone number is never cut across two lines
-    phones = [f"{name} ({code}) :{NBSP}{phone.replace(' ', NBSP)}"
+    phones = [f"{name} ({code}){NBSP}:{NBSP}{phone.replace(' ', NBSP)}"
               for code, name, phone in sheet.units if phone]
     pdf.set_font(FAMILY, "", 9)
     for line in lines[:max(limit, 1)]:

@@ -114,6 +114,9 @@ def _read_one(path: Path, pins: FleetPins, stale_after: dt.timedelta,
 def _verified(path: Path, station: str, pins: FleetPins) -> dict:
     """The heartbeat, if signed by the key pinned for ``station`` and naming it inside."""
     sig_path = path.with_name(path.name + ".minisig")
+    if not sig_path.is_file():
+        raise HeartbeatRefused(f"signature « {sig_path.name} » absente : signal de vie non "
+                               "vérifiable (en cours d'écriture, ou déposé sans signature)")
     signer = Signature.parse(sig_path.read_text(encoding="ascii"), sig_path.name).key_id
     pin = pins.for_station(station)
     if pin is None or pin.key.key_id != signer:

@@ -103,6 +103,17 @@ def test_a_broken_check_does_not_silence_the_heartbeat(settings, tmp_path, monke
     assert row.readiness_label == "non vérifiée" and "non prête" not in row.flags
 
 
+def test_a_heartbeat_without_its_signature_is_refused_in_french(settings, tmp_path):
+    drop = tmp_path / "depot"
+    drop.mkdir()
+    a = station_settings(settings, "poste-a")
+    write_beat(drop, a[0])
+    (drop / "heartbeat-poste-a.json.minisig").unlink()
+    row = fleet_status(drop, _pins(a), LONG)[0]
+    assert row.state == "invalide"
+    assert "signature « heartbeat-poste-a.json.minisig » absente" in row.detail
+
+
 def test_silent_station_that_stopped_writing(settings, tmp_path):
     drop = tmp_path / "depot"
     drop.mkdir()

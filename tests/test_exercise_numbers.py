@@ -84,3 +84,23 @@ def test_settings_default_is_documented():
 
     field = next(f for f in dataclasses.fields(Settings) if f.name == "exercise_number_prefix")
     assert field.default == "EX"
+
+
+def test_exercise_admissions_are_not_exported_for_re_entry(settings, tmp_path):
+    from click.testing import CliRunner
+
+    from pcsauvegarde.cli.main import main
+
+    station = open_station(settings)
+    real = _admit(station)
+    exercise.start(station, "chef")
+    drill = _admit(station)
+    exercise.end(station, "chef")
+    out = tmp_path / "admissions.csv"
+    r = CliRunner().invoke(main, ["admissions", "export", "--data", str(settings.data_dir),
+                                  "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "1 admission(s) d'exercice (IPP EX…) non exportée(s)" in r.output
+    assert "1 admission(s) exportée(s)" in r.output
+    text = out.read_text(encoding="utf-8-sig")
+    assert real.ipp in text and drill.ipp not in text

@@ -34,6 +34,12 @@ class NumberRange:
     def format(self, value: int) -> str:
         return f"{self.prefix}{value:0{self.width - len(self.prefix)}d}"
 
+    def holds(self, number: str) -> bool:
+        """Whether ``number`` is one this range gives (prefix, width, value in bounds)."""
+        digits = number[len(self.prefix):]
+        return (len(number) == self.width and number.startswith(self.prefix)
+                and digits.isdigit() and self.first <= int(digits) <= self.last)
+
     def describe(self) -> str:
         return f"{self.format(self.first)}–{self.format(self.last)}"
 

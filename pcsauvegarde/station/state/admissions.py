@@ -248,6 +248,15 @@ EXPORT_COLUMNS = ("ipp_provisoire", "nda_provisoire", "nom_naissance", "nom_util
                   "admis_le_utc", "admis_par", "poste", "document")
 
 
+def without_exercise(admissions: list[Admission], ipp_range: str, prefix: str
+                     ) -> tuple[list[Admission], int]:
+    """The admissions to re-enter, and how many were made during exercises (IPP from the
+    exercise range: never exported to the patient index, counted instead)."""
+    drill = exercise_range(parse_range(IPP_RANGE, ipp_range), prefix, "ipp")
+    real = [a for a in admissions if not drill.holds(a.ipp)]
+    return real, len(admissions) - len(real)
+
+
 def export_csv(admissions: list[Admission], out: TextIO) -> int:
     """Write the admissions for re-entry (``;``-separated, safe against formula injection)."""
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")

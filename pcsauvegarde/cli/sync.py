@@ -140,8 +140,11 @@ def quarantine_accept(data_dir: Path, entry_id: str, yes: bool, domain: str | No
 @click.option("--html", "html_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Écrire aussi le rapport de parc en HTML (fichier autonome, à ouvrir dans "
                    "un navigateur).")
+@click.option("--heads", "heads_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Mémoire des têtes signées du journal d'audit de chaque station (créée au "
+                   "premier passage) : un journal coupé ou réécrit depuis est signalé.")
 def fleet(config: Path | None, drop: Path | None, keys: tuple[Path, ...],
-          stale_after: int | None, html_file: Path | None) -> None:
+          stale_after: int | None, html_file: Path | None, heads_file: Path | None) -> None:
     """Côté source : état de chaque station (âge des données, version, préparation, signal
     signé par la clé épinglée pour elle) ; les stations épinglées sans signal sont signalées
     « silencieuses ». Code de sortie 1 quand une station est à vérifier."""
@@ -178,6 +181,13 @@ def fleet(config: Path | None, drop: Path | None, keys: tuple[Path, ...],
                                    "ou fichier <station>.pub)")
     now = dt.datetime.now(dt.UTC)
     rows = fleet_status(drop, pins, dt.timedelta(minutes=stale_after), now)
+    if heads_file is not None:
+        from pcsauvegarde.publisher.fleet_heads import HeadsFileError, check_heads
+
+        try:
+            rows = check_heads(rows, heads_file)
+        except (HeadsFileError, OSError) as exc:
+            raise click.ClickException(str(exc)) from None
     if not any(r.written_at or r.state == "invalide" for r in rows):
         click.echo(f"Aucun signal de station (heartbeat-*.json) dans {drop}")
     click.echo(format_table(rows))

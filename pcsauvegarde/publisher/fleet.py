@@ -19,7 +19,8 @@ from pcsauvegarde.core.records import RecordError, parse_utc
 from pcsauvegarde.publisher.fleet_pins import FleetPins
 
 # What can be wrong with a station, most serious first; ``state`` is the first that applies.
-FLAGS = ("invalide", "silencieuse", "chevauchement", "périmée", "non prête", "version")
+FLAGS = ("invalide", "audit", "silencieuse", "chevauchement", "périmée", "non prête",
+         "version")
 READINESS_LABELS = {"ok": "prête", "warning": "à vérifier", "critical": "NON PRÊTE",
                     "unknown": "non vérifiée"}
 
@@ -44,6 +45,7 @@ class StationStatus:
     readiness: str = ""  # the doctor's level on the station (ok/warning/critical/unknown)
     failing: tuple[str, ...] = ()  # the doctor's checks that are not ok, by label
     audit_head: int | None = None  # sequence of the station's latest signed audit head
+    audit_hash: str = ""           # and its hash (fleet_heads.py compares it across runs)
     last_pull: dt.datetime | None = None
     ranges: dict = field(default_factory=dict, compare=False)
 
@@ -107,6 +109,7 @@ def _read_one(path: Path, pins: FleetPins, stale_after: dt.timedelta,
         key=pin.key.identification if pin else "", flags=tuple(flags),
         version=str(status.get("version", "")), readiness=str(readiness.get("level", "unknown")),
         failing=failing, audit_head=head.get("seq") if isinstance(head, dict) else None,
+        audit_hash=str(head.get("hash", "")) if isinstance(head, dict) else "",
         last_pull=last_pull, ranges=status.get("ranges") or {}, location=location,
         units=units or tuple(str(u) for u in status.get("units") or ()))
 

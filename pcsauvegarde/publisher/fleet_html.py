@@ -14,11 +14,14 @@ from zoneinfo import ZoneInfo
 from pcsauvegarde.publisher.fleet import FLAGS, StationStatus, format_duration
 
 PARIS = ZoneInfo("Europe/Paris")
-FLAG_LABELS = {"invalide": "SIGNAL REFUSÉ", "silencieuse": "SILENCIEUSE",
+FLAG_LABELS = {"invalide": "SIGNAL REFUSÉ", "audit": "JOURNAL D'AUDIT RÉÉCRIT",
+               "silencieuse": "SILENCIEUSE",
                "chevauchement": "PLAGES EN CHEVAUCHEMENT", "périmée": "DONNÉES ANCIENNES",
                "non prête": "NON PRÊTE", "version": "VERSION DIFFÉRENTE"}
 FLAG_HELP = {
     "invalide": "signal de vie illisible, mal signé ou signé par la clé d'une autre station",
+    "audit": "la tête signée du journal d'audit recule ou change : journal coupé, réécrit "
+             "ou station restaurée d'une sauvegarde — à examiner",
     "silencieuse": "aucun signal de vie récent : poste éteint, débranché ou sans réseau ?",
     "chevauchement": "deux stations ont des plages de numéros communes : numéros en double",
     "périmée": "données plus anciennes que le seuil d'alerte de la station",

@@ -203,3 +203,37 @@ units = ["*"]
     assert "station « poste-c » sans heartbeat_key" in r.output
     r = CliRunner().invoke(main, ["fleet"])
     assert r.exit_code == 2 and "--config publisher.toml ou --keys" in r.output
+
+
+def test_fleet_remembers_audit_heads_and_flags_a_rewritten_journal(settings, tmp_path):
+    drop = tmp_path / "depot"
+    drop.mkdir()
+    a = station_settings(settings, "poste-a")
+    station = open_station(a[0])
+    keys = tmp_path / "cles"
+    keys.mkdir()
+    (keys / "poste-a.pub").write_text(a[1].to_file_text())
+    heads = tmp_path / "fleet-heads.json"
+    args = ["fleet", "--drop", str(drop), "--keys", str(keys), "--heads", str(heads)]
+
+    station.audit.record("admin", "user.login", "admin", {})
+    first = write_beat(drop, a[0])["audit_head"]
+    r = CliRunner().invoke(main, args)
+    assert "RÉÉCRIT" not in r.output and "AUDIT" not in r.output, r.output
+    station.audit.record("admin", "user.login", "admin", {})
+    write_beat(drop, a[0])
+    assert "AUDIT" not in CliRunner().invoke(main, args).output  # the journal grew: fine
+
+    # the station's journal cut back to an older head (root, or a restored backup)
+    write_beat(drop, a[0], edit=lambda s: s.update(audit_head=first))
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 1 and "AUDIT" in r.output
+    assert f"journal d'audit en recul : tête n° {first['seq']}" in r.output
+    # the same entry number with another hash: rewritten
+    write_beat(drop, a[0], edit=lambda s: s.update(audit_head={**first, "hash": "0" * 64}))
+    r = CliRunner().invoke(main, args)
+    assert f"l'entrée n° {first['seq']} n'a plus la même empreinte" in r.output
+
+    heads.write_text("pas du json", encoding="utf-8")
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 1 and "mémoire des têtes du journal d'audit illisible" in r.output

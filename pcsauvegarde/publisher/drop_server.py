@@ -21,6 +21,7 @@ from pcsauvegarde.core.fsutil import atomic_write
 
 log = logging.getLogger(__name__)
 MAX_HEARTBEAT_BYTES = 64 * 1024
+DRAIN_BYTES = 1024 * 1024  # a refused body up to this size is read away before answering
 # The station id rule (settings' station_id): nothing else may be written into the drop.
 HEARTBEAT_NAME = re.compile(r"^heartbeat-[a-z0-9][a-z0-9-]{0,62}\.json(\.minisig)?$")
 
@@ -38,16 +39,17 @@ class DropHandler(http.server.SimpleHTTPRequestHandler):
 
     def do_PUT(self) -> None:
         name = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path).rsplit("/", 1)[-1]
-        if not HEARTBEAT_NAME.match(name):
-            self.send_error(403, "Seuls les signaux de vie heartbeat-<station>.json sont reçus")
-            return
         try:
             length = int(self.headers.get("Content-Length", ""))
         except ValueError:
             self.send_error(411, "Longueur requise")
             return
+        if not HEARTBEAT_NAME.match(name):
+            self._refuse(403, "Seuls les signaux de vie heartbeat-<station>.json sont reçus",
+                         length)
+            return
         if not 0 < length <= MAX_HEARTBEAT_BYTES:
-            self.send_error(413, "Signal de vie trop gros")
+            self._refuse(413, "Signal de vie trop gros", length)
             return
         data = self.rfile.read(length)
         if len(data) != length:
@@ -61,6 +63,15 @@ class DropHandler(http.server.SimpleHTTPRequestHandler):
             return
         self.send_response(204)
         self.end_headers()
+
+    def _refuse(self, status: int, message: str, length: int) -> None:
+        """Answer an error after reading a small body away: a client still sending would
+        otherwise see the connection cut instead of the answer."""
+        if 0 < length <= DRAIN_BYTES:
+            self.rfile.read(length)
+        else:
+            self.close_connection = True
+        self.send_error(status, message)
 
     def log_message(self, format: str, *args) -> None:
         log.info("%s %s", self.address_string(), format % args)

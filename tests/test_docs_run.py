@@ -66,3 +66,11 @@ def test_shell_blocks_run(page, tmp_path):
            "PORT_DEPOT": str(_free_port())}
     result = run_page(page, tmp_path, env)
     assert result.returncode == 0, result.stdout[-4000:]
+
+
+def test_readme_links_every_doc_and_the_changelog():
+    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    linked = set(re.findall(r"\]\((docs/[^)]+\.md|CHANGELOG\.md)\)", readme))
+    missing = {f"docs/{p.name}" for p in DOCS.glob("*.md")} - linked
+    assert not missing, f"README.md : ajouter un lien vers {sorted(missing)}"
+    assert "CHANGELOG.md" in linked and (DOCS.parent / "CHANGELOG.md").is_file()

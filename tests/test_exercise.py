@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html as htmllib
+import re
 
 import pytest
 
@@ -52,7 +53,7 @@ def test_exercise_from_start_to_report(admin, station):
     assert r.status_code == 200 and "Bilan de l'exercice « Panne DPI simulée »" in report
     assert "2 document(s) imprimé(s)" in report and "infirmiere : 2" in report
     assert "Premier document 0 min" in report
-    assert during.document.number in report and before.document.number not in report
+    assert during.document.number in report and f">{before.document.number}<" not in report
     assert station.audit.search(action="exercise.ended")[1] == 1
     assert "Bilan imprimé (document" in report
     (printed,) = [p for p in station.settings.printed_dir.glob("*.pdf")
@@ -62,7 +63,8 @@ def test_exercise_from_start_to_report(admin, station):
     assert "Bilan d'exercice de crise" in paper
     assert during.document.number in paper and census.document.number in paper
     assert "Premier document 0 min" in paper and "infirmiere : 2" in paper
-    assert "MODE DÉGRADÉ" in paper and before.document.number not in paper
+    assert "MODE DÉGRADÉ" in paper and f"N° {before.document.number}" not in paper
+    assert not re.search(rf"(?<!EX-){before.document.number}", paper)
     assert_page_quality(printed.read_bytes(), allergies=False,
                         barcodes=[station.journal.recent(1)[0]["number"]])
 

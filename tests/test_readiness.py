@@ -161,13 +161,35 @@ def test_clock_before_the_last_extract(settings, station, keys, drop, make_packa
 
 
 def test_provisional_range_exhausted(settings, station, listening):
-    from pcsauvegarde.station.state.numbering import Numbering, parse_range
+    from pcsauvegarde.station import patients
+    from pcsauvegarde.station.state.admissions import AdmissionRequest
 
     _set(settings, provisional_ipp_range="91000001-91000003")
-    rng = parse_range("provisional_ipp_range", "91000001-91000003")
-    Numbering(station.state).allocate(rng, 3)
+    s = load_settings(settings.data_dir)
+    req = AdmissionRequest("PANNE", "Jean", dt.date(1970, 1, 1), "M", "CHD")
+    for _ in range(3):  # the real admissions path, not a hand-made range name
+        patients.admissions_of(open_station(s)).admit(req, "infirmiere")
     r, _ = _doctor(settings)
     assert r.exit_code == 2 and "0 numéro(s) restant(s) sur 3" in r.output
+    assert "Plage : IPP provisoires" in r.output
+
+
+def test_lab_and_tray_label_ranges_remaining(settings, station):
+    from pcsauvegarde.station.lab.register import register_of
+    from pcsauvegarde.station.sterilisation.service import register as trays
+
+    _set(settings, lab_range="9500001-9500100",
+         sterilisation_circulation_range="ST000001-ST000010")
+    s = load_settings(settings.data_dir)
+    st = open_station(s)
+    register_of(st).allocate("patient", 95, 1, "laborantin")
+    trays(st).allocate([("PL-1", "BLOC", None)] * 10, dt.date(2026, 11, 27), "op", "agent")
+    verdicts = {v.label: v for v in assess(st, service=None).verdicts if v.check == "ranges"}
+    lab = verdicts["Plage : Étiquettes de laboratoire"]
+    assert lab.level == WARNING and "5 numéro(s) restant(s) sur 100" in lab.message
+    tray = verdicts["Plage : Étiquettes de plateaux (stérilisation)"]
+    assert tray.level == CRITICAL and "0 numéro(s) restant(s) sur 10" in tray.message
+    assert verdicts["Plage : IPP provisoires"].level == OK
 
 
 def test_not_ready_banner_on_every_page_and_checks_on_admin_home(app, station, settings):

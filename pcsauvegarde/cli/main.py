@@ -290,7 +290,7 @@ def admissions_export(data_dir: Path, output: Path | None) -> None:
 
     from pcsauvegarde.core.fsutil import atomic_write
     from pcsauvegarde.core.text import CSV_BOM
-    from pcsauvegarde.station.state.admissions import Admissions, export_csv
+    from pcsauvegarde.station.state.admissions import Admissions, export_csv, without_exercise
     from pcsauvegarde.station.state.statedb import StateDB
 
     settings = settings_of(data_dir)
@@ -300,7 +300,12 @@ def admissions_export(data_dir: Path, output: Path | None) -> None:
     register = Admissions(StateDB(state), settings.station_id, settings.provisional_ipp_range,
                           settings.provisional_nda_range)
     buffer = io.StringIO()
-    count = export_csv(register.all(), buffer)
+    real, drills = without_exercise(register.all(), settings.provisional_ipp_range,
+                                    settings.exercise_number_prefix)
+    if drills:
+        click.echo(f"{drills} admission(s) d'exercice (IPP {settings.exercise_number_prefix}…) "
+                   "non exportée(s) : elles ne sont pas à ressaisir.", err=True)
+    count = export_csv(real, buffer)
     if str(output) == "-":
         click.echo(buffer.getvalue(), nl=False)
         return

@@ -126,28 +126,68 @@ def quarantine_accept(data_dir: Path, entry_id: str, yes: bool, domain: str | No
 
 
 @click.command()
+@click.option("--config", "config", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="publisher.toml : clé de signal de vie (heartbeat_key), unités et "
+                   "emplacement de chaque station ; son drop_dir sert de dépôt par défaut.")
 @click.option("--drop", type=click.Path(path_type=Path, exists=True, file_okay=False),
-              required=True, help="Dossier de dépôt où les stations écrivent leur signal.")
-@click.option("--keys", "keys", multiple=True, required=True,
-              type=click.Path(path_type=Path, exists=True),
-              help="Clés publiques des stations (fichiers .pub ou dossier), répétable.")
+              help="Dossier de dépôt où les stations écrivent leur signal.")
+@click.option("--keys", "keys", multiple=True, type=click.Path(path_type=Path, exists=True),
+              help="Clés publiques des stations, fichiers <station>.pub ou dossier, répétable : "
+                   "le nom du fichier est la station pour laquelle la clé signe.")
 @click.option("--stale-after", type=int, default=None,
               help="Minutes avant alerte pour les stations dont le signal ne donne pas leur "
                    "propre seuil (défaut : celui du bandeau des stations, stale_after_minutes).")
-def fleet(drop: Path, keys: tuple[Path, ...], stale_after: int | None) -> None:
-    """Côté source : état de chaque station (âge des données, signal signé) ; les stations
-    dont la clé est connue mais qui n'ont écrit aucun signal sont signalées « silencieuses »."""
-    from pcsauvegarde.publisher.fleet import fleet_status, format_table, load_keys
+@click.option("--html", "html_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Écrire aussi le rapport de parc en HTML (fichier autonome, à ouvrir dans "
+                   "un navigateur).")
+@click.option("--heads", "heads_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Mémoire des têtes signées du journal d'audit de chaque station (créée au "
+                   "premier passage) : un journal coupé ou réécrit depuis est signalé.")
+def fleet(config: Path | None, drop: Path | None, keys: tuple[Path, ...],
+          stale_after: int | None, html_file: Path | None, heads_file: Path | None) -> None:
+    """Côté source : état de chaque station (âge des données, version, préparation, signal
+    signé par la clé épinglée pour elle) ; les stations épinglées sans signal sont signalées
+    « silencieuses ». Code de sortie 1 quand une station est à vérifier."""
+    from pcsauvegarde.core.fsutil import atomic_write
+    from pcsauvegarde.publisher.config import PublisherConfigError
+    from pcsauvegarde.publisher.fleet import fleet_status, format_table
+    from pcsauvegarde.publisher.fleet_html import render_html
+    from pcsauvegarde.publisher.fleet_pins import (
+        FleetConfigError,
+        FleetPins,
+        merge,
+        pins_from_config,
+        pins_from_key_files,
+    )
     from pcsauvegarde.station.settings import STALE_AFTER_MINUTES
 
     if stale_after is None:  # the same default as the station's stale-data banner
         stale_after = STALE_AFTER_MINUTES
-    pubkeys, warnings = load_keys(list(keys))
-    for warning in warnings:
+    if config is None and not keys:
+        raise click.UsageError("indiquer --config publisher.toml ou --keys (clés des stations)")
+    try:
+        pins = merge(pins_from_config(config) if config else FleetPins(()),
+                     pins_from_key_files(list(keys)))
+    except (FleetConfigError, PublisherConfigError) as exc:
+        raise click.ClickException(str(exc)) from None
+    for warning in pins.warnings:
         click.secho(f"Attention : {warning}", fg="yellow", err=True)
-    if not pubkeys:
-        raise click.ClickException("aucune clé publique de station (*.pub) utilisable")
-    rows = fleet_status(drop, pubkeys, dt.timedelta(minutes=stale_after))
+    drop = drop or pins.drop
+    if drop is None or not drop.is_dir():
+        raise click.ClickException(f"dossier de dépôt introuvable : « {drop or '?'} » "
+                                   "(--drop ou drop_dir de publisher.toml)")
+    if not pins.stations:
+        raise click.ClickException("aucune clé publique de station épinglée (heartbeat_key "
+                                   "ou fichier <station>.pub)")
+    now = dt.datetime.now(dt.UTC)
+    rows = fleet_status(drop, pins, dt.timedelta(minutes=stale_after), now)
+    if heads_file is not None:
+        from pcsauvegarde.publisher.fleet_heads import HeadsFileError, check_heads
+
+        try:
+            rows = check_heads(rows, heads_file)
+        except (HeadsFileError, OSError) as exc:
+            raise click.ClickException(str(exc)) from None
     if not any(r.written_at or r.state == "invalide" for r in rows):
         click.echo(f"Aucun signal de station (heartbeat-*.json) dans {drop}")
     click.echo(format_table(rows))
@@ -155,9 +195,49 @@ def fleet(drop: Path, keys: tuple[Path, ...], stale_after: int | None) -> None:
     silent = sum(r.state == "silencieuse" for r in rows)
     click.echo(f"{len(rows)} station(s), {len(bad)} à vérifier"
                + (f" dont {silent} silencieuse(s)" if silent else ""))
+    if html_file is not None:
+        page = render_html(rows, now, str(drop), pins.warnings)
+        try:
+            atomic_write(html_file, page.encode())
+        except OSError as exc:
+            raise click.ClickException(f"rapport « {html_file} » non écrit : "
+                                       f"{exc.strerror or exc}") from None
+        click.echo(f"Rapport HTML écrit : {html_file}")
     sys.exit(1 if bad else 0)
 
 
+@click.command("serve-drop")
+@click.option("--drop", type=click.Path(path_type=Path, exists=True, file_okay=False),
+              required=True, help="Dossier de dépôt (celui de drop_dir dans publisher.toml).")
+@click.option("--cert", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              required=True, help="Certificat TLS du dépôt (PEM).")
+@click.option("--key", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              required=True, help="Clé privée du certificat (PEM).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Adresse d'écoute (celle que les stations joignent).")
+@click.option("--port", type=int, default=8443, show_default=True)
+def serve_drop(drop: Path, cert: Path, key: Path, host: str, port: int) -> None:
+    """Côté source : servir le dépôt en HTTPS (paquets en lecture seule) et recevoir les
+    signaux de vie des stations (PUT heartbeat-<station>.json), lus ensuite par fleet."""
+    import ssl
+
+    from pcsauvegarde.publisher.drop_server import make_drop_server
+
+    try:
+        server = make_drop_server(drop, cert, key, host, port)
+    except (OSError, ssl.SSLError) as exc:
+        raise click.ClickException(f"dépôt HTTPS non démarré sur {host}:{port} : "
+                                   f"{getattr(exc, 'strerror', None) or exc}") from None
+    click.echo(f"Dépôt « {drop} » servi sur https://{host}:{server.server_address[1]}/ "
+               "(Ctrl+C pour arrêter)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
 def register(main: click.Group) -> None:
-    for command in (freeze, quarantine, fleet):
+    for command in (freeze, quarantine, fleet, serve_drop):
         main.add_command(command)

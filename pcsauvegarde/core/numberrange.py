@@ -34,6 +34,12 @@ class NumberRange:
     def format(self, value: int) -> str:
         return f"{self.prefix}{value:0{self.width - len(self.prefix)}d}"
 
+    def holds(self, number: str) -> bool:
+        """Whether ``number`` is one this range gives (prefix, width, value in bounds)."""
+        digits = number[len(self.prefix):]
+        return (len(number) == self.width and number.startswith(self.prefix)
+                and digits.isdigit() and self.first <= int(digits) <= self.last)
+
     def describe(self) -> str:
         return f"{self.format(self.first)}–{self.format(self.last)}"
 
@@ -58,6 +64,28 @@ def parse_range(name: str, spec: str) -> NumberRange:
         raise NumberingError(f"plage « {name} » : « {spec} » : début après la fin")
     return NumberRange(name, prefix, int(first), int(last), len(prefix) + len(first))
 
+
+EXERCISE_SUFFIX = "-exercice"
+# The first digit after the exercise letters tells the kinds apart (EX1… an IPP, EX4… a tray):
+# the exercise ranges never overlap one another either.
+EXERCISE_BLOCKS = {"ipp": 1, "nda": 2, "labo": 3, "plateaux": 4}
+
+
+def exercise_range(real: NumberRange, prefix: str, kind: str) -> NumberRange:
+    """The range an exercise draws from instead of ``real``: as wide as the real numbers, but
+    starting with the exercise letters (``EX``) then the kind's digit, so it never gives a real
+    number and never advances the real range; MUST raise NumberingError when too short."""
+    if not re.fullmatch(r"[A-Z]{1,4}", prefix):
+        raise NumberingError(f"préfixe d'exercice « {prefix} » invalide (1 à 4 lettres "
+                             "majuscules, par exemple EX)")
+    digits = real.width - len(prefix)
+    if digits < 2:
+        raise NumberingError(f"plage « {real.name} » : numéros de {real.width} caractères, "
+                             f"trop courts pour le préfixe d'exercice « {prefix} »")
+    block = 10 ** (digits - 1)
+    first = EXERCISE_BLOCKS[kind] * block
+    return NumberRange(real.name + EXERCISE_SUFFIX, prefix, first + 1, first + block - 1,
+                       real.width)
 
 
 

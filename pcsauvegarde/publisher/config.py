@@ -71,6 +71,12 @@ STATION_KEYS = (
     Key("patients_without_stay", bool, "Reçoit aussi les patients qu'aucune station ne sert "
         "par leurs séjours (sans séjour, ou séjours dans des unités non desservies) : la "
         "station « consultations / urgences ».", default=False),
+    Key("heartbeat_key", str, "Clé publique minisign des signaux de vie de la station (ligne "
+        "`RW…` affichée par `pcsauvegarde keys` sur le poste) : `pcsauvegarde fleet` refuse "
+        "tout signal de vie de cette station signé par une autre clé.", default="",
+        example='"RWS…"'),
+    Key("location", str, "Où se trouve le poste (bâtiment, étage, bureau), pour le rapport "
+        "de parc.", default="", example='"Bât. B, 2e étage, poste de soins"'),
 )
 _STATION_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 

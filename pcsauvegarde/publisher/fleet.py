@@ -1,16 +1,32 @@
-"""Source side: list every station's heartbeat in a drop point and flag stale ones."""
+"""Source side: list every station's heartbeat in a drop point and flag the ones to check.
+
+A heartbeat counts only when signed by the key pinned for the station it names
+(:mod:`pcsauvegarde.publisher.fleet_pins`): a station's key cannot speak for another station.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pcsauvegarde.core.heartbeat import read_heartbeat
 from pcsauvegarde.core.numberrange import NumberingError, overlapping, parse_range
 from pcsauvegarde.core.package import PackageError
-from pcsauvegarde.core.package.minisign import PublicKey, load_public_key
+from pcsauvegarde.core.package.minisign import Signature
 from pcsauvegarde.core.records import RecordError, parse_utc
+from pcsauvegarde.publisher.fleet_pins import FleetPins
+
+# What can be wrong with a station, most serious first; ``state`` is the first that applies.
+FLAGS = ("invalide", "audit", "silencieuse", "chevauchement", "périmée", "non prête",
+         "version")
+READINESS_LABELS = {"ok": "prête", "warning": "à vérifier", "critical": "NON PRÊTE",
+                    "unknown": "non vérifiée"}
+
+
+class HeartbeatRefused(ValueError):
+    """A heartbeat not signed by its own station's pinned key (French message)."""
 
 
 @dataclass(frozen=True)
@@ -19,73 +35,130 @@ class StationStatus:
     written_at: dt.datetime | None
     data_age: dt.timedelta | None
     last_error: str
-    state: str           # ok | périmée | invalide | silencieuse
+    state: str           # ok or the first of FLAGS that applies
     detail: str = ""
     key: str = ""        # the station key's identification (fingerprint and minisign ID)
+    flags: tuple[str, ...] = ()
+    location: str = ""
+    units: tuple[str, ...] = ()
+    version: str = ""
+    readiness: str = ""  # the doctor's level on the station (ok/warning/critical/unknown)
+    failing: tuple[str, ...] = ()  # the doctor's checks that are not ok, by label
+    audit_head: int | None = None  # sequence of the station's latest signed audit head
+    audit_hash: str = ""           # and its hash (fleet_heads.py compares it across runs)
+    last_pull: dt.datetime | None = None
+    ranges: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def readiness_label(self) -> str:
+        return READINESS_LABELS.get(self.readiness, "inconnue")
 
 
-@dataclass(frozen=True)
-class KnownKey:
-    """A station's public key and the file it came from (its stem names a silent station)."""
-
-    name: str
-    key: PublicKey
-
-
-def load_keys(paths: list[Path]) -> tuple[list[KnownKey], list[str]]:
-    """Public keys from files or from every ``*.pub`` in directories, and a French warning for
-    each file that is not a minisign public key (skipped: one foreign file must not blind the
-    whole fleet)."""
-    files = [f for p in paths for f in (sorted(p.glob("*.pub")) if p.is_dir() else [p])]
-    keys, warnings = [], []
-    for f in files:
-        try:
-            keys.append(KnownKey(f.stem, load_public_key(f)))
-        except (PackageError, OSError, UnicodeDecodeError) as exc:
-            warnings.append(f"clé ignorée : « {f} » n'est pas une clé publique minisign ({exc})")
-    return keys, warnings
-
-
-def fleet_status(drop: Path, keys: list[KnownKey] | list[PublicKey], stale_after: dt.timedelta,
+def fleet_status(drop: Path, pins: FleetPins, stale_after: dt.timedelta,
                  now: dt.datetime | None = None) -> list[StationStatus]:
-    """One line per heartbeat file, then one per known key that signed none (a silent
-    station). A heartbeat's own ``stale_after_minutes`` (the station's banner threshold) wins
-    over ``stale_after``; the data age counts from the heartbeat to ``now``."""
+    """One line per heartbeat file, then one per pinned station that signed none (silent).
+
+    A heartbeat's own ``stale_after_minutes`` (the station's banner threshold) wins over
+    ``stale_after``; the data age counts from the heartbeat to ``now``.
+    """
     now = now or dt.datetime.now(dt.UTC)
-    known = [k if isinstance(k, KnownKey) else KnownKey(k.key_id_hex, k) for k in keys]
-    public = [k.key for k in known]
-    heard: set[bytes] = set()
-    out = []
-    ranges: dict[str, dict] = {}
-    for path in sorted(drop.glob("heartbeat-*.json")):
-        station = path.name[len("heartbeat-"):-len(".json")]
-        try:
-            status = read_heartbeat(path, public)
-            if status.get("station") != station:
-                raise ValueError(f"station « {status.get('station')} » dans le fichier")
-            written = parse_utc(status["written_at"])
-            age = status.get("data_age_seconds")
-            data_age = (dt.timedelta(seconds=age) + (now - written)) if age is not None else None
-            threshold = status.get("stale_after_minutes")
-            limit = dt.timedelta(minutes=threshold) if isinstance(threshold, int) else stale_after
-        except (OSError, PackageError, RecordError, ValueError, KeyError, TypeError) as exc:
-            out.append(StationStatus(station, None, None, "", "invalide", str(exc)))
-            continue
-        heard.update(k.key.key for k in known if k.key.identification == status["_signer"])
-        last_error = (status.get("last_run") or {}).get("error", "")
-        stale = data_age is None or data_age > limit
-        ranges[station] = status.get("ranges") or {}
-        out.append(StationStatus(station, written, data_age, last_error,
-                                 "périmée" if stale else "ok", key=status["_signer"]))
+    out = [_read_one(path, pins, stale_after, now)
+           for path in sorted(drop.glob("heartbeat-*.json"))]
     listed = {r.station for r in out}
-    for k in known:
-        if k.key.key not in heard and k.name not in listed:  # an invalid one is listed already
-            out.append(StationStatus(k.name, None, None, "", "silencieuse",
-                                     "clé connue, aucun signal de vie signé par elle dans le "
-                                     "dépôt", key=k.key.identification))
-    clashes = range_overlaps(ranges)
-    return [replace(r, state="chevauchement", detail="; ".join(clashes[r.station]))
-            if r.station in clashes else r for r in out]
+    for pin in pins.stations:
+        if pin.station not in listed:
+            out.append(StationStatus(pin.station, None, None, "", "silencieuse",
+                                     "clé épinglée, aucun signal de vie dans le dépôt",
+                                     key=pin.key.identification, flags=("silencieuse",),
+                                     location=pin.location, units=pin.units))
+    return _cross_checks(out)
+
+
+def _read_one(path: Path, pins: FleetPins, stale_after: dt.timedelta,
+              now: dt.datetime) -> StationStatus:
+    station = path.name[len("heartbeat-"):-len(".json")]
+    pin = pins.for_station(station)
+    location, units = (pin.location, pin.units) if pin else ("", ())
+    try:
+        status = _verified(path, station, pins)
+        written = parse_utc(status["written_at"])
+        age = status.get("data_age_seconds")
+        data_age = (dt.timedelta(seconds=age) + (now - written)) if age is not None else None
+        threshold = status.get("stale_after_minutes")
+        limit = dt.timedelta(minutes=threshold) if isinstance(threshold, int) else stale_after
+        run = status.get("last_run") or {}
+        last_pull = parse_utc(run["ended"]) if run.get("ended") else None
+        readiness = status.get("readiness") or {}
+        failing = tuple(str(f.get("label", f.get("check", "?")))
+                        for f in readiness.get("failing") or [])
+        head = status.get("audit_head") or {}
+    except (OSError, PackageError, RecordError, ValueError, KeyError, TypeError,
+            AttributeError) as exc:
+        return StationStatus(station, None, None, "", "invalide", str(exc), flags=("invalide",),
+                             location=location, units=units)
+    flags = []
+    if now - written > limit:
+        flags.append("silencieuse")
+    if data_age is None or data_age > limit:
+        flags.append("périmée")
+    if readiness.get("level") == "critical":
+        flags.append("non prête")
+    detail = f"{format_duration(now - written)} sans signal" if "silencieuse" in flags else ""
+    return StationStatus(
+        station, written, data_age, run.get("error", ""), flags[0] if flags else "ok", detail,
+        key=pin.key.identification if pin else "", flags=tuple(flags),
+        version=str(status.get("version", "")), readiness=str(readiness.get("level", "unknown")),
+        failing=failing, audit_head=head.get("seq") if isinstance(head, dict) else None,
+        audit_hash=str(head.get("hash", "")) if isinstance(head, dict) else "",
+        last_pull=last_pull, ranges=status.get("ranges") or {}, location=location,
+        units=units or tuple(str(u) for u in status.get("units") or ()))
+
+
+def _verified(path: Path, station: str, pins: FleetPins) -> dict:
+    """The heartbeat, if signed by the key pinned for ``station`` and naming it inside."""
+    sig_path = path.with_name(path.name + ".minisig")
+    if not sig_path.is_file():
+        raise HeartbeatRefused(f"signature « {sig_path.name} » absente : signal de vie non "
+                               "vérifiable (en cours d'écriture, ou déposé sans signature)")
+    signer = Signature.parse(sig_path.read_text(encoding="ascii"), sig_path.name).key_id
+    pin = pins.for_station(station)
+    if pin is None or pin.key.key_id != signer:
+        owner = pins.owner_of(signer)
+        if owner is not None:
+            raise HeartbeatRefused(f"signal de vie de « {station} » signé par la clé de la "
+                                   f"station « {owner.station} » : refusé (une clé ne parle "
+                                   "que pour sa propre station)")
+        if pin is None:
+            raise HeartbeatRefused(f"aucune clé épinglée pour la station « {station} » : signal "
+                                   "de vie refusé (épingler sa clé : heartbeat_key dans "
+                                   "publisher.toml ou fichier <station>.pub)")
+        raise HeartbeatRefused(f"signal de vie de « {station} » signé par une clé inconnue, "
+                               "pas par celle épinglée pour cette station : refusé")
+    status = read_heartbeat(path, [pin.key])
+    if status.get("station") != station:
+        raise HeartbeatRefused(f"le signal de vie de « {station} » se dit de la station "
+                               f"« {status.get('station')} » : refusé")
+    return status
+
+
+def _cross_checks(rows: list[StationStatus]) -> list[StationStatus]:
+    """Flags that need the whole fleet: overlapping reserved ranges and version skew."""
+    clashes = range_overlaps({r.station: r.ranges for r in rows if r.ranges})
+    versions = Counter(r.version for r in rows if r.version)
+    usual = max(versions, key=lambda v: (versions[v], v)) if versions else ""
+    out = []
+    for r in rows:
+        flags, details = list(r.flags), [r.detail] if r.detail else []
+        if r.station in clashes:
+            flags.append("chevauchement")
+            details.extend(clashes[r.station])
+        if usual and r.version and r.version != usual:
+            flags.append("version")
+            details.append(f"version {r.version}, le parc est en {usual}")
+        flags.sort(key=FLAGS.index)
+        out.append(replace(r, flags=tuple(flags), state=flags[0] if flags else "ok",
+                           detail="; ".join(details)))
+    return out
 
 
 def range_overlaps(ranges: dict[str, dict]) -> dict[str, list[str]]:
@@ -99,28 +172,32 @@ def range_overlaps(ranges: dict[str, dict]) -> dict[str, list[str]]:
                 continue
     clashes: dict[str, list[str]] = {}
     for a, b in overlapping(parsed):
-        sa, sb = a.split("/")[0], b.split("/")[0]
+        sa, sb = a.rsplit("/", 1)[0], b.rsplit("/", 1)[0]
         if sa == sb:
             continue
-        clashes.setdefault(sa, []).append(f"plage {a.split('/')[1]} chevauche {b}")
-        clashes.setdefault(sb, []).append(f"plage {b.split('/')[1]} chevauche {a}")
+        clashes.setdefault(sa, []).append(f"plage {a.rsplit('/', 1)[1]} chevauche {b}")
+        clashes.setdefault(sb, []).append(f"plage {b.rsplit('/', 1)[1]} chevauche {a}")
     return clashes
 
 
 def format_table(rows: list[StationStatus]) -> str:
     """A French plain-text table for the terminal."""
-    head = ("Station", "Dernier signal (UTC)", "Âge des données", "État", "Détail", "Clé")
+    head = ("Station", "Dernier signal (UTC)", "Âge des données", "Version", "Préparation",
+            "État", "Détail", "Clé")
     lines = [head]
     for r in rows:
         lines.append((r.station, r.written_at.strftime("%Y-%m-%d %H:%M") if r.written_at else "—",
-                      _age(r.data_age), r.state.upper() if r.state != "ok" else "ok",
+                      format_duration(r.data_age), r.version or "—",
+                      r.readiness_label if r.written_at else "—",
+                      ", ".join(f.upper() for f in r.flags) or "ok",
                       r.detail or r.last_error, r.key))
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
                      for line in lines)
 
 
-def _age(age: dt.timedelta | None) -> str:
+def format_duration(age: dt.timedelta | None) -> str:
+    """« 12 min », « 2 h 05 », « 3 j »; « — » when unknown."""
     if age is None:
         return "—"
     minutes = int(age.total_seconds() // 60)
@@ -129,6 +206,3 @@ def _age(age: dt.timedelta | None) -> str:
     if minutes < 48 * 60:
         return f"{minutes // 60} h {minutes % 60:02d}"
     return f"{minutes // 1440} j"
-
-
-

@@ -91,6 +91,20 @@ def start(station: Station, by: str, label: str = "",
     return found
 
 
+def running_in(conn) -> bool:
+    """Whether an exercise runs, read inside the caller's transaction (numbering)."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='exercise'"
+                    ).fetchone() is None:
+        return False  # no exercise was ever started on this station
+    return conn.execute("SELECT 1 FROM exercise WHERE ended_at IS NULL").fetchone() is not None
+
+
+def numbers_prefix(station: Station) -> str:
+    """The exercise letters when an exercise runs (registers then draw from the exercise
+    ranges, never from the real ones), else ""."""
+    return station.settings.exercise_number_prefix if current(station) else ""
+
+
 def tag(station: Station, number: str) -> bool:
     """Mark a just-issued document as an exercise one when an exercise runs; True if so."""
     running = current(station)
@@ -130,7 +144,7 @@ def report(station: Station, exercise_id: int) -> ExerciseReport:
         docs = tuple(dict(r) for r in conn.execute(
             "SELECT d.number, d.kind, d.ipp, d.unit, d.issued_at, d.issued_by, d.pages "
             "FROM exercise_document e JOIN issued_document d ON d.number = e.number "
-            "WHERE e.exercise=? ORDER BY d.seq", (exercise_id,)))
+            "WHERE e.exercise=? ORDER BY d.issued_at, abs(d.seq)", (exercise_id,)))
     ex = _exercise(row)
     docs = tuple({**d, "issued_at_local": format_local(parse_utc(d["issued_at"]))} for d in docs)
     first = (parse_utc(docs[0]["issued_at"]) - ex.started_at) if docs else None

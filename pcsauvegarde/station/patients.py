@@ -29,9 +29,12 @@ BANNER = "Identité provisoire — admission en mode dégradé"
 
 def admissions_of(station: Station) -> Admissions:
     """The station's admissions register (ranges from its settings)."""
+    from pcsauvegarde.station.exercise import numbers_prefix
+
     s = station.settings
     return Admissions(station.state, s.station_id, s.provisional_ipp_range,
-                      s.provisional_nda_range, HighWater(s.high_water_path))
+                      s.provisional_nda_range, HighWater(s.high_water_path),
+                      numbers_prefix(station))
 
 
 def records_of(a: Admission) -> tuple[Patient, Stay]:
@@ -53,6 +56,12 @@ def row_of(a: Admission) -> PatientRow:
 def unit_names(station: Station) -> dict[str, str]:
     """Unit code → name, from the hospital's directory."""
     return queries.unit_names(station.store)
+
+
+def unit_phones(station: Station) -> dict[str, str]:
+    """Unit code → phone, from the hospital's directory (units without one left out)."""
+    with station.store.connect() as db:
+        return {u.id: u.phone for u in queries.directory_units(db) if u.phone}
 
 
 def units(station: Station) -> list[UnitSummary]:

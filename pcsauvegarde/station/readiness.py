@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pcsauvegarde.core.numberrange import NumberRange
 from pcsauvegarde.core.package import PackageError, minisign
 from pcsauvegarde.station.documents.fmt import format_age, format_local
 from pcsauvegarde.station.freshness import freshness
@@ -252,15 +253,32 @@ def check_clock(station: Station, now: dt.datetime) -> list[Verdict]:
     return [_v("clock", "Horloge", OK, f"Heure du poste : {format_local(now)}.")]
 
 
-def check_ranges(station: Station) -> list[Verdict]:
-    """Provisional IPP/NDA ranges: numbers left for downtime admissions."""
-    from pcsauvegarde.station.state.numbering import Numbering, parse_range
+def reserved_ranges(settings: Settings) -> list[tuple[str, NumberRange]]:
+    """Every reserved range the station gives numbers from, under the name its register
+    allocates with (so that what is left is read where the numbers are counted)."""
+    from pcsauvegarde.station.settings import lab_range_of
+    from pcsauvegarde.station.state.admissions import IPP_RANGE, NDA_RANGE
+    from pcsauvegarde.station.state.numbering import parse_range
+    from pcsauvegarde.station.sterilisation.circulation import RANGE_NAME as TRAYS
 
-    numbering = Numbering(station.state)
+    out = [("IPP provisoires", parse_range(IPP_RANGE, settings.provisional_ipp_range)),
+           ("NDA provisoires", parse_range(NDA_RANGE, settings.provisional_nda_range))]
+    if settings.lab_range:
+        out.append(("Étiquettes de laboratoire", lab_range_of(settings).serial))
+    out.append(("Étiquettes de plateaux (stérilisation)",
+                parse_range(TRAYS, settings.sterilisation_circulation_range)))
+    return out
+
+
+def check_ranges(station: Station) -> list[Verdict]:
+    """Numbers left in every reserved range: downtime admissions, lab labels, tray labels."""
+    from pcsauvegarde.station.state.highwater import HighWater
+    from pcsauvegarde.station.state.numbering import Numbering
+
+    # with the high-water mark: a station restored from a backup has fewer than its db says
+    numbering = Numbering(station.state, HighWater(station.settings.high_water_path))
     out = []
-    for key, what in (("provisional_ipp_range", "IPP provisoires"),
-                      ("provisional_nda_range", "NDA provisoires")):
-        rng = parse_range(key, getattr(station.settings, key))
+    for what, rng in reserved_ranges(station.settings):
         left = numbering.remaining(rng)
         level = OK if left >= max(1, int(rng.size * RANGE_LOW_SHARE)) else WARNING
         if left == 0:

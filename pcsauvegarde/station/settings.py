@@ -130,6 +130,13 @@ class Settings:
     twice."""
     sterilisation_circulation_range: str = "ST000001-ST999999"
     """Circulation numbers of the tray labels this station prints (reserved per station)."""
+    procedure_contacts: tuple[str, ...] = ()
+    """Whom to call, printed on the « procédure synthétique » taped next to the station, one
+    line each (« Astreinte informatique : 4455 »); unit phones come from the directory."""
+    exercise_number_prefix: str = "EX"
+    """During a crisis exercise, document, lab label, tray label and provisional IPP/NDA
+    numbers start with these 1–4 capital letters (then digits, the real numbers' length), in
+    ranges of their own: an exercise never uses up, nor resembles, a real number."""
     max_package_bytes: int = 0
     """Larger packages are refused before they are read (0: a quarter of the RAM, ≤ 2 GiB)."""
     max_expanded_bytes: int = 0
@@ -334,7 +341,11 @@ def _build(values: dict[str, Any], data_dir: Path, cfg: Path) -> Settings:
         if key == "sources":
             kwargs[key] = tuple(_source(s, cfg, i) for i, s in enumerate(value))
             _no_duplicate_sources(kwargs[key], cfg, data_dir)
-        elif key in ("publisher_keys", "scopes", "reentry_double_entry"):
+        elif key in ("publisher_keys", "scopes", "procedure_contacts",
+                     "reentry_double_entry"):
+            if not isinstance(value, list | tuple):
+                raise ConfigError(f"« {cfg} » : « {key} » doit être une liste de textes "
+                                  "entre crochets : [\"…\", \"…\"]")
             kwargs[key] = tuple(_typed(cfg, key, v, str) for v in value)
         else:
             default = known[key].default
@@ -393,6 +404,7 @@ def _check_host(settings: Settings, cfg: Path) -> None:
 
 
 def _check_numbers_and_printer(settings: Settings, cfg: Path) -> None:
+    from pcsauvegarde.core.numberrange import exercise_range
     from pcsauvegarde.station.state.numbering import NumberingError, overlapping, parse_range
 
     try:
@@ -403,6 +415,12 @@ def _check_numbers_and_printer(settings: Settings, cfg: Path) -> None:
         ranges.append(("sterilisation_circulation_range",
                        parse_range("sterilisation_circulation_range",
                                    settings.sterilisation_circulation_range)))
+        # the exercise ranges too: a real range may not start with the exercise letters
+        kinds = {"provisional_ipp_range": "ipp", "provisional_nda_range": "nda",
+                 "lab_range": "labo", "sterilisation_circulation_range": "plateaux"}
+        ranges += [(f"{key} (exercice)",
+                    exercise_range(rng, settings.exercise_number_prefix, kinds[key]))
+                   for key, rng in list(ranges)]
     except NumberingError as exc:
         raise ConfigError(f"« {cfg} » : {exc}") from None
     for a, b in overlapping(ranges):

@@ -76,13 +76,20 @@ def open_audit(settings: Settings, state: StateDB | None = None) -> Audit:
     return Audit(state or StateDB(settings.state_path), anchor)
 
 
+def _exercise_running(conn) -> bool:
+    from pcsauvegarde.station.exercise import running_in
+
+    return running_in(conn)
+
+
 def open_station(settings: Settings) -> Station:
     private_dir(settings.data_dir)
     make_private(settings.data_dir)  # an install made under a loose umask: tighten it once
     state = StateDB(settings.state_path)
     audit = open_audit(settings, state)
     return Station(settings, Store(settings.store_path), state, Accounts(state),
-                   Journal(state, settings.station_id, audit),
+                   Journal(state, settings.station_id, audit, _exercise_running,
+                           settings.exercise_number_prefix),
                    AuditedPrinter(make_printer(settings.printer, settings.printed_dir,
                                                settings.cups_server), audit),
                    audit, Sessions(state), config_digest=settings.config_digest())

@@ -6,6 +6,7 @@ import pytest
 
 from pcsauvegarde.station.documents import KINDS, DocumentKind, check_templates, document_kind
 from pcsauvegarde.station.documents.context import CensusRow, UnitFile
+from pcsauvegarde.station.documents.procedure import ProcedureSheet
 from pcsauvegarde.station.documents.templates import DEFAULT_DIR, TemplateError
 from pcsauvegarde.station.issuing.bundling import BUNDLE_KINDS
 from tests.support.pdfcheck import page_texts
@@ -28,11 +29,11 @@ def test_every_kind_is_complete() -> None:
                           "dotation", "supplier_order", "form", "imaging_schedule",
                           "imaging_report", "consultation_calls", "unit_request", "inventory",
                           "inventory_pui", "unit_prescriptions", "directory", "or_schedule",
-                          "preop", "administration_history", "discharge_prescription"}
+                          "preop", "administration_history", "discharge_prescription", "procedure"}
     for name, kind in KINDS.items():
         assert isinstance(kind, DocumentKind) and kind.name == name and kind.title
         assert kind.scope in ("patient", "unit", "lab", "sterilisation", "supplier", "imaging",
-                              "pharmacy", "theatre")
+                              "pharmacy", "theatre", "station")
         for template in kind.templates:
             assert (DEFAULT_DIR / template).exists(), (name, template)
         kind.load(None)
@@ -76,6 +77,10 @@ def test_every_kind_renders_from_its_entry(name, patient_file, ctx) -> None:
         data, expected = _pharmacy_data(name, patient_file)
     elif kind.scope == "theatre":   # the OR list: every room's cases, one patient here
         data, expected = _or_schedule(patient_file), "LEFÈVRE-DUBOIS"
+    elif name == "procedure":  # about the station itself: no patient (tests/documents)
+        data = ProcedureSheet("rea-1", "http://127.0.0.1:8080", "imprimante « SOINS »",
+                              (("REA", "Réanimation", "4410"),), ("Informatique : 4455",), 120)
+        expected = "Informatique : 4455"
     else:
         data = (patient_file if kind.scope == "patient"
                 else UnitFile("CARD", "Cardiologie", (CensusRow(patient_file.patient,

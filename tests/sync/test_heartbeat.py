@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from pcsauvegarde.cli.main import main
 from pcsauvegarde.publisher.fleet import fleet_status
+from pcsauvegarde.publisher.fleet_pins import FleetPins, PinnedStation
 from pcsauvegarde.station.keys import ensure_signing_key
 from pcsauvegarde.station.settings import load_settings
 from pcsauvegarde.station.sync.pull import pull_all
@@ -30,7 +31,9 @@ def test_heartbeat_written_signed_and_listed_by_fleet(unpulled, keys, drop, tmp_
     assert "patient" not in beat.read_text()  # counts and sequences only, no patient data
     assert (drop / (beat.name + ".minisig")).exists()
 
-    rows = fleet_status(drop, [pub], dt.timedelta(minutes=120))
+    rows = fleet_status(drop, FleetPins((PinnedStation("station-demo", pub),)),
+                        dt.timedelta(minutes=120))
+    assert status["readiness"]["failing"] == [], status["readiness"]
     assert [(r.station, r.state) for r in rows] == [("station-demo", "ok")]
     assert status["stale_after_minutes"] == 120  # the station's banner threshold
     # the demo data is 10 minutes old: stale for a station whose banner says 5 minutes, and
@@ -38,7 +41,8 @@ def test_heartbeat_written_signed_and_listed_by_fleet(unpulled, keys, drop, tmp_
     s5 = load_settings(s.data_dir, {"stale_after_minutes": 5, "sources": [
         {"id": "test-drop", "path": str(drop), "heartbeat": True}]})
     pull_all(s5, store, keys)
-    assert fleet_status(drop, [pub], dt.timedelta(minutes=120))[0].state == "périmée"
+    assert fleet_status(drop, FleetPins((PinnedStation("station-demo", pub),)),
+                        dt.timedelta(minutes=120))[0].state == "périmée"
     pull_all(s, store, keys)
 
     keys_dir = tmp_path / "station-keys"
@@ -75,13 +79,14 @@ def test_fleet_flags_two_stations_with_overlapping_ranges(settings, drop):
                             ("poste-c", "9700000-9799999")):
         s = load_settings(settings.data_dir, {"station_id": station_id, "lab_range": lab,
                                               "signing_key_file": f"keys/{station_id}.key"})
-        pubs.append(ensure_signing_key(s))
+        pubs.append(PinnedStation(station_id, ensure_signing_key(s)))
         status = build_status(s, open_station(s).store, Run())
         assert status["ranges"]["labo"] == {"range": lab, "next": None}
         data, sig = signed_heartbeat(s, status)
         (drop / f"heartbeat-{station_id}.json").write_bytes(data)
         (drop / f"heartbeat-{station_id}.json.minisig").write_text(sig)
-    rows = {r.station: r for r in fleet_status(drop, pubs, dt.timedelta(days=3650))}
+    rows = {r.station: r
+            for r in fleet_status(drop, FleetPins(tuple(pubs)), dt.timedelta(days=3650))}
     assert rows["poste-a"].state == rows["poste-b"].state == "chevauchement"
     assert "plage labo chevauche poste-b/labo" in rows["poste-a"].detail
     # the same provisional IPP/NDA defaults on every station overlap as well

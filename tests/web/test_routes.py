@@ -34,6 +34,7 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "admin.account": ADMIN,
     "admin.activation": ADMIN,
     "admin.exercise_switch": ADMIN,
+    "admin.print_procedure": ADMIN,
     "admin.password": ADMIN,
     "admin_journal.journal": ADMIN,
     "admin_journal.journal_csv": ADMIN,

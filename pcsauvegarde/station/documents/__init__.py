@@ -38,6 +38,7 @@ from pcsauvegarde.station.documents import (
     patient_summary,
     preop,
     prescriptions,
+    procedure,
     schedule,
     supplier_order,
     tray_labels,
@@ -66,7 +67,7 @@ class Drawer(Protocol):
 
 
 Scope = Literal["patient", "unit", "lab", "sterilisation", "supplier", "imaging",
-                "pharmacy", "theatre"]
+                "pharmacy", "theatre", "station"]
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class DocumentKind:
     "pharmacy" (the PUI's own papers: its inventory, the directory; no patient, no unit).
     "theatre" (data is an OR list of station.theatre.model spanning units: journalled with no
     patient, no unit).
+    "station" (about the station itself: the procedure page; no patient, no unit).
     ``draw`` is None for kinds that cannot share a PDF with others (label stock).
     ``templates``: the printtemplates/ files it reads, checked at start-up by ``load``.
     """
@@ -184,6 +186,8 @@ KINDS: dict[str, DocumentKind] = {k.name: k for k in (
                  ("directory.toml",), directory.load),
     DocumentKind(or_schedule.KIND, or_schedule.TITLE, "theatre", or_schedule.render,
                  or_schedule.draw, (), _no_template),
+    DocumentKind(procedure.KIND, procedure.TITLE, "station", procedure.render, None, (),
+                 _no_template),
     # One kind for every pre-identified form; ``form=<id>`` says which (journalled too).
     DocumentKind(forms.KIND, forms.TITLE, "patient", forms.render, forms.draw,
                  ("forms/",), forms.load),

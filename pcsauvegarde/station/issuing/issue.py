@@ -111,12 +111,23 @@ def issue_scoped_document(station: Station, kind: str, scope: Scope, data, user:
     return _render_and_keep(station, doc, kind, data, data.extracted_at, user, now)
 
 
-
 def issue_theatre_document(station: Station, kind: str, data: UnitData, user: str,
                            now: dt.datetime | None = None) -> Issued:
     """Journal (no patient; the unit ``data.code`` when its patients share one, else none: an
     OR list spans units), render and keep an OR list."""
     return issue_scoped_document(station, kind, "theatre", data, user, unit=data.code, now=now)
+
+
+def issue_station_document(station: Station, kind: str, data, user: str,
+                           now: dt.datetime | None = None) -> Issued:
+    """Journal (no patient, no unit), render and keep one document about the station."""
+    now = now or dt.datetime.now(dt.UTC)
+    if document_kind(kind, "station") is None:
+        raise IssueError(f"type de document du poste « {kind} » inconnu")
+    doc = station.journal.issue(kind, user, snapshot=snapshot_label(station), now=now)
+    extracted = {d: s.extracted_at for d, s in station.store.snapshots().items()}
+    return _render_and_keep(station, doc, kind, data, extracted, user, now)
+
 
 def journal_file_document(station: Station, kind: str, file: PatientFile, user: str,
                           now: dt.datetime, form: str | None = None) -> IssuedDocument:

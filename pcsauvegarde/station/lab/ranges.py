@@ -8,8 +8,9 @@ suffix (``01``, ``02``…) when the LIS reads one; the barcode carries number an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from pcsauvegarde.core.numberrange import exercise_range
 from pcsauvegarde.station.lab.checkchar import ALGORITHMS, CheckError, check_length, with_check
 from pcsauvegarde.station.state.numbering import NumberingError, NumberRange, parse_range
 
@@ -84,3 +85,9 @@ def parse_lab_range(spec: str, length: int = 0, check: str = "none",
             raise NumberingError(f"plage « {RANGE_NAME} » : {exc}") from None
     return rng
 
+
+def exercise_lab_range(rng: LabRange, prefix: str) -> LabRange:
+    """The lab range of an exercise: labels as long as the real ones (check included) but
+    starting with the exercise letters, so the LIS can never take one for a real number."""
+    serial = exercise_range(replace(rng.serial, width=rng.length), prefix, "labo")
+    return LabRange(serial, "none", rng.suffix_digits)

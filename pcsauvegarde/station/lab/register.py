@@ -236,5 +236,13 @@ def register_of(station) -> LabRegister:
         rng = lab_range_of(settings)
     except NumberingError as exc:
         raise LabError(str(exc)) from None
+    from pcsauvegarde.station.exercise import numbers_prefix
+    from pcsauvegarde.station.lab.ranges import exercise_lab_range
+
+    if prefix := numbers_prefix(station):
+        try:
+            rng = exercise_lab_range(rng, prefix)
+        except NumberingError as exc:
+            raise LabError(str(exc)) from None
     return LabRegister(station.state, settings.station_id, rng,
                        HighWater(settings.high_water_path))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from pcsauvegarde.core.dates import parse_typed_date
+from pcsauvegarde.core.numberrange import exercise_range
 from pcsauvegarde.core.records import SEXES
 from pcsauvegarde.core.text import csv_safe
 from pcsauvegarde.station.state.highwater import HighWater
@@ -133,16 +134,22 @@ def validate(form: Mapping[str, str], units: Mapping[str, str],
         room=values["room"], bed=values["bed"], reason=values["reason"])
 
 
+IPP_RANGE, NDA_RANGE = "ipp-provisoire", "nda-provisoire"  # the ranges' names in numbering
+
+
 class Admissions:
     """Downtime admissions of this station, on its state database."""
 
     def __init__(self, db: StateDB, station_id: str, ipp_range: str, nda_range: str,
-                 high_water: HighWater | None = None):
+                 high_water: HighWater | None = None, exercise_prefix: str = ""):
         self.db = db
         self.station_id = station_id
         self.numbering = Numbering(db, high_water)
-        self.ipp_range: NumberRange = parse_range("ipp-provisoire", ipp_range)
-        self.nda_range: NumberRange = parse_range("nda-provisoire", nda_range)
+        self.ipp_range: NumberRange = parse_range(IPP_RANGE, ipp_range)
+        self.nda_range: NumberRange = parse_range(NDA_RANGE, nda_range)
+        if exercise_prefix:  # an exercise admission never takes a real provisional number
+            self.ipp_range = exercise_range(self.ipp_range, exercise_prefix, "ipp")
+            self.nda_range = exercise_range(self.nda_range, exercise_prefix, "nda")
         with db.connect() as conn:
             conn.executescript(SCHEMA)
 
@@ -240,6 +247,15 @@ def _admission(r) -> Admission:
 EXPORT_COLUMNS = ("ipp_provisoire", "nda_provisoire", "nom_naissance", "nom_utilise", "prenoms",
                   "date_naissance", "sexe", "lieu_naissance", "unite", "chambre", "lit", "motif",
                   "admis_le_utc", "admis_par", "poste", "document")
+
+
+def without_exercise(admissions: list[Admission], ipp_range: str, prefix: str
+                     ) -> tuple[list[Admission], int]:
+    """The admissions to re-enter, and how many were made during exercises (IPP from the
+    exercise range: never exported to the patient index, counted instead)."""
+    drill = exercise_range(parse_range(IPP_RANGE, ipp_range), prefix, "ipp")
+    real = [a for a in admissions if not drill.holds(a.ipp)]
+    return real, len(admissions) - len(real)
 
 
 def export_csv(admissions: list[Admission], out: TextIO) -> int:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import sqlite3
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from pcsauvegarde.station.state.statedb import StateDB
@@ -33,10 +34,16 @@ class PageRange:
 class Journal:
     """Append-only list of issued documents on the station's state database."""
 
-    def __init__(self, db: StateDB, station_id: str, audit=None):
+    def __init__(self, db: StateDB, station_id: str, audit=None,
+                 in_exercise: Callable[[sqlite3.Connection], bool] | None = None,
+                 exercise_prefix: str = "EX"):
         self.db = db
         self.prefix = station_id.upper()
         self.audit = audit  # every issued number is also an audit entry (same transaction)
+        # While an exercise runs, numbers come from a series of their own (negative seq,
+        # « EX-<STATION>-0000001 »): an exercise never uses up a real document number.
+        self.in_exercise = in_exercise
+        self.exercise_prefix = exercise_prefix
 
     def issue(self, kind: str, issued_by: str, ipp: str | None = None,
               unit: str | None = None, snapshot: str = "",
@@ -44,8 +51,14 @@ class Journal:
         """Reserve the next document number and journal it, in one transaction."""
         now = now or dt.datetime.now(dt.UTC)
         with self.db.transaction() as db:
-            seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM issued_document").fetchone()[0]
-            number = f"{self.prefix}-{seq:07d}"
+            if self.in_exercise is not None and self.in_exercise(db):
+                seq = db.execute("SELECT COALESCE(MIN(seq), 0) - 1 FROM issued_document"
+                                 " WHERE seq < 0").fetchone()[0]
+                number = f"{self.exercise_prefix}-{self.prefix}-{-seq:07d}"
+            else:
+                seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM issued_document"
+                                 " WHERE seq > 0").fetchone()[0]
+                number = f"{self.prefix}-{seq:07d}"
             db.execute("INSERT INTO issued_document (number, seq, kind, ipp, unit, issued_at,"
                        " issued_by, snapshot, form) VALUES (?,?,?,?,?,?,?,?,?)",
                        (number, seq, kind, ipp, unit, now.isoformat(), issued_by, snapshot,
@@ -94,7 +107,8 @@ class Journal:
             rows = db.execute(
                 "SELECT d.number, d.form, d.pages, d.unit, d.issued_at, d.issued_by,"
                 " p.container FROM issued_document d LEFT JOIN document_pages p"
-                " ON p.number = d.number WHERE d.ipp=? AND d.kind='form' ORDER BY d.seq",
+                " ON p.number = d.number WHERE d.ipp=? AND d.kind='form'"
+                " ORDER BY d.issued_at, abs(d.seq)",
                 (ipp,)).fetchall()
         return [dict(r) for r in rows]
 
@@ -119,6 +133,8 @@ class Journal:
 
     def recent(self, limit: int = 50) -> list[dict]:
         with self.db.connect() as db:
-            rows = db.execute("SELECT * FROM issued_document ORDER BY seq DESC LIMIT ?",
+            # by time: exercise documents (negative seq) take their place among the others
+            rows = db.execute("SELECT * FROM issued_document ORDER BY issued_at DESC, seq DESC"
+                              " LIMIT ?",
                               (limit,)).fetchall()
         return [dict(r) for r in rows]

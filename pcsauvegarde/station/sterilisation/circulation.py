@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from pcsauvegarde.core.numberrange import exercise_range
 from pcsauvegarde.station.state.highwater import HighWater
 from pcsauvegarde.station.state.numbering import Numbering, NumberRange, parse_range
 from pcsauvegarde.station.state.statedb import StateDB
@@ -39,9 +40,12 @@ class Circulation:
 class CirculationRegister:
     """Gives circulation numbers to trays and remembers which tray has which."""
 
-    def __init__(self, db: StateDB, range_spec: str, high_water: HighWater | None = None):
+    def __init__(self, db: StateDB, range_spec: str, high_water: HighWater | None = None,
+                 exercise_prefix: str = ""):
         self.db = db
         self.range: NumberRange = parse_range(RANGE_NAME, range_spec)
+        if exercise_prefix:  # an exercise draws from its own range, never from the real one
+            self.range = exercise_range(self.range, exercise_prefix, "plateaux")
         # The lab's high-water mark too: a station restored from a backup never gives a
         # circulation number twice (the mark lives outside the restored database).
         self.numbering = Numbering(db, high_water)

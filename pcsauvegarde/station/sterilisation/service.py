@@ -35,8 +35,11 @@ class SterilisationError(ValueError):
 
 
 def register(station: Station) -> CirculationRegister:
+    from pcsauvegarde.station.exercise import numbers_prefix
+
     return CirculationRegister(station.state, station.settings.sterilisation_circulation_range,
-                               HighWater(station.settings.high_water_path))
+                               HighWater(station.settings.high_water_path),
+                               numbers_prefix(station))
 
 
 def catalogue(station: Station) -> cat.Catalogue:

@@ -79,7 +79,12 @@ def _of(cls: type[R], records: list[Record]) -> list[R]:
 
 def unit_names(store: Store) -> dict[str, str]:
     with store.connect() as db:
-        return {u.id: u.name for u in _of_type(db, Unit, "1=1", ())}
+        return {u.id: u.name for u in directory_units(db)}
+
+
+def directory_units(db) -> list[Unit]:
+    """Every unit of the directory (code, name, phone)."""
+    return _of_type(db, Unit, "1=1", ())
 
 
 def units(store: Store) -> list[UnitSummary]:

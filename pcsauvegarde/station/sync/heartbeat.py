@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+import sqlite3
 from importlib.metadata import PackageNotFoundError, version
 
 from pcsauvegarde.core.heartbeat import FORMAT, heartbeat_name
@@ -12,6 +14,8 @@ from pcsauvegarde.core.records import format_utc
 from pcsauvegarde.station.keys import signing_key
 from pcsauvegarde.station.settings import Settings
 from pcsauvegarde.station.store import Store
+
+log = logging.getLogger(__name__)
 
 
 def _version() -> str:
@@ -38,7 +42,38 @@ def build_status(settings: Settings, store: Store, run, now: dt.datetime | None 
                      "seen": run.seen, "accepted": run.accepted,
                      "quarantined": run.quarantined, "error": run.error},
         "audit_head": _audit_head(settings),
+        "readiness": readiness_summary(settings, now),
+        "units": _units(settings),
     }
+
+
+def _units(settings: Settings) -> list[str]:
+    """The unit codes this station holds data for (no patient data), for the fleet report."""
+    from pcsauvegarde.station import patients
+    from pcsauvegarde.station.station import open_station
+
+    try:
+        return [u.code for u in patients.units(open_station(settings))]
+    except sqlite3.OperationalError:  # never pulled: no read model yet
+        return []
+
+
+def readiness_summary(settings: Settings, now: dt.datetime) -> dict:
+    """The doctor's verdict for the fleet: its level and the checks that are not ok (labels
+    and levels only: their sentences may name local paths, and the fleet needs no more)."""
+    from pcsauvegarde.station.readiness import assess
+    from pcsauvegarde.station.station import open_station
+
+    # service=None: the heartbeat is written by the pull itself, so the station is running
+    # (or being run by hand); probing its port from inside proves nothing more.
+    try:
+        readiness = assess(open_station(settings), now, service=None)
+    except Exception as exc:  # a broken check must not silence the station: say it instead
+        log.exception("readiness of %s not assessed", settings.station_id)
+        return {"level": "unknown", "failing": [], "error": f"{type(exc).__name__} : {exc}"}
+    return {"level": readiness.level,
+            "failing": [{"check": v.check, "label": v.label, "level": v.level}
+                        for v in readiness.verdicts if v.level not in ("ok", "unknown")]}
 
 
 def reserved_ranges(settings: Settings) -> dict[str, dict]:

@@ -180,6 +180,7 @@ def pull_source(settings: Settings, store: Store, source: Source, keys: StationK
     if is_frozen(settings):
         run.frozen, run.error, run.ended = True, FROZEN, run.started
         return run
+    recorded = False
     try:
         incoming = settings.incoming_dir
         private_dir(incoming)
@@ -188,6 +189,9 @@ def pull_source(settings: Settings, store: Store, source: Source, keys: StationK
         with make_transport(settings, source) as transport:
             _pull(settings, store, source, keys, transport, run, incoming, now, progress)
             run.ended = dt.datetime.now(dt.UTC)
+            # Recorded before the heartbeat: the doctor verdict it carries sees this pull.
+            _record(store, run)
+            recorded = True
             if source.heartbeat:
                 _heartbeat(settings, store, transport, run)
     except (PullError, OSError) as exc:
@@ -196,10 +200,15 @@ def pull_source(settings: Settings, store: Store, source: Source, keys: StationK
     except Exception as exc:  # a failing source must not stop the others nor the scheduler
         run.error = f"source « {source.id} » : erreur inattendue ({type(exc).__name__} : {exc})"
         log.exception("pull %s failed unexpectedly", source.id)
-    run.ended = dt.datetime.now(dt.UTC)
-    store.record_run(source.id, run.started, run.ended, run.seen, run.accepted,
-                     run.quarantined, run.waiting, run.error, run.not_kept.to_json())
+    if not recorded:
+        run.ended = dt.datetime.now(dt.UTC)
+        _record(store, run)
     return run
+
+
+def _record(store: Store, run: PullRun) -> None:
+    store.record_run(run.source, run.started, run.ended or run.started, run.seen, run.accepted,
+                     run.quarantined, run.waiting, run.error, run.not_kept.to_json())
 
 
 def _pull(settings, store, source, keys, transport, run, incoming, now, progress) -> None:

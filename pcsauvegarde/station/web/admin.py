@@ -65,6 +65,25 @@ def exercise_switch():
                            delay=delay_text(report))
 
 
+@bp.route("/procedure", methods=["POST"])
+@requires("admin")
+def print_procedure():
+    """Print the one-page « procédure synthétique » to tape next to the station."""
+    from pcsauvegarde.station.issuing.send import send_document
+    from pcsauvegarde.station.procedure import issue_procedure
+
+    station = current_station()
+    issued = issue_procedure(station, g.user.login)
+    printed = send_document(station, issued.document.number, issued.pdf, g.user.login)
+    if printed.ok:
+        flash(f"Procédure synthétique imprimée (document {printed.number}) : l'afficher à "
+              "côté du poste.", "info")
+    else:
+        flash(f"Procédure non imprimée : {printed.error} ; elle reste dans les impressions en "
+              "échec.", "error")
+    return redirect(url_for("admin.home"))
+
+
 @bp.route("/comptes", methods=["GET", "POST"])
 @requires("admin")
 def accounts():

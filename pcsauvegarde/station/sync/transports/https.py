@@ -32,7 +32,9 @@ def cert_fingerprint(der: bytes) -> str:
 
 
 class HttpsTransport(Transport):
-    """GET only; one pinned TLS connection per request (no redirects followed)."""
+    """GET, and PUT for heartbeats; one pinned TLS connection per request (no redirects)."""
+
+    can_put = True
 
     def __init__(self, settings, source):
         super().__init__(settings, source)
@@ -54,6 +56,10 @@ class HttpsTransport(Transport):
         return ctx
 
     def _get(self, name: str) -> tuple[http.client.HTTPSConnection, http.client.HTTPResponse]:
+        return self._request("GET", name)
+
+    def _request(self, method: str, name: str, body: bytes | None = None
+                 ) -> tuple[http.client.HTTPSConnection, http.client.HTTPResponse]:
         where = f"{self.host}:{self.port}"
         conn = http.client.HTTPSConnection(self.host, self.port,
                                            timeout=self.source.timeout_seconds,
@@ -69,7 +75,7 @@ class HttpsTransport(Transport):
                     raise self.error(f"certificat de {where} inattendu (SHA-256 {got[:16]}…) : "
                                      "connexion refusée (serveur usurpé ou certificat changé — "
                                      "vérifier avant de modifier pin_sha256)")
-            conn.request("GET", f"{self.base}/{urllib.parse.quote(name)}",
+            conn.request(method, f"{self.base}/{urllib.parse.quote(name)}", body=body,
                          headers={"User-Agent": "pcsauvegarde"})
             resp = conn.getresponse()
         except PullError:
@@ -103,6 +109,21 @@ class HttpsTransport(Transport):
             size = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
             files.append(RemoteFile(parts[0], size))
         return sorted(files, key=lambda f: f.name)
+
+    def put(self, name: str, data: bytes) -> None:
+        """PUT a heartbeat file to the drop point (docs/depot-https.md: the server stores it
+        where ``fleet`` reads it); any answer but 2xx is an error naming the status."""
+        conn, resp = self._request("PUT", name, data)
+        try:
+            resp.read(64 * 1024)
+        except (OSError, http.client.HTTPException) as exc:
+            raise self.error(f"envoi de « {name} » interrompu ({_reason(exc)})") from None
+        finally:
+            conn.close()
+        if not 200 <= resp.status < 300:
+            raise self.error(f"« {name} » refusé par le dépôt HTTPS (HTTP {resp.status}) : le "
+                             "serveur doit accepter PUT pour les signaux de vie "
+                             "(docs/depot-https.md)")
 
     def fetch(self, name: str, dest: Path) -> Path | None:
         part = part_path(dest, name)

@@ -82,7 +82,8 @@ def scan_code():
         return _back(None)
     station = current_station()
     every = worklist.items(station, window)
-    seen = [i for i in every if worklist.may_see(g.user, i)]
+    domains = worklist.domains_of(g.user)
+    seen = [i for i in every if worklist.may_see(g.user, i, domains)]
     found = scan.resolve(station, window, every, seen, request.form.get("code", "")[:400])
     if not found.found:
         flash(f"Scan : {found.message}.", "error")

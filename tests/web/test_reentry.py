@@ -138,3 +138,17 @@ def test_a_purged_document_says_so(app, station):
     r = client_as(app, "ide").get(f"/documents/{doc}")
     assert r.status_code == 410 and "a été purgée le" in _text(r)
     assert "rien à ressaisir" in _text(r)
+
+
+def test_an_exercise_has_its_own_worklist(app, station):
+    from pcsauvegarde.station import exercise, patients
+    from pcsauvegarde.station.issuing.issue import issue_patient_document
+    from tests.support.web import IN_UNIT
+    station.accounts.add("chef", "Administratrice", PASSWORD, ("admin",), ("*",))
+    ipp = patients.inpatients(station, IN_UNIT)[0].patient.id
+    exercise.start(station, "chef", "Exercice plan blanc")
+    drill = issue_patient_document(station, "summary", ipp, "infirmiere").document.number
+    exercise.end(station, "chef")
+    page = _text(client_as(app, "chef").get("/ressaisie"))
+    assert "Exercice « Exercice plan blanc »" in page and "exercice : ses documents" in page
+    assert drill in page

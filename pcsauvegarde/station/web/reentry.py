@@ -39,7 +39,8 @@ def _windows() -> list[Window]:
 def _window() -> Window | None:
     key = clean_text(request.values.get("fenetre"), 40)
     station = current_station()
-    return (outage.find(station, key) if key else None) or outage.latest(station)
+    found = (outage.find(station, key) if key else None) or outage.latest(station)
+    return found or next(iter(outage.exercise_windows(station)), None)
 
 
 def _back(window: Window | None, **args):

@@ -152,3 +152,24 @@ def test_an_exercise_has_its_own_worklist(app, station):
     page = _text(client_as(app, "chef").get("/ressaisie"))
     assert "Exercice « Exercice plan blanc »" in page and "exercice : ses documents" in page
     assert drill in page
+
+
+def test_a_label_sheet_is_marked_at_once_and_refusals_are_named(app, station):
+    done = issue_during_outage(station)
+    _accounts(station, done.unit)
+    admin = client_as(app, "chef")
+    status.mark(station, "lab_label", done.lab_labels[0], "ressaisi", "labo")
+    status.mark(station, "lab_label", done.lab_labels[0], "verifie", "cadre")
+    items = [f"lab_label:{n}" for n in done.lab_labels] + ["lab_label:99999999"]
+    r = admin.post("/ressaisie/lot", data={"item": items, "status": "sans_objet",
+                                           "reason": "planche abîmée"}, follow_redirects=True)
+    page = _text(r)
+    assert f"{len(done.lab_labels) - 1} élément(s) marqué(s) « sans objet »" in page
+    assert "1 refusé(s)" in page and "« vérifié » à « sans objet » impossible" in page
+    assert "1 élément(s) absent(s) de votre liste" in page
+    assert status.current(station, "lab_label", done.lab_labels[1]).reason == "planche abîmée"
+    nurse = client_as(app, "ide")   # labels are not a nurse's domain: none marked
+    r = nurse.post("/ressaisie/lot", data={"item": [f"tray:{done.trays[0]}"],
+                                           "status": "ressaisi"}, follow_redirects=True)
+    assert "0 élément(s) marqué(s)" in _text(r)
+    assert status.current(station, "tray", done.trays[0]).status == "a_ressaisir"

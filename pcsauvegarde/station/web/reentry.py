@@ -135,6 +135,38 @@ def item(item_kind: str, item_number: str):
                            statuses=status.STATUSES)
 
 
+@bp.route("/lot", methods=["POST"])
+@requires(*REENTRY_ROLES)
+def mark_shown():
+    """Mark every listed item (a bundle's documents, a sheet's labels) at once; each refused
+    item is counted and named, never skipped in silence."""
+    window = _window()
+    if window is None:
+        flash("Aucune panne déclarée : rien à ressaisir.", "error")
+        return _back(None)
+    station = current_station()
+    wanted = request.form.get("status", "")[:20]
+    reason = clean_text(request.form.get("reason"), status.MAX_REASON)
+    keys = {tuple(k.split(":", 1)) for k in request.form.getlist("item")[:MAX_ROWS] if ":" in k}
+    chosen = [i for i in worklist.visible(station, window, g.user) if i.key in keys]
+    done, refused = 0, []
+    for it in chosen:
+        try:
+            status.mark(station, it.item_kind, it.number, wanted, g.user.login, reason)
+            done += 1
+        except StatusError as exc:
+            refused.append(str(exc))
+    unknown = len(keys) - len(chosen)
+    label = status.STATUSES.get(wanted, wanted[:20])
+    flash(f"{done} élément(s) marqué(s) « {label} ».", "info" if done else "error")
+    if refused:
+        flash(f"{len(refused)} refusé(s) : " + " ; ".join(refused[:5])
+              + (" ; …" if len(refused) > 5 else "") + ".", "error")
+    if unknown:
+        flash(f"{unknown} élément(s) absent(s) de votre liste : non marqué(s).", "error")
+    return _back(window, q=clean_text(request.form.get("q"), worklist.MAX_TEXT) or None)
+
+
 def _paper_url(it: worklist.Item) -> str:
     """Where the user can see the paper of ``it`` (its document's preview), or ""."""
     from pcsauvegarde.station.issuing.issue import has_stored_pdf

@@ -73,8 +73,11 @@ def _window(row) -> Window:
 
 
 def outages(station: Station) -> list[Window]:
-    """Every declared outage, latest first."""
-    with _db(station).connect() as conn:
+    """Every declared outage, latest first (read on every re-entry page: never a write)."""
+    with station.state.connect() as conn:
+        if not conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='outage'"
+                            ).fetchone():
+            return []
         return [_window(r) for r in conn.execute("SELECT * FROM outage ORDER BY started_at DESC")]
 
 

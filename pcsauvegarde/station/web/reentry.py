@@ -67,7 +67,7 @@ def worklist_page():
         "reentry.html", window=window, windows=_windows(), items=every, shown=shown,
         by_domain=worklist.progress(every, "domain"), by_unit=worklist.progress(every, "unit"),
         filters=filters, domains=worklist.DOMAINS, statuses=status.STATUSES,
-        units=sorted({i.unit for i in every}), actions=SCAN_ACTIONS,
+        units=sorted({i.unit for i in every if i.unit}), actions=SCAN_ACTIONS,
         action=action if action in SCAN_ACTIONS else "ouvrir", max_rows=MAX_ROWS)
 
 

@@ -35,6 +35,12 @@ def test_admin_declares_a_back_dated_outage_and_its_end(app, station):
     running = outage.running(station)
     assert running is not None and running.label == "Rançongiciel"
     assert to_local(running.start).strftime("%Y-%m-%dT%H:%M") == start
+    earlier = to_local(dt.datetime.now(dt.UTC) - dt.timedelta(hours=5)).strftime(
+        "%Y-%m-%dT%H:%M")
+    r = admin.post("/ressaisie/pannes", data={"action": "amend", "when": earlier},
+                   follow_redirects=True)
+    assert "Début de panne corrigé" in _text(r)
+    assert to_local(outage.running(station).start).strftime("%Y-%m-%dT%H:%M") == earlier
     r = admin.post("/ressaisie/pannes", data={"action": "end", "when": "hier"})
     assert r.status_code == 400 and "illisibles" in _text(r)
     r = admin.post("/ressaisie/pannes", data={"action": "end"}, follow_redirects=True)

@@ -190,21 +190,31 @@ def outages():
     if request.method == "POST":
         try:
             when = _typed_time(request.form.get("when", ""))
-            if request.form.get("action") == "start":
+            action = request.form.get("action")
+            if action == "start":
                 w = outage.declare_start(station, g.user.login, when,
                                          clean_text(request.form.get("label"), outage.MAX_LABEL))
                 flash(f"Début de panne déclaré : {format_local(w.start)}.", "info")
+            elif action == "amend":
+                if when is None:
+                    raise OutageError("indiquez le début corrigé (date et heure)")
+                w = outage.amend_start(station, g.user.login, when)
+                flash(f"Début de panne corrigé : {format_local(w.start)}.", "info")
             else:
                 w = outage.declare_end(station, g.user.login, when)
                 flash(f"Fin de panne déclarée : {format_local(w.end or w.start)}. La liste de "
                       "ressaisie est prête.", "info")
         except OutageError as exc:
             flash(f"Non enregistré : {exc}.", "error")
-            return render_template("reentry_outages.html", running=outage.running(station),
-                                   windows=_windows()), 400
+            return _outages_page(), 400
         return redirect(url_for("reentry.outages"))
+    return _outages_page()
+
+
+def _outages_page() -> str:
+    station = current_station()
     return render_template("reentry_outages.html", running=outage.running(station),
-                           windows=_windows())
+                           latest=outage.latest(station), windows=_windows())
 
 
 def _typed_time(value: str) -> dt.datetime | None:

@@ -20,9 +20,11 @@ An item is keyed by ``item_kind`` (see ``ITEM_KINDS``) and its ``number`` as pri
 (document number, lab label number, tray circulation number, provisional IPP). Rows are never
 updated nor deleted (triggers refuse it): a change is a new row with who, when and why.
 
-Transitions: à ressaisir → ressaisi → vérifié; any open state → sans objet (reason required);
-ressaisi, vérifié and sans objet can be reopened to « à ressaisir » (reason required: what was
-wrong), ressaisi can go back only that way.
+Statuses (codes ``TO_REENTER``, ``REENTERED``, ``VERIFIED``, ``NOT_APPLICABLE``; French labels
+in ``STATUSES``). Transitions (``TRANSITIONS``): à ressaisir → ressaisi → vérifié; à ressaisir
+or ressaisi → sans objet (reason required); ressaisi, vérifié and sans objet can be reopened to
+« à ressaisir » (reason required: what was wrong). A new kind of item is one more entry in
+``ITEM_KINDS``.
 """
 
 from __future__ import annotations

@@ -97,7 +97,7 @@ def scan_code():
         return redirect(url_for("reentry.item", item_kind=item.item_kind,
                                 item_number=item.number, fenetre=window.key))
     try:
-        done = status.mark(station, item.item_kind, item.number, action, g.user.login)
+        done = _mark(item, action)
     except StatusError as exc:
         flash(f"Scan : {exc}.", "error")
         return redirect(url_for("reentry.item", item_kind=item.item_kind,
@@ -121,8 +121,7 @@ def item(item_kind: str, item_number: str):
     if request.method == "POST":
         wanted = request.form.get("status", "")[:20]
         try:
-            done = status.mark(station, it.item_kind, it.number, wanted, g.user.login,
-                               clean_text(request.form.get("reason"), status.MAX_REASON))
+            done = _mark(it, wanted, clean_text(request.form.get("reason"), status.MAX_REASON))
         except StatusError as exc:
             flash(f"Non enregistré : {exc}.", "error")
             return redirect(url_for("reentry.item", item_kind=item_kind,
@@ -152,7 +151,7 @@ def mark_shown():
     done, refused = 0, []
     for it in chosen:
         try:
-            status.mark(station, it.item_kind, it.number, wanted, g.user.login, reason)
+            _mark(it, wanted, reason)
             done += 1
         except StatusError as exc:
             refused.append(str(exc))
@@ -165,6 +164,12 @@ def mark_shown():
     if unknown:
         flash(f"{unknown} élément(s) absent(s) de votre liste : non marqué(s).", "error")
     return _back(window, q=clean_text(request.form.get("q"), worklist.MAX_TEXT) or None)
+
+
+def _mark(it: worklist.Item, wanted: str, reason: str = "") -> status.StatusEntry:
+    """Every status change made from these screens (scan, item page, list): one call."""
+    return status.mark(current_station(), it.item_kind, it.number, wanted, g.user.login,
+                       reason)
 
 
 def _paper_url(it: worklist.Item) -> str:

@@ -62,6 +62,23 @@ def outage_start(data_dir: Path, depuis: str | None, libelle: str) -> None:
     click.echo(f"Début de panne déclaré : {format_local(w.start)} (période {w.key}).")
 
 
+@reentry.command("corriger-debut")
+@DATA_OPTION
+@click.option("--depuis", required=True, help="Date et heure de Paris « JJ/MM/AAAA HH:MM ».")
+def outage_amend(data_dir: Path, depuis: str) -> None:
+    """Corriger le début de la dernière panne (elle a commencé plus tôt, ou erreur)."""
+    from pcsauvegarde.station.documents.fmt import format_local
+    from pcsauvegarde.station.reentry import outage
+
+    when = _when(depuis)
+    assert when is not None  # noqa: S101 - --depuis is required by click
+    try:
+        w = outage.amend_start(_station(data_dir), console_actor(), when)
+    except outage.OutageError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Début de panne corrigé : {format_local(w.start)} (période {w.key}).")
+
+
 @reentry.command("fin-panne")
 @DATA_OPTION
 @click.option("--a", "at", help=WHEN_HELP)

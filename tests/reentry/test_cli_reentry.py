@@ -23,6 +23,10 @@ def test_outage_commands(settings):
     assert r.exit_code == 0 and f"Début de panne déclaré : {start}" in r.output, r.output
     r = run(main, ["ressaisie", "debut-panne", *data])
     assert r.exit_code == 1 and "déjà déclarée" in r.output and "Traceback" not in r.output
+    earlier = to_local(dt.datetime.now(dt.UTC) - dt.timedelta(hours=3)).strftime(
+        "%d/%m/%Y %H:%M")
+    r = run(main, ["ressaisie", "corriger-debut", "--depuis", earlier, *data])
+    assert r.exit_code == 0 and f"Début de panne corrigé : {earlier}" in r.output, r.output
     r = run(main, ["ressaisie", "fin-panne", "--a", "demain", *data])
     assert r.exit_code == 1 and "illisibles" in r.output
     from pcsauvegarde.station import patients

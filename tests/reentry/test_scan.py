@@ -38,6 +38,12 @@ def test_a_bundle_or_label_sheet_opens_its_group(station, done):
     found = _resolve(station, done, done.bundle)
     assert found.group == done.bundle and {i.number for i in found.items} == set(done.documents)
     assert "regroupe" in found.message
+    every = worklist.items(station, done.window)
+    ipp = next(i.ipp for i in every if i.item_kind == "lab_label" and i.ipp != done.admission)
+    found = _resolve(station, done, ipp)   # a real patient's wristband: that patient's paper
+    assert found.group == ipp.upper() and "patient IPP" in found.message
+    assert {i.number for i in found.items} == {i.number for i in every if i.ipp == ipp}
+    assert len(found.items) >= 3
 
 
 NOT_ITEMS = [
@@ -45,6 +51,9 @@ NOT_ITEMS = [
     ("=cmd|'/C calc'!A0", "code illisible"),
     ("é" * 3, "code illisible"),
     ("X" * 200, "code illisible"),
+    ("ST\u202e000001", "code illisible"),
+    ("\U0001F600", "code illisible"),
+    ("O'BRIEN", "code illisible"),
     ("AUTREPOSTE-0000042", "émis par un autre poste (préfixe AUTREPOSTE"),
     ("STATION-DEMO-9999999", "jamais été émis par ce poste"),
     ("ST999998", "numéro de circulation de plateau de la plage de ce poste, jamais émis"),

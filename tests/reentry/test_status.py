@@ -84,3 +84,16 @@ def test_history_rows_cannot_be_altered_or_deleted(station):
             conn.execute("UPDATE reentry_status SET status='verifie'")
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
             conn.execute("DELETE FROM reentry_status")
+
+
+def test_mark_joins_the_callers_transaction(station):
+    with pytest.raises(RuntimeError), station.state.transaction() as conn:
+        status.mark(station, "document", "ST-0000004", "ressaisi", "ide1", db=conn)
+        assert status.history(station, "document", "ST-0000004") == []   # not yet committed
+        raise RuntimeError("the transcription failed")
+    assert status.current(station, "document", "ST-0000004").status == "a_ressaisir"
+    assert station.audit.search(action="reentry.status")[1] == 0
+    with station.state.transaction() as conn:
+        status.mark(station, "document", "ST-0000004", "ressaisi", "ide1", db=conn)
+    assert status.current(station, "document", "ST-0000004").by == "ide1"
+    assert station.audit.verify().ok

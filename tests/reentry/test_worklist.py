@@ -145,3 +145,21 @@ def test_pharmacy_papers_and_form_kits_are_listed(station):
     ward_pharmacist = _user(("pharmacie",), (stock_unit,))
     assert [i.number for i in found.values() if worklist.may_see(ward_pharmacist, i)] == [
         d.number]
+
+
+def test_an_outage_start_is_corrected_and_audited(station):
+    now = dt.datetime.now(dt.UTC)
+    first = outage.declare_start(station, "chef", now - dt.timedelta(days=5))
+    outage.declare_end(station, "chef", now - dt.timedelta(days=4))
+    outage.declare_start(station, "chef", now - dt.timedelta(hours=2))
+    moved = outage.amend_start(station, "chef", now - dt.timedelta(days=1), now=now)
+    assert moved.start == now - dt.timedelta(days=1) and moved.end is None
+    (entry,), _ = station.audit.search(action="outage.amended")
+    assert entry.details_dict["from"] == (now - dt.timedelta(hours=2)).isoformat()
+    with pytest.raises(OutageError, match=r"chevaucherait celle du .* déjà close"):
+        outage.amend_start(station, "chef", first.start, now=now)
+    with pytest.raises(OutageError, match="dans le futur"):
+        outage.amend_start(station, "chef", now + dt.timedelta(hours=1), now=now)
+    outage.declare_end(station, "chef", now)
+    with pytest.raises(OutageError, match="doit précéder la fin"):
+        outage.amend_start(station, "chef", now, now=now)

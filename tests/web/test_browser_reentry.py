@@ -36,8 +36,15 @@ def _progress(pg, domain: str) -> tuple[str, str]:
     return row.locator(".outstanding").inner_text(), row.locator(".done").inner_text()
 
 
+def _focused(pg, element_id: str) -> None:
+    """Autofocus lands at the browser's next rendering, possibly after « load » on a busy
+    machine: wait for it rather than read it once."""
+    pg.wait_for_function(f"document.activeElement && document.activeElement.id === "
+                         f"'{element_id}'")
+
+
 def _scan(pg, base, code: str) -> str:
-    assert pg.evaluate("document.activeElement.id") == "scan-code"
+    _focused(pg, "scan-code")
     pg.keyboard.type(code)
     with pg.expect_navigation():
         pg.keyboard.press("Enter")
@@ -58,7 +65,8 @@ def test_scan_driven_reconciliation(page):
     start = to_local(dt.datetime.now(dt.UTC) - dt.timedelta(hours=2))
     pg.fill("#outage-label", "Panne réseau")
     pg.fill("#outage-when", start.strftime("%Y-%m-%dT%H:%M"))
-    pg.click("#outage-start")
+    with pg.expect_navigation():
+        pg.click("#outage-start")
     assert "Début de panne déclaré" in pg.locator(".flash").first.inner_text()
 
     unit = next(u for u in patients.units(station) if u.inpatients).code
@@ -70,7 +78,8 @@ def test_scan_driven_reconciliation(page):
     assert len(numbers) >= 2
 
     pg.goto(base + "/ressaisie/pannes")
-    pg.click("#outage-end")
+    with pg.expect_navigation():
+        pg.click("#outage-end")
     assert "Fin de panne déclarée" in pg.locator(".flash").first.inner_text()
     pg.goto(base + "/ressaisie")
     total = str(len(numbers))
@@ -92,7 +101,7 @@ def test_scan_driven_reconciliation(page):
     with pg.expect_navigation():
         pg.keyboard.press("Enter")
     assert "à ressaisir" in pg.locator("#item-status").inner_text()
-    assert pg.evaluate("document.activeElement.id") == "mark-ressaisi"
+    _focused(pg, "mark-ressaisi")
     with pg.expect_navigation():
         pg.keyboard.press("Enter")
     assert f"{numbers[1]} : ressaisi" in pg.locator(".flash").first.inner_text()

@@ -35,6 +35,12 @@ def test_admin_declares_a_back_dated_outage_and_its_end(app, station):
     running = outage.running(station)
     assert running is not None and running.label == "Rançongiciel"
     assert to_local(running.start).strftime("%Y-%m-%dT%H:%M") == start
+    earlier = to_local(dt.datetime.now(dt.UTC) - dt.timedelta(hours=5)).strftime(
+        "%Y-%m-%dT%H:%M")
+    r = admin.post("/ressaisie/pannes", data={"action": "amend", "when": earlier},
+                   follow_redirects=True)
+    assert "Début de panne corrigé" in _text(r)
+    assert to_local(outage.running(station).start).strftime("%Y-%m-%dT%H:%M") == earlier
     r = admin.post("/ressaisie/pannes", data={"action": "end", "when": "hier"})
     assert r.status_code == 400 and "illisibles" in _text(r)
     r = admin.post("/ressaisie/pannes", data={"action": "end"}, follow_redirects=True)
@@ -138,3 +144,58 @@ def test_a_purged_document_says_so(app, station):
     r = client_as(app, "ide").get(f"/documents/{doc}")
     assert r.status_code == 410 and "a été purgée le" in _text(r)
     assert "rien à ressaisir" in _text(r)
+
+
+def test_an_exercise_has_its_own_worklist(app, station):
+    from pcsauvegarde.station import exercise, patients
+    from pcsauvegarde.station.issuing.issue import issue_patient_document
+    from tests.support.web import IN_UNIT
+    station.accounts.add("chef", "Administratrice", PASSWORD, ("admin",), ("*",))
+    ipp = patients.inpatients(station, IN_UNIT)[0].patient.id
+    exercise.start(station, "chef", "Exercice plan blanc")
+    drill = issue_patient_document(station, "summary", ipp, "infirmiere").document.number
+    exercise.end(station, "chef")
+    page = _text(client_as(app, "chef").get("/ressaisie"))
+    assert "Exercice « Exercice plan blanc »" in page and "exercice : ses documents" in page
+    assert drill in page
+
+
+def test_a_label_sheet_is_marked_at_once_and_refusals_are_named(app, station):
+    done = issue_during_outage(station)
+    _accounts(station, done.unit)
+    admin = client_as(app, "chef")
+    status.mark(station, "lab_label", done.lab_labels[0], "ressaisi", "labo")
+    status.mark(station, "lab_label", done.lab_labels[0], "verifie", "cadre")
+    items = [f"lab_label:{n}" for n in done.lab_labels] + ["lab_label:99999999"]
+    r = admin.post("/ressaisie/lot", data={"item": items, "status": "sans_objet",
+                                           "reason": "planche abîmée"}, follow_redirects=True)
+    page = _text(r)
+    assert f"{len(done.lab_labels) - 1} élément(s) marqué(s) « sans objet »" in page
+    assert "1 refusé(s)" in page and "« vérifié » à « sans objet » impossible" in page
+    assert "1 élément(s) absent(s) de votre liste" in page
+    assert status.current(station, "lab_label", done.lab_labels[1]).reason == "planche abîmée"
+    nurse = client_as(app, "ide")   # labels are not a nurse's domain: none marked
+    r = nurse.post("/ressaisie/lot", data={"item": [f"tray:{done.trays[0]}"],
+                                           "status": "ressaisi"}, follow_redirects=True)
+    assert "0 élément(s) marqué(s)" in _text(r)
+    assert status.current(station, "tray", done.trays[0]).status == "a_ressaisir"
+
+
+def test_scan_verification_obeys_double_entry(app, station):
+    """Admissions need a second person (default reentry_double_entry): the scan path too."""
+    done = issue_during_outage(station)
+    _accounts(station, done.unit)
+    station.accounts.add("ide2", "Infirmier de nuit", PASSWORD, ("soins",), (done.unit,))
+    nurse = client_as(app, "ide")
+    nurse.post("/ressaisie/scan", data={"code": done.admission, "action": "ressaisi"})
+    r = nurse.post("/ressaisie/scan", data={"code": done.admission, "action": "verifie"},
+                   follow_redirects=True)
+    assert "doit être faite par une autre personne" in _text(r)
+    assert status.current(station, "admission", done.admission).status == "ressaisi"
+    client_as(app, "ide2").post("/ressaisie/scan", data={"code": done.admission,
+                                                         "action": "verifie"})
+    assert status.current(station, "admission", done.admission).by == "ide2"
+    # a care document (double entry off by default) is verified by the same nurse
+    nurse.post("/ressaisie/scan", data={"code": done.documents[0], "action": "ressaisi"})
+    nurse.post("/ressaisie/scan", data={"code": done.documents[0], "action": "verifie"})
+    assert status.current(station, "document", done.documents[0]).status == "verifie"

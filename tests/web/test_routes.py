@@ -81,6 +81,7 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "reentry.worklist": REENTRY,
     "reentry.scan_code": REENTRY,
     "reentry.item": REENTRY,
+    "reentry.mark_shown": REENTRY,
     "reentry.outages": ADMIN,
     "reentry.print_report": ADMIN,
     "transcribe.open_item": ("admin", "soins", "laboratoire", "pharmacie", "stérilisation"),

@@ -43,16 +43,17 @@ def draw(pdf: DocumentPDF, report: ReentryReport, ctx: DocumentContext) -> None:
     if report.by_unit:
         rows = [Row((p.label, str(p.total), *(str(p.counts.get(k, 0)) for k, _ in COUNTS),
                      str(p.outstanding))) for p in report.by_unit]
-        draw_table(pdf, [Column("Unité", 1.6, fit=True), *columns[1:]], rows, size=8.5,
+        draw_table(pdf, [Column("Unité", 1.6), *columns[1:]], rows, size=8.5,
                    title="Par unité")
     if not report.outstanding:
         pdf.section("Éléments restants", "Aucun : tout est vérifié ou sans objet.")
         return
     pdf.section("Éléments restants", f"{len(report.outstanding)} élément(s), par domaine puis "
                 "date d'émission.")
-    columns = [Column("Numéro", 1.3, fit=True), Column("Domaine", 1.25), Column("Élément", 1.4),
-               Column("Unité", 0.8, fit=True), Column("Patient", 1.85),
-               Column("Émis le / par", 1.4, fit=True), Column("Statut", 1.0)]
+    # Numbers and units wrap, never cut: the crisis cell looks for that very paper.
+    columns = [Column("Numéro", 1.5), Column("Domaine", 1.1), Column("Élément", 1.45),
+               Column("Unité", 1.0), Column("Patient", 1.75), Column("Émis le / par", 1.4),
+               Column("Statut", 0.95)]
     draw_table(pdf, columns, [
         Row((i.number, i.domain_label, i.title, i.unit or "—", i.patient or "—",
              f"{format_local(i.issued_at)}\n{i.issuer}", i.status.label))

@@ -73,8 +73,11 @@ def _window(row) -> Window:
 
 
 def outages(station: Station) -> list[Window]:
-    """Every declared outage, latest first."""
-    with _db(station).connect() as conn:
+    """Every declared outage, latest first (read on every re-entry page: never a write)."""
+    with station.state.connect() as conn:
+        if not conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='outage'"
+                            ).fetchone():
+            return []
         return [_window(r) for r in conn.execute("SELECT * FROM outage ORDER BY started_at DESC")]
 
 
@@ -133,6 +136,38 @@ def declare_end(station: Station, by: str, end: dt.datetime | None = None,
                              db=conn, now=now)
     return Window(current.id, current.label, current.start, end, started_by=current.started_by,
                   ended_by=by)
+
+
+def amend_start(station: Station, by: str, start: dt.datetime,
+                now: dt.datetime | None = None) -> Window:
+    """Move the latest outage's start (found out later that it began earlier, or a typo):
+    audited with the old and new start; MUST keep windows apart and the start before the end."""
+    now = now or dt.datetime.now(dt.UTC)
+    start = start.astimezone(dt.UTC)
+    target = latest(station)
+    if target is None:
+        raise OutageError("aucune panne déclarée à corriger")
+    if start > now:
+        raise OutageError(f"début de panne dans le futur ({format_local(start)})")
+    if target.end is not None and start >= target.end:
+        raise OutageError(f"le début ({format_local(start)}) doit précéder la fin de la panne "
+                          f"({format_local(target.end)})")
+    with station.state.transaction() as conn:
+        other = conn.execute("SELECT started_at, ended_at FROM outage WHERE id != ? AND "
+                             "ended_at > ? AND started_at < ? LIMIT 1",
+                             (target.id, start.isoformat(), target.start.isoformat())
+                             ).fetchone()
+        if other is not None:
+            raise OutageError(f"une panne commençant le {format_local(start)} chevaucherait "
+                              f"celle du {format_local(parse_utc(other[0]))} au "
+                              f"{format_local(parse_utc(other[1]))}, déjà close")
+        conn.execute("UPDATE outage SET started_at=? WHERE id=?", (start.isoformat(), target.id))
+        station.audit.record(by, "outage.amended", str(target.id),
+                             {"from": target.start.isoformat(), "start": start.isoformat()},
+                             db=conn, now=now)
+    found = find(station, target.key)
+    assert found is not None  # noqa: S101 - updated in place just above
+    return found
 
 
 def exercise_windows(station: Station) -> list[Window]:

@@ -175,7 +175,10 @@ def kept(station: Station) -> KeptPdfs:
 
 def purged(station: Station, number: str) -> dict | None:
     """When and why ``number``'s PDF was purged, or None."""
-    with _db(station).connect() as conn:
+    with station.state.connect() as conn:
+        if not conn.execute("SELECT 1 FROM sqlite_master WHERE name='purged_document'"
+                            ).fetchone():
+            return None
         row = conn.execute("SELECT * FROM purged_document WHERE number=?", (number,)).fetchone()
     return dict(row) if row else None
 

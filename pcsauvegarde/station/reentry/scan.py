@@ -65,6 +65,10 @@ def resolve(station: Station, window: Window, every: Sequence[Item], visible: Se
     if any(i.document == key for i in every):
         return ScanResult(key, message=f"{key} regroupe des éléments hors de votre liste de "
                                        "ressaisie (autre unité ou autre domaine)")
+    mine = tuple(i for i in visible if i.ipp.upper() == key)
+    if mine:   # a wristband or patient label: that patient's paper
+        return ScanResult(key, mine, f"patient IPP {key} : {len(mine)} élément(s) émis pendant "
+                                     "la période", key)
     return ScanResult(key, message=_why_not(station, window, key))
 
 

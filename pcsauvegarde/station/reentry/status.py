@@ -3,8 +3,10 @@
 The API other modules call (kept small and stable):
 
 - ``mark(station, item_kind, number, status, by, reason="", *, now=None,
-  distinct_verifier=False) -> StatusEntry``: records a status change after checking the
-  transition; the audit entry (action ``reentry.status``) is written in the same transaction.
+  distinct_verifier=False, db=None) -> StatusEntry``: records a status change after checking
+  the transition; the audit entry (action ``reentry.status``) is written in the same
+  transaction. With ``db`` (an open ``station.state.transaction()``) it joins that
+  transaction: a transcription and its « ressaisi » commit together or not at all.
   Raises ``StatusError`` (French message) on an unknown kind/status, a forbidden transition or
   a missing reason. With ``distinct_verifier`` « vérifié » MUST come from someone other than
   the person who marked the item « ressaisi » (double entry, where the hospital wants it).
@@ -18,29 +20,35 @@ An item is keyed by ``item_kind`` (see ``ITEM_KINDS``) and its ``number`` as pri
 (document number, lab label number, tray circulation number, provisional IPP). Rows are never
 updated nor deleted (triggers refuse it): a change is a new row with who, when and why.
 
-Transitions: à ressaisir → ressaisi → vérifié; any open state → sans objet (reason required);
-ressaisi, vérifié and sans objet can be reopened to « à ressaisir » (reason required: what was
-wrong), ressaisi can go back only that way.
+Statuses (codes ``TO_REENTER``, ``REENTERED``, ``VERIFIED``, ``NOT_APPLICABLE``; French labels
+in ``STATUSES``). Transitions (``TRANSITIONS``): à ressaisir → ressaisi → vérifié; à ressaisir
+or ressaisi → sans objet (reason required); ressaisi, vérifié and sans objet can be reopened to
+« à ressaisir » (reason required: what was wrong). A new kind of item is one more entry in
+``ITEM_KINDS``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pcsauvegarde.core.records import parse_utc
 from pcsauvegarde.station.station import Station
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS reentry_status (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, item_kind TEXT NOT NULL, number TEXT NOT NULL,
-    status TEXT NOT NULL, at TEXT NOT NULL, by TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '');
-CREATE INDEX IF NOT EXISTS reentry_status_item ON reentry_status (item_kind, number, id);
-CREATE TRIGGER IF NOT EXISTS reentry_status_no_update BEFORE UPDATE ON reentry_status
-    BEGIN SELECT RAISE(ABORT, 'reentry_status is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS reentry_status_no_delete BEFORE DELETE ON reentry_status
-    BEGIN SELECT RAISE(ABORT, 'reentry_status is append-only'); END;
-"""
+# One statement each: they also run inside a caller's transaction (``mark(db=...)``).
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS reentry_status (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+    "item_kind TEXT NOT NULL, number TEXT NOT NULL, status TEXT NOT NULL, at TEXT NOT NULL, "
+    "by TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '')",
+    "CREATE INDEX IF NOT EXISTS reentry_status_item ON reentry_status (item_kind, number, id)",
+    "CREATE TRIGGER IF NOT EXISTS reentry_status_no_update BEFORE UPDATE ON reentry_status "
+    "BEGIN SELECT RAISE(ABORT, 'reentry_status is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS reentry_status_no_delete BEFORE DELETE ON reentry_status "
+    "BEGIN SELECT RAISE(ABORT, 'reentry_status is append-only'); END",
+)
 
 TO_REENTER, REENTERED, VERIFIED, NOT_APPLICABLE = "a_ressaisir", "ressaisi", "verifie", "sans_objet"
 STATUSES = {TO_REENTER: "à ressaisir", REENTERED: "ressaisi", VERIFIED: "vérifié",
@@ -88,7 +96,12 @@ class StatusEntry:
 
 def ensure_schema(station: Station) -> None:
     with station.state.connect() as conn:
-        conn.executescript(SCHEMA)
+        _create(conn)
+
+
+def _create(conn: sqlite3.Connection) -> None:
+    for statement in SCHEMA:
+        conn.execute(statement)
 
 
 def _entry(row) -> StatusEntry:
@@ -118,15 +131,27 @@ def _check(item_kind: str, number: str, status: str, reason: str) -> None:
         raise StatusError(f"motif trop long ({len(reason)} caractères, {MAX_REASON} au plus)")
 
 
+@contextlib.contextmanager
+def _joined(station: Station, db: sqlite3.Connection | None) -> Iterator[sqlite3.Connection]:
+    """The caller's open transaction, else one of our own."""
+    if db is not None:
+        _create(db)
+        yield db
+        return
+    ensure_schema(station)
+    with station.state.transaction() as conn:
+        yield conn
+
+
 def mark(station: Station, item_kind: str, number: str, status: str, by: str,
          reason: str = "", *, now: dt.datetime | None = None,
-         distinct_verifier: bool = False) -> StatusEntry:
-    """Record ``status`` for the item (checked transition, audited in the same transaction)."""
+         distinct_verifier: bool = False, db: sqlite3.Connection | None = None) -> StatusEntry:
+    """Record ``status`` for the item (checked transition, audited in the same transaction;
+    ``db``: join the caller's open transaction on the state database instead)."""
     reason = reason.strip()
     _check(item_kind, number, status, reason)
     now = now or dt.datetime.now(dt.UTC)
-    ensure_schema(station)
-    with station.state.transaction() as conn:
+    with _joined(station, db) as conn:
         before = _latest(conn, item_kind, number)
         what = f"{ITEM_KINDS[item_kind]} {number}"
         if status == before.status:
@@ -148,17 +173,25 @@ def mark(station: Station, item_kind: str, number: str, status: str, by: str,
     return StatusEntry(item_kind, number, status, now, by, reason)
 
 
+def _exists(conn: sqlite3.Connection) -> bool:
+    """Reads never create the table (that takes the write lock, and waits behind writers)."""
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND "
+                        "name='reentry_status'").fetchone() is not None
+
+
 def current(station: Station, item_kind: str, number: str) -> StatusEntry:
     """The item's current status (« à ressaisir » when never marked)."""
-    ensure_schema(station)
     with station.state.connect() as conn:
+        if not _exists(conn):
+            return _never_marked(item_kind, number)
         return _latest(conn, item_kind, number)
 
 
 def history(station: Station, item_kind: str, number: str) -> list[StatusEntry]:
     """Every status change of the item, oldest first."""
-    ensure_schema(station)
     with station.state.connect() as conn:
+        if not _exists(conn):
+            return []
         return [_entry(r) for r in conn.execute(
             "SELECT * FROM reentry_status WHERE item_kind=? AND number=? ORDER BY id",
             (item_kind, number))]
@@ -167,10 +200,9 @@ def history(station: Station, item_kind: str, number: str) -> list[StatusEntry]:
 def current_all(station: Station,
                 item_kind: str | None = None) -> dict[tuple[str, str], StatusEntry]:
     """The current status of every item ever marked (of one kind, or all)."""
-    ensure_schema(station)
     sql = ("SELECT s.* FROM reentry_status s JOIN (SELECT MAX(id) AS id FROM reentry_status "
            "{where} GROUP BY item_kind, number) last ON last.id = s.id")
     where, args = ("WHERE item_kind=?", (item_kind,)) if item_kind else ("", ())
     with station.state.connect() as conn:
-        rows = conn.execute(sql.format(where=where), args).fetchall()
+        rows = conn.execute(sql.format(where=where), args).fetchall() if _exists(conn) else []
     return {(r["item_kind"], r["number"]): _entry(r) for r in rows}

@@ -98,6 +98,18 @@ def double_entry(station: Station, domain: str) -> bool:
     return domain in station.settings.reentry_double_entry
 
 
+# The worklist's domains (worklist.DOMAINS) → the transcription domain whose setting applies.
+WORKLIST_DOMAINS = {"soins": "administration", "biologie": "lab",
+                    "stérilisation": "sterilisation", "admissions": "admission",
+                    "pharmacie": "pharmacy"}
+
+
+def double_entry_of_item(station: Station, worklist_domain: str) -> bool:
+    """Whether an item of the worklist's ``worklist_domain`` needs a second person to be
+    marked « vérifié » (scan, item page and list marks obey the same setting as transcriptions)."""
+    return double_entry(station, WORKLIST_DOMAINS.get(worklist_domain, ""))
+
+
 def ensure_schema(station: Station) -> None:
     with station.state.connect() as conn:
         conn.executescript(SCHEMA)

@@ -96,10 +96,10 @@ def domains_of(user: User) -> tuple[str, ...]:
     return tuple(d for d in DOMAINS if any(d in ROLE_DOMAINS.get(r, ()) for r in user.roles))
 
 
-def may_see(user: User, item: Item) -> bool:
-    """In one of the user's domains, and in their units (an item without unit: all-unit
-    accounts only, as for documents)."""
-    if item.domain not in domains_of(user):
+def may_see(user: User, item: Item, domains: tuple[str, ...] | None = None) -> bool:
+    """In one of the user's domains (``domains``: ``domains_of(user)`` computed once), and in
+    their units (an item without unit: all-unit accounts only, as for documents)."""
+    if item.domain not in (domains_of(user) if domains is None else domains):
         return False
     return user.can_see_unit(item.unit) if item.unit else "*" in user.units
 
@@ -122,7 +122,8 @@ def items(station: Station, window: Window) -> list[Item]:
 
 def visible(station: Station, window: Window, user: User) -> list[Item]:
     """The items of ``window`` the user may see and mark."""
-    return [i for i in items(station, window) if may_see(user, i)]
+    domains = domains_of(user)
+    return [i for i in items(station, window) if may_see(user, i, domains)]
 
 
 def filtered(found: Iterable[Item], domain: str = "", unit: str = "", status: str = "",
@@ -141,7 +142,9 @@ def progress(found: Iterable[Item], by: str) -> list[Progress]:
     groups: dict[str, Counter] = {}
     for i in found:
         key = i.domain if by == "domain" else i.unit
-        groups.setdefault(key, Counter())[i.status.status] += 1
+        if key not in groups:
+            groups[key] = Counter()
+        groups[key][i.status.status] += 1
     order = list(DOMAINS) if by == "domain" else sorted(groups)
     return [Progress(k, DOMAINS[k] if by == "domain" else (k or "sans unité"), dict(groups[k]))
             for k in order if k in groups]
@@ -178,11 +181,14 @@ def _documents(station: Station, window: Window) -> list[dict]:
     from pcsauvegarde.station.issuing.preview import title_of
 
     titles: dict[tuple[str, str | None], str] = {}
+    skipped = CONTAINERS + CARRIERS + NOT_REENTERED
     out = []
     for r in rows:
         kind = r["kind"]
-        if (kind in CONTAINERS + CARRIERS + NOT_REENTERED or not _in(window, r["issued_at"])
-                or not _keep(r["number"], window, tagged)):
+        if kind in skipped or not _keep(r["number"], window, tagged):
+            continue
+        issued_at = parse_utc(r["issued_at"])
+        if not window.contains(issued_at):
             continue
         registered = documents.KINDS.get(kind)
         form = r["form"] if kind == forms.KIND else None
@@ -200,7 +206,7 @@ def _documents(station: Station, window: Window) -> list[dict]:
                                        if r["container"] else "") if x)
         out.append({"item_kind": item_kind, "number": r["number"], "domain": domain,
                     "title": title, "unit": r["unit"] or "", "ipp": r["ipp"] or "",
-                    "issuer": r["issued_by"], "issued_at": parse_utc(r["issued_at"]),
+                    "issuer": r["issued_by"], "issued_at": issued_at,
                     "detail": detail, "document": r["container"] or ""})
     return out
 

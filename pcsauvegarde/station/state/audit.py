@@ -63,6 +63,7 @@ ACTIONS = {
     "reentry.status": "Statut de ressaisie modifié",
     "outage.started": "Début de panne déclaré",
     "outage.ended": "Fin de panne déclarée",
+    "outage.amended": "Début de panne corrigé",
     "reentry.purged": "Copie PDF purgée (conservation échue)",
 }
 

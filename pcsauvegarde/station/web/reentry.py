@@ -17,7 +17,7 @@ from flask import (
 )
 
 from pcsauvegarde.station.documents.fmt import format_local
-from pcsauvegarde.station.reentry import outage, report, scan, status, worklist
+from pcsauvegarde.station.reentry import outage, report, scan, status, transcription, worklist
 from pcsauvegarde.station.reentry.outage import OutageError, Window
 from pcsauvegarde.station.reentry.status import StatusError
 from pcsauvegarde.station.web.access import current_station, requires
@@ -39,7 +39,8 @@ def _windows() -> list[Window]:
 def _window() -> Window | None:
     key = clean_text(request.values.get("fenetre"), 40)
     station = current_station()
-    return (outage.find(station, key) if key else None) or outage.latest(station)
+    found = (outage.find(station, key) if key else None) or outage.latest(station)
+    return found or next(iter(outage.exercise_windows(station)), None)
 
 
 def _back(window: Window | None, **args):
@@ -66,7 +67,7 @@ def worklist_page():
         "reentry.html", window=window, windows=_windows(), items=every, shown=shown,
         by_domain=worklist.progress(every, "domain"), by_unit=worklist.progress(every, "unit"),
         filters=filters, domains=worklist.DOMAINS, statuses=status.STATUSES,
-        units=sorted({i.unit for i in every}), actions=SCAN_ACTIONS,
+        units=sorted({i.unit for i in every if i.unit}), actions=SCAN_ACTIONS,
         action=action if action in SCAN_ACTIONS else "ouvrir", max_rows=MAX_ROWS)
 
 
@@ -82,7 +83,8 @@ def scan_code():
         return _back(None)
     station = current_station()
     every = worklist.items(station, window)
-    seen = [i for i in every if worklist.may_see(g.user, i)]
+    domains = worklist.domains_of(g.user)
+    seen = [i for i in every if worklist.may_see(g.user, i, domains)]
     found = scan.resolve(station, window, every, seen, request.form.get("code", "")[:400])
     if not found.found:
         flash(f"Scan : {found.message}.", "error")
@@ -95,7 +97,7 @@ def scan_code():
         return redirect(url_for("reentry.item", item_kind=item.item_kind,
                                 item_number=item.number, fenetre=window.key))
     try:
-        done = status.mark(station, item.item_kind, item.number, action, g.user.login)
+        done = _mark(item, action)
     except StatusError as exc:
         flash(f"Scan : {exc}.", "error")
         return redirect(url_for("reentry.item", item_kind=item.item_kind,
@@ -119,8 +121,7 @@ def item(item_kind: str, item_number: str):
     if request.method == "POST":
         wanted = request.form.get("status", "")[:20]
         try:
-            done = status.mark(station, it.item_kind, it.number, wanted, g.user.login,
-                               clean_text(request.form.get("reason"), status.MAX_REASON))
+            done = _mark(it, wanted, clean_text(request.form.get("reason"), status.MAX_REASON))
         except StatusError as exc:
             flash(f"Non enregistré : {exc}.", "error")
             return redirect(url_for("reentry.item", item_kind=item_kind,
@@ -131,6 +132,45 @@ def item(item_kind: str, item_number: str):
                            history=status.history(station, it.item_kind, it.number),
                            next_statuses=status.TRANSITIONS[it.status.status],
                            statuses=status.STATUSES)
+
+
+@bp.route("/lot", methods=["POST"])
+@requires(*REENTRY_ROLES)
+def mark_shown():
+    """Mark every listed item (a bundle's documents, a sheet's labels) at once; each refused
+    item is counted and named, never skipped in silence."""
+    window = _window()
+    if window is None:
+        flash("Aucune panne déclarée : rien à ressaisir.", "error")
+        return _back(None)
+    station = current_station()
+    wanted = request.form.get("status", "")[:20]
+    reason = clean_text(request.form.get("reason"), status.MAX_REASON)
+    keys = {tuple(k.split(":", 1)) for k in request.form.getlist("item")[:MAX_ROWS] if ":" in k}
+    chosen = [i for i in worklist.visible(station, window, g.user) if i.key in keys]
+    done, refused = 0, []
+    for it in chosen:
+        try:
+            _mark(it, wanted, reason)
+            done += 1
+        except StatusError as exc:
+            refused.append(str(exc))
+    unknown = len(keys) - len(chosen)
+    label = status.STATUSES.get(wanted, wanted[:20])
+    flash(f"{done} élément(s) marqué(s) « {label} ».", "info" if done else "error")
+    if refused:
+        flash(f"{len(refused)} refusé(s) : " + " ; ".join(refused[:5])
+              + (" ; …" if len(refused) > 5 else "") + ".", "error")
+    if unknown:
+        flash(f"{unknown} élément(s) absent(s) de votre liste : non marqué(s).", "error")
+    return _back(window, q=clean_text(request.form.get("q"), worklist.MAX_TEXT) or None)
+
+
+def _mark(it: worklist.Item, wanted: str, reason: str = "") -> status.StatusEntry:
+    """Every status change made from these screens (scan, item page, list): one call."""
+    station = current_station()
+    return status.mark(station, it.item_kind, it.number, wanted, g.user.login, reason,
+                       distinct_verifier=transcription.double_entry_of_item(station, it.domain))
 
 
 def _paper_url(it: worklist.Item) -> str:
@@ -156,21 +196,31 @@ def outages():
     if request.method == "POST":
         try:
             when = _typed_time(request.form.get("when", ""))
-            if request.form.get("action") == "start":
+            action = request.form.get("action")
+            if action == "start":
                 w = outage.declare_start(station, g.user.login, when,
                                          clean_text(request.form.get("label"), outage.MAX_LABEL))
                 flash(f"Début de panne déclaré : {format_local(w.start)}.", "info")
+            elif action == "amend":
+                if when is None:
+                    raise OutageError("indiquez le début corrigé (date et heure)")
+                w = outage.amend_start(station, g.user.login, when)
+                flash(f"Début de panne corrigé : {format_local(w.start)}.", "info")
             else:
                 w = outage.declare_end(station, g.user.login, when)
                 flash(f"Fin de panne déclarée : {format_local(w.end or w.start)}. La liste de "
                       "ressaisie est prête.", "info")
         except OutageError as exc:
             flash(f"Non enregistré : {exc}.", "error")
-            return render_template("reentry_outages.html", running=outage.running(station),
-                                   windows=_windows()), 400
+            return _outages_page(), 400
         return redirect(url_for("reentry.outages"))
+    return _outages_page()
+
+
+def _outages_page() -> str:
+    station = current_station()
     return render_template("reentry_outages.html", running=outage.running(station),
-                           windows=_windows())
+                           latest=outage.latest(station), windows=_windows())
 
 
 def _typed_time(value: str) -> dt.datetime | None:

@@ -10,19 +10,19 @@ record and every digest of the scope (a restart: one full comparison, every dele
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import itertools
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pcsauvegarde.core.package import (
     Deletion,
-    EncodedLines,
     EncodedRecord,
     Manifest,
     write_package,
 )
 from pcsauvegarde.core.records import DOMAINS
 from pcsauvegarde.publisher.keys import signing_key
-from pcsauvegarde.publisher.mirror import Mirror, Pending
+from pcsauvegarde.publisher.mirror import Entry, Mirror, Pending
 from pcsauvegarde.publisher.publisher import KINDS, PublisherConfig, PublishError, scope_groups
 from pcsauvegarde.publisher.state import DomainState, Key, PublishState, first_sequence
 
@@ -42,14 +42,17 @@ def publish_mirror(mirror: Mirror, config: PublisherConfig, kind: str = "auto",
     state = PublishState(config.state_file)
     config.drop_dir.mkdir(parents=True, exist_ok=True)
     pending = mirror.take(domains)
+    looked: dict[str, dict] = {}  # a delta's candidates per domain, with their entries
     written: list[Path] = []
     try:
         routing = mirror.routing(groups)
         for group in groups:
-            served, keep = routing[group.id], mirror.unit_keep(group.serves)
+            # a ``*`` scope receives every patient: no IPP to look up per record
+            served = None if "*" in group.units else routing[group.id]
+            keep = mirror.unit_keep(group.serves)
             for domain in domains:
-                path = _domain(mirror, pending, (served, keep), group, domain, kind, now,
-                               state, config, key)
+                path = _domain(mirror, (pending, looked), (served, keep), group, domain, kind,
+                               now, state, config, key)
                 if path is not None:
                     written.append(path)
     except BaseException:
@@ -65,44 +68,36 @@ def _is_full(kind: str, known: DomainState, now: dt.datetime, config: PublisherC
                                     or now - known.last_full_at >= every)))
 
 
-def _domain(mirror: Mirror, pending: Pending, scope: tuple, group, domain: str, kind: str,
-            now: dt.datetime, state: PublishState, config: PublisherConfig, key) -> Path | None:
+def _domain(mirror: Mirror, changes: tuple[Pending, dict], scope: tuple, group, domain: str,
+            kind: str, now: dt.datetime, state: PublishState, config: PublisherConfig,
+            key) -> Path | None:
     served, keep = scope
     known = state.domain(group.id, domain)
     scope_key = (group.id, domain)
-    deleted: list[Key] = []
     full = _is_full(kind, known, now, config)
+    payload: Iterable
     if full:
-        scoped = mirror.scoped(domain, served, keep)
-        if not scoped:
+        # streamed from the mirror's database into gzip: no list of the domain's lines
+        rows = mirror.scoped(domain, served, keep)
+        first = next(rows, None)
+        if first is None:
             return None
-        payload: Iterable = EncodedLines([k[0] for k, _ in scoped], [e.line for _, e in scoped])
-        changed = [(k, e.hash) for k, e in scoped]
+        payload = (EncodedRecord(k[0], e.line) for k, e in itertools.chain([first], rows))
+        changed: Iterable[tuple[Key, bytes]] = (
+            (k, e.hash) for k, e in mirror.scoped(domain, served, keep))
+        deleted: list[Key] = []
     else:
-        entries = mirror.entries[domain]
         if scope_key not in mirror.compared:  # fresh mirror: everything, deletions included
-            old = state.digests(group.id, domain)
-            current = dict(mirror.scoped(domain, served, keep))
-            changed = [(k, e.hash) for k, e in current.items() if old.get(k) != e.hash]
-            deleted = [k for k in old if k not in current]
+            fresh, deleted = _compare(mirror.scoped(domain, served, keep),
+                                      state.iter_digests(group.id, domain))
         else:
-            candidates = mirror.candidates(domain, pending)
-            if not candidates:
-                return None
-            old = (state.digests(group.id, domain) if len(candidates) > _LOOKUP_LIMIT
-                   else state.digests_of(group.id, domain, candidates))
-            changed = []
-            for k in sorted(candidates):
-                entry = entries.get(k)
-                if entry is not None and mirror.in_scope(k, entry, served, keep):
-                    if old.get(k) != entry.hash:
-                        changed.append((k, entry.hash))
-                elif k in old:
-                    deleted.append(k)
-        if not changed and not deleted:
+            fresh, deleted = _candidates(mirror, changes, (served, keep), group,
+                                         domain, state)
+        if not fresh and not deleted:
             mirror.compared.add(scope_key)
             return None
-        payload = [EncodedRecord(k[0], entries[k].line) for k, _ in changed]
+        changed = [(k, e.hash) for k, e in fresh]
+        payload = [EncodedRecord(k[0], e.line) for k, e in fresh]
         payload += [Deletion(t, i) for t, i in deleted]
     sequence = known.next_sequence if known.last or known.reserved else first_sequence(
         config.drop_dir, group.id, domain)
@@ -117,3 +112,48 @@ def _domain(mirror: Mirror, pending: Pending, scope: tuple, group, domain: str, 
     mirror.compared.add(scope_key)
     return path
 
+
+def _compare(current: Iterator[tuple[Key, Entry]], old: Iterator[tuple[Key, bytes]]
+             ) -> tuple[list[tuple[Key, Entry]], list[Key]]:
+    """Merge two streams in key order: records new or changed, and keys no longer current."""
+    changed: list[tuple[Key, Entry]] = []
+    deleted: list[Key] = []
+    o = next(old, None)
+    for k, entry in current:
+        while o is not None and o[0] < k:
+            deleted.append(o[0])
+            o = next(old, None)
+        if o is not None and o[0] == k:
+            if o[1] != entry.hash:
+                changed.append((k, entry))
+            o = next(old, None)
+        else:
+            changed.append((k, entry))
+    while o is not None:
+        deleted.append(o[0])
+        o = next(old, None)
+    return changed, deleted
+
+
+def _candidates(mirror: Mirror, changes: tuple[Pending, dict], scope: tuple, group,
+                domain: str, state: PublishState) -> tuple[list[tuple[Key, Entry]], list[Key]]:
+    """A delta on a compared scope: only the keys the mirror marked, against their digests."""
+    served, keep = scope
+    pending, looked = changes
+    if domain not in looked:  # the same for every scope group: looked up once
+        looked[domain] = {k: mirror.entry(k) for k in mirror.candidates(domain, pending)}
+    candidates = looked[domain]
+    if not candidates:
+        return [], []
+    old = (state.digests(group.id, domain) if len(candidates) > _LOOKUP_LIMIT
+           else state.digests_of(group.id, domain, candidates))
+    changed: list[tuple[Key, Entry]] = []
+    deleted: list[Key] = []
+    for k in sorted(candidates):
+        entry = candidates[k]
+        if entry is not None and mirror.in_scope(k, entry, served, keep):
+            if old.get(k) != entry.hash:
+                changed.append((k, entry))
+        elif k in old:
+            deleted.append(k)
+    return changed, deleted

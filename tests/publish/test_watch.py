@@ -47,8 +47,9 @@ def _obs(oid: str, value: float, updated: str) -> dict:
 
 
 def _entry(mirror: Mirror, rtype: str, rid: str) -> dict:
-    domain = {"patient": "dpi", "stay": "dpi", "lab_result": "lab", "product": "pharmacy"}[rtype]
-    return json.loads(mirror.entries[domain][(rtype, rid)].line)
+    entry = mirror.entry((rtype, rid))
+    assert entry is not None
+    return json.loads(entry.line)
 
 
 def test_hl7_messages_are_events_on_the_state_earlier_ones_left(tmp_path):
@@ -77,7 +78,7 @@ def test_unchanged_files_are_not_parsed_and_changed_catalogues_delete(tmp_path, 
     mirror = Mirror()
     sources = SourceInputs(mirror)
     assert sources.refresh([inbox]).changed > 1
-    products = set(mirror.entries["pharmacy"])
+    products = mirror.keys("pharmacy")
     mirror.take(DOMAINS)  # as a publish would
     parsed = []
     real = inputs_module.import_catalogues
@@ -92,7 +93,7 @@ def test_unchanged_files_are_not_parsed_and_changed_catalogues_delete(tmp_path, 
     os.utime(inbox / "produits.csv", (time.time() - 2,) * 2)
     report = sources.refresh([inbox])
     assert len(parsed) == 1 and report.removed == 1 and report.changed == 0
-    assert len(set(mirror.entries["pharmacy"])) == len(products) - 1
+    assert len(mirror.keys("pharmacy")) == len(products) - 1
 
 
 def test_fhir_since_exports_map_newer_versions_in_the_earlier_context(tmp_path):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -21,18 +22,24 @@ from pcsauvegarde.core.package import (
     write_package,
 )
 from pcsauvegarde.core.records import DOMAINS
+from pcsauvegarde.publisher.cycle_report import Outcome, fill_cycle_report
 from pcsauvegarde.publisher.keys import signing_key
 from pcsauvegarde.publisher.mirror import Entry, Mirror, Pending
 from pcsauvegarde.publisher.publisher import KINDS, PublisherConfig, PublishError, scope_groups
+from pcsauvegarde.publisher.report import PublishReport
 from pcsauvegarde.publisher.state import DomainState, Key, PublishState, first_sequence
 
 _LOOKUP_LIMIT = 20_000  # beyond this many candidates, reading the scope's digests is cheaper
 
 
 def publish_mirror(mirror: Mirror, config: PublisherConfig, kind: str = "auto",
-                   now: dt.datetime | None = None,
-                   domains: Iterable[str] = DOMAINS) -> list[Path]:
-    """Write the packages the mirror's changes call for, per scope group and domain."""
+                   now: dt.datetime | None = None, domains: Iterable[str] = DOMAINS,
+                   report: PublishReport | None = None,
+                   imported: Counter | None = None) -> list[Path]:
+    """Write the packages the mirror's changes call for, per scope group and domain.
+
+    ``report``, when given, is filled as cycle_report.py says (``imported``: the records read
+    since the previous publish, per type)."""
     if kind not in KINDS:
         raise PublishError(f"type de publication « {kind} » inconnu (full, delta ou auto)")
     now = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
@@ -43,22 +50,26 @@ def publish_mirror(mirror: Mirror, config: PublisherConfig, kind: str = "auto",
     config.drop_dir.mkdir(parents=True, exist_ok=True)
     pending = mirror.take(domains)
     looked: dict[str, dict] = {}  # a delta's candidates per domain, with their entries
-    written: list[Path] = []
+    outcomes: dict[tuple[str, str], Outcome] = {}
+    scopes = []
     try:
         routing = mirror.routing(groups)
         for group in groups:
             # a ``*`` scope receives every patient: no IPP to look up per record
             served = None if "*" in group.units else routing[group.id]
             keep = mirror.unit_keep(group.serves)
+            scopes.append((group, served, keep))
             for domain in domains:
-                path = _domain(mirror, (pending, looked), (served, keep), group, domain, kind,
-                               now, state, config, key)
-                if path is not None:
-                    written.append(path)
+                outcomes[(group.id, domain)] = _domain(
+                    mirror, (pending, looked), (served, keep), group, domain, kind, now, state,
+                    config, key)
     except BaseException:
         mirror.give_back(pending)  # nothing lost: the next run looks at all of it again
         raise
-    return written
+    if report is not None:
+        fill_cycle_report(report, mirror, pending, scopes, outcomes, imported or Counter())
+        report.packages += [o.path for o in outcomes.values() if o.path is not None]
+    return [o.path for o in outcomes.values() if o.path is not None]
 
 
 def _is_full(kind: str, known: DomainState, now: dt.datetime, config: PublisherConfig) -> bool:
@@ -70,7 +81,7 @@ def _is_full(kind: str, known: DomainState, now: dt.datetime, config: PublisherC
 
 def _domain(mirror: Mirror, changes: tuple[Pending, dict], scope: tuple, group, domain: str,
             kind: str, now: dt.datetime, state: PublishState, config: PublisherConfig,
-            key) -> Path | None:
+            key) -> Outcome:
     served, keep = scope
     known = state.domain(group.id, domain)
     scope_key = (group.id, domain)
@@ -81,10 +92,10 @@ def _domain(mirror: Mirror, changes: tuple[Pending, dict], scope: tuple, group, 
         rows = mirror.scoped(domain, served, keep)
         first = next(rows, None)
         if first is None:
-            return None
+            return Outcome(None)
         payload = (EncodedRecord(k[0], e.line) for k, e in itertools.chain([first], rows))
         changed: Iterable[tuple[Key, bytes]] = (
-            (k, e.hash) for k, e in mirror.scoped(domain, served, keep))
+            (k, e.hash) for k, e in mirror.scoped(domain, served, keep, lines=False))
         deleted: list[Key] = []
     else:
         if scope_key not in mirror.compared:  # fresh mirror: everything, deletions included
@@ -95,7 +106,7 @@ def _domain(mirror: Mirror, changes: tuple[Pending, dict], scope: tuple, group, 
                                          domain, state)
         if not fresh and not deleted:
             mirror.compared.add(scope_key)
-            return None
+            return Outcome(None)
         changed = [(k, e.hash) for k, e in fresh]
         payload = [EncodedRecord(k[0], e.line) for k, e in fresh]
         payload += [Deletion(t, i) for t, i in deleted]
@@ -110,7 +121,7 @@ def _domain(mirror: Mirror, changes: tuple[Pending, dict], scope: tuple, group, 
                          validate=False)
     state.commit(group.id, domain, sequence, manifest.kind, now, changed, deleted)
     mirror.compared.add(scope_key)
-    return path
+    return Outcome(path, full, [] if full else [k for k, _ in changed] + deleted)
 
 
 def _compare(current: Iterator[tuple[Key, Entry]], old: Iterator[tuple[Key, bytes]]

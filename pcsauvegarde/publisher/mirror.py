@@ -287,21 +287,29 @@ class Mirror:
         return keep(key, entry)
 
     def scoped(self, domain: str, served: set[str] | None,
-               keep: Callable[[Key, Entry], bool]) -> Iterator[tuple[Key, Entry]]:
+               keep: Callable[[Key, Entry], bool],
+               lines: bool = True) -> Iterator[tuple[Key, Entry]]:
         """Every record of ``domain`` a scope with these patients and units receives, in key
-        order, read as it goes (``served=None``: every patient)."""
+        order, read as it goes (``served=None``: every patient; ``lines=False``: entries
+        without their line, for digests only)."""
+        line = "line" if lines else "x''"
         if domain in PATIENT_DOMAINS and served is not None:
-            yield from self._of_patients(domain, served)
+            yield from self._of_patients(domain, served, "e.line AS line" if lines
+                                         else "x'' AS line")
             return
         for rtype in _TYPES[domain]:
-            for rid, ipp, owner, h, line in self.db.execute(
-                    "SELECT id, ipp, owner, hash, line FROM entry WHERE type=? ORDER BY id",
-                    (rtype,)):
-                entry = _entry(rtype, ipp, owner, h, line)
-                if ipp is not None or keep((rtype, rid), entry):
+            for rid, ipp, owner, h, text in self.db.execute(
+                    f"SELECT id, ipp, owner, hash, {line} FROM entry WHERE type=? "  # noqa: S608
+                    "ORDER BY id", (rtype,)):
+                if ipp is not None:
+                    yield (rtype, rid), Entry(ipp, text, h)
+                    continue
+                entry = _entry(rtype, ipp, owner, h, text)
+                if keep((rtype, rid), entry):
                     yield (rtype, rid), entry
 
-    def _of_patients(self, domain: str, served: set[str]) -> Iterator[tuple[Key, Entry]]:
+    def _of_patients(self, domain: str, served: set[str], line: str
+                     ) -> Iterator[tuple[Key, Entry]]:
         """A patient domain's records of some patients: read through the IPP index (a unit's
         share of the lab is not a scan of the whole lab), joined on a temporary table."""
         self._tables += 1
@@ -313,13 +321,13 @@ class Mirror:
             for rtype in _TYPES[domain]:
                 # the table name is ours (a counter), every value a parameter
                 rows = self.db.execute(
-                    "SELECT id, ipp, hash, line FROM (SELECT e.id, e.ipp, e.hash, e.line FROM "  # noqa: S608
-                    "entry e INDEXED BY entry_noipp WHERE e.type=? AND e.ipp IS NULL UNION ALL "
-                    f"SELECT e.id, e.ipp, e.hash, e.line FROM {table} s CROSS JOIN entry e "
-                    "INDEXED BY entry_ipp ON e.ipp=s.ipp AND e.type=?) ORDER BY id",
-                    (rtype, rtype))
-                for rid, ipp, h, line in rows:
-                    yield (rtype, rid), Entry(ipp, line, h)
+                    f"SELECT id, ipp, hash, line FROM (SELECT e.id, e.ipp, e.hash, {line} "  # noqa: S608
+                    "FROM entry e INDEXED BY entry_noipp WHERE e.type=? AND e.ipp IS NULL "
+                    f"UNION ALL SELECT e.id, e.ipp, e.hash, {line} FROM "
+                    f"{table} s CROSS JOIN entry e INDEXED BY entry_ipp ON e.ipp=s.ipp AND "
+                    "e.type=?) ORDER BY id", (rtype, rtype))
+                for rid, ipp, h, text in rows:
+                    yield (rtype, rid), Entry(ipp, text, h)
         finally:
             self.db.execute(f"DROP TABLE {table}")
 

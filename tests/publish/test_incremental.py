@@ -177,3 +177,28 @@ def test_mirror_scopes_every_record_as_scope_records_does():
         assert got == expected, group.id
     assert "900050" in served["urgences"] and "900008" in served["urgences"]
     assert "900050" in served["tout"] and "900050" not in served["cardio"]
+
+
+def test_cycle_report_counts_each_changed_record_once_with_its_reason(tmp_path):
+    from collections import Counter
+
+    from pcsauvegarde.publisher.cycle_report import GONE, OUT_OF_SCOPE
+    from pcsauvegarde.publisher.report import PublishReport
+
+    config, _ = publisher(tmp_path / "pub", SCOPES)
+    mirror = Mirror()
+    mirror.upsert(hospital(), check=True)
+    publish_mirror(mirror, config, "delta", now=T0)
+    elsewhere = patient(8, "PNEUMO")  # a unit no scope names: nobody receives them
+    mirror.upsert(patient(7, "USIC") + elsewhere)
+    mirror.remove([("allergy", "A00"), ("allergy", "nobody-had-it")])
+    report = PublishReport()
+    written = publish_mirror(mirror, config, "delta", now=T0 + MIN, report=report,
+                             imported=Counter(r.TYPE for r in patient(7, "USIC") + elsewhere))
+    assert report.packages == written
+    patients = report.types["patient"]
+    assert (patients.imported, patients.in_scope, patients.sent) == (2, 1, 1)
+    assert patients.not_sent == {OUT_OF_SCOPE: 1}
+    allergies = report.types["allergy"]
+    assert (allergies.in_scope, allergies.sent) == (1, 1)  # the deletion of A00, sent once
+    assert allergies.not_sent == {} and GONE not in report.types["patient"].not_sent

@@ -16,6 +16,7 @@ from pcsauvegarde.publisher import inputs as inputs_module
 from pcsauvegarde.publisher.inputs import SourceInputs
 from pcsauvegarde.publisher.mirror import Mirror
 from pcsauvegarde.publisher.publisher import write_publisher_config
+from pcsauvegarde.publisher.report import UNCHANGED
 from pcsauvegarde.publisher.watch import Watcher
 from tests.support.fhir import IPP
 from tests.support.fhir import patient_resource as _patient
@@ -142,8 +143,16 @@ def test_watcher_publishes_new_messages_and_a_station_sees_them(tmp_path):
                                    _pv1(unit="USIC", admit="")))
     assert watcher.turn().written == []  # 5 s after: at most one publish per interval
     assert watcher.turn().written == []
-    (delta,) = watcher.turn().written  # 15 s after the first
+    turn = watcher.turn()  # 15 s after the first
+    (delta,) = turn.written
     assert delta.name == "urg-1.dpi.delta.0000000002.age"
+    # the cycle's report: the A02 read a patient (unchanged) and a stay (moved to USIC); the
+    # patient's records are looked at again, the stations already have the patient's line
+    assert turn.report is not None
+    patient, stay = turn.report.types["patient"], turn.report.types["stay"]
+    assert (patient.imported, patient.in_scope, patient.sent) == (1, 1, 0)
+    assert patient.not_sent == {UNCHANGED: 1}
+    assert (stay.imported, stay.in_scope, stay.sent) == (1, 1, 1)
     pull(settings, store)
     assert store.snapshot("dpi").sequence == 2
 
@@ -180,6 +189,7 @@ def test_cli_watch_publishes_then_stops_cleanly_on_sigterm(tmp_path):
         proc.kill()
     assert proc.returncode == 0, err
     assert "publié :" in out and "Publication continue arrêtée." in out
+    assert "Bilan par type" in out and "séjours : 1 → 1 → 1" in out
     assert "Traceback" not in err
 
 

@@ -89,11 +89,11 @@ def _domain(mirror: Mirror, changes: tuple[Pending, dict], scope: tuple, group, 
     payload: Iterable
     if full:
         # streamed from the mirror's database into gzip: no list of the domain's lines
-        rows = mirror.scoped(domain, served, keep)
-        first = next(rows, None)
+        chunks = mirror.scoped_lines(domain, served, keep)
+        first = next(chunks, None)
         if first is None:
             return Outcome(None)
-        payload = (EncodedRecord(k[0], e.line) for k, e in itertools.chain([first], rows))
+        payload = itertools.chain([first], chunks)
         changed: Iterable[tuple[Key, bytes]] = (
             (k, e.hash) for k, e in mirror.scoped(domain, served, keep, lines=False))
         deleted: list[Key] = []

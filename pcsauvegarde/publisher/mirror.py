@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from pcsauvegarde.core.package import EncodedLines
 from pcsauvegarde.core.records import DOMAINS, RECORD_TYPES, Record, record_from_dict
 from pcsauvegarde.publisher.lines import record_line
 from pcsauvegarde.publisher.scoping import PATIENT_DOMAINS, RULES, UNIT, Scope, record_ipp
@@ -307,6 +308,27 @@ class Mirror:
                 entry = _entry(rtype, ipp, owner, h, text)
                 if keep((rtype, rid), entry):
                     yield (rtype, rid), entry
+
+    def scoped_lines(self, domain: str, served: set[str] | None,
+                     keep: Callable[[Key, Entry], bool]) -> Iterator[EncodedLines]:
+        """What :meth:`scoped` gives, as chunks of lines for a full package (a patient
+        domain for every patient is read without an object per record)."""
+        if domain in PATIENT_DOMAINS and served is None:
+            for rtype in _TYPES[domain]:
+                cursor = self.db.execute("SELECT line FROM entry WHERE type=? ORDER BY id",
+                                         (rtype,))
+                while rows := cursor.fetchmany(_BATCH):
+                    yield EncodedLines([rtype] * len(rows), [line for (line,) in rows])
+            return
+        chunk = EncodedLines([], [])
+        for key, entry in self.scoped(domain, served, keep):
+            chunk.types.append(key[0])
+            chunk.lines.append(entry.line)
+            if len(chunk.lines) >= _BATCH:
+                yield chunk
+                chunk = EncodedLines([], [])
+        if chunk.lines:
+            yield chunk
 
     def _of_patients(self, domain: str, served: set[str], line: str
                      ) -> Iterator[tuple[Key, Entry]]:

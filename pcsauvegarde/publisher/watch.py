@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pcsauvegarde.core.package import PackageError
 from pcsauvegarde.publisher.drop import prune_drop
+from pcsauvegarde.publisher.drop_index import write_index
 from pcsauvegarde.publisher.incremental import publish_mirror
 from pcsauvegarde.publisher.inputs import Refresh, SourceInputs
 from pcsauvegarde.publisher.mirror import Mirror
@@ -83,6 +84,8 @@ class Watcher:
                 self.imported = Counter()
                 if any(".full." in p.name for p in turn.written):
                     turn.pruned = prune_drop(self.config.drop_dir)
+                if turn.written or turn.pruned:  # what an HTTPS drop serves (transports.md)
+                    write_index(self.config.drop_dir, now)
                 self.last_publish = tick
                 self.full_check_at = tick + 60
             except (PublishError, PackageError, OSError) as exc:

@@ -146,6 +146,9 @@ def test_watcher_publishes_new_messages_and_a_station_sees_them(tmp_path):
     turn = watcher.turn()  # 15 s after the first
     (delta,) = turn.written
     assert delta.name == "urg-1.dpi.delta.0000000002.age"
+    # an HTTPS drop serves index.txt: it lists every package, the new delta included
+    index = (config.drop_dir / "index.txt").read_text()
+    assert f"{delta.name} {delta.stat().st_size}" in index and ".full.0000000001" in index
     # the cycle's report: the A02 read a patient (unchanged) and a stay (moved to USIC); the
     # patient's records are looked at again, the stations already have the patient's line
     assert turn.report is not None

@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pcsauvegarde.publisher.mirror import Mirror, Pending
-from pcsauvegarde.publisher.report import UNCHANGED, PublishReport
+from pcsauvegarde.publisher.mirror import Entry, Mirror, Pending
+from pcsauvegarde.publisher.report import OUT_OF_SCOPE, UNCHANGED, PublishReport
+from pcsauvegarde.publisher.scoping import unrouted_reason
 from pcsauvegarde.publisher.state import Key
 
-OUT_OF_SCOPE = "hors du périmètre de toutes les stations"
 GONE = "supprimé à la source, absent des stations"
 _LOOKUP_LIMIT = 20_000  # beyond this many changed keys, a domain's scopes are read whole
 
@@ -49,7 +49,12 @@ def fill_cycle_report(report: PublishReport, mirror: Mirror, pending: Pending,
                    else None)
         in_scope: set[Key] = set()
         sent: set[Key] = set()
+        served_any: set[str] | None = set()
         for group, served, keep in scopes:
+            if served is None or served_any is None:
+                served_any = None
+            else:
+                served_any |= served
             if entries is not None:
                 mine = {k for k, e in entries.items()
                         if e is not None and mirror.in_scope(k, e, served, keep)}
@@ -70,4 +75,13 @@ def fill_cycle_report(report: PublishReport, mirror: Mirror, pending: Pending,
                 t.not_sent[UNCHANGED] += 1
             else:
                 known = entries.get(key) if entries is not None else mirror.entry(key)
-                t.not_sent[GONE if known is None else OUT_OF_SCOPE] += 1
+                t.not_sent[_reason(mirror, known, served_any)] += 1
+
+
+def _reason(mirror: Mirror, entry: Entry | None, served_any: set[str] | None) -> str:
+    """Why a changed record went to no station: the one-shot report's words (publisher.py)."""
+    if entry is None:
+        return GONE
+    if entry.ipp is not None and served_any is not None and entry.ipp not in served_any:
+        return unrouted_reason(mirror.stay_units.get(entry.ipp, {}).values())
+    return OUT_OF_SCOPE

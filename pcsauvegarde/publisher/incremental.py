@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from pcsauvegarde.core.package import (
@@ -21,8 +21,9 @@ from pcsauvegarde.core.package import (
     Manifest,
     write_package,
 )
-from pcsauvegarde.core.records import DOMAINS
+from pcsauvegarde.core.records import DOMAINS, Record
 from pcsauvegarde.publisher.cycle_report import Outcome, fill_cycle_report
+from pcsauvegarde.publisher.drop_index import write_index
 from pcsauvegarde.publisher.keys import signing_key
 from pcsauvegarde.publisher.mirror import Entry, Mirror, Pending
 from pcsauvegarde.publisher.publisher import KINDS, PublisherConfig, PublishError, scope_groups
@@ -70,6 +71,24 @@ def publish_mirror(mirror: Mirror, config: PublisherConfig, kind: str = "auto",
         fill_cycle_report(report, mirror, pending, scopes, outcomes, imported or Counter())
         report.packages += [o.path for o in outcomes.values() if o.path is not None]
     return [o.path for o in outcomes.values() if o.path is not None]
+
+
+def publish_once(records: Sequence[Record], config: PublisherConfig, kind: str = "auto",
+                 report: PublishReport | None = None,
+                 now: dt.datetime | None = None) -> list[Path]:
+    """The one-shot ``publish``: the records through a fresh mirror, against the state.
+
+    A delta of what changed since the state's packages when it can (the mirror compares
+    every record once, deletions included), a full package where the state is lost or a full
+    is due; every record in the report (all are pending in a fresh mirror). The drop's
+    ``index.txt`` is rewritten.
+    """
+    mirror = Mirror()
+    mirror.upsert(records)
+    written = publish_mirror(mirror, config, kind, now, report=report,
+                             imported=Counter(r.TYPE for r in records))
+    write_index(config.drop_dir, now)  # what an HTTPS drop serves (docs/transports.md)
+    return written
 
 
 def _is_full(kind: str, known: DomainState, now: dt.datetime, config: PublisherConfig) -> bool:

@@ -74,12 +74,17 @@ def route_patients(records: Iterable[Record], scopes: Sequence[Scope]) -> Routin
         targets = star | (named or fallback)
         routing.by_ipp[ipp] = targets
         if not targets:
-            routing.reasons[ipp] = (
-                "patient sans séjour et aucune station « patients_without_stay »"
-                if not stay_units else
-                f"séjours en unité non desservie ({', '.join(sorted(stay_units))}) et "
-                "aucune station « patients_without_stay »")
+            routing.reasons[ipp] = unrouted_reason(stay_units)
     return routing
+
+
+def unrouted_reason(stay_units: Iterable[str]) -> str:
+    """Why no scope receives a patient with stays in these units (French, for the report)."""
+    units = sorted(set(stay_units))
+    if not units:
+        return "patient sans séjour et aucune station « patients_without_stay »"
+    return (f"séjours en unité non desservie ({', '.join(units)}) et aucune station "
+            "« patients_without_stay »")
 
 
 PATIENT, UNIT, SHARED = "patient", "unit", "shared"

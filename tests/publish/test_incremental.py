@@ -182,7 +182,7 @@ def test_mirror_scopes_every_record_as_scope_records_does():
 def test_cycle_report_counts_each_changed_record_once_with_its_reason(tmp_path):
     from collections import Counter
 
-    from pcsauvegarde.publisher.cycle_report import GONE, OUT_OF_SCOPE
+    from pcsauvegarde.publisher.cycle_report import GONE
     from pcsauvegarde.publisher.report import PublishReport
 
     config, _ = publisher(tmp_path / "pub", SCOPES)
@@ -198,7 +198,8 @@ def test_cycle_report_counts_each_changed_record_once_with_its_reason(tmp_path):
     assert report.packages == written
     patients = report.types["patient"]
     assert (patients.imported, patients.in_scope, patients.sent) == (2, 1, 1)
-    assert patients.not_sent == {OUT_OF_SCOPE: 1}
+    assert patients.not_sent == {"séjours en unité non desservie (PNEUMO) et aucune station "
+                                 "« patients_without_stay »": 1}  # the one-shot's words
     allergies = report.types["allergy"]
     assert (allergies.in_scope, allergies.sent) == (1, 1)  # the deletion of A00, sent once
     assert allergies.not_sent == {} and GONE not in report.types["patient"].not_sent

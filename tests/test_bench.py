@@ -23,6 +23,10 @@ def test_bench_small_runs(tmp_path):
     assert "200 stations" in text and "publisher peak RSS" in text
     assert figures["full_s"] > 0 and figures["delta_s"] > 0 and 0 < figures["rss_mb"] < 500
     assert 0 < figures["publish_delta_s"] and 0 < figures["fleet_delta_s"]
+    # every target is printed with its wall and CPU figures and their ratios
+    targets = text[text.index("targets ("):].splitlines()[2:]
+    assert len(targets) == 9 and all("<=" in t and ("ok" in t or "MISSED" in t) for t in targets)
+    assert all(figures[k + "_cpu"] > 0 for k in ("full_s", "publish_full_s", "publish_lab_s"))
 
 
 def test_soak_runs_bounded_on_loopback(tmp_path):

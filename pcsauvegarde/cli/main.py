@@ -124,9 +124,9 @@ def publish(config_path: Path, kind: str, watch: bool, interval: float,
     from pcsauvegarde.core.package import PackageError
     from pcsauvegarde.publisher.importers.fhir.ignored import report_lines
     from pcsauvegarde.publisher.importers.hl7v2.importer import PARTIAL
+    from pcsauvegarde.publisher.incremental import publish_once
     from pcsauvegarde.publisher.intake import IGNORED, import_files
     from pcsauvegarde.publisher.publisher import PublishError, load_publisher_config
-    from pcsauvegarde.publisher.publisher import publish as publish_records
     from pcsauvegarde.publisher.report import PublishReport
 
     files = [p for i in inputs for p in (sorted(i.iterdir()) if i.is_dir() else [i])]
@@ -146,7 +146,7 @@ def publish(config_path: Path, kind: str, watch: bool, interval: float,
                                "fichier ci-dessus" if files else "aucun fichier en entrée")
     report = PublishReport()
     try:
-        written = publish_records(intake.records, config, kind, report=report)
+        written = publish_once(intake.records, config, kind, report)
     except (PublishError, PackageError) as exc:
         raise NothingPublished(str(exc)) from None
     click.echo(f"{len(intake.records)} enregistrements importés, {len(refused)} refusés, "

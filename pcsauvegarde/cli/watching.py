@@ -37,6 +37,9 @@ def _echo(turn: Turn) -> None:
         click.echo(f"refusé : {line}", err=True)
     for reason, count in sorted(r.ignored.items()):
         click.echo(f"ignoré : {reason} ({count})")
+    if turn.report is not None and turn.report.types:
+        for line in turn.report.lines():
+            click.echo(line)
     for path in turn.written:
         click.echo(f"publié : {path}")
     if turn.error:

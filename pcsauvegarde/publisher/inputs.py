@@ -45,6 +45,8 @@ class Refresh:
     removed: int = 0
     rejections: list[str] = field(default_factory=list)
     ignored: Counter[str] = field(default_factory=Counter)
+    imported: Counter[str] = field(default_factory=Counter)
+    """Records read from the files, per type (changed or not)."""
 
 
 def kind_of(path: Path) -> str | None:
@@ -117,12 +119,14 @@ class SourceInputs:
             report.files += 1
         if by_kind["fhir"]:
             changes = self.fhir.apply(by_kind["fhir"])
+            report.imported.update(r.TYPE for r in changes.result.records)
             report.changed += self.mirror.upsert(changes.result.records)
             report.removed += self.mirror.remove(changes.gone)
             report.rejections += [r.message() for r in changes.result.rejections]
             report.ignored.update(changes.result.ignored)
         if by_kind["hl7"]:
             result, gone = self.hl7.apply(by_kind["hl7"])
+            report.imported.update(r.TYPE for r in result.records)
             report.changed += self.mirror.upsert(result.records)
             report.removed += self.mirror.remove(gone)
             report.rejections += [r.message() for r in result.rejections]
@@ -134,6 +138,7 @@ class SourceInputs:
         paths = sorted(p for p in self.digests if kind_of(p) == "csv" and p.exists())
         result = import_catalogues(paths)
         keys = {(r.TYPE, r.id) for r in result.records}
+        report.imported.update(r.TYPE for r in result.records)
         report.changed += self.mirror.upsert(result.records)
         report.removed += self.mirror.remove(self.csv_keys - keys)
         self.csv_keys = keys

@@ -15,7 +15,7 @@ from pcsauvegarde.publisher.drop_index import write_index
 from pcsauvegarde.publisher.importers.hl7v2.identity import NDA_FIELDS, Hl7Options
 from pcsauvegarde.publisher.keys import signing_key
 from pcsauvegarde.publisher.lines import record_line
-from pcsauvegarde.publisher.report import DOMAIN_SKIPPED, UNCHANGED, PublishReport
+from pcsauvegarde.publisher.report import DOMAIN_SKIPPED, OUT_OF_SCOPE, UNCHANGED, PublishReport
 from pcsauvegarde.publisher.scoping import Routing, record_ipp, route_patients, unit_filter
 from pcsauvegarde.publisher.state import PublishState, digest, first_sequence
 
@@ -220,8 +220,7 @@ def _fill_report(report: PublishReport, records: list[Record], routing: Routing,
         key = (r.TYPE, r.id)
         if key not in in_scope:
             ipp = record_ipp(r)
-            t.not_sent[routing.reasons.get(ipp, "hors périmètre") if ipp else
-                       "hors périmètre"] += 1
+            t.not_sent[routing.reasons.get(ipp, OUT_OF_SCOPE) if ipp else OUT_OF_SCOPE] += 1
             continue
         t.in_scope += 1
         if key in sent:

@@ -10,6 +10,7 @@ from pcsauvegarde.core.records import TYPE_LABELS_FR
 
 UNCHANGED = "inchangé depuis le paquet précédent (déjà sur les stations)"
 DOMAIN_SKIPPED = "domaine non publié dans cette exécution"
+OUT_OF_SCOPE = "hors périmètre"
 
 
 @dataclass

@@ -78,13 +78,19 @@ def route_patients(records: Iterable[Record], scopes: Sequence[Scope]) -> Routin
         targets = star | (named or fallback)
         routing.by_ipp[ipp] = targets
         if not targets:
-            routing.reasons[ipp] = (
-                "patient sans séjour et aucune station « patients_without_stay »"
-                if not stay_units else
-                f"{'séjours ou rendez-vous' if ipp in booked else 'séjours'} en unité non "
-                f"desservie ({', '.join(sorted(stay_units))}) et "
-                "aucune station « patients_without_stay »")
+            routing.reasons[ipp] = unrouted_reason(stay_units, ipp in booked)
     return routing
+
+
+def unrouted_reason(stay_units: Iterable[str], booked: bool = False) -> str:
+    """Why no scope receives a patient with stays (or, ``booked``, also consultation
+    appointments) in these units (French, for the report)."""
+    units = sorted(set(stay_units))
+    if not units:
+        return "patient sans séjour et aucune station « patients_without_stay »"
+    what = "séjours ou rendez-vous" if booked else "séjours"
+    return (f"{what} en unité non desservie ({', '.join(units)}) et aucune station "
+            "« patients_without_stay »")
 
 
 PATIENT, UNIT, SHARED = "patient", "unit", "shared"

@@ -102,6 +102,13 @@ class PublishState:
                               (scope, domain))
             return {(t, i): h for t, i, h in rows}
 
+    def iter_digests(self, scope: str, domain: str) -> Iterator[tuple[Key, bytes]]:
+        """Every digest of (scope, domain) in key order, read as it goes (no dict of them)."""
+        with self._connect() as db:
+            for t, i, h in db.execute("SELECT type, id, hash FROM digest WHERE scope=? AND "
+                                      "domain=? ORDER BY type, id", (scope, domain)):
+                yield (t, i), h
+
     def digests_of(self, scope: str, domain: str, keys: Iterable[Key]) -> dict[Key, bytes]:
         """The digests of some keys only (a delta's candidates): cost in proportion to them."""
         found: dict[Key, bytes] = {}
@@ -126,14 +133,7 @@ class PublishState:
             db.execute("BEGIN IMMEDIATE")
             try:
                 if kind == "full":
-                    # the package replaces everything: keep the rows it leaves as they are
-                    # (a periodic full mostly re-sends what the state already describes)
-                    old = {(t, i): h for t, i, h in db.execute(
-                        "SELECT type, id, hash FROM digest WHERE scope=? AND domain=?",
-                        (scope, domain))}
-                    now_sent = dict(changed)
-                    deleted = [k for k in old if k not in now_sent]
-                    changed = sorted((k, h) for k, h in now_sent.items() if old.get(k) != h)
+                    changed, deleted = _replace_all(db, scope, domain, changed), ()
                 db.executemany("INSERT OR REPLACE INTO digest VALUES (?,?,?,?,?)",
                                ((scope, domain, t, i, h) for (t, i), h in changed))
                 db.executemany("DELETE FROM digest WHERE scope=? AND domain=? AND type=? AND id=?",
@@ -147,3 +147,26 @@ class PublishState:
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
+
+
+def _replace_all(db: sqlite3.Connection, scope: str, domain: str,
+                 sent: Iterable[tuple[Key, bytes]]) -> Iterable[tuple[Key, bytes]]:
+    """A full package replaces every digest of (scope, domain): rows it leaves as they were
+    stay untouched (a periodic full mostly re-sends what the state describes). ``sent`` is
+    streamed through a temporary table, never held as a dict; returns what to insert still."""
+    rows = ((t, i, h) for (t, i), h in sent)
+    if db.execute("SELECT 1 FROM digest WHERE scope=? AND domain=? LIMIT 1",
+                  (scope, domain)).fetchone() is None:
+        db.executemany("INSERT OR REPLACE INTO digest VALUES (?,?,?,?,?)",
+                       ((scope, domain, t, i, h) for t, i, h in rows))
+        return ()
+    db.execute("CREATE TEMP TABLE sent (type TEXT NOT NULL, id TEXT NOT NULL, hash BLOB NOT NULL,"
+               " PRIMARY KEY (type, id)) WITHOUT ROWID")
+    db.executemany("INSERT OR REPLACE INTO temp.sent VALUES (?,?,?)", rows)
+    db.execute("DELETE FROM digest WHERE scope=? AND domain=? AND NOT EXISTS (SELECT 1 FROM "
+               "temp.sent s WHERE s.type=digest.type AND s.id=digest.id)", (scope, domain))
+    db.execute("INSERT OR REPLACE INTO digest SELECT ?, ?, s.type, s.id, s.hash FROM temp.sent s "
+               "WHERE NOT EXISTS (SELECT 1 FROM digest d WHERE d.scope=? AND d.domain=? AND "
+               "d.type=s.type AND d.id=s.id AND d.hash=s.hash)", (scope, domain, scope, domain))
+    db.execute("DROP TABLE temp.sent")
+    return ()

@@ -14,16 +14,19 @@ import datetime as dt
 import logging
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pcsauvegarde.core.package import PackageError
 from pcsauvegarde.publisher.drop import prune_drop
+from pcsauvegarde.publisher.drop_index import write_index
 from pcsauvegarde.publisher.incremental import publish_mirror
 from pcsauvegarde.publisher.inputs import Refresh, SourceInputs
 from pcsauvegarde.publisher.mirror import Mirror
 from pcsauvegarde.publisher.publisher import PublisherConfig, PublishError
+from pcsauvegarde.publisher.report import PublishReport
 
 log = logging.getLogger(__name__)
 DEFAULT_INTERVAL = 15.0
@@ -38,6 +41,9 @@ class Turn:
     error: str = ""
     published: bool = False
     pruned: list[Path] = field(default_factory=list)
+    report: PublishReport | None = None
+    """When published: per type, records read since the previous publish → changed records in
+    some scope → sent (cycle_report.py)."""
 
 
 @dataclass
@@ -59,20 +65,27 @@ class Watcher:
         self.sources = SourceInputs(self.mirror, self.settle, self.config.hl7)
         self.last_publish: float | None = None
         self.full_check_at = 0.0
+        self.imported: Counter[str] = Counter()  # read since the last publish
 
     def turn(self, now: dt.datetime | None = None) -> Turn:
         """Scan once; publish when due. Never raises for a source or drop problem."""
         turn = Turn(self.sources.refresh(self.inputs))
+        self.imported.update(turn.refresh.imported)
         tick = self.clock()
         waited = self.last_publish is None or tick - self.last_publish >= self.interval
         # a full package may fall due with nothing pending: looked at once a minute
         full_due = tick >= self.full_check_at
         if waited and (self.mirror.pending or full_due or self.last_publish is None):
             try:
-                turn.written = publish_mirror(self.mirror, self.config, "auto", now)
-                turn.published = True
+                report = PublishReport()
+                turn.written = publish_mirror(self.mirror, self.config, "auto", now,
+                                              report=report, imported=self.imported)
+                turn.published, turn.report = True, report
+                self.imported = Counter()
                 if any(".full." in p.name for p in turn.written):
                     turn.pruned = prune_drop(self.config.drop_dir)
+                if turn.written or turn.pruned:  # what an HTTPS drop serves (transports.md)
+                    write_index(self.config.drop_dir, now)
                 self.last_publish = tick
                 self.full_check_at = tick + 60
             except (PublishError, PackageError, OSError) as exc:

@@ -110,3 +110,24 @@ def test_deletions_in_a_delta(tmp_path, signing_key, identity):
     opened = _write(tmp_path, m, lines, identity, signing_key)
     rows = [r for batch in opened.iter_rows() for r in batch]
     assert rows[1] == ("stay", "NDA1", "dpi", None, None)
+
+
+def test_expand_checks_once_and_keeps_the_rows_for_the_promotion(tmp_path, signing_key,
+                                                                 identity, monkeypatch):
+    lines = [_lab(i) for i in range(BIG)] + [
+        {"type": "deleted", "record_type": "lab_result", "id": "L-old"}]
+    m = manifest(domain="lab", kind="delta", base_sequence=41,
+                 counts={"lab_result": BIG, "deleted": 1})
+    expected = [list(r) for batch in _write(tmp_path / "a", m, lines, identity,
+                                            signing_key).iter_rows() for r in batch]
+    opened = _write(tmp_path / "b", m, lines, identity, signing_key)
+    kept = tmp_path / "b" / ".kept.rows"
+    opened.expand(kept)
+    # the promotion reads what expand() checked: no parse, no check, the same rows in order
+    monkeypatch.setattr(records, "record_from_dict", lambda *a: pytest.fail("checked twice"))
+    monkeypatch.setattr("pcsauvegarde.core.record_check.quick_checks",
+                        lambda *a, **k: pytest.fail("checked twice"))
+    assert [list(r) for batch in opened.iter_rows() for r in batch] == expected
+    assert expected[-1] == ["lab_result", "L-old", "lab", None, None]
+    opened.close()
+    assert not kept.exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+from collections import Counter
 
 import pytest
 
@@ -19,7 +20,7 @@ from pcsauvegarde.core.package import (
     read_package,
     seal,
 )
-from pcsauvegarde.core.package.seal import compress, sign_package
+from pcsauvegarde.core.package.seal import EncodedRecord, compress, sign_package
 from tests.support.records import manifest, sample_records
 
 
@@ -268,3 +269,22 @@ def test_encoded_lines_are_sealed_as_is_or_checked_on_request():
     with pytest.raises(PackageError) as err:
         compress(manifest(), bad)  # validate=True: the reference check names what is wrong
     assert err.value.reason == "record"
+
+
+def test_chunks_of_lines_stream_in_order_and_are_numbered_when_checked():
+    from pcsauvegarde.core.package import EncodedLines
+    from pcsauvegarde.publisher.lines import record_line
+
+    recs = sample_records(3)
+    lines = [record_line(r) for r in recs]
+    whole = EncodedLines([r.TYPE for r in recs], lines)
+    chunks = [EncodedLines([r.TYPE for r in recs[:2]], lines[:2]),
+              EncodedRecord(recs[2].TYPE, lines[2]),
+              EncodedLines([r.TYPE for r in recs[3:]], lines[3:])]
+    streamed, m = compress(manifest(), iter(chunks), validate=False)
+    assert gzip.decompress(streamed) == gzip.decompress(compress(manifest(), whole)[0])
+    assert m.counts == Counter(r.TYPE for r in recs)
+    bad = [chunks[0], EncodedLines(["patient"], [b'{"type":"patient","id":"P1"}\n'])]
+    with pytest.raises(PackageError) as err:
+        compress(manifest(), iter(bad))
+    assert (err.value.reason, err.value.line) == ("record", 4)  # manifest, 2 lines, then it

@@ -90,3 +90,34 @@ def test_bad_config_exits_2(tmp_path):
                     'recipients = ["age1x"]\nunit = ["REA"]\n', encoding="utf-8")
     r = CliRunner().invoke(main, ["publish", "--config", str(toml), str(DATA / "unites.csv")])
     assert r.exit_code == 2 and "ligne 6 : clé inconnue « unit »" in r.output, r.output
+
+
+def test_one_shot_publish_sends_a_delta_from_the_state_and_a_full_when_it_is_lost(tmp_path):
+    toml = _config(tmp_path)
+    adt = tmp_path / "adt.hl7"
+    adt.write_text(message("ADT^A01", "1", PID, visit(admit="202611250830")), encoding="utf-8")
+    args = ["publish", "--config", str(toml), str(adt), str(DATA / "unites.csv")]
+
+    def names(output: str) -> list[str]:
+        return sorted(line.rsplit("/", 1)[1] for line in output.splitlines()
+                      if line.startswith("publié"))
+
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 0, r.output
+    assert names(r.output) == ["urg-1.directory.full.0000000001.age",
+                               "urg-1.dpi.full.0000000001.age"]
+    # a transfer at the source: only the stay goes, as a delta on the state's packages
+    adt.write_text(message("ADT^A01", "1", PID, visit(unit="USIC", admit="202611250830")),
+                   encoding="utf-8")
+    r = CliRunner().invoke(main, args)
+    assert names(r.output) == ["urg-1.dpi.delta.0000000002.age"], r.output
+    assert "séjours : 1 → 1 → 1" in r.output and "patients : 1 → 1 → 0" in r.output
+    assert "non envoyés, inchangé depuis le paquet précédent" in r.output
+    # the state is lost: one full per domain, numbered after the drop's packages
+    for path in (tmp_path / "pub").glob("*.sqlite*"):
+        path.unlink()
+    r = CliRunner().invoke(main, args)
+    assert names(r.output) == ["urg-1.directory.full.0000000002.age",
+                               "urg-1.dpi.full.0000000003.age"], r.output
+    index = (tmp_path / "pub" / "drop" / "index.txt").read_text()
+    assert "urg-1.dpi.full.0000000003.age" in index

@@ -203,3 +203,27 @@ def test_an_appointment_routes_its_patient_to_the_clinic_in_mirror_and_publisher
     assert mirror.pending.moved["dpi"] == {"900070"}
     served = mirror.routing(groups)
     assert "900070" not in served["cardio"] and "900070" in served["urgences"]
+def test_cycle_report_counts_each_changed_record_once_with_its_reason(tmp_path):
+    from collections import Counter
+
+    from pcsauvegarde.publisher.cycle_report import GONE
+    from pcsauvegarde.publisher.report import PublishReport
+
+    config, _ = publisher(tmp_path / "pub", SCOPES)
+    mirror = Mirror()
+    mirror.upsert(hospital(), check=True)
+    publish_mirror(mirror, config, "delta", now=T0)
+    elsewhere = patient(8, "PNEUMO")  # a unit no scope names: nobody receives them
+    mirror.upsert(patient(7, "USIC") + elsewhere)
+    mirror.remove([("allergy", "A00"), ("allergy", "nobody-had-it")])
+    report = PublishReport()
+    written = publish_mirror(mirror, config, "delta", now=T0 + MIN, report=report,
+                             imported=Counter(r.TYPE for r in patient(7, "USIC") + elsewhere))
+    assert report.packages == written
+    patients = report.types["patient"]
+    assert (patients.imported, patients.in_scope, patients.sent) == (2, 1, 1)
+    assert patients.not_sent == {"séjours en unité non desservie (PNEUMO) et aucune station "
+                                 "« patients_without_stay »": 1}  # the one-shot's words
+    allergies = report.types["allergy"]
+    assert (allergies.in_scope, allergies.sent) == (1, 1)  # the deletion of A00, sent once
+    assert allergies.not_sent == {} and GONE not in report.types["patient"].not_sent

@@ -16,6 +16,7 @@ from pcsauvegarde.publisher import inputs as inputs_module
 from pcsauvegarde.publisher.inputs import SourceInputs
 from pcsauvegarde.publisher.mirror import Mirror
 from pcsauvegarde.publisher.publisher import write_publisher_config
+from pcsauvegarde.publisher.report import UNCHANGED
 from pcsauvegarde.publisher.watch import Watcher
 from tests.support.fhir import IPP
 from tests.support.fhir import patient_resource as _patient
@@ -47,8 +48,9 @@ def _obs(oid: str, value: float, updated: str) -> dict:
 
 
 def _entry(mirror: Mirror, rtype: str, rid: str) -> dict:
-    domain = {"patient": "dpi", "stay": "dpi", "lab_result": "lab", "product": "pharmacy"}[rtype]
-    return json.loads(mirror.entries[domain][(rtype, rid)].line)
+    entry = mirror.entry((rtype, rid))
+    assert entry is not None
+    return json.loads(entry.line)
 
 
 def test_hl7_messages_are_events_on_the_state_earlier_ones_left(tmp_path):
@@ -77,7 +79,7 @@ def test_unchanged_files_are_not_parsed_and_changed_catalogues_delete(tmp_path, 
     mirror = Mirror()
     sources = SourceInputs(mirror)
     assert sources.refresh([inbox]).changed > 1
-    products = set(mirror.entries["pharmacy"])
+    products = mirror.keys("pharmacy")
     mirror.take(DOMAINS)  # as a publish would
     parsed = []
     real = inputs_module.import_catalogues
@@ -92,7 +94,7 @@ def test_unchanged_files_are_not_parsed_and_changed_catalogues_delete(tmp_path, 
     os.utime(inbox / "produits.csv", (time.time() - 2,) * 2)
     report = sources.refresh([inbox])
     assert len(parsed) == 1 and report.removed == 1 and report.changed == 0
-    assert len(set(mirror.entries["pharmacy"])) == len(products) - 1
+    assert len(mirror.keys("pharmacy")) == len(products) - 1
 
 
 def test_fhir_since_exports_map_newer_versions_in_the_earlier_context(tmp_path):
@@ -141,8 +143,19 @@ def test_watcher_publishes_new_messages_and_a_station_sees_them(tmp_path):
                                    _pv1(unit="USIC", admit="")))
     assert watcher.turn().written == []  # 5 s after: at most one publish per interval
     assert watcher.turn().written == []
-    (delta,) = watcher.turn().written  # 15 s after the first
+    turn = watcher.turn()  # 15 s after the first
+    (delta,) = turn.written
     assert delta.name == "urg-1.dpi.delta.0000000002.age"
+    # an HTTPS drop serves index.txt: it lists every package, the new delta included
+    index = (config.drop_dir / "index.txt").read_text()
+    assert f"{delta.name} {delta.stat().st_size}" in index and ".full.0000000001" in index
+    # the cycle's report: the A02 read a patient (unchanged) and a stay (moved to USIC); the
+    # patient's records are looked at again, the stations already have the patient's line
+    assert turn.report is not None
+    patient, stay = turn.report.types["patient"], turn.report.types["stay"]
+    assert (patient.imported, patient.in_scope, patient.sent) == (1, 1, 0)
+    assert patient.not_sent == {UNCHANGED: 1}
+    assert (stay.imported, stay.in_scope, stay.sent) == (1, 1, 1)
     pull(settings, store)
     assert store.snapshot("dpi").sequence == 2
 
@@ -179,6 +192,7 @@ def test_cli_watch_publishes_then_stops_cleanly_on_sigterm(tmp_path):
         proc.kill()
     assert proc.returncode == 0, err
     assert "publié :" in out and "Publication continue arrêtée." in out
+    assert "Bilan par type" in out and "séjours : 1 → 1 → 1" in out
     assert "Traceback" not in err
 
 

@@ -52,8 +52,9 @@ class OpenedPackage:
     The package is only valid once :meth:`iter_records` has run to the end without error
     (the manifest counts are checked last); the store MUST NOT promote it before that.
     Opened with a ``workdir``, the decrypted stream lives in a file there, never whole in
-    memory; :meth:`expand` checks everything and keeps the plaintext, so that the store's
-    write lock is then held for writing only. :meth:`close` removes those files.
+    memory; :meth:`expand` checks everything and keeps the checked rows, so that the store's
+    write lock is then held for writing only (nothing parsed or checked twice).
+    :meth:`close` removes those files.
     """
 
     name: str
@@ -63,17 +64,15 @@ class OpenedPackage:
     size: int
     _compressed: bytes | Path = field(repr=False)
     limits: Limits = field(default_factory=Limits)
-    _plain: Path | None = field(default=None, repr=False)
+    _rows: Path | None = field(default=None, repr=False)  # what expand() checked and kept
     _started: float = field(default_factory=time.monotonic, repr=False)
 
     def _lines(self, copy_to: BinaryIO | None = None, max_lines: int | None = -1) -> _Lines:
-        """The plaintext's lines: the checked expansion if there is one, else decompressing
-        under the limits (size, ratio, time, line count)."""
+        """The plaintext's lines, decompressed under the limits (size, ratio, time, line
+        count)."""
         lim = self.limits
         if max_lines == -1:
             max_lines = 1 + sum(self.manifest.counts.values()) + lim.blank_lines
-        if self._plain is not None:
-            return _Lines(self.name, open(self._plain, "rb"), None, max_lines)
         if isinstance(self._compressed, Path):
             source: BinaryIO = open(self._compressed, "rb")
             size, disk = self._compressed.stat().st_size, self._compressed.parent
@@ -84,24 +83,39 @@ class OpenedPackage:
                       copy_to, source)
 
     def expand(self, target: Path) -> None:
-        """Check every record, the limits and the counts, keeping the plaintext in ``target``;
-        afterwards the records are read from there (no decompression, nothing to refuse)."""
+        """Check every record, the limits and the counts, keeping the checked rows in
+        ``target``; afterwards :meth:`iter_rows` reads them from there (no decompression, no
+        second parse or check, nothing to refuse)."""
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
         try:
             with os.fdopen(fd, "wb") as out:
-                for _ in self.iter_rows(copy_to=out):
-                    pass
+                for rows in self.iter_rows():
+                    # one frame per batch: its length, then the rows as a JSON array
+                    frame = orjson.dumps(rows)
+                    try:
+                        out.write(len(frame).to_bytes(8, "little") + frame)
+                    except OSError as exc:
+                        code, why = (("disk", "disque plein") if exc.errno == errno.ENOSPC
+                                     else ("format", str(exc)))
+                        raise PackageError(self.name, code, f"décompression impossible ({why})"
+                                           ) from None
         except BaseException:
             target.unlink(missing_ok=True)
             raise
-        self._plain = target
+        self._rows = target
+
+    def _checked_rows(self, path: Path) -> Iterator[list[Row]]:
+        """The batches :meth:`expand` kept, as it wrote them."""
+        with open(path, "rb") as f:
+            while header := f.read(8):
+                yield orjson.loads(f.read(int.from_bytes(header, "little")))
 
     def close(self) -> None:
         """Remove the files this package wrote in its workdir."""
-        for path in (self._plain, self._compressed):
+        for path in (self._rows, self._compressed):
             if isinstance(path, Path):
                 path.unlink(missing_ok=True)
-        self._plain = None
+        self._rows = None
 
     def __enter__(self) -> Self:
         return self
@@ -151,6 +165,9 @@ class OpenedPackage:
         validated: a quick generated check accepts the common case without building the
         record, anything else goes through ``item_from_dict`` (same errors, same line).
         """
+        if self._rows is not None and copy_to is None:  # checked whole by expand()
+            yield from self._checked_rows(self._rows)
+            return
         counts: Counter = Counter()
         name, domain = self.name, self.manifest.domain
         quick = record_check.quick_checks(domain)

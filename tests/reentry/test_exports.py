@@ -12,7 +12,7 @@ import re
 
 import hl7
 import pytest
-from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.bundle import Bundle  # FHIR R4 4.0.1 (fhir.resources 6.5)
 
 from pcsauvegarde.core.text import CSV_BOM
 from pcsauvegarde.station import patients
@@ -76,7 +76,7 @@ def _resources(bundle: dict, kind: str) -> list[dict]:
 @pytest.mark.parametrize("domain", ["administration", "lab", "sterilisation", "admission"])
 def test_every_fhir_bundle_is_valid_r4(station, filled, domain):
     bundle, pending = fhir.bundle(station, domain)
-    Bundle.model_validate(bundle)      # raises on any element R4(B) does not allow
+    Bundle.parse_obj(bundle)      # raises on any element R4 does not allow
     assert bundle["entry"] and pending == (1 if domain == "admission" else 0)
 
 
@@ -183,7 +183,7 @@ def test_admin_downloads_every_export_and_it_is_journalled(app, station, filled)
         assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
         body = r.get_data(as_text=True)
         if link.endswith("/fhir"):
-            Bundle.model_validate(json.loads(body))
+            Bundle.parse_obj(json.loads(body))
         elif link.endswith("/hl7"):
             assert len(hl7.split_file(body)) == 5 and r.headers["X-Lignes-Non-Verifiees"] == "1"
         else:

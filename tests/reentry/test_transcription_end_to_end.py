@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import hl7
-from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.bundle import Bundle  # FHIR R4 4.0.1 (fhir.resources 6.5)
 
 from pcsauvegarde.station.documents.fmt import format_local
 from pcsauvegarde.station.reentry import status, transcribing, transcription, worklist
@@ -50,7 +50,7 @@ def test_outage_paper_transcribed_verified_and_exported(station):
 
     for domain in ("administration", "lab", "sterilisation", "admission"):
         bundle, pending = fhir.bundle(station, domain)
-        Bundle.model_validate(bundle)
+        Bundle.parse_obj(bundle)
         assert bundle["entry"] and pending == 0, domain
     text, pending = hl7v2.export(station)
     events = [str(hl7.parse(m).segment("MSH")[9]).split("^")[1] for m in hl7.split_file(text)]

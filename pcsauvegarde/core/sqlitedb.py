@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 import threading
@@ -19,8 +20,16 @@ class Database:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         # Patient data: the file exists 0600 before SQLite opens it, whatever the umask, and
-        # SQLite gives its -wal and -shm files the database file's mode.
-        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600))
+        # SQLite gives its -wal and -shm files the database file's mode. An existing database
+        # is NEVER opened outside SQLite: closing any descriptor of the file drops every POSIX
+        # lock this process holds on it, so another process (`pcsauvegarde doctor` beside the
+        # service) would see no reader, checkpoint and delete the WAL under live connections
+        # (sqlite.org/howtocorrupt.html, 2.2).
+        if self.path.is_symlink():
+            raise OSError(errno.ELOOP, "base de données : lien symbolique refusé", str(self.path))
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW,
+                             0o600))
         for extra in ("", "-wal", "-shm", "-journal"):
             target = Path(f"{self.path}{extra}")
             try:

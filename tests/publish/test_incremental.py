@@ -227,3 +227,26 @@ def test_cycle_report_counts_each_changed_record_once_with_its_reason(tmp_path):
     allergies = report.types["allergy"]
     assert (allergies.in_scope, allergies.sent) == (1, 1)  # the deletion of A00, sent once
     assert allergies.not_sent == {} and GONE not in report.types["patient"].not_sent
+
+
+def test_a_restarted_mirror_without_a_domain_leaves_it_untouched(tmp_path):
+    """A restart whose inputs hold no lab record deletes no lab result at the stations."""
+    from pcsauvegarde.publisher.report import PublishReport
+
+    config, ids = publisher(tmp_path / "pub", SCOPES)
+    stations = _stations(tmp_path, config, ids)
+    records = hospital()
+    first = Mirror()
+    first.upsert(records, check=True)
+    publish_mirror(first, config, "delta", now=T0)
+    for settings, store in stations.values():
+        pull(settings, store)
+    restarted = Mirror()
+    restarted.upsert([r for r in records if not isinstance(r, LabResult)])
+    report = PublishReport()
+    written = publish_mirror(restarted, config, "auto", now=T0 + MIN, report=report)
+    assert not [p for p in written if ".lab." in p.name]
+    assert "lab" in report.untouched and not restarted.pending
+    assert any("Laboratoire : aucune entrée dans ce lot, rien envoyé" in line
+               for line in report.lines())
+    _equals_fresh_full(tmp_path, stations, records, T0 + MIN)

@@ -197,6 +197,23 @@ def quick_checks(domain: str, short: bool = False) -> dict[str, QuickCheck]:
     return out
 
 
+def nesting(cls: type) -> int:
+    """The deepest JSON nesting an object the quick check of ``cls`` accepts can have (an
+    object is 1; a list of texts in it, 2; a list of objects, 3), so that a reader can skip its
+    depth limit for accepted objects."""
+    hints = typing.get_type_hints(cls)
+    deepest = 0
+    for f in dataclasses.fields(cls):
+        kind = (_kind(hints[f.name]) or (None, False))[0]
+        if kind is list:
+            deepest = max(deepest, 1)
+        elif isinstance(kind, tuple):
+            deepest = max(deepest, 1 + nesting(kind[1]))
+        elif isinstance(kind, type) and dataclasses.is_dataclass(kind):
+            deepest = max(deepest, nesting(kind))
+    return 1 + deepest
+
+
 def ipp_field(name: str) -> str | None:
     """The JSON field holding the patient's IPP for a record type (``id`` for a patient)."""
     if name == "patient":

@@ -7,7 +7,8 @@ with the state's digests of those keys only. The first publish of a fresh mirror
 record and every digest of the scope (a restart: one full comparison, every deletion seen).
 
 A domain the inputs hold nothing for (no record of it ever read into this mirror) is left
-untouched at the stations: no package, so no deletion; the report names it. An input that
+untouched at the stations: no package, so no deletion; the report of the mirror's first
+publish names it (every one-shot run; under --watch, once, not every 15 s). An input that
 holds a domain is that domain's complete current data: what it lacks is deleted.
 """
 
@@ -57,6 +58,7 @@ def publish_mirror(mirror: Mirror, config: PublisherConfig, kind: str = "auto",
     # domain; comparing it with the state would delete all its records at the stations
     untouched = [d for d in domains if not mirror.holds(d)
                  and not any((g.id, d) in mirror.compared for g in groups)]
+    first = not mirror.compared  # the mirror's first publish: its report names them
     pending = mirror.take(domains)  # an untouched domain's moved patients: nothing to send
     domains = [d for d in domains if d not in untouched]
     looked: dict[str, dict] = {}  # a delta's candidates per domain, with their entries
@@ -79,7 +81,7 @@ def publish_mirror(mirror: Mirror, config: PublisherConfig, kind: str = "auto",
     if report is not None:
         fill_cycle_report(report, mirror, pending, scopes, outcomes, imported or Counter())
         report.packages += [o.path for o in outcomes.values() if o.path is not None]
-        report.untouched += untouched
+        report.untouched += untouched if first else []
     return [o.path for o in outcomes.values() if o.path is not None]
 
 

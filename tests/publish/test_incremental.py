@@ -250,3 +250,18 @@ def test_a_restarted_mirror_without_a_domain_leaves_it_untouched(tmp_path):
     assert any("Laboratoire : aucune entrée dans ce lot, rien envoyé" in line
                for line in report.lines())
     _equals_fresh_full(tmp_path, stations, records, T0 + MIN)
+
+
+def test_an_untouched_domain_is_reported_once_under_watch(tmp_path):
+    """The mirror's first publish names the domains it leaves untouched; later ones do not."""
+    from pcsauvegarde.publisher.report import PublishReport
+
+    config, _ = publisher(tmp_path / "pub", SCOPES)
+    mirror = Mirror()
+    mirror.upsert([r for r in hospital() if not isinstance(r, LabResult)], check=True)
+    reports = [PublishReport(), PublishReport()]
+    publish_mirror(mirror, config, "auto", now=T0, report=reports[0])
+    mirror.upsert([dataclasses.replace(next(r for r in hospital() if isinstance(r, Allergy)),
+                                       substance="Latex")])
+    publish_mirror(mirror, config, "auto", now=T0 + MIN, report=reports[1])
+    assert "lab" in reports[0].untouched and reports[1].untouched == []

@@ -11,9 +11,11 @@ import pytest
 from pcsauvegarde.core.records import MedicationAdministration
 from pcsauvegarde.station.documents import (
     administration_history,
+    administration_plan,
     discharge_prescription,
     patient_summary,
     preop,
+    prescriptions,
 )
 from pcsauvegarde.station.documents.orders import ROUTE_LEGEND
 from tests.support.page_quality import assert_page_quality
@@ -51,3 +53,9 @@ def test_pack_papers_abbreviate_routes_and_space_doses(module, tmp_path):
 def test_preop_lab_header_is_never_broken():
     text = " ".join(page_texts(preop.render(make_long_patient_file(UUID_IPP), make_ctx())))
     assert "Anomali-" not in text and "Anomali\ne" not in text
+
+
+@pytest.mark.parametrize("module", [administration_plan, prescriptions])
+def test_care_papers_space_doses_too(module):
+    flat = re.sub(r"\s+", " ", " ".join(page_texts(module.render(_file(), make_ctx()))))
+    assert "1 g" in flat and not re.search(r"\b1g\b", flat)

@@ -155,7 +155,7 @@ def report(station: Station, exercise_id: int) -> ExerciseReport:
 def print_report(station: Station, report: ExerciseReport, by: str,
                  now: dt.datetime | None = None):
     """Journal, keep and print the report (a failed print stays on the retry list)."""
-    from pcsauvegarde.station.documents import KINDS, exercise_report
+    from pcsauvegarde.station.documents import exercise_report, kind_titles
     from pcsauvegarde.station.issuing.issue import context, documents_dir
     from pcsauvegarde.station.issuing.send import send_document
 
@@ -163,6 +163,6 @@ def print_report(station: Station, report: ExerciseReport, by: str,
     doc = station.journal.issue(exercise_report.KIND, by, now=now)
     extracted = {d: s.extracted_at for d, s in station.store.snapshots().items()}
     pdf = exercise_report.render(report, context(station, doc.number, by, now, extracted),
-                                 {k: v.title for k, v in KINDS.items()})
+                                 kind_titles())
     atomic_write(documents_dir(station) / f"{doc.number}.pdf", pdf, mode=0o600)
     return send_document(station, doc.number, pdf, by)

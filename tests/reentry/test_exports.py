@@ -138,8 +138,8 @@ def test_hl7_messages_parse_back(station, filled):
     assert a28["PID.F3.R1.C1"] == a.ipp and a28["PID.F3.R1.C5"] == "PI"
     assert [a28[f"PID.F3.R1.C4.S{i}"] for i in (1, 2, 3)] == ["CHDEMO", "1.2.3.4", "ISO"]
     assert a28["PID.F5.R1.C1"] == BIRTH and a28["PID.F5.R1.C2"] == "Marie-Ève"
-    # XPN: family ^ given ^ second and further given names (never the first one again)
-    assert a28["PID.F5.R1.C3"] == "Zoë" and a28["PID.F5.R1.C7"] == "L"
+    # IHE PAM France: PID-5.3 is the whole list of first names (the importer reads it so)
+    assert a28["PID.F5.R1.C3"] == FIRST and a28["PID.F5.R1.C7"] == "L"
     assert a28["PID.F5.R2.C1"] == USED and a28["PID.F5.R2.C7"] == "D"
     assert a28["PID.F7"] == "19800229" and a28["PID.F8"] == "F"
     assert a01["PV1.F19.R1.C1"] == a.nda and a01["PV1.F19.R1.C5"] == "VN"

@@ -56,16 +56,14 @@ def _cx(station: Station, ipp: str, kind: str = "PI") -> str:
 
 
 def _pid(station: Station, ipp: str, p: Patient) -> str:
+    # IHE PAM France: PID-5.2 the first given name, PID-5.3 the whole list of first names
+    # (« liste des prénoms », as the INS needs and as our importer reads it), not XPN's
+    # « further given names »: « Patient » alone gives INCONNU^Patient^Patient.
     given = p.first_names.split()
-    first = p.first_name or (given[0] if given else "")
-    if first in given:   # XPN.3 holds the second and further given names only
-        given.remove(first)
-    elif given:
-        given.pop(0)
-    further = esc(" ".join(given))
-    names = [f"{esc(p.birth_name)}^{esc(first)}^{further}^^^^L"]
+    first = esc(p.first_name or (given[0] if given else ""))
+    names = [f"{esc(p.birth_name)}^{first}^{esc(p.first_names)}^^^^L"]
     if p.used_name:
-        names.append(f"{esc(p.used_name)}^{esc(first)}^{further}^^^^D")
+        names.append(f"{esc(p.used_name)}^{first}^{esc(p.first_names)}^^^^D")
     return "|".join(["PID", "1", "", _cx(station, ipp), "", "~".join(names), "",
                      p.birth_date.strftime("%Y%m%d"), SEX.get(p.sex, "U")])
 

@@ -71,9 +71,31 @@ previous() {  # previous KEY: the value saved by the last run, "" when none
 [ -n "$NTP" ] || NTP="$(previous NTP)"
 [ "$NO_PRINTER" != non ] || NO_PRINTER=""  # --printer / --kiosk undo a saved --no-…
 [ "$NO_KIOSK" != non ] || NO_KIOSK=""
+# --- Every option and precondition is checked here, before anything is changed ------------
 case "$STATION" in
     *[!a-z0-9-]*) die "identifiant de station invalide « $STATION » (minuscules, chiffres, tirets)" ;;
 esac
+if [ ! -f "$ROOT$DATA_DIR/station.toml" ] && [ -z "$STATION" ]; then
+    die "première installation : donner l'identifiant de la station (--station ID)" \
+        "— rien n'a été modifié sur ce poste"
+fi
+# The default PPD comes with cups-filters (installed below); a PPD given by hand must exist.
+if [ -z "$NO_PRINTER" ] && [ "$PRINTER_PPD" != everywhere ] && [ "$PRINTER_PPD" != "$DEFAULT_PPD" ] \
+        && [ ! -f "$PRINTER_PPD" ]; then
+    die "--printer-ppd : fichier « $PRINTER_PPD » introuvable (donner un fichier PPD ou « everywhere »)"
+fi
+case "$PRINTER_URI" in
+    ""|*://*) ;;
+    *) die "--printer-uri : adresse « $PRINTER_URI » invalide (attendu : usb://…, ipp://…, socket://… ; voir « lpinfo -v »)" ;;
+esac
+case "$NTP" in
+    *[!A-Za-z0-9.:-]*) die "--ntp : serveur « $NTP » invalide (nom ou adresse IP attendu)" ;;
+esac
+[ -z "$BUILD_VENV" ] || [ -n "$ROOT" ] || die "--build-venv ne sert qu'avec --root DOSSIER"
+if [ -z "$ROOT" ]; then
+    command -v apt-get >/dev/null 2>&1 || die "apt-get introuvable : ce script installe sur Debian 12"
+    command -v systemctl >/dev/null 2>&1 || die "systemctl introuvable : systemd est nécessaire"
+fi
 
 VERSION="$(sed -n 's/^version = "\(.*\)"$/\1/p' "$SRC/pyproject.toml" | head -n 1)"
 [ -n "$VERSION" ] || die "$SRC/pyproject.toml : version introuvable (est-ce une version de pcsauvegarde ?)"
@@ -243,7 +265,6 @@ fi
 # --- The station: data dir and keys, created once, as the service user ---------------------
 AS_STATION="runuser -u $SERVICE_USER -- env PCSAUVEGARDE_DATA=$DATA_DIR $OPT_DIR/venv/bin/pcsauvegarde"
 if [ ! -f "$ROOT$DATA_DIR/station.toml" ]; then
-    [ -n "$STATION" ] || die "première installation : donner l'identifiant de la station (--station ID)"
     # shellcheck disable=SC2086 # AS_STATION is a command line of fixed words
     run $AS_STATION init --data "$DATA_DIR" --station "$STATION"
 else

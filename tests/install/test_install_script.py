@@ -69,10 +69,26 @@ def test_first_install_writes_the_files_and_prints_the_system_commands(tmp_path)
     assert not (root / "opt/pcsauvegarde/releases").exists()  # building is a command too
 
 
-def test_first_install_needs_the_station_id(tmp_path):
+def test_first_install_needs_the_station_id_and_changes_nothing_without_it(tmp_path):
     done = run_script("install.sh", tmp_path / "root", "--no-printer")
     assert done.returncode != 0
     assert "identifiant de la station (--station ID)" in done.stderr
+    assert "rien n'a été modifié" in done.stderr
+    assert commands(done.stdout) == []  # no apt-get, useradd, venv, firewall…
+    assert tree(tmp_path / "root") == {}
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--printer-ppd", "/nulle/part/HL.ppd"), "--printer-ppd : fichier « /nulle/part/HL.ppd » introuvable"),
+    (("--printer-uri", "HL-L5100DN"), "--printer-uri : adresse « HL-L5100DN » invalide"),
+    (("--ntp", "ntp chu;reboot"), "--ntp : serveur « ntp chu;reboot » invalide"),
+], ids=["ppd", "uri", "ntp"])
+def test_bad_options_are_refused_before_anything_is_changed(tmp_path, args, message):
+    done = run_script("install.sh", tmp_path / "root", "--station", STATION, *args)
+    assert done.returncode != 0
+    assert message in done.stderr
+    assert commands(done.stdout) == []
+    assert tree(tmp_path / "root") == {}
 
 
 def test_a_bad_station_id_is_refused_before_anything_is_written(tmp_path):

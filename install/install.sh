@@ -119,7 +119,7 @@ if [ -z "$root_dev" ] || ! lsblk -n -r -s -o TYPE "$root_dev" 2>/dev/null | grep
 fi
 
 # --- Debian packages ----------------------------------------------------------------------
-PKGS="python3 python3-venv cups cups-client cups-filters fonts-dejavu-core nftables logrotate"
+PKGS="python3 python3-venv cups cups-client cups-filters fonts-dejavu-core nftables"
 [ -n "$NO_KIOSK" ] || PKGS="$PKGS cage chromium"
 CHRONY=""
 if [ -z "$ROOT" ] && dpkg -s chrony >/dev/null 2>&1; then CHRONY=oui; fi
@@ -138,7 +138,6 @@ make_dir() {  # make_dir PATH MODE OWNER: created, mode and owner set (again) ev
     run chown "$3" "$1"
 }
 make_dir "$DATA_DIR" 0700 "$SERVICE_USER:$SERVICE_USER"
-make_dir "$LOG_DIR" 0750 "$SERVICE_USER:$SERVICE_USER"
 make_dir "$ETC_DIR" 0755 root:root
 make_dir "$OPT_DIR" 0755 root:root
 
@@ -209,7 +208,14 @@ PCSAUVEGARDE_DATA=$DATA_DIR
 EOF
 [ "$CHANGED" = 0 ] || RESTART=oui
 copy "$HERE/files/wrapper.sh" /usr/local/bin/pcsauvegarde 0755
-copy "$HERE/files/logrotate" /etc/logrotate.d/pcsauvegarde 0644
+# Logs: the journal, bounded (the file and logrotate of earlier releases are no longer used).
+copy "$HERE/files/journald.conf" /etc/systemd/journald.conf.d/pcsauvegarde.conf 0644
+[ "$CHANGED" = 0 ] || run systemctl restart systemd-journald.service
+remove /etc/logrotate.d/pcsauvegarde
+if [ -d "$ROOT$LOG_DIR" ]; then
+    say "anciens journaux gardés : $LOG_DIR (plus écrits ; le journal est maintenant :" \
+        "journalctl -u pcsauvegarde)"
+fi
 
 # --- systemd units -------------------------------------------------------------------------
 copy "$HERE/files/pcsauvegarde.service" "$UNIT_DIR/pcsauvegarde.service" 0644

@@ -58,6 +58,10 @@ fi
 remove /etc/pam.d/pcsauvegarde-kiosque
 remove /etc/chromium/policies/managed/pcsauvegarde.json
 remove /etc/logrotate.d/pcsauvegarde
+if [ -e "$ROOT/etc/systemd/journald.conf.d/pcsauvegarde.conf" ]; then
+    remove /etc/systemd/journald.conf.d/pcsauvegarde.conf
+    run systemctl restart systemd-journald.service
+fi
 remove /etc/systemd/timesyncd.conf.d/pcsauvegarde.conf
 remove /etc/chrony/sources.d/pcsauvegarde.sources
 remove /usr/local/bin/pcsauvegarde
@@ -71,7 +75,8 @@ pcsauvegarde est désinstallé. Restent sur ce poste, volontairement :
     quarantaine), ses clés ($DATA_DIR/keys : clé de déchiffrement et clé de signature
     des signaux de vie), le journal d'audit, le journal des documents émis et les PDF
     imprimés. Ils sont nécessaires à la reprise des données et à une réinstallation.
-  - $LOG_DIR : les journaux du service.
+  - le journal du service dans le journal système (journalctl -u pcsauvegarde), effacé
+    au fil de sa rotation, et $LOG_DIR s'il existe (journaux des anciennes versions).
   - l'utilisateur système « $SERVICE_USER », propriétaire de ces dossiers ;
   - les paquets Debian installés (cups, chromium, cage, nftables…).
 

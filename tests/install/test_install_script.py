@@ -42,10 +42,10 @@ def test_first_install_writes_the_files_and_prints_the_system_commands(tmp_path)
     done = install(root, "--station", STATION, "--ntp", "ntp.chu.example")
     files = tree(root)
     assert files[DATA][:2] == ("dir", 0o700)
-    assert files["/var/log/pcsauvegarde"][:2] == ("dir", 0o750)
+    assert "/var/log/pcsauvegarde" not in files  # the service logs to the journal
     for path in ("/etc/systemd/system/pcsauvegarde.service",
                  "/etc/systemd/system/pcsauvegarde-kiosque.service",
-                 "/etc/nftables.conf", "/etc/logrotate.d/pcsauvegarde",
+                 "/etc/nftables.conf", "/etc/systemd/journald.conf.d/pcsauvegarde.conf",
                  "/etc/chromium/policies/managed/pcsauvegarde.json",
                  "/etc/pam.d/pcsauvegarde-kiosque", "/etc/pcsauvegarde/pcsauvegarde.env",
                  "/opt/pcsauvegarde/install/uninstall.sh", "/usr/local/bin/pcsauvegarde"):
@@ -169,6 +169,7 @@ def test_uninstall_removes_the_install_and_leaves_the_data(tmp_path):
     install(root, "--station", STATION)
     data = root / DATA.lstrip("/")
     (data / "state.sqlite").write_bytes(b"SQLite format 3\x00")
+    (root / "var/log/pcsauvegarde").mkdir(parents=True)  # left by an earlier release
     (root / "var/log/pcsauvegarde/pcsauvegarde.log").write_text("journal\n", encoding="utf-8")
 
     done = run_script("uninstall.sh", root)
@@ -182,6 +183,7 @@ def test_uninstall_removes_the_install_and_leaves_the_data(tmp_path):
                  "/etc/systemd/system/pcsauvegarde-kiosque.service",
                  "/etc/logrotate.d/pcsauvegarde", "/etc/pam.d/pcsauvegarde-kiosque",
                  "/etc/chromium/policies/managed/pcsauvegarde.json",
+                 "/etc/systemd/journald.conf.d/pcsauvegarde.conf",
                  "/etc/nftables.conf.avant-pcsauvegarde"):
         assert gone not in left, gone
     assert (root / "etc/nftables.conf").read_text(encoding="utf-8") == firewall_before
@@ -190,6 +192,7 @@ def test_uninstall_removes_the_install_and_leaves_the_data(tmp_path):
     assert "systemctl disable pcsauvegarde.service" in run
     assert "lpadmin -x PCSAUVEGARDE" in run
     assert "userdel --remove pcsauvegarde-kiosque" in run
+    assert "systemctl restart systemd-journald.service" in run
     assert f"Restent sur ce poste, volontairement :\n  - {DATA}" in done.stdout
     assert f"rm -rf --one-file-system {DATA} /var/log/pcsauvegarde" in done.stdout
     assert "cryptsetup luksErase" in done.stdout
@@ -208,3 +211,23 @@ def test_switching_the_kiosk_off_removes_it(tmp_path):
     back = install(root, "--kiosk")
     assert (root / "etc/systemd/system/pcsauvegarde-kiosque.service").is_file()
     assert "systemctl enable pcsauvegarde-kiosque.service" in commands(back.stdout)
+
+
+def test_logs_go_to_a_bounded_journal_and_the_old_log_file_setup_is_removed(tmp_path):
+    """No log file for systemd to create as root and logrotate to fail on: the journal,
+    capped; an upgrade from a release with the log file drops its logrotate entry."""
+    root = tmp_path / "root"
+    old = root / "etc/logrotate.d/pcsauvegarde"
+    old.parent.mkdir(parents=True)
+    old.write_text("/var/log/pcsauvegarde/*.log {}\n", encoding="utf-8")
+    (root / "var/log/pcsauvegarde").mkdir(parents=True)
+    done = install(root, "--station", STATION)
+    assert not old.exists()
+    assert "anciens journaux gardés : /var/log/pcsauvegarde" in done.stdout
+    conf = (root / "etc/systemd/journald.conf.d/pcsauvegarde.conf").read_text(encoding="utf-8")
+    settings = dict(line.split("=", 1) for line in conf.splitlines()
+                    if "=" in line and not line.startswith("#"))
+    assert settings["SystemMaxUse"] == "1G" and settings["SystemKeepFree"] == "2G"
+    assert settings["Storage"] == "persistent"
+    assert "systemctl restart systemd-journald.service" in commands(done.stdout)
+    assert "logrotate" not in next(c for c in commands(done.stdout) if c.startswith("apt-get"))

@@ -79,7 +79,8 @@ def test_first_install_needs_the_station_id_and_changes_nothing_without_it(tmp_p
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (("--printer-ppd", "/nulle/part/HL.ppd"), "--printer-ppd : fichier « /nulle/part/HL.ppd » introuvable"),
+    (("--printer-ppd", "/nulle/part/HL.ppd"),
+     "--printer-ppd : fichier « /nulle/part/HL.ppd » introuvable"),
     (("--printer-uri", "HL-L5100DN"), "--printer-uri : adresse « HL-L5100DN » invalide"),
     (("--ntp", "ntp chu;reboot"), "--ntp : serveur « ntp chu;reboot » invalide"),
 ], ids=["ppd", "uri", "ntp"])

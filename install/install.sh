@@ -321,6 +321,8 @@ if [ -z "$NO_KIOSK" ]; then
             --shell /usr/sbin/nologin ${groups:+--groups "$groups"} \
             --comment "PC de sauvegarde (kiosque)" "$KIOSK_USER"
     fi
+    # The exports the admin downloads (patient data): the kiosk user's only, 0700.
+    make_dir "$KIOSK_EXPORTS" 0700 "$KIOSK_USER:$KIOSK_USER"
     run systemctl set-default graphical.target
     run systemctl enable pcsauvegarde-kiosque.service
 fi

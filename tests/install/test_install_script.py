@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 
@@ -66,6 +67,11 @@ def test_first_install_writes_the_files_and_prints_the_system_commands(tmp_path)
     assert "nft -c -f /etc/nftables.conf" in run and "nft -f /etc/nftables.conf" in run
     assert "systemctl enable pcsauvegarde.service" in run
     assert "systemctl enable pcsauvegarde-kiosque.service" in run
+    # the folder the kiosk's Chromium downloads into (chromium-policy.json DownloadDirectory)
+    exports = json.loads((root / "etc/chromium/policies/managed/pcsauvegarde.json")
+                         .read_text(encoding="utf-8"))["DownloadDirectory"]
+    assert files[exports][:2] == ("dir", 0o700)
+    assert f"chown pcsauvegarde-kiosque:pcsauvegarde-kiosque {exports}" in run
     assert not (root / "opt/pcsauvegarde/releases").exists()  # building is a command too
 
 

@@ -42,7 +42,14 @@ def test_policy_allows_only_the_station_ui():
     defaults = Settings(data_dir=SYSTEM_DATA_DIR)
     assert policy["URLBlocklist"] == ["*"]
     assert f"http://{defaults.host}:{defaults.port}" in policy["URLAllowlist"]
-    assert policy["DownloadRestrictions"] == 3 and policy["PrintingEnabled"] is False
+    # the browser's print is the documented fallback when CUPS fails (docs/configuration.md)
+    assert policy["PrintingEnabled"] is True
+    # the admin downloads the re-entry exports and the audit CSV (docs/ressaisie.md), into the
+    # one folder install.sh creates, with no dialog to browse the disk
+    assert policy["DownloadRestrictions"] == 0
+    assert policy["DownloadDirectory"] == "/var/lib/pcsauvegarde-kiosque/exports"
+    assert policy["PromptForDownloadLocation"] is False
+    assert policy["AllowFileSelectionDialogs"] is False
     assert policy["BackgroundModeEnabled"] is False and policy["SyncDisabled"] is True
 
 

@@ -346,5 +346,7 @@ else
 fi
 
 say "Installation terminée en $(( $(date +%s) - STARTED )) s : pcsauvegarde $RELEASE."
-say "Suite : déclarer les sources et les clés des émetteurs dans $DATA_DIR/station.toml,"
-say "créer un compte administrateur (pcsauvegarde users add), puis vérifier : pcsauvegarde doctor"
+say "Suite (docs/installation.md, 4.2) : déposer la clé publique de l'émetteur dans"
+say "$DATA_DIR/keys/publisher.pub, déclarer le point de dépôt ([[sources]], heartbeat = true) et"
+say "ipp_assigning_authority dans $DATA_DIR/station.toml, créer un compte administrateur"
+say "(pcsauvegarde users add), démarrer (systemctl start pcsauvegarde) puis vérifier : pcsauvegarde doctor"

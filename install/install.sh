@@ -71,6 +71,30 @@ previous() {  # previous KEY: the value saved by the last run, "" when none
 [ -n "$NTP" ] || NTP="$(previous NTP)"
 [ "$NO_PRINTER" != non ] || NO_PRINTER=""  # --printer / --kiosk undo a saved --no-…
 [ "$NO_KIOSK" != non ] || NO_KIOSK=""
+# What the system was before the first install, for uninstall.sh to put back: the boot target
+# (the kiosk sets graphical.target) and whether nftables.service was enabled. An install made
+# by an older release, which did not record them, can no longer know them: « inconnu ».
+PREVIOUS_TARGET="$(previous PREVIOUS_TARGET)" NFT_ENABLED_BEFORE="$(previous NFT_ENABLED_BEFORE)"
+if [ -f "$ROOT$CONF" ]; then
+    [ -n "$PREVIOUS_TARGET" ] || PREVIOUS_TARGET=inconnu
+    [ -n "$NFT_ENABLED_BEFORE" ] || NFT_ENABLED_BEFORE=inconnu
+else
+    if [ -z "$ROOT" ]; then
+        PREVIOUS_TARGET="$(systemctl get-default 2>/dev/null || true)"
+        if systemctl is-enabled --quiet nftables.service 2>/dev/null; then
+            NFT_ENABLED_BEFORE=oui
+        else
+            NFT_ENABLED_BEFORE=non
+        fi
+    else  # a staging root: the links systemctl would read
+        link="$(readlink "$ROOT/etc/systemd/system/default.target" 2>/dev/null || true)"
+        PREVIOUS_TARGET="${link##*/}"
+        NFT_ENABLED_BEFORE=non
+        [ ! -e "$ROOT/etc/systemd/system/sysinit.target.wants/nftables.service" ] \
+            || NFT_ENABLED_BEFORE=oui
+    fi
+    [ -n "$PREVIOUS_TARGET" ] || PREVIOUS_TARGET=graphical.target  # systemd's own default
+fi
 # --- Every option and precondition is checked here, before anything is changed ------------
 case "$STATION" in
     *[!a-z0-9-]*) die "identifiant de station invalide « $STATION » (minuscules, chiffres, tirets)" ;;
@@ -201,6 +225,9 @@ NO_PRINTER=$NO_PRINTER
 NO_KIOSK=$NO_KIOSK
 NTP=$NTP
 RELEASE=$RELEASE
+# Avant la première installation (remis par uninstall.sh) :
+PREVIOUS_TARGET=$PREVIOUS_TARGET
+NFT_ENABLED_BEFORE=$NFT_ENABLED_BEFORE
 EOF
 put "$ETC_DIR/pcsauvegarde.env" 0644 <<EOF
 # Environnement du service pcsauvegarde (systemd EnvironmentFile).

@@ -67,6 +67,8 @@ def test_first_install_writes_the_files_and_prints_the_system_commands(tmp_path)
     assert "nft -c -f /etc/nftables.conf" in run and "nft -f /etc/nftables.conf" in run
     assert "systemctl enable pcsauvegarde.service" in run
     assert "systemctl enable pcsauvegarde-kiosque.service" in run
+    # the closing steps follow the guide: the publisher key goes in keys/publisher.pub
+    assert f"{DATA}/keys/publisher.pub" in done.stdout.split("Installation terminée")[1]
     # the folder the kiosk's Chromium downloads into (chromium-policy.json DownloadDirectory)
     exports = json.loads((root / "etc/chromium/policies/managed/pcsauvegarde.json")
                          .read_text(encoding="utf-8"))["DownloadDirectory"]
@@ -238,3 +240,38 @@ def test_logs_go_to_a_bounded_journal_and_the_old_log_file_setup_is_removed(tmp_
     assert settings["Storage"] == "persistent"
     assert "systemctl restart systemd-journald.service" in commands(done.stdout)
     assert "logrotate" not in next(c for c in commands(done.stdout) if c.startswith("apt-get"))
+
+
+def test_uninstall_puts_back_the_boot_target_and_nftables_state_of_before(tmp_path):
+    root = tmp_path / "root"
+    (root / "etc/systemd/system").mkdir(parents=True)
+    (root / "etc/systemd/system/default.target").symlink_to(
+        "/lib/systemd/system/multi-user.target")
+    install(root, "--station", STATION)
+    install(root)  # a second run keeps what the first one saw, not its own changes
+    conf = (root / "etc/pcsauvegarde/installation.conf").read_text(encoding="utf-8")
+    assert "PREVIOUS_TARGET=multi-user.target" in conf and "NFT_ENABLED_BEFORE=non" in conf
+    done = run_script("uninstall.sh", root)
+    assert done.returncode == 0, done.stderr
+    run = commands(done.stdout)
+    assert "systemctl set-default multi-user.target" in run
+    assert "systemctl disable nftables.service" in run
+    assert "non connus de cette installation" not in done.stdout
+
+
+def test_uninstall_of_an_older_install_says_what_it_leaves(tmp_path):
+    """An install by an earlier release did not record the state before: say so."""
+    root = tmp_path / "root"
+    install(root, "--station", STATION)
+    conf = root / "etc/pcsauvegarde/installation.conf"
+    conf.write_text("".join(line for line in conf.read_text(encoding="utf-8").splitlines(True)
+                            if not line.startswith(("PREVIOUS_TARGET", "NFT_ENABLED"))),
+                    encoding="utf-8")
+    install(root)  # an upgrade cannot know either: it records « inconnu »
+    assert "PREVIOUS_TARGET=inconnu" in conf.read_text(encoding="utf-8")
+    done = run_script("uninstall.sh", root)
+    run = commands(done.stdout)
+    assert not any(c.startswith("systemctl set-default") for c in run)
+    assert "systemctl disable nftables.service" not in run
+    assert "systemctl set-default multi-user.target)" in done.stdout
+    assert "nftables.service reste activé au démarrage" in done.stdout

@@ -1,4 +1,4 @@
-"""The example systemd unit for serve-drop in docs/depot-https.md: systemd accepts it and it
+"""The example systemd unit for serve-drop in docs/publisher.md: systemd accepts it and it
 runs serve-drop with the pinned station keys (a drop server without them is refused)."""
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ ANALYZE = shutil.which("systemd-analyze")
 
 
 def _unit_text() -> str:
-    text = (DOCS / "depot-https.md").read_text(encoding="utf-8")
+    text = (DOCS / "publisher.md").read_text(encoding="utf-8")
     found = re.search(r"```ini\n(.*?)```", text, re.S)
-    assert found is not None, "exemple de service systemd absent de depot-https.md"
+    assert found is not None, "exemple de service systemd absent de publisher.md"
     return found.group(1)
 
 

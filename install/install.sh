@@ -71,9 +71,55 @@ previous() {  # previous KEY: the value saved by the last run, "" when none
 [ -n "$NTP" ] || NTP="$(previous NTP)"
 [ "$NO_PRINTER" != non ] || NO_PRINTER=""  # --printer / --kiosk undo a saved --no-…
 [ "$NO_KIOSK" != non ] || NO_KIOSK=""
+# What the system was before the first install, for uninstall.sh to put back: the boot target
+# (the kiosk sets graphical.target) and whether nftables.service was enabled. An install made
+# by an older release, which did not record them, can no longer know them: « inconnu ».
+PREVIOUS_TARGET="$(previous PREVIOUS_TARGET)" NFT_ENABLED_BEFORE="$(previous NFT_ENABLED_BEFORE)"
+if [ -f "$ROOT$CONF" ]; then
+    [ -n "$PREVIOUS_TARGET" ] || PREVIOUS_TARGET=inconnu
+    [ -n "$NFT_ENABLED_BEFORE" ] || NFT_ENABLED_BEFORE=inconnu
+else
+    if [ -z "$ROOT" ]; then
+        PREVIOUS_TARGET="$(systemctl get-default 2>/dev/null || true)"
+        if systemctl is-enabled --quiet nftables.service 2>/dev/null; then
+            NFT_ENABLED_BEFORE=oui
+        else
+            NFT_ENABLED_BEFORE=non
+        fi
+    else  # a staging root: the links systemctl would read
+        link="$(readlink "$ROOT/etc/systemd/system/default.target" 2>/dev/null || true)"
+        PREVIOUS_TARGET="${link##*/}"
+        NFT_ENABLED_BEFORE=non
+        [ ! -e "$ROOT/etc/systemd/system/sysinit.target.wants/nftables.service" ] \
+            || NFT_ENABLED_BEFORE=oui
+    fi
+    [ -n "$PREVIOUS_TARGET" ] || PREVIOUS_TARGET=graphical.target  # systemd's own default
+fi
+# --- Every option and precondition is checked here, before anything is changed ------------
 case "$STATION" in
     *[!a-z0-9-]*) die "identifiant de station invalide « $STATION » (minuscules, chiffres, tirets)" ;;
 esac
+if [ ! -f "$ROOT$DATA_DIR/station.toml" ] && [ -z "$STATION" ]; then
+    die "première installation : donner l'identifiant de la station (--station ID)" \
+        "— rien n'a été modifié sur ce poste"
+fi
+# The default PPD comes with cups-filters (installed below); a PPD given by hand must exist.
+if [ -z "$NO_PRINTER" ] && [ "$PRINTER_PPD" != everywhere ] && [ "$PRINTER_PPD" != "$DEFAULT_PPD" ] \
+        && [ ! -f "$PRINTER_PPD" ]; then
+    die "--printer-ppd : fichier « $PRINTER_PPD » introuvable (donner un fichier PPD ou « everywhere »)"
+fi
+case "$PRINTER_URI" in
+    ""|*://*) ;;
+    *) die "--printer-uri : adresse « $PRINTER_URI » invalide (attendu : usb://…, ipp://…, socket://… ; voir « lpinfo -v »)" ;;
+esac
+case "$NTP" in
+    *[!A-Za-z0-9.:-]*) die "--ntp : serveur « $NTP » invalide (nom ou adresse IP attendu)" ;;
+esac
+[ -z "$BUILD_VENV" ] || [ -n "$ROOT" ] || die "--build-venv ne sert qu'avec --root DOSSIER"
+if [ -z "$ROOT" ]; then
+    command -v apt-get >/dev/null 2>&1 || die "apt-get introuvable : ce script installe sur Debian 12"
+    command -v systemctl >/dev/null 2>&1 || die "systemctl introuvable : systemd est nécessaire"
+fi
 
 VERSION="$(sed -n 's/^version = "\(.*\)"$/\1/p' "$SRC/pyproject.toml" | head -n 1)"
 [ -n "$VERSION" ] || die "$SRC/pyproject.toml : version introuvable (est-ce une version de pcsauvegarde ?)"
@@ -97,7 +143,7 @@ if [ -z "$root_dev" ] || ! lsblk -n -r -s -o TYPE "$root_dev" 2>/dev/null | grep
 fi
 
 # --- Debian packages ----------------------------------------------------------------------
-PKGS="python3 python3-venv cups cups-client cups-filters fonts-dejavu-core nftables logrotate"
+PKGS="python3 python3-venv cups cups-client cups-filters fonts-dejavu-core nftables"
 [ -n "$NO_KIOSK" ] || PKGS="$PKGS cage chromium"
 CHRONY=""
 if [ -z "$ROOT" ] && dpkg -s chrony >/dev/null 2>&1; then CHRONY=oui; fi
@@ -116,7 +162,6 @@ make_dir() {  # make_dir PATH MODE OWNER: created, mode and owner set (again) ev
     run chown "$3" "$1"
 }
 make_dir "$DATA_DIR" 0700 "$SERVICE_USER:$SERVICE_USER"
-make_dir "$LOG_DIR" 0750 "$SERVICE_USER:$SERVICE_USER"
 make_dir "$ETC_DIR" 0755 root:root
 make_dir "$OPT_DIR" 0755 root:root
 
@@ -180,6 +225,9 @@ NO_PRINTER=$NO_PRINTER
 NO_KIOSK=$NO_KIOSK
 NTP=$NTP
 RELEASE=$RELEASE
+# Avant la première installation (remis par uninstall.sh) :
+PREVIOUS_TARGET=$PREVIOUS_TARGET
+NFT_ENABLED_BEFORE=$NFT_ENABLED_BEFORE
 EOF
 put "$ETC_DIR/pcsauvegarde.env" 0644 <<EOF
 # Environnement du service pcsauvegarde (systemd EnvironmentFile).
@@ -187,7 +235,14 @@ PCSAUVEGARDE_DATA=$DATA_DIR
 EOF
 [ "$CHANGED" = 0 ] || RESTART=oui
 copy "$HERE/files/wrapper.sh" /usr/local/bin/pcsauvegarde 0755
-copy "$HERE/files/logrotate" /etc/logrotate.d/pcsauvegarde 0644
+# Logs: the journal, bounded (the file and logrotate of earlier releases are no longer used).
+copy "$HERE/files/journald.conf" /etc/systemd/journald.conf.d/pcsauvegarde.conf 0644
+[ "$CHANGED" = 0 ] || run systemctl restart systemd-journald.service
+remove /etc/logrotate.d/pcsauvegarde
+if [ -d "$ROOT$LOG_DIR" ]; then
+    say "anciens journaux gardés : $LOG_DIR (plus écrits ; le journal est maintenant :" \
+        "journalctl -u pcsauvegarde)"
+fi
 
 # --- systemd units -------------------------------------------------------------------------
 copy "$HERE/files/pcsauvegarde.service" "$UNIT_DIR/pcsauvegarde.service" 0644
@@ -243,7 +298,6 @@ fi
 # --- The station: data dir and keys, created once, as the service user ---------------------
 AS_STATION="runuser -u $SERVICE_USER -- env PCSAUVEGARDE_DATA=$DATA_DIR $OPT_DIR/venv/bin/pcsauvegarde"
 if [ ! -f "$ROOT$DATA_DIR/station.toml" ]; then
-    [ -n "$STATION" ] || die "première installation : donner l'identifiant de la station (--station ID)"
     # shellcheck disable=SC2086 # AS_STATION is a command line of fixed words
     run $AS_STATION init --data "$DATA_DIR" --station "$STATION"
 else
@@ -294,6 +348,8 @@ if [ -z "$NO_KIOSK" ]; then
             --shell /usr/sbin/nologin ${groups:+--groups "$groups"} \
             --comment "PC de sauvegarde (kiosque)" "$KIOSK_USER"
     fi
+    # The exports the admin downloads (patient data): the kiosk user's only, 0700.
+    make_dir "$KIOSK_EXPORTS" 0700 "$KIOSK_USER:$KIOSK_USER"
     run systemctl set-default graphical.target
     run systemctl enable pcsauvegarde-kiosque.service
 fi
@@ -317,5 +373,7 @@ else
 fi
 
 say "Installation terminée en $(( $(date +%s) - STARTED )) s : pcsauvegarde $RELEASE."
-say "Suite : déclarer les sources et les clés des émetteurs dans $DATA_DIR/station.toml,"
-say "créer un compte administrateur (pcsauvegarde users add), puis vérifier : pcsauvegarde doctor"
+say "Suite (docs/installation.md, 4.2) : déposer la clé publique de l'émetteur dans"
+say "$DATA_DIR/keys/publisher.pub, déclarer le point de dépôt ([[sources]], heartbeat = true) et"
+say "ipp_assigning_authority dans $DATA_DIR/station.toml, créer un compte administrateur"
+say "(pcsauvegarde users add), démarrer (systemctl start pcsauvegarde) puis vérifier : pcsauvegarde doctor"

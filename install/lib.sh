@@ -11,6 +11,8 @@ UNIT_DIR=/etc/systemd/system
 SERVICE_USER=pcsauvegarde
 KIOSK_USER=pcsauvegarde-kiosque
 KIOSK_HOME=/var/lib/pcsauvegarde-kiosque
+# Where the kiosk's Chromium saves downloads (DownloadDirectory in chromium-policy.json).
+KIOSK_EXPORTS=$KIOSK_HOME/exports
 QUEUE=PCSAUVEGARDE
 NFT_CONF=/etc/nftables.conf
 NFT_BACKUP=/etc/nftables.conf.avant-pcsauvegarde

@@ -44,6 +44,27 @@ if [ -n "$ROOT" ] || user_exists "$KIOSK_USER"; then
 fi
 remove "$KIOSK_HOME"
 
+# The boot target and nftables.service as they were before the first install, when known.
+CONF="$ROOT$ETC_DIR/installation.conf"
+before() { [ ! -f "$CONF" ] || sed -n "s/^$1=//p" "$CONF" | tail -n 1; }
+PREVIOUS_TARGET="$(before PREVIOUS_TARGET)" NFT_ENABLED_BEFORE="$(before NFT_ENABLED_BEFORE)"
+LEFT_AS_IS=""
+case "$PREVIOUS_TARGET" in
+    ""|inconnu)
+        LEFT_AS_IS="la cible de démarrage (graphical.target si le kiosque était installé ;"
+        LEFT_AS_IS="$LEFT_AS_IS pour revenir à la console : systemctl set-default multi-user.target)" ;;
+    *)
+        run systemctl set-default "$PREVIOUS_TARGET"
+        say "cible de démarrage d'avant l'installation remise : $PREVIOUS_TARGET" ;;
+esac
+case "$NFT_ENABLED_BEFORE" in
+    non) run systemctl disable nftables.service
+         say "nftables.service désactivé, comme avant l'installation" ;;
+    oui) ;;
+    *) LEFT_AS_IS="${LEFT_AS_IS:+$LEFT_AS_IS ; }nftables.service reste activé au démarrage"
+       LEFT_AS_IS="$LEFT_AS_IS (systemctl disable nftables.service s'il ne l'était pas avant)" ;;
+esac
+
 # The firewall: the one before the install, when there was one.
 if [ -e "$ROOT$NFT_BACKUP" ]; then
     mv "$ROOT$NFT_BACKUP" "$ROOT$NFT_CONF"
@@ -58,6 +79,10 @@ fi
 remove /etc/pam.d/pcsauvegarde-kiosque
 remove /etc/chromium/policies/managed/pcsauvegarde.json
 remove /etc/logrotate.d/pcsauvegarde
+if [ -e "$ROOT/etc/systemd/journald.conf.d/pcsauvegarde.conf" ]; then
+    remove /etc/systemd/journald.conf.d/pcsauvegarde.conf
+    run systemctl restart systemd-journald.service
+fi
 remove /etc/systemd/timesyncd.conf.d/pcsauvegarde.conf
 remove /etc/chrony/sources.d/pcsauvegarde.sources
 remove /usr/local/bin/pcsauvegarde
@@ -71,9 +96,12 @@ pcsauvegarde est désinstallé. Restent sur ce poste, volontairement :
     quarantaine), ses clés ($DATA_DIR/keys : clé de déchiffrement et clé de signature
     des signaux de vie), le journal d'audit, le journal des documents émis et les PDF
     imprimés. Ils sont nécessaires à la reprise des données et à une réinstallation.
-  - $LOG_DIR : les journaux du service.
+  - le journal du service dans le journal système (journalctl -u pcsauvegarde), effacé
+    au fil de sa rotation, et $LOG_DIR s'il existe (journaux des anciennes versions).
   - l'utilisateur système « $SERVICE_USER », propriétaire de ces dossiers ;
-  - les paquets Debian installés (cups, chromium, cage, nftables…).
+  - les paquets Debian installés (cups, chromium, cage, nftables…).${LEFT_AS_IS:+
+  - non connus de cette installation (faite par une version plus ancienne), donc laissés :
+    $LEFT_AS_IS.}
 
 Avant d'effacer : vérifier que tout ce qui a été émis sur papier a été ressaisi (journal
 des documents émis par la station) et exporter les admissions provisoires

@@ -9,7 +9,8 @@ import click
 
 from pcsauvegarde.cli.common import DATA_OPTION, console_actor, settings_of
 
-WHEN_HELP = "Date et heure de Paris « JJ/MM/AAAA HH:MM » (par défaut : maintenant)."
+WHEN_HELP = ("Date et heure de Paris « JJ/MM/AAAA HH:MM », ou ISO 8601 avec son décalage "
+             "(« date -Iminutes » : 2026-11-30T10:05+01:00) ; par défaut : maintenant.")
 
 
 def _station(data_dir: Path):
@@ -19,6 +20,7 @@ def _station(data_dir: Path):
 
 
 def _when(value: str | None) -> dt.datetime | None:
+    from pcsauvegarde.core.records import RecordError, parse_utc
     from pcsauvegarde.station.documents.fmt import PARIS
 
     if not value:
@@ -26,9 +28,15 @@ def _when(value: str | None) -> dt.datetime | None:
     try:
         local = dt.datetime.strptime(value.strip(), "%d/%m/%Y %H:%M")
     except ValueError:
+        pass
+    else:
+        return local.replace(tzinfo=PARIS).astimezone(dt.UTC)
+    try:  # an explicit offset says which time it is, whatever the machine's time zone
+        return parse_utc(value.strip())
+    except RecordError:
         raise click.ClickException(f"date et heure « {value[:40]} » illisibles : attendu "
-                                   "JJ/MM/AAAA HH:MM (heure de Paris)") from None
-    return local.replace(tzinfo=PARIS).astimezone(dt.UTC)
+                                   "JJ/MM/AAAA HH:MM (heure de Paris) ou ISO 8601 avec "
+                                   "décalage (2026-11-30T10:05+01:00)") from None
 
 
 def _window(station, key: str | None):
@@ -64,7 +72,7 @@ def outage_start(data_dir: Path, depuis: str | None, libelle: str) -> None:
 
 @reentry.command("corriger-debut")
 @DATA_OPTION
-@click.option("--depuis", required=True, help="Date et heure de Paris « JJ/MM/AAAA HH:MM ».")
+@click.option("--depuis", required=True, help=WHEN_HELP)
 def outage_amend(data_dir: Path, depuis: str) -> None:
     """Corriger le début de la dernière panne (elle a commencé plus tôt, ou erreur)."""
     from pcsauvegarde.station.documents.fmt import format_local

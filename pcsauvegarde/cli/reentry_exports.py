@@ -36,6 +36,7 @@ def reentry_export(data_dir: Path, slug: str, fmt: str, output: Path | None) -> 
                          {"rows": made.rows, "pending": made.pending})
     if str(output) == "-":
         click.echo(made.body, nl=False)
+        _warn_authority(station.settings, fmt)
         return
     path = output or station.settings.exports_dir / made.name
     private_dir(path.parent)
@@ -44,3 +45,12 @@ def reentry_export(data_dir: Path, slug: str, fmt: str, output: Path | None) -> 
     if made.pending:
         click.echo(f"{made.pending} ligne(s) non vérifiée(s) laissée(s) de côté : à faire "
                    "vérifier puis exporter à nouveau.", err=True)
+    _warn_authority(station.settings, fmt)
+
+
+def _warn_authority(settings, fmt: str) -> None:
+    from pcsauvegarde.station.reentry.exports.hl7v2 import authority_warning
+
+    warning = authority_warning(settings) if fmt == "hl7" else ""
+    if warning:
+        click.secho(f"Attention : {warning}", fg="yellow", err=True)

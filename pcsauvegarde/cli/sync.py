@@ -213,23 +213,57 @@ def fleet(config: Path | None, drop: Path | None, keys: tuple[Path, ...],
               required=True, help="Certificat TLS du dépôt (PEM).")
 @click.option("--key", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               required=True, help="Clé privée du certificat (PEM).")
+@click.option("--config", "config", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="publisher.toml : clé de signal de vie (heartbeat_key) de chaque station, "
+                   "comme pour fleet.")
+@click.option("--keys", "keys", multiple=True, type=click.Path(path_type=Path, exists=True),
+              help="Clés publiques des stations, fichiers <station>.pub ou dossier, répétable "
+                   "(comme pour fleet).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Adresse d'écoute (celle que les stations joignent).")
 @click.option("--port", type=int, default=8443, show_default=True)
-def serve_drop(drop: Path, cert: Path, key: Path, host: str, port: int) -> None:
+def serve_drop(drop: Path, cert: Path, key: Path, config: Path | None, keys: tuple[Path, ...],
+               host: str, port: int) -> None:
     """Côté source : servir le dépôt en HTTPS (paquets en lecture seule) et recevoir les
-    signaux de vie des stations (PUT heartbeat-<station>.json), lus ensuite par fleet."""
+    signaux de vie des stations (PUT heartbeat-<station>.json), gardés seulement s'ils sont
+    signés par la clé épinglée pour leur station (--config ou --keys, relues à chaque
+    signal : une station ajoutée ne demande pas de redémarrer le serveur)."""
     import ssl
 
+    from pcsauvegarde.publisher.config import PublisherConfigError
     from pcsauvegarde.publisher.drop_server import make_drop_server
+    from pcsauvegarde.publisher.fleet_pins import (
+        FleetConfigError,
+        FleetPins,
+        merge,
+        pins_from_config,
+        pins_from_key_files,
+    )
+
+    if config is None and not keys:
+        raise click.UsageError("indiquer --config publisher.toml ou --keys (clés des stations) : "
+                               "le dépôt ne garde que les signaux de vie signés par leur station")
+
+    def pins() -> FleetPins:
+        return merge(pins_from_config(config) if config else FleetPins(()),
+                     pins_from_key_files(list(keys)))
 
     try:
-        server = make_drop_server(drop, cert, key, host, port)
+        first = pins()
+    except (FleetConfigError, PublisherConfigError) as exc:
+        raise click.ClickException(str(exc)) from None
+    for warning in first.warnings:
+        click.secho(f"Attention : {warning}", fg="yellow", err=True)
+    if not first.stations:
+        click.secho("Attention : aucune clé de station épinglée : tout signal de vie sera "
+                    "refusé", fg="yellow", err=True)
+    try:
+        server = make_drop_server(drop, cert, key, pins, host, port)
     except (OSError, ssl.SSLError) as exc:
         raise click.ClickException(f"dépôt HTTPS non démarré sur {host}:{port} : "
                                    f"{getattr(exc, 'strerror', None) or exc}") from None
     click.echo(f"Dépôt « {drop} » servi sur https://{host}:{server.server_address[1]}/ "
-               "(Ctrl+C pour arrêter)")
+               f"({len(first.stations)} station(s) épinglée(s) ; Ctrl+C pour arrêter)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from pcsauvegarde.core.package import minisign
 
@@ -14,11 +13,12 @@ def heartbeat_name(station_id: str) -> str:
     return f"heartbeat-{station_id}.json"
 
 
-def read_heartbeat(path: Path, keys) -> dict:
-    """Verify and parse one heartbeat file (raises PackageError on a bad signature)."""
-    data = path.read_bytes()
-    sig = path.with_name(path.name + ".minisig").read_text(encoding="ascii")
-    signer = minisign.verify(data, sig, keys, path.name)
+def parse_heartbeat(data: bytes, sig: str, keys, name: str) -> dict:
+    """Verify and parse heartbeat bytes against their ``.minisig`` text (PackageError when the
+    signature is bad; ValueError when the signed bytes are not a JSON object)."""
+    signer = minisign.verify(data, sig, keys, name)
     status = json.loads(data)
+    if not isinstance(status, dict):
+        raise ValueError(f"« {name} » : signal de vie illisible (objet JSON attendu)")
     status["_signer"] = signer.identification
     return status

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pcsauvegarde.core.heartbeat import read_heartbeat
+from pcsauvegarde.core.heartbeat import heartbeat_name, parse_heartbeat
 from pcsauvegarde.core.numberrange import NumberingError, overlapping, parse_range
 from pcsauvegarde.core.package import PackageError
 from pcsauvegarde.core.package.minisign import Signature
@@ -115,12 +115,20 @@ def _read_one(path: Path, pins: FleetPins, stale_after: dt.timedelta,
 
 
 def _verified(path: Path, station: str, pins: FleetPins) -> dict:
-    """The heartbeat, if signed by the key pinned for ``station`` and naming it inside."""
+    """The heartbeat file, if signed by the key pinned for ``station`` and naming it inside."""
     sig_path = path.with_name(path.name + ".minisig")
     if not sig_path.is_file():
         raise HeartbeatRefused(f"signature « {sig_path.name} » absente : signal de vie non "
                                "vérifiable (en cours d'écriture, ou déposé sans signature)")
-    signer = Signature.parse(sig_path.read_text(encoding="ascii"), sig_path.name).key_id
+    return verified_heartbeat(path.read_bytes(), sig_path.read_text(encoding="ascii"),
+                              station, pins)
+
+
+def verified_heartbeat(data: bytes, sig_text: str, station: str, pins: FleetPins) -> dict:
+    """The heartbeat, if signed by the key pinned for ``station`` and naming it inside
+    (``fleet`` on every reading, ``serve-drop`` before it stores one)."""
+    name = heartbeat_name(station)
+    signer = Signature.parse(sig_text, name + ".minisig").key_id
     pin = pins.for_station(station)
     if pin is None or pin.key.key_id != signer:
         owner = pins.owner_of(signer)
@@ -134,7 +142,7 @@ def _verified(path: Path, station: str, pins: FleetPins) -> dict:
                                    "publisher.toml ou fichier <station>.pub)")
         raise HeartbeatRefused(f"signal de vie de « {station} » signé par une clé inconnue, "
                                "pas par celle épinglée pour cette station : refusé")
-    status = read_heartbeat(path, [pin.key])
+    status = parse_heartbeat(data, sig_text, [pin.key], name)
     if status.get("station") != station:
         raise HeartbeatRefused(f"le signal de vie de « {station} » se dit de la station "
                                f"« {status.get('station')} » : refusé")

@@ -58,8 +58,9 @@ class Source:
     """For ``sftp``: the drop directory on the server."""
     url: str = ""
     """For ``https``: the drop point's base URL; it serves ``index.txt`` and the files."""
-    pin_sha256: str = ""
-    """For ``https``: SHA-256 (hex) of the server certificate (DER); or use ``ca_file``."""
+    pin_sha256: str | tuple[str, ...] = ""
+    """For ``https``: SHA-256 (hex) of the server certificate (DER), or a list of them while a
+    renewed certificate takes over (old and new both accepted); or use ``ca_file``."""
     ca_file: str = ""
     """For ``https``: CA bundle to verify the server with, instead of ``pin_sha256``."""
     timeout_seconds: int = 30
@@ -69,6 +70,12 @@ class Source:
     react: bool = False
     """For ``folder``: also watch the folder (polling, 1 s, backing off to 8 s when quiet)
     and pull as soon as a new package lands, without waiting for the interval."""
+
+    @property
+    def pins(self) -> tuple[str, ...]:
+        """The accepted certificate digests, lower-case hex without colons."""
+        given = (self.pin_sha256,) if isinstance(self.pin_sha256, str) else self.pin_sha256
+        return tuple(p.replace(":", "").lower() for p in given if p)
 
 
 @dataclass(frozen=True)
@@ -448,10 +455,17 @@ def _source(value: Any, cfg: Path, index: int) -> Source:
         if key not in names:
             raise ConfigError(f"« {cfg} » : sources[{index}] : clé inconnue « {key} »")
     typed = {f.name: f for f in dataclasses.fields(Source)}
+    value = dict(value)
+    if isinstance(value.get("pin_sha256"), list):  # several pins: a certificate renewal
+        value["pin_sha256"] = tuple(_typed(cfg, f"sources[{index}].pin_sha256", v, str)
+                                    for v in value["pin_sha256"])
     for key, v in value.items():
         default = typed[key].default
-        if key != "id" and not isinstance(default, dataclasses._MISSING_TYPE):
+        if key not in ("id", "pin_sha256") and not isinstance(default, dataclasses._MISSING_TYPE):
             _typed(cfg, f"sources[{index}].{key}", v, type(default))
+    if not isinstance(value.get("pin_sha256", ""), (str, tuple)):
+        raise ConfigError(f"« {cfg} » : « sources[{index}].pin_sha256 » doit être une "
+                          "empreinte ou une liste d'empreintes")
     source = Source(**value)
     where = f"« {cfg} » : sources[{index}]"
     if source.kind not in KINDS:
@@ -464,14 +478,15 @@ def _source(value: Any, cfg: Path, index: int) -> Source:
     if source.react and source.kind != "folder":
         raise ConfigError(f"{where} : react ne vaut que pour un dossier (kind = \"folder\")")
     missing = [k for k in KINDS[source.kind] if not getattr(source, k)]
-    if source.kind == "https" and not (source.pin_sha256 or source.ca_file):
+    if source.kind == "https" and not (source.pins or source.ca_file):
         missing.append("pin_sha256 ou ca_file")
     if missing:
         raise ConfigError(f"{where} ({source.kind}) : à renseigner : {', '.join(missing)}")
     if source.kind == "https" and not source.url.startswith("https://"):
         raise ConfigError(f"{where} : url doit commencer par https://")
-    if source.pin_sha256 and not re.fullmatch(r"[0-9a-fA-F:]{64,95}", source.pin_sha256):
-        raise ConfigError(f"{where} : pin_sha256 doit être une empreinte SHA-256 hexadécimale")
+    if not all(re.fullmatch(r"[0-9a-f]{64}", pin) for pin in source.pins):
+        raise ConfigError(f"{where} : pin_sha256 doit être une empreinte SHA-256 hexadécimale "
+                          "(ou une liste d'empreintes)")
     return source
 
 

@@ -100,6 +100,8 @@ def test_install_rerun_upgrade_uninstall_in_a_debian_chroot(tmp_path):
     started = time.monotonic()
     _debian(root)
     prepared = time.monotonic()
+    nft_link = root / "etc/systemd/system/sysinit.target.wants/nftables.service"
+    nft_before = nft_link.is_symlink()
     out = _install(root, "--station", STATION, "--no-kiosk", "--no-printer",
                    "--ntp", "ntp.chu.example")
     installed = time.monotonic()
@@ -120,6 +122,11 @@ def test_install_rerun_upgrade_uninstall_in_a_debian_chroot(tmp_path):
     assert (root / "etc/systemd/system/sysinit.target.wants/nftables.service").is_symlink()
     assert "Installation terminée" in out
     assert "service activé mais pas démarré" in out  # no publisher key pinned yet
+    assert (root / "etc/systemd/journald.conf.d/pcsauvegarde.conf").is_file()
+    assert not (root / "etc/logrotate.d/pcsauvegarde").exists()
+    conf = (root / "etc/pcsauvegarde/installation.conf").read_text(encoding="utf-8")
+    assert f"NFT_ENABLED_BEFORE={'oui' if nft_before else 'non'}" in conf
+    assert re.search(r"^PREVIOUS_TARGET=[a-z-]+\.target$", conf, re.M), conf
 
     # The IT team's command, typed as root: it runs as the service user on the installed data.
     doctor = _in_chroot(root, "/usr/local/bin/pcsauvegarde doctor", network=False)
@@ -144,3 +151,5 @@ def test_install_rerun_upgrade_uninstall_in_a_debian_chroot(tmp_path):
     assert not (root / "etc/systemd/system/pcsauvegarde.service").exists()
     assert (data / "station.toml").read_bytes() == before
     assert "Restent sur ce poste, volontairement" in gone
+    assert nft_link.is_symlink() == nft_before  # nftables.service as it was before
+    assert "non connus de cette installation" not in gone

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 
@@ -42,10 +43,10 @@ def test_first_install_writes_the_files_and_prints_the_system_commands(tmp_path)
     done = install(root, "--station", STATION, "--ntp", "ntp.chu.example")
     files = tree(root)
     assert files[DATA][:2] == ("dir", 0o700)
-    assert files["/var/log/pcsauvegarde"][:2] == ("dir", 0o750)
+    assert "/var/log/pcsauvegarde" not in files  # the service logs to the journal
     for path in ("/etc/systemd/system/pcsauvegarde.service",
                  "/etc/systemd/system/pcsauvegarde-kiosque.service",
-                 "/etc/nftables.conf", "/etc/logrotate.d/pcsauvegarde",
+                 "/etc/nftables.conf", "/etc/systemd/journald.conf.d/pcsauvegarde.conf",
                  "/etc/chromium/policies/managed/pcsauvegarde.json",
                  "/etc/pam.d/pcsauvegarde-kiosque", "/etc/pcsauvegarde/pcsauvegarde.env",
                  "/opt/pcsauvegarde/install/uninstall.sh", "/usr/local/bin/pcsauvegarde"):
@@ -66,13 +67,37 @@ def test_first_install_writes_the_files_and_prints_the_system_commands(tmp_path)
     assert "nft -c -f /etc/nftables.conf" in run and "nft -f /etc/nftables.conf" in run
     assert "systemctl enable pcsauvegarde.service" in run
     assert "systemctl enable pcsauvegarde-kiosque.service" in run
+    # the closing steps follow the guide: the publisher key goes in keys/publisher.pub
+    assert f"{DATA}/keys/publisher.pub" in done.stdout.split("Installation terminée")[1]
+    # the folder the kiosk's Chromium downloads into (chromium-policy.json DownloadDirectory)
+    exports = json.loads((root / "etc/chromium/policies/managed/pcsauvegarde.json")
+                         .read_text(encoding="utf-8"))["DownloadDirectory"]
+    assert files[exports][:2] == ("dir", 0o700)
+    assert f"chown pcsauvegarde-kiosque:pcsauvegarde-kiosque {exports}" in run
     assert not (root / "opt/pcsauvegarde/releases").exists()  # building is a command too
 
 
-def test_first_install_needs_the_station_id(tmp_path):
+def test_first_install_needs_the_station_id_and_changes_nothing_without_it(tmp_path):
     done = run_script("install.sh", tmp_path / "root", "--no-printer")
     assert done.returncode != 0
     assert "identifiant de la station (--station ID)" in done.stderr
+    assert "rien n'a été modifié" in done.stderr
+    assert commands(done.stdout) == []  # no apt-get, useradd, venv, firewall…
+    assert tree(tmp_path / "root") == {}
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--printer-ppd", "/nulle/part/HL.ppd"),
+     "--printer-ppd : fichier « /nulle/part/HL.ppd » introuvable"),
+    (("--printer-uri", "HL-L5100DN"), "--printer-uri : adresse « HL-L5100DN » invalide"),
+    (("--ntp", "ntp chu;reboot"), "--ntp : serveur « ntp chu;reboot » invalide"),
+], ids=["ppd", "uri", "ntp"])
+def test_bad_options_are_refused_before_anything_is_changed(tmp_path, args, message):
+    done = run_script("install.sh", tmp_path / "root", "--station", STATION, *args)
+    assert done.returncode != 0
+    assert message in done.stderr
+    assert commands(done.stdout) == []
+    assert tree(tmp_path / "root") == {}
 
 
 def test_a_bad_station_id_is_refused_before_anything_is_written(tmp_path):
@@ -153,6 +178,7 @@ def test_uninstall_removes_the_install_and_leaves_the_data(tmp_path):
     install(root, "--station", STATION)
     data = root / DATA.lstrip("/")
     (data / "state.sqlite").write_bytes(b"SQLite format 3\x00")
+    (root / "var/log/pcsauvegarde").mkdir(parents=True)  # left by an earlier release
     (root / "var/log/pcsauvegarde/pcsauvegarde.log").write_text("journal\n", encoding="utf-8")
 
     done = run_script("uninstall.sh", root)
@@ -166,6 +192,7 @@ def test_uninstall_removes_the_install_and_leaves_the_data(tmp_path):
                  "/etc/systemd/system/pcsauvegarde-kiosque.service",
                  "/etc/logrotate.d/pcsauvegarde", "/etc/pam.d/pcsauvegarde-kiosque",
                  "/etc/chromium/policies/managed/pcsauvegarde.json",
+                 "/etc/systemd/journald.conf.d/pcsauvegarde.conf",
                  "/etc/nftables.conf.avant-pcsauvegarde"):
         assert gone not in left, gone
     assert (root / "etc/nftables.conf").read_text(encoding="utf-8") == firewall_before
@@ -174,6 +201,7 @@ def test_uninstall_removes_the_install_and_leaves_the_data(tmp_path):
     assert "systemctl disable pcsauvegarde.service" in run
     assert "lpadmin -x PCSAUVEGARDE" in run
     assert "userdel --remove pcsauvegarde-kiosque" in run
+    assert "systemctl restart systemd-journald.service" in run
     assert f"Restent sur ce poste, volontairement :\n  - {DATA}" in done.stdout
     assert f"rm -rf --one-file-system {DATA} /var/log/pcsauvegarde" in done.stdout
     assert "cryptsetup luksErase" in done.stdout
@@ -192,3 +220,58 @@ def test_switching_the_kiosk_off_removes_it(tmp_path):
     back = install(root, "--kiosk")
     assert (root / "etc/systemd/system/pcsauvegarde-kiosque.service").is_file()
     assert "systemctl enable pcsauvegarde-kiosque.service" in commands(back.stdout)
+
+
+def test_logs_go_to_a_bounded_journal_and_the_old_log_file_setup_is_removed(tmp_path):
+    """No log file for systemd to create as root and logrotate to fail on: the journal,
+    capped; an upgrade from a release with the log file drops its logrotate entry."""
+    root = tmp_path / "root"
+    old = root / "etc/logrotate.d/pcsauvegarde"
+    old.parent.mkdir(parents=True)
+    old.write_text("/var/log/pcsauvegarde/*.log {}\n", encoding="utf-8")
+    (root / "var/log/pcsauvegarde").mkdir(parents=True)
+    done = install(root, "--station", STATION)
+    assert not old.exists()
+    assert "anciens journaux gardés : /var/log/pcsauvegarde" in done.stdout
+    conf = (root / "etc/systemd/journald.conf.d/pcsauvegarde.conf").read_text(encoding="utf-8")
+    settings = dict(line.split("=", 1) for line in conf.splitlines()
+                    if "=" in line and not line.startswith("#"))
+    assert settings["SystemMaxUse"] == "1G" and settings["SystemKeepFree"] == "2G"
+    assert settings["Storage"] == "persistent"
+    assert "systemctl restart systemd-journald.service" in commands(done.stdout)
+    assert "logrotate" not in next(c for c in commands(done.stdout) if c.startswith("apt-get"))
+
+
+def test_uninstall_puts_back_the_boot_target_and_nftables_state_of_before(tmp_path):
+    root = tmp_path / "root"
+    (root / "etc/systemd/system").mkdir(parents=True)
+    (root / "etc/systemd/system/default.target").symlink_to(
+        "/lib/systemd/system/multi-user.target")
+    install(root, "--station", STATION)
+    install(root)  # a second run keeps what the first one saw, not its own changes
+    conf = (root / "etc/pcsauvegarde/installation.conf").read_text(encoding="utf-8")
+    assert "PREVIOUS_TARGET=multi-user.target" in conf and "NFT_ENABLED_BEFORE=non" in conf
+    done = run_script("uninstall.sh", root)
+    assert done.returncode == 0, done.stderr
+    run = commands(done.stdout)
+    assert "systemctl set-default multi-user.target" in run
+    assert "systemctl disable nftables.service" in run
+    assert "non connus de cette installation" not in done.stdout
+
+
+def test_uninstall_of_an_older_install_says_what_it_leaves(tmp_path):
+    """An install by an earlier release did not record the state before: say so."""
+    root = tmp_path / "root"
+    install(root, "--station", STATION)
+    conf = root / "etc/pcsauvegarde/installation.conf"
+    conf.write_text("".join(line for line in conf.read_text(encoding="utf-8").splitlines(True)
+                            if not line.startswith(("PREVIOUS_TARGET", "NFT_ENABLED"))),
+                    encoding="utf-8")
+    install(root)  # an upgrade cannot know either: it records « inconnu »
+    assert "PREVIOUS_TARGET=inconnu" in conf.read_text(encoding="utf-8")
+    done = run_script("uninstall.sh", root)
+    run = commands(done.stdout)
+    assert not any(c.startswith("systemctl set-default") for c in run)
+    assert "systemctl disable nftables.service" not in run
+    assert "systemctl set-default multi-user.target)" in done.stdout
+    assert "nftables.service reste activé au démarrage" in done.stdout

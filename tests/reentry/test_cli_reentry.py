@@ -27,6 +27,14 @@ def test_outage_commands(settings):
         "%d/%m/%Y %H:%M")
     r = run(main, ["ressaisie", "corriger-debut", "--depuis", earlier, *data])
     assert r.exit_code == 0 and f"Début de panne corrigé : {earlier}" in r.output, r.output
+    # an explicit offset (date -Iminutes) is the same instant whatever the machine's zone
+    iso = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=4)).replace(second=0, microsecond=0)
+    r = run(main, ["ressaisie", "corriger-debut", "--depuis",
+                   iso.astimezone(dt.timezone(dt.timedelta(hours=-5))).isoformat(), *data])
+    expected = to_local(iso).strftime("%d/%m/%Y %H:%M")
+    assert r.exit_code == 0 and f"Début de panne corrigé : {expected}" in r.output, r.output
+    r = run(main, ["ressaisie", "corriger-debut", "--depuis", "2026-11-30T10:05", *data])
+    assert r.exit_code == 1 and "illisibles" in r.output  # no offset: which zone? refused
     r = run(main, ["ressaisie", "fin-panne", "--a", "demain", *data])
     assert r.exit_code == 1 and "illisibles" in r.output
     from pcsauvegarde.station import patients

@@ -224,3 +224,29 @@ def test_cli_export_writes_the_file_and_counts(station, filled, tmp_path):
                                   str(station.settings.data_dir), "--domaine", "pharmacie",
                                   "--format", "hl7"])
     assert r.exit_code != 0 and "pas d'export « hl7 » pour « pharmacie »" in r.output
+    assert "ipp_assigning_authority vaut encore" not in r.output  # the fixture set its own
+
+
+def test_default_ipp_authority_is_flagged_on_hl7_exports(app, station, tmp_path):
+    """The default PCSAUVEGARDE authority matches no hospital's IPP domain: the admin is told,
+    on the exports page and by the console export, until the hospital's own is set."""
+    from click.testing import CliRunner
+
+    from pcsauvegarde.cli.main import main
+    from tests.support.constants import PASSWORD
+    from tests.support.web import client_as
+
+    assert station.settings.ipp_assigning_authority == "PCSAUVEGARDE"
+    station.accounts.add("chef", "Chef Admin", PASSWORD, ("admin",), ("*",))
+    html = client_as(app, "chef").get("/ressaisie/exports").get_data(as_text=True)
+    assert 'id="authority-warning"' in html and "« PCSAUVEGARDE » (valeur par défaut)" in html
+    args = ["ressaisie", "exporter", "--data", str(station.settings.data_dir),
+            "--domaine", "admissions", "--sortie", str(tmp_path / "x")]
+    hl7_run = CliRunner().invoke(main, [*args, "--format", "hl7"])
+    assert hl7_run.exit_code == 0 and "ipp_assigning_authority vaut encore" in hl7_run.output
+    csv_run = CliRunner().invoke(main, [*args, "--format", "csv"])
+    assert "ipp_assigning_authority" not in csv_run.output
+    station.settings = dataclasses.replace(station.settings,
+                                           ipp_assigning_authority="CHDEMO&1.2.3.4&ISO")
+    html = client_as(app, "chef").get("/ressaisie/exports").get_data(as_text=True)
+    assert 'id="authority-warning"' not in html

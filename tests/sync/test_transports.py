@@ -137,6 +137,20 @@ def test_https_pull_with_pinned_certificate(settings, https_drop, keys):
     assert pull_all(s, store, keys)[0].seen == 0
 
 
+def test_https_pins_list_accepts_old_and_new_certificate_during_a_renewal(settings, https_drop,
+                                                                          keys):
+    """pin_sha256 as a list: the renewed certificate's pin is added before the switch, the old
+    one removed after; either certificate is accepted meanwhile, no other."""
+    served = hashlib.sha256(https_drop.der).hexdigest()
+    for pins in (["cd" * 32, served], [":".join([served[i:i + 2] for i in range(0, 64, 2)])
+                                       .upper(), "cd" * 32]):
+        s = https_settings(settings, https_drop, pin_sha256=pins)
+        run = pull_all(s, open_station(s).store, keys)[0]
+        assert run.error == "", pins
+    s = https_settings(settings, https_drop, pin_sha256=["cd" * 32, "ef" * 32])
+    assert "inattendu" in pull_all(s, open_station(s).store, keys)[0].error
+
+
 def test_https_with_ca_file_and_index_without_sizes(settings, https_drop, keys):
     https_drop.index(with_sizes=False)
     shutil.copyfile(https_drop.cert, settings.data_dir / "depot-ca.pem")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, g, render_template
 
 from pcsauvegarde.station.reentry import transcription
-from pcsauvegarde.station.reentry.exports import files, source
+from pcsauvegarde.station.reentry.exports import files, hl7v2, source
 from pcsauvegarde.station.web.access import current_station, requires
 
 bp = Blueprint("transcribe_exports", __name__)
@@ -23,7 +23,8 @@ def index():
         rows.append({"slug": slug, "label": transcription.DOMAINS[domain],
                      "verified": len(found.verified), "pending": len(found.pending),
                      "admissions": extra, "formats": source.FORMATS[domain]})
-    return render_template("transcribe_exports.html", rows=rows, formats=files.FORMATS)
+    return render_template("transcribe_exports.html", rows=rows, formats=files.FORMATS,
+                           authority_warning=hl7v2.authority_warning(station.settings))
 
 
 @bp.route("/ressaisie/exports/<slug>/<fmt>")

@@ -50,6 +50,20 @@ def _msh(station: Station, event: str, structure: str, control: str, now: dt.dat
                      "", "FRA", "UNICODE UTF-8"])
 
 
+def authority_warning(settings) -> str:
+    """French warning when ``ipp_assigning_authority`` is still the default, "" otherwise: no
+    hospital information system knows that authority, so its IPPs would not be matched."""
+    from pcsauvegarde.station.settings import Settings
+
+    default = Settings.__dataclass_fields__["ipp_assigning_authority"].default
+    if settings.ipp_assigning_authority != default:
+        return ""
+    return (f"ipp_assigning_authority vaut encore « {default} » (valeur par défaut) : les IPP "
+            "des exports HL7 (PID-3, MRG-1) ne seront rattachés à aucun domaine du SIH. "
+            "Renseigner l'autorité d'affectation de l'établissement (NOM&OID&ISO) dans "
+            "station.toml (docs/installation.md, 4.2).")
+
+
 def _cx(station: Station, ipp: str, kind: str = "PI") -> str:
     """An identifier with its assigning authority (HD as NAMESPACE&OID&ISO, kept as set)."""
     return f"{esc(ipp)}^^^{station.settings.ipp_assigning_authority}^{kind}"

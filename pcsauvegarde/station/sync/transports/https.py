@@ -41,10 +41,10 @@ class HttpsTransport(Transport):
         url = urllib.parse.urlsplit(source.url)
         self.host, self.port = url.hostname or "", url.port or 443
         self.base = url.path.rstrip("/")
-        self.pin = source.pin_sha256.replace(":", "").lower()
+        self.pins = source.pins
 
     def _context(self) -> ssl.SSLContext:
-        if self.pin:
+        if self.pins:
             # The pin replaces the CA chain: the certificate's digest is checked right after
             # the handshake, before any request is sent.
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
@@ -66,12 +66,12 @@ class HttpsTransport(Transport):
                                            context=self._context())
         try:
             conn.connect()
-            if self.pin:
+            if self.pins:
                 der = conn.sock.getpeercert(binary_form=True)
                 if der is None:  # no certificate: nothing to compare with the pin
                     raise self.error(f"{where} n'a présenté aucun certificat : connexion refusée")
                 got = cert_fingerprint(der)
-                if got != self.pin:
+                if got not in self.pins:
                     raise self.error(f"certificat de {where} inattendu (SHA-256 {got[:16]}…) : "
                                      "connexion refusée (serveur usurpé ou certificat changé — "
                                      "vérifier avant de modifier pin_sha256)")

@@ -39,17 +39,32 @@ def main(verbose: bool) -> None:
 @DATA_OPTION
 @click.option("--station", "station_id", default="station-demo", show_default=True,
               help="Identifiant de la station (minuscules, chiffres, tirets).")
-def init(data_dir: Path, station_id: str) -> None:
-    """Créer le dossier de données d'une station et sa clé de déchiffrement."""
-    from pcsauvegarde.station.keys import ensure_identity
+@click.option("--force", is_flag=True,
+              help="Réécrire un station.toml existant (l'ancien est gardé en "
+                   "station.toml.AAAAMMJJ-HHMMSS.bak).")
+def init(data_dir: Path, station_id: str, force: bool) -> None:
+    """Créer le dossier de données d'une station et sa clé de déchiffrement.
 
-    settings = settings_of(data_dir, {"station_id": station_id}, create=True)
+    Refuse une station existante : pour changer un réglage, modifier son station.toml."""
+    from pcsauvegarde.station.keys import ensure_identity
+    from pcsauvegarde.station.settings import CONFIG_NAME, backup_settings_file
+
+    existing = Path(data_dir) / CONFIG_NAME
+    if existing.exists() and not force:
+        raise click.ClickException(
+            f"une station existe déjà dans « {Path(data_dir).resolve()} » ({CONFIG_NAME} "
+            f"présent) : rien n'a été modifié. Pour changer un réglage (identifiant, "
+            f"sources…), modifier « {existing.resolve()} » puis redémarrer le service ; "
+            f"pour tout réécrire, « pcsauvegarde init --force » (l'ancien fichier est gardé).")
+    settings = settings_of(data_dir, {"station_id": station_id}, create=True,
+                           read_file=not force)
+    backup = backup_settings_file(settings) if force else None
     write_settings(settings)
     recipient = ensure_identity(settings)
+    if backup is not None:
+        click.echo(f"Ancien {CONFIG_NAME} gardé : {backup}")
     click.echo(f"Station « {station_id} » prête dans {settings.data_dir}")
     click.echo(f"Clé publique de la station (à donner à l'émetteur) : {recipient}")
-
-
 
 
 @main.command()

@@ -318,12 +318,13 @@ def field_docs(cls: type | None = None) -> dict[str, str]:
     return docs
 
 
-def load_settings(data_dir: Path, overrides: dict[str, Any] | None = None) -> Settings:
-    """Read data_dir/station.toml (if present) and apply overrides; validate every key."""
+def load_settings(data_dir: Path, overrides: dict[str, Any] | None = None,
+                  read_file: bool = True) -> Settings:
+    """Read data_dir/station.toml (if present and read_file) and apply overrides; validate."""
     data_dir = Path(data_dir).resolve()
     values: dict[str, Any] = {}
     cfg = data_dir / CONFIG_NAME
-    if cfg.exists():
+    if read_file and cfg.exists():
         try:
             values = tomllib.loads(cfg.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -508,6 +509,20 @@ def _typed(cfg: Path, key: str, value: Any, kind: type) -> Any:
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise ConfigError(f"« {cfg} » : « {key} » doit être de type {kind.__name__}")
     return value
+
+
+def backup_settings_file(settings: Settings) -> Path | None:
+    """Copy station.toml to station.toml.YYYYMMDD-HHMMSS.bak before it is rewritten; its path."""
+    import datetime as dt
+    import shutil
+
+    cfg = settings.data_dir / CONFIG_NAME
+    if not cfg.exists():
+        return None
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    backup = cfg.with_name(f"{CONFIG_NAME}.{stamp}.bak")
+    shutil.copy2(cfg, backup)
+    return backup
 
 
 def write_settings(settings: Settings) -> Path:

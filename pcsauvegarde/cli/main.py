@@ -188,7 +188,10 @@ def publish(config_path: Path, kind: str, watch: bool, interval: float,
 @main.command()
 @DATA_OPTION
 def pull(data_dir: Path) -> None:
-    """Récupérer maintenant les nouveaux paquets de toutes les sources."""
+    """Récupérer maintenant les nouveaux paquets de toutes les sources.
+
+    Codes de sortie : 0 tiré sans erreur ; 1 erreur d'une source ; 4 tous les nouveaux paquets
+    sont partis en quarantaine (rien mis en service : voir « pcsauvegarde quarantine list »)."""
     from pcsauvegarde.station.store import Store
     from pcsauvegarde.station.sync.pull import pull_all
 
@@ -213,7 +216,17 @@ def pull(data_dir: Path) -> None:
         if run.error:
             failed = True
             click.echo(f"  erreur : {run.error}", err=True)
-    sys.exit(1 if failed else 0)
+    if failed:
+        sys.exit(1)
+    if any(r.quarantined for r in runs) and not any(r.accepted or r.waiting for r in runs):
+        click.echo(f"ATTENTION : tous les nouveaux paquets sont en quarantaine, rien n'a été mis "
+                   f"en service (code de sortie {ALL_QUARANTINED_EXIT}) : voir « pcsauvegarde "
+                   "quarantine list »", err=True)
+        sys.exit(ALL_QUARANTINED_EXIT)
+    sys.exit(0)
+
+
+ALL_QUARANTINED_EXIT = 4  # `pull`: every new package quarantined (3 is `freeze status`)
 
 
 

@@ -133,7 +133,7 @@ def check_data_age(station: Station, now: dt.datetime) -> list[Verdict]:
 def check_quarantine(station: Station) -> list[Verdict]:
     from pcsauvegarde.station.sync.quarantine import list_entries
 
-    entries = list_entries(station.settings)
+    entries = [e for e in list_entries(station.settings) if e.open]
     if not entries:
         return [_v("quarantine", "Quarantaine", OK, "Aucun paquet en quarantaine.")]
     return [_v("quarantine", "Quarantaine", WARNING,

@@ -210,3 +210,34 @@ def test_not_ready_banner_on_every_page_and_checks_on_admin_home(app, station, s
         html = client.get("/connexion").get_data(as_text=True)
         assert "NON PRÊT" in html and "prévenir l'informatique" in html
         assert "publisher.pub" not in html
+
+
+def test_missing_data_dir_is_critical(tmp_path):
+    r = CliRunner().invoke(main, ["doctor", "--data", str(tmp_path / "absent")])
+    assert r.exit_code == 2, r.output
+    assert "NON PRÊTE" in r.output and "aucune station" in r.output
+    assert not (tmp_path / "absent").exists()
+
+
+def test_invalid_station_toml_is_critical(settings):
+    cfg = settings.data_dir / "station.toml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "\nport = \"huit\"\n", encoding="utf-8")
+    r, _ = _doctor(settings)
+    assert r.exit_code == 2, r.output
+    assert "NON PRÊTE" in r.output and "station.toml" in r.output
+    assert "ne peut pas démarrer" in r.output
+
+
+def test_doctor_checks_the_audit_chain(settings, station, listening):
+    import sqlite3
+
+    station.audit.record("admin", "user.login", "admin", {})
+    station.audit.record("admin", "user.logout", "admin", {})
+    r, _ = _doctor(settings)
+    assert r.exit_code == 0 and "Journal d'audit" in r.output and "intègre" in r.output, r.output
+    db = sqlite3.connect(settings.state_path)
+    db.executescript("DROP TRIGGER audit_no_update; UPDATE audit SET actor='x' WHERE seq=1;")
+    db.commit()
+    db.close()
+    r, _ = _doctor(settings)
+    assert r.exit_code == 2 and "JOURNAL ALTÉRÉ" in r.output and "n° 1" in r.output, r.output

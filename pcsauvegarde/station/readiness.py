@@ -299,6 +299,20 @@ def check_exercise(station: Station) -> list[Verdict]:
                f"{running.started_by}) : tous les documents portent la mention EXERCICE.")]
 
 
+def check_audit(station: Station) -> list[Verdict]:
+    """The audit journal's hash chain and signed heads, as ``pcsauvegarde audit verify``."""
+    label = "Journal d'audit"
+    if not station.settings.state_path.is_file():
+        return [_v("audit", label, OK, "Aucun journal encore (station jamais utilisée).")]
+    result = station.audit.verify()
+    if not result.ok:
+        where = f"première entrée en défaut n° {result.broken_seq} " if result.broken_seq else ""
+        return [_v("audit", label, CRITICAL,
+                   f"JOURNAL ALTÉRÉ : {where}({result.reason}) ; ne rien effacer, prévenir "
+                   "la sécurité (pcsauvegarde audit verify).")]
+    return [_v("audit", label, OK, f"Chaîne intègre : {_n(result.entries)} entrée(s).")]
+
+
 Probe = Callable[[Settings], Verdict]
 
 
@@ -326,14 +340,19 @@ def probe_service(settings: Settings) -> Verdict:
 
 
 def assess(station: Station, now: dt.datetime | None = None,
-           service: Probe | None = probe_service) -> Readiness:
-    """Every readiness check at ``now``; ``service=None`` when the caller IS the service."""
+           service: Probe | None = probe_service, audit: bool = False) -> Readiness:
+    """Every readiness check at ``now``; ``service=None`` when the caller IS the service.
+
+    ``audit`` adds the audit journal's full check (``doctor``): it reads every entry, too
+    slow for the banner every page computes."""
     now = now or dt.datetime.now(dt.UTC)
     verdicts = [*check_sources(station, now), *check_data_age(station, now),
                 *check_quarantine(station), *check_freeze(station), *check_keys(station),
                 *check_publisher_keys(station), *check_printer(station), *check_disk(station),
                 *check_clock(station, now), *check_ranges(station),
                 *check_exercise(station)]
+    if audit:
+        verdicts += check_audit(station)
     if service is not None:
         verdicts.append(service(station.settings))
     return Readiness(tuple(verdicts))

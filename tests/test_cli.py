@@ -157,3 +157,26 @@ def test_init_force_rewrites_and_keeps_a_backup(tmp_path):
     assert len(backups) == 1 and backups[0].read_bytes() == before
     assert str(backups[0]) in r.output
     assert 'station_id = "rea-2"' in (data / "station.toml").read_text(encoding="utf-8")
+
+
+def test_serve_refuses_a_missing_publisher_key_before_its_banner(station_dir):
+    from pcsauvegarde.station.settings import load_settings
+    for p in load_settings(station_dir).publisher_key_paths:
+        p.unlink()
+    r = CliRunner().invoke(main, ["serve", "--data", str(station_dir)])
+    assert r.exit_code == 1 and "clés de la station" in r.output, r.output
+    assert "Interface : http://" not in r.output
+    assert "No such file" not in r.output and "fichier ou dossier absent" in r.output
+
+
+def test_serve_refuses_a_port_in_use_before_its_banner(station_dir):
+    import socket
+
+    from pcsauvegarde.station.settings import load_settings, write_settings
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        write_settings(load_settings(station_dir, {"port": busy.getsockname()[1]}))
+        r = CliRunner().invoke(main, ["serve", "--data", str(station_dir)])
+    assert r.exit_code == 1 and "démarrage refusé" in r.output, r.output
+    assert "déjà utilisée" in r.output and "Interface : http://" not in r.output

@@ -128,7 +128,11 @@ def test_no_publisher_key_pinned(settings, listening):
     for p in settings.publisher_key_paths:
         p.unlink()
     r, _ = _doctor(settings)
-    assert r.exit_code == 2 and "aucun paquet de cet émetteur" in r.output
+    assert r.exit_code == 2 and "aucun paquet n'est accepté" in r.output
+    # copy the publisher's key: never make a new one on the station (keys --publisher-dir)
+    assert "copier la clé publique publisher.pub de l'émetteur" in r.output
+    assert str(settings.publisher_key_paths[0]) in " ".join(r.output.split())
+    assert "--publisher-dir" not in r.output and "No such file" not in r.output
     _set(settings, publisher_keys=[])
     r, _ = _doctor(settings)
     assert r.exit_code == 2 and "Aucune clé d'émetteur épinglée" in r.output
@@ -241,3 +245,23 @@ def test_doctor_checks_the_audit_chain(settings, station, listening):
     db.close()
     r, _ = _doctor(settings)
     assert r.exit_code == 2 and "JOURNAL ALTÉRÉ" in r.output and "n° 1" in r.output, r.output
+
+
+def test_unreadable_publisher_key_is_said_in_french(settings, listening):
+    if os.geteuid() == 0:
+        pytest.skip("root reads every file")
+    path = settings.publisher_key_paths[0]
+    path.chmod(0)
+    r, _ = _doctor(settings)
+    assert r.exit_code == 2 and "accès refusé" in r.output
+    assert "Permission denied" not in r.output
+
+
+def test_os_errors_in_french():
+    import errno
+
+    from pcsauvegarde.core.fsutil import os_reason
+    assert os_reason(FileNotFoundError(errno.ENOENT, "No such file or directory")) == \
+        "fichier ou dossier absent"
+    assert "accès refusé" in os_reason(PermissionError(errno.EACCES, "Permission denied"))
+    assert "Broken" not in os_reason(OSError(errno.EPIPE, "Broken pipe"))

@@ -261,6 +261,7 @@ def startup_lines(settings: Settings) -> list[str]:
 def _serve(settings: Settings, extra_jobs=()) -> None:
     import waitress
 
+    from pcsauvegarde.core.fsutil import os_reason
     from pcsauvegarde.station.documents.engine import DocumentError
     from pcsauvegarde.station.documents.templates import TemplateError
     from pcsauvegarde.station.issuing.issue import start_render_pool
@@ -278,16 +279,23 @@ def _serve(settings: Settings, extra_jobs=()) -> None:
         app = create_app(station)
     except (TemplateError, DocumentError) as exc:
         raise click.ClickException(f"démarrage refusé : {exc}") from None
+    keys = station_keys(settings)  # a missing key refuses start-up before any banner
+    try:  # bound now: a port already taken refuses start-up before the banner too
+        server = waitress.create_server(app, host=settings.host, port=settings.port,
+                                        threads=8, ident="pcsauvegarde")
+    except OSError as exc:
+        raise click.ClickException(f"démarrage refusé : {settings.host}:{settings.port} "
+                                   f"indisponible ({os_reason(exc)})") from None
     start_render_pool(station)  # PDFs in worker processes: screens never wait behind them
     for line in startup_lines(settings):
         click.echo(line)
     from pcsauvegarde.station.reentry import retention
-    scheduler = start_scheduler([*jobs(settings, station.store, station_keys(settings)),
+    scheduler = start_scheduler([*jobs(settings, station.store, keys),
                                  retention.daily_job(station), *extra_jobs])
     try:
-        waitress.serve(app, host=settings.host, port=settings.port, threads=8,
-                       ident="pcsauvegarde")
+        server.run()
     finally:
+        server.close()
         if station.render_pool is not None:
             station.render_pool.shutdown(wait=False, cancel_futures=True)
         scheduler.shutdown(wait=False)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pcsauvegarde.core.fsutil import os_reason
 from pcsauvegarde.core.numberrange import NumberRange
 from pcsauvegarde.core.package import PackageError, minisign
 from pcsauvegarde.station.documents.fmt import format_age, format_local
@@ -179,7 +180,7 @@ def check_keys(station: Station) -> list[Verdict]:
                 out.append(_v("keys", label, CRITICAL, f"Fichier « {path} » absent."))
             continue
         except OSError as exc:
-            out.append(_v("keys", label, CRITICAL, f"« {path} » illisible ({exc.strerror})."))
+            out.append(_v("keys", label, CRITICAL, f"« {path} » illisible ({os_reason(exc)})."))
             continue
         if mode & (stat.S_IRWXG | stat.S_IRWXO):
             out.append(_v("keys", label, WARNING,
@@ -203,12 +204,23 @@ def check_publisher_keys(station: Station) -> list[Verdict]:
                    "accepté.")]
     out = []
     for path in settings.publisher_key_paths:
+        if not path.exists():
+            # The publisher's public key is copied here; `keys --publisher-dir` would make a
+            # new publisher key on the station, which no publisher signs with.
+            out.append(_v("publisher_keys", label, CRITICAL,
+                          f"« {path} » absente : copier la clé publique publisher.pub de "
+                          f"l'émetteur (fichier remis par l'équipe de l'émetteur, à vérifier "
+                          f"par son empreinte) dans « {path} » — sans elle aucun paquet "
+                          "n'est accepté."))
+            continue
         try:
             key = minisign.load_public_key(path)
         except (PackageError, OSError) as exc:
+            why = os_reason(exc) if isinstance(exc, OSError) else str(exc)
             out.append(_v("publisher_keys", label, CRITICAL,
-                          f"« {path} » inutilisable : {exc} — aucun paquet de cet émetteur ne "
-                          "sera accepté (pcsauvegarde keys --publisher-dir …)."))
+                          f"« {path} » inutilisable : {why} — aucun paquet de cet émetteur ne "
+                          "sera accepté ; remplacer ce fichier par la clé publique "
+                          "publisher.pub de l'émetteur."))
         else:
             out.append(_v("publisher_keys", label, OK,
                           f"« {path} » épinglée ({key.identification})."))
@@ -229,7 +241,7 @@ def check_disk(station: Station) -> list[Verdict]:
         free = disk_free_mb(settings)
     except OSError as exc:
         return [_v("disk", "Espace disque", CRITICAL,
-                   f"Dossier « {settings.data_dir} » inaccessible ({exc.strerror}).")]
+                   f"Dossier « {settings.data_dir} » inaccessible ({os_reason(exc)}).")]
     if free < settings.min_free_mb:
         return [_v("disk", "Espace disque", CRITICAL,
                    f"{_n(free)} Mo libres dans « {settings.data_dir} », minimum "

@@ -156,6 +156,10 @@ class Settings:
     """A full package with this share fewer patients than the current one is quarantined."""
     scopes: tuple[str, ...] = ()
     """Scope group ids (publisher ``group``) whose packages this station accepts as its own."""
+    units: tuple[str, ...] = ()
+    """Codes of the units this station serves (its ``units`` in publisher.toml; ``["*"]``: every
+    unit): its procedure page and heartbeat name only these. Empty: the units it holds current
+    inpatients or downtime admissions for (the unit directory is shared by every station)."""
     clock_skew_minutes: int = 5
     """A package extracted further than this in the future is refused (clocks disagree)."""
     discharged_retention_days: int = 30
@@ -342,7 +346,7 @@ def _build(values: dict[str, Any], data_dir: Path, cfg: Path) -> Settings:
         if key == "sources":
             kwargs[key] = tuple(_source(s, cfg, i) for i, s in enumerate(value))
             _no_duplicate_sources(kwargs[key], cfg, data_dir)
-        elif key in ("publisher_keys", "scopes", "procedure_contacts",
+        elif key in ("publisher_keys", "scopes", "units", "procedure_contacts",
                      "reentry_double_entry"):
             if not isinstance(value, list | tuple):
                 raise ConfigError(f"« {cfg} » : « {key} » doit être une liste de textes "

@@ -51,7 +51,11 @@ def title_of(kind: str, form: str | None = None, templates_dir: Path | None = No
         return bundle.TITLE
     if kind == bundle.KIT_KIND:
         return bundle.KIT_TITLE
-    return KINDS[kind].title if kind in KINDS else kind
+    if kind in KINDS:
+        return KINDS[kind].title
+    from pcsauvegarde.station.documents import exercise_report, reentry_report
+    own = {exercise_report.KIND: exercise_report.TITLE, reentry_report.KIND: reentry_report.TITLE}
+    return own.get(kind, kind)
 
 
 def describe(station: Station, number: str) -> DocumentInfo | None:

@@ -259,7 +259,7 @@ def startup_lines(settings: Settings) -> list[str]:
 
 
 def _serve(settings: Settings, extra_jobs=()) -> None:
-    import waitress
+    from waitress.server import create_server
 
     from pcsauvegarde.core.fsutil import os_reason
     from pcsauvegarde.station.documents.engine import DocumentError
@@ -281,8 +281,8 @@ def _serve(settings: Settings, extra_jobs=()) -> None:
         raise click.ClickException(f"démarrage refusé : {exc}") from None
     keys = station_keys(settings)  # a missing key refuses start-up before any banner
     try:  # bound now: a port already taken refuses start-up before the banner too
-        server = waitress.create_server(app, host=settings.host, port=settings.port,
-                                        threads=8, ident="pcsauvegarde")
+        server = create_server(app, host=settings.host, port=settings.port, threads=8,
+                               ident="pcsauvegarde")
     except OSError as exc:
         raise click.ClickException(f"démarrage refusé : {settings.host}:{settings.port} "
                                    f"indisponible ({os_reason(exc)})") from None

@@ -22,7 +22,8 @@ _SCALAR = (str, int, bool)  # kinds whose decoded value is the JSON value itself
 
 
 def _kind(hint: typing.Any) -> tuple[typing.Any, bool] | None:
-    """(scalar type, optional) of a field hint, or None when it is a list or nested object."""
+    """(kind, optional) of a field hint: a scalar type, ``list`` (texts), a nested dataclass,
+    or ``(tuple, nested dataclass)``; None when it has no quick form."""
     optional = False
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(hint) if a is not type(None)]
@@ -31,8 +32,15 @@ def _kind(hint: typing.Any) -> tuple[typing.Any, bool] | None:
         hint, optional = args[0], True
     if hint in (str, int, bool, float, dt.datetime, dt.date):
         return hint, optional
-    if typing.get_origin(hint) is tuple and typing.get_args(hint) == (str, ...):
-        return list, optional  # a list of texts (patient.merged_ipps)
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return hint, optional  # a nested object (a medication order's timing)
+    if typing.get_origin(hint) is tuple:
+        items = typing.get_args(hint)
+        if items == (str, ...):
+            return list, optional  # a list of texts (patient.merged_ipps)
+        if (len(items) == 2 and items[1] is ... and isinstance(items[0], type)
+                and dataclasses.is_dataclass(items[0])):
+            return (tuple, items[0]), optional  # a list of nested objects (a tray's lines)
     return None
 
 
@@ -57,44 +65,84 @@ _TESTS = {
 def quick_check(cls: type[records.Record], short: bool = False) -> QuickCheck | None:
     """The generated quick check of one record class; None when it has no fast form.
 
-    A class has one when its fields are scalars (text, numbers, booleans, dates) and its
-    ``check()`` reads only text, integer or boolean fields: ``check()`` then runs on an
-    instance filled with the JSON values themselves, which are what decoding would give.
+    A class has one when its fields are scalars (text, numbers, booleans, dates), lists of
+    texts, or nested objects (and lists of them) made of those. Its ``check()`` then runs on an
+    instance filled with the JSON values themselves, which are what decoding would give, except
+    for the fields it reads that decode to something else: dates and datetimes are parsed,
+    nested objects built the same way (their own ``check`` is called by the record's).
     ``short=True``: for an object parsed from a JSON line of at most 4000 characters, whose
     strings cannot be longer than that (the 4000-character text limit is then not tested).
     """
+    run_check = cls.check is not records.Record.check
+    read = _names_in(cls.check.__code__) if run_check else set()
+    env: dict[str, typing.Any] = {
+        "M": dataclasses.MISSING, "new": object.__new__, "RecordError": records.RecordError,
+        "datetime": dt.datetime.fromisoformat, "date": dt.date.fromisoformat}
+    body = ["def quick(data):"]
+    lines = _object_lines(cls, short, env, read, "r")
+    if lines is None:
+        return None
+    body += lines
+    if run_check:
+        body += ["    obj = new(cls_r)", "    obj.__dict__.update(data)"]
+        if any("decoded[" in line for line in lines):
+            body.append("    obj.__dict__.update(decoded)")
+        body += ["    try: obj.check()", "    except RecordError: return False"]
+    body.append("    return True")
+    exec("\n".join(body), env)  # noqa: S102 - generated from our own dataclass fields only
+    return env["quick"]
+
+
+def _nested(cls: type, short: bool, env: dict, prefix: str) -> str | None:
+    """Define, in ``env``, a function building ``cls`` from a JSON object (raw values; None
+    when not sure); return its name, or None when ``cls`` has no quick form."""
+    name = f"build_{prefix}"
+    body = [f"def {name}(data):", "    if type(data) is not dict: return None"]
+    every = {f.name for f in dataclasses.fields(cls)}  # its owner's check() may read any
+    lines = _object_lines(cls, short, env, every, prefix, fail="None", check_id=False)
+    if lines is None:
+        return None
+    body += lines
+    body += [f"    obj = new(cls_{prefix})", "    obj.__dict__.update(data)"]
+    if any("decoded[" in line for line in lines):
+        body.append("    obj.__dict__.update(decoded)")
+    body.append("    return obj")
+    exec("\n".join(body), env)  # noqa: S102 - generated from our own dataclass fields only
+    return name
+
+
+def _object_lines(cls: type, short: bool, env: dict, read: set[str], prefix: str,
+                  fail: str = "False", check_id: bool = True) -> list[str] | None:
+    """The body testing one JSON object ``data`` against ``cls``; fills ``decoded`` with the
+    values of the fields in ``read`` whose decoded form is not the JSON value itself."""
     hints = typing.get_type_hints(cls)
     fields = dataclasses.fields(cls)
     found = {f.name: _kind(hints[f.name]) for f in fields}
     kinds = {name: kind for name, kind in found.items() if kind is not None}
     if len(kinds) != len(found):
         return None
-    run_check = cls.check is not records.Record.check
-    if run_check:
-        read = _names_in(cls.check.__code__) & set(kinds)
-        if any(kinds[n][0] not in _SCALAR or kinds[n][1] for n in read):
-            return None
-    env: dict[str, typing.Any] = {
-        "names": frozenset(kinds) | {"type"}, "M": dataclasses.MISSING, "cls": cls,
-        "new": object.__new__, "RecordError": records.RecordError,
-        "datetime": dt.datetime.fromisoformat, "date": dt.date.fromisoformat}
-    body = ["def quick(data):",
-            "    if not names.issuperset(data): return False",
-            "    get = data.get",
-            "    v = get('id')",  # records._ID, narrowed: isprintable() refuses every Cc char
-            "    if type(v) is not str or not 0 < len(v) <= 128 or not v.isprintable():",
-            "        return False"]
-    for f in fields:
-        if f.name == "id":
+    env[f"names_{prefix}"] = frozenset(kinds) | ({"type"} if check_id else set())
+    env[f"cls_{prefix}"] = cls
+    ret = f"return {fail}"
+    body = [f"    if not names_{prefix}.issuperset(data): {ret}",
+            "    get = data.get", "    decoded = {}"]
+    if check_id:
+        body += ["    v = get('id')",  # records._ID, narrowed: isprintable() refuses every Cc
+                 "    if type(v) is not str or not 0 < len(v) <= 128 or not v.isprintable():",
+                 f"        {ret}"]
+    for n, f in enumerate(fields):
+        if check_id and f.name == "id":
             continue
         kind, optional = kinds[f.name]
         if kind is list:
             body.append(f"    v = get({f.name!r}, M)")  # absent: the default, never null
         elif f.default is not dataclasses.MISSING:
-            env[f"d_{f.name}"] = f.default
-            body.append(f"    v = get({f.name!r}, d_{f.name})")
+            env[f"d_{prefix}_{f.name}"] = f.default
+            body.append(f"    v = get({f.name!r}, d_{prefix}_{f.name})")
         elif f.default_factory is not dataclasses.MISSING:
-            return None
+            if not isinstance(kind, tuple) or f.default_factory() != ():
+                return None
+            body.append(f"    v = get({f.name!r}, ())")  # absent: no nested objects
         else:
             body.append(f"    v = get({f.name!r}, M)")
         indent = "    "
@@ -103,20 +151,36 @@ def quick_check(cls: type[records.Record], short: bool = False) -> QuickCheck | 
             indent = "        "
         if kind in _TESTS:
             test = "type(v) is str" if short and kind is str else _TESTS[kind]
-            body.append(f"{indent}if not ({test}): return False")
-        else:  # a date or an aware datetime, as the decoders parse them
+            body.append(f"{indent}if not ({test}): {ret}")
+            if f.name in read and kind in (float, list):  # int → float, list → tuple
+                value = "float(v)" if kind is float else "() if v is M else tuple(v)"
+                body.append(f"{indent}decoded[{f.name!r}] = {value}")
+        elif kind in (dt.date, dt.datetime):  # as the decoders parse them
             parse = "date" if kind is dt.date else "datetime"
             tz = "" if kind is dt.date else ".tzinfo is None"
-            body += [f"{indent}try:",
-                     f"{indent}    if {parse}(v){tz}: return False" if tz else
-                     f"{indent}    {parse}(v)",
-                     f"{indent}except (TypeError, ValueError): return False"]
-    if run_check:
-        body += ["    obj = new(cls)", "    obj.__dict__.update(data)",
-                 "    try: obj.check()", "    except RecordError: return False"]
-    body.append("    return True")
-    exec("\n".join(body), env)  # noqa: S102 - generated from our own dataclass fields only
-    return env["quick"]
+            body += [f"{indent}try:", f"{indent}    p = {parse}(v)",
+                     f"{indent}except (TypeError, ValueError): {ret}"]
+            if tz:
+                body.append(f"{indent}if p{tz}: {ret}")
+            if f.name in read:
+                body.append(f"{indent}decoded[{f.name!r}] = p")
+        else:  # a nested object, or a list of them
+            inner = kind[1] if isinstance(kind, tuple) else kind
+            build = _nested(inner, short, env, f"{prefix}{n}")
+            if build is None:
+                return None
+            if isinstance(kind, tuple):
+                body += [f"{indent}if v != ():",
+                         f"{indent}    if type(v) is not list: {ret}",
+                         f"{indent}    v = tuple(map({build}, v))",
+                         f"{indent}    if None in v: {ret}"]
+            else:
+                body += [f"{indent}v = {build}(v)", f"{indent}if v is None: {ret}"]
+            if f.name in read:
+                body.append(f"{indent}decoded[{f.name!r}] = v")
+    if not any("decoded[" in line for line in body):
+        body.remove("    decoded = {}")
+    return body
 
 
 SHORT_LINE = 4000  # characters: no string in such a line can break the text limit
@@ -131,6 +195,23 @@ def quick_checks(domain: str, short: bool = False) -> dict[str, QuickCheck]:
         if check is not None:
             out[name] = check
     return out
+
+
+def nesting(cls: type) -> int:
+    """The deepest JSON nesting an object the quick check of ``cls`` accepts can have (an
+    object is 1; a list of texts in it, 2; a list of objects, 3), so that a reader can skip its
+    depth limit for accepted objects."""
+    hints = typing.get_type_hints(cls)
+    deepest = 0
+    for f in dataclasses.fields(cls):
+        kind = (_kind(hints[f.name]) or (None, False))[0]
+        if kind is list:
+            deepest = max(deepest, 1)
+        elif isinstance(kind, tuple):
+            deepest = max(deepest, 1 + nesting(kind[1]))
+        elif isinstance(kind, type) and dataclasses.is_dataclass(kind):
+            deepest = max(deepest, nesting(kind))
+    return 1 + deepest
 
 
 def ipp_field(name: str) -> str | None:

@@ -688,6 +688,9 @@ TYPE_LABELS_FR = {"patient": "patients", "stay": "séjours", "allergy": "allergi
                   "sterilisation_equipment": "laveurs et stérilisateurs", "unit": "unités",
                   "staff": "annuaire"}
 DOMAINS = ("dpi", "lab", "pharmacy", "imaging", "sterilisation", "directory")
+DOMAIN_LABELS_FR = {"dpi": "Dossier patient", "lab": "Laboratoire", "pharmacy": "Pharmacie",
+                    "imaging": "Imagerie / bloc", "sterilisation": "Stérilisation",
+                    "directory": "Annuaire"}
 
 
 def types_of_domain(domain: str) -> tuple[str, ...]:

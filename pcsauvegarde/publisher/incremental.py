@@ -5,6 +5,11 @@ interrupted publish or ``full_every_minutes`` is due), but a delta only looks at
 mirror marked pending (and at every record of a patient whose units moved), comparing them
 with the state's digests of those keys only. The first publish of a fresh mirror compares every
 record and every digest of the scope (a restart: one full comparison, every deletion seen).
+
+A domain the inputs hold nothing for (no record of it ever read into this mirror) is left
+untouched at the stations: no package, so no deletion; the report of the mirror's first
+publish names it (every one-shot run; under --watch, once, not every 15 s). An input that
+holds a domain is that domain's complete current data: what it lacks is deleted.
 """
 
 from __future__ import annotations
@@ -49,7 +54,13 @@ def publish_mirror(mirror: Mirror, config: PublisherConfig, kind: str = "auto",
     key = signing_key(config.signing_key)
     state = PublishState(config.state_file)
     config.drop_dir.mkdir(parents=True, exist_ok=True)
-    pending = mirror.take(domains)
+    # nothing read for a domain (a run with only catalogues): an absent input, not an empty
+    # domain; comparing it with the state would delete all its records at the stations
+    untouched = [d for d in domains if not mirror.holds(d)
+                 and not any((g.id, d) in mirror.compared for g in groups)]
+    first = not mirror.compared  # the mirror's first publish: its report names them
+    pending = mirror.take(domains)  # an untouched domain's moved patients: nothing to send
+    domains = [d for d in domains if d not in untouched]
     looked: dict[str, dict] = {}  # a delta's candidates per domain, with their entries
     outcomes: dict[tuple[str, str], Outcome] = {}
     scopes = []
@@ -70,6 +81,7 @@ def publish_mirror(mirror: Mirror, config: PublisherConfig, kind: str = "auto",
     if report is not None:
         fill_cycle_report(report, mirror, pending, scopes, outcomes, imported or Counter())
         report.packages += [o.path for o in outcomes.values() if o.path is not None]
+        report.untouched += untouched if first else []
     return [o.path for o in outcomes.values() if o.path is not None]
 
 

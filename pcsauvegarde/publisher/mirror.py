@@ -102,6 +102,11 @@ class Mirror:
         return sum(self.db.execute("SELECT count(*) FROM entry WHERE type=?", (t,)).fetchone()[0]
                    for t in _TYPES[domain])
 
+    def holds(self, domain: str) -> bool:
+        """Whether any record of ``domain`` is in the mirror (read from an input)."""
+        return any(self.db.execute("SELECT 1 FROM entry WHERE type=? LIMIT 1", (t,)).fetchone()
+                   for t in _TYPES[domain])
+
     def keys(self, domain: str) -> set[Key]:
         return {k for t in _TYPES[domain]
                 for k in self.db.execute("SELECT type, id FROM entry WHERE type=?", (t,))}

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pcsauvegarde.core.records import TYPE_LABELS_FR
+from pcsauvegarde.core.records import DOMAIN_LABELS_FR, TYPE_LABELS_FR
 
 UNCHANGED = "inchangé depuis le paquet précédent (déjà sur les stations)"
 DOMAIN_SKIPPED = "domaine non publié dans cette exécution"
@@ -29,6 +29,8 @@ class PublishReport:
 
     types: dict[str, TypeReport] = field(default_factory=dict)
     packages: list[Path] = field(default_factory=list)
+    untouched: list[str] = field(default_factory=list)
+    """Domains the inputs held nothing for: nothing sent, the stations keep what they have."""
 
     def of(self, name: str) -> TypeReport:
         return self.types.setdefault(name, TypeReport())
@@ -42,4 +44,6 @@ class PublishReport:
                        f"{t.sent}")
             out += [f"      non envoyés, {reason} : {count}"
                     for reason, count in t.not_sent.most_common()]
+        out += [f"  {DOMAIN_LABELS_FR[d]} : aucune entrée dans ce lot, rien envoyé (les "
+                "stations gardent leurs données)" for d in self.untouched]
         return out

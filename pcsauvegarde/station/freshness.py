@@ -8,13 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from pcsauvegarde.core.records import DOMAINS
+from pcsauvegarde.core.records import DOMAIN_LABELS_FR, DOMAINS
 from pcsauvegarde.station.documents.fmt import data_age, format_age
 from pcsauvegarde.station.store import Store
 
-DOMAIN_LABELS = {"dpi": "Dossier patient", "lab": "Laboratoire", "pharmacy": "Pharmacie",
-                 "imaging": "Imagerie / bloc", "sterilisation": "Stérilisation",
-                 "directory": "Annuaire"}
+DOMAIN_LABELS = DOMAIN_LABELS_FR  # the station's screens and the publisher say the same
 
 
 @dataclass(frozen=True)

@@ -131,3 +131,20 @@ def test_expand_checks_once_and_keeps_the_rows_for_the_promotion(tmp_path, signi
     assert expected[-1] == ["lab_result", "L-old", "lab", None, None]
     opened.close()
     assert not kept.exists()
+
+
+def test_depth_limit_holds_for_records_the_quick_check_accepts(tmp_path, signing_key,
+                                                                identity):
+    """A tray's lines nest 3 deep: under a 2-level limit the quick path does not let it by."""
+    from pcsauvegarde.core import record_check
+    from pcsauvegarde.core.package.limits import Limits
+
+    tray = next(r for r in valid_records() if r.TYPE == "tray")
+    assert record_check.nesting(type(tray)) == 3
+    assert record_check.quick_check(type(tray))(tray.to_dict())
+    m = manifest(domain="sterilisation", counts={"tray": 1})
+    opened = _write(tmp_path, m, [tray.to_dict()], identity, signing_key)
+    assert [r[0] for rows in opened.iter_rows() for r in rows] == ["tray"]
+    opened.limits = Limits(max_depth=2)
+    error = _error(opened.iter_rows())
+    assert error is not None and error.reason == "depth" and "2 niveaux" in str(error)

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from pcsauvegarde.cli.main import main
 from pcsauvegarde.publisher.publisher import write_publisher_config
 from tests.support.hl7 import PID, message, visit
-from tests.support.hospital import publisher
+from tests.support.hospital import dump, publisher, pull, station
 
 DATA = Path(__file__).parent / "data"
 
@@ -121,3 +121,32 @@ def test_one_shot_publish_sends_a_delta_from_the_state_and_a_full_when_it_is_los
                                "urg-1.dpi.full.0000000003.age"], r.output
     index = (tmp_path / "pub" / "drop" / "index.txt").read_text()
     assert "urg-1.dpi.full.0000000003.age" in index
+
+
+def test_a_run_with_only_a_catalogue_leaves_the_other_domains_untouched(tmp_path):
+    """A one-shot run holding nothing for a domain sends nothing for it: no deletion."""
+    config, identities = publisher(tmp_path / "pub", [("urg-1", "", ("*",))])
+    toml = tmp_path / "pub" / "publisher.toml"
+    write_publisher_config(toml, "drop", "publisher.key", config.stations)
+    settings, store = station(tmp_path / "st", config, identities["urg-1"], "urg-1")
+    adt = tmp_path / "adt.hl7"
+    adt.write_text(message("ADT^A01", "1", PID, visit(admit="202611250830")), encoding="utf-8")
+    base = ["publish", "--config", str(toml)]
+    r = CliRunner().invoke(main, [*base, "--kind", "full", str(adt), str(DATA / "unites.csv")])
+    assert r.exit_code == 0, r.output
+    pull(settings, store)
+    before = dump(store)
+    assert any(t == "patient" for t, _, _ in before[0]) and before[1]
+    for kind in ("auto", "delta", "full"):
+        r = CliRunner().invoke(main, [*base, "--kind", kind, str(DATA / "produits.csv")])
+        assert r.exit_code == 1, r.output  # published (produits.csv has one refused line)
+        assert "Dossier patient : aucune entrée dans ce lot, rien envoyé" in r.output
+        assert "Annuaire : aucune entrée dans ce lot, rien envoyé" in r.output
+        assert not [line for line in r.output.splitlines()
+                    if line.startswith("publié") and (".dpi." in line or ".directory." in line)]
+        pull(settings, store)
+        records, index = dump(store)
+        assert [row for row in records if row[0] != "product"] == [
+            row for row in before[0] if row[0] != "product"]
+        assert index == before[1]
+        assert any(t == "product" for t, _, _ in records)

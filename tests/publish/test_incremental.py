@@ -227,3 +227,41 @@ def test_cycle_report_counts_each_changed_record_once_with_its_reason(tmp_path):
     allergies = report.types["allergy"]
     assert (allergies.in_scope, allergies.sent) == (1, 1)  # the deletion of A00, sent once
     assert allergies.not_sent == {} and GONE not in report.types["patient"].not_sent
+
+
+def test_a_restarted_mirror_without_a_domain_leaves_it_untouched(tmp_path):
+    """A restart whose inputs hold no lab record deletes no lab result at the stations."""
+    from pcsauvegarde.publisher.report import PublishReport
+
+    config, ids = publisher(tmp_path / "pub", SCOPES)
+    stations = _stations(tmp_path, config, ids)
+    records = hospital()
+    first = Mirror()
+    first.upsert(records, check=True)
+    publish_mirror(first, config, "delta", now=T0)
+    for settings, store in stations.values():
+        pull(settings, store)
+    restarted = Mirror()
+    restarted.upsert([r for r in records if not isinstance(r, LabResult)])
+    report = PublishReport()
+    written = publish_mirror(restarted, config, "auto", now=T0 + MIN, report=report)
+    assert not [p for p in written if ".lab." in p.name]
+    assert "lab" in report.untouched and not restarted.pending
+    assert any("Laboratoire : aucune entrée dans ce lot, rien envoyé" in line
+               for line in report.lines())
+    _equals_fresh_full(tmp_path, stations, records, T0 + MIN)
+
+
+def test_an_untouched_domain_is_reported_once_under_watch(tmp_path):
+    """The mirror's first publish names the domains it leaves untouched; later ones do not."""
+    from pcsauvegarde.publisher.report import PublishReport
+
+    config, _ = publisher(tmp_path / "pub", SCOPES)
+    mirror = Mirror()
+    mirror.upsert([r for r in hospital() if not isinstance(r, LabResult)], check=True)
+    reports = [PublishReport(), PublishReport()]
+    publish_mirror(mirror, config, "auto", now=T0, report=reports[0])
+    mirror.upsert([dataclasses.replace(next(r for r in hospital() if isinstance(r, Allergy)),
+                                       substance="Latex")])
+    publish_mirror(mirror, config, "auto", now=T0 + MIN, report=reports[1])
+    assert "lab" in reports[0].untouched and reports[1].untouched == []

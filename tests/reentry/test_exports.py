@@ -181,6 +181,7 @@ def test_admin_downloads_every_export_and_it_is_journalled(app, station, filled)
     for link in links:
         r = admin.get(link)
         assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
+        assert r.headers["Content-Type"].count("charset") <= 1, r.headers["Content-Type"]
         body = r.get_data(as_text=True)
         if link.endswith("/fhir"):
             Bundle.parse_obj(json.loads(body))

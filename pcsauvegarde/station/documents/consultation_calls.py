@@ -17,7 +17,7 @@ from pcsauvegarde.station.documents.base import (
 from pcsauvegarde.station.documents.context import DocumentContext
 from pcsauvegarde.station.documents.fmt import format_date, format_time, to_local
 from pcsauvegarde.station.documents.roster import who_cells
-from pcsauvegarde.station.documents.table import Column, Row, draw_table
+from pcsauvegarde.station.documents.table import Column, Row, draw_table, identifier_weight
 from pcsauvegarde.station.documents.templates import Template, load_template
 
 KIND = "consultation_calls"
@@ -103,10 +103,13 @@ def _day_list(pdf: DocumentPDF, t: Template, words: Template, calls: CallList,
         pdf.set_text_color(*INK)
     if not calls.lines:
         pdf.paragraph(t.text("list.empty"))
+    ipp_w = identifier_weight((line.appointment.ipp for line in calls.lines), 1.5, 3.6)
+    spare = 3.6 - ipp_w   # short IPPs leave room to the patient's identity and the notes
     columns = [Column(t.text(f"columns.{k}"), w, a, fit=k in ("ipp", "phone")) for k, w, a in (
-        ("time", 0.95, "L"), ("identity", 2.2, "L"), ("ipp", 3.6, "L"), ("phone", 1.8, "L"),
+        ("time", 0.95, "L"), ("identity", 2.2 + spare * 0.4, "L"), ("ipp", ipp_w, "L"),
+        ("phone", 1.8, "L"),
         ("practitioner", 2.0, "L"), ("status", 1.1, "L"), ("called", 1.05, "C"),
-        ("kept", 1.35, "C"), ("moved", 1.15, "C"), ("notes", 1.8, "L"))]
+        ("kept", 1.35, "C"), ("moved", 1.15, "C"), ("notes", 1.8 + spare * 0.6, "L"))]
     today = to_local(ctx.printed_at).date()
     rows = [_row(t, words, line, today) for line in calls.lines]
     rows += [Row(("\n\n",) + ("",) * 5 + (BOX, BOX, BOX, ""))] * t.number("list.blank_rows",

@@ -9,7 +9,7 @@ from pcsauvegarde.station.documents.base import ALLERGY_RED, GREY, INK, Document
 from pcsauvegarde.station.documents.context import DocumentContext
 from pcsauvegarde.station.documents.fmt import format_date, format_time, to_local
 from pcsauvegarde.station.documents.roster import who_cells
-from pcsauvegarde.station.documents.table import Column, Row, draw_table
+from pcsauvegarde.station.documents.table import Column, Row, draw_table, identifier_weight
 from pcsauvegarde.station.documents.templates import Template, load_template
 from pcsauvegarde.station.imaging.model import (
     ExamDay,
@@ -83,8 +83,11 @@ def _schedule(pdf: DocumentPDF, t: Template, words: Template, schedule: ExamSche
         pdf.set_text_color(*INK)
     if not schedule.lines:
         pdf.paragraph(t.text("list.empty"))
+    ipp_w = identifier_weight((line.exam.ipp for line in schedule.lines), 1.5, 2.8)
+    spare = 2.8 - ipp_w   # short IPPs leave room to the patient's identity and the exam
     columns = [Column(t.text(f"columns.{k}"), w, fit=k == "ipp") for k, w in (
-        ("time", 0.75), ("identity", 2.3), ("ipp", 2.8), ("allergies", 1.6), ("exam", 2.1),
+        ("time", 0.75), ("identity", 2.3 + spare / 2), ("ipp", ipp_w), ("allergies", 1.6),
+        ("exam", 2.1 + spare / 2),
         ("requesting", 1.2), ("status", 0.9), ("notes", 1.4))]
     today = to_local(ctx.printed_at).date()
     rows = [_row(words, line, today) for line in schedule.lines]

@@ -90,6 +90,12 @@ def draw_table(pdf: DocumentPDF, columns: list[Column], rows: list[Row], *,
     pdf.ln(1)
 
 
+def identifier_weight(values, narrow: float, wide: float, short: int = 14) -> float:
+    """The weight of a column of identifiers: ``narrow`` when every value is short (the usual
+    8-digit IPP), else ``wide`` so a 36–64-character one still holds at the smallest size."""
+    return narrow if all(len(v or "") <= short for v in values) else wide
+
+
 def fit_widths(pdf: DocumentPDF, columns: list[Column], rows: list[Row],
                size: float) -> list[float]:
     """Widths by weight, then widened so each column holds its longest word unbroken.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable
@@ -54,14 +55,16 @@ def drop_orphans(db: sqlite3.Connection, domain: str, ipps: Iterable[str] | None
     among all of the domain's patients when None); count them per type."""
     types = types_of_domain(domain)
     marks = ",".join("?" * len(types))
+    # one statement each, in SQLite: a full package has thousands of patients to look up
+    no_patient = "NOT EXISTS (SELECT 1 FROM record p WHERE p.type='patient' AND p.id={})"
     if ipps is None:
         # « +type »: walk the (ipp, type) index, 3-4x faster than reading every row by type
-        sql = f"SELECT ipp FROM record WHERE ipp > '' AND +type IN ({marks}) GROUP BY ipp"  # noqa: S608 - placeholders only
-        candidates = [r[0] for r in db.execute(sql, types)]
+        sql = (f"SELECT r.ipp FROM record r WHERE r.ipp > '' AND +r.type IN ({marks}) "  # noqa: S608 - placeholders only
+               f"GROUP BY r.ipp HAVING {no_patient.format('r.ipp')}")
+        orphans = [r[0] for r in db.execute(sql, types)]
     else:
-        candidates = sorted(set(ipps))
-    orphans = [ipp for ipp in candidates if db.execute(
-        "SELECT 1 FROM record WHERE type='patient' AND id=?", (ipp,)).fetchone() is None]
+        sql = f"SELECT j.value FROM json_each(?) j WHERE {no_patient.format('j.value')}"  # noqa: S608 - fixed text
+        orphans = [r[0] for r in db.execute(sql, (json.dumps(sorted(set(ipps))),))]
     gone = _drop(db, orphans, types)
     return Counter({(t, NO_PATIENT): n for t, n in gone.items()})
 
@@ -91,10 +94,11 @@ def _drop(db: sqlite3.Connection, ipps: list[str], types: tuple[str, ...]) -> Co
     if not ipps:
         return gone
     marks = ",".join("?" * len(types))
-    for ipp in ipps:  # the (ipp, type) index answers each one directly
-        count = f"SELECT type, COUNT(*) FROM record WHERE ipp=? AND type IN ({marks}) GROUP BY type"  # noqa: S608 - placeholders only
-        for rtype, n in db.execute(count, (ipp, *types)):
-            gone[rtype] += n
-    delete = f"DELETE FROM record WHERE ipp=? AND type IN ({marks})"  # noqa: S608 - placeholders only
-    db.executemany(delete, [(ipp, *types) for ipp in ipps])
+    # « +type »: by the (ipp, type) index, never a scan of the domain by its primary key
+    among = f"ipp IN (SELECT value FROM json_each(?)) AND +type IN ({marks})"  # noqa: S608
+    listed = (json.dumps(ipps), *types)
+    for rtype, n in db.execute(f"SELECT type, COUNT(*) FROM record WHERE {among} "  # noqa: S608 - placeholders only
+                               "GROUP BY type", listed):
+        gone[rtype] += n
+    db.execute(f"DELETE FROM record WHERE {among}", listed)  # noqa: S608 - placeholders only
     return gone

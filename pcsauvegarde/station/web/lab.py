@@ -213,7 +213,7 @@ def registry_csv():
     count = exports.export_csv(register.all(), out)
     current_station().audit.record(g.user.login, "lab.export", "registre.csv",
                                    {"rows": count})
-    return Response(CSV_BOM + out.getvalue(), mimetype="text/csv; charset=utf-8",
+    return Response(CSV_BOM + out.getvalue(), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition":
                              "attachment; filename=registre-labo.csv"})
 

@@ -37,6 +37,6 @@ def download(slug: str, fmt: str):
         abort(404)
     station.audit.record(g.user.login, "reentry.exported", f"{slug}.{fmt}",
                          {"rows": made.rows, "pending": made.pending})
-    return Response(made.body, mimetype=made.mimetype, headers={
+    return Response(made.body, content_type=made.mimetype, headers={
         "Content-Disposition": f'attachment; filename="{made.name}"',
         "X-Lignes-Non-Verifiees": str(made.pending)})

@@ -84,13 +84,14 @@ def test_sheet_and_heartbeat_name_only_the_units_the_station_serves(settings):
     from pcsauvegarde.station import patients
     from pcsauvegarde.station.sync.heartbeat import _units
 
-    station = open_station(settings)
+    unset = load_settings(settings.data_dir, {"units": []})  # the demo serves « * »
+    station = open_station(unset)
     directory = patients.units(station)
     empty = [u.code for u in directory if not u.inpatients]
     assert empty  # the shared directory lists units this station holds nobody for
     codes = {code for code, _, _ in procedure_sheet(station).units}
     assert codes and not codes & set(empty)
-    assert set(_units(settings)) == codes
+    assert set(_units(unset)) == codes
     served = next(u.code for u in directory if u.inpatients)
     own = load_settings(settings.data_dir, {"units": [served, empty[0]]})
     assert [c for c, _, _ in procedure_sheet(open_station(own)).units] == sorted(

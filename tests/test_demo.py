@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from collections import Counter
 from pathlib import Path
@@ -188,3 +189,30 @@ def test_one_prn_dose_too_soon_on_purpose(demo: Path) -> None:
                                                                     sorted(times)[1:], strict=False)
                 if y - x < interval[rid]]
     assert len(breaches) == 1
+
+
+def _people(folder: Path) -> dict[str, tuple]:
+    out = {}
+    for p in _read(folder, "Patient"):
+        ipp = next(i["value"] for i in p["identifier"] if i["system"] == IPP_SYSTEM)
+        official = next(n for n in p["name"] if n["use"] == "official")
+        out[ipp] = (official["family"], tuple(official["given"]), p["birthDate"], p["gender"])
+    return out
+
+
+def test_ipps_stay_with_their_person_across_republishes(tmp_path: Path) -> None:
+    """Each republish (one more minute) keeps every IPP on the same person: inpatients, the
+    minute's new admissions and the outpatients of the consultations alike."""
+    runs = [_people_after(tmp_path, minute) for minute in (0, 1, 2, 3)]
+    for before, after in itertools.pairwise(runs):
+        common = before.keys() & after.keys()
+        assert len(common) > 300
+        moved = {ipp: (before[ipp], after[ipp]) for ipp in common if before[ipp] != after[ipp]}
+        assert not moved
+        assert len(set(after.values())) == len(after)   # one IPP per person
+
+
+def _people_after(tmp_path: Path, minute: int) -> dict[str, tuple]:
+    generate_fhir(tmp_path / str(minute), seed=1, now=NOW + minute * dt.timedelta(seconds=61),
+                  minute=minute)
+    return _people(tmp_path / str(minute))

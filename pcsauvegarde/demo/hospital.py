@@ -49,6 +49,7 @@ class Hospital:
         self.per_unit = per_unit
         self.out: dict[str, list[dict]] = {}
         self.numbers: dict[str, int] = {}
+        self.ipps: set[str] = set()   # given out so far (see people.stable_ipp)
         self.doctors: dict[str, list[dict]] = {}
         self.free_beds: dict[str, list[dict]] = {}
         self.inpatients: dict[str, list[Case]] = {}
@@ -62,7 +63,7 @@ class Hospital:
         self.out.setdefault(resource["resourceType"], []).append(resource)
 
     def next_number(self, kind: str) -> int:
-        start = {"ipp": 41_000_000, "nda": 261_000_000, "order": 5_000_000}[kind]
+        start = {"nda": 261_000_000, "order": 5_000_000}[kind]
         self.numbers[kind] = self.numbers.get(kind, start) + 1
         return self.numbers[kind]
 
@@ -120,7 +121,7 @@ class Hospital:
             self.emit(doctor)
 
     def _case(self, spec: UnitSpec, admission: dt.datetime) -> Case:
-        patient = make_patient(self.rng, str(self.next_number("ipp")), self.now.date())
+        patient = make_patient(self.rng, self.ipps, self.now.date())
         self.emit(patient)
         doctor = self.rng.choice(self.doctors[spec.code])
         encounter = {"resourceType": "Encounter", "id": new_id(self.rng),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import random
 import uuid
 
@@ -29,8 +30,22 @@ def nir(sex: str, birth: dt.date, insee: str, order: int) -> str:
     return body + f"{97 - int(body) % 97:02d}"
 
 
-def make_patient(rng: random.Random, ipp: str, today: dt.date, min_age: int = 18) -> dict:
-    """A FHIR Patient: official (birth) name, usual name for some married women, INS for ~half."""
+def stable_ipp(family: str, given: list[str], birth: dt.date, sex: str, taken: set[str]) -> str:
+    """An 8-digit IPP derived from the person's traits, so that it stays theirs whatever the
+    order in which the demo draws people (a running number moved to someone else each minute)."""
+    salt = 0
+    while True:
+        digest = hashlib.sha256(f"{family}|{'/'.join(given)}|{birth}|{sex}|{salt}".encode())
+        ipp = str(41_000_000 + int.from_bytes(digest.digest()[:8]) % 9_000_000)
+        if ipp not in taken:   # two people on one IPP never: the next salt decides
+            taken.add(ipp)
+            return ipp
+        salt += 1
+
+
+def make_patient(rng: random.Random, taken: set[str], today: dt.date, min_age: int = 18) -> dict:
+    """A FHIR Patient: official (birth) name, usual name for some married women, INS for ~half;
+    its IPP from :func:`stable_ipp` (``taken``: the IPPs already given out)."""
     sex = rng.choice("MF")
     pool = MALE_FIRST if sex == "M" else FEMALE_FIRST
     firsts = rng.sample(pool, rng.choice((1, 1, 2, 2, 3)))
@@ -41,6 +56,7 @@ def make_patient(rng: random.Random, ipp: str, today: dt.date, min_age: int = 18
     if sex == "F" and age_days > 25 * 365 and rng.random() < 0.5:
         husband = rng.choice([f for f in FAMILY if f != family])
         names.append({"use": "usual", "family": husband, "given": [firsts[0]]})
+    ipp = stable_ipp(family, firsts, birth, sex, taken)
     identifiers = [{"use": "usual", "type": {"coding": [{
         "system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "PI"}]},
         "system": IPP_SYSTEM, "value": ipp}]

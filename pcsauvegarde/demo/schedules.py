@@ -120,7 +120,7 @@ def _clinic(h: Hospital, rng: random.Random, today: dt.date, code: str, name: st
 
 def _appointment(h: Hospital, rng: random.Random, ward: dict, doctor: dict, schedule: dict,
                  when: dt.datetime, reasons: tuple[str, ...]) -> None:
-    patient = make_patient(rng, str(h.next_number("ipp")), h.now.date())
+    patient = make_patient(rng, h.ipps, h.now.date())
     phones = [{"system": "phone", "use": "mobile",
                "value": f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} "
                         f"{rng.randint(10, 99)} {rng.randint(10, 99)}"}]

@@ -113,3 +113,12 @@ def test_lab_flags_as_arrows() -> None:
 
     assert [format_lab_flag(f) for f in ("H", "L", "HH", "LL", "N")] == ["↑", "↓", "↑↑", "↓↓",
                                                                            ""]
+
+
+@pytest.mark.parametrize(("dose", "unit", "text"), [
+    ("1g", "", "1 g"), ("1", "g", "1 g"), ("2.5", "mg", "2,5 mg"), ("2,5mg", "", "2,5 mg"),
+    ("500mg/100mL", "", "500 mg/100 mL"), ("4000", "UI", "4000 UI"), ("10µg", "", "10 µg"),
+    ("selon protocole", "", "selon protocole"), ("", "", ""), ("0.5", "", "0,5"),
+    ("1 sachet", "", "1 sachet"), ("1g/j", "", "1 g/j"), ("5%", "", "5%")])
+def test_dose_text_spaces_number_and_unit(dose: str, unit: str, text: str) -> None:
+    assert fmt.dose_text(dose, unit) == text

@@ -50,4 +50,5 @@ def test_nothing_outstanding_says_so(ctx):
     window = Window(2, "", START, None)
     items = [i for i in _items(8) if i.status.is_done]
     text = "\n".join(page_texts(reentry_report.render(build(items, window), ctx)))
-    assert "Aucun : tout est vérifié ou sans objet." in text and "au en cours" in text
+    assert "Aucun : tout est vérifié ou sans objet." in text and "(en cours)" in text
+    assert "au en cours" not in text and "depuis le " in text

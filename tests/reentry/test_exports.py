@@ -14,6 +14,7 @@ import hl7
 import pytest
 from fhir.resources.bundle import Bundle  # FHIR R4 4.0.1 (fhir.resources 6.5)
 
+from pcsauvegarde.core.records import format_utc, parse_utc
 from pcsauvegarde.core.text import CSV_BOM
 from pcsauvegarde.station import patients
 from pcsauvegarde.station.documents.fmt import format_local, to_local
@@ -86,6 +87,11 @@ def test_fhir_contents(station, filled):
     assert given["status"] == "completed" and given["performer"][0]["actor"]["display"] == "M-È"
     assert refused["status"] == "not-done"
     assert refused["statusReason"][0]["text"] == "refus 😷 @patient"
+    # not given: no actual time; FHIR needs effective[x], so the planned time, said as such
+    slot = transcription.current(station, "document", filled["plan"])[1].data["slot"]
+    assert refused["effectiveDateTime"] == format_utc(parse_utc(slot))
+    assert any("heure de la prise prévue" in n["text"] for n in refused["note"])
+    assert not any("prise prévue" in n["text"] for n in given["note"])
     assert given["subject"]["identifier"]["value"] == filled["ipp"]
     [specimen] = _resources(fhir.bundle(station, "lab")[0], "Specimen")
     assert specimen["collection"]["collectedDateTime"].endswith("Z")
@@ -132,6 +138,7 @@ def test_hl7_messages_parse_back(station, filled):
     assert a28["PID.F3.R1.C1"] == a.ipp and a28["PID.F3.R1.C5"] == "PI"
     assert [a28[f"PID.F3.R1.C4.S{i}"] for i in (1, 2, 3)] == ["CHDEMO", "1.2.3.4", "ISO"]
     assert a28["PID.F5.R1.C1"] == BIRTH and a28["PID.F5.R1.C2"] == "Marie-Ève"
+    # IHE PAM France: PID-5.3 is the whole list of first names (the importer reads it so)
     assert a28["PID.F5.R1.C3"] == FIRST and a28["PID.F5.R1.C7"] == "L"
     assert a28["PID.F5.R2.C1"] == USED and a28["PID.F5.R2.C7"] == "D"
     assert a28["PID.F7"] == "19800229" and a28["PID.F8"] == "F"
@@ -165,7 +172,8 @@ def test_csv_per_domain_reads_back_formula_safe(station, filled, domain):
         assert rows[0]["remarque"] == "'=HYPERLINK(\"x\") 💊"
     if domain == "administration":
         assert {r["donne"] for r in rows} == {"oui", "non"}
-        assert any(r["motif_non_donne"] == "refus 😷 @patient" for r in rows)
+        refused = next(r for r in rows if r["motif_non_donne"] == "refus 😷 @patient")
+        assert refused["heure_reelle_utc"] == "" and refused["prise_prevue_utc"]
 
 
 def test_admin_downloads_every_export_and_it_is_journalled(app, station, filled):

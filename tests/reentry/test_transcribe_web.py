@@ -8,6 +8,7 @@ import re
 from markupsafe import escape
 
 from pcsauvegarde.station import patients
+from pcsauvegarde.station.documents.fmt import PARIS
 from pcsauvegarde.station.reentry import status, transcription
 from pcsauvegarde.station.state.admissions import AdmissionRequest
 from tests.support.constants import PASSWORD
@@ -143,3 +144,51 @@ def test_a_load_form_is_tied_to_the_cycle_typed_from_it(app, station):
         "cycle_entry": entry.id}
     r = ste.post(f"/ressaisie/cycle/{doc.number}", data={"entry_id": "x"})
     assert r.status_code == 422 and "introuvable" in r.get_data(as_text=True)
+
+
+def _box_fields(html: str) -> dict[int, dict[str, str]]:
+    """Per box index: its hidden order/slot, typed values and the checked « donné » radio."""
+    boxes: dict[int, dict[str, str]] = {}
+    for tag in re.findall(r"<input[^>]*>", html):
+        name = re.search(r'name="box-(\d+)-(\w+)"', tag)
+        if not name:
+            continue
+        value = re.search(r'value="([^"]*)"', tag)
+        box = boxes.setdefault(int(name[1]), {})
+        if name[2] != "given":
+            box[name[2]] = value[1] if value else ""
+        elif "checked" in tag:
+            box["given"] = value[1] if value else ""
+    return boxes
+
+
+def test_an_entry_outside_the_slots_shows_again_when_reopened(station, logged_in):
+    number = _plan_number(station)
+    html = logged_in.get(f"/ressaisie/plan/{number}").get_data(as_text=True)
+    order_id = _box_fields(html)[0]["order_id"]
+    at = patients.extracted_at(station)["dpi"] + dt.timedelta(minutes=30)
+    typed = at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
+    r = logged_in.post(f"/ressaisie/plan/{number}", data={
+        "box-0-order_id": order_id, "box-0-slot": "", "box-0-given": "oui",
+        "box-0-initials": "HC", "box-0-dose": "", "box-0-at": typed, "box-0-reason": "",
+        "confirm": "1"})
+    assert r.status_code == 302, r.get_data(as_text=True)
+    [kept] = transcription.current(station, "document", number)
+    assert kept.data["slot"] == ""
+    boxes = _box_fields(logged_in.get(f"/ressaisie/plan/{number}").get_data(as_text=True))
+    shown = [b for b in boxes.values() if b.get("initials") == "HC"]
+    assert len(shown) == 1 and shown[0]["at"] == typed and shown[0]["given"] == "oui"
+    assert shown[0]["order_id"] == order_id and shown[0]["slot"] == ""
+
+
+def test_each_given_radio_has_its_own_label_in_a_group(station, logged_in):
+    html = logged_in.get(f"/ressaisie/plan/{_plan_number(station)}").get_data(as_text=True)
+    groups = re.findall(r'<fieldset class="given"[^>]*>(.*?)</fieldset>', html, re.S)
+    assert groups and len(groups) == len(_box_fields(html))
+    for group in groups:
+        radios = re.findall(r'<input type="radio" id="([^"]+)" name="box-\d+-given" '
+                            r'value="([^"]*)"', group)
+        assert [v for _, v in radios] == ["oui", "non", ""]
+        for (rid, _), word in zip(radios, ("oui", "non", "vide"), strict=True):
+            assert re.search(rf'<input type="radio" id="{rid}"[^>]*>\s*<label for="{rid}">'
+                             rf'{word}</label>', group), (rid, word)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -12,7 +13,11 @@ from pcsauvegarde.station.lab.register import register_of
 from pcsauvegarde.station.reentry import status, transcribing, transcription
 from pcsauvegarde.station.reentry.transcribing import NotFound
 from pcsauvegarde.station.reentry.transcription import NeedsConfirmation
-from pcsauvegarde.station.reentry.transcription_checks import TranscriptionInvalid
+from pcsauvegarde.station.reentry.transcription_checks import (
+    PlanContext,
+    TranscriptionInvalid,
+    administration_line,
+)
 from pcsauvegarde.station.state.admissions import AdmissionRequest
 from pcsauvegarde.station.sterilisation.entries import CycleEntries, CycleEntry
 from tests.support.transcription import dotation_line, plan_patient
@@ -183,3 +188,25 @@ def test_pharmacy_dotation_delivery(station):
     with pytest.raises(TranscriptionInvalid, match="quantité « -2 » invalide"):
         transcribing.enter_pharmacy(station, doc.number,
                                     [{"product_id": stock.product_id, "quantity": "-2"}], "pui1")
+
+
+def test_a_dose_against_an_order_without_dose_says_so(station):
+    p, drug = _plan(station)
+    order, slots = next((o, s) for o, s in p.rows if o.drug == drug)
+    bare = dataclasses.replace(order, dose="", unit="")
+    ctx = PlanContext({order.id: bare}, p.window, None, slots[0])
+    line = administration_line(_row(order, slots[0], given="oui", dose="2,5 UI",
+                                    initials="IB"), ctx)
+    assert line is not None
+    text = " | ".join(line.warnings)
+    assert "dose « 2,5 UI » donnée, prescription sans dose écrite" in text
+    assert "« »" not in text
+
+
+def test_a_dose_not_given_has_no_actual_time(station):
+    p, drug = _plan(station)
+    order, slots = next((o, s) for o, s in p.rows if o.drug == drug)
+    [kept] = transcribing.enter_plan(station, p.number, [
+        _row(order, slots[1], given="non", reason="à jeun")], "ide1", now=slots[0])
+    assert kept.data["at"] == "" and kept.data["slot"] == slots[1].isoformat()
+    assert not any("dans le futur" in w for w in kept.warnings)

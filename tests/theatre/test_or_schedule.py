@@ -152,3 +152,16 @@ def test_day_parameter(text, ok):
     else:
         with pytest.raises(schedule.ScheduleError):
             schedule.parse_day(text, NOW)
+
+
+def test_preop_keeps_a_late_case_of_the_day(station):
+    """A case of the day not done is still on the sheet once its planned time has passed (cases
+    run late during an outage), as it stays « programmée » on /bloc."""
+    line = schedule.build(station, TODAY + dt.timedelta(days=1), now=NOW).rooms[0].lines[0]
+    assert line.case.status not in ("done", "cancelled")
+    late = line.case.scheduled_at + dt.timedelta(hours=3)
+    assert to_local(late).date() == to_local(line.case.scheduled_at).date()
+    text = _flat(issue_patient_document(station, preop.KIND, line.case.ipp, "bloc",
+                                        now=late).pdf)
+    assert "Aucune intervention programmée" not in text
+    assert line.case.procedure.split()[0] in text and line.case.room in text

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from pcsauvegarde.station import patients
+from pcsauvegarde.station.documents.fmt import format_local
 from pcsauvegarde.station.issuing.issue import IssueError, issue_patient_document, stored_pdf
 from pcsauvegarde.station.issuing.transfer import issue_transfer_pack
 from tests.support.constants import NOW
@@ -93,3 +94,16 @@ def test_bad_purpose_or_patient(station):
         issue_transfer_pack(station, ipp, "ide", "holiday", now=NOW)
     with pytest.raises(IssueError, match="introuvable"):
         issue_transfer_pack(station, "NO-SUCH-IPP", "ide", "transfer", now=NOW)
+
+
+def test_an_imaging_exam_still_planned_earlier_today_is_pending(station):
+    from pcsauvegarde.station.documents.fmt import to_local
+    from pcsauvegarde.station.issuing.transfer import pack_data
+    exam = next(e for unit in patients.units(station) for row in patients.inpatients(
+                    station, unit.code) for e in patients.imaging_exams_of(station, row.patient.id)
+                if e.status == "planned" and to_local(e.scheduled_at).hour < 15)
+    later = exam.scheduled_at + dt.timedelta(hours=2)   # same day, the exam not done yet
+    file = patients.patient_file(station, exam.ipp, now=later)
+    pending = " | ".join(pack_data(station, file, "discharge", now=later).pending)
+    assert f"Examen d'imagerie prévu le {format_local(exam.scheduled_at)} : {exam.label}" in (
+        pending)

@@ -22,6 +22,7 @@ from pcsauvegarde.station.documents import (
     directory,
     discharge_prescription,
     dotation,
+    exercise_report,
     forms,
     identity,
     imaging_report,
@@ -39,8 +40,10 @@ from pcsauvegarde.station.documents import (
     preop,
     prescriptions,
     procedure,
+    reentry_report,
     schedule,
     supplier_order,
+    transfer_pack,
     tray_labels,
     tray_list,
     tray_load,
@@ -192,6 +195,19 @@ KINDS: dict[str, DocumentKind] = {k.name: k for k in (
     DocumentKind(forms.KIND, forms.TITLE, "patient", forms.render, forms.draw,
                  ("forms/",), forms.load),
 )}
+
+
+# Kinds the station journals without a DocumentKind of their own: containers and reports.
+OTHER_TITLES = {bundle.KIND: bundle.TITLE, bundle.KIT_KIND: bundle.KIT_TITLE,
+                transfer_pack.KIND: transfer_pack.TITLE,
+                exercise_report.KIND: exercise_report.TITLE,
+                reentry_report.KIND: reentry_report.TITLE}
+
+
+def kind_title(kind: str) -> str:
+    """The French title of a journalled kind (the code itself only for a kind since removed)."""
+    registered = KINDS.get(kind)
+    return registered.title if registered else OTHER_TITLES.get(kind, kind)
 
 
 def document_kind(name: str, scope: Scope | None = None) -> DocumentKind | None:

@@ -7,7 +7,8 @@ import datetime as dt
 from pcsauvegarde.station.documents import administration_plan
 from pcsauvegarde.station.documents.base import DocumentPDF, render_document
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
-from pcsauvegarde.station.documents.fmt import decimal_commas, format_local
+from pcsauvegarde.station.documents.fmt import dose_text, format_local
+from pcsauvegarde.station.documents.orders import ROUTE_LEGEND, route_short
 from pcsauvegarde.station.documents.table import Column, Row, draw_table
 
 KIND = "administration_history"
@@ -43,8 +44,13 @@ def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext) -> None:
     for a in given:
         o = orders.get(a.order_id)
         drug = o.drug if o else f"prescription {a.order_id} (arrêtée ou absente de l'extrait)"
-        dose = decimal_commas(a.dose_given or (f"{o.dose} {o.unit}".strip() if o else ""))
+        dose = dose_text(a.dose_given) if a.dose_given else (dose_text(o.dose, o.unit) if o
+                                                             else "")
         status = words.text(f"status.{a.status}") if a.status else ""
-        rows.append(Row((format_local(a.at), drug, dose or "—", (o.route if o else "") or "—",
-                         status, a.by or "—"), bold=a.status != "given"))
+        route = route_short(o.route) if o else ""
+        rows.append(Row((format_local(a.at), drug, dose or "—", route or "—", status,
+                         a.by or "—"), bold=a.status != "given"))
     draw_table(pdf, columns, rows)
+    routes = [orders[a.order_id].route for a in given if a.order_id in orders]
+    if any(route_short(r) != r.strip() for r in routes):
+        pdf.paragraph(ROUTE_LEGEND, "", 8, 4)

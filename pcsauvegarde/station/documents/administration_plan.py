@@ -25,7 +25,7 @@ from pcsauvegarde.station.documents.base import (
 )
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
 from pcsauvegarde.station.documents.fmt import (
-    decimal_commas,
+    dose_text,
     format_hours,
     format_local,
     format_timing,
@@ -224,7 +224,7 @@ def paper_slots(file: PatientFile, printed_at: dt.datetime,
 
 def _describe(t: Template, o: MedicationOrder, reading: orders.OrderReading,
               compact: bool = False) -> list[tuple[str, str, float]]:
-    dose = decimal_commas(" ".join(x for x in (o.dose, o.unit) if x))
+    dose = dose_text(o.dose, o.unit)
     lines = [(o.drug, "B", 9 if compact else 9.5)]
     mark = {orders.CONTINUOUS: "continuous.mark", orders.PROTOCOL: "protocol.mark"}.get(
         reading.mode, "verbatim.mark" if reading.to_check else "")

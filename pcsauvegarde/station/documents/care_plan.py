@@ -26,7 +26,7 @@ from pcsauvegarde.station.documents.base import (
 )
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
 from pcsauvegarde.station.documents.fmt import (
-    decimal_commas,
+    dose_text,
     format_local,
     format_time,
     format_timing,
@@ -121,8 +121,8 @@ def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext) -> None:
     if vigilant:
         g.heading(t.text("vigilance.title"))
         for o in sorted(vigilant, key=lambda o: o.drug.casefold()):
-            dose = decimal_commas(" ".join(x for x in (o.dose, o.unit,
-                                                           orders.route_short(o.route)) if x))
+            dose = dose_text(o.dose, " ".join(x for x in (o.unit, orders.route_short(o.route))
+                                              if x))
             words = orders.words_of(o)
             lines = [(f"{o.drug} — {dose}", "B", 9),
                      (f"« {words} »" if words else format_timing(o.timing), "", 8)]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pcsauvegarde.station.documents.base import DocumentPDF, render_document
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
-from pcsauvegarde.station.documents.fmt import decimal_commas, format_local, format_timing
+from pcsauvegarde.station.documents.fmt import dose_text, format_local, format_timing
+from pcsauvegarde.station.documents.orders import ROUTE_LEGEND, route_short
 from pcsauvegarde.station.documents.sterile import field_grid, signature_block
 from pcsauvegarde.station.documents.table import Column, Row, draw_table
 
@@ -36,13 +37,16 @@ def draw(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext) -> None:
                Column("Durée", 1.2), Column("Poursuivre / modifier / arrêter", 1.9)]
     boxes = "☐ P   ☐ M   ☐ A"
     rows = [Row((o.drug + (f"\n{o.comments}" if o.comments else ""),
-                 f"{decimal_commas(o.dose)} {o.unit} — {format_timing(o.timing)}".strip(),
-                 o.route or "—", "………", boxes)) for o in active]
+                 f"{dose_text(o.dose, o.unit)} — {format_timing(o.timing)}".strip(),
+                 route_short(o.route) or "—", "………", boxes)) for o in active]
     rows += [Row(("\n\n", "", "", "", boxes))] * BLANK_ROWS
     if not active:
         pdf.paragraph("Aucun traitement actif dans l'extrait.")
     at = file.extracted_at.get("dpi")
     draw_table(pdf, columns, rows, title="Traitements",
                note=f"Prescriptions de l'extrait du {format_local(at)}" if at else "")
+    pdf.ln(2)
+    if any(route_short(o.route) != o.route.strip() for o in active):
+        pdf.paragraph(ROUTE_LEGEND, "", 8, 4)
     pdf.ln(2)
     signature_block(pdf, ["Signature du médecin", "Cachet du service"], h=22)

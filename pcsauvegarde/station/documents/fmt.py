@@ -131,6 +131,16 @@ def decimal_commas(text: str) -> str:
     return _DECIMAL_POINT.sub(r"\1,\2", text)
 
 
+# A unit glued to its number in a dose as the DPI wrote it (« 1g », « 2,5mg », « 500mg/100mL »)
+_GLUED_UNIT = re.compile(r"(\d)(µg|mcg|mg|ng|kg|g|mL|ml|dL|L|mUI|UI|U|mmol|mEq|gtt)(?![A-Za-zµ])")
+
+
+def dose_text(dose: str, unit: str = "") -> str:
+    """A dose as printed: decimal commas, a space between number and unit (« 1 g »)."""
+    joined = " ".join(x for x in (dose.strip(), unit.strip()) if x)
+    return _GLUED_UNIT.sub(r"\1 \2", decimal_commas(joined))
+
+
 # Lab abnormal flags (HL7 v2 OBX-8 codes) as a nurse reads them; LAB_FLAG_LEGEND explains them.
 LAB_FLAGS = {"H": "↑", "L": "↓", "HH": "↑↑", "LL": "↓↓", "A": "anormal"}
 LAB_FLAG_LEGEND = "↑ haut, ↓ bas, ↑↑ / ↓↓ critique"

@@ -25,12 +25,14 @@ from pcsauvegarde.station.documents.base import (
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
 from pcsauvegarde.station.documents.fmt import (
     decimal_commas,
+    dose_text,
     format_age,
     format_date,
     format_lab_flag,
     format_local,
     format_timing,
 )
+from pcsauvegarde.station.documents.orders import ROUTE_LEGEND, route_short
 from pcsauvegarde.station.documents.table import Column, Row, draw_table
 from pcsauvegarde.station.documents.templates import Template, load_template
 from pcsauvegarde.station.lab import bloodbank
@@ -221,10 +223,12 @@ def _treatments(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:
     for o in active:
         drug = o.drug + (f"\n{o.comments}" if o.comments else "")
         until = f"\njusqu'au {format_local(o.end)}" if o.end else ""
-        rows.append(Row((drug, f"{o.dose} {o.unit}".strip(), o.route or "—",
+        rows.append(Row((drug, dose_text(o.dose, o.unit), route_short(o.route) or "—",
                          format_timing(o.timing), format_local(o.start) + until,
                          o.prescriber or "—")))
     draw_table(pdf, columns, rows)
+    if any(route_short(o.route) != o.route.strip() for o in active):
+        pdf.paragraph(ROUTE_LEGEND, "", 8, 4)
 
 
 def _labs(pdf: DocumentPDF, t: Template, file: PatientFile) -> None:

@@ -93,8 +93,9 @@ def _anaesthesia(pdf: DocumentPDF, file: PatientFile) -> None:
 
 
 def _labs(pdf: DocumentPDF, file: PatientFile, ctx: DocumentContext) -> None:
-    columns = [Column("Examen", 1.8), Column("Résultat", 1.9, "R"), Column("Unité", 1.0),
-               Column("Normes", 1.3), Column("Prélevé le", 2.8), Column("Anomalie", 1.0, "C")]
+    # « Anomalie » whole on one line: its column is as wide as the word in bold
+    columns = [Column("Examen", 1.8), Column("Résultat", 1.6, "R"), Column("Unité", 1.0),
+               Column("Normes", 1.3), Column("Prélevé le", 2.6), Column("Anomalie", 1.5, "C")]
     rows = []
     for name, codes, labels in KEY_LABS:
         r: LabResult | None = latest(file.lab_results, codes, labels)

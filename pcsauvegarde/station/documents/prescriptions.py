@@ -18,7 +18,11 @@ from pcsauvegarde.station.documents.base import (
     render_document,
 )
 from pcsauvegarde.station.documents.context import DocumentContext, PatientFile
-from pcsauvegarde.station.documents.fmt import decimal_commas, format_local, format_timing
+from pcsauvegarde.station.documents.fmt import (
+    dose_text,
+    format_local,
+    format_timing,
+)
 from pcsauvegarde.station.documents.schedule import StandardHours, day_times, load_standard_hours
 from pcsauvegarde.station.documents.table import Column, Row, draw_table
 from pcsauvegarde.station.documents.templates import Template, load_template
@@ -110,6 +114,6 @@ def order_row(o: MedicationOrder, hours: StandardHours) -> Row:
     elif times and o.timing.kind == "times_per_day":
         timing += f"\n{', '.join(times)}"
     dates = f"{format_local(o.start)}" + (f"\n→ {format_local(o.end)}" if o.end else "")
-    return Row((drug, decimal_commas(" ".join(x for x in (o.dose, o.unit) if x)) or "—",
+    return Row((drug, dose_text(o.dose, o.unit) or "—",
                 orders.route_short(o.route) or "—",
                 timing, dates, o.prescriber or "—"))

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 
 from pcsauvegarde.core.records import MedicationAdministration, MedicationOrder
-from pcsauvegarde.station.documents.fmt import decimal_commas, format_hours, format_time
+from pcsauvegarde.station.documents.fmt import dose_text, format_hours, format_time
 from pcsauvegarde.station.documents.grid import Entry
 from pcsauvegarde.station.documents.templates import Template
 
@@ -60,7 +60,7 @@ def recorded(t: Template, a: MedicationAdministration, initials: Initials,
              flag: str = "") -> Entry:
     """One trace of the record: ✓/✗, its time, dose given or status, who (initials)."""
     done = a.status in ("given", "partial")
-    detail = [decimal_commas(a.dose_given)] if done and a.dose_given else []
+    detail = [dose_text(a.dose_given)] if done and a.dose_given else []
     if a.status not in ("given", "not_given"):   # ✓ and ✗ say those two
         detail.append(t.text(f"status.{a.status}"))
     if a.by:

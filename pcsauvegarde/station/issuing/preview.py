@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pcsauvegarde.core.records import Patient
 from pcsauvegarde.station import patients
-from pcsauvegarde.station.documents import KINDS, bundle, forms
+from pcsauvegarde.station.documents import forms, kind_title
 from pcsauvegarde.station.documents.templates import TemplateError
 from pcsauvegarde.station.issuing.issue import stored_pdf
 from pcsauvegarde.station.station import Station
@@ -47,15 +47,7 @@ def title_of(kind: str, form: str | None = None, templates_dir: Path | None = No
             return forms.get_form(form, templates_dir).title
         except TemplateError:   # a form since removed from the library: its id says enough
             return f"{forms.TITLE} « {form} »"
-    if kind == bundle.KIND:
-        return bundle.TITLE
-    if kind == bundle.KIT_KIND:
-        return bundle.KIT_TITLE
-    if kind in KINDS:
-        return KINDS[kind].title
-    from pcsauvegarde.station.documents import exercise_report, reentry_report
-    own = {exercise_report.KIND: exercise_report.TITLE, reentry_report.KIND: reentry_report.TITLE}
-    return own.get(kind, kind)
+    return kind_title(kind)
 
 
 def describe(station: Station, number: str) -> DocumentInfo | None:

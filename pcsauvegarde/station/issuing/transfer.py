@@ -17,13 +17,14 @@ from pcsauvegarde.station.documents import (
     bundle,
     discharge_prescription,
     forms,
+    kind_title,
     lab_results,
     patient_summary,
     prescriptions,
     transfer_pack,
 )
 from pcsauvegarde.station.documents.context import PatientFile
-from pcsauvegarde.station.documents.fmt import format_local
+from pcsauvegarde.station.documents.fmt import format_local, to_local
 from pcsauvegarde.station.documents.templates import TemplateError
 from pcsauvegarde.station.documents.transfer_pack import IssuedPaper, TransferPack
 from pcsauvegarde.station.issuing.issue import (
@@ -44,8 +45,6 @@ PACK_KINDS = {
     "transfer": (patient_summary.KIND, prescriptions.KIND, administration_history.KIND,
                  lab_results.CUMULATIVE_KIND),
 }
-OTHER_TITLES = {bundle.KIND: bundle.TITLE, bundle.KIT_KIND: bundle.KIT_TITLE,
-                transfer_pack.KIND: transfer_pack.TITLE}
 MAX_DESTINATION = 200
 
 
@@ -70,7 +69,7 @@ def _title(station: Station, doc: dict) -> str:
             return forms.get_form(str(doc["form"]), station.settings.print_templates_path).title
         except TemplateError:
             return f"formulaire « {doc['form']} »"
-    return KINDS[kind].title if kind in KINDS else OTHER_TITLES.get(kind, kind)
+    return kind_title(kind)
 
 
 def _pending(station: Station, file: PatientFile, exams, now: dt.datetime) -> list[str]:
@@ -86,8 +85,10 @@ def _pending(station: Station, file: PatientFile, exams, now: dt.datetime) -> li
     out += [f"Prélèvement n° {e.number} (étiquettes de panne du "
             f"{format_local(e.batch.issued_at)}) : résultat à récupérer auprès du laboratoire"
             for e in entries if e.ipp == file.patient.id]
+    # an exam of the day not done yet is pending even once its time has passed (delays)
+    day_start = to_local(now).replace(hour=0, minute=0, second=0, microsecond=0)
     out += [f"Examen d'imagerie prévu le {format_local(e.scheduled_at)} : {e.label}"
-            for e in exams if e.status == "planned" and e.scheduled_at >= now]
+            for e in exams if e.status == "planned" and e.scheduled_at >= day_start]
     return out
 
 

@@ -52,9 +52,10 @@ class Window:
     @property
     def title(self) -> str:
         what = "Exercice" if self.is_exercise else "Panne"
-        end = format_local(self.end) if self.end else "en cours"
         label = f" « {self.label} »" if self.label else ""
-        return f"{what}{label} du {format_local(self.start)} au {end}"
+        if self.end is None:
+            return f"{what}{label} depuis le {format_local(self.start)} (en cours)"
+        return f"{what}{label} du {format_local(self.start)} au {format_local(self.end)}"
 
     def contains(self, when: dt.datetime) -> bool:
         return self.start <= when and (self.end is None or when < self.end)

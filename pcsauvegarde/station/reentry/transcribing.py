@@ -47,6 +47,23 @@ class Plan:
     rows: list[tuple[MedicationOrder, list[dt.datetime]]]
     lines: dict[str, Transcription]   # current lines by key « order@slot »
 
+    def boxes(self) -> list[tuple[MedicationOrder, list[tuple[dt.datetime | None,
+                                                               Transcription | None]]]]:
+        """Per order, its boxes (slot, line kept): the printed slots, then the entries kept
+        outside a slot (as needed, protocol, continuous), then blank ones for more of them."""
+        out = []
+        for order, slots in self.rows:
+            boxes: list[tuple[dt.datetime | None, Transcription | None]] = [
+                (s, self.lines.get(f"{order.id}@{s.isoformat()}")) for s in slots]
+            extra = sorted((t for t in self.lines.values()
+                            if t.data.get("order_id") == order.id and not t.data.get("slot")),
+                           key=lambda t: t.data.get("at") or "")
+            boxes += [(None, t) for t in extra]
+            if not slots:
+                boxes += [(None, None)] * max(1, 2 - len(extra))
+            out.append((order, boxes))
+        return out
+
 
 def is_known_ipp(station: Station, ipp: str) -> bool:
     """An IPP of the station's data (snapshot or downtime admission)."""

@@ -105,6 +105,9 @@ def administration_line(row: Mapping[str, str], ctx: PlanContext) -> Line | None
     day = to_local(slot).date() if slot else to_local(ctx.now).date()
     typed_at = text(row.get("at"), 20)
     at = parse_when(typed_at, day) if typed_at else slot
+    # a dose not given has no actual time unless one was written: the checks below use the
+    # planned slot, the line keeps « at » empty
+    actual = at if typed_at or given == "oui" else None
     if typed_at and at is None:
         errors["at"] = f"{where} : heure « {typed_at} » illisible (HH:MM ou JJ/MM/AAAA HH:MM)"
     elif at is None:
@@ -123,8 +126,10 @@ def administration_line(row: Mapping[str, str], ctx: PlanContext) -> Line | None
         warnings.append(f"{where} : prescription inconnue du plan imprimé")
     else:
         ordered = " ".join(x for x in (order.dose, order.unit) if x)
-        if given == "oui" and dose and not (_same_dose(dose, ordered)
-                                            or _same_dose(dose, order.dose)):
+        if given == "oui" and dose and not ordered:
+            warnings.append(f"{where} : dose « {dose} » donnée, prescription sans dose écrite")
+        elif given == "oui" and dose and not (_same_dose(dose, ordered)
+                                              or _same_dose(dose, order.dose)):
             warnings.append(f"{where} : dose « {dose} » différente de la prescription "
                             f"« {ordered} »")
         if at < order.start or (order.end is not None and at >= order.end):
@@ -137,13 +142,14 @@ def administration_line(row: Mapping[str, str], ctx: PlanContext) -> Line | None
         warnings.append(f"{where} : donnée à {format_local(at)}, plus de 2 h d'écart avec la "
                         "prise prévue")
     warnings += window_warning(where, at, ctx.outage)
-    warnings += future_warning(where, at, ctx.now)
+    if actual is not None:   # a planned slot still ahead is no error for a dose not given
+        warnings += future_warning(where, actual, ctx.now)
     key = f"{order_id}@{(slot or at).isoformat()}"
     data = {"order_id": order_id, "slot": slot.isoformat() if slot else "", "given": given == "oui",
             "reason": reason, "dose": dose or (
                 " ".join(x for x in (order.dose, order.unit) if x) if order and given == "oui"
                 else ""),
-            "at": at.isoformat(), "initials": initials,
+            "at": actual.isoformat() if actual else "", "initials": initials,
             "drug": order.drug if order else "", "code": order.code if order else ""}
     return Line(key, data, tuple(warnings))
 

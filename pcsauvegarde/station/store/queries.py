@@ -211,13 +211,21 @@ def patient_file(store: Store, ipp: str, lab_hours: int = 72,
                                    key=lambda e: e.scheduled_at)),
         extracted_at=extracted_at(store),
         care_tasks=tuple(_of(CareTask, found)),
-        surgery_cases=tuple(sorted((c for c in _of(SurgeryCase, found)
-                                    if c.scheduled_at >= now - dt.timedelta(hours=1)),
+        surgery_cases=tuple(sorted((c for c in _of(SurgeryCase, found) if _current_case(c, now)),
                                    key=lambda c: c.scheduled_at)),
         blood_typings=tuple(sorted(_of(BloodTyping, found), key=lambda t: t.collected_at)),
         transfusions=tuple(_of(TransfusionFact, found)),
         anaesthesia=tuple(sorted(_of(AnaesthesiaAssessment, found), key=lambda a: a.at)),
     )
+
+
+def _current_case(case: SurgeryCase, now: dt.datetime) -> bool:
+    """Still to come or of the last hour, or of the last 24 h (so the whole local day) and not
+    done nor cancelled: a case running late during an outage stays on the patient's papers."""
+    if case.scheduled_at >= now - dt.timedelta(hours=1):
+        return True
+    return (case.status not in ("done", "cancelled")
+            and case.scheduled_at >= now - dt.timedelta(hours=24))
 
 
 def imaging_exams(store: Store, ipp: str) -> list[ImagingExam]:

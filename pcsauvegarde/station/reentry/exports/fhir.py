@@ -78,9 +78,12 @@ def _administration(station: Station, t: Transcription,
         "status": "completed" if d["given"] else "not-done",
         "medicationCodeableConcept": medication,
         "subject": _subject(merged, d["ipp"]),
-        "effectiveDateTime": format_utc(parse_utc(d["at"])),
+        "effectiveDateTime": format_utc(parse_utc(d["at"] or d["slot"])),
         "request": {"identifier": {"value": d["order_id"]}},
         "note": [_note(t)]}
+    if not d["at"]:   # R4 requires effective[x]: a dose not given carries its planned slot
+        resource["note"].append({"text": "Non donné : date = heure de la prise prévue, aucune "
+                                         "heure d'administration."})
     if d["given"]:
         if d.get("dose"):
             resource["dosage"] = {"text": d["dose"]}

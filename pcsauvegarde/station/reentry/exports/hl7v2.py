@@ -4,7 +4,8 @@ Each downtime admission: A28 (create the person) then A01 (admit, the provisiona
 visit number); each verified merge: A40 (provisional IPP merged into the real one, MRG-1).
 PID-3 carries the IPP with its assigning authority (setting ``ipp_assigning_authority``) and
 type PI; PID-5 the birth name (type L) then the used name (type D), PID-5.2 the first given
-name and PID-5.3 every first name. Text is UTF-8 (MSH-18), HL7 delimiters escaped.
+name and PID-5.3 the second and further given names (XPN). Text is UTF-8 (MSH-18), HL7
+delimiters escaped.
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ def _cx(station: Station, ipp: str, kind: str = "PI") -> str:
 
 
 def _pid(station: Station, ipp: str, p: Patient) -> str:
+    # IHE PAM France: PID-5.2 the first given name, PID-5.3 the whole list of first names
+    # (« liste des prénoms », as the INS needs and as our importer reads it), not XPN's
+    # « further given names »: « Patient » alone gives INCONNU^Patient^Patient.
     given = p.first_names.split()
     first = esc(p.first_name or (given[0] if given else ""))
     names = [f"{esc(p.birth_name)}^{first}^{esc(p.first_names)}^^^^L"]

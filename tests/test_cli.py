@@ -128,3 +128,55 @@ def test_pull_and_publish_show_a_bar_on_a_terminal(unpulled, settings, monkeypat
                                   str(data / "produits.csv")])
     assert "Import" in r.output and "2/2" in r.output
     assert "unites.csv (CSV) : 2 lu(s), 0 refusé(s)" in r.output
+
+
+def test_init_refuses_an_existing_station_and_changes_nothing(tmp_path):
+    """Re-running init must not rewrite station.toml (station_id, comments) in silence."""
+    data = tmp_path / "st"
+    assert CliRunner().invoke(main, ["init", "--data", str(data), "--station", "rea-1"]
+                              ).exit_code == 0
+    cfg = data / "station.toml"
+    cfg.write_text("# poste de la réanimation\n" + cfg.read_text(encoding="utf-8"),
+                   encoding="utf-8")
+    before = cfg.read_bytes()
+    for args in ([], ["--station", "urgences-2"]):
+        r = CliRunner().invoke(main, ["init", "--data", str(data), *args])
+        assert r.exit_code == 1, r.output
+        assert "existe déjà" in r.output and "station.toml" in r.output
+        assert "modifier" in r.output and "--force" in r.output
+        assert cfg.read_bytes() == before
+
+
+def test_init_force_rewrites_and_keeps_a_backup(tmp_path):
+    data = tmp_path / "st"
+    CliRunner().invoke(main, ["init", "--data", str(data), "--station", "rea-1"])
+    before = (data / "station.toml").read_bytes()
+    r = CliRunner().invoke(main, ["init", "--data", str(data), "--station", "rea-2", "--force"])
+    assert r.exit_code == 0, r.output
+    backups = list(data.glob("station.toml.*.bak"))
+    assert len(backups) == 1 and backups[0].read_bytes() == before
+    assert str(backups[0]) in r.output
+    assert 'station_id = "rea-2"' in (data / "station.toml").read_text(encoding="utf-8")
+
+
+def test_serve_refuses_a_missing_publisher_key_before_its_banner(station_dir):
+    from pcsauvegarde.station.settings import load_settings
+    for p in load_settings(station_dir).publisher_key_paths:
+        p.unlink()
+    r = CliRunner().invoke(main, ["serve", "--data", str(station_dir)])
+    assert r.exit_code == 1 and "clés de la station" in r.output, r.output
+    assert "Interface : http://" not in r.output
+    assert "No such file" not in r.output and "fichier ou dossier absent" in r.output
+
+
+def test_serve_refuses_a_port_in_use_before_its_banner(station_dir):
+    import socket
+
+    from pcsauvegarde.station.settings import load_settings, write_settings
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        write_settings(load_settings(station_dir, {"port": busy.getsockname()[1]}))
+        r = CliRunner().invoke(main, ["serve", "--data", str(station_dir)])
+    assert r.exit_code == 1 and "démarrage refusé" in r.output, r.output
+    assert "déjà utilisée" in r.output and "Interface : http://" not in r.output

@@ -79,3 +79,59 @@ def test_ending_without_exercise_is_refused(admin, station):
         exercise.end(station, "chef")
     admin.post("/admin/exercice", data={"action": "end"})
     assert "aucun exercice en cours" in _text(admin.get("/admin"))
+
+
+def test_every_screen_shows_the_exercise_banner(admin, app, station):
+    from tests.support.constants import PASSWORD as PW
+    station.accounts.add("ide", "Infirmière", PW, ("soins",), ("*",))
+    nurse = client_as(app, "ide")
+    assert "exercise-banner" not in _text(nurse.get("/"))
+    admin.post("/admin/exercice", data={"action": "start", "label": "Panne DPI simulée"})
+    for client, path in ((nurse, "/"), (admin, "/admin"), (admin, "/admin/synchro/")):
+        page = _text(client.get(path))
+        assert 'id="exercise-banner"' in page, path
+        assert "EXERCICE EN COURS « Panne DPI simulée » depuis le" in page
+    admin.post("/admin/exercice", data={"action": "end"})
+    assert "exercise-banner" not in _text(nurse.get("/"))
+
+
+def test_report_prints_whole_numbers_and_french_kinds(station, tmp_path):
+    """64-character numbers are printed whole (on two lines), kinds by their French title."""
+    import datetime as dt
+
+    from pcsauvegarde.station.documents import exercise_report
+    from tests.support.sample import make_ctx
+
+    started = dt.datetime(2026, 11, 27, 13, 0, tzinfo=dt.UTC)
+    number = "EX-CH-NORD-URG-1-" + "0123456789ABCDEF" * 2 + "-00000000000042"
+    assert len(number) == 64
+    docs = tuple({"number": f"{number[:-1]}{i}", "kind": kind, "title": title, "ipp": "",
+                  "unit": "URG-ADULTES-SECTEUR-NORD", "issued_at_local": "27/11/2026 14:05",
+                  "issued_by": "infirmiere"}
+                 for i, (kind, title) in enumerate([("bundle", "Impression du service"),
+                                                    ("summary", "Synthèse patient")]))
+    report = exercise.ExerciseReport(
+        exercise.Exercise(1, "Panne DPI simulée", started, "chef", started, "chef"), docs,
+        (("Impression du service", 1), ("Synthèse patient", 1)), (("infirmiere", 2),),
+        dt.timedelta(minutes=2))
+    pdf = exercise_report.render(report, make_ctx())
+    text = "".join(page_texts(pdf)).replace("\n", "")
+    for d in docs:
+        assert d["number"] in text
+    assert "…" not in text and "bundle" not in text
+    assert "Impression du service : 1" in " ".join(page_texts(pdf)[0].split())
+    assert_page_quality(pdf, allergies=False, barcodes=[make_ctx().document_number])
+
+
+def test_report_titles_come_from_the_registry(admin, station):
+    """A unit bundle printed during the exercise is « Impression du service », not bundle."""
+    from pcsauvegarde.station.issuing.bundling import issue_unit_bundle
+
+    admin.post("/admin/exercice", data={"action": "start"})
+    unit = next(u for u in patients.units(station) if u.inpatients).code
+    issue_unit_bundle(station, unit, ["summary"], "infirmiere")
+    r = admin.post("/admin/exercice", data={"action": "end"})
+    page = _text(r)
+    assert "Impression du service" in page and ">bundle<" not in page
+    (ended,) = [d for d in exercise.report(station, 1).documents if d["kind"] == "bundle"]
+    assert ended["title"] == "Impression du service"

@@ -128,7 +128,11 @@ def test_no_publisher_key_pinned(settings, listening):
     for p in settings.publisher_key_paths:
         p.unlink()
     r, _ = _doctor(settings)
-    assert r.exit_code == 2 and "aucun paquet de cet émetteur" in r.output
+    assert r.exit_code == 2 and "aucun paquet n'est accepté" in r.output
+    # copy the publisher's key: never make a new one on the station (keys --publisher-dir)
+    assert "copier la clé publique publisher.pub de l'émetteur" in r.output
+    assert str(settings.publisher_key_paths[0]) in " ".join(r.output.split())
+    assert "--publisher-dir" not in r.output and "No such file" not in r.output
     _set(settings, publisher_keys=[])
     r, _ = _doctor(settings)
     assert r.exit_code == 2 and "Aucune clé d'émetteur épinglée" in r.output
@@ -210,3 +214,54 @@ def test_not_ready_banner_on_every_page_and_checks_on_admin_home(app, station, s
         html = client.get("/connexion").get_data(as_text=True)
         assert "NON PRÊT" in html and "prévenir l'informatique" in html
         assert "publisher.pub" not in html
+
+
+def test_missing_data_dir_is_critical(tmp_path):
+    r = CliRunner().invoke(main, ["doctor", "--data", str(tmp_path / "absent")])
+    assert r.exit_code == 2, r.output
+    assert "NON PRÊTE" in r.output and "aucune station" in r.output
+    assert not (tmp_path / "absent").exists()
+
+
+def test_invalid_station_toml_is_critical(settings):
+    cfg = settings.data_dir / "station.toml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "\nport = \"huit\"\n", encoding="utf-8")
+    r, _ = _doctor(settings)
+    assert r.exit_code == 2, r.output
+    assert "NON PRÊTE" in r.output and "station.toml" in r.output
+    assert "ne peut pas démarrer" in r.output
+
+
+def test_doctor_checks_the_audit_chain(settings, station, listening):
+    import sqlite3
+
+    station.audit.record("admin", "user.login", "admin", {})
+    station.audit.record("admin", "user.logout", "admin", {})
+    r, _ = _doctor(settings)
+    assert r.exit_code == 0 and "Journal d'audit" in r.output and "intègre" in r.output, r.output
+    db = sqlite3.connect(settings.state_path)
+    db.executescript("DROP TRIGGER audit_no_update; UPDATE audit SET actor='x' WHERE seq=1;")
+    db.commit()
+    db.close()
+    r, _ = _doctor(settings)
+    assert r.exit_code == 2 and "JOURNAL ALTÉRÉ" in r.output and "n° 1" in r.output, r.output
+
+
+def test_unreadable_publisher_key_is_said_in_french(settings, listening):
+    if os.geteuid() == 0:
+        pytest.skip("root reads every file")
+    path = settings.publisher_key_paths[0]
+    path.chmod(0)
+    r, _ = _doctor(settings)
+    assert r.exit_code == 2 and "accès refusé" in r.output
+    assert "Permission denied" not in r.output
+
+
+def test_os_errors_in_french():
+    import errno
+
+    from pcsauvegarde.core.fsutil import os_reason
+    assert os_reason(FileNotFoundError(errno.ENOENT, "No such file or directory")) == \
+        "fichier ou dossier absent"
+    assert "accès refusé" in os_reason(PermissionError(errno.EACCES, "Permission denied"))
+    assert "Broken" not in os_reason(OSError(errno.EPIPE, "Broken pipe"))

@@ -34,9 +34,9 @@ def test_users_lifecycle(station_dir):
 
 
 def test_users_errors_are_one_line(station_dir):
-    r = _run(["add", "Bad Login!"], station_dir, "mot-de-passe-1\n")
+    r = _run(["add", "Bad Login!", "--unit", "REA"], station_dir, "mot-de-passe-1\n")
     assert r.exit_code == 1 and "invalide" in r.output and "Traceback" not in r.output
-    r = _run(["add", "court"], station_dir, "court\n")
+    r = _run(["add", "court", "--unit", "REA"], station_dir, "court\n")
     assert r.exit_code == 1 and "8 et 256" in r.output
     r = _run(["disable", "personne"], station_dir)
     assert r.exit_code == 1 and "inconnu" in r.output
@@ -56,5 +56,15 @@ def test_unknown_unit_is_warned(unpulled, station_dir):
     r = _run(["add", "zzz1", "--unit", "ZZZ"], station_dir, "mot-de-passe-1\n")
     assert r.exit_code == 0 and "créé" in r.output
     assert "unité(s) inconnue(s) de cette station : « ZZZ »" in r.output
-    r = _run(["add", "tous1"], station_dir, "mot-de-passe-1\n")  # « * » is never unknown
+    r = _run(["add", "tous1", "--unit", "*"], station_dir, "mot-de-passe-1\n")  # never unknown
     assert "inconnue" not in r.output
+
+
+def test_unit_must_be_given(station_dir):
+    """Without --unit an account would see every unit: refused, nothing created."""
+    r = _run(["add", "sans1"], station_dir, "mot-de-passe-1\n")
+    assert r.exit_code == 2 and "--unit obligatoire" in r.output and "--unit '*'" in r.output
+    r = _run(["list"], station_dir, "")
+    assert "sans1" not in r.output
+    r = _run(["add", "tous2", "--unit", "*"], station_dir, "mot-de-passe-1\n")
+    assert r.exit_code == 0 and "créé" in r.output

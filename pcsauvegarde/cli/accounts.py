@@ -42,10 +42,14 @@ def users() -> None:
 @click.option("--name", default="", help="Nom affiché.")
 @click.option("--role", "roles", multiple=True, default=("soins",), show_default=True,
               type=click.Choice(ROLES))
-@click.option("--unit", "units", multiple=True, default=("*",), show_default=True,
-              help="Service(s) accessibles ; * pour tous.")
+@click.option("--unit", "units", multiple=True,
+              help="Service(s) accessibles, obligatoire (répétable) ; --unit '*' pour tous.")
 def users_add(data_dir: Path, login: str, name: str, roles: tuple, units: tuple) -> None:
     """Créer un compte (le mot de passe est demandé, jamais passé en argument)."""
+    if not units:  # all units is a choice to state, never what a forgotten option gives
+        raise click.UsageError("--unit obligatoire : code du service accessible (répéter "
+                               "--unit pour plusieurs), ou --unit '*' pour tous les services ; "
+                               "aucun compte créé")
     try:
         user = administration.create_account(_station(data_dir), console_actor(), login, name,
                                              _read_password(), roles, units)

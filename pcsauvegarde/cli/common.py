@@ -22,8 +22,8 @@ DATA_OPTION = click.option(
                  "snapshots/station", help="Dossier de données de la station.")
 
 
-def settings_of(data_dir: Path, overrides: dict | None = None, create: bool = False
-                ) -> Settings:
+def settings_of(data_dir: Path, overrides: dict | None = None, create: bool = False,
+                read_file: bool = True) -> Settings:
     """The station's settings, or a one-line French error naming the file and key.
 
     Only ``init`` (``create``) may name a data dir that does not exist yet: any other command
@@ -36,7 +36,7 @@ def settings_of(data_dir: Path, overrides: dict | None = None, create: bool = Fa
             f"« pcsauvegarde init --data DOSSIER », ou indiquer son dossier avec --data ou "
             f"la variable {DATA_ENV}")
     try:
-        return load_settings(data_dir, overrides)
+        return load_settings(data_dir, overrides, read_file)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
 

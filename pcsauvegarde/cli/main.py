@@ -39,17 +39,32 @@ def main(verbose: bool) -> None:
 @DATA_OPTION
 @click.option("--station", "station_id", default="station-demo", show_default=True,
               help="Identifiant de la station (minuscules, chiffres, tirets).")
-def init(data_dir: Path, station_id: str) -> None:
-    """Créer le dossier de données d'une station et sa clé de déchiffrement."""
-    from pcsauvegarde.station.keys import ensure_identity
+@click.option("--force", is_flag=True,
+              help="Réécrire un station.toml existant (l'ancien est gardé en "
+                   "station.toml.AAAAMMJJ-HHMMSS.bak).")
+def init(data_dir: Path, station_id: str, force: bool) -> None:
+    """Créer le dossier de données d'une station et sa clé de déchiffrement.
 
-    settings = settings_of(data_dir, {"station_id": station_id}, create=True)
+    Refuse une station existante : pour changer un réglage, modifier son station.toml."""
+    from pcsauvegarde.station.keys import ensure_identity
+    from pcsauvegarde.station.settings import CONFIG_NAME, backup_settings_file
+
+    existing = Path(data_dir) / CONFIG_NAME
+    if existing.exists() and not force:
+        raise click.ClickException(
+            f"une station existe déjà dans « {Path(data_dir).resolve()} » ({CONFIG_NAME} "
+            f"présent) : rien n'a été modifié. Pour changer un réglage (identifiant, "
+            f"sources…), modifier « {existing.resolve()} » puis redémarrer le service ; "
+            f"pour tout réécrire, « pcsauvegarde init --force » (l'ancien fichier est gardé).")
+    settings = settings_of(data_dir, {"station_id": station_id}, create=True,
+                           read_file=not force)
+    backup = backup_settings_file(settings) if force else None
     write_settings(settings)
     recipient = ensure_identity(settings)
+    if backup is not None:
+        click.echo(f"Ancien {CONFIG_NAME} gardé : {backup}")
     click.echo(f"Station « {station_id} » prête dans {settings.data_dir}")
     click.echo(f"Clé publique de la station (à donner à l'émetteur) : {recipient}")
-
-
 
 
 @main.command()
@@ -173,7 +188,10 @@ def publish(config_path: Path, kind: str, watch: bool, interval: float,
 @main.command()
 @DATA_OPTION
 def pull(data_dir: Path) -> None:
-    """Récupérer maintenant les nouveaux paquets de toutes les sources."""
+    """Récupérer maintenant les nouveaux paquets de toutes les sources.
+
+    Codes de sortie : 0 tiré sans erreur ; 1 erreur d'une source ; 4 tous les nouveaux paquets
+    sont partis en quarantaine (rien mis en service : voir « pcsauvegarde quarantine list »)."""
     from pcsauvegarde.station.store import Store
     from pcsauvegarde.station.sync.pull import pull_all
 
@@ -198,7 +216,17 @@ def pull(data_dir: Path) -> None:
         if run.error:
             failed = True
             click.echo(f"  erreur : {run.error}", err=True)
-    sys.exit(1 if failed else 0)
+    if failed:
+        sys.exit(1)
+    if any(r.quarantined for r in runs) and not any(r.accepted or r.waiting for r in runs):
+        click.echo(f"ATTENTION : tous les nouveaux paquets sont en quarantaine, rien n'a été mis "
+                   f"en service (code de sortie {ALL_QUARANTINED_EXIT}) : voir « pcsauvegarde "
+                   "quarantine list »", err=True)
+        sys.exit(ALL_QUARANTINED_EXIT)
+    sys.exit(0)
+
+
+ALL_QUARANTINED_EXIT = 4  # `pull`: every new package quarantined (3 is `freeze status`)
 
 
 
@@ -231,8 +259,9 @@ def startup_lines(settings: Settings) -> list[str]:
 
 
 def _serve(settings: Settings, extra_jobs=()) -> None:
-    import waitress
+    from waitress.server import create_server
 
+    from pcsauvegarde.core.fsutil import os_reason
     from pcsauvegarde.station.documents.engine import DocumentError
     from pcsauvegarde.station.documents.templates import TemplateError
     from pcsauvegarde.station.issuing.issue import start_render_pool
@@ -250,16 +279,23 @@ def _serve(settings: Settings, extra_jobs=()) -> None:
         app = create_app(station)
     except (TemplateError, DocumentError) as exc:
         raise click.ClickException(f"démarrage refusé : {exc}") from None
+    keys = station_keys(settings)  # a missing key refuses start-up before any banner
+    try:  # bound now: a port already taken refuses start-up before the banner too
+        server = create_server(app, host=settings.host, port=settings.port, threads=8,
+                               ident="pcsauvegarde")
+    except OSError as exc:
+        raise click.ClickException(f"démarrage refusé : {settings.host}:{settings.port} "
+                                   f"indisponible ({os_reason(exc)})") from None
     start_render_pool(station)  # PDFs in worker processes: screens never wait behind them
     for line in startup_lines(settings):
         click.echo(line)
     from pcsauvegarde.station.reentry import retention
-    scheduler = start_scheduler([*jobs(settings, station.store, station_keys(settings)),
+    scheduler = start_scheduler([*jobs(settings, station.store, keys),
                                  retention.daily_job(station), *extra_jobs])
     try:
-        waitress.serve(app, host=settings.host, port=settings.port, threads=8,
-                       ident="pcsauvegarde")
+        server.run()
     finally:
+        server.close()
         if station.render_pool is not None:
             station.render_pool.shutdown(wait=False, cancel_futures=True)
         scheduler.shutdown(wait=False)

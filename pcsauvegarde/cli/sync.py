@@ -56,7 +56,44 @@ def quarantine_list(data_dir: Path) -> None:
         click.echo("Aucun paquet en quarantaine.")
     for e in entries:
         force = "forçable" if e.overridable else "non forçable"
-        click.echo(f"{e.id}  {e.file}  [{e.code or '?'}, {force}]\n    {e.reason}")
+        state = (f", écarté : {e.dismissed}" if e.dismissed
+                 else ", réexaminé au tirage suivant" if e.requeued else "")
+        click.echo(f"{e.id}  {e.file}  [{e.code or '?'}, {force}{state}]\n    {e.reason}")
+
+
+@quarantine.command("reessayer")
+@DATA_OPTION
+def quarantine_retry(data_dir: Path) -> None:
+    """Réexaminer au prochain tirage les paquets refusés pour leur signature (après avoir
+    corrigé la clé publique de l'émetteur) ; ils sont repris du dépôt."""
+    from pcsauvegarde.station.store import Store
+    from pcsauvegarde.station.sync.quarantine_review import requeue
+
+    settings = settings_of(data_dir)
+    done = requeue(settings, Store(settings.store_path), station_keys(settings),
+                   console_actor(), only_if_keys_changed=False)
+    if not done:
+        click.echo("Aucun paquet refusé pour sa signature à réexaminer.")
+    for e in done:
+        click.echo(f"{e.file} : réexaminé au prochain tirage (« pcsauvegarde pull »)")
+
+
+@quarantine.command("ecarter")
+@DATA_OPTION
+@click.argument("entry_id")
+@click.option("--motif", required=True, help="Pourquoi ce paquet est écarté (journal d'audit).")
+def quarantine_dismiss(data_dir: Path, entry_id: str, motif: str) -> None:
+    """Écarter un paquet traité (motif journalisé, fichier gardé) : le diagnostic ne le
+    signale plus."""
+    from pcsauvegarde.station.sync.quarantine import QuarantineError
+    from pcsauvegarde.station.sync.quarantine_review import dismiss
+
+    try:
+        entry = dismiss(settings_of(data_dir), entry_id, console_actor(), motif)
+    except QuarantineError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Paquet « {entry.file} » écarté (motif : {entry.dismissed}) ; action "
+               "journalisée, fichier gardé en quarantaine.")
 
 
 @quarantine.command("show")

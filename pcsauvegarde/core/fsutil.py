@@ -9,6 +9,27 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
+_OS_REASONS = {errno.ENOENT: "fichier ou dossier absent",
+               errno.EACCES: "accès refusé (droits insuffisants pour ce compte)",
+               errno.EPERM: "opération non permise (droits insuffisants)",
+               errno.ENOSPC: "disque plein", errno.EROFS: "disque en lecture seule",
+               errno.EISDIR: "c'est un dossier, un fichier était attendu",
+               errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+               errno.ELOOP: "lien symbolique refusé", errno.EIO: "erreur de lecture du disque",
+               errno.ECONNREFUSED: "connexion refusée", errno.ETIMEDOUT: "délai dépassé",
+               errno.EHOSTUNREACH: "machine injoignable", errno.ENETUNREACH: "réseau injoignable",
+               errno.ECONNRESET: "connexion interrompue",
+               errno.EADDRINUSE: "adresse déjà utilisée : un autre programme écoute sur ce port",
+               errno.EADDRNOTAVAIL: "adresse absente de ce poste"}
+
+
+def os_reason(exc: OSError) -> str:
+    """The common OS errors in French (absent, permission, disk full…): never raw English."""
+    if exc.errno in _OS_REASONS:
+        return _OS_REASONS[exc.errno]
+    code = errno.errorcode.get(exc.errno or 0)
+    return f"erreur système {code}" if code else f"erreur système ({exc.strerror or exc})"
+
 
 class NotRegularFile(OSError):
     """A path that is a FIFO, device, directory or symlink where a plain file was expected."""

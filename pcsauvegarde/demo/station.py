@@ -59,6 +59,7 @@ def setup(root: Path, interval_seconds: int = 60) -> tuple[DemoPaths, Settings, 
     # The station's own settings (an existing station.toml: identity_file…) name its key files.
     settings = load_settings(paths.station, {
         "station_id": DEMO_STATION,
+        "units": ["*"],  # as its block in the demo publisher.toml: every unit
         # The demo lab's accession numbers: 8 digits, the last a Luhn check; tubes add 01, 02…
         "lab_range": "9500001-9599999", "lab_number_length": 8, "lab_check": "luhn",
         "delivery_address": "Pharmacie à usage intérieur, quai de livraison n° 2 | "

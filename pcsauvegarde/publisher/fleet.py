@@ -20,7 +20,7 @@ from pcsauvegarde.publisher.fleet_pins import FleetPins
 
 # What can be wrong with a station, most serious first; ``state`` is the first that applies.
 FLAGS = ("invalide", "audit", "silencieuse", "chevauchement", "périmée", "non prête",
-         "version")
+         "non vérifiée", "version")
 READINESS_LABELS = {"ok": "prête", "warning": "à vérifier", "critical": "NON PRÊTE",
                     "unknown": "non vérifiée"}
 
@@ -103,7 +103,13 @@ def _read_one(path: Path, pins: FleetPins, stale_after: dt.timedelta,
         flags.append("périmée")
     if readiness.get("level") == "critical":
         flags.append("non prête")
-    detail = f"{format_duration(now - written)} sans signal" if "silencieuse" in flags else ""
+    elif readiness.get("level") not in ("ok", "warning") or readiness.get("error"):
+        # The station could not tell whether it is ready: that is not « prête ».
+        flags.append("non vérifiée")
+    details = [f"{format_duration(now - written)} sans signal"] if "silencieuse" in flags else []
+    if readiness.get("error"):
+        details.append(f"diagnostic impossible sur le poste : {readiness['error']}"[:300])
+    detail = "; ".join(details)
     return StationStatus(
         station, written, data_age, run.get("error", ""), flags[0] if flags else "ok", detail,
         key=pin.key.identification if pin else "", flags=tuple(flags),

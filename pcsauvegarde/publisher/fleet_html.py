@@ -17,7 +17,8 @@ PARIS = ZoneInfo("Europe/Paris")
 FLAG_LABELS = {"invalide": "SIGNAL REFUSÉ", "audit": "JOURNAL D'AUDIT RÉÉCRIT",
                "silencieuse": "SILENCIEUSE",
                "chevauchement": "PLAGES EN CHEVAUCHEMENT", "périmée": "DONNÉES ANCIENNES",
-               "non prête": "NON PRÊTE", "version": "VERSION DIFFÉRENTE"}
+               "non prête": "NON PRÊTE", "non vérifiée": "PRÉPARATION NON VÉRIFIÉE",
+               "version": "VERSION DIFFÉRENTE"}
 FLAG_HELP = {
     "invalide": "signal de vie illisible, mal signé ou signé par la clé d'une autre station",
     "audit": "la tête signée du journal d'audit recule ou change : journal coupé, réécrit "
@@ -26,6 +27,8 @@ FLAG_HELP = {
     "chevauchement": "deux stations ont des plages de numéros communes : numéros en double",
     "périmée": "données plus anciennes que le seuil d'alerte de la station",
     "non prête": "pcsauvegarde doctor trouve un contrôle critique en échec sur le poste",
+    "non vérifiée": "le poste n'a pas pu établir son diagnostic (pcsauvegarde doctor en "
+                    "erreur, ou version trop ancienne pour le transmettre)",
     "version": "version du logiciel différente de celle de la majorité du parc",
 }
 CSS = """

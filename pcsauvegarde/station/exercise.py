@@ -42,8 +42,8 @@ class ExerciseReport:
     """What the exercise printed, by whom, and how soon the first print came."""
 
     exercise: Exercise
-    documents: tuple[dict, ...]
-    by_kind: tuple[tuple[str, int], ...]
+    documents: tuple[dict, ...]   # journal rows, plus « title » (French) and local time
+    by_kind: tuple[tuple[str, int], ...]  # (French title of the kind, count)
     by_person: tuple[tuple[str, int], ...]
     first_print_after: dt.timedelta | None
 
@@ -142,27 +142,30 @@ def report(station: Station, exercise_id: int) -> ExerciseReport:
         if row is None:
             raise ExerciseError(f"exercice {exercise_id} inconnu")
         docs = tuple(dict(r) for r in conn.execute(
-            "SELECT d.number, d.kind, d.ipp, d.unit, d.issued_at, d.issued_by, d.pages "
+            "SELECT d.number, d.kind, d.form, d.ipp, d.unit, d.issued_at, d.issued_by, d.pages "
             "FROM exercise_document e JOIN issued_document d ON d.number = e.number "
             "WHERE e.exercise=? ORDER BY d.issued_at, abs(d.seq)", (exercise_id,)))
+    from pcsauvegarde.station.issuing.preview import title_of
+
     ex = _exercise(row)
-    docs = tuple({**d, "issued_at_local": format_local(parse_utc(d["issued_at"]))} for d in docs)
+    templates = station.settings.print_templates_path
+    docs = tuple({**d, "issued_at_local": format_local(parse_utc(d["issued_at"])),
+                  "title": title_of(d["kind"], d["form"], templates)} for d in docs)
     first = (parse_utc(docs[0]["issued_at"]) - ex.started_at) if docs else None
-    return ExerciseReport(ex, docs, tuple(Counter(d["kind"] for d in docs).most_common()),
+    return ExerciseReport(ex, docs, tuple(Counter(d["title"] for d in docs).most_common()),
                           tuple(Counter(d["issued_by"] for d in docs).most_common()), first)
 
 
 def print_report(station: Station, report: ExerciseReport, by: str,
                  now: dt.datetime | None = None):
     """Journal, keep and print the report (a failed print stays on the retry list)."""
-    from pcsauvegarde.station.documents import exercise_report, kind_titles
+    from pcsauvegarde.station.documents import exercise_report
     from pcsauvegarde.station.issuing.issue import context, documents_dir
     from pcsauvegarde.station.issuing.send import send_document
 
     now = now or dt.datetime.now(dt.UTC)
     doc = station.journal.issue(exercise_report.KIND, by, now=now)
     extracted = {d: s.extracted_at for d, s in station.store.snapshots().items()}
-    pdf = exercise_report.render(report, context(station, doc.number, by, now, extracted),
-                                 kind_titles())
+    pdf = exercise_report.render(report, context(station, doc.number, by, now, extracted))
     atomic_write(documents_dir(station) / f"{doc.number}.pdf", pdf, mode=0o600)
     return send_document(station, doc.number, pdf, by)

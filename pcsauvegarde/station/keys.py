@@ -76,6 +76,11 @@ def load_station_keys(settings: Settings) -> StationKeys:
     return StationKeys(identity, pubs)
 
 
+def publisher_keys_fingerprint(keys: StationKeys) -> str:
+    """One short token for the set of pinned publisher keys: it changes when a key is changed."""
+    return ",".join(sorted(k.fingerprint for k in keys.publisher_keys))
+
+
 def fingerprints(settings: Settings) -> list[tuple[str, str]]:
     """(which key, fingerprint or French problem) for every key of the station, for the admin."""
     out = []

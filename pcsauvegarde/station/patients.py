@@ -75,6 +75,19 @@ def units(station: Station) -> list[UnitSummary]:
                    for u in listed.values()), key=lambda u: u.code)
 
 
+def served_units(station: Station) -> list[UnitSummary]:
+    """The units this station serves: its ``units`` setting, else those it holds patients for
+    (never the whole shared directory)."""
+    every = units(station)
+    wanted = station.settings.units
+    if "*" in wanted:
+        return every
+    if wanted:
+        by_code, names = {u.code: u for u in every}, unit_names(station)
+        return [by_code.get(c) or UnitSummary(c, names.get(c, c), 0) for c in sorted(set(wanted))]
+    return [u for u in every if u.inpatients]
+
+
 def is_unit(station: Station, unit: str) -> bool:
     """Whether ``unit`` is a unit of the directory or has inpatients (for 404s)."""
     return unit in unit_names(station) or bool(inpatients(station, unit))

@@ -24,7 +24,7 @@ def procedure_sheet(station: Station) -> ProcedureSheet:
     s = station.settings
     try:
         phones = patients.unit_phones(station)
-        listed = patients.units(station)
+        listed = patients.served_units(station)
     except sqlite3.OperationalError:  # never pulled yet: no directory, the page still prints
         phones, listed = {}, []
     units = tuple((u.code, u.name, phones.get(u.code, "")) for u in listed)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pcsauvegarde.core.fsutil import os_reason
 from pcsauvegarde.core.numberrange import NumberRange
 from pcsauvegarde.core.package import PackageError, minisign
 from pcsauvegarde.station.documents.fmt import format_age, format_local
@@ -133,7 +134,7 @@ def check_data_age(station: Station, now: dt.datetime) -> list[Verdict]:
 def check_quarantine(station: Station) -> list[Verdict]:
     from pcsauvegarde.station.sync.quarantine import list_entries
 
-    entries = list_entries(station.settings)
+    entries = [e for e in list_entries(station.settings) if e.open]
     if not entries:
         return [_v("quarantine", "Quarantaine", OK, "Aucun paquet en quarantaine.")]
     return [_v("quarantine", "Quarantaine", WARNING,
@@ -179,7 +180,7 @@ def check_keys(station: Station) -> list[Verdict]:
                 out.append(_v("keys", label, CRITICAL, f"Fichier « {path} » absent."))
             continue
         except OSError as exc:
-            out.append(_v("keys", label, CRITICAL, f"« {path} » illisible ({exc.strerror})."))
+            out.append(_v("keys", label, CRITICAL, f"« {path} » illisible ({os_reason(exc)})."))
             continue
         if mode & (stat.S_IRWXG | stat.S_IRWXO):
             out.append(_v("keys", label, WARNING,
@@ -203,12 +204,23 @@ def check_publisher_keys(station: Station) -> list[Verdict]:
                    "accepté.")]
     out = []
     for path in settings.publisher_key_paths:
+        if not path.exists():
+            # The publisher's public key is copied here; `keys --publisher-dir` would make a
+            # new publisher key on the station, which no publisher signs with.
+            out.append(_v("publisher_keys", label, CRITICAL,
+                          f"« {path} » absente : copier la clé publique publisher.pub de "
+                          f"l'émetteur (fichier remis par l'équipe de l'émetteur, à vérifier "
+                          f"par son empreinte) dans « {path} » — sans elle aucun paquet "
+                          "n'est accepté."))
+            continue
         try:
             key = minisign.load_public_key(path)
         except (PackageError, OSError) as exc:
+            why = os_reason(exc) if isinstance(exc, OSError) else str(exc)
             out.append(_v("publisher_keys", label, CRITICAL,
-                          f"« {path} » inutilisable : {exc} — aucun paquet de cet émetteur ne "
-                          "sera accepté (pcsauvegarde keys --publisher-dir …)."))
+                          f"« {path} » inutilisable : {why} — aucun paquet de cet émetteur ne "
+                          "sera accepté ; remplacer ce fichier par la clé publique "
+                          "publisher.pub de l'émetteur."))
         else:
             out.append(_v("publisher_keys", label, OK,
                           f"« {path} » épinglée ({key.identification})."))
@@ -229,7 +241,7 @@ def check_disk(station: Station) -> list[Verdict]:
         free = disk_free_mb(settings)
     except OSError as exc:
         return [_v("disk", "Espace disque", CRITICAL,
-                   f"Dossier « {settings.data_dir} » inaccessible ({exc.strerror}).")]
+                   f"Dossier « {settings.data_dir} » inaccessible ({os_reason(exc)}).")]
     if free < settings.min_free_mb:
         return [_v("disk", "Espace disque", CRITICAL,
                    f"{_n(free)} Mo libres dans « {settings.data_dir} », minimum "
@@ -299,6 +311,20 @@ def check_exercise(station: Station) -> list[Verdict]:
                f"{running.started_by}) : tous les documents portent la mention EXERCICE.")]
 
 
+def check_audit(station: Station) -> list[Verdict]:
+    """The audit journal's hash chain and signed heads, as ``pcsauvegarde audit verify``."""
+    label = "Journal d'audit"
+    if not station.settings.state_path.is_file():
+        return [_v("audit", label, OK, "Aucun journal encore (station jamais utilisée).")]
+    result = station.audit.verify()
+    if not result.ok:
+        where = f"première entrée en défaut n° {result.broken_seq} " if result.broken_seq else ""
+        return [_v("audit", label, CRITICAL,
+                   f"JOURNAL ALTÉRÉ : {where}({result.reason}) ; ne rien effacer, prévenir "
+                   "la sécurité (pcsauvegarde audit verify).")]
+    return [_v("audit", label, OK, f"Chaîne intègre : {_n(result.entries)} entrée(s).")]
+
+
 Probe = Callable[[Settings], Verdict]
 
 
@@ -326,14 +352,19 @@ def probe_service(settings: Settings) -> Verdict:
 
 
 def assess(station: Station, now: dt.datetime | None = None,
-           service: Probe | None = probe_service) -> Readiness:
-    """Every readiness check at ``now``; ``service=None`` when the caller IS the service."""
+           service: Probe | None = probe_service, audit: bool = False) -> Readiness:
+    """Every readiness check at ``now``; ``service=None`` when the caller IS the service.
+
+    ``audit`` adds the audit journal's full check (``doctor``): it reads every entry, too
+    slow for the banner every page computes."""
     now = now or dt.datetime.now(dt.UTC)
     verdicts = [*check_sources(station, now), *check_data_age(station, now),
                 *check_quarantine(station), *check_freeze(station), *check_keys(station),
                 *check_publisher_keys(station), *check_printer(station), *check_disk(station),
                 *check_clock(station, now), *check_ranges(station),
                 *check_exercise(station)]
+    if audit:
+        verdicts += check_audit(station)
     if service is not None:
         verdicts.append(service(station.settings))
     return Readiness(tuple(verdicts))

@@ -163,6 +163,10 @@ class Settings:
     """A full package with this share fewer patients than the current one is quarantined."""
     scopes: tuple[str, ...] = ()
     """Scope group ids (publisher ``group``) whose packages this station accepts as its own."""
+    units: tuple[str, ...] = ()
+    """Codes of the units this station serves (its ``units`` in publisher.toml; ``["*"]``: every
+    unit): its procedure page and heartbeat name only these. Empty: the units it holds current
+    inpatients or downtime admissions for (the unit directory is shared by every station)."""
     clock_skew_minutes: int = 5
     """A package extracted further than this in the future is refused (clocks disagree)."""
     discharged_retention_days: int = 30
@@ -325,12 +329,13 @@ def field_docs(cls: type | None = None) -> dict[str, str]:
     return docs
 
 
-def load_settings(data_dir: Path, overrides: dict[str, Any] | None = None) -> Settings:
-    """Read data_dir/station.toml (if present) and apply overrides; validate every key."""
+def load_settings(data_dir: Path, overrides: dict[str, Any] | None = None,
+                  read_file: bool = True) -> Settings:
+    """Read data_dir/station.toml (if present and read_file) and apply overrides; validate."""
     data_dir = Path(data_dir).resolve()
     values: dict[str, Any] = {}
     cfg = data_dir / CONFIG_NAME
-    if cfg.exists():
+    if read_file and cfg.exists():
         try:
             values = tomllib.loads(cfg.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -348,7 +353,7 @@ def _build(values: dict[str, Any], data_dir: Path, cfg: Path) -> Settings:
         if key == "sources":
             kwargs[key] = tuple(_source(s, cfg, i) for i, s in enumerate(value))
             _no_duplicate_sources(kwargs[key], cfg, data_dir)
-        elif key in ("publisher_keys", "scopes", "procedure_contacts",
+        elif key in ("publisher_keys", "scopes", "units", "procedure_contacts",
                      "reentry_double_entry"):
             if not isinstance(value, list | tuple):
                 raise ConfigError(f"« {cfg} » : « {key} » doit être une liste de textes "
@@ -523,6 +528,20 @@ def _typed(cfg: Path, key: str, value: Any, kind: type) -> Any:
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise ConfigError(f"« {cfg} » : « {key} » doit être de type {kind.__name__}")
     return value
+
+
+def backup_settings_file(settings: Settings) -> Path | None:
+    """Copy station.toml to station.toml.YYYYMMDD-HHMMSS.bak before it is rewritten; its path."""
+    import datetime as dt
+    import shutil
+
+    cfg = settings.data_dir / CONFIG_NAME
+    if not cfg.exists():
+        return None
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    backup = cfg.with_name(f"{CONFIG_NAME}.{stamp}.bak")
+    shutil.copy2(cfg, backup)
+    return backup
 
 
 def write_settings(settings: Settings) -> Path:

@@ -77,3 +77,25 @@ def test_admin_prints_the_procedure(app, station):
     printed = [p for p in station.settings.printed_dir.glob("*.pdf")
                if "Procédure synthétique" in page_texts(p.read_bytes())[0]]
     assert len(printed) == 1
+
+
+def test_sheet_and_heartbeat_name_only_the_units_the_station_serves(settings):
+    """The unit directory is shared by every station: a station names its own units only."""
+    from pcsauvegarde.station import patients
+    from pcsauvegarde.station.sync.heartbeat import _units
+
+    unset = load_settings(settings.data_dir, {"units": []})  # the demo serves « * »
+    station = open_station(unset)
+    directory = patients.units(station)
+    empty = [u.code for u in directory if not u.inpatients]
+    assert empty  # the shared directory lists units this station holds nobody for
+    codes = {code for code, _, _ in procedure_sheet(station).units}
+    assert codes and not codes & set(empty)
+    assert set(_units(unset)) == codes
+    served = next(u.code for u in directory if u.inpatients)
+    own = load_settings(settings.data_dir, {"units": [served, empty[0]]})
+    assert [c for c, _, _ in procedure_sheet(open_station(own)).units] == sorted(
+        [served, empty[0]])
+    assert _units(own) == sorted([served, empty[0]])
+    every = load_settings(settings.data_dir, {"units": ["*"]})
+    assert len(procedure_sheet(open_station(every)).units) == len(directory)

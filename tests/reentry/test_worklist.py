@@ -163,3 +163,15 @@ def test_an_outage_start_is_corrected_and_audited(station):
     outage.declare_end(station, "chef", now)
     with pytest.raises(OutageError, match="doit précéder la fin"):
         outage.amend_start(station, "chef", now, now=now)
+
+
+def test_station_documents_have_nothing_to_reenter(station):
+    """The « procédure synthétique » is about the station: never « à ressaisir »."""
+    from pcsauvegarde.station.procedure import issue_procedure
+
+    now = dt.datetime.now(dt.UTC)
+    outage.declare_start(station, "chef", now - dt.timedelta(hours=1), "Panne DPI")
+    sheet = issue_procedure(station, "admin")
+    window = outage.declare_end(station, "chef")
+    assert station.journal.get(sheet.document.number)["kind"] == "procedure"
+    assert sheet.document.number not in {i.number for i in worklist.items(station, window)}

@@ -101,6 +101,9 @@ def test_a_broken_check_does_not_silence_the_heartbeat(settings, tmp_path, monke
                                  "error": "RuntimeError : contrôle cassé"}
     row = fleet_status(drop, _pins(a), LONG)[0]
     assert row.readiness_label == "non vérifiée" and "non prête" not in row.flags
+    # « non vérifiée » is not « prête »: flagged, with the station's error in the detail
+    assert row.state == "non vérifiée" and row.flags == ("non vérifiée",)
+    assert "contrôle cassé" in row.detail
 
 
 def test_a_heartbeat_without_its_signature_is_refused_in_french(settings, tmp_path):

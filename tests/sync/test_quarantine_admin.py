@@ -259,3 +259,24 @@ def test_admin_page_says_a_restart_is_needed_when_station_toml_changed(admin, st
                     encoding="utf-8")
     page = admin.get("/admin/synchro/").get_data(as_text=True)
     assert 'id="restart"' in page and "redémarrage nécessaire" in page
+
+
+def test_admin_dismisses_an_entry_with_a_reason(admin, station, settings, collapsed):
+    import html as htmllib
+
+    from pcsauvegarde.station.readiness import check_quarantine
+
+    detail = admin.get(f"/admin/synchro/quarantaine/{collapsed.id}").get_data(as_text=True)
+    assert "Écarter ce paquet" in htmllib.unescape(detail)
+    r = admin.post(f"/admin/synchro/quarantaine/{collapsed.id}/ecarter", data={"motif": ""})
+    assert r.status_code == 302 and list_entries(settings)[0].open
+    r = admin.post(f"/admin/synchro/quarantaine/{collapsed.id}/ecarter",
+                   data={"motif": "chute réelle vérifiée avec le DPI : fermeture d'unité"})
+    assert r.status_code == 302
+    (entry,) = list_entries(settings)
+    assert entry.dismissed.startswith("chute réelle") and entry.package.exists()
+    assert check_quarantine(station)[0].level == "ok"
+    assert read_actions(settings)[0]["action"] == "quarantine-dismiss"
+    assert read_actions(settings)[0]["actor"] == "chef"
+    page = htmllib.unescape(admin.get("/admin/synchro/").get_data(as_text=True))
+    assert "Écarté : chute réelle" in page

@@ -54,6 +54,7 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "admin_sync.freeze": ADMIN,
     "admin_sync.quarantine_entry": ADMIN,
     "admin_sync.quarantine_accept": ADMIN,
+    "admin_sync.quarantine_dismiss": ADMIN,
     "lab.home": ("laboratoire",),
     "lab.batch": ("laboratoire",),
     "lab.reprint_batch": ("laboratoire",),

@@ -160,10 +160,17 @@ def public_key_from_text(text: str, name: str = "clé publique") -> PublicKey:
 
 def load_public_key(path: PathLike) -> PublicKey:
     """Read a minisign ``.pub`` file."""
+    from pcsauvegarde.core.fsutil import os_reason
+
     try:
         text = Path(path).read_text(encoding="ascii")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PackageError(Path(path).name, "key", f"clé publique illisible ({exc})") from None
+    except OSError as exc:
+        raise PackageError(Path(path).name, "key",
+                           f"clé publique illisible ({os_reason(exc)})") from None
+    except UnicodeDecodeError:
+        raise PackageError(Path(path).name, "key",
+                           "clé publique illisible (caractères non ASCII : ce n'est pas un "
+                           "fichier .pub minisign)") from None
     return public_key_from_text(text, Path(path).name)
 
 

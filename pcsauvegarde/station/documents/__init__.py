@@ -210,11 +210,6 @@ def kind_title(kind: str) -> str:
     return registered.title if registered else OTHER_TITLES.get(kind, kind)
 
 
-def kind_titles() -> dict[str, str]:
-    """Every journalled kind with its French title (journal and exercise report tables)."""
-    return {**{k: v.title for k, v in KINDS.items()}, **OTHER_TITLES}
-
-
 def document_kind(name: str, scope: Scope | None = None) -> DocumentKind | None:
     """The registered kind ``name`` (of ``scope`` when given), or None."""
     found = KINDS.get(name)

@@ -81,6 +81,26 @@ class BandPDF(EnginePDF):
             lines = [*lines[:max_lines - 1], last]
         return lines, size
 
+    def identifier_lines(self, w: float, text: str) -> list[str]:
+        """An identifier (document number, IPP) in lines of ``w`` with the current font:
+        broken after its own hyphens when it can, else between characters, never with an
+        added hyphen, which would read as part of the identifier."""
+        room = w - 2 * self.c_margin + 1e-6
+        lines: list[str] = []
+        line = ""
+        for ch in text:
+            if line and self.get_string_width(line + ch) > room:
+                cut = line.rfind("-") + 1
+                if 1 < cut < len(line):
+                    lines.append(line[:cut])
+                    line = line[cut:]
+                else:
+                    lines.append(line)
+                    line = ""
+            line += ch
+        lines.append(line)
+        return lines
+
     def wrap_words(self, w: float, text: str) -> list[str]:
         """``text`` in lines of ``w`` (cell margins included) with the current font, broken at
         spaces and after hyphens only; a word wider than ``w`` is broken with a hyphen."""

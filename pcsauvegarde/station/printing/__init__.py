@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from pcsauvegarde.core.fsutil import atomic_write, private_dir
+from pcsauvegarde.core.fsutil import atomic_write, os_reason, private_dir
 
 
 class PrintError(Exception):
@@ -44,7 +44,7 @@ class FilePrinter:
         try:
             private_dir(self.folder)
         except OSError as exc:
-            return PrinterStatus(False, f"dossier d'impression inaccessible ({exc.strerror})")
+            return PrinterStatus(False, f"dossier d'impression inaccessible ({os_reason(exc)})")
         return PrinterStatus(True, "prête (impression dans un dossier)")
 
     def print_pdf(self, data: bytes, title: str) -> str:

@@ -32,6 +32,7 @@ ROLE_DOMAINS = {"admin": tuple(DOMAINS), "soins": ("soins", "admissions"),
 CONTAINERS = (bundle.KIND, bundle.KIT_KIND)
 # Kinds whose numbers are itemised elsewhere, or that hold nothing to re-enter.
 CARRIERS = ("lab_labels", "tray_labels", "admission")
+# (documents.KINDS of scope "station", e.g. the procedure page, are skipped too.)
 NOT_REENTERED = ("exercise_report", "reentry_report")
 MAX_TEXT = 100
 DOCUMENT_ITEMS = ("document", "supplier_order", "dotation")   # items that are journal documents
@@ -191,6 +192,8 @@ def _documents(station: Station, window: Window) -> list[dict]:
         if not window.contains(issued_at):
             continue
         registered = documents.KINDS.get(kind)
+        if registered is not None and registered.scope == "station":
+            continue  # about the station itself (the procedure page): nothing to re-enter
         form = r["form"] if kind == forms.KIND else None
         if (kind, form) not in titles:
             titles[kind, form] = title_of(kind, form, station.settings.print_templates_path)

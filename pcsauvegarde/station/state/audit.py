@@ -59,6 +59,8 @@ ACTIONS = {
     "sync.freeze": "Gel des synchronisations",
     "sync.unfreeze": "Reprise des synchronisations",
     "sync.force_accept": "Paquet accepté manuellement",
+    "sync.quarantine_retry": "Paquets refusés repris du dépôt (clé de l'émetteur)",
+    "sync.quarantine_dismiss": "Paquet en quarantaine écarté",
     "sterilisation.cycle_entered": "Cycle de stérilisation saisi à l'écran",
     "reentry.status": "Statut de ressaisie modifié",
     "outage.started": "Début de panne déclaré",

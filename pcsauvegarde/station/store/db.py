@@ -175,11 +175,27 @@ class Store(Database):
                 (dt.datetime.now(dt.UTC).isoformat(), source, file, domain, sequence,
                  outcome, reason))
 
+    def requeue(self, source: str, files: list[str]) -> int:
+        """Forget that these quarantined or waiting files were handled, so that the next pull
+        of ``source`` fetches and judges them again (history kept as outcome « requeued »)."""
+        with self.connect() as db:
+            return db.execute(
+                "UPDATE package_log SET outcome='requeued' WHERE source=? AND outcome IN "
+                "('quarantined', 'waiting') AND file IN (SELECT value FROM json_each(?))",
+                (source, json.dumps(files))).rowcount
+
+    def requeue_waiting(self, source: str) -> int:
+        """Forget every delta of ``source`` that waited for a full (see :meth:`requeue`)."""
+        with self.connect() as db:
+            return db.execute("UPDATE package_log SET outcome='requeued' WHERE source=? AND "
+                              "outcome='waiting'", (source,)).rowcount
+
     def seen(self, source: str, file: str) -> bool:
         """Already handled: logged for this source, or backing a snapshot (a crash may have
         struck between promotion and the log line)."""
         with self.connect() as db:
-            row = db.execute("SELECT 1 FROM package_log WHERE source=? AND file=? UNION ALL "
+            row = db.execute("SELECT 1 FROM package_log WHERE source=? AND file=? AND "
+                             "outcome != 'requeued' UNION ALL "
                              "SELECT 1 FROM snapshot WHERE package=? LIMIT 1",
                              (source, file, file)).fetchone()
         return row is not None
@@ -190,8 +206,8 @@ class Store(Database):
         names = json.dumps(files)
         with self.connect() as db:
             handled = {r[0] for r in db.execute(
-                "SELECT file FROM package_log WHERE source=? AND file IN "
-                "(SELECT value FROM json_each(?)) UNION SELECT package FROM snapshot WHERE "
+                "SELECT file FROM package_log WHERE source=? AND outcome != 'requeued' AND "
+                "file IN (SELECT value FROM json_each(?)) UNION SELECT package FROM snapshot WHERE "
                 "package IN (SELECT value FROM json_each(?))", (source, names, names))}
         return [f for f in files if f not in handled]
 

@@ -48,12 +48,12 @@ def build_status(settings: Settings, store: Store, run, now: dt.datetime | None 
 
 
 def _units(settings: Settings) -> list[str]:
-    """The unit codes this station holds data for (no patient data), for the fleet report."""
+    """The unit codes this station serves (no patient data), for the fleet report."""
     from pcsauvegarde.station import patients
     from pcsauvegarde.station.station import open_station
 
     try:
-        return [u.code for u in patients.units(open_station(settings))]
+        return [u.code for u in patients.served_units(open_station(settings))]
     except sqlite3.OperationalError:  # never pulled: no read model yet
         return []
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pcsauvegarde.core.package import PackageError, open_package
 from pcsauvegarde.core.package.limits import Limits
+from pcsauvegarde.station.keys import publisher_keys_fingerprint
 from pcsauvegarde.station.settings import Settings
 from pcsauvegarde.station.store import SnapshotMoved, Store
 from pcsauvegarde.station.store.keeping import kept_patients
@@ -102,7 +103,7 @@ def ingest(settings: Settings, store: Store, path: Path, keys, source: str = "lo
                             "données actuelles conservées, nouvel essai au prochain tirage"
                             ) from None
         return _refuse(settings, store, path, source, str(exc), manifest, exc.reason,
-                       quarantine)
+                       quarantine, keys)
     except GateError as exc:
         return _refuse(settings, store, path, source, str(exc), manifest, exc.code, quarantine)
     except (ValueError, sqlite3.IntegrityError) as exc:  # raised while promoting
@@ -213,15 +214,18 @@ def _sanity_gate(settings: Settings, store: Store, name: str, manifest, current)
 
 
 def _refuse(settings: Settings, store: Store, path: Path, source: str, message: str,
-            manifest, code: str, quarantine: bool) -> IngestOutcome:
+            manifest, code: str, quarantine: bool, keys=None) -> IngestOutcome:
     domain = manifest.domain if manifest else None
     sequence = manifest.sequence if manifest else None
     if not quarantine:
         _discard(path)
         return IngestOutcome(path.name, "refused", message, domain, sequence, code)
     log.error("quarantined: %s", message)
-    put(settings, path, {"file": path.name, "source": source, "reason": message, "code": code,
-                         "domain": domain, "sequence": sequence})
+    meta = {"file": path.name, "source": source, "reason": message, "code": code,
+            "domain": domain, "sequence": sequence}
+    if keys is not None:  # which pinned keys judged it: a change of key re-examines it
+        meta["publisher_keys"] = publisher_keys_fingerprint(keys)
+    put(settings, path, meta)
     store.log_package(source, path.name, "quarantined", message, domain, sequence)
     return IngestOutcome(path.name, "quarantined", message, domain, sequence, code)
 

@@ -212,6 +212,9 @@ def _record(store: Store, run: PullRun) -> None:
 
 
 def _pull(settings, store, source, keys, transport, run, incoming, now, progress) -> None:
+    from pcsauvegarde.station.sync.quarantine_review import requeue
+
+    requeue(settings, store, keys, "système")  # packages refused under other pinned keys
     everything = {f.name: f for f in transport.list()}
     listed = {n: everything[n] for n in store.unseen(source.id, list(everything))}
     queue = _order(list(listed), settings.accepted_stations)

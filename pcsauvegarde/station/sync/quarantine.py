@@ -37,10 +37,18 @@ class Entry:
     sequence: int | None
     source: str
     package: Path
+    publisher_keys: str | None = None   # fingerprint of the pinned keys that judged it
+    dismissed: str = ""                  # the admin's reason, once dismissed
+    requeued: bool = False               # handed back to the next pull (key changed)
 
     @property
     def overridable(self) -> bool:
         return self.code in OVERRIDABLE
+
+    @property
+    def open(self) -> bool:
+        """Still to be looked at: neither dismissed nor handed back to the pull."""
+        return not self.dismissed and not self.requeued
 
 
 def list_entries(settings: Settings) -> list[Entry]:
@@ -54,7 +62,9 @@ def list_entries(settings: Settings) -> list[Entry]:
         package = reason.with_name(reason.name[:-len(".reason.json")])
         out.append(Entry(str(data.get("at", package.name.split("-", 1)[0])), data.get("file", ""),
                          data.get("reason", ""), data.get("code", ""), data.get("domain"),
-                         data.get("sequence"), data.get("source", ""), package))
+                         data.get("sequence"), data.get("source", ""), package,
+                         data.get("publisher_keys"), str(data.get("dismissed_reason") or ""),
+                         bool(data.get("requeued"))))
     return sorted(out, key=lambda e: e.id, reverse=True)
 
 

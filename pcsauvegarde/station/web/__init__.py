@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask, g
 from flask_wtf.csrf import CSRFProtect
 
+from pcsauvegarde.station import exercise
 from pcsauvegarde.station.documents import fmt
 from pcsauvegarde.station.freshness import freshness
 from pcsauvegarde.station.ratelimit import RateLimit
@@ -153,6 +154,7 @@ def _template_globals() -> dict[str, Any]:
             "now": now, "user": g.get("user"), "settings": station.settings,
             "idle_seconds": int(auth_idle().total_seconds()),
             "frozen": is_frozen(station.settings),
+            "exercise": exercise.current(station),
             # The caller is the service itself: no need to probe it.
             "readiness": assess(station, now, service=None),
             "age_of": lambda birth: fmt.format_person_age(birth, fmt.to_local(now).date())}

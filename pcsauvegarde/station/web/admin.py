@@ -52,7 +52,6 @@ def exercise_switch():
     except exercise.ExerciseError as exc:
         flash(f"Impossible : {exc}.", "error")
         return redirect(url_for("admin.home"))
-    from pcsauvegarde.station.documents import kind_titles
     from pcsauvegarde.station.documents.exercise_report import delay_text
     printed = exercise.print_report(station, report, g.user.login)
     if printed.ok:
@@ -61,7 +60,6 @@ def exercise_switch():
         flash(f"Bilan non imprimé : {printed.error} ; il reste dans les impressions en échec.",
               "error")
     return render_template("admin_exercise_report.html", report=report,
-                           kind_labels=kind_titles(),
                            delay=delay_text(report))
 
 

@@ -98,3 +98,21 @@ def quarantine_accept(entry_id: str):
     if outcome.not_kept:
         flash(f"Attention : {outcome.message}", "error")
     return redirect(url_for("admin_sync.index"))
+
+
+@bp.route("/quarantaine/<entry_id>/ecarter", methods=["POST"])
+@requires("admin")
+def quarantine_dismiss(entry_id: str):
+    """Close an entry with the admin's reason (journalled; the file stays in quarantine)."""
+    from pcsauvegarde.station.sync.quarantine import QuarantineError
+    from pcsauvegarde.station.sync.quarantine_review import dismiss
+
+    try:
+        entry = dismiss(current_station().settings, entry_id, g.user.login,
+                        request.form.get("motif", "")[:300])
+    except QuarantineError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("admin_sync.quarantine_entry", entry_id=entry_id))
+    flash(f"Paquet « {entry.file} » écarté (motif : {entry.dismissed}) ; action journalisée.",
+          "info")
+    return redirect(url_for("admin_sync.index"))

@@ -8,7 +8,6 @@ source for anything the network or the server does.
 
 from __future__ import annotations
 
-import errno
 import os
 import time
 from collections.abc import Callable
@@ -75,9 +74,9 @@ class Transport:
 
 def os_reason(exc: OSError) -> str:
     """A short French reason for an OS error (disk full is the one that matters)."""
-    if exc.errno == errno.ENOSPC:
-        return "disque plein"
-    return exc.strerror or str(exc)
+    from pcsauvegarde.core.fsutil import os_reason as french
+
+    return french(exc)
 
 
 def part_path(dest: Path, name: str) -> Path:

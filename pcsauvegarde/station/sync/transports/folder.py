@@ -35,7 +35,7 @@ class FolderTransport(Transport):
         try:
             entries = list(os.scandir(self.root))
         except OSError as exc:
-            raise self.error(f"dossier « {self.root} » illisible ({exc.strerror})") from None
+            raise self.error(f"dossier « {self.root} » illisible ({os_reason(exc)})") from None
         return sorted((RemoteFile(e.name, e.stat().st_size) for e in entries
                        if is_package_name(e.name) and e.is_file(follow_symlinks=False)),
                       key=lambda f: f.name)

@@ -21,6 +21,7 @@ from pcsauvegarde.station.sync.transports import (
     Transport,
     copy_stream,
     is_package_name,
+    os_reason,
     part_path,
 )
 
@@ -159,6 +160,6 @@ class HttpsTransport(Transport):
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, socket.timeout):
         return "délai dépassé"
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
+    if isinstance(exc, OSError) and exc.errno:
+        return os_reason(exc)
     return str(exc) or type(exc).__name__

@@ -113,7 +113,7 @@ class SftpTransport(Transport):
         except (EOFError, OSError) as exc:
             client.close()
             raise self.error(f"connexion SFTP à {self._where()} impossible "
-                             f"({exc.strerror if isinstance(exc, OSError) else exc})") from None
+                             f"({os_reason(exc) if isinstance(exc, OSError) else exc})") from None
         self._client = client
         self._sftp = client.open_sftp()
         channel = self._sftp.get_channel()

@@ -376,4 +376,4 @@ say "Installation terminée en $(( $(date +%s) - STARTED )) s : pcsauvegarde $RE
 say "Suite (docs/installation.md, 4.2) : déposer la clé publique de l'émetteur dans"
 say "$DATA_DIR/keys/publisher.pub, déclarer le point de dépôt ([[sources]], heartbeat = true) et"
 say "ipp_assigning_authority dans $DATA_DIR/station.toml, créer un compte administrateur"
-say "(pcsauvegarde users add), démarrer (systemctl start pcsauvegarde) puis vérifier : pcsauvegarde doctor"
+say "(pcsauvegarde users add admin --role admin --unit '*'), démarrer (systemctl start pcsauvegarde) puis vérifier : pcsauvegarde doctor"

@@ -397,6 +397,11 @@ def demo(root: Path, port: int, no_serve: bool) -> None:
                              demostation.DEMO_PASSWORD, ("imagerie",))
     except AccountError:
         pass
+    try:   # the PUI's papers (dotations, orders, inventories, directory) have their own role
+        station.accounts.add(demostation.DEMO_PHARMACY_LOGIN, "Pharmacienne",
+                             demostation.DEMO_PASSWORD, ("pharmacie",))
+    except AccountError:
+        pass
     if no_serve:
         return
     minutes = itertools.count(1)
@@ -411,6 +416,8 @@ def demo(root: Path, port: int, no_serve: bool) -> None:
                "mot de passe")
     click.echo(f"Imagerie : identifiant « {demostation.DEMO_IMAGING_LOGIN} », même mot de passe "
                "(consultations : « demo »)")
+    click.echo(f"Pharmacie : identifiant « {demostation.DEMO_PHARMACY_LOGIN} », même mot de "
+               "passe")
     started = format_local(dt.datetime.now(dt.UTC))
     click.echo(f"La démonstration publie un extrait modifié chaque minute "
                f"(démarrée le {started}). Ctrl+C pour arrêter.")

@@ -24,6 +24,7 @@ DEMO_LOGIN = "demo"
 DEMO_PASSWORD = "demo-sauvegarde"
 DEMO_STERILISATION_LOGIN = "demo-sterilisation"
 DEMO_IMAGING_LOGIN = "demo-imagerie"
+DEMO_PHARMACY_LOGIN = "demo-pharmacie"
 DEMO_STATION = "station-demo"
 
 

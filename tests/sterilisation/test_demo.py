@@ -29,3 +29,5 @@ def test_make_demo_prints_the_sterilisation_login(tmp_path):
     from pcsauvegarde.station.station import open_station
     station = open_station(load_settings(tmp_path / "station"))
     assert "stérilisation" in station.accounts.get(DEMO_STERILISATION_LOGIN).roles
+    from pcsauvegarde.demo.station import DEMO_PHARMACY_LOGIN
+    assert station.accounts.get(DEMO_PHARMACY_LOGIN).roles == ("pharmacie",)

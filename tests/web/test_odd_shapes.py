@@ -143,3 +143,18 @@ def test_a_no_known_allergy_record_is_no_allergy_on_screen(odd_app):
     assert "non renseignées" in nothing and "Aucune allergie connue" not in nothing
     listed = client.get(f"/patients/{ODD_IPP}").get_data(as_text=True)
     assert "Pénicilline" in listed and "réaction sévère" in listed
+
+
+def test_a_patient_without_any_stay_is_not_shown_as_discharged(settings, keys, drop,
+                                                                make_package):
+    """An outpatient (no stay at all in the extract) reads « aucun séjour », never « sorti »."""
+    from pcsauvegarde.station.web import create_app
+    from tests.support.constants import NOW
+    from tests.support.odd import odd_hospital
+    from tests.support.stations import station_of_records
+    dpi = [r for r in odd_hospital(NOW)["dpi"] if r.TYPE != "stay"]
+    st = station_of_records(settings, keys, drop, make_package, {"dpi": dpi})
+    app = create_app(st, {"TESTING": True, "WTF_CSRF_ENABLED": False})
+    html = client_as(app, "infirmiere").get("/recherche", query_string={"q": "petit"}).get_data(
+        as_text=True)
+    assert "(aucun séjour)" in html and "(sorti" not in html
